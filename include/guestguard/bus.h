@@ -1,0 +1,98 @@
+// Copyright 2026 GuestGuard authors.
+//
+// Bus: publish/subscribe of domain events with at-least-once, explicit-ack
+// delivery. A handler that returns OK acks the message; a handler that fails
+// gets it again after a backoff; after `max_deliveries` failed attempts the
+// message is dead-lettered (handed to the dead-letter sink and not redelivered).
+// Every message carries an id; consumers make themselves idempotent by it (see
+// IdempotentHandler).
+//
+//   auto sub = bus->Subscribe("guestguard.access.scored", "alerts",
+//       [](const guestguard::Message& m) { return Notify(m.payload); });
+//   absl::Status s = bus->Publish({.id = "access:42", .subject = "guestguard.access.scored",
+//                                  .payload = json});
+#ifndef GUESTGUARD_BUS_H_
+#define GUESTGUARD_BUS_H_
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace guestguard {
+
+// Subjects the library and server publish, relative to a configurable prefix
+// (default "guestguard"): "<prefix>.access.scored", ...
+inline constexpr std::string_view kDefaultSubjectPrefix = "guestguard";
+inline constexpr std::string_view kSubjectRsvpConfirmed = "rsvp.confirmed";
+inline constexpr std::string_view kSubjectAccessScored = "access.scored";
+inline constexpr std::string_view kSubjectCollaboratorInvited = "collaborator.invited";
+
+struct Message {
+  std::string id;       // Unique per logical event; duplicates are the same event.
+  std::string subject;  // Dot-separated, e.g. "guestguard.access.scored".
+  std::string payload;  // Opaque bytes (the library publishes JSON).
+  int attempt = 1;      // 1 on first delivery, incremented on each redelivery.
+};
+
+// Returns OK to ack; any error asks for redelivery. Must be thread-safe when
+// the bus delivers concurrently (the in-process bus delivers one message at a
+// time per subscription).
+using Handler = std::function<absl::Status(const Message&)>;
+
+// Called once for a message that exhausted its deliveries, with the last error.
+using DeadLetterSink = std::function<void(const Message&, const absl::Status& last_error)>;
+
+struct SubscribeOptions {
+  // Deliveries before a message is dead-lettered. Default: 5. Must be >= 1.
+  int max_deliveries = 5;
+  // Delay before the first redelivery; doubles each time. Default: 100 ms. Must be > 0.
+  absl::Duration initial_backoff = absl::Milliseconds(100);
+  // Upper bound of the backoff. Default: 30 s. Must be >= initial_backoff.
+  absl::Duration max_backoff = absl::Seconds(30);
+  // Where dead letters go. Default (null): one line on stderr.
+  DeadLetterSink dead_letter;
+};
+
+// Returned by Subscribe(); destroying it stops delivery to its handler and
+// waits for a handler call in progress to return.
+class Subscription {
+ public:
+  virtual ~Subscription() = default;
+};
+
+// Thread-safe: all methods may be called from any thread.
+class Bus {
+ public:
+  virtual ~Bus() = default;
+
+  // Queues `message` for every matching subscription. Errors: Unavailable when
+  // the transport is down, ResourceExhausted when a bounded queue is full,
+  // InvalidArgument for an empty id or subject. A message whose id was already
+  // published within the duplicate window is accepted and dropped.
+  [[nodiscard]] virtual absl::Status Publish(const Message& message) = 0;
+
+  // Delivers messages whose subject equals `subject`, or starts with the part
+  // before a trailing ".>" wildcard (NATS style: "guestguard.>"). `durable_name`
+  // names the consumer (durable where the backend supports it).
+  [[nodiscard]] virtual absl::StatusOr<std::unique_ptr<Subscription>> Subscribe(
+      std::string_view subject, std::string_view durable_name, Handler handler,
+      SubscribeOptions options = {}) = 0;
+};
+
+// Wraps `handler` so that a message id it already handled successfully is
+// acked without calling it again. Remembers the last `capacity` ids (default
+// 100,000) in memory; thread-safe.
+Handler IdempotentHandler(Handler handler, size_t capacity = 100000);
+
+// True when `subject` matches `pattern` (exact, or "prefix.>" wildcard).
+bool SubjectMatches(std::string_view pattern, std::string_view subject);
+
+}  // namespace guestguard
+
+#endif  // GUESTGUARD_BUS_H_
