@@ -1,0 +1,24 @@
+# Installs headers, libguestguard and a CMake package: find_package(guestguard)
+# then gives guestguard::core.
+include(CMakePackageConfigHelpers)
+
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/guestguard
+  DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(TARGETS guestguard_core EXPORT guestguardTargets
+  LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
+  INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(EXPORT guestguardTargets
+  NAMESPACE guestguard::
+  DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/guestguard)
+
+configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/guestguardConfig.cmake.in
+  ${PROJECT_BINARY_DIR}/guestguardConfig.cmake
+  INSTALL_DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/guestguard)
+write_basic_package_version_file(${PROJECT_BINARY_DIR}/guestguardConfigVersion.cmake
+  COMPATIBILITY SameMinorVersion)
+install(FILES
+  ${PROJECT_BINARY_DIR}/guestguardConfig.cmake
+  ${PROJECT_BINARY_DIR}/guestguardConfigVersion.cmake
+  DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/guestguard)

@@ -1,0 +1,88 @@
+// Copyright 2026 GuestGuard authors.
+//
+// The value types of one use of a guest link: what the client sent (an
+// AccessAttempt with its ClientSignals), why it scored what it did (Reason),
+// and the scored result (Verdict). Plain value types; thread-compatible.
+#ifndef GUESTGUARD_ACCESS_H_
+#define GUESTGUARD_ACCESS_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "guestguard/thresholds.h"
+
+namespace guestguard {
+
+enum class AccessKind { kOpen, kRsvp, kCheckin };
+
+// Wire name: "open", "rsvp", "checkin".
+std::string_view AccessKindName(AccessKind kind);
+std::optional<AccessKind> ParseAccessKind(std::string_view name);
+
+// What the client told us about itself. Empty string = not sent.
+struct ClientSignals {
+  std::string user_agent;
+  std::string fingerprint;  // The client's device fingerprint hash.
+  // Optional fingerprint components; they let a partly changed device be told
+  // apart from a different one.
+  std::string timezone;
+  std::string language;
+  std::string screen;
+  std::string platform;
+};
+
+struct AccessAttempt {
+  // Guard::Check overwrites these two from the verified token.
+  std::string event_id;
+  std::string guest_id;
+  AccessKind kind = AccessKind::kOpen;
+  // When it happened. Default (InfinitePast): Guard::Check uses its clock.
+  absl::Time at = absl::InfinitePast();
+  // Textual IPv4/IPv6 address of the client; empty when unknown.
+  std::string client_ip;
+  ClientSignals signals;
+};
+
+// Stable reason codes. A scorer may add its own.
+namespace reason {
+inline constexpr std::string_view kAllowlisted = "allowlisted";
+inline constexpr std::string_view kFingerprintMismatch = "fingerprint_mismatch";
+inline constexpr std::string_view kFingerprintPartial = "fingerprint_partial";
+inline constexpr std::string_view kIpChangedSameNetwork = "ip_changed_same_network";
+inline constexpr std::string_view kNewNetwork = "new_network";
+inline constexpr std::string_view kNetworkHopping = "network_hopping";
+inline constexpr std::string_view kMissingFingerprint = "missing_fingerprint";
+inline constexpr std::string_view kMissingUserAgent = "missing_user_agent";
+inline constexpr std::string_view kMissingLocale = "missing_locale";
+inline constexpr std::string_view kMissingClientIp = "missing_client_ip";
+inline constexpr std::string_view kAutomationUserAgent = "automation_user_agent";
+inline constexpr std::string_view kRepeatedAccess = "repeated_access";
+inline constexpr std::string_view kSingleSignalCap = "single_signal_cap";
+inline constexpr std::string_view kScorerTimeout = "scorer_timeout";
+inline constexpr std::string_view kScorerUnavailable = "scorer_unavailable";
+inline constexpr std::string_view kTokenExpired = "token_expired";
+inline constexpr std::string_view kTokenRevoked = "token_revoked";
+}  // namespace reason
+
+// One explained contribution to a score.
+struct Reason {
+  std::string code;     // One of `reason::k*`, or a custom scorer's own code.
+  int score = 0;        // This finding's sub-score, 0-100.
+  std::string message;  // A sentence a host can read.
+
+  friend bool operator==(const Reason&, const Reason&) = default;
+};
+
+// A scored access: 0-100, the band against some thresholds, and why.
+struct Verdict {
+  int score = 0;
+  Band band = Band::kLow;
+  std::vector<Reason> reasons;
+};
+
+}  // namespace guestguard
+
+#endif  // GUESTGUARD_ACCESS_H_

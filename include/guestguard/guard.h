@@ -1,0 +1,129 @@
+// Copyright 2026 GuestGuard authors.
+//
+// Guard: the one object an embedder talks to. `Check(token, attempt)`:
+//   1. format check (no crypto, no store) → 2. tag and expiry → 3. generation
+//   (revoked?) → 4. event thresholds + allowlist → 5. allowlisted: low,
+//   reason "allowlisted" → 6. heuristic score against the guest's baseline,
+//   then the pluggable scorer if any, with a deadline (fail-open to the
+//   heuristic verdict) → 7. re-band against the event's thresholds →
+//   8. record the access → 9. learn the baseline if the access ended low →
+//   10. publish "<prefix>.access.scored".
+// Token, store and threshold failures fail closed (an error or a refusal);
+// only the pluggable scorer fails open.
+//
+//   guestguard::GuardOptions options;
+//   options.store = std::shared_ptr<guestguard::Store>(*guestguard::NewMemoryStore({}));
+//   options.keyring = *guestguard::Keyring::Parse(keyring_spec);
+//   auto guard = guestguard::Guard::Open(std::move(options));
+//   auto token = (*guard)->IssueToken("ev1", "g1");
+//   auto decision = (*guard)->Check(*token, {.client_ip = "203.0.113.9", .signals = {...}});
+//   if (!decision->allowed()) Refuse();
+#ifndef GUESTGUARD_GUARD_H_
+#define GUESTGUARD_GUARD_H_
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "guestguard/access.h"
+#include "guestguard/bus.h"
+#include "guestguard/clock.h"
+#include "guestguard/scoring.h"
+#include "guestguard/store.h"
+#include "guestguard/thresholds.h"
+#include "guestguard/token.h"
+
+namespace guestguard {
+
+struct GuardOptions {
+  std::shared_ptr<Store> store;  // Required.
+  Keyring keyring;               // Required; Open() fails on an empty keyring.
+  // Where "<prefix>.access.scored" goes. Default (null): nothing is published
+  // (the reference server publishes through its outbox instead).
+  std::shared_ptr<Bus> bus;
+  std::string subject_prefix = std::string(kDefaultSubjectPrefix);  // Default: "guestguard".
+  std::shared_ptr<Clock> clock;  // Default (null): SystemClock().
+  ScoringOptions scoring;        // The built-in heuristic. Default: ScoringOptions{}.
+  // An extra scorer whose verdict replaces the heuristic one when it answers
+  // in time. Default (null): heuristic only.
+  std::shared_ptr<Scorer> scorer;
+  // How long Check waits for `scorer`. Default: 250 ms. Must be > 0.
+  absl::Duration scorer_deadline = absl::Milliseconds(250);
+  // Scorer calls in flight at once; a check finding all busy does not wait
+  // (heuristic verdict, reason "scorer_unavailable"). Default: 8. Must be >= 1.
+  int scorer_threads = 8;
+  // Lifetime of issued tokens. Default: zero = no expiry. Must be >= 0.
+  absl::Duration token_ttl = absl::ZeroDuration();
+};
+
+// The answer to one Check.
+struct Decision {
+  TokenStatus token_status = TokenStatus::kMalformed;
+  // From the token; empty unless it was authentic (valid, expired or revoked).
+  std::string event_id;
+  std::string guest_id;
+  int score = 100;
+  Band band = Band::kBlock;
+  bool allowlisted = false;
+  std::vector<Reason> reasons;
+  // The recorded access; empty when nothing was recorded (an inauthentic token).
+  std::string access_log_id;
+
+  // A valid token whose access did not land in the block band.
+  bool allowed() const { return token_status == TokenStatus::kValid && band != Band::kBlock; }
+  std::string_view label() const { return BandLabel(band); }
+};
+
+// Thread-safe: every method may be called concurrently.
+class Guard {
+ public:
+  // InvalidArgument naming the missing or bad option.
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<Guard>> Open(GuardOptions options);
+  ~Guard();
+  Guard(const Guard&) = delete;
+  Guard& operator=(const Guard&) = delete;
+
+  // A token for the guest's current generation (expiring after token_ttl if set).
+  [[nodiscard]] absl::StatusOr<std::string> IssueToken(std::string_view event_id,
+                                                       std::string_view guest_id);
+  // Bumps the guest's generation (revoking every earlier token) and issues a new one.
+  [[nodiscard]] absl::StatusOr<std::string> RotateToken(std::string_view event_id,
+                                                        std::string_view guest_id);
+
+  // Scores one use of `token`. A refused access is a Decision, not an error:
+  // errors mean the check could not be made (store down, bad client_ip →
+  // InvalidArgument) and the caller must refuse.
+  [[nodiscard]] absl::StatusOr<Decision> Check(std::string_view token, AccessAttempt attempt);
+
+  // Records a host's verdict on an access of `event_id` (re-marking replaces
+  // it). NotFound for an access of another event; InvalidArgument for a note
+  // over kMaxFeedbackNoteLength. `legitimate` folds the access into the
+  // guest's baseline.
+  [[nodiscard]] absl::Status RecordFeedback(std::string_view event_id,
+                                            std::string_view access_log_id,
+                                            FeedbackVerdict verdict, std::string_view note = "");
+
+  // The event's labelled corpus as JSON lines, one {"access": ..., "feedback": ...} per verdict.
+  [[nodiscard]] absl::StatusOr<std::string> ExportLabelledCorpus(std::string_view event_id);
+
+  // Publishes that failed since Open (the decision stood regardless).
+  uint64_t publish_failures() const { return publish_failures_.load(std::memory_order_relaxed); }
+
+ private:
+  struct Impl;
+  explicit Guard(std::unique_ptr<Impl> impl);
+
+  std::unique_ptr<Impl> impl_;
+  std::atomic<uint64_t> publish_failures_{0};
+};
+
+}  // namespace guestguard
+
+#endif  // GUESTGUARD_GUARD_H_

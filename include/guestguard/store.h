@@ -1,0 +1,152 @@
+// Copyright 2026 GuestGuard authors.
+//
+// Store: everything the library persists — per-event thresholds and allowlists,
+// per-guest token generations and baselines, the access log and host feedback.
+// Backends: memory (memory_store.h), SQLite and PostgreSQL (own targets).
+// Event and guest ids are opaque to the store; the library never creates events.
+//
+// Every backend passes the same parameterised test suite. Errors are canonical:
+// NotFound, AlreadyExists, InvalidArgument, Unavailable (backend unreachable),
+// Internal.
+#ifndef GUESTGUARD_STORE_H_
+#define GUESTGUARD_STORE_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "guestguard/access.h"
+#include "guestguard/baseline.h"
+#include "guestguard/cidr.h"
+#include "guestguard/thresholds.h"
+
+namespace guestguard {
+
+struct AllowlistEntry {
+  Cidr cidr;
+  std::string note;
+  absl::Time created_at;
+};
+
+// What Guard needs of an event on every check, in one call.
+struct EventPolicy {
+  Thresholds thresholds;                     // The defaults when never set.
+  std::shared_ptr<const CidrSet> allowlist;  // Never null.
+};
+
+// What Guard needs of a guest on every check, in one call.
+struct GuestState {
+  uint32_t generation = 0;  // 0 until the first bump.
+  Baseline baseline;        // Empty until the first learned access.
+  int recent_uses = 0;      // Recorded accesses at or after the `since` asked for.
+};
+
+// One recorded use of a guest link.
+struct AccessRecord {
+  std::string id;  // Assigned by AppendAccess; unique within the store.
+  std::string event_id;
+  std::string guest_id;
+  AccessKind kind = AccessKind::kOpen;
+  absl::Time at;
+  std::string client_ip;
+  ClientSignals signals;
+  int score = 0;
+  Band band = Band::kLow;
+  bool allowlisted = false;
+  bool blocked = false;
+  std::vector<Reason> reasons;
+};
+
+enum class FeedbackVerdict { kLegitimate, kSuspicious };
+// Wire name: "legitimate", "suspicious".
+std::string_view FeedbackVerdictName(FeedbackVerdict verdict);
+std::optional<FeedbackVerdict> ParseFeedbackVerdict(std::string_view name);
+
+inline constexpr size_t kMaxFeedbackNoteLength = 2000;
+
+// A host's verdict on one access; one per access (re-marking replaces it).
+struct Feedback {
+  std::string event_id;
+  std::string access_log_id;
+  FeedbackVerdict verdict = FeedbackVerdict::kSuspicious;
+  std::string note;
+  absl::Time created_at;  // When this verdict was (last) given.
+};
+
+struct LabelledAccess {
+  AccessRecord access;
+  Feedback feedback;
+};
+
+// Thread-safe: every method may be called concurrently from any thread.
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // --- Event policy -------------------------------------------------------
+  // The event's thresholds; the defaults when never set.
+  [[nodiscard]] virtual absl::StatusOr<Thresholds> GetThresholds(std::string_view event_id) = 0;
+  // InvalidArgument (and nothing stored) unless `thresholds.Validate()` is OK.
+  [[nodiscard]] virtual absl::Status SetThresholds(std::string_view event_id,
+                                                   const Thresholds& thresholds) = 0;
+  // Sorted by CIDR.
+  [[nodiscard]] virtual absl::StatusOr<std::vector<AllowlistEntry>> ListAllowlist(
+      std::string_view event_id) = 0;
+  // AlreadyExists when the same canonical block is listed for the event.
+  [[nodiscard]] virtual absl::Status AddAllowlistEntry(std::string_view event_id,
+                                                       const AllowlistEntry& entry) = 0;
+  // NotFound when it is not listed.
+  [[nodiscard]] virtual absl::Status RemoveAllowlistEntry(std::string_view event_id,
+                                                          const Cidr& cidr) = 0;
+  // Thresholds and allowlist together, current as of the call.
+  [[nodiscard]] virtual absl::StatusOr<EventPolicy> GetPolicy(std::string_view event_id) = 0;
+
+  // --- Guests -------------------------------------------------------------
+  [[nodiscard]] virtual absl::StatusOr<uint32_t> GetTokenGeneration(std::string_view event_id,
+                                                                    std::string_view guest_id) = 0;
+  // Increments and returns the new generation; every older token is revoked.
+  [[nodiscard]] virtual absl::StatusOr<uint32_t> BumpTokenGeneration(
+      std::string_view event_id, std::string_view guest_id) = 0;
+  // Generation, baseline and the number of recorded accesses at or after
+  // `uses_since` (backends may cap that count, at no less than 16).
+  [[nodiscard]] virtual absl::StatusOr<GuestState> LoadGuestState(std::string_view event_id,
+                                                                  std::string_view guest_id,
+                                                                  absl::Time uses_since) = 0;
+  // Atomic read-modify-write of one guest's baseline: `mutate` sees the latest
+  // value and no concurrent update (from this or another process) is lost.
+  // `mutate` may be called more than once (retries); it must not block.
+  [[nodiscard]] virtual absl::Status UpdateBaseline(
+      std::string_view event_id, std::string_view guest_id,
+      absl::FunctionRef<void(Baseline&)> mutate) = 0;
+
+  // --- Access log ---------------------------------------------------------
+  // Records `record` (its id is ignored) and returns the new id.
+  [[nodiscard]] virtual absl::StatusOr<std::string> AppendAccess(const AccessRecord& record) = 0;
+  // NotFound when there is no such access *in this event*.
+  [[nodiscard]] virtual absl::StatusOr<AccessRecord> GetAccess(std::string_view event_id,
+                                                               std::string_view access_id) = 0;
+  // The event's newest `limit` accesses, newest first.
+  [[nodiscard]] virtual absl::StatusOr<std::vector<AccessRecord>> ListAccesses(
+      std::string_view event_id, size_t limit) = 0;
+
+  // --- Feedback -----------------------------------------------------------
+  // Inserts or replaces the verdict on feedback.access_log_id. NotFound when
+  // that access is not in feedback.event_id; InvalidArgument for a note over
+  // kMaxFeedbackNoteLength.
+  [[nodiscard]] virtual absl::Status PutFeedback(const Feedback& feedback) = 0;
+  // Every verdict of the event with the access it judges, newest verdict first.
+  [[nodiscard]] virtual absl::StatusOr<std::vector<LabelledAccess>> ListFeedback(
+      std::string_view event_id) = 0;
+};
+
+}  // namespace guestguard
+
+#endif  // GUESTGUARD_STORE_H_

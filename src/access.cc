@@ -1,0 +1,22 @@
+// Copyright 2026 GuestGuard authors.
+#include "guestguard/access.h"
+
+namespace guestguard {
+
+std::string_view AccessKindName(AccessKind kind) {
+  switch (kind) {
+    case AccessKind::kOpen: return "open";
+    case AccessKind::kRsvp: return "rsvp";
+    case AccessKind::kCheckin: return "checkin";
+  }
+  return "open";
+}
+
+std::optional<AccessKind> ParseAccessKind(std::string_view name) {
+  for (AccessKind k : {AccessKind::kOpen, AccessKind::kRsvp, AccessKind::kCheckin}) {
+    if (AccessKindName(k) == name) return k;
+  }
+  return std::nullopt;
+}
+
+}  // namespace guestguard

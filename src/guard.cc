@@ -1,0 +1,321 @@
+// Copyright 2026 GuestGuard authors.
+#include "guestguard/guard.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "internal/deadline_executor.h"
+#include "internal/json_writer.h"
+#include "internal/status_macros.h"
+
+namespace guestguard {
+namespace {
+
+using internal::FormatRfc3339;
+using internal::JsonObject;
+
+std::string ReasonsJson(const std::vector<Reason>& reasons) {
+  std::string out = "[";
+  for (const Reason& r : reasons) {
+    if (out.size() > 1) out.push_back(',');
+    out += JsonObject().String("code", r.code).Int("score", r.score).String("message", r.message)
+               .Finish();
+  }
+  out.push_back(']');
+  return out;
+}
+
+std::string SignalsJson(const ClientSignals& s) {
+  return JsonObject()
+      .String("user_agent", s.user_agent)
+      .String("fingerprint", s.fingerprint)
+      .String("timezone", s.timezone)
+      .String("language", s.language)
+      .String("screen", s.screen)
+      .String("platform", s.platform)
+      .Finish();
+}
+
+std::string AccessJson(const AccessRecord& a) {
+  return JsonObject()
+      .String("id", a.id)
+      .String("event_id", a.event_id)
+      .String("guest_id", a.guest_id)
+      .String("kind", AccessKindName(a.kind))
+      .String("at", FormatRfc3339(a.at))
+      .String("client_ip", a.client_ip)
+      .Raw("signals", SignalsJson(a.signals))
+      .Int("score", a.score)
+      .String("band", BandName(a.band))
+      .String("label", BandLabel(a.band))
+      .Bool("allowlisted", a.allowlisted)
+      .Bool("blocked", a.blocked)
+      .Raw("reasons", ReasonsJson(a.reasons))
+      .Finish();
+}
+
+// The state one pluggable-scorer call owns, so a call that outlives its
+// deadline (and the Check that started it) touches nothing freed.
+struct ExternalCall {
+  ExternalCall(const AccessAttempt& a, const AccessFeatures& f, const Baseline& b, int uses,
+               const Thresholds& t, std::shared_ptr<Scorer> s)
+      : attempt(a), features(f), baseline(b), recent_uses(uses), thresholds(t),
+        scorer(std::move(s)) {}
+
+  const AccessAttempt attempt;
+  const AccessFeatures features;
+  const Baseline baseline;
+  const int recent_uses;
+  const Thresholds thresholds;
+  const std::shared_ptr<Scorer> scorer;
+
+  absl::Mutex mu;
+  bool done ABSL_GUARDED_BY(mu) = false;
+  absl::StatusOr<Verdict> result ABSL_GUARDED_BY(mu) = absl::UnknownError("not run");
+};
+
+}  // namespace
+
+struct Guard::Impl {
+  explicit Impl(GuardOptions o)
+      : options(std::move(o)),
+        heuristic(options.scoring),
+        executor(options.scorer ? std::make_unique<internal::DeadlineExecutor>(
+                                      options.scorer_threads)
+                                : nullptr),
+        access_scored_subject(absl::StrCat(options.subject_prefix, ".", std::string(kSubjectAccessScored))) {}
+
+  // Runs the pluggable scorer under the deadline; nullopt-like error with the
+  // reason to show when it did not answer in time or failed.
+  absl::StatusOr<Verdict> RunExternal(const ScoringContext& ctx, Reason& fallback_reason);
+
+  const GuardOptions options;
+  const HeuristicScorer heuristic;
+  std::unique_ptr<internal::DeadlineExecutor> executor;
+  const std::string access_scored_subject;
+};
+
+absl::StatusOr<Verdict> Guard::Impl::RunExternal(const ScoringContext& ctx,
+                                                 Reason& fallback_reason) {
+  auto call = std::make_shared<ExternalCall>(ctx.attempt, ctx.features, ctx.baseline,
+                                             ctx.recent_uses, ctx.thresholds, options.scorer);
+  const bool started = executor->TrySubmit([call] {
+    ScoringContext owned{call->attempt, call->features, call->baseline, call->recent_uses,
+                         call->thresholds};
+    absl::StatusOr<Verdict> result = call->scorer->Score(owned);
+    absl::MutexLock lock(&call->mu);
+    call->result = std::move(result);
+    call->done = true;
+  });
+  if (!started) {
+    fallback_reason = {std::string(reason::kScorerUnavailable), 0,
+                       "The external scorer was busy; the built-in verdict stands."};
+    return absl::UnavailableError("scorer busy");
+  }
+  absl::MutexLock lock(&call->mu);
+  if (!call->mu.AwaitWithTimeout(absl::Condition(&call->done), options.scorer_deadline)) {
+    fallback_reason = {std::string(reason::kScorerTimeout), 0,
+                       absl::StrCat("The external scorer did not answer within ",
+                                    absl::FormatDuration(options.scorer_deadline),
+                                    "; the built-in verdict stands.")};
+    return absl::DeadlineExceededError("scorer timed out");
+  }
+  if (!call->result.ok()) {
+    fallback_reason = {std::string(reason::kScorerUnavailable), 0,
+                       "The external scorer failed; the built-in verdict stands."};
+  }
+  return call->result;
+}
+
+absl::StatusOr<std::unique_ptr<Guard>> Guard::Open(GuardOptions options) {
+  if (!options.store) return absl::InvalidArgumentError("guard: options.store is required");
+  if (options.keyring.size() == 0) {
+    return absl::InvalidArgumentError("guard: options.keyring is empty");
+  }
+  if (options.subject_prefix.empty()) {
+    return absl::InvalidArgumentError("guard: options.subject_prefix must not be empty");
+  }
+  if (options.scorer_deadline <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("guard: options.scorer_deadline must be positive");
+  }
+  if (options.scorer_threads < 1 || options.scorer_threads > 256) {
+    return absl::InvalidArgumentError("guard: options.scorer_threads must be 1-256");
+  }
+  if (options.token_ttl < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("guard: options.token_ttl must not be negative");
+  }
+  GG_RETURN_IF_ERROR(options.scoring.Validate());
+  if (!options.clock) options.clock = SystemClock();
+  return std::unique_ptr<Guard>(new Guard(std::make_unique<Impl>(std::move(options))));
+}
+
+Guard::Guard(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Guard::~Guard() = default;
+
+absl::StatusOr<std::string> Guard::IssueToken(std::string_view event_id,
+                                              std::string_view guest_id) {
+  if (!IsValidId(event_id) || !IsValidId(guest_id)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "event and guest ids must be 1-", kMaxIdLength, " characters of [A-Za-z0-9._:-]"));
+  }
+  GG_ASSIGN_OR_RETURN(uint32_t generation, impl_->options.store->GetTokenGeneration(event_id, guest_id));
+  TokenClaims claims;
+  claims.event_id = std::string(event_id);
+  claims.guest_id = std::string(guest_id);
+  claims.generation = generation;
+  claims.issued_at = impl_->options.clock->Now();
+  if (impl_->options.token_ttl > absl::ZeroDuration()) {
+    claims.expires_at = claims.issued_at + impl_->options.token_ttl;
+  }
+  return SignToken(impl_->options.keyring, claims);
+}
+
+absl::StatusOr<std::string> Guard::RotateToken(std::string_view event_id,
+                                               std::string_view guest_id) {
+  if (!IsValidId(event_id) || !IsValidId(guest_id)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "event and guest ids must be 1-", kMaxIdLength, " characters of [A-Za-z0-9._:-]"));
+  }
+  GG_RETURN_IF_ERROR(impl_->options.store->BumpTokenGeneration(event_id, guest_id).status());
+  return IssueToken(event_id, guest_id);
+}
+
+absl::StatusOr<Decision> Guard::Check(std::string_view token, AccessAttempt attempt) {
+  const GuardOptions& o = impl_->options;
+  const absl::Time now = o.clock->Now();
+  if (attempt.at == absl::InfinitePast()) attempt.at = now;
+
+  Decision d;  // Refused until proven otherwise.
+  TokenVerification verification = VerifyToken(o.keyring, token, now);
+  d.token_status = verification.status;
+  if (verification.status != TokenStatus::kValid && verification.status != TokenStatus::kExpired) {
+    return d;  // Not authentic: nothing can be attributed, nothing is recorded.
+  }
+  attempt.event_id = std::move(verification.claims.event_id);
+  attempt.guest_id = std::move(verification.claims.guest_id);
+  d.event_id = attempt.event_id;
+  d.guest_id = attempt.guest_id;
+
+  std::optional<IpAddress> client_ip;
+  if (!attempt.client_ip.empty()) {
+    GG_ASSIGN_OR_RETURN(client_ip, IpAddress::Parse(attempt.client_ip));
+  }
+  GG_ASSIGN_OR_RETURN(const AccessFeatures features, AccessFeatures::From(attempt));
+  GG_ASSIGN_OR_RETURN(GuestState guest,
+                      o.store->LoadGuestState(attempt.event_id, attempt.guest_id,
+                                              attempt.at - o.scoring.velocity_window));
+  if (d.token_status == TokenStatus::kValid &&
+      verification.claims.generation != guest.generation) {
+    d.token_status = TokenStatus::kRevoked;
+  }
+
+  if (d.token_status == TokenStatus::kValid) {
+    GG_ASSIGN_OR_RETURN(const EventPolicy policy, o.store->GetPolicy(attempt.event_id));
+    if (client_ip && policy.allowlist->Contains(*client_ip)) {
+      d.score = 0;
+      d.allowlisted = true;
+      d.reasons.push_back({std::string(reason::kAllowlisted), 0,
+                           "The client address is on this event's allowlist."});
+    } else {
+      const ScoringContext ctx{attempt, features, guest.baseline, guest.recent_uses + 1,
+                               policy.thresholds};
+      Verdict verdict = impl_->heuristic.Evaluate(ctx);
+      if (o.scorer) {
+        Reason fallback;
+        absl::StatusOr<Verdict> external = impl_->RunExternal(ctx, fallback);
+        if (external.ok()) {
+          verdict = *std::move(external);
+        } else {
+          verdict.reasons.push_back(std::move(fallback));
+        }
+      }
+      d.score = std::clamp(verdict.score, 0, 100);
+      d.reasons = std::move(verdict.reasons);
+    }
+    d.band = policy.thresholds.BandOf(d.score);  // The scorer's own band is advisory.
+  } else {
+    // Authentic but expired or rotated away: a replayed old link. Refuse and record.
+    const bool expired = d.token_status == TokenStatus::kExpired;
+    d.score = 100;
+    d.reasons.push_back({std::string(expired ? reason::kTokenExpired : reason::kTokenRevoked), 100,
+                         expired ? "The link has expired."
+                                 : "The link was replaced by a newer one for this guest."});
+  }
+  if (d.token_status != TokenStatus::kValid) d.band = Band::kBlock;
+
+  AccessRecord record;
+  record.event_id = attempt.event_id;
+  record.guest_id = attempt.guest_id;
+  record.kind = attempt.kind;
+  record.at = attempt.at;
+  record.client_ip = client_ip ? client_ip->ToString() : std::string();
+  record.signals = attempt.signals;
+  record.score = d.score;
+  record.band = d.band;
+  record.allowlisted = d.allowlisted;
+  record.blocked = !d.allowed();
+  record.reasons = d.reasons;
+  GG_ASSIGN_OR_RETURN(d.access_log_id, o.store->AppendAccess(record));
+  record.id = d.access_log_id;
+
+  // Only clean, scored accesses teach the baseline (an attacker must not).
+  if (d.token_status == TokenStatus::kValid && d.band == Band::kLow && !d.allowlisted) {
+    GG_RETURN_IF_ERROR(o.store->UpdateBaseline(attempt.event_id, attempt.guest_id,
+                                               [&](Baseline& b) { b.Learn(features); }));
+  }
+
+  if (o.bus) {
+    Message message{absl::StrCat("access:", d.access_log_id), impl_->access_scored_subject,
+                    AccessJson(record)};
+    if (!o.bus->Publish(message).ok()) publish_failures_.fetch_add(1, std::memory_order_relaxed);
+  }
+  return d;
+}
+
+absl::Status Guard::RecordFeedback(std::string_view event_id, std::string_view access_log_id,
+                                   FeedbackVerdict verdict, std::string_view note) {
+  const GuardOptions& o = impl_->options;
+  if (note.size() > kMaxFeedbackNoteLength) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("note is longer than ", kMaxFeedbackNoteLength, " bytes"));
+  }
+  GG_ASSIGN_OR_RETURN(const AccessRecord access, o.store->GetAccess(event_id, access_log_id));
+  Feedback feedback;
+  feedback.event_id = std::string(event_id);
+  feedback.access_log_id = std::string(access_log_id);
+  feedback.verdict = verdict;
+  feedback.note = std::string(note);
+  feedback.created_at = o.clock->Now();
+  GG_RETURN_IF_ERROR(o.store->PutFeedback(feedback));
+  if (verdict == FeedbackVerdict::kLegitimate) {
+    AccessAttempt attempt;
+    attempt.at = access.at;
+    attempt.client_ip = access.client_ip;
+    attempt.signals = access.signals;
+    GG_ASSIGN_OR_RETURN(const AccessFeatures features, AccessFeatures::From(attempt));
+    GG_RETURN_IF_ERROR(o.store->UpdateBaseline(access.event_id, access.guest_id,
+                                               [&](Baseline& b) { b.Learn(features); }));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> Guard::ExportLabelledCorpus(std::string_view event_id) {
+  GG_ASSIGN_OR_RETURN(const std::vector<LabelledAccess> labelled,
+                      impl_->options.store->ListFeedback(event_id));
+  std::string out;
+  for (const LabelledAccess& l : labelled) {
+    out += JsonObject()
+               .Raw("access", AccessJson(l.access))
+               .Raw("feedback", JsonObject()
+                                    .String("verdict", FeedbackVerdictName(l.feedback.verdict))
+                                    .String("note", l.feedback.note)
+                                    .String("at", FormatRfc3339(l.feedback.created_at))
+                                    .Finish())
+               .Finish();
+    out.push_back('\n');
+  }
+  return out;
+}
+
+}  // namespace guestguard

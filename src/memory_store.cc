@@ -1,0 +1,288 @@
+// Copyright 2026 GuestGuard authors.
+#include "guestguard/memory_store.h"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <deque>
+#include <functional>
+#include <map>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+
+namespace guestguard {
+namespace {
+
+// Unambiguous map key for (event, guest): varint(len(event)) event guest.
+std::string GuestKey(std::string_view event_id, std::string_view guest_id) {
+  std::string key;
+  key.reserve(event_id.size() + guest_id.size() + 2);
+  for (size_t n = event_id.size(); ; n >>= 7) {
+    key.push_back(static_cast<char>((n & 0x7f) | (n >= 0x80 ? 0x80 : 0)));
+    if (n < 0x80) break;
+  }
+  key.append(event_id);
+  key.append(guest_id);
+  return key;
+}
+
+// This Abseil's maps look strings up by absl::string_view, not std::string_view.
+absl::string_view Sv(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+
+std::optional<uint64_t> ParseAccessId(std::string_view id) {
+  uint64_t value = 0;
+  auto [end, ec] = std::from_chars(id.data(), id.data() + id.size(), value);
+  if (ec != std::errc() || end != id.data() + id.size() || id.empty() || id[0] == '0') {
+    return std::nullopt;
+  }
+  return value;
+}
+
+class MemoryStore final : public Store {
+ public:
+  explicit MemoryStore(MemoryStoreOptions options)
+      : options_(options), empty_allowlist_(std::make_shared<const CidrSet>()) {}
+
+  absl::StatusOr<Thresholds> GetThresholds(std::string_view event_id) override {
+    absl::MutexLock lock(&events_mu_);
+    auto it = events_.find(Sv(event_id));
+    return it == events_.end() ? Thresholds() : it->second.thresholds;
+  }
+
+  absl::Status SetThresholds(std::string_view event_id, const Thresholds& thresholds) override {
+    if (absl::Status s = thresholds.Validate(); !s.ok()) return s;
+    absl::MutexLock lock(&events_mu_);
+    EventFor(event_id).thresholds = thresholds;
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<std::vector<AllowlistEntry>> ListAllowlist(std::string_view event_id) override {
+    absl::MutexLock lock(&events_mu_);
+    std::vector<AllowlistEntry> out;
+    auto it = events_.find(Sv(event_id));
+    if (it == events_.end()) return out;
+    for (const auto& [cidr, entry] : it->second.allowlist) out.push_back(entry);
+    return out;
+  }
+
+  absl::Status AddAllowlistEntry(std::string_view event_id, const AllowlistEntry& entry) override {
+    absl::MutexLock lock(&events_mu_);
+    EventData& event = EventFor(event_id);
+    if (!event.allowlist.emplace(entry.cidr, entry).second) {
+      return absl::AlreadyExistsError(
+          absl::StrCat(entry.cidr.ToString(), " is already on the allowlist"));
+    }
+    RebuildAllowlist(event);
+    return absl::OkStatus();
+  }
+
+  absl::Status RemoveAllowlistEntry(std::string_view event_id, const Cidr& cidr) override {
+    absl::MutexLock lock(&events_mu_);
+    auto it = events_.find(Sv(event_id));
+    if (it == events_.end() || it->second.allowlist.erase(cidr) == 0) {
+      return absl::NotFoundError(absl::StrCat(cidr.ToString(), " is not on the allowlist"));
+    }
+    RebuildAllowlist(it->second);
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<EventPolicy> GetPolicy(std::string_view event_id) override {
+    absl::MutexLock lock(&events_mu_);
+    auto it = events_.find(Sv(event_id));
+    if (it == events_.end()) return EventPolicy{Thresholds(), empty_allowlist_};
+    return EventPolicy{it->second.thresholds, it->second.allowlist_set};
+  }
+
+  absl::StatusOr<uint32_t> GetTokenGeneration(std::string_view event_id,
+                                              std::string_view guest_id) override {
+    const std::string key = GuestKey(event_id, guest_id);
+    Shard& shard = ShardFor(key);
+    absl::MutexLock lock(&shard.mu);
+    auto it = shard.guests.find(key);
+    return it == shard.guests.end() ? 0u : it->second.generation;
+  }
+
+  absl::StatusOr<uint32_t> BumpTokenGeneration(std::string_view event_id,
+                                               std::string_view guest_id) override {
+    const std::string key = GuestKey(event_id, guest_id);
+    Shard& shard = ShardFor(key);
+    absl::MutexLock lock(&shard.mu);
+    GuestData& guest = shard.guests[key];
+    if (guest.generation == UINT32_MAX) {
+      return absl::FailedPreconditionError("token generation exhausted for this guest");
+    }
+    return ++guest.generation;
+  }
+
+  absl::StatusOr<GuestState> LoadGuestState(std::string_view event_id, std::string_view guest_id,
+                                            absl::Time uses_since) override {
+    const std::string key = GuestKey(event_id, guest_id);
+    Shard& shard = ShardFor(key);
+    GuestState state;
+    absl::MutexLock lock(&shard.mu);
+    auto it = shard.guests.find(key);
+    if (it == shard.guests.end()) return state;
+    const GuestData& guest = it->second;
+    state.generation = guest.generation;
+    state.baseline = guest.baseline;
+    const int64_t since = absl::ToUnixMicros(uses_since);
+    state.recent_uses = static_cast<int>(std::count_if(
+        guest.recent_uses.begin(), guest.recent_uses.end(), [&](int64_t t) { return t >= since; }));
+    return state;
+  }
+
+  absl::Status UpdateBaseline(std::string_view event_id, std::string_view guest_id,
+                              absl::FunctionRef<void(Baseline&)> mutate) override {
+    const std::string key = GuestKey(event_id, guest_id);
+    Shard& shard = ShardFor(key);
+    absl::MutexLock lock(&shard.mu);
+    mutate(shard.guests[key].baseline);
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<std::string> AppendAccess(const AccessRecord& record) override {
+    uint64_t id;
+    {
+      absl::MutexLock lock(&log_mu_);
+      id = first_id_ + log_.size();
+      log_.push_back(record);
+      log_.back().id = std::to_string(id);
+      while (log_.size() > options_.max_access_records) {
+        feedback_.erase(first_id_);
+        log_.pop_front();
+        ++first_id_;
+      }
+    }
+    const std::string key = GuestKey(record.event_id, record.guest_id);
+    Shard& shard = ShardFor(key);
+    absl::MutexLock lock(&shard.mu);
+    GuestData& guest = shard.guests[key];
+    if (guest.recent_uses.size() < options_.recent_uses_per_guest) {
+      guest.recent_uses.push_back(absl::ToUnixMicros(record.at));
+    } else {
+      guest.recent_uses[guest.next_use] = absl::ToUnixMicros(record.at);
+      guest.next_use = (guest.next_use + 1) % options_.recent_uses_per_guest;
+    }
+    return std::to_string(id);
+  }
+
+  absl::StatusOr<AccessRecord> GetAccess(std::string_view event_id,
+                                         std::string_view access_id) override {
+    absl::MutexLock lock(&log_mu_);
+    const AccessRecord* record = FindAccess(event_id, access_id);
+    if (record == nullptr) return absl::NotFoundError("no such access in this event");
+    return *record;
+  }
+
+  absl::StatusOr<std::vector<AccessRecord>> ListAccesses(std::string_view event_id,
+                                                         size_t limit) override {
+    absl::MutexLock lock(&log_mu_);
+    std::vector<AccessRecord> out;
+    for (auto it = log_.rbegin(); it != log_.rend() && out.size() < limit; ++it) {
+      if (it->event_id == event_id) out.push_back(*it);
+    }
+    return out;
+  }
+
+  absl::Status PutFeedback(const Feedback& feedback) override {
+    if (feedback.note.size() > kMaxFeedbackNoteLength) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("note is longer than ", kMaxFeedbackNoteLength, " bytes"));
+    }
+    absl::MutexLock lock(&log_mu_);
+    if (FindAccess(feedback.event_id, feedback.access_log_id) == nullptr) {
+      return absl::NotFoundError("no such access in this event");
+    }
+    feedback_[*ParseAccessId(feedback.access_log_id)] = feedback;
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<std::vector<LabelledAccess>> ListFeedback(std::string_view event_id) override {
+    absl::MutexLock lock(&log_mu_);
+    std::vector<LabelledAccess> out;
+    for (const auto& [id, feedback] : feedback_) {
+      if (feedback.event_id != event_id) continue;
+      out.push_back({log_[id - first_id_], feedback});
+    }
+    std::sort(out.begin(), out.end(), [](const LabelledAccess& a, const LabelledAccess& b) {
+      if (a.feedback.created_at != b.feedback.created_at) {
+        return a.feedback.created_at > b.feedback.created_at;
+      }
+      return a.access.id.size() != b.access.id.size() ? a.access.id.size() > b.access.id.size()
+                                                      : a.access.id > b.access.id;
+    });
+    return out;
+  }
+
+ private:
+  struct EventData {
+    Thresholds thresholds;
+    std::map<Cidr, AllowlistEntry> allowlist;
+    std::shared_ptr<const CidrSet> allowlist_set;
+  };
+  struct GuestData {
+    uint32_t generation = 0;
+    Baseline baseline;
+    std::vector<int64_t> recent_uses;  // Ring of access times (unix micros).
+    uint32_t next_use = 0;
+  };
+  static constexpr size_t kShards = 32;
+  struct Shard {
+    absl::Mutex mu;
+    absl::flat_hash_map<std::string, GuestData> guests ABSL_GUARDED_BY(mu);
+  };
+
+  Shard& ShardFor(std::string_view key) { return shards_[std::hash<std::string_view>()(key) % kShards]; }
+
+  EventData& EventFor(std::string_view event_id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(events_mu_) {
+    auto [it, inserted] = events_.try_emplace(std::string(event_id));
+    if (inserted) it->second.allowlist_set = empty_allowlist_;
+    return it->second;
+  }
+
+  // Copy-on-write: readers holding the old set keep a consistent snapshot.
+  void RebuildAllowlist(EventData& event) ABSL_EXCLUSIVE_LOCKS_REQUIRED(events_mu_) {
+    std::vector<Cidr> cidrs;
+    cidrs.reserve(event.allowlist.size());
+    for (const auto& [cidr, entry] : event.allowlist) cidrs.push_back(cidr);
+    event.allowlist_set = std::make_shared<const CidrSet>(std::move(cidrs));
+  }
+
+  const AccessRecord* FindAccess(std::string_view event_id, std::string_view access_id)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(log_mu_) {
+    std::optional<uint64_t> id = ParseAccessId(access_id);
+    if (!id || *id < first_id_ || *id - first_id_ >= log_.size()) return nullptr;
+    const AccessRecord& record = log_[*id - first_id_];
+    return record.event_id == event_id ? &record : nullptr;
+  }
+
+  const MemoryStoreOptions options_;
+  const std::shared_ptr<const CidrSet> empty_allowlist_;
+
+  absl::Mutex events_mu_;
+  absl::flat_hash_map<std::string, EventData> events_ ABSL_GUARDED_BY(events_mu_);
+
+  std::array<Shard, kShards> shards_;
+
+  absl::Mutex log_mu_;
+  std::deque<AccessRecord> log_ ABSL_GUARDED_BY(log_mu_);
+  uint64_t first_id_ ABSL_GUARDED_BY(log_mu_) = 1;
+  absl::flat_hash_map<uint64_t, Feedback> feedback_ ABSL_GUARDED_BY(log_mu_);
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Store>> NewMemoryStore(MemoryStoreOptions options) {
+  if (options.max_access_records < 1) {
+    return absl::InvalidArgumentError("memory store: max_access_records must be >= 1");
+  }
+  if (options.recent_uses_per_guest < 16 || options.recent_uses_per_guest > 1024) {
+    return absl::InvalidArgumentError("memory store: recent_uses_per_guest must be 16-1024");
+  }
+  return std::make_unique<MemoryStore>(options);
+}
+
+}  // namespace guestguard

@@ -1,0 +1,24 @@
+// A program outside the tree, built only against the installed package.
+#include <iostream>
+
+#include "guestguard/guard.h"
+#include "guestguard/memory_store.h"
+
+int main() {
+  guestguard::GuardOptions options;
+  options.store = *guestguard::NewMemoryStore({});
+  options.keyring = *guestguard::Keyring::Generate("k1");
+  auto guard = guestguard::Guard::Open(std::move(options));
+  if (!guard.ok()) return 1;
+  auto token = (*guard)->IssueToken("ev1", "g1");
+  if (!token.ok()) return 2;
+  guestguard::AccessAttempt attempt;
+  attempt.client_ip = "198.51.100.7";
+  attempt.signals.user_agent = "Mozilla/5.0";
+  attempt.signals.fingerprint = "fp";
+  attempt.signals.language = "en";
+  auto decision = (*guard)->Check(*token, attempt);
+  if (!decision.ok() || !decision->allowed()) return 3;
+  std::cout << "consumer ok: " << decision->label() << "\n";
+  return 0;
+}
