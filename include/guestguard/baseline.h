@@ -47,11 +47,13 @@ class Baseline {
     uint64_t fingerprint = 0;
     std::array<uint32_t, 4> components{};
     int64_t last_seen = 0;  // Unix seconds.
+    friend bool operator==(const Device&, const Device&) = default;
   };
   struct Network {
     uint64_t network = 0;
     uint64_t address = 0;   // Last exact address seen in this network.
     int64_t last_seen = 0;  // Unix seconds.
+    friend bool operator==(const Network&, const Network&) = default;
   };
 
   bool empty() const { return accesses_ == 0; }

@@ -4,6 +4,10 @@
 namespace guestguard::internal {
 
 DeadlineExecutor::DeadlineExecutor(int threads) {
+  {
+    absl::MutexLock lock(&mu_);
+    idle_ = threads;  // Counted up front: a task handed over waits for its worker to start.
+  }
   workers_.reserve(threads);
   for (int i = 0; i < threads; ++i) workers_.emplace_back([this] { WorkerLoop(); });
 }
@@ -26,7 +30,6 @@ bool DeadlineExecutor::TrySubmit(std::function<void()> task) {
 
 void DeadlineExecutor::WorkerLoop() {
   absl::MutexLock lock(&mu_);
-  ++idle_;
   while (true) {
     mu_.Await(absl::Condition(
         +[](DeadlineExecutor* self) ABSL_EXCLUSIVE_LOCKS_REQUIRED(self->mu_) {

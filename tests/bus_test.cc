@@ -1,0 +1,601 @@
+// Copyright 2026 GuestGuard authors.
+
+#include "guestguard/bus.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "guestguard/clock.h"
+#include "guestguard/in_process_bus.h"
+
+namespace guestguard {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+#define GG_TEST_CONCAT_INNER_(a, b) a##b
+#define GG_TEST_CONCAT_(a, b) GG_TEST_CONCAT_INNER_(a, b)
+// `ASSERT_OK_AND_ASSIGN(auto x, StatusOrExpr());` — fails the test on error.
+#define ASSERT_OK_AND_ASSIGN(lhs, expr) \
+  ASSERT_OK_AND_ASSIGN_IMPL_(GG_TEST_CONCAT_(statusor_, __LINE__), lhs, expr)
+#define ASSERT_OK_AND_ASSIGN_IMPL_(tmp, lhs, expr) \
+  auto tmp = (expr);                               \
+  ASSERT_TRUE(tmp.ok()) << tmp.status();           \
+  lhs = std::move(*tmp)
+
+// Bound on every wait for something that must happen.
+constexpr absl::Duration kWait = absl::Seconds(5);
+// How long a test watches for something that must not happen.
+constexpr absl::Duration kQuiet = absl::Milliseconds(100);
+
+constexpr char kSubject[] = "guestguard.access.scored";
+
+Message Msg(std::string id, std::string subject = kSubject, std::string payload = "{}") {
+  return Message{.id = std::move(id), .subject = std::move(subject), .payload = std::move(payload)};
+}
+
+// Redeliveries fast enough that one would show up well within kQuiet.
+SubscribeOptions FastRetries(int max_deliveries = 5) {
+  SubscribeOptions options;
+  options.max_deliveries = max_deliveries;
+  options.initial_backoff = absl::Milliseconds(1);
+  options.max_backoff = absl::Milliseconds(2);
+  return options;
+}
+
+// Records deliveries to a handler. Thread-safe; must outlive the handlers it
+// makes (declare it before the bus).
+class Deliveries {
+ public:
+  // A handler that records each delivery, then returns `respond(message)` (OK
+  // when `respond` is null).
+  Handler Recording(std::function<absl::Status(const Message&)> respond = nullptr) {
+    return [this, respond = std::move(respond)](const Message& message) {
+      {
+        absl::MutexLock lock(&mu_);
+        messages_.push_back(message);
+        times_.push_back(absl::Now());
+      }
+      return respond ? respond(message) : absl::OkStatus();
+    };
+  }
+
+  // True once at least `n` deliveries were recorded, false after `timeout`.
+  bool WaitForCount(size_t n, absl::Duration timeout = kWait) {
+    absl::MutexLock lock(&mu_);
+    auto reached = [this, n]() ABSL_NO_THREAD_SAFETY_ANALYSIS { return messages_.size() >= n; };
+    return mu_.AwaitWithTimeout(absl::Condition(&reached), timeout);
+  }
+
+  std::vector<Message> Messages() const {
+    absl::MutexLock lock(&mu_);
+    return messages_;
+  }
+
+  std::vector<std::string> Ids() const {
+    absl::MutexLock lock(&mu_);
+    std::vector<std::string> ids;
+    for (const Message& m : messages_) ids.push_back(m.id);
+    return ids;
+  }
+
+  std::vector<absl::Time> Times() const {
+    absl::MutexLock lock(&mu_);
+    return times_;
+  }
+
+ private:
+  mutable absl::Mutex mu_;
+  std::vector<Message> messages_ ABSL_GUARDED_BY(mu_);
+  std::vector<absl::Time> times_ ABSL_GUARDED_BY(mu_);
+};
+
+// ---------------------------------------------------------------------------
+// SubjectMatches
+
+TEST(SubjectMatches, MatchesAnIdenticalSubject) {
+  EXPECT_TRUE(SubjectMatches("guestguard.access.scored", "guestguard.access.scored"));
+}
+
+TEST(SubjectMatches, DoesNotMatchADifferentSubject) {
+  EXPECT_FALSE(SubjectMatches("guestguard.access.scored", "guestguard.access"));
+  EXPECT_FALSE(SubjectMatches("guestguard.access.scored", "guestguard.access.scored.x"));
+  EXPECT_FALSE(SubjectMatches("guestguard.access", "guestguard.access.scored"));
+}
+
+TEST(SubjectMatches, WildcardMatchesSubjectsWithAtLeastOneMoreToken) {
+  EXPECT_TRUE(SubjectMatches("guestguard.>", "guestguard.access.scored"));
+  EXPECT_TRUE(SubjectMatches("guestguard.>", "guestguard.x"));
+  EXPECT_FALSE(SubjectMatches("guestguard.>", "guestguard"));
+  EXPECT_FALSE(SubjectMatches("guestguard.>", "guestguard."));
+  EXPECT_FALSE(SubjectMatches("guestguard.>", "guestguardx.y"));
+  EXPECT_FALSE(SubjectMatches("guestguard.>", "other.x"));
+}
+
+// ---------------------------------------------------------------------------
+// IdempotentHandler
+
+TEST(IdempotentHandler, CallsTheInnerHandlerOncePerId) {
+  int calls = 0;
+  Handler handler = IdempotentHandler([&](const Message&) {
+    ++calls;
+    return absl::OkStatus();
+  });
+
+  EXPECT_TRUE(handler(Msg("a")).ok());
+  EXPECT_TRUE(handler(Msg("a")).ok());
+  EXPECT_TRUE(handler(Msg("b")).ok());
+
+  EXPECT_EQ(calls, 2);
+}
+
+TEST(IdempotentHandler, DoesNotRememberAFailedAttempt) {
+  int calls = 0;
+  Handler handler = IdempotentHandler([&](const Message&) {
+    ++calls;
+    return calls == 1 ? absl::UnavailableError("down") : absl::OkStatus();
+  });
+
+  EXPECT_EQ(handler(Msg("a")).code(), absl::StatusCode::kUnavailable);
+  EXPECT_TRUE(handler(Msg("a")).ok());
+  EXPECT_TRUE(handler(Msg("a")).ok());
+
+  EXPECT_EQ(calls, 2);
+}
+
+TEST(IdempotentHandler, ForgetsTheOldestIdBeyondItsCapacity) {
+  std::vector<std::string> handled;
+  Handler handler = IdempotentHandler(
+      [&](const Message& m) {
+        handled.push_back(m.id);
+        return absl::OkStatus();
+      },
+      /*capacity=*/2);
+
+  for (const char* id : {"a", "b", "c", "c", "a"}) EXPECT_TRUE(handler(Msg(id)).ok());
+
+  EXPECT_THAT(handled, ElementsAre("a", "b", "c", "a"));
+}
+
+TEST(IdempotentHandler, RefusesAnIdInFlightWithUnavailableWithoutCallingTheHandler) {
+  std::atomic<int> calls{0};
+  absl::Notification entered;
+  absl::Notification release;
+  Handler handler = IdempotentHandler([&](const Message&) {
+    if (++calls == 1) {
+      entered.Notify();
+      release.WaitForNotificationWithTimeout(kWait);
+    }
+    return absl::OkStatus();
+  });
+
+  absl::Status first;
+  std::thread deliverer([&] { first = handler(Msg("a")); });
+  ASSERT_TRUE(entered.WaitForNotificationWithTimeout(kWait));
+  absl::Status concurrent = handler(Msg("a"));
+  release.Notify();
+  deliverer.join();
+
+  EXPECT_EQ(concurrent.code(), absl::StatusCode::kUnavailable);
+  EXPECT_TRUE(first.ok()) << first;
+  EXPECT_TRUE(handler(Msg("a")).ok());
+  EXPECT_EQ(calls.load(), 1);
+}
+
+TEST(IdempotentHandler, HandlesAnIdTheBusDeliversTwiceOnce) {
+  Deliveries inner;
+  InProcessBusOptions options;
+  options.duplicate_window = absl::ZeroDuration();  // Let the duplicate through.
+  ASSERT_OK_AND_ASSIGN(auto bus, NewInProcessBus(options));
+  ASSERT_OK_AND_ASSIGN(auto sub,
+                       bus->Subscribe(kSubject, "idem", IdempotentHandler(inner.Recording())));
+
+  ASSERT_TRUE(bus->Publish(Msg("a")).ok());
+  ASSERT_TRUE(bus->Publish(Msg("a")).ok());
+  ASSERT_TRUE(bus->Publish(Msg("sentinel")).ok());
+
+  // Deliveries are FIFO per subscription: both copies of "a" precede it.
+  ASSERT_TRUE(inner.WaitForCount(2));
+  EXPECT_THAT(inner.Ids(), ElementsAre("a", "sentinel"));
+}
+
+// ---------------------------------------------------------------------------
+// InProcessBus: delivery, acks, redelivery, dead letters
+
+TEST(InProcessBus, DeliversAMessageAndAcksItOnce) {
+  Deliveries deliveries;
+  ASSERT_OK_AND_ASSIGN(auto bus, NewInProcessBus({}));
+  ASSERT_OK_AND_ASSIGN(auto sub,
+                       bus->Subscribe(kSubject, "once", deliveries.Recording(), FastRetries()));
+
+  ASSERT_TRUE(bus->Publish(Msg("access:1", kSubject, R"({"score":7})")).ok());
+
+  ASSERT_TRUE(deliveries.WaitForCount(1));
+  const Message got = deliveries.Messages()[0];
+  EXPECT_EQ(got.id, "access:1");
+  EXPECT_EQ(got.subject, kSubject);
+  EXPECT_EQ(got.payload, R"({"score":7})");
+  EXPECT_EQ(got.attempt, 1);
+  EXPECT_FALSE(deliveries.WaitForCount(2, kQuiet)) << "an acked message was redelivered";
+}
+
+TEST(InProcessBus, DeliversToOneSubscriptionInPublishOrder) {
+  Deliveries deliveries;
+  ASSERT_OK_AND_ASSIGN(auto bus, NewInProcessBus({}));
+  ASSERT_OK_AND_ASSIGN(auto sub, bus->Subscribe(kSubject, "fifo", deliveries.Recording()));
+
+  for (const char* id : {"1", "2", "3", "4"}) ASSERT_TRUE(bus->Publish(Msg(id)).ok());
+
+  ASSERT_TRUE(deliveries.WaitForCount(4));
+  EXPECT_THAT(deliveries.Ids(), ElementsAre("1", "2", "3", "4"));
+}
+
+TEST(InProcessBus, RedeliversAFailureWithTheAttemptIncrementedAfterTheBackoff) {
+  Deliveries deliveries;
+  ASSERT_OK_AND_ASSIGN(auto bus, NewInProcessBus({}));
+  SubscribeOptions options;
+  options.initial_backoff = absl::Milliseconds(20);
+  options.max_backoff = absl::Seconds(1);
+  Handler fail_twice = deliveries.Recording([](const Message& m) {
+    return m.attempt < 3 ? absl::UnavailableError("not yet") : absl::OkStatus();
+  });
+  ASSERT_OK_AND_ASSIGN(auto sub, bus->Subscribe(kSubject, "retry", fail_twice, options));
+
+  ASSERT_TRUE(bus->Publish(Msg("access:2", kSubject, "p")).ok());
+
+  ASSERT_TRUE(deliveries.WaitForCount(3));
+  const std::vector<Message> messages = deliveries.Messages();
+  const std::vector<absl::Time> times = deliveries.Times();
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(messages[i].attempt, i + 1);
+    EXPECT_EQ(messages[i].id, "access:2");
+    EXPECT_EQ(messages[i].payload, "p");
+  }
+  EXPECT_GE(times[1] - times[0], absl::Milliseconds(20));
+  EXPECT_GE(times[2] - times[1], absl::Milliseconds(40));
+}
+
+TEST(InProcessBus, DeadLettersAfterMaxDeliveriesWithTheLastError) {
+  Deliveries deliveries;
+  absl::Mutex sink_mu;
+  std::vector<std::pair<Message, absl::Status>> dead;  // Guarded by sink_mu.
+  absl::Notification dead_lettered;
+  SubscribeOptions options = FastRetries(/*max_deliveries=*/3);
+  options.dead_letter = [&](const Message& m, const absl::Status& last_error) {
+    absl::MutexLock lock(&sink_mu);
+    dead.emplace_back(m, last_error);
+    if (dead.size() == 1) dead_lettered.Notify();
+  };
+  ASSERT_OK_AND_ASSIGN(auto bus, NewInProcessBus({}));
+  Handler always_fail = deliveries.Recording(
+      [](const Message& m) { return absl::InternalError(absl::StrCat("attempt ", m.attempt)); });
+  ASSERT_OK_AND_ASSIGN(auto sub, bus->Subscribe(kSubject, "dead", always_fail, options));
+
+  ASSERT_TRUE(bus->Publish(Msg("access:3")).ok());
+
+  ASSERT_TRUE(dead_lettered.WaitForNotificationWithTimeout(kWait));
+  EXPECT_FALSE(deliveries.WaitForCount(4, kQuiet)) << "delivered after being dead-lettered";
+  EXPECT_EQ(deliveries.Messages().size(), 3u);
+  absl::MutexLock lock(&sink_mu);
+  ASSERT_EQ(dead.size(), 1u);
+  EXPECT_EQ(dead[0].first.id, "access:3");
+  EXPECT_EQ(dead[0].first.attempt, 3);
+  EXPECT_EQ(dead[0].second, absl::InternalError("attempt 3"));
+}
+
+TEST(InProcessBus, DefaultDeadLetterSinkWritesOneLineWithoutThePayload) {
+  Deliveries deliveries;
+  ASSERT_OK_AND_ASSIGN(auto bus, NewInProcessBus({}));
+  ::testing::internal::CaptureStderr();
+  Handler always_fail =
+      deliveries.Recording([](const Message&) { return absl::UnavailableError("db down"); });
+  ASSERT_OK_AND_ASSIGN(
+      auto sub, bus->Subscribe(kSubject, "stderr", always_fail, FastRetries(/*max_deliveries=*/2)));
+
+  ASSERT_TRUE(bus->Publish(Msg("access:4", kSubject, "secret-payload")).ok());
+  ASSERT_TRUE(deliveries.WaitForCount(2));
+  // The sink runs on the delivery thread right after the last attempt;
+  // destroying the subscription waits for it.
+  sub.reset();
+  const std::string err = ::testing::internal::GetCapturedStderr();
+
+  EXPECT_THAT(err, HasSubstr("access:4"));
+  EXPECT_THAT(err, HasSubstr(kSubject));
+  EXPECT_THAT(err, HasSubstr("attempts=2"));
+  EXPECT_THAT(err, HasSubstr("db down"));
+  EXPECT_THAT(err, Not(HasSubstr("secret-payload")));
+  EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1);
+}
+
+// ---------------------------------------------------------------------------
+// InProcessBus: duplicate window
+
+TEST(InProcessBus, DropsADuplicateIdPublishedWithinTheWindow) {
+  Deliveries deliveries;
+  auto clock = std::make_shared<ManualClock>(absl::FromUnixSeconds(1700000000));
+  InProcessBusOptions options;
+  options.duplicate_window = absl::Minutes(1);
+  options.clock = clock;
+  ASSERT_OK_AND_ASSIGN(auto bus, NewInProcessBus(options));
+  ASSERT_OK_AND_ASSIGN(auto sub, bus->Subscribe(kSubject, "dedup", deliveries.Recording()));
+
+  ASSERT_TRUE(bus->Publish(Msg("a")).ok());
+  clock->Advance(absl::Seconds(59));
+  EXPECT_TRUE(bus->Publish(Msg("a")).ok()) << "a duplicate is accepted, then dropped";
+  ASSERT_TRUE(bus->Publish(Msg("sentinel")).ok());
+
+  ASSERT_TRUE(deliveries.WaitForCount(2));
+  EXPECT_THAT(deliveries.Ids(), ElementsAre("a", "sentinel"));
+}
+
+TEST(InProcessBus, DeliversAnIdAgainOnceTheWindowHasPassed) {
+  Deliveries deliveries;
+  auto clock = std::make_shared<ManualClock>(absl::FromUnixSeconds(1700000000));
+  InProcessBusOptions options;
+  options.duplicate_window = absl::Minutes(1);
+  options.clock = clock;
+  ASSERT_OK_AND_ASSIGN(auto bus, NewInProcessBus(options));
+  ASSERT_OK_AND_ASSIGN(auto sub, bus->Subscribe(kSubject, "dedup", deliveries.Recording()));
+
+  ASSERT_TRUE(bus->Publish(Msg("a")).ok());
+  clock->Advance(absl::Minutes(1));
+  ASSERT_TRUE(bus->Publish(Msg("a")).ok());
+
+  ASSERT_TRUE(deliveries.WaitForCount(2));
+  EXPECT_THAT(deliveries.Ids(), ElementsAre("a", "a"));
+}
+
+TEST(InProcessBus, RemembersAtMostDuplicateWindowCapacityIds) {
+  Deliveries deliveries;
+  InProcessBusOptions options;
+  options.duplicate_window_capacity = 2;
+  options.clock = std::make_shared<ManualClock>(absl::FromUnixSeconds(1700000000));
+  ASSERT_OK_AND_ASSIGN(auto bus, NewInProcessBus(options));
+  ASSERT_OK_AND_ASSIGN(auto sub, bus->Subscribe(kSubject, "dedup", deliveries.Recording()));
+
+  // "c" pushes "a" out, so "a" is new again; the second "c" is still known.
+  for (const char* id : {"a", "b", "c", "a", "c", "sentinel"}) {
+    ASSERT_TRUE(bus->Publish(Msg(id)).ok());
+  }
+
+  ASSERT_TRUE(deliveries.WaitForCount(5));
+  EXPECT_THAT(deliveries.Ids(), ElementsAre("a", "b", "c", "a", "sentinel"));
+}
+
+// ---------------------------------------------------------------------------
+// InProcessBus: routing and bounds
+
+TEST(InProcessBus, WildcardSubscriptionReceivesOnlyMatchingSubjects) {
+  Deliveries deliveries;
+  ASSERT_OK_AND_ASSIGN(auto bus, NewInProcessBus({}));
+  ASSERT_OK_AND_ASSIGN(auto sub, bus->Subscribe("guestguard.>", "all", deliveries.Recording()));
+
+  ASSERT_TRUE(bus->Publish(Msg("1", "guestguard")).ok());
+  ASSERT_TRUE(bus->Publish(Msg("2", "other.x")).ok());
+  ASSERT_TRUE(bus->Publish(Msg("3", "guestguard.access.scored")).ok());
+  ASSERT_TRUE(bus->Publish(Msg("4", "guestguard.rsvp.confirmed")).ok());
+
+  ASSERT_TRUE(deliveries.WaitForCount(2));
+  EXPECT_THAT(deliveries.Ids(), ElementsAre("3", "4"));
+}
+
+TEST(InProcessBus, DeliversACopyToEverySubscription) {
+  Deliveries first;
+  Deliveries second;
+  ASSERT_OK_AND_ASSIGN(auto bus, NewInProcessBus({}));
+  ASSERT_OK_AND_ASSIGN(auto sub1, bus->Subscribe(kSubject, "one", first.Recording()));
+  ASSERT_OK_AND_ASSIGN(auto sub2, bus->Subscribe("guestguard.>", "two", second.Recording()));
+
+  ASSERT_TRUE(bus->Publish(Msg("a", kSubject, "p")).ok());
+
+  ASSERT_TRUE(first.WaitForCount(1));
+  ASSERT_TRUE(second.WaitForCount(1));
+  EXPECT_EQ(first.Messages()[0].payload, "p");
+  EXPECT_EQ(second.Messages()[0].payload, "p");
+}
+
+TEST(InProcessBus, FullQueueRejectsThePublishAndEnqueuesItNowhere) {
+  Deliveries all;
+  Deliveries only_b;
+  absl::Notification release;
+  InProcessBusOptions options;
+  options.max_pending_per_subscription = 2;
+  ASSERT_OK_AND_ASSIGN(auto bus, NewInProcessBus(options));
+  Handler block_on_first = all.Recording([&](const Message& m) {
+    if (m.id == "1") release.WaitForNotificationWithTimeout(kWait);
+    return absl::OkStatus();
+  });
+  ASSERT_OK_AND_ASSIGN(auto sub_all, bus->Subscribe("x.>", "all", block_on_first));
+  ASSERT_OK_AND_ASSIGN(auto sub_b, bus->Subscribe("x.b", "b", only_b.Recording()));
+
+  // "1" blocks the handler of `all` and "2" waits behind it: `all` is full.
+  ASSERT_TRUE(bus->Publish(Msg("1", "x.a")).ok());
+  ASSERT_TRUE(bus->Publish(Msg("2", "x.a")).ok());
+  EXPECT_EQ(bus->Publish(Msg("3", "x.b")).code(), absl::StatusCode::kResourceExhausted);
+
+  release.Notify();
+  // Once "2" is delivered, "1" is done and `all` has room again.
+  ASSERT_TRUE(all.WaitForCount(2));
+  ASSERT_TRUE(bus->Publish(Msg("4", "x.b")).ok());
+  ASSERT_TRUE(all.WaitForCount(3));
+  ASSERT_TRUE(only_b.WaitForCount(1));
+  // FIFO: a copy of "3" enqueued anywhere would have arrived before "4".
+  EXPECT_THAT(all.Ids(), ElementsAre("1", "2", "4"));
+  EXPECT_THAT(only_b.Ids(), ElementsAre("4"));
+
+  // The rejected publish did not enter the duplicate window either.
+  ASSERT_TRUE(bus->Publish(Msg("3", "x.b")).ok());
+  ASSERT_TRUE(only_b.WaitForCount(2));
+  EXPECT_THAT(only_b.Ids(), ElementsAre("4", "3"));
+}
+
+TEST(InProcessBus, RejectsAMessageWithoutIdOrSubject) {
+  ASSERT_OK_AND_ASSIGN(auto bus, NewInProcessBus({}));
+
+  EXPECT_EQ(bus->Publish(Msg("", kSubject)).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(bus->Publish(Msg("a", "")).code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(InProcessBus, RejectsInvalidOptionsNamingTheField) {
+  InProcessBusOptions no_pending;
+  no_pending.max_pending_per_subscription = 0;
+  InProcessBusOptions negative_window;
+  negative_window.duplicate_window = absl::Seconds(-1);
+  InProcessBusOptions no_capacity;
+  no_capacity.duplicate_window_capacity = 0;
+
+  for (const auto& [options, field] : std::vector<std::pair<InProcessBusOptions, std::string>>{
+           {no_pending, "max_pending_per_subscription"},
+           {negative_window, "duplicate_window"},
+           {no_capacity, "duplicate_window_capacity"}}) {
+    absl::StatusOr<std::unique_ptr<Bus>> bus = NewInProcessBus(options);
+    EXPECT_EQ(bus.status().code(), absl::StatusCode::kInvalidArgument) << field;
+    EXPECT_THAT(bus.status().message(), HasSubstr(field));
+  }
+}
+
+TEST(InProcessBus, RejectsInvalidSubscribeOptionsNamingTheField) {
+  ASSERT_OK_AND_ASSIGN(auto bus, NewInProcessBus({}));
+  SubscribeOptions no_deliveries;
+  no_deliveries.max_deliveries = 0;
+  SubscribeOptions zero_backoff;
+  zero_backoff.initial_backoff = absl::ZeroDuration();
+  SubscribeOptions max_below_initial;
+  max_below_initial.initial_backoff = absl::Seconds(2);
+  max_below_initial.max_backoff = absl::Seconds(1);
+
+  for (const auto& [options, field] :
+       std::vector<std::pair<SubscribeOptions, std::string>>{{no_deliveries, "max_deliveries"},
+                                                             {zero_backoff, "initial_backoff"},
+                                                             {max_below_initial, "max_backoff"}}) {
+    auto sub = bus->Subscribe(
+        kSubject, "bad", [](const Message&) { return absl::OkStatus(); }, options);
+    EXPECT_EQ(sub.status().code(), absl::StatusCode::kInvalidArgument) << field;
+    EXPECT_THAT(sub.status().message(), HasSubstr(field));
+  }
+  EXPECT_EQ(
+      bus->Subscribe("", "bad", [](const Message&) { return absl::OkStatus(); }).status().code(),
+      absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(bus->Subscribe(kSubject, "bad", nullptr).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+// ---------------------------------------------------------------------------
+// InProcessBus: lifetimes
+
+TEST(InProcessBus, DestroyingASubscriptionWaitsForItsHandlerAndStopsDeliveries) {
+  std::atomic<int> calls{0};
+  std::atomic<bool> handler_returned{false};
+  absl::Notification entered;
+  absl::Notification release;
+  ASSERT_OK_AND_ASSIGN(auto bus, NewInProcessBus({}));
+  ASSERT_OK_AND_ASSIGN(auto sub, bus->Subscribe(kSubject, "stop", [&](const Message&) {
+    if (++calls == 1) {
+      entered.Notify();
+      release.WaitForNotificationWithTimeout(kWait);
+    }
+    handler_returned = true;
+    return absl::OkStatus();
+  }));
+
+  ASSERT_TRUE(bus->Publish(Msg("1")).ok());
+  ASSERT_TRUE(bus->Publish(Msg("2")).ok());
+  ASSERT_TRUE(entered.WaitForNotificationWithTimeout(kWait));
+
+  absl::Notification destroyed;
+  std::thread destroyer([&] {
+    sub.reset();
+    destroyed.Notify();
+  });
+  EXPECT_FALSE(destroyed.WaitForNotificationWithTimeout(kQuiet))
+      << "returned while the handler was still running";
+  release.Notify();
+  destroyer.join();
+
+  EXPECT_TRUE(handler_returned);
+  ASSERT_TRUE(bus->Publish(Msg("3")).ok());
+  EXPECT_EQ(calls.load(), 1) << "the queued message was delivered after destruction";
+}
+
+TEST(InProcessBus, DestroyingASubscriptionDropsItsPendingRedelivery) {
+  Deliveries deliveries;
+  std::atomic<int> dead_letters{0};
+  SubscribeOptions options;
+  options.initial_backoff = absl::Seconds(1);
+  options.dead_letter = [&](const Message&, const absl::Status&) { ++dead_letters; };
+  ASSERT_OK_AND_ASSIGN(auto bus, NewInProcessBus({}));
+  Handler always_fail =
+      deliveries.Recording([](const Message&) { return absl::UnavailableError("down"); });
+  ASSERT_OK_AND_ASSIGN(auto sub, bus->Subscribe(kSubject, "drop", always_fail, options));
+
+  ASSERT_TRUE(bus->Publish(Msg("1")).ok());
+  ASSERT_TRUE(deliveries.WaitForCount(1));
+  sub.reset();
+
+  EXPECT_EQ(deliveries.Messages().size(), 1u);
+  EXPECT_EQ(dead_letters.load(), 0);
+}
+
+TEST(InProcessBus, SubscriptionMayOutliveTheBus) {
+  Deliveries deliveries;
+  ASSERT_OK_AND_ASSIGN(auto bus, NewInProcessBus({}));
+  ASSERT_OK_AND_ASSIGN(auto sub, bus->Subscribe(kSubject, "orphan", deliveries.Recording()));
+
+  ASSERT_TRUE(bus->Publish(Msg("1")).ok());
+  bus.reset();
+
+  EXPECT_TRUE(deliveries.WaitForCount(1));
+  sub.reset();
+}
+
+TEST(InProcessBus, SubscriptionMayBeDestroyedFromItsOwnHandler) {
+  absl::Mutex mu;
+  std::unique_ptr<Subscription> sub;  // Guarded by mu.
+  std::atomic<int> calls{0};
+  absl::Notification destroyed;
+  ASSERT_OK_AND_ASSIGN(auto bus, NewInProcessBus({}));
+  {
+    absl::MutexLock lock(&mu);
+    ASSERT_OK_AND_ASSIGN(sub, bus->Subscribe(kSubject, "self", [&](const Message&) {
+      ++calls;
+      std::unique_ptr<Subscription> self;
+      {
+        absl::MutexLock lock(&mu);
+        self = std::move(sub);
+      }
+      if (self != nullptr) {
+        self.reset();
+        destroyed.Notify();
+      }
+      return absl::OkStatus();
+    }));
+  }
+
+  ASSERT_TRUE(bus->Publish(Msg("1")).ok());
+  ASSERT_TRUE(destroyed.WaitForNotificationWithTimeout(kWait));
+  ASSERT_TRUE(bus->Publish(Msg("2")).ok());
+
+  EXPECT_EQ(calls.load(), 1);
+}
+
+}  // namespace
+}  // namespace guestguard

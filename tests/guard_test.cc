@@ -1,0 +1,368 @@
+// Copyright 2026 GuestGuard authors.
+#include "guestguard/guard.h"
+
+#include <algorithm>
+#include <thread>
+#include <vector>
+
+#include "absl/synchronization/notification.h"
+#include "gtest/gtest.h"
+#include "guestguard/in_process_bus.h"
+#include "guestguard/memory_store.h"
+#include "testing/attempts.h"
+#include "testing/fake_scorer.h"
+
+namespace guestguard {
+namespace {
+
+using testing::FakeScorer;
+using testing::OtherDevice;
+using testing::UsualBrowser;
+
+const absl::Time kT0 = absl::FromUnixSeconds(1795000000);
+
+bool HasReason(const Decision& d, std::string_view code) {
+  return std::any_of(d.reasons.begin(), d.reasons.end(),
+                     [&](const Reason& r) { return r.code == code; });
+}
+
+class GuardTest : public ::testing::Test {
+ protected:
+  void SetUp() override { Open({}); }
+
+  // (Re)opens the guard; `tweak` adjusts the options first.
+  void Open(std::function<void(GuardOptions&)> tweak) {
+    guard_.reset();
+    store_ = std::shared_ptr<Store>(*NewMemoryStore({}));
+    GuardOptions options;
+    options.store = store_;
+    options.keyring = *Keyring::Parse("k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8");
+    options.clock = clock_;
+    if (tweak) tweak(options);
+    auto guard = Guard::Open(std::move(options));
+    ASSERT_TRUE(guard.ok()) << guard.status();
+    guard_ = std::move(*guard);
+  }
+
+  Decision MustCheck(std::string_view token, const AccessAttempt& attempt) {
+    auto d = guard_->Check(token, attempt);
+    EXPECT_TRUE(d.ok()) << d.status();
+    return d.ok() ? *d : Decision();
+  }
+
+  std::string MustIssue(std::string_view event, std::string_view guest) {
+    auto token = guard_->IssueToken(event, guest);
+    EXPECT_TRUE(token.ok()) << token.status();
+    return token.ok() ? *token : std::string();
+  }
+
+  std::shared_ptr<ManualClock> clock_ = std::make_shared<ManualClock>(kT0);
+  std::shared_ptr<Store> store_;
+  std::unique_ptr<Guard> guard_;
+};
+
+TEST_F(GuardTest, OpenRejectsMissingOrBadOptions) {
+  EXPECT_EQ(Guard::Open({}).status().code(), absl::StatusCode::kInvalidArgument);
+  GuardOptions no_keys;
+  no_keys.store = store_;
+  EXPECT_EQ(Guard::Open(no_keys).status().code(), absl::StatusCode::kInvalidArgument);
+  GuardOptions bad_deadline;
+  bad_deadline.store = store_;
+  bad_deadline.keyring = *Keyring::Generate();
+  bad_deadline.scorer_deadline = absl::ZeroDuration();
+  EXPECT_EQ(Guard::Open(bad_deadline).status().code(), absl::StatusCode::kInvalidArgument);
+  GuardOptions bad_scoring;
+  bad_scoring.store = store_;
+  bad_scoring.keyring = *Keyring::Generate();
+  bad_scoring.scoring.secondary_weight = -1;
+  EXPECT_EQ(Guard::Open(bad_scoring).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(GuardTest, ValidTokenFromTheUsualBrowserIsVerified) {
+  const std::string token = MustIssue("ev1", "g1");
+  Decision d = MustCheck(token, UsualBrowser(kT0));
+  EXPECT_EQ(d.token_status, TokenStatus::kValid);
+  EXPECT_TRUE(d.allowed());
+  EXPECT_EQ(d.band, Band::kLow);
+  EXPECT_EQ(d.label(), "Verified");
+  EXPECT_EQ(d.event_id, "ev1");
+  EXPECT_EQ(d.guest_id, "g1");
+  ASSERT_FALSE(d.access_log_id.empty());
+  auto record = store_->GetAccess("ev1", d.access_log_id);
+  ASSERT_TRUE(record.ok());
+  EXPECT_EQ(record->guest_id, "g1");
+  EXPECT_EQ(record->client_ip, "203.0.113.42");
+}
+
+TEST_F(GuardTest, MalformedOrForgedTokensAreRefusedAndRecordNothing) {
+  const std::string token = MustIssue("ev1", "g1");
+  std::string forged = token;
+  forged[10] = forged[10] == 'A' ? 'B' : 'A';
+  for (const std::string& bad : {std::string("not-a-token"), forged, std::string(1024, 'x')}) {
+    Decision d = MustCheck(bad, UsualBrowser(kT0));
+    EXPECT_FALSE(d.allowed());
+    EXPECT_NE(d.token_status, TokenStatus::kValid);
+    EXPECT_EQ(d.band, Band::kBlock);
+    EXPECT_TRUE(d.access_log_id.empty());
+    EXPECT_TRUE(d.event_id.empty());
+  }
+  EXPECT_TRUE(store_->ListAccesses("ev1", 10)->empty());
+}
+
+TEST_F(GuardTest, RotationRevokesTheOldTokenAndRecordsItsReplay) {
+  const std::string old_token = MustIssue("ev1", "g1");
+  auto new_token = guard_->RotateToken("ev1", "g1");
+  ASSERT_TRUE(new_token.ok()) << new_token.status();
+  Decision replay = MustCheck(old_token, UsualBrowser(kT0));
+  EXPECT_EQ(replay.token_status, TokenStatus::kRevoked);
+  EXPECT_FALSE(replay.allowed());
+  EXPECT_EQ(replay.band, Band::kBlock);
+  EXPECT_TRUE(HasReason(replay, reason::kTokenRevoked));
+  ASSERT_FALSE(replay.access_log_id.empty());
+  EXPECT_TRUE(store_->GetAccess("ev1", replay.access_log_id)->blocked);
+
+  EXPECT_TRUE(MustCheck(*new_token, UsualBrowser(kT0)).allowed());
+  // The replay taught the baseline nothing.
+  EXPECT_EQ(store_->LoadGuestState("ev1", "g1", kT0)->baseline.accesses(), 1u);
+}
+
+TEST_F(GuardTest, ExpiredTokenIsRefusedOnTheFakeClock) {
+  Open([](GuardOptions& o) { o.token_ttl = absl::Hours(1); });
+  const std::string token = MustIssue("ev1", "g1");
+  clock_->Advance(absl::Minutes(59));
+  EXPECT_TRUE(MustCheck(token, UsualBrowser(clock_->Now())).allowed());
+  clock_->Advance(absl::Minutes(2));
+  Decision d = MustCheck(token, UsualBrowser(clock_->Now()));
+  EXPECT_EQ(d.token_status, TokenStatus::kExpired);
+  EXPECT_FALSE(d.allowed());
+  EXPECT_TRUE(HasReason(d, reason::kTokenExpired));
+}
+
+TEST_F(GuardTest, InvalidClientIpIsAnErrorNotADecision) {
+  const std::string token = MustIssue("ev1", "g1");
+  AccessAttempt a = UsualBrowser(kT0);
+  a.client_ip = "300.1.1.1";
+  EXPECT_EQ(guard_->Check(token, a).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(store_->ListAccesses("ev1", 10)->empty());
+}
+
+TEST_F(GuardTest, AllowlistedAddressShortCircuitsScoring) {
+  const std::string token = MustIssue("ev1", "g1");
+  ASSERT_TRUE(store_->AddAllowlistEntry("ev1", {*Cidr::Parse("198.51.100.0/24"), "office", kT0}).ok());
+  AccessAttempt scripted = UsualBrowser(kT0);
+  scripted.client_ip = "198.51.100.20";
+  scripted.signals = ClientSignals();
+  scripted.signals.user_agent = "curl/8.4.0";  // Would score on its own.
+  Decision d = MustCheck(token, scripted);
+  EXPECT_TRUE(d.allowlisted);
+  EXPECT_EQ(d.score, 0);
+  EXPECT_EQ(d.band, Band::kLow);
+  ASSERT_EQ(d.reasons.size(), 1u);
+  EXPECT_EQ(d.reasons[0].code, reason::kAllowlisted);
+  // v4-mapped IPv6 from a dual-stack proxy matches too.
+  scripted.client_ip = "::ffff:198.51.100.20";
+  EXPECT_TRUE(MustCheck(token, scripted).allowlisted);
+  // Allowlisted accesses are not scored, so they teach the baseline nothing.
+  EXPECT_TRUE(store_->LoadGuestState("ev1", "g1", kT0)->baseline.empty());
+}
+
+TEST_F(GuardTest, AllowlistChangesApplyToTheNextCheck) {
+  const std::string token = MustIssue("ev1", "g1");
+  AccessAttempt a = UsualBrowser(kT0);
+  EXPECT_FALSE(MustCheck(token, a).allowlisted);
+  ASSERT_TRUE(store_->AddAllowlistEntry("ev1", {*Cidr::Parse("203.0.113.42"), "", kT0}).ok());
+  EXPECT_TRUE(MustCheck(token, a).allowlisted);
+  ASSERT_TRUE(store_->RemoveAllowlistEntry("ev1", *Cidr::Parse("203.0.113.42")).ok());
+  EXPECT_FALSE(MustCheck(token, a).allowlisted);
+}
+
+TEST_F(GuardTest, DecisionsAreRebandedAgainstEachEventsThresholds) {
+  ASSERT_TRUE(store_->SetThresholds("lenient", {50, 70, 90}).ok());
+  AccessAttempt no_user_agent = UsualBrowser(kT0);
+  no_user_agent.signals.user_agent.clear();  // Scores 40.
+  Decision strict = MustCheck(MustIssue("default", "g1"), no_user_agent);
+  Decision lenient = MustCheck(MustIssue("lenient", "g1"), no_user_agent);
+  EXPECT_EQ(strict.score, lenient.score);
+  EXPECT_EQ(strict.band, Band::kMedium);
+  EXPECT_EQ(lenient.band, Band::kLow);
+  // One signal never reaches an event's high band, wherever that is.
+  ASSERT_TRUE(store_->SetThresholds("lenient", {10, 20, 30}).ok());
+  Decision capped = MustCheck(MustIssue("lenient", "g2"), no_user_agent);
+  EXPECT_EQ(capped.score, 19);
+  EXPECT_EQ(capped.band, Band::kMedium);
+}
+
+TEST_F(GuardTest, BlockedAccessIsRefusedAndDoesNotTeachTheBaseline) {
+  const std::string token = MustIssue("ev1", "g1");
+  ASSERT_TRUE(MustCheck(token, UsualBrowser(kT0)).allowed());
+  const Baseline before = store_->LoadGuestState("ev1", "g1", kT0)->baseline;
+
+  AccessAttempt attacker = OtherDevice(kT0 + absl::Minutes(5));
+  attacker.signals.user_agent = "python-requests/2.31.0";
+  Decision d = MustCheck(token, attacker);
+  EXPECT_EQ(d.band, Band::kBlock);
+  EXPECT_FALSE(d.allowed());
+  EXPECT_TRUE(store_->GetAccess("ev1", d.access_log_id)->blocked);
+  EXPECT_EQ(store_->LoadGuestState("ev1", "g1", kT0)->baseline, before);
+}
+
+TEST_F(GuardTest, LegitimateFeedbackTeachesTheBaseline) {
+  const std::string token = MustIssue("ev1", "g1");
+  ASSERT_TRUE(MustCheck(token, UsualBrowser(kT0)).allowed());
+  const AccessAttempt phone = OtherDevice(kT0 + absl::Hours(1));
+  Decision flagged = MustCheck(token, phone);
+  ASSERT_GE(flagged.band, Band::kMedium);
+  // Not learned yet: the same phone again is still flagged.
+  ASSERT_GE(MustCheck(token, OtherDevice(kT0 + absl::Hours(2))).band, Band::kMedium);
+
+  ASSERT_TRUE(guard_
+                  ->RecordFeedback("ev1", flagged.access_log_id, FeedbackVerdict::kLegitimate,
+                                   "her phone")
+                  .ok());
+  Decision after = MustCheck(token, OtherDevice(kT0 + absl::Hours(3)));
+  EXPECT_EQ(after.band, Band::kLow);
+  EXPECT_EQ(after.score, 0);
+}
+
+TEST_F(GuardTest, SuspiciousFeedbackTeachesNothing) {
+  const std::string token = MustIssue("ev1", "g1");
+  ASSERT_TRUE(MustCheck(token, UsualBrowser(kT0)).allowed());
+  Decision flagged = MustCheck(token, OtherDevice(kT0 + absl::Hours(1)));
+  const Baseline before = store_->LoadGuestState("ev1", "g1", kT0)->baseline;
+  ASSERT_TRUE(
+      guard_->RecordFeedback("ev1", flagged.access_log_id, FeedbackVerdict::kSuspicious).ok());
+  EXPECT_EQ(store_->LoadGuestState("ev1", "g1", kT0)->baseline, before);
+}
+
+TEST_F(GuardTest, FeedbackOnAnotherEventsAccessIsRefused) {
+  Decision d = MustCheck(MustIssue("ev1", "g1"), UsualBrowser(kT0));
+  absl::Status s = guard_->RecordFeedback("ev2", d.access_log_id, FeedbackVerdict::kLegitimate);
+  EXPECT_EQ(s.code(), absl::StatusCode::kNotFound) << s;
+  EXPECT_TRUE(store_->ListFeedback("ev1")->empty());
+  EXPECT_TRUE(store_->ListFeedback("ev2")->empty());
+}
+
+TEST_F(GuardTest, RemarkingReplacesTheVerdictAndTheCorpusExportsIt) {
+  Decision d = MustCheck(MustIssue("ev1", "g1"), OtherDevice(kT0));
+  ASSERT_TRUE(guard_->RecordFeedback("ev1", d.access_log_id, FeedbackVerdict::kSuspicious).ok());
+  ASSERT_TRUE(
+      guard_->RecordFeedback("ev1", d.access_log_id, FeedbackVerdict::kLegitimate, "known \"VIP\"")
+          .ok());
+  EXPECT_EQ(guard_->RecordFeedback("ev1", d.access_log_id, FeedbackVerdict::kLegitimate,
+                                   std::string(kMaxFeedbackNoteLength + 1, 'x'))
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+  auto corpus = guard_->ExportLabelledCorpus("ev1");
+  ASSERT_TRUE(corpus.ok()) << corpus.status();
+  EXPECT_EQ(std::count(corpus->begin(), corpus->end(), '\n'), 1);
+  EXPECT_NE(corpus->find("\"verdict\":\"legitimate\""), std::string::npos) << *corpus;
+  EXPECT_NE(corpus->find("known \\\"VIP\\\""), std::string::npos) << *corpus;
+  EXPECT_NE(corpus->find("\"id\":\"" + d.access_log_id + "\""), std::string::npos);
+}
+
+TEST_F(GuardTest, SlowScorerFailsOpenWithinTheDeadline) {
+  auto scorer = std::make_shared<FakeScorer>(FakeScorer::Mode::kBlockUntilReleased,
+                                             Verdict{.score = 99, .band = Band::kBlock, .reasons = {}});
+  Open([&](GuardOptions& o) {
+    o.scorer = scorer;
+    o.scorer_deadline = absl::Milliseconds(50);
+  });
+  const std::string token = MustIssue("ev1", "g1");
+  AccessAttempt a = UsualBrowser(kT0);
+  a.signals.user_agent.clear();  // Heuristic: 40.
+  const absl::Time start = absl::Now();
+  Decision d = MustCheck(token, a);
+  const absl::Duration took = absl::Now() - start;
+  EXPECT_GE(took, absl::Milliseconds(50));
+  EXPECT_LT(took, absl::Seconds(5));  // Generous: it must not wait for the scorer.
+  EXPECT_TRUE(HasReason(d, reason::kScorerTimeout));
+  EXPECT_TRUE(HasReason(d, reason::kMissingUserAgent));
+  EXPECT_EQ(d.score, 40);
+  EXPECT_EQ(d.band, Band::kMedium);
+  scorer->Release();
+  guard_.reset();  // Joins the scorer thread.
+  EXPECT_EQ(scorer->calls(), 1);
+}
+
+TEST_F(GuardTest, BusyScorerFailsOpenWithoutWaiting) {
+  auto scorer = std::make_shared<FakeScorer>(FakeScorer::Mode::kBlockUntilReleased);
+  Open([&](GuardOptions& o) {
+    o.scorer = scorer;
+    o.scorer_threads = 1;
+    o.scorer_deadline = absl::Milliseconds(20);
+  });
+  const std::string token = MustIssue("ev1", "g1");
+  MustCheck(token, UsualBrowser(kT0));  // Times out; its call still holds the only thread.
+  Decision d = MustCheck(token, UsualBrowser(kT0));
+  EXPECT_TRUE(HasReason(d, reason::kScorerUnavailable));
+  EXPECT_EQ(scorer->calls(), 1);
+  scorer->Release();
+}
+
+TEST_F(GuardTest, FailingScorerFailsOpen) {
+  auto scorer = std::make_shared<FakeScorer>(FakeScorer::Mode::kFail);
+  Open([&](GuardOptions& o) { o.scorer = scorer; });
+  Decision d = MustCheck(MustIssue("ev1", "g1"), UsualBrowser(kT0));
+  EXPECT_TRUE(HasReason(d, reason::kScorerUnavailable));
+  EXPECT_EQ(d.band, Band::kLow);
+}
+
+TEST_F(GuardTest, ScorerVerdictReplacesTheHeuristicAndIsRebanded) {
+  // The scorer says 90 and claims "low": the event's thresholds decide.
+  Verdict answer{.score = 90, .band = Band::kLow, .reasons = {{"model", 90, "Model says so."}}};
+  auto scorer = std::make_shared<FakeScorer>(FakeScorer::Mode::kAnswer, answer);
+  Open([&](GuardOptions& o) { o.scorer = scorer; });
+  Decision d = MustCheck(MustIssue("ev1", "g1"), UsualBrowser(kT0));
+  EXPECT_EQ(d.score, 90);
+  EXPECT_EQ(d.band, Band::kBlock);
+  ASSERT_EQ(d.reasons.size(), 1u);
+  EXPECT_EQ(d.reasons[0].code, "model");
+}
+
+TEST_F(GuardTest, PublishesEachScoredAccessOnTheBus) {
+  std::shared_ptr<Bus> bus = *NewInProcessBus({});
+  absl::Mutex mu;
+  std::vector<Message> received;
+  auto sub = bus->Subscribe("guestguard.access.scored", "test", [&](const Message& m) {
+    absl::MutexLock lock(&mu);
+    received.push_back(m);
+    return absl::OkStatus();
+  });
+  ASSERT_TRUE(sub.ok());
+  Open([&](GuardOptions& o) { o.bus = bus; });
+  Decision d = MustCheck(MustIssue("ev1", "g1"), UsualBrowser(kT0));
+  absl::MutexLock lock(&mu);
+  ASSERT_TRUE(mu.AwaitWithTimeout(absl::Condition(
+                                      +[](std::vector<Message>* v) { return !v->empty(); },
+                                      &received),
+                                  absl::Seconds(5)));
+  EXPECT_EQ(received[0].id, "access:" + d.access_log_id);
+  EXPECT_NE(received[0].payload.find("\"band\":\"low\""), std::string::npos);
+  EXPECT_NE(received[0].payload.find("\"event_id\":\"ev1\""), std::string::npos);
+  EXPECT_EQ(guard_->publish_failures(), 0u);
+}
+
+TEST_F(GuardTest, ConcurrentChecksAreSafeAndAllRecorded) {
+  constexpr int kThreads = 4;
+  constexpr int kChecks = 100;
+  std::vector<std::string> tokens;
+  for (int t = 0; t < kThreads; ++t) tokens.push_back(MustIssue("ev1", "g" + std::to_string(t)));
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kChecks; ++i) {
+        auto d = guard_->Check(tokens[t], UsualBrowser(kT0 + absl::Hours(i)));
+        if (d.ok() && d->token_status == TokenStatus::kValid) ok.fetch_add(1);
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), kThreads * kChecks);
+  EXPECT_EQ(store_->ListAccesses("ev1", 10000)->size(), static_cast<size_t>(kThreads * kChecks));
+  EXPECT_EQ(store_->LoadGuestState("ev1", "g0", kT0)->baseline.accesses(),
+            static_cast<uint32_t>(kChecks));
+}
+
+}  // namespace
+}  // namespace guestguard

@@ -1,0 +1,291 @@
+// Copyright 2026 GuestGuard authors.
+//
+// Behaviour every Store backend must have. See store_suite.h.
+#include "testing/store_suite.h"
+
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+
+namespace guestguard::testing {
+namespace {
+
+const absl::Time kT0 = absl::FromUnixSeconds(1795000000);
+
+Cidr MustCidr(std::string_view text) {
+  auto cidr = Cidr::Parse(text);
+  EXPECT_TRUE(cidr.ok()) << cidr.status();
+  return *cidr;
+}
+
+AccessRecord MakeRecord(std::string event, std::string guest, absl::Time at, int score = 10) {
+  AccessRecord r;
+  r.event_id = std::move(event);
+  r.guest_id = std::move(guest);
+  r.kind = AccessKind::kRsvp;
+  r.at = at;
+  r.client_ip = "203.0.113.7";
+  r.signals = {.user_agent = "Mozilla/5.0",
+               .fingerprint = "fp-1",
+               .timezone = "Europe/Paris",
+               .language = "fr-FR",
+               .screen = "1280x720",
+               .platform = "MacIntel"};
+  r.score = score;
+  r.band = Thresholds().BandOf(score);
+  r.allowlisted = false;
+  r.blocked = r.band == Band::kBlock;
+  r.reasons = {{"new_network", 45, "First access from this network for this guest."},
+               {"missing_locale", 15, "Neither \"language\" nor timezone — ünïcode."}};
+  return r;
+}
+
+AccessFeatures Features(std::string_view fingerprint, std::string_view ip, absl::Time at) {
+  AccessAttempt a;
+  a.signals.fingerprint = std::string(fingerprint);
+  a.client_ip = std::string(ip);
+  a.at = at;
+  auto f = AccessFeatures::From(a);
+  EXPECT_TRUE(f.ok());
+  return *f;
+}
+
+TEST_P(StoreSuite, ThresholdsAreTheDefaultsUntilSet) {
+  auto t = store_->GetThresholds("ev1");
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_EQ(*t, Thresholds::Defaults());
+}
+
+TEST_P(StoreSuite, SetThresholdsRoundTripsPerEvent) {
+  ASSERT_TRUE(store_->SetThresholds("ev1", {20, 50, 90}).ok());
+  EXPECT_EQ(*store_->GetThresholds("ev1"), (Thresholds{20, 50, 90}));
+  EXPECT_EQ(*store_->GetThresholds("ev2"), Thresholds::Defaults());
+  ASSERT_TRUE(store_->SetThresholds("ev1", {25, 55, 95}).ok());
+  EXPECT_EQ(*store_->GetThresholds("ev1"), (Thresholds{25, 55, 95}));
+}
+
+TEST_P(StoreSuite, InvalidThresholdsAreRejectedAndNothingChanges) {
+  ASSERT_TRUE(store_->SetThresholds("ev1", {20, 50, 90}).ok());
+  absl::Status s = store_->SetThresholds("ev1", {50, 40, 90});
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(*store_->GetThresholds("ev1"), (Thresholds{20, 50, 90}));
+}
+
+TEST_P(StoreSuite, AllowlistAddsListsAndRemovesSorted) {
+  ASSERT_TRUE(store_->AddAllowlistEntry("ev1", {MustCidr("198.51.100.0/24"), "office", kT0}).ok());
+  ASSERT_TRUE(store_->AddAllowlistEntry("ev1", {MustCidr("2001:db8::/32"), "", kT0}).ok());
+  ASSERT_TRUE(store_->AddAllowlistEntry("ev1", {MustCidr("10.0.0.1"), "vpn", kT0}).ok());
+  auto list = store_->ListAllowlist("ev1");
+  ASSERT_TRUE(list.ok()) << list.status();
+  ASSERT_EQ(list->size(), 3u);
+  EXPECT_EQ((*list)[0].cidr.ToString(), "10.0.0.1/32");
+  EXPECT_EQ((*list)[0].note, "vpn");
+  EXPECT_EQ((*list)[1].cidr.ToString(), "198.51.100.0/24");
+  EXPECT_EQ((*list)[1].created_at, kT0);
+  EXPECT_EQ((*list)[2].cidr.ToString(), "2001:db8::/32");
+
+  ASSERT_TRUE(store_->RemoveAllowlistEntry("ev1", MustCidr("10.0.0.1/32")).ok());
+  EXPECT_EQ(store_->ListAllowlist("ev1")->size(), 2u);
+  EXPECT_TRUE(store_->ListAllowlist("ev2")->empty());
+}
+
+TEST_P(StoreSuite, DuplicateAllowlistEntryIsAlreadyExists) {
+  ASSERT_TRUE(store_->AddAllowlistEntry("ev1", {MustCidr("198.51.100.0/24"), "a", kT0}).ok());
+  absl::Status s = store_->AddAllowlistEntry("ev1", {MustCidr("198.51.100.9/24"), "b", kT0});
+  EXPECT_EQ(s.code(), absl::StatusCode::kAlreadyExists) << s;
+  EXPECT_EQ(store_->ListAllowlist("ev1")->size(), 1u);
+  EXPECT_EQ(store_->ListAllowlist("ev1")->front().note, "a");
+  // The same block on another event is fine.
+  EXPECT_TRUE(store_->AddAllowlistEntry("ev2", {MustCidr("198.51.100.0/24"), "", kT0}).ok());
+}
+
+TEST_P(StoreSuite, RemovingAnUnlistedBlockIsNotFound) {
+  EXPECT_EQ(store_->RemoveAllowlistEntry("ev1", MustCidr("10.0.0.0/8")).code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST_P(StoreSuite, PolicyReflectsThresholdAndAllowlistChangesAtOnce) {
+  auto before = store_->GetPolicy("ev1");
+  ASSERT_TRUE(before.ok()) << before.status();
+  ASSERT_NE(before->allowlist, nullptr);
+  const IpAddress ip = *IpAddress::Parse("198.51.100.77");
+  EXPECT_FALSE(before->allowlist->Contains(ip));
+  EXPECT_EQ(before->thresholds, Thresholds::Defaults());
+
+  ASSERT_TRUE(store_->AddAllowlistEntry("ev1", {MustCidr("198.51.100.0/24"), "", kT0}).ok());
+  ASSERT_TRUE(store_->SetThresholds("ev1", {10, 20, 30}).ok());
+  auto after = store_->GetPolicy("ev1");
+  ASSERT_TRUE(after.ok());
+  EXPECT_TRUE(after->allowlist->Contains(ip));
+  EXPECT_EQ(after->thresholds, (Thresholds{10, 20, 30}));
+
+  ASSERT_TRUE(store_->RemoveAllowlistEntry("ev1", MustCidr("198.51.100.0/24")).ok());
+  EXPECT_FALSE(store_->GetPolicy("ev1")->allowlist->Contains(ip));
+}
+
+TEST_P(StoreSuite, TokenGenerationStartsAtZeroAndBumpsPerGuest) {
+  EXPECT_EQ(*store_->GetTokenGeneration("ev1", "g1"), 0u);
+  EXPECT_EQ(*store_->BumpTokenGeneration("ev1", "g1"), 1u);
+  EXPECT_EQ(*store_->BumpTokenGeneration("ev1", "g1"), 2u);
+  EXPECT_EQ(*store_->GetTokenGeneration("ev1", "g1"), 2u);
+  EXPECT_EQ(*store_->GetTokenGeneration("ev1", "g2"), 0u);
+  EXPECT_EQ(*store_->GetTokenGeneration("ev2", "g1"), 0u);
+}
+
+TEST_P(StoreSuite, GuestStateOfAnUnknownGuestIsEmpty) {
+  auto state = store_->LoadGuestState("ev1", "nobody", kT0);
+  ASSERT_TRUE(state.ok()) << state.status();
+  EXPECT_EQ(state->generation, 0u);
+  EXPECT_TRUE(state->baseline.empty());
+  EXPECT_EQ(state->recent_uses, 0);
+}
+
+TEST_P(StoreSuite, GuestStateCountsAccessesSinceTheGivenTime) {
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(store_->AppendAccess(MakeRecord("ev1", "g1", kT0 + absl::Minutes(i))).ok());
+  }
+  ASSERT_TRUE(store_->AppendAccess(MakeRecord("ev1", "g2", kT0 + absl::Minutes(4))).ok());
+  ASSERT_TRUE(store_->AppendAccess(MakeRecord("ev2", "g1", kT0 + absl::Minutes(4))).ok());
+  ASSERT_TRUE(store_->BumpTokenGeneration("ev1", "g1").ok());
+  auto state = store_->LoadGuestState("ev1", "g1", kT0 + absl::Minutes(2));
+  ASSERT_TRUE(state.ok()) << state.status();
+  EXPECT_EQ(state->recent_uses, 3);  // Minutes 2, 3 and 4.
+  EXPECT_EQ(state->generation, 1u);
+  EXPECT_EQ(store_->LoadGuestState("ev1", "g1", kT0)->recent_uses, 5);
+}
+
+TEST_P(StoreSuite, BaselineUpdatesRoundTrip) {
+  const AccessFeatures f = Features("fp-a", "203.0.113.5", kT0);
+  ASSERT_TRUE(store_->UpdateBaseline("ev1", "g1", [&](Baseline& b) { b.Learn(f); }).ok());
+  Baseline expected;
+  expected.Learn(f);
+  auto state = store_->LoadGuestState("ev1", "g1", kT0);
+  ASSERT_TRUE(state.ok());
+  EXPECT_EQ(state->baseline, expected);
+  EXPECT_TRUE(store_->LoadGuestState("ev1", "g2", kT0)->baseline.empty());
+}
+
+TEST_P(StoreSuite, ConcurrentBaselineUpdatesLoseNothing) {
+  constexpr int kThreads = 4;
+  constexpr int kUpdatesPerThread = 50;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kUpdatesPerThread; ++i) {
+        const AccessFeatures f =
+            Features(absl::StrCat("fp-", t), absl::StrCat("203.0.", t, ".1"), kT0 + absl::Seconds(i));
+        EXPECT_TRUE(store_->UpdateBaseline("ev1", "g1", [&](Baseline& b) { b.Learn(f); }).ok());
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  auto state = store_->LoadGuestState("ev1", "g1", kT0);
+  ASSERT_TRUE(state.ok());
+  EXPECT_EQ(state->baseline.accesses(), static_cast<uint32_t>(kThreads * kUpdatesPerThread));
+  EXPECT_EQ(state->baseline.devices().size(), static_cast<size_t>(kThreads));
+  EXPECT_EQ(state->baseline.networks().size(), static_cast<size_t>(kThreads));
+}
+
+TEST_P(StoreSuite, AppendedAccessReadsBackWithEveryField) {
+  const AccessRecord record = MakeRecord("ev1", "g1", kT0 + absl::Milliseconds(1500), 72);
+  auto id = store_->AppendAccess(record);
+  ASSERT_TRUE(id.ok()) << id.status();
+  EXPECT_FALSE(id->empty());
+  auto got = store_->GetAccess("ev1", *id);
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->id, *id);
+  EXPECT_EQ(got->event_id, "ev1");
+  EXPECT_EQ(got->guest_id, "g1");
+  EXPECT_EQ(got->kind, AccessKind::kRsvp);
+  EXPECT_EQ(absl::ToUnixMillis(got->at), absl::ToUnixMillis(record.at));
+  EXPECT_EQ(got->client_ip, "203.0.113.7");
+  EXPECT_EQ(got->signals.user_agent, record.signals.user_agent);
+  EXPECT_EQ(got->signals.fingerprint, record.signals.fingerprint);
+  EXPECT_EQ(got->signals.timezone, record.signals.timezone);
+  EXPECT_EQ(got->signals.language, record.signals.language);
+  EXPECT_EQ(got->signals.screen, record.signals.screen);
+  EXPECT_EQ(got->signals.platform, record.signals.platform);
+  EXPECT_EQ(got->score, 72);
+  EXPECT_EQ(got->band, Band::kHigh);
+  EXPECT_FALSE(got->allowlisted);
+  EXPECT_FALSE(got->blocked);
+  EXPECT_EQ(got->reasons, record.reasons);
+}
+
+TEST_P(StoreSuite, AccessOfAnotherEventIsNotFound) {
+  auto id = store_->AppendAccess(MakeRecord("ev1", "g1", kT0));
+  ASSERT_TRUE(id.ok());
+  EXPECT_EQ(store_->GetAccess("ev2", *id).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(store_->GetAccess("ev1", "999999").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(store_->GetAccess("ev1", "not-an-id").status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_P(StoreSuite, ListAccessesIsNewestFirstPerEventWithLimit) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 4; ++i) {
+    ids.push_back(*store_->AppendAccess(MakeRecord("ev1", "g1", kT0 + absl::Seconds(i))));
+    ASSERT_TRUE(store_->AppendAccess(MakeRecord("ev2", "g1", kT0 + absl::Seconds(i))).ok());
+  }
+  auto list = store_->ListAccesses("ev1", 3);
+  ASSERT_TRUE(list.ok()) << list.status();
+  ASSERT_EQ(list->size(), 3u);
+  EXPECT_EQ((*list)[0].id, ids[3]);
+  EXPECT_EQ((*list)[1].id, ids[2]);
+  EXPECT_EQ((*list)[2].id, ids[1]);
+  for (const auto& r : *list) EXPECT_EQ(r.event_id, "ev1");
+}
+
+TEST_P(StoreSuite, FeedbackUpsertKeepsOneVerdictPerAccess) {
+  auto id = store_->AppendAccess(MakeRecord("ev1", "g1", kT0, 70));
+  ASSERT_TRUE(id.ok());
+  ASSERT_TRUE(store_->PutFeedback({"ev1", *id, FeedbackVerdict::kSuspicious, "odd", kT0}).ok());
+  ASSERT_TRUE(store_
+                  ->PutFeedback({"ev1", *id, FeedbackVerdict::kLegitimate, "it was her phone",
+                                 kT0 + absl::Minutes(1)})
+                  .ok());
+  auto list = store_->ListFeedback("ev1");
+  ASSERT_TRUE(list.ok()) << list.status();
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ((*list)[0].feedback.verdict, FeedbackVerdict::kLegitimate);
+  EXPECT_EQ((*list)[0].feedback.note, "it was her phone");
+  EXPECT_EQ((*list)[0].feedback.access_log_id, *id);
+  EXPECT_EQ((*list)[0].access.id, *id);
+  EXPECT_EQ((*list)[0].access.score, 70);
+  EXPECT_TRUE(store_->ListFeedback("ev2")->empty());
+}
+
+TEST_P(StoreSuite, FeedbackOnAnotherEventsAccessIsRefused) {
+  auto id = store_->AppendAccess(MakeRecord("ev1", "g1", kT0));
+  ASSERT_TRUE(id.ok());
+  absl::Status s = store_->PutFeedback({"ev2", *id, FeedbackVerdict::kSuspicious, "", kT0});
+  EXPECT_EQ(s.code(), absl::StatusCode::kNotFound) << s;
+  EXPECT_TRUE(store_->ListFeedback("ev1")->empty());
+  EXPECT_TRUE(store_->ListFeedback("ev2")->empty());
+}
+
+TEST_P(StoreSuite, OverlongFeedbackNoteIsRejected) {
+  auto id = store_->AppendAccess(MakeRecord("ev1", "g1", kT0));
+  ASSERT_TRUE(id.ok());
+  const std::string note(kMaxFeedbackNoteLength + 1, 'x');
+  EXPECT_EQ(store_->PutFeedback({"ev1", *id, FeedbackVerdict::kSuspicious, note, kT0}).code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(store_->ListFeedback("ev1")->empty());
+}
+
+TEST_P(StoreSuite, FeedbackListsNewestVerdictFirst) {
+  auto a = store_->AppendAccess(MakeRecord("ev1", "g1", kT0));
+  auto b = store_->AppendAccess(MakeRecord("ev1", "g2", kT0));
+  ASSERT_TRUE(a.ok() && b.ok());
+  ASSERT_TRUE(store_->PutFeedback({"ev1", *b, FeedbackVerdict::kSuspicious, "", kT0}).ok());
+  ASSERT_TRUE(
+      store_->PutFeedback({"ev1", *a, FeedbackVerdict::kSuspicious, "", kT0 + absl::Hours(1)}).ok());
+  auto list = store_->ListFeedback("ev1");
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].access.id, *a);
+  EXPECT_EQ((*list)[1].access.id, *b);
+}
+
+}  // namespace
+}  // namespace guestguard::testing
