@@ -14,7 +14,7 @@ constexpr uint8_t kSerialVersion = 1;
 constexpr uint64_t kFamilyV4 = uint64_t{4} << 56;
 constexpr uint64_t kFamilyV6 = uint64_t{6} << 56;
 
-uint64_t Fnv1a64(const void* data, size_t n, uint64_t h = 1469598103934665603ull) {
+uint64_t Fnv1a64(const void* data, size_t n, uint64_t h = 14695981039346656037ull) {
   const auto* p = static_cast<const uint8_t*>(data);
   for (size_t i = 0; i < n; ++i) {
     h ^= p[i];
@@ -90,24 +90,27 @@ absl::StatusOr<AccessFeatures> AccessFeatures::From(const AccessAttempt& attempt
 
 void Baseline::Learn(const AccessFeatures& access) {
   const int64_t at = absl::ToUnixSeconds(access.at);
+  // A known entry keeps its latest state: an older access (feedback on a past
+  // one) only refreshes nothing. A new entry takes a slot with its own time.
   if (access.fingerprint != 0) {
     auto known = std::find_if(devices_.begin(), devices_.begin() + device_count_,
                               [&](const Device& d) { return d.fingerprint == access.fingerprint; });
-    Device& d = known != devices_.begin() + device_count_ ? *known
-                                                          : devices_[SlotFor(devices_, device_count_)];
-    d.fingerprint = access.fingerprint;
-    d.components = access.components;
-    d.last_seen = std::max(d.last_seen, at);
+    if (known == devices_.begin() + device_count_) {
+      devices_[SlotFor(devices_, device_count_)] = {access.fingerprint, access.components, at};
+    } else if (at >= known->last_seen) {
+      known->components = access.components;
+      known->last_seen = at;
+    }
   }
   if (access.has_ip) {
     auto known = std::find_if(networks_.begin(), networks_.begin() + network_count_,
                               [&](const Network& n) { return n.network == access.network; });
-    Network& n = known != networks_.begin() + network_count_
-                     ? *known
-                     : networks_[SlotFor(networks_, network_count_)];
-    n.network = access.network;
-    n.address = access.address;
-    n.last_seen = std::max(n.last_seen, at);
+    if (known == networks_.begin() + network_count_) {
+      networks_[SlotFor(networks_, network_count_)] = {access.network, access.address, at};
+    } else if (at >= known->last_seen) {
+      known->address = access.address;
+      known->last_seen = at;
+    }
   }
   if (accesses_ == 0 || at < first_seen_) first_seen_ = at;
   last_seen_ = std::max(last_seen_, at);

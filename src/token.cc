@@ -48,6 +48,8 @@ constexpr size_t kTagChars = 43;  // base64url of 32 bytes.
 // Prefix, payload, '.', tag within kMaxTokenLength.
 constexpr size_t kMaxPayloadChars = kMaxTokenLength - kTokenPrefix.size() - 1 - kTagChars;
 constexpr size_t kMaxPayloadBytes = kMaxPayloadChars / 4 * 3 + 2;
+// Times in a token are below 2^40 seconds (about year 36812).
+constexpr int64_t kMaxTokenSeconds = int64_t{1} << 40;
 // Smallest payload: three 1-byte strings and three 1-byte varints.
 constexpr size_t kMinPayloadBytes = 9;
 
@@ -231,11 +233,17 @@ absl::StatusOr<std::string> SignToken(const Keyring& keyring, const TokenClaims&
         "token: event and guest ids must be 1-", kMaxIdLength, " characters of [A-Za-z0-9._:-]"));
   }
   const int64_t issued = absl::ToUnixSeconds(claims.issued_at);
-  if (issued < 0) return absl::InvalidArgumentError("token: issued_at is before 1970");
+  if (issued < 0 || issued >= kMaxTokenSeconds) {
+    return absl::InvalidArgumentError("token: issued_at must be a finite time after 1970");
+  }
   uint64_t expiry = 0;
   if (claims.expires_at) {
     const int64_t expires = absl::ToUnixSeconds(*claims.expires_at);
     if (expires < issued) return absl::InvalidArgumentError("token: expires_at is before issued_at");
+    if (expires - issued >= kMaxTokenSeconds - 1) {
+      return absl::InvalidArgumentError(
+          "token: expires_at is too far away; use no expiry (nullopt) for a link that never expires");
+    }
     expiry = static_cast<uint64_t>(expires - issued) + 1;
   }
   const auto& active = keyring.state_->entries.front();
@@ -309,8 +317,8 @@ TokenVerification VerifyToken(const Keyring& keyring, std::string_view token, ab
   if (!reader.String(key_id) || !reader.String(event_id) || !reader.String(guest_id) ||
       !reader.Varint(generation, 5) || !reader.Varint(issued, 10) || !reader.Varint(expiry, 10) ||
       !reader.AtEnd() || generation > UINT32_MAX || !IsValidKeyId(key_id) ||
-      !IsValidId(event_id) || !IsValidId(guest_id) || issued > (uint64_t{1} << 40) ||
-      expiry > (uint64_t{1} << 40)) {
+      !IsValidId(event_id) || !IsValidId(guest_id) || issued >= kMaxTokenSeconds ||
+      expiry >= kMaxTokenSeconds) {
     return result;
   }
 

@@ -67,8 +67,9 @@ class Baseline {
   // the least recently seen when full) and the access times.
   void Learn(const AccessFeatures& access);
 
-  // Compact, versioned binary form for stores. Parse rejects anything that is
-  // not exactly what Serialize produces (InvalidArgument / DataLoss).
+  // Compact, versioned binary form for stores. Parse takes empty bytes as an
+  // empty baseline (a store that has none yet) and rejects anything else that
+  // is not exactly what Serialize produces (DataLoss).
   std::string Serialize() const;
   [[nodiscard]] static absl::StatusOr<Baseline> Parse(std::string_view bytes);
 
