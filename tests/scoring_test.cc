@@ -175,10 +175,12 @@ TEST_F(ScoringTest, RepeatedUseOfOneTokenRaisesVelocity) {
   const AccessAttempt a = UsualBrowser(kT0 + absl::Hours(1));
   EXPECT_EQ(Find(Score(a, UsualBaseline(), options_.velocity_free_uses), reason::kRepeatedAccess),
             nullptr);
-  const Reason* six = Find(Score(a, UsualBaseline(), 6), reason::kRepeatedAccess);
+  const Verdict six_uses = Score(a, UsualBaseline(), 6);
+  const Reason* six = Find(six_uses, reason::kRepeatedAccess);
   ASSERT_NE(six, nullptr);
   EXPECT_EQ(six->score, options_.velocity_base_score);
-  const Reason* nine = Find(Score(a, UsualBaseline(), 9), reason::kRepeatedAccess);
+  const Verdict nine_uses = Score(a, UsualBaseline(), 9);
+  const Reason* nine = Find(nine_uses, reason::kRepeatedAccess);
   ASSERT_NE(nine, nullptr);
   EXPECT_EQ(nine->score, options_.velocity_base_score + 3 * options_.velocity_step_score);
 }
