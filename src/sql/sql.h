@@ -1,0 +1,163 @@
+// Copyright 2026 GuestGuard authors.
+//
+// The portable SQL layer shared by the SQLite and PostgreSQL stores (and the
+// reference server's own tables). Private to GuestGuard: not installed.
+//
+// Queries are written once, with `?` placeholders; a driver rewrites them for
+// its dialect (PostgreSQL: $1, $2, ...). Values bind by type: NULL, bool,
+// int64, text, bytes, time. Times are absl::Time with microsecond precision.
+// Dialect differences live in the drivers and in per-dialect migrations.
+//
+// Column types per dialect (what migrations declare and results hold):
+//   value   SQLite                        PostgreSQL
+//   bool    INTEGER 0/1 → int64           BOOLEAN → bool
+//   int64   INTEGER → int64               SMALLINT/INTEGER/BIGINT → int64
+//   text    TEXT → std::string            TEXT → std::string (any other type: its text)
+//   bytes   BLOB → Bytes                  BYTEA → Bytes
+//   time    INTEGER unix micros → int64   TIMESTAMPTZ → absl::Time
+//   real    REAL → its text               (any other type) → its text
+// Rows::Bool and Rows::Time read both forms, so callers never branch on dialect.
+// Portable text holds no NUL bytes (PostgreSQL TEXT rejects them).
+//
+//   GG_ASSIGN_OR_RETURN(auto db, sql::OpenSqlite("/var/lib/gg.db", {}));  // sqlite_driver.h
+//   absl::Status s = db->Transact([&](sql::Connection& c) -> absl::Status {
+//     GG_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT generation FROM t WHERE id = ?", {id}));
+//     ...
+//   });
+#ifndef GUESTGUARD_SQL_SQL_H_
+#define GUESTGUARD_SQL_SQL_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace guestguard::sql {
+
+enum class Dialect { kSqlite, kPostgres };
+
+// Raw bytes (BLOB / BYTEA), distinct from text.
+struct Bytes {
+  std::string data;
+  friend bool operator==(const Bytes&, const Bytes&) = default;
+};
+
+// One bound parameter or one result cell.
+using Value = std::variant<std::monostate, bool, int64_t, std::string, Bytes, absl::Time>;
+
+// Convenience constructors for parameters.
+inline Value Null() { return std::monostate{}; }
+inline Value Text(std::string_view s) { return std::string(s); }
+inline Value Int(int64_t v) { return v; }
+inline Value Blob(std::string_view s) { return Bytes{std::string(s)}; }
+
+// A fully read result. Cells are typed by what the column holds; the getters
+// convert where it is lossless and fail (Internal) where it is not.
+class Rows {
+ public:
+  Rows() = default;
+  Rows(std::vector<std::string> columns, std::vector<std::vector<Value>> rows)
+      : columns_(std::move(columns)), rows_(std::move(rows)) {}
+
+  size_t size() const { return rows_.size(); }
+  bool empty() const { return rows_.empty(); }
+  const std::vector<std::string>& columns() const { return columns_; }
+  const Value& at(size_t row, size_t column) const { return rows_[row][column]; }
+
+  bool IsNull(size_t row, size_t column) const;
+  [[nodiscard]] absl::StatusOr<int64_t> Int(size_t row, size_t column) const;
+  [[nodiscard]] absl::StatusOr<bool> Bool(size_t row, size_t column) const;
+  // Text or bytes content; NULL reads as "".
+  [[nodiscard]] absl::StatusOr<std::string> Text(size_t row, size_t column) const;
+  [[nodiscard]] absl::StatusOr<absl::Time> Time(size_t row, size_t column) const;
+
+ private:
+  std::vector<std::string> columns_;
+  std::vector<std::vector<Value>> rows_;
+};
+
+// A connection inside a transaction. Not thread-safe; valid only during Transact.
+class Connection {
+ public:
+  virtual ~Connection() = default;
+  virtual Dialect dialect() const = 0;
+  // Runs exactly one statement (more is Internal) and returns its rows (empty
+  // for statements without any).
+  [[nodiscard]] virtual absl::StatusOr<Rows> Query(std::string_view sql,
+                                                   const std::vector<Value>& params = {}) = 0;
+  // Runs one statement and returns the number of rows it changed.
+  [[nodiscard]] virtual absl::StatusOr<int64_t> Exec(std::string_view sql,
+                                                     const std::vector<Value>& params = {}) = 0;
+  // Runs a script of several statements without parameters (migrations).
+  [[nodiscard]] virtual absl::Status ExecScript(std::string_view sql) = 0;
+};
+
+// Status codes the drivers map errors to:
+//   Unavailable       — connection refused/lost, database locked past the busy
+//                       timeout, pool exhausted past its wait: retry later.
+//   AlreadyExists     — unique or primary-key violation.
+//   FailedPrecondition— other constraint violations (foreign key, check, not null).
+//   Aborted           — serialization failure or deadlock (Transact retries these).
+//   DeadlineExceeded  — statement timeout.
+//   InvalidArgument   — bad URL or options.
+//   PermissionDenied  — authentication failure, read-only database file.
+//   DataLoss          — a corrupt database file.
+//   Internal          — anything else (a bug, usually in the SQL).
+
+// A database: a pool of connections (PostgreSQL) or one writer (SQLite).
+// Thread-safe.
+class Database {
+ public:
+  virtual ~Database() = default;
+  virtual Dialect dialect() const = 0;
+
+  // Runs `body` in one transaction on one connection: commits if it returns OK,
+  // rolls back otherwise. Runs the whole body up to 3 times while it returns
+  // Aborted; `body` must therefore be safe to run again. `body` must not call
+  // Transact or Ping on the same Database (it may deadlock).
+  [[nodiscard]] virtual absl::Status Transact(
+      const std::function<absl::Status(Connection&)>& body) = 0;
+
+  // A cheap round trip (SELECT 1): OK when the database answers.
+  [[nodiscard]] virtual absl::Status Ping() = 0;
+};
+
+struct DatabaseOptions {
+  // PostgreSQL: connections kept at most. Default: 8. Must be 1-256.
+  int max_connections = 8;
+  // How long to wait to connect (PostgreSQL) or for a lock (SQLite busy
+  // timeout), and for a free pooled connection. Default: 5 s. Must be > 0.
+  absl::Duration connect_timeout = absl::Seconds(5);
+  // PostgreSQL statement_timeout. Default: 30 s. Must be > 0.
+  absl::Duration statement_timeout = absl::Seconds(30);
+  // SQLite: PRAGMA synchronous=FULL (every commit fsynced) when true, NORMAL
+  // (WAL: durable across process crashes, not power loss) when false.
+  // Default: true.
+  bool sqlite_full_sync = true;
+};
+
+// One numbered migration: `version` ascending from 1 within a component.
+struct Migration {
+  int version;
+  std::string_view name;
+  std::string_view sql;
+};
+
+// Applies, in order and each in its own transaction, the migrations of
+// `component` not yet recorded in `schema_migrations` (created if missing).
+// Safe when several processes run it at once: PostgreSQL takes an advisory
+// lock, SQLite an immediate (write) transaction. Idempotent.
+[[nodiscard]] absl::Status Migrate(Database& db, std::string_view component,
+                                   const std::vector<Migration>& migrations);
+
+}  // namespace guestguard::sql
+
+#endif  // GUESTGUARD_SQL_SQL_H_

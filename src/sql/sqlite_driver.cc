@@ -1,0 +1,375 @@
+// Copyright 2026 GuestGuard authors.
+#include "sql/sqlite_driver.h"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <climits>
+#include <cstring>
+#include <string>
+#include <unordered_map>
+#include <utility>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "absl/synchronization/mutex.h"
+#include "internal/status_macros.h"
+
+namespace guestguard::sql {
+namespace {
+
+constexpr size_t kStatementCacheSize = 64;  // Prepared statements kept per connection.
+constexpr int kMaxAttempts = 3;             // Runs of a Transact body that returns Aborted.
+constexpr size_t kSqlInMessage = 200;       // Characters of SQL quoted in error messages.
+
+struct CloseDb {
+  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+};
+struct FinalizeStatement {
+  void operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
+};
+using DbPtr = std::unique_ptr<sqlite3, CloseDb>;
+using StatementPtr = std::unique_ptr<sqlite3_stmt, FinalizeStatement>;
+
+// The first kSqlInMessage bytes of `sql`, cut at a UTF-8 character boundary.
+std::string Excerpt(std::string_view sql) {
+  if (sql.size() <= kSqlInMessage) return std::string(sql);
+  size_t n = kSqlInMessage;
+  while (n > 0 && (static_cast<unsigned char>(sql[n]) & 0xC0) == 0x80) --n;
+  return absl::StrCat(std::string(sql.substr(0, n)), "...");
+}
+
+// The status code of sql.h for an (extended) SQLite result code.
+absl::StatusCode CodeFor(int rc) {
+  if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
+    return absl::StatusCode::kAlreadyExists;
+  }
+  switch (rc & 0xFF) {
+    case SQLITE_CONSTRAINT:
+      return absl::StatusCode::kFailedPrecondition;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_FULL:
+    case SQLITE_IOERR:
+      return absl::StatusCode::kUnavailable;
+    case SQLITE_READONLY:
+    case SQLITE_CANTOPEN:
+    case SQLITE_PERM:
+      return absl::StatusCode::kPermissionDenied;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return absl::StatusCode::kDataLoss;
+    default:
+      return absl::StatusCode::kInternal;
+  }
+}
+
+// The status for result code `rc` of the last call on `db` running `sql`. The
+// message holds sqlite3_errmsg and the SQL, never parameter values.
+absl::Status StatusFor(int rc, sqlite3* db, std::string_view sql) {
+  return absl::Status(CodeFor(rc),
+                      absl::StrCat("sqlite: ", sqlite3_errmsg(db), " (in: ", Excerpt(sql), ")"));
+}
+
+// Resets a statement and clears its bindings on scope exit, so that it can be
+// reused and holds no read lock or pointer to the caller's parameters.
+class ResetOnExit {
+ public:
+  explicit ResetOnExit(sqlite3_stmt* stmt) : stmt_(stmt) {}
+  ResetOnExit(const ResetOnExit&) = delete;
+  ResetOnExit& operator=(const ResetOnExit&) = delete;
+  ~ResetOnExit() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+
+ private:
+  sqlite3_stmt* stmt_;
+};
+
+// Binds `value` to parameter `index` (1-based). Text and blobs are bound
+// without copying: they must outlive the statement's next reset.
+int Bind(sqlite3_stmt* stmt, int index, const Value& value) {
+  if (std::holds_alternative<std::monostate>(value)) return sqlite3_bind_null(stmt, index);
+  if (const auto* b = std::get_if<bool>(&value)) return sqlite3_bind_int64(stmt, index, *b ? 1 : 0);
+  if (const auto* i = std::get_if<int64_t>(&value)) return sqlite3_bind_int64(stmt, index, *i);
+  if (const auto* s = std::get_if<std::string>(&value)) {
+    return sqlite3_bind_text64(stmt, index, s->data(), s->size(), SQLITE_STATIC, SQLITE_UTF8);
+  }
+  if (const auto* b = std::get_if<Bytes>(&value)) {
+    return sqlite3_bind_blob64(stmt, index, b->data.data(), b->data.size(), SQLITE_STATIC);
+  }
+  return sqlite3_bind_int64(stmt, index, absl::ToUnixMicros(std::get<absl::Time>(value)));
+}
+
+// The current row of `stmt`, typed per the table in sql.h (REAL reads as its text).
+std::vector<Value> ReadRow(sqlite3_stmt* stmt) {
+  const int n = sqlite3_column_count(stmt);
+  std::vector<Value> row;
+  row.reserve(n);
+  for (int i = 0; i < n; ++i) {
+    switch (sqlite3_column_type(stmt, i)) {
+      case SQLITE_INTEGER:
+        row.emplace_back(static_cast<int64_t>(sqlite3_column_int64(stmt, i)));
+        break;
+      case SQLITE_FLOAT:
+      case SQLITE_TEXT: {
+        const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, i));
+        row.emplace_back(std::string(text, sqlite3_column_bytes(stmt, i)));
+        break;
+      }
+      case SQLITE_BLOB: {
+        const auto* data = static_cast<const char*>(sqlite3_column_blob(stmt, i));
+        const int size = sqlite3_column_bytes(stmt, i);
+        row.emplace_back(Bytes{size == 0 ? std::string() : std::string(data, size)});
+        break;
+      }
+      default:
+        row.emplace_back(std::monostate{});
+    }
+  }
+  return row;
+}
+
+// The one connection of a SqliteDatabase. Not thread-safe: its owner
+// serialises all use.
+class SqliteConnection final : public Connection {
+ public:
+  explicit SqliteConnection(DbPtr db) : db_(std::move(db)) {}
+
+  Dialect dialect() const override { return Dialect::kSqlite; }
+
+  absl::StatusOr<Rows> Query(std::string_view sql, const std::vector<Value>& params) override {
+    Rows rows;
+    GG_RETURN_IF_ERROR(Run(sql, params, &rows).status());
+    return rows;
+  }
+
+  absl::StatusOr<int64_t> Exec(std::string_view sql, const std::vector<Value>& params) override {
+    return Run(sql, params, nullptr);
+  }
+
+  absl::Status ExecScript(std::string_view script) override {
+    while (true) {
+      std::string_view statement_sql = script;
+      GG_ASSIGN_OR_RETURN(StatementPtr stmt, Prepare(statement_sql, 0, &script));
+      if (stmt == nullptr) return absl::OkStatus();  // Only whitespace or comments left.
+      statement_sql.remove_suffix(script.size());
+      int rc;
+      while ((rc = sqlite3_step(stmt.get())) == SQLITE_ROW) {
+      }
+      if (rc != SQLITE_DONE) return StatusFor(rc, db_.get(), statement_sql);
+    }
+  }
+
+  // True while a transaction is open on the connection.
+  bool InTransaction() const { return sqlite3_get_autocommit(db_.get()) == 0; }
+
+ private:
+  // Prepares the first statement of `sql` (nullptr when it holds none) and
+  // sets `*rest` to the text after it.
+  absl::StatusOr<StatementPtr> Prepare(std::string_view sql, unsigned flags,
+                                       std::string_view* rest) {
+    if (sql.empty()) {
+      *rest = {};
+      return nullptr;
+    }
+    if (sql.size() > INT_MAX || sql.find('\0') != std::string_view::npos) {
+      return absl::InternalError(
+          absl::StrCat("sqlite: SQL is too long or holds a NUL byte (in: ", Excerpt(sql), ")"));
+    }
+    sqlite3_stmt* raw = nullptr;
+    const char* tail = nullptr;
+    const int rc =
+        sqlite3_prepare_v3(db_.get(), sql.data(), static_cast<int>(sql.size()), flags, &raw, &tail);
+    StatementPtr stmt(raw);
+    if (rc != SQLITE_OK) return StatusFor(rc, db_.get(), sql);
+    *rest = sql.substr(tail - sql.data());
+    return stmt;
+  }
+
+  // The cached prepared statement for `sql`, which must hold exactly one statement.
+  absl::StatusOr<sqlite3_stmt*> Cached(std::string_view sql) {
+    std::string key(sql);
+    if (auto it = cache_.find(key); it != cache_.end()) return it->second.get();
+    std::string_view rest;
+    GG_ASSIGN_OR_RETURN(StatementPtr stmt, Prepare(sql, SQLITE_PREPARE_PERSISTENT, &rest));
+    if (stmt == nullptr) {
+      return absl::InternalError(absl::StrCat("sqlite: no statement in: ", Excerpt(sql)));
+    }
+    GG_ASSIGN_OR_RETURN(StatementPtr extra, Prepare(rest, 0, &rest));
+    if (extra != nullptr) {
+      return absl::InternalError(
+          absl::StrCat("sqlite: more than one statement (use ExecScript) in: ", Excerpt(sql)));
+    }
+    // Only statements not in use are evicted: each use resets before returning.
+    if (cache_.size() >= kStatementCacheSize) cache_.erase(cache_.begin());
+    return cache_.emplace(std::move(key), std::move(stmt)).first->second.get();
+  }
+
+  // Runs one statement; stores its rows in `*rows` unless null. Returns the
+  // number of rows changed.
+  absl::StatusOr<int64_t> Run(std::string_view sql, const std::vector<Value>& params, Rows* rows) {
+    GG_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Cached(sql));
+    ResetOnExit reset(stmt);
+    const int wanted = sqlite3_bind_parameter_count(stmt);
+    if (static_cast<size_t>(wanted) != params.size()) {
+      return absl::InvalidArgumentError(absl::StrCat("sqlite: statement takes ", wanted,
+                                                     " parameters, got ", params.size(),
+                                                     " (in: ", Excerpt(sql), ")"));
+    }
+    for (size_t i = 0; i < params.size(); ++i) {
+      if (int rc = Bind(stmt, static_cast<int>(i) + 1, params[i]); rc != SQLITE_OK) {
+        return StatusFor(rc, db_.get(), sql);
+      }
+    }
+    std::vector<std::string> columns;
+    std::vector<std::vector<Value>> cells;
+    if (rows != nullptr) {
+      for (int i = 0; i < sqlite3_column_count(stmt); ++i) {
+        const char* name = sqlite3_column_name(stmt, i);  // Null only when out of memory.
+        columns.emplace_back(name == nullptr ? "" : name);
+      }
+    }
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+      if (rows != nullptr) cells.push_back(ReadRow(stmt));
+    }
+    if (rc != SQLITE_DONE) return StatusFor(rc, db_.get(), sql);
+    if (rows != nullptr) *rows = Rows(std::move(columns), std::move(cells));
+    return sqlite3_changes64(db_.get());
+  }
+
+  DbPtr db_;  // Declared first: closed after the statements are finalized.
+  std::unordered_map<std::string, StatementPtr> cache_;
+};
+
+// One connection, used by one Transact or Ping at a time.
+class SqliteDatabase final : public Database {
+ public:
+  explicit SqliteDatabase(std::unique_ptr<SqliteConnection> connection)
+      : connection_(std::move(connection)) {}
+
+  Dialect dialect() const override { return Dialect::kSqlite; }
+
+  // `body` must not call Transact or Ping on this database (it would deadlock).
+  absl::Status Transact(const std::function<absl::Status(Connection&)>& body) override {
+    absl::MutexLock lock(&mu_);
+    absl::Status status;
+    for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+      status = TransactOnce(body);
+      if (!absl::IsAborted(status)) break;
+    }
+    return status;
+  }
+
+  absl::Status Ping() override {
+    absl::MutexLock lock(&mu_);
+    return connection_->Query("SELECT 1", {}).status();
+  }
+
+ private:
+  absl::Status TransactOnce(const std::function<absl::Status(Connection&)>& body)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    // A transaction left open by a body that threw is discarded.
+    if (connection_->InTransaction()) {
+      GG_RETURN_IF_ERROR(connection_->Exec("ROLLBACK", {}).status());
+    }
+    GG_RETURN_IF_ERROR(connection_->Exec("BEGIN IMMEDIATE", {}).status());
+    absl::Status status = body(*connection_);
+    if (status.ok()) status = connection_->Exec("COMMIT", {}).status();
+    if (!status.ok() && connection_->InTransaction()) {
+      if (absl::Status rollback = connection_->Exec("ROLLBACK", {}).status(); !rollback.ok()) {
+        return absl::Status(
+            status.code(),
+            absl::StrCat(status.message(), "; rollback failed too: ", rollback.message()));
+      }
+    }
+    return status;
+  }
+
+  absl::Mutex mu_;
+  std::unique_ptr<SqliteConnection> connection_ ABSL_GUARDED_BY(mu_);
+};
+
+// Rewrites an error met while opening `path` so that it names the file.
+absl::Status OpenError(const absl::Status& status, std::string_view path) {
+  const std::string file(path);
+  const absl::string_view cause = absl::StripPrefix(status.message(), "sqlite: ");
+  switch (status.code()) {
+    case absl::StatusCode::kDataLoss:
+      return absl::DataLossError(absl::StrCat("sqlite: ", file,
+                                              " is not a valid SQLite database (corrupt or not "
+                                              "a database file): ",
+                                              cause));
+    case absl::StatusCode::kPermissionDenied:
+      return absl::PermissionDeniedError(
+          absl::StrCat("sqlite: ", file, " cannot be opened for writing: ", cause));
+    default:
+      return absl::Status(status.code(), absl::StrCat("sqlite: cannot open ", file, ": ", cause));
+  }
+}
+
+// Configures a freshly opened connection and proves the file is readable and
+// writable, so that errors show at open rather than at the first write.
+absl::Status Configure(SqliteConnection& c, bool in_memory, bool full_sync) {
+  GG_RETURN_IF_ERROR(c.Query("SELECT count(*) FROM sqlite_master", {}).status());  // NOTADB.
+  if (!in_memory) {
+    GG_ASSIGN_OR_RETURN(Rows mode, c.Query("PRAGMA journal_mode=WAL", {}));
+    GG_ASSIGN_OR_RETURN(std::string name, mode.Text(0, 0));
+    if (name != "wal") {
+      return absl::PermissionDeniedError(
+          absl::StrCat("cannot switch to WAL journal mode (mode is ", name, ")"));
+    }
+  }
+  GG_RETURN_IF_ERROR(
+      c.Exec(full_sync ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL", {}).status());
+  GG_RETURN_IF_ERROR(c.Exec("PRAGMA foreign_keys=ON", {}).status());
+  GG_RETURN_IF_ERROR(c.Exec("BEGIN IMMEDIATE", {}).status());
+  return c.Exec("ROLLBACK", {}).status();
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Database>> OpenSqlite(std::string_view path,
+                                                     const DatabaseOptions& options) {
+  if (path.empty()) return absl::InvalidArgumentError("sqlite: the database path is empty");
+  if (path.find('\0') != std::string_view::npos) {
+    return absl::InvalidArgumentError("sqlite: the database path holds a NUL byte");
+  }
+  if (options.connect_timeout <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("sqlite: connect_timeout (the busy timeout) must be > 0");
+  }
+  const bool in_memory = path == ":memory:";
+  // Debian's SQLite interprets "file:" names as URIs; "./" keeps them plain paths.
+  const std::string file = absl::StrCat(path.starts_with("file:") ? "./" : "", std::string(path));
+  sqlite3* raw = nullptr;
+  const int rc = sqlite3_open_v2(
+      file.c_str(), &raw,
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_EXRESCODE,
+      nullptr);
+  DbPtr db(raw);
+  if (rc != SQLITE_OK) {
+    const int error_number = db == nullptr ? 0 : sqlite3_system_errno(db.get());
+    std::string message = sqlite3_errstr(rc);
+    if (error_number != 0) absl::StrAppend(&message, " (", std::strerror(error_number), ")");
+    return OpenError(absl::Status(CodeFor(rc), message), path);
+  }
+  if (sqlite3_db_readonly(db.get(), "main") == 1) {
+    return absl::PermissionDeniedError(absl::StrCat("sqlite: ", std::string(path),
+                                                    " is read-only (it cannot be opened for "
+                                                    "writing)"));
+  }
+  sqlite3_extended_result_codes(db.get(), 1);
+  sqlite3_busy_timeout(db.get(),
+                       static_cast<int>(std::clamp<int64_t>(
+                           absl::ToInt64Milliseconds(options.connect_timeout), 1, INT_MAX)));
+  auto connection = std::make_unique<SqliteConnection>(std::move(db));
+  if (absl::Status s = Configure(*connection, in_memory, options.sqlite_full_sync); !s.ok()) {
+    return OpenError(s, path);
+  }
+  return std::make_unique<SqliteDatabase>(std::move(connection));
+}
+
+}  // namespace guestguard::sql

@@ -1,0 +1,26 @@
+// Copyright 2026 GuestGuard authors.
+//
+// The SQLite driver of the SQL layer (target guestguard::sqlite). Private.
+#ifndef GUESTGUARD_SQL_SQLITE_DRIVER_H_
+#define GUESTGUARD_SQL_SQLITE_DRIVER_H_
+
+#include <memory>
+#include <string_view>
+
+#include "sql/sql.h"
+
+namespace guestguard::sql {
+
+// Opens (creating if missing) the SQLite file at `path`, or a private
+// in-memory database for ":memory:". WAL mode (files), foreign keys on,
+// busy timeout = options.connect_timeout, one connection used by one
+// transaction at a time (one writer). Errors: PermissionDenied for a file that
+// cannot be opened for writing (read-only file or directory, a directory, a
+// missing parent directory), DataLoss for a corrupt file (checked at open),
+// InvalidArgument for an empty path or connect_timeout <= 0.
+[[nodiscard]] absl::StatusOr<std::unique_ptr<Database>> OpenSqlite(std::string_view path,
+                                                                   const DatabaseOptions& options);
+
+}  // namespace guestguard::sql
+
+#endif  // GUESTGUARD_SQL_SQLITE_DRIVER_H_
