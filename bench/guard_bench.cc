@@ -4,16 +4,24 @@
 // (verify, load, score, record, learn) on the memory store with N guests; its
 // anchor is itself at N=1000 (target: >= 300k/s per core, and no more than
 // 1.5x slower at 1,000,000 guests).
+#include <unistd.h>
+
+#include <atomic>
 #include <cstdio>
+#include <cstdlib>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "benchmark/benchmark.h"
 #include "guestguard/guard.h"
 #include "guestguard/memory_store.h"
+#include "guestguard/postgres_store.h"
+#include "guestguard/sqlite_store.h"
 #include "guestguard/scoring.h"
 
 namespace guestguard {
@@ -74,21 +82,33 @@ void BM_Score(benchmark::State& state) {
 }
 BENCHMARK(BM_Score);
 
-// N guests on one event, each with an issued token and a learned baseline.
+// N guests on one event, each with an issued token and a learned baseline,
+// on one store backend.
 struct GuardWorkload {
   std::unique_ptr<Guard> guard;
   std::vector<std::string> tokens;
   double bytes_per_guest = 0;
+  std::string error;  // Set when the backend could not be opened.
 };
 
-GuardWorkload& Workload(size_t guests) {
-  static auto* workloads = new std::map<size_t, std::unique_ptr<GuardWorkload>>();
-  auto& slot = (*workloads)[guests];
+using StoreMaker = std::function<absl::StatusOr<std::unique_ptr<Store>>()>;
+
+// Built once per (backend, N); thread-safe.
+GuardWorkload& Workload(const std::string& backend, const StoreMaker& make, size_t guests) {
+  static absl::Mutex mu;
+  static auto* workloads = new std::map<std::pair<std::string, size_t>, std::unique_ptr<GuardWorkload>>();
+  absl::MutexLock lock(&mu);
+  auto& slot = (*workloads)[{backend, guests}];
   if (slot) return *slot;
   slot = std::make_unique<GuardWorkload>();
   const long rss_before = ResidentBytes();
+  auto store = make();
+  if (!store.ok()) {
+    slot->error = std::string(store.status().message());
+    return *slot;
+  }
   GuardOptions options;
-  options.store = *NewMemoryStore({.max_access_records = 1000000});
+  options.store = std::move(*store);
   options.keyring = *Keyring::Parse("k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8");
   options.clock = std::make_shared<ManualClock>(absl::FromUnixSeconds(1795000000));
   slot->guard = *Guard::Open(std::move(options));
@@ -97,36 +117,80 @@ GuardWorkload& Workload(size_t guests) {
   first.at = absl::FromUnixSeconds(1795000000);
   for (size_t i = 0; i < guests; ++i) {
     slot->tokens.push_back(*slot->guard->IssueToken("ev-bench", absl::StrCat("g", i)));
-    if (!slot->guard->Check(slot->tokens.back(), first).ok()) std::abort();
+    auto d = slot->guard->Check(slot->tokens.back(), first);
+    if (!d.ok()) {
+      slot->error = std::string(d.status().message());
+      return *slot;
+    }
   }
   slot->bytes_per_guest = static_cast<double>(ResidentBytes() - rss_before) / guests;
   return *slot;
 }
 
-void BM_GuardCheck(benchmark::State& state) {
-  GuardWorkload& w = Workload(static_cast<size_t>(state.range(0)));
+// The workload every backend runs: a random guest per check, 10% of checks
+// from another device and network; time moves one second per check.
+void RunGuardChecks(benchmark::State& state, const std::string& backend, const StoreMaker& make) {
+  GuardWorkload& w = Workload(backend, make, static_cast<size_t>(state.range(0)));
+  if (!w.error.empty()) {
+    state.SkipWithError(w.error.c_str());
+    return;
+  }
   AccessAttempt usual = UsualDevice();
   AccessAttempt other = OtherDevice();
-  uint64_t x = 0x9e3779b97f4a7c15ull;
-  int64_t second = 1795000000 + 3600;
+  static std::atomic<int64_t> second{1795000000 + 3600};
+  uint64_t x = 0x9e3779b97f4a7c15ull ^ (static_cast<uint64_t>(state.thread_index()) << 32);
   for (auto _ : state) {
     x ^= x << 13;  // xorshift64: a guest at random each time.
     x ^= x >> 7;
     x ^= x << 17;
-    AccessAttempt& attempt = (x % 10 == 0) ? other : usual;  // 10% from another device.
-    attempt.at = absl::FromUnixSeconds(++second);
+    AccessAttempt& attempt = (x % 10 == 0) ? other : usual;
+    attempt.at = absl::FromUnixSeconds(second.fetch_add(1));
     auto decision = w.guard->Check(w.tokens[x % w.tokens.size()], attempt);
     if (!decision.ok() || decision->token_status != TokenStatus::kValid) {
-      state.SkipWithError("check failed");
+      state.SkipWithError(decision.ok() ? "token refused"
+                                        : std::string(decision.status().message()).c_str());
       break;
     }
     benchmark::DoNotOptimize(decision);
   }
   state.SetItemsProcessed(state.iterations());
-  state.counters["store_bytes_per_guest"] = w.bytes_per_guest;
+  if (backend == "memory") state.counters["store_bytes_per_guest"] = w.bytes_per_guest;
+}
+
+void BM_GuardCheck(benchmark::State& state) {
+  RunGuardChecks(state, "memory", [] { return NewMemoryStore({.max_access_records = 1000000}); });
   state.SetLabel("anchor BM_GuardCheck/1000");
 }
 BENCHMARK(BM_GuardCheck)->Arg(1000)->Arg(1000000)->Unit(benchmark::kMicrosecond);
+
+void BM_GuardCheckSqlite(benchmark::State& state) {
+  RunGuardChecks(state, "sqlite", [] {
+    const std::string path = "/tmp/guestguard_bench_" + std::to_string(::getpid()) + ".db";
+    std::remove(path.c_str());
+    return NewSqliteStore("sqlite:" + path);
+  });
+  state.SetLabel("anchor BM_GuardCheck/1000 (memory)");
+}
+BENCHMARK(BM_GuardCheckSqlite)->Arg(1000)->Unit(benchmark::kMicrosecond)->UseRealTime();
+
+// Needs GUESTGUARD_TEST_POSTGRES_URL (bench/pg_compare.sh and scripts/with_postgres set it).
+void BM_GuardCheckPostgres(benchmark::State& state) {
+  RunGuardChecks(state, "postgres", []() -> absl::StatusOr<std::unique_ptr<Store>> {
+    const char* url = std::getenv("GUESTGUARD_TEST_POSTGRES_URL");
+    if (url == nullptr) {
+      return absl::FailedPreconditionError(
+          "set GUESTGUARD_TEST_POSTGRES_URL (run through scripts/with_postgres)");
+    }
+    return NewPostgresStore(url, {.max_connections = 16});
+  });
+  state.SetLabel("anchor BM_GuardCheck/1000 (memory); pgbench in bench/pg_compare.sh");
+}
+BENCHMARK(BM_GuardCheckPostgres)
+    ->Arg(1000)
+    ->Threads(1)
+    ->Threads(8)
+    ->Unit(benchmark::kMicrosecond)
+    ->UseRealTime();
 
 }  // namespace
 }  // namespace guestguard

@@ -17,6 +17,8 @@ class SummaryReporter : public benchmark::ConsoleReporter {
     for (const Run& run : runs) {
       if (run.run_type != Run::RT_Iteration || run.error_occurred || run.iterations == 0) continue;
       ns_per_op_[run.benchmark_name()] = run.cpu_accumulated_time * 1e9 / run.iterations;
+      auto rate = run.counters.find("items_per_second");
+      if (rate != run.counters.end()) rate_[run.benchmark_name()] = rate->second.value;
     }
     ConsoleReporter::ReportRuns(runs);
   }
@@ -43,6 +45,13 @@ class SummaryReporter : public benchmark::ConsoleReporter {
     }
     std::printf("%-52s %10zu B  | fixed, no heap     | <= 512 B\n", "bytes per guest baseline",
                 sizeof(guestguard::Baseline));
+    for (const char* name : {"BM_GuardCheckSqlite/1000/real_time",
+                             "BM_GuardCheckPostgres/1000/real_time/threads:1",
+                             "BM_GuardCheckPostgres/1000/real_time/threads:8"}) {
+      if (rate_.count(name) == 0 || rate_.count("BM_GuardCheck/1000") == 0) continue;
+      std::printf("%-52s %10.0f /s | memory %.0f /s (%.3fx) | -\n", name, rate_[name],
+                  rate_["BM_GuardCheck/1000"], rate_[name] / rate_["BM_GuardCheck/1000"]);
+    }
   }
 
  private:
@@ -58,7 +67,8 @@ class SummaryReporter : public benchmark::ConsoleReporter {
                 ns_per_op_[figure], target);
   }
 
-  std::map<std::string, double> ns_per_op_;
+  std::map<std::string, double> ns_per_op_;  // CPU time per iteration.
+  std::map<std::string, double> rate_;       // items_per_second, all threads together.
 };
 
 }  // namespace

@@ -1,10 +1,17 @@
 # Installs headers, libguestguard and a CMake package: find_package(guestguard)
-# then gives guestguard::core.
+# then gives guestguard::core (and guestguard::sqlite / guestguard::postgres when built).
 include(CMakePackageConfigHelpers)
 
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/guestguard
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-install(TARGETS guestguard_core EXPORT guestguardTargets
+set(installed_targets guestguard_core)
+if(GUESTGUARD_WITH_SQLITE)
+  list(APPEND installed_targets guestguard_sqlite)
+endif()
+if(GUESTGUARD_WITH_POSTGRES)
+  list(APPEND installed_targets guestguard_postgres)
+endif()
+install(TARGETS ${installed_targets} EXPORT guestguardTargets
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}

@@ -7,6 +7,7 @@ GUESTGUARD_PACKAGES=(
   g++ cmake ninja-build pkg-config ccache
   libssl-dev libabsl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libsqlite3-dev libpqxx-dev postgresql-15
 )
 
 guestguard_install_deps() {

@@ -120,9 +120,12 @@ class Database {
   virtual Dialect dialect() const = 0;
 
   // Runs `body` in one transaction on one connection: commits if it returns OK,
-  // rolls back otherwise. Runs the whole body up to 3 times while it returns
-  // Aborted; `body` must therefore be safe to run again. `body` must not call
-  // Transact or Ping on the same Database (it may deadlock).
+  // rolls back otherwise. Runs the whole body again (3-4 runs in all) while it
+  // returns Aborted, and PostgreSQL once more on a fresh connection when a
+  // pooled one turns out dead before COMMIT; `body` must therefore be safe to
+  // run again. A failed statement fails the transaction (PostgreSQL refuses
+  // everything after it): treat statement errors as final for the body.
+  // `body` must not call Transact or Ping on the same Database (may deadlock).
   [[nodiscard]] virtual absl::Status Transact(
       const std::function<absl::Status(Connection&)>& body) = 0;
 

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Compares GuestGuard's write path on PostgreSQL with pgbench's single-row
+# INSERT rate, at 1 and 8 concurrent callers, against one throw-away
+# PostgreSQL 15 (fsync on) started by scripts/with_postgres. Prints both rates
+# and their ratio per caller count; the last line is `ratio=X.XX` for 8 callers.
+# Target to report: ratio >= 0.5.
+#
+#   bench/pg_compare.sh [seconds per run, default 10]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-10}
+bench=build/bench/guestguard_bench
+[ -x "$bench" ] || { echo "build first (scripts/test builds $bench)" >&2; exit 1; }
+
+if [ -z "${GUESTGUARD_TEST_POSTGRES_URL:-}" ]; then
+  exec scripts/with_postgres "$0" "$@"
+fi
+
+pgbench=/usr/lib/postgresql/15/bin/pgbench
+url=$GUESTGUARD_TEST_POSTGRES_URL
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# The anchor: one single-row INSERT per transaction into a table shaped like an
+# access-log row, autocommit, fsync on.
+/usr/lib/postgresql/15/bin/psql -q "$url" -c "DROP TABLE IF EXISTS pgbench_rows;
+  CREATE TABLE pgbench_rows (id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    event_id TEXT NOT NULL, guest_id TEXT NOT NULL, occurred_at TIMESTAMPTZ NOT NULL,
+    score INTEGER NOT NULL, reasons TEXT NOT NULL)" >/dev/null
+cat > "$work/insert.sql" <<'SQL'
+\set g random(1, 1000)
+INSERT INTO pgbench_rows (event_id, guest_id, occurred_at, score, reasons)
+  VALUES ('ev-bench', 'g' || :g, now(), 12, 'new_network	45	First access from this network.');
+SQL
+
+pgbench_tps() {  # clients
+  "$pgbench" -n -f "$work/insert.sql" -c "$1" -j "$1" -T "$seconds" "$url" 2>/dev/null |
+    awk '/^tps = / { print $3; exit }'
+}
+
+ours_per_sec() {  # threads
+  "$bench" --benchmark_filter="^BM_GuardCheckPostgres/1000/real_time/threads:$1\$" \
+    --benchmark_min_time="$seconds" --benchmark_format=json 2>/dev/null |
+    /usr/bin/python3 -c 'import json,sys; b=json.load(sys.stdin)["benchmarks"]; print("%.1f" % b[0]["items_per_second"])'
+}
+
+echo "PostgreSQL 15, fsync on; ${seconds}s per run"
+printf '%-8s %18s %26s %8s\n' callers "pgbench insert/s" "Guard::Check+PostgreSQL/s" ratio
+last=""
+for callers in 1 8; do
+  anchor=$(pgbench_tps "$callers")
+  ours=$(ours_per_sec "$callers")
+  ratio=$(/usr/bin/python3 -c "print('%.2f' % ($ours / $anchor))")
+  printf '%-8s %18s %26s %8s\n' "$callers" "$anchor" "$ours" "$ratio"
+  last=$ratio
+done
+echo "ratio=$last"

@@ -1,0 +1,512 @@
+// Copyright 2026 GuestGuard authors.
+#include "storage/sql_store.h"
+
+#include <algorithm>
+#include <charconv>
+#include <map>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "internal/status_macros.h"
+
+namespace guestguard::internal {
+namespace {
+
+using sql::Connection;
+using sql::Int;
+using sql::Rows;
+using sql::Text;
+using sql::Value;
+
+// Reasons persist as lines "code\tscore\tmessage" with \\, \t, \n escaped.
+void AppendEscaped(std::string& out, std::string_view s) {
+  for (char c : s) {
+    switch (c) {
+      case '\\': out += "\\\\"; break;
+      case '\t': out += "\\t"; break;
+      case '\n': out += "\\n"; break;
+      default: out.push_back(c);
+    }
+  }
+}
+
+std::string EncodeReasons(const std::vector<Reason>& reasons) {
+  std::string out;
+  for (const Reason& r : reasons) {
+    AppendEscaped(out, r.code);
+    absl::StrAppend(&out, "\t", r.score, "\t");
+    AppendEscaped(out, r.message);
+    out.push_back('\n');
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<Reason>> DecodeReasons(std::string_view text) {
+  std::vector<Reason> reasons;
+  std::vector<std::string> fields(1);
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\\' && i + 1 < text.size()) {
+      const char e = text[++i];
+      fields.back().push_back(e == 't' ? '\t' : e == 'n' ? '\n' : e);
+    } else if (c == '\t') {
+      fields.emplace_back();
+    } else if (c == '\n') {
+      int score = 0;
+      const std::string& s = fields.size() == 3 ? fields[1] : std::string();
+      auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), score);
+      if (fields.size() != 3 || ec != std::errc() || end != s.data() + s.size()) {
+        return absl::DataLossError("stored access reasons are malformed");
+      }
+      reasons.push_back({std::move(fields[0]), score, std::move(fields[2])});
+      fields.assign(1, std::string());
+    } else {
+      fields.back().push_back(c);
+    }
+  }
+  if (fields.size() != 1 || !fields[0].empty()) {
+    return absl::DataLossError("stored access reasons are truncated");
+  }
+  return reasons;
+}
+
+std::optional<int64_t> ParseId(std::string_view id) {
+  int64_t value = 0;
+  auto [end, ec] = std::from_chars(id.data(), id.data() + id.size(), value);
+  if (id.empty() || ec != std::errc() || end != id.data() + id.size() || value <= 0) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+constexpr std::string_view kAccessColumns =
+    "a.id, a.event_id, a.guest_id, a.kind, a.occurred_at, a.client_ip, a.user_agent, "
+    "a.fingerprint, a.timezone, a.language, a.screen, a.platform, a.score, a.band, "
+    "a.allowlisted, a.blocked, a.reasons";
+constexpr size_t kAccessColumnCount = 17;
+
+// Reads the kAccessColumns starting at `col` of `row`.
+absl::StatusOr<AccessRecord> ReadAccess(const Rows& rows, size_t row, size_t col = 0) {
+  AccessRecord r;
+  GG_ASSIGN_OR_RETURN(const int64_t id, rows.Int(row, col + 0));
+  r.id = std::to_string(id);
+  GG_ASSIGN_OR_RETURN(r.event_id, rows.Text(row, col + 1));
+  GG_ASSIGN_OR_RETURN(r.guest_id, rows.Text(row, col + 2));
+  GG_ASSIGN_OR_RETURN(const std::string kind, rows.Text(row, col + 3));
+  const std::optional<AccessKind> parsed_kind = ParseAccessKind(kind);
+  if (!parsed_kind) return absl::DataLossError("stored access has an unknown kind");
+  r.kind = *parsed_kind;
+  GG_ASSIGN_OR_RETURN(r.at, rows.Time(row, col + 4));
+  GG_ASSIGN_OR_RETURN(r.client_ip, rows.Text(row, col + 5));
+  GG_ASSIGN_OR_RETURN(r.signals.user_agent, rows.Text(row, col + 6));
+  GG_ASSIGN_OR_RETURN(r.signals.fingerprint, rows.Text(row, col + 7));
+  GG_ASSIGN_OR_RETURN(r.signals.timezone, rows.Text(row, col + 8));
+  GG_ASSIGN_OR_RETURN(r.signals.language, rows.Text(row, col + 9));
+  GG_ASSIGN_OR_RETURN(r.signals.screen, rows.Text(row, col + 10));
+  GG_ASSIGN_OR_RETURN(r.signals.platform, rows.Text(row, col + 11));
+  GG_ASSIGN_OR_RETURN(const int64_t score, rows.Int(row, col + 12));
+  r.score = static_cast<int>(score);
+  GG_ASSIGN_OR_RETURN(const std::string band, rows.Text(row, col + 13));
+  const std::optional<Band> parsed_band = ParseBand(band);
+  if (!parsed_band) return absl::DataLossError("stored access has an unknown band");
+  r.band = *parsed_band;
+  GG_ASSIGN_OR_RETURN(r.allowlisted, rows.Bool(row, col + 14));
+  GG_ASSIGN_OR_RETURN(r.blocked, rows.Bool(row, col + 15));
+  GG_ASSIGN_OR_RETURN(const std::string reasons, rows.Text(row, col + 16));
+  GG_ASSIGN_OR_RETURN(r.reasons, DecodeReasons(reasons));
+  return r;
+}
+
+class SqlStore final : public Store {
+ public:
+  explicit SqlStore(std::shared_ptr<sql::Database> db)
+      : db_(std::move(db)), empty_allowlist_(std::make_shared<const CidrSet>()) {}
+
+  absl::StatusOr<Thresholds> GetThresholds(std::string_view event_id) override {
+    Thresholds t;
+    GG_RETURN_IF_ERROR(db_->Transact([&](Connection& c) -> absl::Status {
+      GG_ASSIGN_OR_RETURN(Rows rows, c.Query("SELECT medium, high, block FROM guard_event_policy"
+                                             " WHERE event_id = ?",
+                                             {Text(event_id)}));
+      t = Thresholds();
+      if (rows.empty()) return absl::OkStatus();
+      return ReadThresholds(rows, 0, t);
+    }));
+    return t;
+  }
+
+  absl::Status SetThresholds(std::string_view event_id, const Thresholds& t) override {
+    GG_RETURN_IF_ERROR(t.Validate());
+    return db_->Transact([&](Connection& c) {
+      return c
+          .Exec("INSERT INTO guard_event_policy (event_id, medium, high, block)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (event_id) DO UPDATE SET"
+                " medium = excluded.medium, high = excluded.high, block = excluded.block",
+                {Text(event_id), Int(t.medium), Int(t.high), Int(t.block)})
+          .status();
+    });
+  }
+
+  absl::StatusOr<std::vector<AllowlistEntry>> ListAllowlist(std::string_view event_id) override {
+    std::vector<AllowlistEntry> out;
+    GG_RETURN_IF_ERROR(db_->Transact([&](Connection& c) -> absl::Status {
+      out.clear();
+      return LoadAllowlist(c, event_id, out);
+    }));
+    return out;
+  }
+
+  absl::Status AddAllowlistEntry(std::string_view event_id, const AllowlistEntry& entry) override {
+    const std::string cidr = entry.cidr.ToString();
+    absl::Status s = db_->Transact([&](Connection& c) -> absl::Status {
+      GG_RETURN_IF_ERROR(c.Exec("INSERT INTO guard_allowlist (event_id, cidr, note, created_at)"
+                                " VALUES (?, ?, ?, ?)",
+                                {Text(event_id), Text(cidr), Text(entry.note), entry.created_at})
+                             .status());
+      return BumpAllowlistVersion(c, event_id);
+    });
+    if (s.code() == absl::StatusCode::kAlreadyExists) {
+      return absl::AlreadyExistsError(absl::StrCat(cidr, " is already on the allowlist"));
+    }
+    return s;
+  }
+
+  absl::Status RemoveAllowlistEntry(std::string_view event_id, const Cidr& cidr) override {
+    const std::string text = cidr.ToString();
+    return db_->Transact([&](Connection& c) -> absl::Status {
+      GG_ASSIGN_OR_RETURN(const int64_t removed,
+                          c.Exec("DELETE FROM guard_allowlist WHERE event_id = ? AND cidr = ?",
+                                 {Text(event_id), Text(text)}));
+      if (removed == 0) {
+        return absl::NotFoundError(absl::StrCat(text, " is not on the allowlist"));
+      }
+      return BumpAllowlistVersion(c, event_id);
+    });
+  }
+
+  // One query per call; the allowlist is re-read only when its version moved.
+  absl::StatusOr<EventPolicy> GetPolicy(std::string_view event_id) override {
+    EventPolicy policy;
+    GG_RETURN_IF_ERROR(db_->Transact([&](Connection& c) -> absl::Status {
+      GG_ASSIGN_OR_RETURN(Rows rows, c.Query("SELECT medium, high, block, allowlist_version"
+                                             " FROM guard_event_policy WHERE event_id = ?",
+                                             {Text(event_id)}));
+      policy = EventPolicy{Thresholds(), empty_allowlist_};
+      if (rows.empty()) return absl::OkStatus();
+      GG_RETURN_IF_ERROR(ReadThresholds(rows, 0, policy.thresholds));
+      GG_ASSIGN_OR_RETURN(const int64_t version, rows.Int(0, 3));
+      if (version == 0) return absl::OkStatus();
+      if (auto cached = CachedAllowlist(event_id, version)) {
+        policy.allowlist = std::move(cached);
+        return absl::OkStatus();
+      }
+      std::vector<AllowlistEntry> entries;
+      GG_RETURN_IF_ERROR(LoadAllowlist(c, event_id, entries));
+      std::vector<Cidr> cidrs;
+      cidrs.reserve(entries.size());
+      for (const AllowlistEntry& e : entries) cidrs.push_back(e.cidr);
+      policy.allowlist = std::make_shared<const CidrSet>(std::move(cidrs));
+      CacheAllowlist(event_id, version, policy.allowlist);
+      return absl::OkStatus();
+    }));
+    return policy;
+  }
+
+  absl::StatusOr<uint32_t> GetTokenGeneration(std::string_view event_id,
+                                              std::string_view guest_id) override {
+    int64_t generation = 0;
+    GG_RETURN_IF_ERROR(db_->Transact([&](Connection& c) -> absl::Status {
+      GG_ASSIGN_OR_RETURN(Rows rows, c.Query("SELECT generation FROM guard_guest_state"
+                                             " WHERE event_id = ? AND guest_id = ?",
+                                             {Text(event_id), Text(guest_id)}));
+      generation = 0;
+      if (rows.empty()) return absl::OkStatus();
+      GG_ASSIGN_OR_RETURN(generation, rows.Int(0, 0));
+      return absl::OkStatus();
+    }));
+    return static_cast<uint32_t>(generation);
+  }
+
+  absl::StatusOr<uint32_t> BumpTokenGeneration(std::string_view event_id,
+                                               std::string_view guest_id) override {
+    int64_t generation = 0;
+    GG_RETURN_IF_ERROR(db_->Transact([&](Connection& c) -> absl::Status {
+      GG_ASSIGN_OR_RETURN(
+          Rows rows,
+          c.Query("INSERT INTO guard_guest_state (event_id, guest_id, generation) VALUES (?, ?, 1)"
+                  " ON CONFLICT (event_id, guest_id) DO UPDATE SET"
+                  " generation = guard_guest_state.generation + 1 RETURNING generation",
+                  {Text(event_id), Text(guest_id)}));
+      if (rows.size() != 1) return absl::InternalError("generation bump returned no row");
+      GG_ASSIGN_OR_RETURN(generation, rows.Int(0, 0));
+      if (generation > UINT32_MAX) {
+        return absl::FailedPreconditionError("token generation exhausted for this guest");
+      }
+      return absl::OkStatus();
+    }));
+    return static_cast<uint32_t>(generation);
+  }
+
+  absl::StatusOr<GuestState> LoadGuestState(std::string_view event_id, std::string_view guest_id,
+                                            absl::Time uses_since) override {
+    GuestState state;
+    GG_RETURN_IF_ERROR(db_->Transact([&](Connection& c) -> absl::Status {
+      // One round trip: scalar subqueries give NULL for a guest with no row yet.
+      GG_ASSIGN_OR_RETURN(
+          Rows rows,
+          c.Query("SELECT"
+                  " (SELECT generation FROM guard_guest_state WHERE event_id = ? AND guest_id = ?),"
+                  " (SELECT baseline FROM guard_guest_state WHERE event_id = ? AND guest_id = ?),"
+                  " (SELECT count(*) FROM (SELECT 1 FROM guard_access_log WHERE event_id = ?"
+                  "   AND guest_id = ? AND occurred_at >= ? LIMIT 64) AS recent)",
+                  {Text(event_id), Text(guest_id), Text(event_id), Text(guest_id),
+                   Text(event_id), Text(guest_id), uses_since}));
+      state = GuestState();
+      if (rows.size() != 1) return absl::InternalError("guest state query returned no row");
+      if (!rows.IsNull(0, 0)) {
+        GG_ASSIGN_OR_RETURN(const int64_t generation, rows.Int(0, 0));
+        state.generation = static_cast<uint32_t>(generation);
+      }
+      GG_ASSIGN_OR_RETURN(const std::string baseline, rows.Text(0, 1));
+      GG_ASSIGN_OR_RETURN(state.baseline, Baseline::Parse(baseline));
+      GG_ASSIGN_OR_RETURN(const int64_t uses, rows.Int(0, 2));
+      state.recent_uses = static_cast<int>(uses);
+      return absl::OkStatus();
+    }));
+    return state;
+  }
+
+  // Compare-and-swap on baseline_version: read, mutate, write back only if
+  // nobody wrote in between; otherwise read again. No update is lost, on one
+  // node or many, without holding a row lock across the mutation.
+  absl::Status UpdateBaseline(std::string_view event_id, std::string_view guest_id,
+                              absl::FunctionRef<void(Baseline&)> mutate) override {
+    constexpr int kMaxAttempts = 64;
+    for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+      bool swapped = false;
+      GG_RETURN_IF_ERROR(db_->Transact([&](Connection& c) -> absl::Status {
+        GG_ASSIGN_OR_RETURN(Rows rows, SelectBaseline(c, event_id, guest_id));
+        if (rows.empty()) {
+          GG_RETURN_IF_ERROR(c.Exec("INSERT INTO guard_guest_state (event_id, guest_id)"
+                                    " VALUES (?, ?) ON CONFLICT (event_id, guest_id) DO NOTHING",
+                                    {Text(event_id), Text(guest_id)})
+                                 .status());
+          GG_ASSIGN_OR_RETURN(rows, SelectBaseline(c, event_id, guest_id));
+          if (rows.empty()) return absl::InternalError("guest state row vanished");
+        }
+        GG_ASSIGN_OR_RETURN(const std::string bytes, rows.Text(0, 0));
+        GG_ASSIGN_OR_RETURN(const int64_t version, rows.Int(0, 1));
+        GG_ASSIGN_OR_RETURN(Baseline baseline, Baseline::Parse(bytes));
+        mutate(baseline);
+        GG_ASSIGN_OR_RETURN(
+            const int64_t updated,
+            c.Exec("UPDATE guard_guest_state SET baseline = ?, baseline_version = ?"
+                   " WHERE event_id = ? AND guest_id = ? AND baseline_version = ?",
+                   {sql::Blob(baseline.Serialize()), Int(version + 1), Text(event_id),
+                    Text(guest_id), Int(version)}));
+        swapped = updated == 1;
+        return absl::OkStatus();
+      }));
+      if (swapped) return absl::OkStatus();
+    }
+    return absl::AbortedError("baseline update kept conflicting; try again");
+  }
+
+  absl::StatusOr<std::string> AppendAccess(const AccessRecord& r) override {
+    int64_t id = 0;
+    const std::string reasons = EncodeReasons(r.reasons);
+    GG_RETURN_IF_ERROR(db_->Transact([&](Connection& c) -> absl::Status {
+      GG_ASSIGN_OR_RETURN(
+          Rows rows,
+          c.Query("INSERT INTO guard_access_log (event_id, guest_id, kind, occurred_at, client_ip,"
+                  " user_agent, fingerprint, timezone, language, screen, platform, score, band,"
+                  " allowlisted, blocked, reasons)"
+                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                  {Text(r.event_id), Text(r.guest_id), Text(AccessKindName(r.kind)), r.at,
+                   Text(r.client_ip), Text(r.signals.user_agent), Text(r.signals.fingerprint),
+                   Text(r.signals.timezone), Text(r.signals.language), Text(r.signals.screen),
+                   Text(r.signals.platform), Int(r.score), Text(BandName(r.band)),
+                   Value(r.allowlisted), Value(r.blocked), Text(reasons)}));
+      if (rows.size() != 1) return absl::InternalError("insert returned no id");
+      GG_ASSIGN_OR_RETURN(id, rows.Int(0, 0));
+      return absl::OkStatus();
+    }));
+    return std::to_string(id);
+  }
+
+  absl::StatusOr<AccessRecord> GetAccess(std::string_view event_id,
+                                         std::string_view access_id) override {
+    const std::optional<int64_t> id = ParseId(access_id);
+    if (!id) return absl::NotFoundError("no such access in this event");
+    AccessRecord record;
+    GG_RETURN_IF_ERROR(db_->Transact([&](Connection& c) -> absl::Status {
+      GG_ASSIGN_OR_RETURN(Rows rows,
+                          c.Query(absl::StrCat("SELECT ", std::string(kAccessColumns),
+                                               " FROM guard_access_log a"
+                                               " WHERE a.id = ? AND a.event_id = ?"),
+                                  {Int(*id), Text(event_id)}));
+      if (rows.empty()) return absl::NotFoundError("no such access in this event");
+      GG_ASSIGN_OR_RETURN(record, ReadAccess(rows, 0));
+      return absl::OkStatus();
+    }));
+    return record;
+  }
+
+  absl::StatusOr<std::vector<AccessRecord>> ListAccesses(std::string_view event_id,
+                                                         size_t limit) override {
+    std::vector<AccessRecord> out;
+    GG_RETURN_IF_ERROR(db_->Transact([&](Connection& c) -> absl::Status {
+      GG_ASSIGN_OR_RETURN(Rows rows,
+                          c.Query(absl::StrCat("SELECT ", std::string(kAccessColumns),
+                                               " FROM guard_access_log a WHERE a.event_id = ?"
+                                               " ORDER BY a.id DESC LIMIT ?"),
+                                  {Text(event_id), Int(static_cast<int64_t>(
+                                                       std::min<size_t>(limit, INT32_MAX)))}));
+      out.clear();
+      for (size_t i = 0; i < rows.size(); ++i) {
+        GG_ASSIGN_OR_RETURN(AccessRecord r, ReadAccess(rows, i));
+        out.push_back(std::move(r));
+      }
+      return absl::OkStatus();
+    }));
+    return out;
+  }
+
+  absl::Status PutFeedback(const Feedback& f) override {
+    if (f.note.size() > kMaxFeedbackNoteLength) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("note is longer than ", kMaxFeedbackNoteLength, " bytes"));
+    }
+    const std::optional<int64_t> id = ParseId(f.access_log_id);
+    if (!id) return absl::NotFoundError("no such access in this event");
+    return db_->Transact([&](Connection& c) -> absl::Status {
+      GG_ASSIGN_OR_RETURN(Rows rows,
+                          c.Query("SELECT 1 FROM guard_access_log WHERE id = ? AND event_id = ?",
+                                  {Int(*id), Text(f.event_id)}));
+      if (rows.empty()) return absl::NotFoundError("no such access in this event");
+      return c
+          .Exec("INSERT INTO guard_feedback (access_log_id, event_id, verdict, note, created_at)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (access_log_id) DO UPDATE SET"
+                " verdict = excluded.verdict, note = excluded.note,"
+                " created_at = excluded.created_at",
+                {Int(*id), Text(f.event_id), Text(FeedbackVerdictName(f.verdict)), Text(f.note),
+                 f.created_at})
+          .status();
+    });
+  }
+
+  absl::StatusOr<std::vector<LabelledAccess>> ListFeedback(std::string_view event_id) override {
+    std::vector<LabelledAccess> out;
+    GG_RETURN_IF_ERROR(db_->Transact([&](Connection& c) -> absl::Status {
+      GG_ASSIGN_OR_RETURN(
+          Rows rows,
+          c.Query(absl::StrCat("SELECT ", std::string(kAccessColumns),
+                               ", f.verdict, f.note, f.created_at FROM guard_feedback f"
+                               " JOIN guard_access_log a ON a.id = f.access_log_id"
+                               " WHERE f.event_id = ? ORDER BY f.created_at DESC,"
+                               " f.access_log_id DESC"),
+                  {Text(event_id)}));
+      out.clear();
+      for (size_t i = 0; i < rows.size(); ++i) {
+        LabelledAccess l;
+        GG_ASSIGN_OR_RETURN(l.access, ReadAccess(rows, i));
+        GG_ASSIGN_OR_RETURN(const std::string verdict, rows.Text(i, kAccessColumnCount));
+        const std::optional<FeedbackVerdict> parsed = ParseFeedbackVerdict(verdict);
+        if (!parsed) return absl::DataLossError("stored feedback has an unknown verdict");
+        l.feedback.event_id = l.access.event_id;
+        l.feedback.access_log_id = l.access.id;
+        l.feedback.verdict = *parsed;
+        GG_ASSIGN_OR_RETURN(l.feedback.note, rows.Text(i, kAccessColumnCount + 1));
+        GG_ASSIGN_OR_RETURN(l.feedback.created_at, rows.Time(i, kAccessColumnCount + 2));
+        out.push_back(std::move(l));
+      }
+      return absl::OkStatus();
+    }));
+    return out;
+  }
+
+ private:
+  static absl::Status ReadThresholds(const Rows& rows, size_t row, Thresholds& t) {
+    GG_ASSIGN_OR_RETURN(const int64_t medium, rows.Int(row, 0));
+    GG_ASSIGN_OR_RETURN(const int64_t high, rows.Int(row, 1));
+    GG_ASSIGN_OR_RETURN(const int64_t block, rows.Int(row, 2));
+    t = Thresholds{static_cast<int>(medium), static_cast<int>(high), static_cast<int>(block)};
+    return absl::OkStatus();
+  }
+
+  static absl::StatusOr<Rows> SelectBaseline(Connection& c, std::string_view event_id,
+                                             std::string_view guest_id) {
+    return c.Query("SELECT baseline, baseline_version FROM guard_guest_state"
+                   " WHERE event_id = ? AND guest_id = ?",
+                   {Text(event_id), Text(guest_id)});
+  }
+
+  static absl::Status BumpAllowlistVersion(Connection& c, std::string_view event_id) {
+    return c
+        .Exec("INSERT INTO guard_event_policy (event_id, allowlist_version) VALUES (?, 1)"
+              " ON CONFLICT (event_id) DO UPDATE SET"
+              " allowlist_version = guard_event_policy.allowlist_version + 1",
+              {Text(event_id)})
+        .status();
+  }
+
+  static absl::Status LoadAllowlist(Connection& c, std::string_view event_id,
+                                    std::vector<AllowlistEntry>& out) {
+    GG_ASSIGN_OR_RETURN(Rows rows, c.Query("SELECT cidr, note, created_at FROM guard_allowlist"
+                                           " WHERE event_id = ?",
+                                           {Text(event_id)}));
+    for (size_t i = 0; i < rows.size(); ++i) {
+      GG_ASSIGN_OR_RETURN(const std::string text, rows.Text(i, 0));
+      absl::StatusOr<Cidr> cidr = Cidr::Parse(text);
+      if (!cidr.ok()) return absl::DataLossError("stored allowlist entry is not a CIDR");
+      AllowlistEntry e{*cidr, "", absl::UnixEpoch()};
+      GG_ASSIGN_OR_RETURN(e.note, rows.Text(i, 1));
+      GG_ASSIGN_OR_RETURN(e.created_at, rows.Time(i, 2));
+      out.push_back(std::move(e));
+    }
+    std::sort(out.begin(), out.end(), [](const AllowlistEntry& a, const AllowlistEntry& b) {
+      return a.cidr < b.cidr;
+    });
+    return absl::OkStatus();
+  }
+
+  std::shared_ptr<const CidrSet> CachedAllowlist(std::string_view event_id, int64_t version) {
+    absl::MutexLock lock(&cache_mu_);
+    auto it = allowlist_cache_.find(absl::string_view(event_id.data(), event_id.size()));
+    if (it == allowlist_cache_.end() || it->second.version != version) return nullptr;
+    return it->second.set;
+  }
+
+  void CacheAllowlist(std::string_view event_id, int64_t version,
+                      std::shared_ptr<const CidrSet> set) {
+    constexpr size_t kMaxCachedEvents = 10000;
+    absl::MutexLock lock(&cache_mu_);
+    if (allowlist_cache_.size() >= kMaxCachedEvents) allowlist_cache_.clear();
+    allowlist_cache_[std::string(event_id)] = {version, std::move(set)};
+  }
+
+  const std::shared_ptr<sql::Database> db_;
+  const std::shared_ptr<const CidrSet> empty_allowlist_;
+
+  struct CachedSet {
+    int64_t version = 0;
+    std::shared_ptr<const CidrSet> set;
+  };
+  absl::Mutex cache_mu_;
+  // Per event: the allowlist as of `version` (bounded; cleared when full).
+  absl::flat_hash_map<std::string, CachedSet> allowlist_cache_ ABSL_GUARDED_BY(cache_mu_);
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Store>> NewSqlStore(std::shared_ptr<sql::Database> db) {
+  if (!db) return absl::InvalidArgumentError("sql store: no database");
+  const auto& migrations = db->dialect() == sql::Dialect::kSqlite ? SqliteStoreMigrations()
+                                                                  : PostgresStoreMigrations();
+  GG_RETURN_IF_ERROR(sql::Migrate(*db, "guard", migrations));
+  return std::make_unique<SqlStore>(std::move(db));
+}
+
+}  // namespace guestguard::internal

@@ -1,0 +1,199 @@
+// Copyright 2026 GuestGuard authors.
+//
+// The store suite and store-level behaviour on real SQLite files.
+#include "guestguard/sqlite_store.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "guestguard/guard.h"
+#include "testing/attempts.h"
+#include "testing/store_suite.h"
+
+namespace guestguard {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::StoreFactory;
+using testing::StoreSuite;
+
+// A new empty directory under the system temp dir; removed at exit of the test.
+class TempDir {
+ public:
+  TempDir() {
+    static std::atomic<int> counter{0};
+    path_ = fs::temp_directory_path() /
+            ("gg_sqlite_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
+    fs::remove_all(path_);
+    fs::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  std::string File(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  fs::path path_;
+};
+
+absl::StatusOr<std::unique_ptr<Store>> FreshSqliteFileStore() {
+  static auto* dirs = new std::vector<std::unique_ptr<TempDir>>();  // Kept until exit.
+  dirs->push_back(std::make_unique<TempDir>());
+  return NewSqliteStore("sqlite:" + dirs->back()->File("guard.db"));
+}
+
+INSTANTIATE_TEST_SUITE_P(Sqlite, StoreSuite,
+                         ::testing::Values(StoreFactory{"SqliteFile", FreshSqliteFileStore},
+                                           StoreFactory{
+                                               "SqliteMemory",
+                                               [] { return NewSqliteStore("sqlite::memory:"); }}),
+                         testing::StoreFactoryName);
+
+TEST(SqliteStore, RejectsUrlsThatAreNotSqlite) {
+  for (const char* url : {"", "sqlite:", "postgresql://x/y", "sqlite", "file:/tmp/x.db"}) {
+    absl::Status s = NewSqliteStore(url).status();
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << url << ": " << s;
+  }
+}
+
+TEST(SqliteStore, DataSurvivesReopeningAndMigrationsApplyOnce) {
+  TempDir dir;
+  const std::string url = "sqlite:" + dir.File("guard.db");
+  std::string access_id;
+  {
+    auto store = NewSqliteStore(url);
+    ASSERT_TRUE(store.ok()) << store.status();
+    ASSERT_TRUE((*store)->SetThresholds("ev1", {20, 40, 80}).ok());
+    AccessRecord r;
+    r.event_id = "ev1";
+    r.guest_id = "g1";
+    r.at = absl::FromUnixSeconds(1795000000);
+    auto id = (*store)->AppendAccess(r);
+    ASSERT_TRUE(id.ok()) << id.status();
+    access_id = *id;
+  }
+  auto reopened = NewSqliteStore(url);
+  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  EXPECT_EQ(*(*reopened)->GetThresholds("ev1"), (Thresholds{20, 40, 80}));
+  EXPECT_TRUE((*reopened)->GetAccess("ev1", access_id).ok());
+}
+
+TEST(SqliteStore, UrlWithThreeSlashesIsAnAbsolutePath) {
+  TempDir dir;
+  auto store = NewSqliteStore("sqlite://" + dir.File("abs.db"));
+  ASSERT_TRUE(store.ok()) << store.status();
+  EXPECT_TRUE(fs::exists(dir.File("abs.db")));
+}
+
+TEST(SqliteStore, CorruptFileIsAClearError) {
+  TempDir dir;
+  const std::string path = dir.File("corrupt.db");
+  {
+    std::ofstream out(path, std::ios::binary);
+    for (int i = 0; i < 4096; ++i) out.put(static_cast<char>(i * 37));
+  }
+  absl::Status s = NewSqliteStore("sqlite:" + path).status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss) << s;
+  EXPECT_NE(s.message().find(path), absl::string_view::npos) << s;
+}
+
+TEST(SqliteStore, UnwritableLocationIsAClearError) {
+  TempDir dir;
+  // A path under a regular file can never be created, even by root.
+  const std::string blocker = dir.File("not-a-dir");
+  std::ofstream(blocker) << "x";
+  absl::Status s = NewSqliteStore("sqlite:" + blocker + "/guard.db").status();
+  EXPECT_FALSE(s.ok());
+  EXPECT_TRUE(s.code() == absl::StatusCode::kPermissionDenied ||
+              s.code() == absl::StatusCode::kUnavailable ||
+              s.code() == absl::StatusCode::kInvalidArgument)
+      << s;
+  EXPECT_NE(s.message().find("guard.db"), absl::string_view::npos) << s;
+}
+
+TEST(SqliteStore, ReadOnlyFileIsAClearError) {
+  TempDir dir;
+  const std::string path = dir.File("ro.db");
+  ASSERT_TRUE(NewSqliteStore("sqlite:" + path).ok());
+  fs::permissions(path, fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
+  fs::permissions(dir.File(""), fs::perms::all);  // Let an unprivileged child in.
+  // Root ignores file permissions: check as "nobody" in a child process then.
+  const bool as_root = ::geteuid() == 0;
+  const pid_t pid = as_root ? ::fork() : 0;
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    if (as_root && (::setgid(65534) != 0 || ::setuid(65534) != 0)) _exit(3);
+    absl::Status s = NewSqliteStore("sqlite:" + path).status();
+    const bool clear = s.code() == absl::StatusCode::kPermissionDenied &&
+                       s.message().find(path) != absl::string_view::npos;
+    if (as_root) _exit(clear ? 0 : 1);
+    EXPECT_TRUE(clear) << s;
+    return;
+  }
+  int wstatus = 0;
+  ASSERT_EQ(::waitpid(pid, &wstatus, 0), pid);
+  ASSERT_TRUE(WIFEXITED(wstatus));
+  EXPECT_EQ(WEXITSTATUS(wstatus), 0)
+      << "read-only open did not give PermissionDenied with the path";
+}
+
+TEST(SqliteStore, TwoStoresOnOneFileLoseNoBaselineUpdate) {
+  TempDir dir;
+  const std::string url = "sqlite:" + dir.File("shared.db");
+  auto a = NewSqliteStore(url);
+  auto b = NewSqliteStore(url);
+  ASSERT_TRUE(a.ok() && b.ok());
+  std::vector<std::thread> threads;
+  for (Store* store : {a->get(), b->get()}) {
+    for (int t = 0; t < 2; ++t) {
+      threads.emplace_back([store] {
+        for (int i = 0; i < 25; ++i) {
+          const AccessAttempt attempt = testing::UsualBrowser();
+          EXPECT_TRUE(store
+                          ->UpdateBaseline("ev1", "g1",
+                                           [&](Baseline& baseline) {
+                                             baseline.Learn(*AccessFeatures::From(attempt));
+                                           })
+                          .ok());
+        }
+      });
+    }
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ((*a)->LoadGuestState("ev1", "g1", absl::UnixEpoch())->baseline.accesses(), 100u);
+}
+
+TEST(SqliteStore, GuardRunsEndToEnd) {
+  TempDir dir;
+  auto store = NewSqliteStore("sqlite:" + dir.File("guard.db"));
+  ASSERT_TRUE(store.ok()) << store.status();
+  GuardOptions options;
+  options.store = std::move(*store);
+  options.keyring = *Keyring::Generate();
+  auto guard = Guard::Open(std::move(options));
+  ASSERT_TRUE(guard.ok());
+  auto token = (*guard)->IssueToken("ev1", "g1");
+  ASSERT_TRUE(token.ok());
+  auto first = (*guard)->Check(*token, testing::UsualBrowser());
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->band, Band::kLow);
+  auto other = (*guard)->Check(*token, testing::OtherDevice(absl::FromUnixSeconds(1795003600)));
+  ASSERT_TRUE(other.ok()) << other.status();
+  EXPECT_GE(other->band, Band::kMedium);
+  EXPECT_TRUE(
+      (*guard)->RecordFeedback("ev1", other->access_log_id, FeedbackVerdict::kLegitimate).ok());
+  auto again = (*guard)->Check(*token, testing::OtherDevice(absl::FromUnixSeconds(1795007200)));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->band, Band::kLow);
+}
+
+}  // namespace
+}  // namespace guestguard
