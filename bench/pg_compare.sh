@@ -40,8 +40,9 @@ pgbench_tps() {  # clients
 
 ours_per_sec() {  # threads
   "$bench" --benchmark_filter="^BM_GuardCheckPostgres/1000/real_time/threads:$1\$" \
-    --benchmark_min_time="$seconds" --benchmark_format=json 2>/dev/null |
-    /usr/bin/python3 -c 'import json,sys; b=json.load(sys.stdin)["benchmarks"]; print("%.1f" % b[0]["items_per_second"])'
+    --benchmark_min_time="$seconds" --benchmark_out="$work/ours.json" \
+    --benchmark_out_format=json >/dev/null 2>&1
+  /usr/bin/python3 -c 'import json,sys; b=json.load(open(sys.argv[1]))["benchmarks"]; print("%.1f" % b[0]["items_per_second"])' "$work/ours.json"
 }
 
 echo "PostgreSQL 15, fsync on; ${seconds}s per run"

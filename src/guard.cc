@@ -202,16 +202,17 @@ absl::StatusOr<Decision> Guard::Check(std::string_view token, AccessAttempt atte
     GG_ASSIGN_OR_RETURN(client_ip, IpAddress::Parse(attempt.client_ip));
   }
   GG_ASSIGN_OR_RETURN(const AccessFeatures features, AccessFeatures::From(attempt));
-  GG_ASSIGN_OR_RETURN(GuestState guest,
-                      o.store->LoadGuestState(attempt.event_id, attempt.guest_id,
+  GG_ASSIGN_OR_RETURN(CheckState state,
+                      o.store->LoadCheckState(attempt.event_id, attempt.guest_id,
                                               attempt.at - o.scoring.velocity_window));
+  const GuestState& guest = state.guest;
+  const EventPolicy& policy = state.policy;
   if (d.token_status == TokenStatus::kValid &&
       verification.claims.generation != guest.generation) {
     d.token_status = TokenStatus::kRevoked;
   }
 
   if (d.token_status == TokenStatus::kValid) {
-    GG_ASSIGN_OR_RETURN(const EventPolicy policy, o.store->GetPolicy(attempt.event_id));
     if (client_ip && policy.allowlist->Contains(*client_ip)) {
       d.score = 0;
       d.allowlisted = true;
@@ -256,14 +257,16 @@ absl::StatusOr<Decision> Guard::Check(std::string_view token, AccessAttempt atte
   record.allowlisted = d.allowlisted;
   record.blocked = !d.allowed();
   record.reasons = d.reasons;
-  GG_ASSIGN_OR_RETURN(d.access_log_id, o.store->AppendAccess(record));
+  // Only clean, scored accesses teach the baseline (an attacker must not);
+  // recorded and learned in one write.
+  const bool learn = d.token_status == TokenStatus::kValid && d.band == Band::kLow &&
+                     !d.allowlisted;
+  auto learn_features = [&](Baseline& b) { b.Learn(features); };
+  GG_ASSIGN_OR_RETURN(d.access_log_id,
+                      o.store->AppendAccess(record, learn ? std::optional<BaselineMutation>(
+                                                                learn_features)
+                                                          : std::nullopt));
   record.id = d.access_log_id;
-
-  // Only clean, scored accesses teach the baseline (an attacker must not).
-  if (d.token_status == TokenStatus::kValid && d.band == Band::kLow && !d.allowlisted) {
-    GG_RETURN_IF_ERROR(o.store->UpdateBaseline(attempt.event_id, attempt.guest_id,
-                                               [&](Baseline& b) { b.Learn(features); }));
-  }
 
   if (o.bus) {
     Message message{absl::StrCat("access:", d.access_log_id), impl_->access_scored_subject,

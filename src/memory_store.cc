@@ -135,7 +135,7 @@ class MemoryStore final : public Store {
   }
 
   absl::Status UpdateBaseline(std::string_view event_id, std::string_view guest_id,
-                              absl::FunctionRef<void(Baseline&)> mutate) override {
+                              BaselineMutation mutate) override {
     const std::string key = GuestKey(event_id, guest_id);
     Shard& shard = ShardFor(key);
     absl::MutexLock lock(&shard.mu);
@@ -143,7 +143,8 @@ class MemoryStore final : public Store {
     return absl::OkStatus();
   }
 
-  absl::StatusOr<std::string> AppendAccess(const AccessRecord& record) override {
+  absl::StatusOr<std::string> AppendAccess(const AccessRecord& record,
+                                           std::optional<BaselineMutation> learn) override {
     uint64_t id;
     {
       absl::MutexLock lock(&log_mu_);
@@ -160,6 +161,7 @@ class MemoryStore final : public Store {
     Shard& shard = ShardFor(key);
     absl::MutexLock lock(&shard.mu);
     GuestData& guest = shard.guests[key];
+    if (learn) (*learn)(guest.baseline);
     if (guest.recent_uses.size() < options_.recent_uses_per_guest) {
       guest.recent_uses.push_back(absl::ToUnixMicros(record.at));
     } else {

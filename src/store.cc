@@ -3,6 +3,15 @@
 
 namespace guestguard {
 
+absl::StatusOr<CheckState> Store::LoadCheckState(std::string_view event_id,
+                                                std::string_view guest_id, absl::Time uses_since) {
+  auto policy = GetPolicy(event_id);
+  if (!policy.ok()) return policy.status();
+  auto guest = LoadGuestState(event_id, guest_id, uses_since);
+  if (!guest.ok()) return guest.status();
+  return CheckState{*std::move(policy), *std::move(guest)};
+}
+
 std::string_view FeedbackVerdictName(FeedbackVerdict verdict) {
   return verdict == FeedbackVerdict::kLegitimate ? "legitimate" : "suspicious";
 }

@@ -29,11 +29,11 @@ TEST(MemoryStore, DropsTheOldestAccessAndItsFeedbackBeyondTheBound) {
   AccessRecord r;
   r.event_id = "ev1";
   r.guest_id = "g1";
-  auto first = (*store)->AppendAccess(r);
+  auto first = (*store)->AppendAccess(r, std::nullopt);
   ASSERT_TRUE(first.ok());
   ASSERT_TRUE((*store)->PutFeedback({"ev1", *first, FeedbackVerdict::kSuspicious, "", {}}).ok());
-  ASSERT_TRUE((*store)->AppendAccess(r).ok());
-  auto third = (*store)->AppendAccess(r);
+  ASSERT_TRUE((*store)->AppendAccess(r, std::nullopt).ok());
+  auto third = (*store)->AppendAccess(r, std::nullopt);
   ASSERT_TRUE(third.ok());
   EXPECT_EQ((*store)->GetAccess("ev1", *first).status().code(), absl::StatusCode::kNotFound);
   EXPECT_TRUE((*store)->GetAccess("ev1", *third).ok());

@@ -76,7 +76,7 @@ TEST(SqliteStore, DataSurvivesReopeningAndMigrationsApplyOnce) {
     r.event_id = "ev1";
     r.guest_id = "g1";
     r.at = absl::FromUnixSeconds(1795000000);
-    auto id = (*store)->AppendAccess(r);
+    auto id = (*store)->AppendAccess(r, std::nullopt);
     ASSERT_TRUE(id.ok()) << id.status();
     access_id = *id;
   }

@@ -49,6 +49,11 @@ struct GuestState {
   int recent_uses = 0;      // Recorded accesses at or after the `since` asked for.
 };
 
+struct CheckState {
+  EventPolicy policy;
+  GuestState guest;
+};
+
 // One recorded use of a guest link.
 struct AccessRecord {
   std::string id;  // Assigned by AppendAccess; unique within the store.
@@ -86,6 +91,10 @@ struct LabelledAccess {
   Feedback feedback;
 };
 
+// A change to one guest's baseline; may run more than once (retries) and must
+// not block.
+using BaselineMutation = absl::FunctionRef<void(Baseline&)>;
+
 // Thread-safe: every method may be called concurrently from any thread.
 class Store {
  public:
@@ -120,16 +129,24 @@ class Store {
   [[nodiscard]] virtual absl::StatusOr<GuestState> LoadGuestState(std::string_view event_id,
                                                                   std::string_view guest_id,
                                                                   absl::Time uses_since) = 0;
+  // What Guard::Check reads — GetPolicy and LoadGuestState together; SQL
+  // stores answer in one round trip. The default calls the two.
+  [[nodiscard]] virtual absl::StatusOr<CheckState> LoadCheckState(std::string_view event_id,
+                                                                  std::string_view guest_id,
+                                                                  absl::Time uses_since);
   // Atomic read-modify-write of one guest's baseline: `mutate` sees the latest
   // value and no concurrent update (from this or another process) is lost.
   // `mutate` may be called more than once (retries); it must not block.
-  [[nodiscard]] virtual absl::Status UpdateBaseline(
-      std::string_view event_id, std::string_view guest_id,
-      absl::FunctionRef<void(Baseline&)> mutate) = 0;
+  [[nodiscard]] virtual absl::Status UpdateBaseline(std::string_view event_id,
+                                                    std::string_view guest_id,
+                                                    BaselineMutation mutate) = 0;
 
   // --- Access log ---------------------------------------------------------
-  // Records `record` (its id is ignored) and returns the new id.
-  [[nodiscard]] virtual absl::StatusOr<std::string> AppendAccess(const AccessRecord& record) = 0;
+  // Records `record` (its id is ignored) and returns the new id. With `learn`,
+  // also applies it to the record's guest's baseline in the same transaction,
+  // with UpdateBaseline's guarantees — one durable write per check.
+  [[nodiscard]] virtual absl::StatusOr<std::string> AppendAccess(
+      const AccessRecord& record, std::optional<BaselineMutation> learn) = 0;
   // NotFound when there is no such access *in this event*.
   [[nodiscard]] virtual absl::StatusOr<AccessRecord> GetAccess(std::string_view event_id,
                                                                std::string_view access_id) = 0;

@@ -321,7 +321,7 @@ bool ClosedByServer(Session& s) {
 // calls return that failure again without a round trip.
 class PgConnection final : public Connection {
  public:
-  PgConnection(Session& session, pqxx::work& txn) : session_(session), txn_(txn) {}
+  PgConnection(Session& session, pqxx::transaction_base& txn) : session_(session), txn_(txn) {}
 
   Dialect dialect() const override { return Dialect::kPostgres; }
 
@@ -396,7 +396,7 @@ class PgConnection final : public Connection {
   }
 
   Session& session_;
-  pqxx::work& txn_;
+  pqxx::transaction_base& txn_;
   absl::Status first_error_;
 };
 
@@ -421,12 +421,33 @@ class PostgresDatabase final : public Database {
   }
 
   absl::Status Transact(const std::function<absl::Status(Connection&)>& body) override {
+    return Run(body, /*autocommit=*/false);
+  }
+
+  absl::Status Read(const std::function<absl::Status(Connection&)>& body) override {
+    return Run(body, /*autocommit=*/true);
+  }
+
+  absl::Status Ping() override {
+    return Read([](Connection& c) { return c.Query("SELECT 1").status(); });
+  }
+
+ private:
+  struct Outcome {
+    absl::Status status;
+    bool broken = false;       // The connection is unusable.
+    bool commit_sent = false;  // Retrying could apply the body twice.
+    bool aborted = false;      // Serialization failure or deadlock: retry.
+  };
+
+  // Transact (autocommit false) or Read (autocommit true: no BEGIN/COMMIT).
+  absl::Status Run(const std::function<absl::Status(Connection&)>& body, bool autocommit) {
     bool replaced_stale = false;
     int attempt = 1;
     while (true) {
       GG_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, Acquire());
       const bool reused = session->reused;
-      Outcome out = RunOnce(*session, body);
+      Outcome out = RunOnce(*session, body, autocommit);
       Release(std::move(session), out.broken);
       // A pooled connection that died unnoticed: once more on a new one,
       // unless COMMIT was already sent.
@@ -443,30 +464,24 @@ class PostgresDatabase final : public Database {
     }
   }
 
-  absl::Status Ping() override {
-    return Transact([](Connection& c) { return c.Query("SELECT 1").status(); });
-  }
-
- private:
-  struct Outcome {
-    absl::Status status;
-    bool broken = false;       // The connection is unusable.
-    bool commit_sent = false;  // Retrying could apply the body twice.
-    bool aborted = false;      // Serialization failure or deadlock: retry.
-  };
-
-  Outcome RunOnce(Session& session, const std::function<absl::Status(Connection&)>& body) {
+  Outcome RunOnce(Session& session, const std::function<absl::Status(Connection&)>& body,
+                  bool autocommit) {
     Outcome out;
     absl::Status db_error;
     try {
-      pqxx::work txn(*session.conn);  // READ COMMITTED.
-      PgConnection c(session, txn);
+      std::unique_ptr<pqxx::transaction_base> txn;
+      if (autocommit) {
+        txn = std::make_unique<pqxx::nontransaction>(*session.conn);
+      } else {
+        txn = std::make_unique<pqxx::work>(*session.conn);  // READ COMMITTED.
+      }
+      PgConnection c(session, *txn);
       out.status = body(c);
       db_error = c.first_error();
       if (out.status.ok()) out.status = db_error;
       if (out.status.ok()) {
-        out.commit_sent = true;
-        txn.commit();
+        out.commit_sent = !autocommit;
+        txn->commit();
       }
       // Otherwise ~work rolls back.
     } catch (...) {
@@ -579,8 +594,12 @@ absl::StatusOr<std::unique_ptr<Database>> OpenPostgres(std::string_view url,
       1, static_cast<int64_t>(std::ceil(absl::ToDoubleSeconds(options.connect_timeout))));
   const int64_t statement_ms =
       std::max<int64_t>(1, absl::ToInt64Milliseconds(options.statement_timeout));
-  std::string conninfo =
-      absl::StrCat(u, absl::StrContains(u, "?") ? "&" : "?", "connect_timeout=", connect_seconds);
+  // Keepalives and tcp_user_timeout bound how long a call can hang on a network
+  // that silently drops packets (statement_timeout is enforced by the server).
+  std::string conninfo = absl::StrCat(
+      u, absl::StrContains(u, "?") ? "&" : "?", "connect_timeout=", connect_seconds,
+      "&keepalives=1&keepalives_idle=15&keepalives_interval=5&keepalives_count=3",
+      "&tcp_user_timeout=", statement_ms + connect_seconds * 1000);
   std::string setup = absl::StrCat(
       "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET client_min_messages = warning; "
       "SET statement_timeout = ",

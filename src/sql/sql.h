@@ -129,6 +129,13 @@ class Database {
   [[nodiscard]] virtual absl::Status Transact(
       const std::function<absl::Status(Connection&)>& body) = 0;
 
+  // Runs `body` for reads. PostgreSQL: without a transaction (no BEGIN/COMMIT
+  // round trips; each statement sees the latest committed data on its own);
+  // SQLite: as Transact. Use for one-statement reads, or where statements
+  // need not see one snapshot. Retries as Transact.
+  [[nodiscard]] virtual absl::Status Read(
+      const std::function<absl::Status(Connection&)>& body) = 0;
+
   // A cheap round trip (SELECT 1): OK when the database answers.
   [[nodiscard]] virtual absl::Status Ping() = 0;
 };

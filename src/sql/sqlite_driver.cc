@@ -254,6 +254,11 @@ class SqliteDatabase final : public Database {
   Dialect dialect() const override { return Dialect::kSqlite; }
 
   // `body` must not call Transact or Ping on this database (it would deadlock).
+  // One connection: a read is a (short) transaction too.
+  absl::Status Read(const std::function<absl::Status(Connection&)>& body) override {
+    return Transact(body);
+  }
+
   absl::Status Transact(const std::function<absl::Status(Connection&)>& body) override {
     absl::MutexLock lock(&mu_);
     absl::Status status;

@@ -126,7 +126,7 @@ class SqlStore final : public Store {
 
   absl::StatusOr<Thresholds> GetThresholds(std::string_view event_id) override {
     Thresholds t;
-    GG_RETURN_IF_ERROR(db_->Transact([&](Connection& c) -> absl::Status {
+    GG_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> absl::Status {
       GG_ASSIGN_OR_RETURN(Rows rows, c.Query("SELECT medium, high, block FROM guard_event_policy"
                                              " WHERE event_id = ?",
                                              {Text(event_id)}));
@@ -151,7 +151,7 @@ class SqlStore final : public Store {
 
   absl::StatusOr<std::vector<AllowlistEntry>> ListAllowlist(std::string_view event_id) override {
     std::vector<AllowlistEntry> out;
-    GG_RETURN_IF_ERROR(db_->Transact([&](Connection& c) -> absl::Status {
+    GG_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> absl::Status {
       out.clear();
       return LoadAllowlist(c, event_id, out);
     }));
@@ -189,35 +189,44 @@ class SqlStore final : public Store {
   // One query per call; the allowlist is re-read only when its version moved.
   absl::StatusOr<EventPolicy> GetPolicy(std::string_view event_id) override {
     EventPolicy policy;
-    GG_RETURN_IF_ERROR(db_->Transact([&](Connection& c) -> absl::Status {
+    GG_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> absl::Status {
       GG_ASSIGN_OR_RETURN(Rows rows, c.Query("SELECT medium, high, block, allowlist_version"
                                              " FROM guard_event_policy WHERE event_id = ?",
                                              {Text(event_id)}));
       policy = EventPolicy{Thresholds(), empty_allowlist_};
       if (rows.empty()) return absl::OkStatus();
-      GG_RETURN_IF_ERROR(ReadThresholds(rows, 0, policy.thresholds));
-      GG_ASSIGN_OR_RETURN(const int64_t version, rows.Int(0, 3));
-      if (version == 0) return absl::OkStatus();
-      if (auto cached = CachedAllowlist(event_id, version)) {
-        policy.allowlist = std::move(cached);
-        return absl::OkStatus();
-      }
-      std::vector<AllowlistEntry> entries;
-      GG_RETURN_IF_ERROR(LoadAllowlist(c, event_id, entries));
-      std::vector<Cidr> cidrs;
-      cidrs.reserve(entries.size());
-      for (const AllowlistEntry& e : entries) cidrs.push_back(e.cidr);
-      policy.allowlist = std::make_shared<const CidrSet>(std::move(cidrs));
-      CacheAllowlist(event_id, version, policy.allowlist);
-      return absl::OkStatus();
+      return ReadPolicy(c, event_id, rows, 0, policy);
     }));
     return policy;
+  }
+
+  // Policy and guest state in one round trip (plus one when the allowlist changed).
+  absl::StatusOr<CheckState> LoadCheckState(std::string_view event_id, std::string_view guest_id,
+                                            absl::Time uses_since) override {
+    CheckState state;
+    GG_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> absl::Status {
+      GG_ASSIGN_OR_RETURN(
+          Rows rows,
+          c.Query("SELECT p.medium, p.high, p.block, p.allowlist_version, g.generation,"
+                  " g.baseline, (SELECT count(*) FROM (SELECT 1 FROM guard_access_log"
+                  "   WHERE event_id = ? AND guest_id = ? AND occurred_at >= ? LIMIT 64) AS recent)"
+                  " FROM (SELECT 1 AS one) AS one"
+                  " LEFT JOIN guard_event_policy p ON p.event_id = ?"
+                  " LEFT JOIN guard_guest_state g ON g.event_id = ? AND g.guest_id = ?",
+                  {Text(event_id), Text(guest_id), uses_since, Text(event_id), Text(event_id),
+                   Text(guest_id)}));
+      if (rows.size() != 1) return absl::InternalError("check state query returned no row");
+      state = CheckState{EventPolicy{Thresholds(), empty_allowlist_}, GuestState()};
+      if (!rows.IsNull(0, 0)) GG_RETURN_IF_ERROR(ReadPolicy(c, event_id, rows, 0, state.policy));
+      return ReadGuestState(rows, 0, 4, state.guest);
+    }));
+    return state;
   }
 
   absl::StatusOr<uint32_t> GetTokenGeneration(std::string_view event_id,
                                               std::string_view guest_id) override {
     int64_t generation = 0;
-    GG_RETURN_IF_ERROR(db_->Transact([&](Connection& c) -> absl::Status {
+    GG_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> absl::Status {
       GG_ASSIGN_OR_RETURN(Rows rows, c.Query("SELECT generation FROM guard_guest_state"
                                              " WHERE event_id = ? AND guest_id = ?",
                                              {Text(event_id), Text(guest_id)}));
@@ -252,7 +261,7 @@ class SqlStore final : public Store {
   absl::StatusOr<GuestState> LoadGuestState(std::string_view event_id, std::string_view guest_id,
                                             absl::Time uses_since) override {
     GuestState state;
-    GG_RETURN_IF_ERROR(db_->Transact([&](Connection& c) -> absl::Status {
+    GG_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> absl::Status {
       // One round trip: scalar subqueries give NULL for a guest with no row yet.
       GG_ASSIGN_OR_RETURN(
           Rows rows,
@@ -263,58 +272,21 @@ class SqlStore final : public Store {
                   "   AND guest_id = ? AND occurred_at >= ? LIMIT 64) AS recent)",
                   {Text(event_id), Text(guest_id), Text(event_id), Text(guest_id),
                    Text(event_id), Text(guest_id), uses_since}));
-      state = GuestState();
       if (rows.size() != 1) return absl::InternalError("guest state query returned no row");
-      if (!rows.IsNull(0, 0)) {
-        GG_ASSIGN_OR_RETURN(const int64_t generation, rows.Int(0, 0));
-        state.generation = static_cast<uint32_t>(generation);
-      }
-      GG_ASSIGN_OR_RETURN(const std::string baseline, rows.Text(0, 1));
-      GG_ASSIGN_OR_RETURN(state.baseline, Baseline::Parse(baseline));
-      GG_ASSIGN_OR_RETURN(const int64_t uses, rows.Int(0, 2));
-      state.recent_uses = static_cast<int>(uses);
-      return absl::OkStatus();
+      state = GuestState();
+      return ReadGuestState(rows, 0, 0, state);
     }));
     return state;
   }
 
-  // Compare-and-swap on baseline_version: read, mutate, write back only if
-  // nobody wrote in between; otherwise read again. No update is lost, on one
-  // node or many, without holding a row lock across the mutation.
   absl::Status UpdateBaseline(std::string_view event_id, std::string_view guest_id,
-                              absl::FunctionRef<void(Baseline&)> mutate) override {
-    constexpr int kMaxAttempts = 64;
-    for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
-      bool swapped = false;
-      GG_RETURN_IF_ERROR(db_->Transact([&](Connection& c) -> absl::Status {
-        GG_ASSIGN_OR_RETURN(Rows rows, SelectBaseline(c, event_id, guest_id));
-        if (rows.empty()) {
-          GG_RETURN_IF_ERROR(c.Exec("INSERT INTO guard_guest_state (event_id, guest_id)"
-                                    " VALUES (?, ?) ON CONFLICT (event_id, guest_id) DO NOTHING",
-                                    {Text(event_id), Text(guest_id)})
-                                 .status());
-          GG_ASSIGN_OR_RETURN(rows, SelectBaseline(c, event_id, guest_id));
-          if (rows.empty()) return absl::InternalError("guest state row vanished");
-        }
-        GG_ASSIGN_OR_RETURN(const std::string bytes, rows.Text(0, 0));
-        GG_ASSIGN_OR_RETURN(const int64_t version, rows.Int(0, 1));
-        GG_ASSIGN_OR_RETURN(Baseline baseline, Baseline::Parse(bytes));
-        mutate(baseline);
-        GG_ASSIGN_OR_RETURN(
-            const int64_t updated,
-            c.Exec("UPDATE guard_guest_state SET baseline = ?, baseline_version = ?"
-                   " WHERE event_id = ? AND guest_id = ? AND baseline_version = ?",
-                   {sql::Blob(baseline.Serialize()), Int(version + 1), Text(event_id),
-                    Text(guest_id), Int(version)}));
-        swapped = updated == 1;
-        return absl::OkStatus();
-      }));
-      if (swapped) return absl::OkStatus();
-    }
-    return absl::AbortedError("baseline update kept conflicting; try again");
+                              BaselineMutation mutate) override {
+    return db_->Transact(
+        [&](Connection& c) { return LearnBaseline(c, event_id, guest_id, mutate); });
   }
 
-  absl::StatusOr<std::string> AppendAccess(const AccessRecord& r) override {
+  absl::StatusOr<std::string> AppendAccess(const AccessRecord& r,
+                                           std::optional<BaselineMutation> learn) override {
     int64_t id = 0;
     const std::string reasons = EncodeReasons(r.reasons);
     GG_RETURN_IF_ERROR(db_->Transact([&](Connection& c) -> absl::Status {
@@ -331,7 +303,8 @@ class SqlStore final : public Store {
                    Value(r.allowlisted), Value(r.blocked), Text(reasons)}));
       if (rows.size() != 1) return absl::InternalError("insert returned no id");
       GG_ASSIGN_OR_RETURN(id, rows.Int(0, 0));
-      return absl::OkStatus();
+      if (!learn) return absl::OkStatus();
+      return LearnBaseline(c, r.event_id, r.guest_id, *learn);
     }));
     return std::to_string(id);
   }
@@ -341,7 +314,7 @@ class SqlStore final : public Store {
     const std::optional<int64_t> id = ParseId(access_id);
     if (!id) return absl::NotFoundError("no such access in this event");
     AccessRecord record;
-    GG_RETURN_IF_ERROR(db_->Transact([&](Connection& c) -> absl::Status {
+    GG_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> absl::Status {
       GG_ASSIGN_OR_RETURN(Rows rows,
                           c.Query(absl::StrCat("SELECT ", std::string(kAccessColumns),
                                                " FROM guard_access_log a"
@@ -357,7 +330,7 @@ class SqlStore final : public Store {
   absl::StatusOr<std::vector<AccessRecord>> ListAccesses(std::string_view event_id,
                                                          size_t limit) override {
     std::vector<AccessRecord> out;
-    GG_RETURN_IF_ERROR(db_->Transact([&](Connection& c) -> absl::Status {
+    GG_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> absl::Status {
       GG_ASSIGN_OR_RETURN(Rows rows,
                           c.Query(absl::StrCat("SELECT ", std::string(kAccessColumns),
                                                " FROM guard_access_log a WHERE a.event_id = ?"
@@ -399,7 +372,7 @@ class SqlStore final : public Store {
 
   absl::StatusOr<std::vector<LabelledAccess>> ListFeedback(std::string_view event_id) override {
     std::vector<LabelledAccess> out;
-    GG_RETURN_IF_ERROR(db_->Transact([&](Connection& c) -> absl::Status {
+    GG_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> absl::Status {
       GG_ASSIGN_OR_RETURN(
           Rows rows,
           c.Query(absl::StrCat("SELECT ", std::string(kAccessColumns),
@@ -433,6 +406,74 @@ class SqlStore final : public Store {
     GG_ASSIGN_OR_RETURN(const int64_t high, rows.Int(row, 1));
     GG_ASSIGN_OR_RETURN(const int64_t block, rows.Int(row, 2));
     t = Thresholds{static_cast<int>(medium), static_cast<int>(high), static_cast<int>(block)};
+    return absl::OkStatus();
+  }
+
+  // Compare-and-swap on baseline_version inside the caller's transaction:
+  // read, mutate, write back only if nobody wrote in between, else read again
+  // (each statement sees the latest committed row, also on PostgreSQL's READ
+  // COMMITTED). No update is lost, on one node or many, and no row lock is
+  // held across the mutation.
+  static absl::Status LearnBaseline(Connection& c, std::string_view event_id,
+                                    std::string_view guest_id, BaselineMutation mutate) {
+    constexpr int kMaxAttempts = 64;
+    for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+      GG_ASSIGN_OR_RETURN(Rows rows, SelectBaseline(c, event_id, guest_id));
+      if (rows.empty()) {
+        GG_RETURN_IF_ERROR(c.Exec("INSERT INTO guard_guest_state (event_id, guest_id)"
+                                  " VALUES (?, ?) ON CONFLICT (event_id, guest_id) DO NOTHING",
+                                  {Text(event_id), Text(guest_id)})
+                               .status());
+        GG_ASSIGN_OR_RETURN(rows, SelectBaseline(c, event_id, guest_id));
+        if (rows.empty()) return absl::InternalError("guest state row vanished");
+      }
+      GG_ASSIGN_OR_RETURN(const std::string bytes, rows.Text(0, 0));
+      GG_ASSIGN_OR_RETURN(const int64_t version, rows.Int(0, 1));
+      GG_ASSIGN_OR_RETURN(Baseline baseline, Baseline::Parse(bytes));
+      mutate(baseline);
+      GG_ASSIGN_OR_RETURN(
+          const int64_t updated,
+          c.Exec("UPDATE guard_guest_state SET baseline = ?, baseline_version = ?"
+                 " WHERE event_id = ? AND guest_id = ? AND baseline_version = ?",
+                 {sql::Blob(baseline.Serialize()), Int(version + 1), Text(event_id),
+                  Text(guest_id), Int(version)}));
+      if (updated == 1) return absl::OkStatus();
+    }
+    return absl::AbortedError("baseline update kept conflicting; try again");
+  }
+
+  // Columns `col`..`col + 2` of `row`: generation (NULL: none), baseline, recent uses.
+  static absl::Status ReadGuestState(const Rows& rows, size_t row, size_t col, GuestState& out) {
+    if (!rows.IsNull(row, col)) {
+      GG_ASSIGN_OR_RETURN(const int64_t generation, rows.Int(row, col));
+      out.generation = static_cast<uint32_t>(generation);
+    }
+    GG_ASSIGN_OR_RETURN(const std::string baseline, rows.Text(row, col + 1));
+    GG_ASSIGN_OR_RETURN(out.baseline, Baseline::Parse(baseline));
+    GG_ASSIGN_OR_RETURN(const int64_t uses, rows.Int(row, col + 2));
+    out.recent_uses = static_cast<int>(uses);
+    return absl::OkStatus();
+  }
+
+  // Columns 0-3 of `row` (medium, high, block, allowlist_version) into `out`,
+  // with the allowlist from the cache or, when its version moved, re-read.
+  absl::Status ReadPolicy(Connection& c, std::string_view event_id, const Rows& rows, size_t row,
+                          EventPolicy& out) {
+    GG_RETURN_IF_ERROR(ReadThresholds(rows, row, out.thresholds));
+    GG_ASSIGN_OR_RETURN(const int64_t version, rows.Int(row, 3));
+    out.allowlist = empty_allowlist_;
+    if (version == 0) return absl::OkStatus();
+    if (auto cached = CachedAllowlist(event_id, version)) {
+      out.allowlist = std::move(cached);
+      return absl::OkStatus();
+    }
+    std::vector<AllowlistEntry> entries;
+    GG_RETURN_IF_ERROR(LoadAllowlist(c, event_id, entries));
+    std::vector<Cidr> cidrs;
+    cidrs.reserve(entries.size());
+    for (const AllowlistEntry& e : entries) cidrs.push_back(e.cidr);
+    out.allowlist = std::make_shared<const CidrSet>(std::move(cidrs));
+    CacheAllowlist(event_id, version, out.allowlist);
     return absl::OkStatus();
   }
 

@@ -143,16 +143,48 @@ TEST_P(StoreSuite, GuestStateOfAnUnknownGuestIsEmpty) {
 
 TEST_P(StoreSuite, GuestStateCountsAccessesSinceTheGivenTime) {
   for (int i = 0; i < 5; ++i) {
-    ASSERT_TRUE(store_->AppendAccess(MakeRecord("ev1", "g1", kT0 + absl::Minutes(i))).ok());
+    ASSERT_TRUE(store_->AppendAccess(MakeRecord("ev1", "g1", kT0 + absl::Minutes(i)), std::nullopt).ok());
   }
-  ASSERT_TRUE(store_->AppendAccess(MakeRecord("ev1", "g2", kT0 + absl::Minutes(4))).ok());
-  ASSERT_TRUE(store_->AppendAccess(MakeRecord("ev2", "g1", kT0 + absl::Minutes(4))).ok());
+  ASSERT_TRUE(store_->AppendAccess(MakeRecord("ev1", "g2", kT0 + absl::Minutes(4)), std::nullopt).ok());
+  ASSERT_TRUE(store_->AppendAccess(MakeRecord("ev2", "g1", kT0 + absl::Minutes(4)), std::nullopt).ok());
   ASSERT_TRUE(store_->BumpTokenGeneration("ev1", "g1").ok());
   auto state = store_->LoadGuestState("ev1", "g1", kT0 + absl::Minutes(2));
   ASSERT_TRUE(state.ok()) << state.status();
   EXPECT_EQ(state->recent_uses, 3);  // Minutes 2, 3 and 4.
   EXPECT_EQ(state->generation, 1u);
   EXPECT_EQ(store_->LoadGuestState("ev1", "g1", kT0)->recent_uses, 5);
+}
+
+TEST_P(StoreSuite, CheckStateIsPolicyAndGuestStateTogether) {
+  auto empty = store_->LoadCheckState("ev1", "g1", kT0);
+  ASSERT_TRUE(empty.ok()) << empty.status();
+  EXPECT_EQ(empty->policy.thresholds, Thresholds::Defaults());
+  ASSERT_NE(empty->policy.allowlist, nullptr);
+  EXPECT_TRUE(empty->policy.allowlist->empty());
+  EXPECT_EQ(empty->guest.generation, 0u);
+  EXPECT_TRUE(empty->guest.baseline.empty());
+  EXPECT_EQ(empty->guest.recent_uses, 0);
+
+  ASSERT_TRUE(store_->SetThresholds("ev1", {20, 50, 90}).ok());
+  ASSERT_TRUE(store_->AddAllowlistEntry("ev1", {MustCidr("198.51.100.0/24"), "", kT0}).ok());
+  ASSERT_TRUE(store_->BumpTokenGeneration("ev1", "g1").ok());
+  const AccessFeatures f = Features("fp-a", "203.0.113.5", kT0);
+  auto learn = [&](Baseline& b) { b.Learn(f); };
+  ASSERT_TRUE(store_->AppendAccess(MakeRecord("ev1", "g1", kT0), learn).ok());
+  ASSERT_TRUE(store_->AppendAccess(MakeRecord("ev1", "g2", kT0), std::nullopt).ok());
+
+  auto state = store_->LoadCheckState("ev1", "g1", kT0);
+  ASSERT_TRUE(state.ok()) << state.status();
+  EXPECT_EQ(state->policy.thresholds, (Thresholds{20, 50, 90}));
+  EXPECT_TRUE(state->policy.allowlist->Contains(*IpAddress::Parse("198.51.100.7")));
+  EXPECT_EQ(state->guest.generation, 1u);
+  EXPECT_EQ(state->guest.recent_uses, 1);
+  EXPECT_EQ(state->guest.baseline, store_->LoadGuestState("ev1", "g1", kT0)->baseline);
+  // A guest without a row yet, in an event with a policy.
+  auto other = store_->LoadCheckState("ev1", "g9", kT0);
+  ASSERT_TRUE(other.ok());
+  EXPECT_EQ(other->policy.thresholds, (Thresholds{20, 50, 90}));
+  EXPECT_EQ(other->guest.generation, 0u);
 }
 
 TEST_P(StoreSuite, BaselineUpdatesRoundTrip) {
@@ -187,9 +219,45 @@ TEST_P(StoreSuite, ConcurrentBaselineUpdatesLoseNothing) {
   EXPECT_EQ(state->baseline.networks().size(), static_cast<size_t>(kThreads));
 }
 
+TEST_P(StoreSuite, AppendingWithLearnUpdatesTheBaselineInTheSameWrite) {
+  const AccessRecord record = MakeRecord("ev1", "g1", kT0);
+  const AccessFeatures f = Features("fp-a", "203.0.113.5", kT0);
+  auto learn = [&](Baseline& b) { b.Learn(f); };
+  ASSERT_TRUE(store_->AppendAccess(record, learn).ok());
+  ASSERT_TRUE(store_->AppendAccess(record, std::nullopt).ok());
+  auto state = store_->LoadGuestState("ev1", "g1", kT0);
+  ASSERT_TRUE(state.ok()) << state.status();
+  EXPECT_EQ(state->baseline.accesses(), 1u);  // Learned once, recorded twice.
+  EXPECT_EQ(state->recent_uses, 2);
+  Baseline expected;
+  expected.Learn(f);
+  EXPECT_EQ(state->baseline, expected);
+}
+
+TEST_P(StoreSuite, ConcurrentAppendsWithLearnLoseNoBaselineUpdate) {
+  constexpr int kThreads = 4;
+  constexpr int kAppendsPerThread = 25;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kAppendsPerThread; ++i) {
+        const AccessFeatures f = Features("fp", "203.0.113.5", kT0 + absl::Seconds(t * 100 + i));
+        auto learn = [&](Baseline& b) { b.Learn(f); };
+        EXPECT_TRUE(store_->AppendAccess(MakeRecord("ev1", "g1", kT0), learn).ok());
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  auto state = store_->LoadGuestState("ev1", "g1", kT0);
+  ASSERT_TRUE(state.ok());
+  EXPECT_EQ(state->baseline.accesses(), static_cast<uint32_t>(kThreads * kAppendsPerThread));
+  EXPECT_EQ(store_->ListAccesses("ev1", 1000)->size(),
+            static_cast<size_t>(kThreads * kAppendsPerThread));
+}
+
 TEST_P(StoreSuite, AppendedAccessReadsBackWithEveryField) {
   const AccessRecord record = MakeRecord("ev1", "g1", kT0 + absl::Milliseconds(1500), 72);
-  auto id = store_->AppendAccess(record);
+  auto id = store_->AppendAccess(record, std::nullopt);
   ASSERT_TRUE(id.ok()) << id.status();
   EXPECT_FALSE(id->empty());
   auto got = store_->GetAccess("ev1", *id);
@@ -214,7 +282,7 @@ TEST_P(StoreSuite, AppendedAccessReadsBackWithEveryField) {
 }
 
 TEST_P(StoreSuite, AccessOfAnotherEventIsNotFound) {
-  auto id = store_->AppendAccess(MakeRecord("ev1", "g1", kT0));
+  auto id = store_->AppendAccess(MakeRecord("ev1", "g1", kT0), std::nullopt);
   ASSERT_TRUE(id.ok());
   EXPECT_EQ(store_->GetAccess("ev2", *id).status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(store_->GetAccess("ev1", "999999").status().code(), absl::StatusCode::kNotFound);
@@ -224,8 +292,8 @@ TEST_P(StoreSuite, AccessOfAnotherEventIsNotFound) {
 TEST_P(StoreSuite, ListAccessesIsNewestFirstPerEventWithLimit) {
   std::vector<std::string> ids;
   for (int i = 0; i < 4; ++i) {
-    ids.push_back(*store_->AppendAccess(MakeRecord("ev1", "g1", kT0 + absl::Seconds(i))));
-    ASSERT_TRUE(store_->AppendAccess(MakeRecord("ev2", "g1", kT0 + absl::Seconds(i))).ok());
+    ids.push_back(*store_->AppendAccess(MakeRecord("ev1", "g1", kT0 + absl::Seconds(i)), std::nullopt));
+    ASSERT_TRUE(store_->AppendAccess(MakeRecord("ev2", "g1", kT0 + absl::Seconds(i)), std::nullopt).ok());
   }
   auto list = store_->ListAccesses("ev1", 3);
   ASSERT_TRUE(list.ok()) << list.status();
@@ -237,7 +305,7 @@ TEST_P(StoreSuite, ListAccessesIsNewestFirstPerEventWithLimit) {
 }
 
 TEST_P(StoreSuite, FeedbackUpsertKeepsOneVerdictPerAccess) {
-  auto id = store_->AppendAccess(MakeRecord("ev1", "g1", kT0, 70));
+  auto id = store_->AppendAccess(MakeRecord("ev1", "g1", kT0, 70), std::nullopt);
   ASSERT_TRUE(id.ok());
   ASSERT_TRUE(store_->PutFeedback({"ev1", *id, FeedbackVerdict::kSuspicious, "odd", kT0}).ok());
   ASSERT_TRUE(store_
@@ -256,7 +324,7 @@ TEST_P(StoreSuite, FeedbackUpsertKeepsOneVerdictPerAccess) {
 }
 
 TEST_P(StoreSuite, FeedbackOnAnotherEventsAccessIsRefused) {
-  auto id = store_->AppendAccess(MakeRecord("ev1", "g1", kT0));
+  auto id = store_->AppendAccess(MakeRecord("ev1", "g1", kT0), std::nullopt);
   ASSERT_TRUE(id.ok());
   absl::Status s = store_->PutFeedback({"ev2", *id, FeedbackVerdict::kSuspicious, "", kT0});
   EXPECT_EQ(s.code(), absl::StatusCode::kNotFound) << s;
@@ -265,7 +333,7 @@ TEST_P(StoreSuite, FeedbackOnAnotherEventsAccessIsRefused) {
 }
 
 TEST_P(StoreSuite, OverlongFeedbackNoteIsRejected) {
-  auto id = store_->AppendAccess(MakeRecord("ev1", "g1", kT0));
+  auto id = store_->AppendAccess(MakeRecord("ev1", "g1", kT0), std::nullopt);
   ASSERT_TRUE(id.ok());
   const std::string note(kMaxFeedbackNoteLength + 1, 'x');
   EXPECT_EQ(store_->PutFeedback({"ev1", *id, FeedbackVerdict::kSuspicious, note, kT0}).code(),
@@ -274,8 +342,8 @@ TEST_P(StoreSuite, OverlongFeedbackNoteIsRejected) {
 }
 
 TEST_P(StoreSuite, FeedbackListsNewestVerdictFirst) {
-  auto a = store_->AppendAccess(MakeRecord("ev1", "g1", kT0));
-  auto b = store_->AppendAccess(MakeRecord("ev1", "g2", kT0));
+  auto a = store_->AppendAccess(MakeRecord("ev1", "g1", kT0), std::nullopt);
+  auto b = store_->AppendAccess(MakeRecord("ev1", "g2", kT0), std::nullopt);
   ASSERT_TRUE(a.ok() && b.ok());
   ASSERT_TRUE(store_->PutFeedback({"ev1", *b, FeedbackVerdict::kSuspicious, "", kT0}).ok());
   ASSERT_TRUE(
