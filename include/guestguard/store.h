@@ -142,9 +142,11 @@ class Store {
                                                     BaselineMutation mutate) = 0;
 
   // --- Access log ---------------------------------------------------------
-  // Records `record` (its id is ignored) and returns the new id. With `learn`,
-  // also applies it to the record's guest's baseline in the same transaction,
-  // with UpdateBaseline's guarantees — one durable write per check.
+  // Records `record` (its id is ignored) durably and returns the new id. With
+  // `learn`, then also applies it to the record's guest's baseline with
+  // UpdateBaseline's guarantees (no lost update). The two are not one
+  // transaction on SQL stores: a failure between them loses only the learning,
+  // and is returned as the error.
   [[nodiscard]] virtual absl::StatusOr<std::string> AppendAccess(
       const AccessRecord& record, std::optional<BaselineMutation> learn) = 0;
   // NotFound when there is no such access *in this event*.

@@ -339,6 +339,7 @@ class PgConnection final : public Connection {
     GG_RETURN_IF_ERROR(first_error_);
     try {
       txn_.exec(std::string(sql));
+      ++executed_;
       return absl::OkStatus();
     } catch (...) {
       return Fail(CurrentError(sql));
@@ -346,6 +347,8 @@ class PgConnection final : public Connection {
   }
 
   const absl::Status& first_error() const { return first_error_; }
+  // Statements that succeeded (in autocommit mode: committed).
+  int executed() const { return executed_; }
 
  private:
   absl::StatusOr<pqxx::result> Run(std::string_view sql, const std::vector<Value>& params) {
@@ -361,8 +364,10 @@ class PgConnection final : public Connection {
       bound.reserve(params.size());
       for (const Value& v : params) bound.push_back(ToParam(v));
       auto args = pqxx::prepare::make_dynamic_params(bound);
-      if (st.name.empty()) return txn_.exec_params(st.sql, args);
-      return txn_.exec_prepared(st.name, args);
+      pqxx::result r =
+          st.name.empty() ? txn_.exec_params(st.sql, args) : txn_.exec_prepared(st.name, args);
+      ++executed_;
+      return r;
     } catch (...) {
       absl::Status s = CurrentError(sql);
       if (absl::StrContains(s.message(), "cached plan must not change result type")) {
@@ -398,6 +403,7 @@ class PgConnection final : public Connection {
   Session& session_;
   pqxx::transaction_base& txn_;
   absl::Status first_error_;
+  int executed_ = 0;
 };
 
 class PostgresDatabase final : public Database {
@@ -424,12 +430,12 @@ class PostgresDatabase final : public Database {
     return Run(body, /*autocommit=*/false);
   }
 
-  absl::Status Read(const std::function<absl::Status(Connection&)>& body) override {
+  absl::Status Autocommit(const std::function<absl::Status(Connection&)>& body) override {
     return Run(body, /*autocommit=*/true);
   }
 
   absl::Status Ping() override {
-    return Read([](Connection& c) { return c.Query("SELECT 1").status(); });
+    return Autocommit([](Connection& c) { return c.Query("SELECT 1").status(); });
   }
 
  private:
@@ -455,7 +461,7 @@ class PostgresDatabase final : public Database {
         replaced_stale = true;
         continue;
       }
-      if (out.aborted && attempt < kMaxAttempts) {
+      if (out.aborted && attempt < kMaxAttempts && !(autocommit && out.commit_sent)) {
         absl::SleepFor(absl::Milliseconds(5 * attempt));
         ++attempt;
         continue;
@@ -479,8 +485,11 @@ class PostgresDatabase final : public Database {
       out.status = body(c);
       db_error = c.first_error();
       if (out.status.ok()) out.status = db_error;
+      // Autocommit: each statement that ran is committed; running the body
+      // again could apply it twice.
+      out.commit_sent = autocommit && c.executed() > 0;
       if (out.status.ok()) {
-        out.commit_sent = !autocommit;
+        out.commit_sent = true;
         txn->commit();
       }
       // Otherwise ~work rolls back.

@@ -129,11 +129,12 @@ class Database {
   [[nodiscard]] virtual absl::Status Transact(
       const std::function<absl::Status(Connection&)>& body) = 0;
 
-  // Runs `body` for reads. PostgreSQL: without a transaction (no BEGIN/COMMIT
-  // round trips; each statement sees the latest committed data on its own);
-  // SQLite: as Transact. Use for one-statement reads, or where statements
-  // need not see one snapshot. Retries as Transact.
-  [[nodiscard]] virtual absl::Status Read(
+  // Runs `body` without a transaction: each statement commits (and sees the
+  // latest committed data) on its own. PostgreSQL: no BEGIN/COMMIT round
+  // trips; SQLite: as Transact (one writer anyway). Use for single-statement
+  // reads and writes, or where statements need no common snapshot or
+  // atomicity (e.g. compare-and-swap loops). Retries as Transact.
+  [[nodiscard]] virtual absl::Status Autocommit(
       const std::function<absl::Status(Connection&)>& body) = 0;
 
   // A cheap round trip (SELECT 1): OK when the database answers.

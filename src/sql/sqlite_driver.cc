@@ -254,8 +254,8 @@ class SqliteDatabase final : public Database {
   Dialect dialect() const override { return Dialect::kSqlite; }
 
   // `body` must not call Transact or Ping on this database (it would deadlock).
-  // One connection: a read is a (short) transaction too.
-  absl::Status Read(const std::function<absl::Status(Connection&)>& body) override {
+  // One connection, one writer: statements run in a (short) transaction anyway.
+  absl::Status Autocommit(const std::function<absl::Status(Connection&)>& body) override {
     return Transact(body);
   }
 

@@ -126,7 +126,7 @@ class SqlStore final : public Store {
 
   absl::StatusOr<Thresholds> GetThresholds(std::string_view event_id) override {
     Thresholds t;
-    GG_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> absl::Status {
+    GG_RETURN_IF_ERROR(db_->Autocommit([&](Connection& c) -> absl::Status {
       GG_ASSIGN_OR_RETURN(Rows rows, c.Query("SELECT medium, high, block FROM guard_event_policy"
                                              " WHERE event_id = ?",
                                              {Text(event_id)}));
@@ -151,7 +151,7 @@ class SqlStore final : public Store {
 
   absl::StatusOr<std::vector<AllowlistEntry>> ListAllowlist(std::string_view event_id) override {
     std::vector<AllowlistEntry> out;
-    GG_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> absl::Status {
+    GG_RETURN_IF_ERROR(db_->Autocommit([&](Connection& c) -> absl::Status {
       out.clear();
       return LoadAllowlist(c, event_id, out);
     }));
@@ -189,7 +189,7 @@ class SqlStore final : public Store {
   // One query per call; the allowlist is re-read only when its version moved.
   absl::StatusOr<EventPolicy> GetPolicy(std::string_view event_id) override {
     EventPolicy policy;
-    GG_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> absl::Status {
+    GG_RETURN_IF_ERROR(db_->Autocommit([&](Connection& c) -> absl::Status {
       GG_ASSIGN_OR_RETURN(Rows rows, c.Query("SELECT medium, high, block, allowlist_version"
                                              " FROM guard_event_policy WHERE event_id = ?",
                                              {Text(event_id)}));
@@ -204,12 +204,13 @@ class SqlStore final : public Store {
   absl::StatusOr<CheckState> LoadCheckState(std::string_view event_id, std::string_view guest_id,
                                             absl::Time uses_since) override {
     CheckState state;
-    GG_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> absl::Status {
+    GG_RETURN_IF_ERROR(db_->Autocommit([&](Connection& c) -> absl::Status {
       GG_ASSIGN_OR_RETURN(
           Rows rows,
           c.Query("SELECT p.medium, p.high, p.block, p.allowlist_version, g.generation,"
                   " g.baseline, (SELECT count(*) FROM (SELECT 1 FROM guard_access_log"
-                  "   WHERE event_id = ? AND guest_id = ? AND occurred_at >= ? LIMIT 64) AS recent)"
+                  "   WHERE event_id = ? AND guest_id = ? AND occurred_at >= ? LIMIT 64) AS recent),"
+                  " g.baseline_version"
                   " FROM (SELECT 1 AS one) AS one"
                   " LEFT JOIN guard_event_policy p ON p.event_id = ?"
                   " LEFT JOIN guard_guest_state g ON g.event_id = ? AND g.guest_id = ?",
@@ -218,7 +219,13 @@ class SqlStore final : public Store {
       if (rows.size() != 1) return absl::InternalError("check state query returned no row");
       state = CheckState{EventPolicy{Thresholds(), empty_allowlist_}, GuestState()};
       if (!rows.IsNull(0, 0)) GG_RETURN_IF_ERROR(ReadPolicy(c, event_id, rows, 0, state.policy));
-      return ReadGuestState(rows, 0, 4, state.guest);
+      GG_RETURN_IF_ERROR(ReadGuestState(rows, 0, 4, state.guest));
+      if (!rows.IsNull(0, 7)) {
+        GG_ASSIGN_OR_RETURN(const int64_t version, rows.Int(0, 7));
+        GG_ASSIGN_OR_RETURN(std::string bytes, rows.Text(0, 5));
+        RememberBaseline(event_id, guest_id, version, std::move(bytes));
+      }
+      return absl::OkStatus();
     }));
     return state;
   }
@@ -226,7 +233,7 @@ class SqlStore final : public Store {
   absl::StatusOr<uint32_t> GetTokenGeneration(std::string_view event_id,
                                               std::string_view guest_id) override {
     int64_t generation = 0;
-    GG_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> absl::Status {
+    GG_RETURN_IF_ERROR(db_->Autocommit([&](Connection& c) -> absl::Status {
       GG_ASSIGN_OR_RETURN(Rows rows, c.Query("SELECT generation FROM guard_guest_state"
                                              " WHERE event_id = ? AND guest_id = ?",
                                              {Text(event_id), Text(guest_id)}));
@@ -261,7 +268,7 @@ class SqlStore final : public Store {
   absl::StatusOr<GuestState> LoadGuestState(std::string_view event_id, std::string_view guest_id,
                                             absl::Time uses_since) override {
     GuestState state;
-    GG_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> absl::Status {
+    GG_RETURN_IF_ERROR(db_->Autocommit([&](Connection& c) -> absl::Status {
       // One round trip: scalar subqueries give NULL for a guest with no row yet.
       GG_ASSIGN_OR_RETURN(
           Rows rows,
@@ -281,7 +288,7 @@ class SqlStore final : public Store {
 
   absl::Status UpdateBaseline(std::string_view event_id, std::string_view guest_id,
                               BaselineMutation mutate) override {
-    return db_->Transact(
+    return db_->Autocommit(
         [&](Connection& c) { return LearnBaseline(c, event_id, guest_id, mutate); });
   }
 
@@ -289,7 +296,7 @@ class SqlStore final : public Store {
                                            std::optional<BaselineMutation> learn) override {
     int64_t id = 0;
     const std::string reasons = EncodeReasons(r.reasons);
-    GG_RETURN_IF_ERROR(db_->Transact([&](Connection& c) -> absl::Status {
+    GG_RETURN_IF_ERROR(db_->Autocommit([&](Connection& c) -> absl::Status {
       GG_ASSIGN_OR_RETURN(
           Rows rows,
           c.Query("INSERT INTO guard_access_log (event_id, guest_id, kind, occurred_at, client_ip,"
@@ -314,7 +321,7 @@ class SqlStore final : public Store {
     const std::optional<int64_t> id = ParseId(access_id);
     if (!id) return absl::NotFoundError("no such access in this event");
     AccessRecord record;
-    GG_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> absl::Status {
+    GG_RETURN_IF_ERROR(db_->Autocommit([&](Connection& c) -> absl::Status {
       GG_ASSIGN_OR_RETURN(Rows rows,
                           c.Query(absl::StrCat("SELECT ", std::string(kAccessColumns),
                                                " FROM guard_access_log a"
@@ -330,7 +337,7 @@ class SqlStore final : public Store {
   absl::StatusOr<std::vector<AccessRecord>> ListAccesses(std::string_view event_id,
                                                          size_t limit) override {
     std::vector<AccessRecord> out;
-    GG_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> absl::Status {
+    GG_RETURN_IF_ERROR(db_->Autocommit([&](Connection& c) -> absl::Status {
       GG_ASSIGN_OR_RETURN(Rows rows,
                           c.Query(absl::StrCat("SELECT ", std::string(kAccessColumns),
                                                " FROM guard_access_log a WHERE a.event_id = ?"
@@ -372,7 +379,7 @@ class SqlStore final : public Store {
 
   absl::StatusOr<std::vector<LabelledAccess>> ListFeedback(std::string_view event_id) override {
     std::vector<LabelledAccess> out;
-    GG_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> absl::Status {
+    GG_RETURN_IF_ERROR(db_->Autocommit([&](Connection& c) -> absl::Status {
       GG_ASSIGN_OR_RETURN(
           Rows rows,
           c.Query(absl::StrCat("SELECT ", std::string(kAccessColumns),
@@ -409,37 +416,72 @@ class SqlStore final : public Store {
     return absl::OkStatus();
   }
 
-  // Compare-and-swap on baseline_version inside the caller's transaction:
-  // read, mutate, write back only if nobody wrote in between, else read again
-  // (each statement sees the latest committed row, also on PostgreSQL's READ
-  // COMMITTED). No update is lost, on one node or many, and no row lock is
-  // held across the mutation.
-  static absl::Status LearnBaseline(Connection& c, std::string_view event_id,
-                                    std::string_view guest_id, BaselineMutation mutate) {
+  // Compare-and-swap on baseline_version: read, mutate, write back only if
+  // nobody wrote in between, else read again. Each statement sees the latest
+  // committed row (also inside a PostgreSQL READ COMMITTED transaction), so no
+  // update is lost, on one node or many, and no row lock is held across the
+  // mutation. The first attempt starts from the baseline this store last read
+  // for the guest (LoadCheckState), saving a round trip when nobody wrote since.
+  absl::Status LearnBaseline(Connection& c, std::string_view event_id, std::string_view guest_id,
+                             BaselineMutation mutate) {
     constexpr int kMaxAttempts = 64;
+    std::optional<RememberedBaseline> known = RecallBaseline(event_id, guest_id);
     for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
-      GG_ASSIGN_OR_RETURN(Rows rows, SelectBaseline(c, event_id, guest_id));
-      if (rows.empty()) {
-        GG_RETURN_IF_ERROR(c.Exec("INSERT INTO guard_guest_state (event_id, guest_id)"
-                                  " VALUES (?, ?) ON CONFLICT (event_id, guest_id) DO NOTHING",
-                                  {Text(event_id), Text(guest_id)})
-                               .status());
-        GG_ASSIGN_OR_RETURN(rows, SelectBaseline(c, event_id, guest_id));
-        if (rows.empty()) return absl::InternalError("guest state row vanished");
+      if (!known) {
+        GG_ASSIGN_OR_RETURN(Rows rows, SelectBaseline(c, event_id, guest_id));
+        if (rows.empty()) {
+          GG_RETURN_IF_ERROR(c.Exec("INSERT INTO guard_guest_state (event_id, guest_id)"
+                                    " VALUES (?, ?) ON CONFLICT (event_id, guest_id) DO NOTHING",
+                                    {Text(event_id), Text(guest_id)})
+                                 .status());
+          GG_ASSIGN_OR_RETURN(rows, SelectBaseline(c, event_id, guest_id));
+          if (rows.empty()) return absl::InternalError("guest state row vanished");
+        }
+        known.emplace();
+        GG_ASSIGN_OR_RETURN(known->bytes, rows.Text(0, 0));
+        GG_ASSIGN_OR_RETURN(known->version, rows.Int(0, 1));
       }
-      GG_ASSIGN_OR_RETURN(const std::string bytes, rows.Text(0, 0));
-      GG_ASSIGN_OR_RETURN(const int64_t version, rows.Int(0, 1));
-      GG_ASSIGN_OR_RETURN(Baseline baseline, Baseline::Parse(bytes));
+      GG_ASSIGN_OR_RETURN(Baseline baseline, Baseline::Parse(known->bytes));
       mutate(baseline);
+      std::string bytes = baseline.Serialize();
       GG_ASSIGN_OR_RETURN(
           const int64_t updated,
           c.Exec("UPDATE guard_guest_state SET baseline = ?, baseline_version = ?"
                  " WHERE event_id = ? AND guest_id = ? AND baseline_version = ?",
-                 {sql::Blob(baseline.Serialize()), Int(version + 1), Text(event_id),
-                  Text(guest_id), Int(version)}));
-      if (updated == 1) return absl::OkStatus();
+                 {sql::Blob(bytes), Int(known->version + 1), Text(event_id), Text(guest_id),
+                  Int(known->version)}));
+      if (updated == 1) {
+        RememberBaseline(event_id, guest_id, known->version + 1, std::move(bytes));
+        return absl::OkStatus();
+      }
+      known.reset();  // Somebody else wrote (or the row is new): read it.
     }
     return absl::AbortedError("baseline update kept conflicting; try again");
+  }
+
+  struct RememberedBaseline {
+    int64_t version = 0;
+    std::string bytes;
+  };
+
+  static std::string GuestKey(std::string_view event_id, std::string_view guest_id) {
+    return absl::StrCat(event_id.size(), ":", std::string(event_id), std::string(guest_id));
+  }
+
+  std::optional<RememberedBaseline> RecallBaseline(std::string_view event_id,
+                                                   std::string_view guest_id) {
+    absl::MutexLock lock(&cache_mu_);
+    auto it = baseline_cache_.find(GuestKey(event_id, guest_id));
+    if (it == baseline_cache_.end()) return std::nullopt;
+    return it->second;
+  }
+
+  void RememberBaseline(std::string_view event_id, std::string_view guest_id, int64_t version,
+                        std::string bytes) {
+    constexpr size_t kMaxRemembered = 100000;
+    absl::MutexLock lock(&cache_mu_);
+    if (baseline_cache_.size() >= kMaxRemembered) baseline_cache_.clear();
+    baseline_cache_[GuestKey(event_id, guest_id)] = {version, std::move(bytes)};
   }
 
   // Columns `col`..`col + 2` of `row`: generation (NULL: none), baseline, recent uses.
@@ -538,6 +580,9 @@ class SqlStore final : public Store {
   absl::Mutex cache_mu_;
   // Per event: the allowlist as of `version` (bounded; cleared when full).
   absl::flat_hash_map<std::string, CachedSet> allowlist_cache_ ABSL_GUARDED_BY(cache_mu_);
+  // Per guest: the last baseline this store read or wrote, a hint for the
+  // first compare-and-swap attempt (bounded; cleared when full).
+  absl::flat_hash_map<std::string, RememberedBaseline> baseline_cache_ ABSL_GUARDED_BY(cache_mu_);
 };
 
 }  // namespace
