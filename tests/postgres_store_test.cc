@@ -94,6 +94,38 @@ TEST(PostgresStore, TwoStoresUpdatingOneGuestLoseNoBaselineUpdate) {
   EXPECT_EQ((*a)->LoadGuestState("ev1", "g1", absl::UnixEpoch())->baseline.accesses(), 100u);
 }
 
+TEST(PostgresStore, TwoNodesCheckingOneGuestLoseNoLearning) {
+  GG_REQUIRE_POSTGRES();
+  // Each store remembers the baseline it last read; the other one's writes
+  // make that stale, and the compare-and-swap must notice.
+  auto url = testing::FreshPostgresSchemaUrl();
+  ASSERT_TRUE(url.ok()) << url.status();
+  auto a = NewPostgresStore(*url);
+  auto b = NewPostgresStore(*url);
+  ASSERT_TRUE(a.ok() && b.ok());
+  constexpr int kPerThread = 25;
+  std::vector<std::thread> threads;
+  for (Store* store : {a->get(), b->get()}) {
+    for (int t = 0; t < 2; ++t) {
+      threads.emplace_back([store] {
+        for (int i = 0; i < kPerThread; ++i) {
+          ASSERT_TRUE(store->LoadCheckState("ev1", "g1", absl::UnixEpoch()).ok());
+          AccessRecord record;
+          record.event_id = "ev1";
+          record.guest_id = "g1";
+          record.at = absl::FromUnixSeconds(1795000000 + i);
+          const AccessFeatures f = *AccessFeatures::From(testing::UsualBrowser());
+          auto learn = [&](Baseline& baseline) { baseline.Learn(f); };
+          ASSERT_TRUE(store->AppendAccess(record, learn).ok());
+        }
+      });
+    }
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ((*b)->LoadGuestState("ev1", "g1", absl::UnixEpoch())->baseline.accesses(),
+            4u * kPerThread);
+}
+
 TEST(PostgresStore, GuardRunsEndToEnd) {
   GG_REQUIRE_POSTGRES();
   auto store = FreshPostgresStore();

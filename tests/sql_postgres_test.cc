@@ -244,6 +244,30 @@ TEST_F(PostgresDriver, PersistentAbortGivesUpAfterFourAttempts) {
   EXPECT_EQ(calls, 4);
 }
 
+TEST_F(PostgresDriver, AutocommitStatementsCommitOnTheirOwn) {
+  ASSERT_TRUE(Script("DROP TABLE IF EXISTS pg_auto; CREATE TABLE pg_auto (id BIGINT)").ok());
+  absl::Status s = db_->Autocommit([&](Connection& c) -> absl::Status {
+    GG_RETURN_IF_ERROR(c.Exec("INSERT INTO pg_auto VALUES (1)").status());
+    return absl::InternalError("the body fails after its insert");
+  });
+  EXPECT_EQ(s.code(), absl::StatusCode::kInternal);
+  EXPECT_EQ(Count("pg_auto"), 1);  // Not rolled back: it committed on its own.
+}
+
+TEST_F(PostgresDriver, AutocommitBodyIsNotRunAgainOnceAStatementCommitted) {
+  ASSERT_TRUE(Script("DROP TABLE IF EXISTS pg_auto2; CREATE TABLE pg_auto2 (id BIGINT)").ok());
+  int calls = 0;
+  absl::Status s = db_->Autocommit([&](Connection& c) -> absl::Status {
+    ++calls;
+    GG_RETURN_IF_ERROR(c.Exec("INSERT INTO pg_auto2 VALUES (1)").status());
+    return c.ExecScript(
+        "DO $$ BEGIN RAISE EXCEPTION 'again' USING ERRCODE = 'serialization_failure'; END $$");
+  });
+  EXPECT_EQ(s.code(), absl::StatusCode::kAborted) << s;
+  EXPECT_EQ(calls, 1);  // Running it again would insert twice.
+  EXPECT_EQ(Count("pg_auto2"), 1);
+}
+
 TEST_F(PostgresDriver, RealDeadlockIsRetriedAndBothTransactionsCommit) {
   ASSERT_TRUE(Script("DROP TABLE IF EXISTS pg_deadlock;"
                      "CREATE TABLE pg_deadlock (id BIGINT PRIMARY KEY, n BIGINT NOT NULL);"

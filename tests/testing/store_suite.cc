@@ -207,7 +207,8 @@ TEST_P(StoreSuite, ConcurrentBaselineUpdatesLoseNothing) {
       for (int i = 0; i < kUpdatesPerThread; ++i) {
         const AccessFeatures f =
             Features(absl::StrCat("fp-", t), absl::StrCat("203.0.", t, ".1"), kT0 + absl::Seconds(i));
-        EXPECT_TRUE(store_->UpdateBaseline("ev1", "g1", [&](Baseline& b) { b.Learn(f); }).ok());
+        absl::Status s = store_->UpdateBaseline("ev1", "g1", [&](Baseline& b) { b.Learn(f); });
+        EXPECT_TRUE(s.ok()) << s;
       }
     });
   }
