@@ -21,8 +21,8 @@
 #include "guestguard/guard.h"
 #include "guestguard/memory_store.h"
 #include "guestguard/postgres_store.h"
-#include "guestguard/sqlite_store.h"
 #include "guestguard/scoring.h"
+#include "guestguard/sqlite_store.h"
 
 namespace guestguard {
 namespace {
@@ -96,7 +96,8 @@ using StoreMaker = std::function<absl::StatusOr<std::unique_ptr<Store>>()>;
 // Built once per (backend, N); thread-safe.
 GuardWorkload& Workload(const std::string& backend, const StoreMaker& make, size_t guests) {
   static absl::Mutex mu;
-  static auto* workloads = new std::map<std::pair<std::string, size_t>, std::unique_ptr<GuardWorkload>>();
+  static auto* workloads =
+      new std::map<std::pair<std::string, size_t>, std::unique_ptr<GuardWorkload>>();
   absl::MutexLock lock(&mu);
   auto& slot = (*workloads)[{backend, guests}];
   if (slot) return *slot;

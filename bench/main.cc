@@ -30,9 +30,8 @@ class SummaryReporter : public benchmark::ConsoleReporter {
           ">= 0.70x");
     Ratio("BM_TokenSign throughput vs BM_HmacSha256Raw", "BM_HmacSha256Raw", "BM_TokenSign", "-");
     if (Has("BM_CidrContains/10000")) {
-      std::printf("%-52s %10.1f ns | linear scan %10.1f ns | <= 100 ns\n",
-                  "BM_CidrContains/10000", ns_per_op_["BM_CidrContains/10000"],
-                  Get("BM_CidrLinearScan/10000"));
+      std::printf("%-52s %10.1f ns | linear scan %10.1f ns | <= 100 ns\n", "BM_CidrContains/10000",
+                  ns_per_op_["BM_CidrContains/10000"], Get("BM_CidrLinearScan/10000"));
     }
     if (Has("BM_GuardCheck/1000")) {
       std::printf("%-52s %10.0f /s | per core          | >= 300000 /s\n",
@@ -45,9 +44,9 @@ class SummaryReporter : public benchmark::ConsoleReporter {
     }
     std::printf("%-52s %10zu B  | fixed, no heap     | <= 512 B\n", "bytes per guest baseline",
                 sizeof(guestguard::Baseline));
-    for (const char* name : {"BM_GuardCheckSqlite/1000/real_time",
-                             "BM_GuardCheckPostgres/1000/real_time/threads:1",
-                             "BM_GuardCheckPostgres/1000/real_time/threads:8"}) {
+    for (const char* name :
+         {"BM_GuardCheckSqlite/1000/real_time", "BM_GuardCheckPostgres/1000/real_time/threads:1",
+          "BM_GuardCheckPostgres/1000/real_time/threads:8"}) {
       if (rate_.count(name) == 0 || rate_.count("BM_GuardCheck/1000") == 0) continue;
       std::printf("%-52s %10.0f /s | memory %.0f /s (%.3fx) | -\n", name, rate_[name],
                   rate_["BM_GuardCheck/1000"], rate_[name] / rate_["BM_GuardCheck/1000"]);

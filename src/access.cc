@@ -5,9 +5,12 @@ namespace guestguard {
 
 std::string_view AccessKindName(AccessKind kind) {
   switch (kind) {
-    case AccessKind::kOpen: return "open";
-    case AccessKind::kRsvp: return "rsvp";
-    case AccessKind::kCheckin: return "checkin";
+    case AccessKind::kOpen:
+      return "open";
+    case AccessKind::kRsvp:
+      return "rsvp";
+    case AccessKind::kCheckin:
+      return "checkin";
   }
   return "open";
 }

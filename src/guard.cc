@@ -19,7 +19,10 @@ std::string ReasonsJson(const std::vector<Reason>& reasons) {
   std::string out = "[";
   for (const Reason& r : reasons) {
     if (out.size() > 1) out.push_back(',');
-    out += JsonObject().String("code", r.code).Int("score", r.score).String("message", r.message)
+    out += JsonObject()
+               .String("code", r.code)
+               .Int("score", r.score)
+               .String("message", r.message)
                .Finish();
   }
   out.push_back(']');
@@ -60,7 +63,11 @@ std::string AccessJson(const AccessRecord& a) {
 struct ExternalCall {
   ExternalCall(const AccessAttempt& a, const AccessFeatures& f, const Baseline& b, int uses,
                const Thresholds& t, std::shared_ptr<Scorer> s)
-      : attempt(a), features(f), baseline(b), recent_uses(uses), thresholds(t),
+      : attempt(a),
+        features(f),
+        baseline(b),
+        recent_uses(uses),
+        thresholds(t),
         scorer(std::move(s)) {}
 
   const AccessAttempt attempt;
@@ -81,10 +88,11 @@ struct Guard::Impl {
   explicit Impl(GuardOptions o)
       : options(std::move(o)),
         heuristic(options.scoring),
-        executor(options.scorer ? std::make_unique<internal::DeadlineExecutor>(
-                                      options.scorer_threads)
-                                : nullptr),
-        access_scored_subject(absl::StrCat(options.subject_prefix, ".", std::string(kSubjectAccessScored))) {}
+        executor(options.scorer
+                     ? std::make_unique<internal::DeadlineExecutor>(options.scorer_threads)
+                     : nullptr),
+        access_scored_subject(
+            absl::StrCat(options.subject_prefix, ".", std::string(kSubjectAccessScored))) {}
 
   // Runs the pluggable scorer under the deadline; nullopt-like error with the
   // reason to show when it did not answer in time or failed.
@@ -156,10 +164,11 @@ Guard::~Guard() = default;
 absl::StatusOr<std::string> Guard::IssueToken(std::string_view event_id,
                                               std::string_view guest_id) {
   if (!IsValidId(event_id) || !IsValidId(guest_id)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "event and guest ids must be 1-", kMaxIdLength, " characters of [A-Za-z0-9._:-]"));
+    return absl::InvalidArgumentError(absl::StrCat("event and guest ids must be 1-", kMaxIdLength,
+                                                   " characters of [A-Za-z0-9._:-]"));
   }
-  GG_ASSIGN_OR_RETURN(uint32_t generation, impl_->options.store->GetTokenGeneration(event_id, guest_id));
+  GG_ASSIGN_OR_RETURN(uint32_t generation,
+                      impl_->options.store->GetTokenGeneration(event_id, guest_id));
   TokenClaims claims;
   claims.event_id = std::string(event_id);
   claims.guest_id = std::string(guest_id);
@@ -174,8 +183,8 @@ absl::StatusOr<std::string> Guard::IssueToken(std::string_view event_id,
 absl::StatusOr<std::string> Guard::RotateToken(std::string_view event_id,
                                                std::string_view guest_id) {
   if (!IsValidId(event_id) || !IsValidId(guest_id)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "event and guest ids must be 1-", kMaxIdLength, " characters of [A-Za-z0-9._:-]"));
+    return absl::InvalidArgumentError(absl::StrCat("event and guest ids must be 1-", kMaxIdLength,
+                                                   " characters of [A-Za-z0-9._:-]"));
   }
   GG_RETURN_IF_ERROR(impl_->options.store->BumpTokenGeneration(event_id, guest_id).status());
   return IssueToken(event_id, guest_id);
@@ -207,8 +216,7 @@ absl::StatusOr<Decision> Guard::Check(std::string_view token, AccessAttempt atte
                                               attempt.at - o.scoring.velocity_window));
   const GuestState& guest = state.guest;
   const EventPolicy& policy = state.policy;
-  if (d.token_status == TokenStatus::kValid &&
-      verification.claims.generation != guest.generation) {
+  if (d.token_status == TokenStatus::kValid && verification.claims.generation != guest.generation) {
     d.token_status = TokenStatus::kRevoked;
   }
 
@@ -259,13 +267,13 @@ absl::StatusOr<Decision> Guard::Check(std::string_view token, AccessAttempt atte
   record.reasons = d.reasons;
   // Only clean, scored accesses teach the baseline (an attacker must not);
   // recorded and learned in one write.
-  const bool learn = d.token_status == TokenStatus::kValid && d.band == Band::kLow &&
-                     !d.allowlisted;
+  const bool learn =
+      d.token_status == TokenStatus::kValid && d.band == Band::kLow && !d.allowlisted;
   auto learn_features = [&](Baseline& b) { b.Learn(features); };
-  GG_ASSIGN_OR_RETURN(d.access_log_id,
-                      o.store->AppendAccess(record, learn ? std::optional<BaselineMutation>(
-                                                                learn_features)
-                                                          : std::nullopt));
+  GG_ASSIGN_OR_RETURN(
+      d.access_log_id,
+      o.store->AppendAccess(
+          record, learn ? std::optional<BaselineMutation>(learn_features) : std::nullopt));
   record.id = d.access_log_id;
 
   if (o.bus) {

@@ -20,7 +20,7 @@ namespace {
 std::string GuestKey(std::string_view event_id, std::string_view guest_id) {
   std::string key;
   key.reserve(event_id.size() + guest_id.size() + 2);
-  for (size_t n = event_id.size(); ; n >>= 7) {
+  for (size_t n = event_id.size();; n >>= 7) {
     key.push_back(static_cast<char>((n & 0x7f) | (n >= 0x80 ? 0x80 : 0)));
     if (n < 0x80) break;
   }
@@ -237,7 +237,9 @@ class MemoryStore final : public Store {
     absl::flat_hash_map<std::string, GuestData> guests ABSL_GUARDED_BY(mu);
   };
 
-  Shard& ShardFor(std::string_view key) { return shards_[std::hash<std::string_view>()(key) % kShards]; }
+  Shard& ShardFor(std::string_view key) {
+    return shards_[std::hash<std::string_view>()(key) % kShards];
+  }
 
   EventData& EventFor(std::string_view event_id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(events_mu_) {
     auto [it, inserted] = events_.try_emplace(std::string(event_id));

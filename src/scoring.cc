@@ -16,9 +16,8 @@ bool ContainsIgnoreCase(std::string_view haystack, std::string_view needle) {
   if (needle.empty() || needle.size() > haystack.size()) return false;
   for (size_t i = 0; i + needle.size() <= haystack.size(); ++i) {
     size_t j = 0;
-    while (j < needle.size() &&
-           absl::ascii_tolower(static_cast<unsigned char>(haystack[i + j])) ==
-               absl::ascii_tolower(static_cast<unsigned char>(needle[j]))) {
+    while (j < needle.size() && absl::ascii_tolower(static_cast<unsigned char>(haystack[i + j])) ==
+                                    absl::ascii_tolower(static_cast<unsigned char>(needle[j]))) {
       ++j;
     }
     if (j == needle.size()) return true;
@@ -64,10 +63,10 @@ void ScoreFingerprint(const ScoringOptions& o, const ScoringContext& ctx,
     }
   }
   if (partial) {
-    reasons.push_back({std::string(reason::kFingerprintPartial), o.fingerprint_partial_score,
-                       absl::StrCat("The device fingerprint changed, but ",
-                                    best_compared - best_moved, " of ", best_compared,
-                                    " device traits match a device this guest used before.")});
+    reasons.push_back(
+        {std::string(reason::kFingerprintPartial), o.fingerprint_partial_score,
+         absl::StrCat("The device fingerprint changed, but ", best_compared - best_moved, " of ",
+                      best_compared, " device traits match a device this guest used before.")});
   } else {
     reasons.push_back({std::string(reason::kFingerprintMismatch), o.fingerprint_mismatch_score,
                        absl::StrCat("This device matches none of the ", devices.size(),
@@ -114,10 +113,9 @@ void ScoreSignals(const ScoringOptions& o, const ScoringContext& ctx,
   } else {
     for (const std::string& marker : o.automation_markers) {
       if (ContainsIgnoreCase(s.user_agent, marker)) {
-        reasons.push_back({std::string(reason::kAutomationUserAgent),
-                           o.automation_user_agent_score,
-                           absl::StrCat("The user agent looks like an automation tool (\"", marker,
-                                        "\").")});
+        reasons.push_back(
+            {std::string(reason::kAutomationUserAgent), o.automation_user_agent_score,
+             absl::StrCat("The user agent looks like an automation tool (\"", marker, "\").")});
         break;
       }
     }

@@ -4,7 +4,7 @@
 namespace guestguard {
 
 absl::StatusOr<CheckState> Store::LoadCheckState(std::string_view event_id,
-                                                std::string_view guest_id, absl::Time uses_since) {
+                                                 std::string_view guest_id, absl::Time uses_since) {
   auto policy = GetPolicy(event_id);
   if (!policy.ok()) return policy.status();
   auto guest = LoadGuestState(event_id, guest_id, uses_since);

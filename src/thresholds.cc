@@ -9,20 +9,28 @@ namespace guestguard {
 
 std::string_view BandName(Band band) {
   switch (band) {
-    case Band::kLow: return "low";
-    case Band::kMedium: return "medium";
-    case Band::kHigh: return "high";
-    case Band::kBlock: return "block";
+    case Band::kLow:
+      return "low";
+    case Band::kMedium:
+      return "medium";
+    case Band::kHigh:
+      return "high";
+    case Band::kBlock:
+      return "block";
   }
   return "block";
 }
 
 std::string_view BandLabel(Band band) {
   switch (band) {
-    case Band::kLow: return "Verified";
-    case Band::kMedium: return "Review";
-    case Band::kHigh: return "Suspicious";
-    case Band::kBlock: return "Blocked";
+    case Band::kLow:
+      return "Verified";
+    case Band::kMedium:
+      return "Review";
+    case Band::kHigh:
+      return "Suspicious";
+    case Band::kBlock:
+      return "Blocked";
   }
   return "Blocked";
 }

@@ -59,7 +59,8 @@ constexpr bool IsKeyIdChar(char c) {
 }
 
 bool IsValidKeyId(std::string_view id) {
-  return !id.empty() && id.size() <= kMaxKeyIdLength && std::all_of(id.begin(), id.end(), IsKeyIdChar);
+  return !id.empty() && id.size() <= kMaxKeyIdLength &&
+         std::all_of(id.begin(), id.end(), IsKeyIdChar);
 }
 
 void PutVarint(std::string& out, uint64_t v) {
@@ -119,12 +120,18 @@ bool IsValidId(std::string_view id) {
 
 std::string_view TokenStatusName(TokenStatus status) {
   switch (status) {
-    case TokenStatus::kValid: return "valid";
-    case TokenStatus::kMalformed: return "malformed";
-    case TokenStatus::kUnknownKey: return "unknown_key";
-    case TokenStatus::kBadSignature: return "bad_signature";
-    case TokenStatus::kExpired: return "expired";
-    case TokenStatus::kRevoked: return "revoked";
+    case TokenStatus::kValid:
+      return "valid";
+    case TokenStatus::kMalformed:
+      return "malformed";
+    case TokenStatus::kUnknownKey:
+      return "unknown_key";
+    case TokenStatus::kBadSignature:
+      return "bad_signature";
+    case TokenStatus::kExpired:
+      return "expired";
+    case TokenStatus::kRevoked:
+      return "revoked";
   }
   return "malformed";
 }
@@ -139,9 +146,9 @@ absl::StatusOr<Keyring> Keyring::FromKeys(std::vector<SigningKey> keys) {
   for (size_t i = 0; i < keys.size(); ++i) {
     SigningKey& k = keys[i];
     if (!IsValidKeyId(k.id)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "keyring: key #", i + 1, ": key id must be 1-", kMaxKeyIdLength,
-          " characters of [A-Za-z0-9_-]"));
+      return absl::InvalidArgumentError(absl::StrCat("keyring: key #", i + 1, ": key id must be 1-",
+                                                     kMaxKeyIdLength,
+                                                     " characters of [A-Za-z0-9_-]"));
     }
     if (state->Find(k.id) != nullptr) {
       return absl::InvalidArgumentError(absl::StrCat("keyring: duplicate key id '", k.id, "'"));
@@ -151,7 +158,8 @@ absl::StatusOr<Keyring> Keyring::FromKeys(std::vector<SigningKey> keys) {
                                                      k.secret.size(), " bytes; at least ",
                                                      kMinKeyBytes, " random bytes are required"));
     }
-    state->entries.push_back({k.id, std::make_unique<internal::HmacSha256Key>(std::move(k.secret))});
+    state->entries.push_back(
+        {k.id, std::make_unique<internal::HmacSha256Key>(std::move(k.secret))});
   }
   return Keyring(std::move(state));
 }
@@ -174,8 +182,8 @@ absl::StatusOr<Keyring> Keyring::Parse(std::string_view spec) {
     std::string_view entry = trim(spec.substr(0, comma));
     const size_t colon = entry.find(':');
     if (colon == std::string_view::npos) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "keyring: entry #", index, " has no ':'; expected \"kid:BASE64KEY\""));
+      return absl::InvalidArgumentError(
+          absl::StrCat("keyring: entry #", index, " has no ':'; expected \"kid:BASE64KEY\""));
     }
     std::string_view id = entry.substr(0, colon);
     if (!IsValidKeyId(id)) {
@@ -185,8 +193,8 @@ absl::StatusOr<Keyring> Keyring::Parse(std::string_view spec) {
     }
     std::optional<std::string> secret = internal::Base64DecodeLenient(entry.substr(colon + 1));
     if (!secret) {
-      return absl::InvalidArgumentError(absl::StrCat("keyring: key '", std::string(id),
-                                                     "' is not valid base64"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("keyring: key '", std::string(id), "' is not valid base64"));
     }
     keys.push_back({std::string(id), std::move(*secret)});
     if (comma == std::string_view::npos) break;
@@ -197,8 +205,8 @@ absl::StatusOr<Keyring> Keyring::Parse(std::string_view spec) {
 
 absl::StatusOr<Keyring> Keyring::Generate(std::string_view key_id) {
   std::string secret(kMinKeyBytes, '\0');
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(secret.data()), static_cast<int>(secret.size())) !=
-      1) {
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(secret.data()),
+                 static_cast<int>(secret.size())) != 1) {
     return absl::InternalError("keyring: the system random generator failed");
   }
   std::vector<SigningKey> keys;
@@ -229,8 +237,8 @@ size_t Keyring::size() const { return state_ ? state_->entries.size() : 0; }
 absl::StatusOr<std::string> SignToken(const Keyring& keyring, const TokenClaims& claims) {
   if (!keyring.state_) return absl::FailedPreconditionError("token: the keyring is empty");
   if (!IsValidId(claims.event_id) || !IsValidId(claims.guest_id)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "token: event and guest ids must be 1-", kMaxIdLength, " characters of [A-Za-z0-9._:-]"));
+    return absl::InvalidArgumentError(absl::StrCat("token: event and guest ids must be 1-",
+                                                   kMaxIdLength, " characters of [A-Za-z0-9._:-]"));
   }
   const int64_t issued = absl::ToUnixSeconds(claims.issued_at);
   if (issued < 0 || issued >= kMaxTokenSeconds) {
@@ -239,10 +247,12 @@ absl::StatusOr<std::string> SignToken(const Keyring& keyring, const TokenClaims&
   uint64_t expiry = 0;
   if (claims.expires_at) {
     const int64_t expires = absl::ToUnixSeconds(*claims.expires_at);
-    if (expires < issued) return absl::InvalidArgumentError("token: expires_at is before issued_at");
+    if (expires < issued)
+      return absl::InvalidArgumentError("token: expires_at is before issued_at");
     if (expires - issued >= kMaxTokenSeconds - 1) {
       return absl::InvalidArgumentError(
-          "token: expires_at is too far away; use no expiry (nullopt) for a link that never expires");
+          "token: expires_at is too far away; use no expiry (nullopt) for a link that never "
+          "expires");
     }
     expiry = static_cast<uint64_t>(expires - issued) + 1;
   }
@@ -316,14 +326,12 @@ TokenVerification VerifyToken(const Keyring& keyring, std::string_view token, ab
   uint64_t generation, issued, expiry;
   if (!reader.String(key_id) || !reader.String(event_id) || !reader.String(guest_id) ||
       !reader.Varint(generation, 5) || !reader.Varint(issued, 10) || !reader.Varint(expiry, 10) ||
-      !reader.AtEnd() || generation > UINT32_MAX || !IsValidKeyId(key_id) ||
-      !IsValidId(event_id) || !IsValidId(guest_id) || issued >= kMaxTokenSeconds ||
-      expiry >= kMaxTokenSeconds) {
+      !reader.AtEnd() || generation > UINT32_MAX || !IsValidKeyId(key_id) || !IsValidId(event_id) ||
+      !IsValidId(guest_id) || issued >= kMaxTokenSeconds || expiry >= kMaxTokenSeconds) {
     return result;
   }
 
-  const internal::HmacSha256Key* key =
-      keyring.state_ ? keyring.state_->Find(key_id) : nullptr;
+  const internal::HmacSha256Key* key = keyring.state_ ? keyring.state_->Find(key_id) : nullptr;
   if (key == nullptr) {
     result.status = TokenStatus::kUnknownKey;
     return result;
@@ -343,8 +351,8 @@ TokenVerification VerifyToken(const Keyring& keyring, std::string_view token, ab
   if (expiry != 0) {
     c.expires_at = c.issued_at + absl::Seconds(static_cast<int64_t>(expiry - 1));
   }
-  result.status = (c.expires_at && now >= *c.expires_at) ? TokenStatus::kExpired
-                                                          : TokenStatus::kValid;
+  result.status =
+      (c.expires_at && now >= *c.expires_at) ? TokenStatus::kExpired : TokenStatus::kValid;
   return result;
 }
 

@@ -148,7 +148,8 @@ TEST_F(GuardTest, InvalidClientIpIsAnErrorNotADecision) {
 
 TEST_F(GuardTest, AllowlistedAddressShortCircuitsScoring) {
   const std::string token = MustIssue("ev1", "g1");
-  ASSERT_TRUE(store_->AddAllowlistEntry("ev1", {*Cidr::Parse("198.51.100.0/24"), "office", kT0}).ok());
+  ASSERT_TRUE(
+      store_->AddAllowlistEntry("ev1", {*Cidr::Parse("198.51.100.0/24"), "office", kT0}).ok());
   AccessAttempt scripted = UsualBrowser(kT0);
   scripted.client_ip = "198.51.100.20";
   scripted.signals = ClientSignals();
@@ -215,10 +216,10 @@ TEST_F(GuardTest, LegitimateFeedbackTeachesTheBaseline) {
   // Not learned yet: the same phone again is still flagged.
   ASSERT_GE(MustCheck(token, OtherDevice(kT0 + absl::Hours(2))).band, Band::kMedium);
 
-  ASSERT_TRUE(guard_
-                  ->RecordFeedback("ev1", flagged.access_log_id, FeedbackVerdict::kLegitimate,
-                                   "her phone")
-                  .ok());
+  ASSERT_TRUE(
+      guard_
+          ->RecordFeedback("ev1", flagged.access_log_id, FeedbackVerdict::kLegitimate, "her phone")
+          .ok());
   Decision after = MustCheck(token, OtherDevice(kT0 + absl::Hours(3)));
   EXPECT_EQ(after.band, Band::kLow);
   EXPECT_EQ(after.score, 0);
@@ -248,8 +249,9 @@ TEST_F(GuardTest, RemarkingReplacesTheVerdictAndTheCorpusExportsIt) {
   ASSERT_TRUE(
       guard_->RecordFeedback("ev1", d.access_log_id, FeedbackVerdict::kLegitimate, "known \"VIP\"")
           .ok());
-  EXPECT_EQ(guard_->RecordFeedback("ev1", d.access_log_id, FeedbackVerdict::kLegitimate,
-                                   std::string(kMaxFeedbackNoteLength + 1, 'x'))
+  EXPECT_EQ(guard_
+                ->RecordFeedback("ev1", d.access_log_id, FeedbackVerdict::kLegitimate,
+                                 std::string(kMaxFeedbackNoteLength + 1, 'x'))
                 .code(),
             absl::StatusCode::kInvalidArgument);
   auto corpus = guard_->ExportLabelledCorpus("ev1");
@@ -261,8 +263,9 @@ TEST_F(GuardTest, RemarkingReplacesTheVerdictAndTheCorpusExportsIt) {
 }
 
 TEST_F(GuardTest, SlowScorerFailsOpenWithinTheDeadline) {
-  auto scorer = std::make_shared<FakeScorer>(FakeScorer::Mode::kBlockUntilReleased,
-                                             Verdict{.score = 99, .band = Band::kBlock, .reasons = {}});
+  auto scorer =
+      std::make_shared<FakeScorer>(FakeScorer::Mode::kBlockUntilReleased,
+                                   Verdict{.score = 99, .band = Band::kBlock, .reasons = {}});
   Open([&](GuardOptions& o) {
     o.scorer = scorer;
     o.scorer_deadline = absl::Milliseconds(50);
@@ -332,10 +335,10 @@ TEST_F(GuardTest, PublishesEachScoredAccessOnTheBus) {
   Open([&](GuardOptions& o) { o.bus = bus; });
   Decision d = MustCheck(MustIssue("ev1", "g1"), UsualBrowser(kT0));
   absl::MutexLock lock(&mu);
-  ASSERT_TRUE(mu.AwaitWithTimeout(absl::Condition(
-                                      +[](std::vector<Message>* v) { return !v->empty(); },
-                                      &received),
-                                  absl::Seconds(5)));
+  ASSERT_TRUE(
+      mu.AwaitWithTimeout(absl::Condition(
+                              +[](std::vector<Message>* v) { return !v->empty(); }, &received),
+                          absl::Seconds(5)));
   EXPECT_EQ(received[0].id, "access:" + d.access_log_id);
   EXPECT_NE(received[0].payload.find("\"band\":\"low\""), std::string::npos);
   EXPECT_NE(received[0].payload.find("\"event_id\":\"ev1\""), std::string::npos);

@@ -11,9 +11,8 @@ using testing::StoreFactory;
 using testing::StoreSuite;
 
 INSTANTIATE_TEST_SUITE_P(Memory, StoreSuite,
-                         ::testing::Values(StoreFactory{"Memory", [] {
-                           return NewMemoryStore({});
-                         }}),
+                         ::testing::Values(StoreFactory{"Memory",
+                                                        [] { return NewMemoryStore({}); }}),
                          testing::StoreFactoryName);
 
 TEST(MemoryStore, RejectsBadOptions) {

@@ -107,8 +107,8 @@ class Guard {
   // over kMaxFeedbackNoteLength. `legitimate` folds the access into the
   // guest's baseline.
   [[nodiscard]] absl::Status RecordFeedback(std::string_view event_id,
-                                            std::string_view access_log_id,
-                                            FeedbackVerdict verdict, std::string_view note = "");
+                                            std::string_view access_log_id, FeedbackVerdict verdict,
+                                            std::string_view note = "");
 
   // The event's labelled corpus as JSON lines, one {"access": ..., "feedback": ...} per verdict.
   [[nodiscard]] absl::StatusOr<std::string> ExportLabelledCorpus(std::string_view event_id);

@@ -57,11 +57,10 @@ struct ScoringOptions {
   // Case-insensitive substrings that mark an automation user agent.
   // Default: headless browsers, curl, wget, scripting/HTTP libraries, crawlers.
   std::vector<std::string> automation_markers = {
-      "headless", "phantomjs", "selenium",    "puppeteer",     "playwright",
-      "curl/",    "wget/",     "python-",     "python/",       "aiohttp",
-      "httpx",    "go-http-client", "java/",  "okhttp",        "libwww-perl",
-      "scrapy",   "node-fetch", "axios/",     "httpclient",    "spider",
-      "crawler",  "powershell/"};
+      "headless",   "phantomjs", "selenium",    "puppeteer",  "playwright", "curl/",
+      "wget/",      "python-",   "python/",     "aiohttp",    "httpx",      "go-http-client",
+      "java/",      "okhttp",    "libwww-perl", "scrapy",     "node-fetch", "axios/",
+      "httpclient", "spider",    "crawler",     "powershell/"};
 
   // Uses of one token in `velocity_window` beyond `velocity_free_uses` score
   // velocity_base_score + velocity_step_score per further use (max 100).

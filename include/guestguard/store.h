@@ -122,8 +122,8 @@ class Store {
   [[nodiscard]] virtual absl::StatusOr<uint32_t> GetTokenGeneration(std::string_view event_id,
                                                                     std::string_view guest_id) = 0;
   // Increments and returns the new generation; every older token is revoked.
-  [[nodiscard]] virtual absl::StatusOr<uint32_t> BumpTokenGeneration(
-      std::string_view event_id, std::string_view guest_id) = 0;
+  [[nodiscard]] virtual absl::StatusOr<uint32_t> BumpTokenGeneration(std::string_view event_id,
+                                                                     std::string_view guest_id) = 0;
   // Generation, baseline and the number of recorded accesses at or after
   // `uses_since` (backends may cap that count, at no less than 16).
   [[nodiscard]] virtual absl::StatusOr<GuestState> LoadGuestState(std::string_view event_id,

@@ -94,10 +94,10 @@ class Keyring {
 struct TokenClaims {
   std::string event_id;
   std::string guest_id;
-  uint32_t generation = 0;  // Must equal the guest's current generation.
-  absl::Time issued_at;     // Stored with one-second resolution.
+  uint32_t generation = 0;               // Must equal the guest's current generation.
+  absl::Time issued_at;                  // Stored with one-second resolution.
   std::optional<absl::Time> expires_at;  // nullopt: never expires. Seconds resolution.
-  std::string key_id;       // Set by SignToken (the active key) and VerifyToken.
+  std::string key_id;                    // Set by SignToken (the active key) and VerifyToken.
 };
 
 enum class TokenStatus {

@@ -12,7 +12,8 @@ constexpr char kUrlAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstu
 constexpr std::array<uint8_t, 256> MakeDecodeTable(bool standard_too) {
   std::array<uint8_t, 256> table{};
   for (auto& v : table) v = 0xff;
-  for (int i = 0; i < 64; ++i) table[static_cast<uint8_t>(kUrlAlphabet[i])] = static_cast<uint8_t>(i);
+  for (int i = 0; i < 64; ++i)
+    table[static_cast<uint8_t>(kUrlAlphabet[i])] = static_cast<uint8_t>(i);
   if (standard_too) {
     table['+'] = 62;
     table['/'] = 63;
@@ -89,8 +90,8 @@ std::optional<size_t> Base64UrlDecode(std::string_view text, uint8_t* out, size_
 std::optional<std::string> Base64DecodeLenient(std::string_view text) {
   for (int i = 0; i < 2 && !text.empty() && text.back() == '='; ++i) text.remove_suffix(1);
   std::string out(text.size() / 4 * 3 + 3, '\0');
-  auto n = Decode(text, kLenientDecode, /*canonical=*/false,
-                  reinterpret_cast<uint8_t*>(out.data()), out.size());
+  auto n = Decode(text, kLenientDecode, /*canonical=*/false, reinterpret_cast<uint8_t*>(out.data()),
+                  out.size());
   if (!n) return std::nullopt;
   out.resize(*n);
   return out;

@@ -12,10 +12,17 @@ size_t Utf8SequenceLength(std::string_view s, size_t i) {
   size_t len;
   uint32_t min;
   if (b0 < 0x80) return 1;
-  if ((b0 & 0xe0) == 0xc0) { len = 2; min = 0x80; }
-  else if ((b0 & 0xf0) == 0xe0) { len = 3; min = 0x800; }
-  else if ((b0 & 0xf8) == 0xf0) { len = 4; min = 0x10000; }
-  else return 0;
+  if ((b0 & 0xe0) == 0xc0) {
+    len = 2;
+    min = 0x80;
+  } else if ((b0 & 0xf0) == 0xe0) {
+    len = 3;
+    min = 0x800;
+  } else if ((b0 & 0xf8) == 0xf0) {
+    len = 4;
+    min = 0x10000;
+  } else
+    return 0;
   if (i + len > s.size()) return 0;
   uint32_t cp = b0 & (0x7f >> len);
   for (size_t k = 1; k < len; ++k) {

@@ -8,10 +8,10 @@
 #include "absl/status/statusor.h"
 
 // Returns from the enclosing function when `expr` (an absl::Status) is not OK.
-#define GG_RETURN_IF_ERROR(expr)                \
-  do {                                          \
-    ::absl::Status gg_status_ = (expr);         \
-    if (!gg_status_.ok()) return gg_status_;    \
+#define GG_RETURN_IF_ERROR(expr)             \
+  do {                                       \
+    ::absl::Status gg_status_ = (expr);      \
+    if (!gg_status_.ok()) return gg_status_; \
   } while (false)
 
 #define GG_STATUS_CONCAT_INNER_(a, b) a##b

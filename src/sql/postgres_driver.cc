@@ -605,10 +605,10 @@ absl::StatusOr<std::unique_ptr<Database>> OpenPostgres(std::string_view url,
       std::max<int64_t>(1, absl::ToInt64Milliseconds(options.statement_timeout));
   // Keepalives and tcp_user_timeout bound how long a call can hang on a network
   // that silently drops packets (statement_timeout is enforced by the server).
-  std::string conninfo = absl::StrCat(
-      u, absl::StrContains(u, "?") ? "&" : "?", "connect_timeout=", connect_seconds,
-      "&keepalives=1&keepalives_idle=15&keepalives_interval=5&keepalives_count=3",
-      "&tcp_user_timeout=", statement_ms + connect_seconds * 1000);
+  std::string conninfo =
+      absl::StrCat(u, absl::StrContains(u, "?") ? "&" : "?", "connect_timeout=", connect_seconds,
+                   "&keepalives=1&keepalives_idle=15&keepalives_interval=5&keepalives_count=3",
+                   "&tcp_user_timeout=", statement_ms + connect_seconds * 1000);
   std::string setup = absl::StrCat(
       "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET client_min_messages = warning; "
       "SET statement_timeout = ",

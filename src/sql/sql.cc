@@ -10,8 +10,8 @@ namespace guestguard::sql {
 namespace {
 
 absl::Status TypeError(size_t row, size_t column, std::string_view wanted) {
-  return absl::InternalError(absl::StrCat("sql: row ", row, " column ", column, " is not ",
-                                          std::string(wanted)));
+  return absl::InternalError(
+      absl::StrCat("sql: row ", row, " column ", column, " is not ", std::string(wanted)));
 }
 
 }  // namespace
@@ -66,27 +66,28 @@ absl::Status Migrate(Database& db, std::string_view component,
     GG_RETURN_IF_ERROR(db.Transact([&](Connection& c) -> absl::Status {
       if (c.dialect() == Dialect::kPostgres) {
         // Serialises concurrent migrators (other processes) until this transaction ends.
-        GG_RETURN_IF_ERROR(
-            c.Query("SELECT pg_advisory_xact_lock(4747474747474747)").status());
+        GG_RETURN_IF_ERROR(c.Query("SELECT pg_advisory_xact_lock(4747474747474747)").status());
       }
-      GG_RETURN_IF_ERROR(c.ExecScript(
-          "CREATE TABLE IF NOT EXISTS schema_migrations ("
-          " component TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL,"
-          " applied_at TEXT NOT NULL, PRIMARY KEY (component, version))"));
+      GG_RETURN_IF_ERROR(
+          c.ExecScript("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                       " component TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL,"
+                       " applied_at TEXT NOT NULL, PRIMARY KEY (component, version))"));
       GG_ASSIGN_OR_RETURN(
           Rows applied,
           c.Query("SELECT 1 FROM schema_migrations WHERE component = ? AND version = ?",
                   {Text(component), Int(m.version)}));
       if (!applied.empty()) return absl::OkStatus();
       if (absl::Status s = c.ExecScript(m.sql); !s.ok()) {
-        return absl::Status(s.code(), absl::StrCat("migration ", std::string(component), "/",
-                                                   m.version, " (", std::string(m.name),
-                                                   ") failed: ", s.message()));
+        return absl::Status(s.code(),
+                            absl::StrCat("migration ", std::string(component), "/", m.version, " (",
+                                         std::string(m.name), ") failed: ", s.message()));
       }
-      return c.Exec("INSERT INTO schema_migrations (component, version, name, applied_at)"
-                    " VALUES (?, ?, ?, ?)",
-                    {Text(component), Int(m.version), Text(m.name),
-                     Text(absl::FormatTime(absl::RFC3339_sec, absl::Now(), absl::UTCTimeZone()))})
+      return c
+          .Exec(
+              "INSERT INTO schema_migrations (component, version, name, applied_at)"
+              " VALUES (?, ?, ?, ?)",
+              {Text(component), Int(m.version), Text(m.name),
+               Text(absl::FormatTime(absl::RFC3339_sec, absl::Now(), absl::UTCTimeZone()))})
           .status();
     }));
   }

@@ -24,10 +24,17 @@ using sql::Value;
 void AppendEscaped(std::string& out, std::string_view s) {
   for (char c : s) {
     switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '\t': out += "\\t"; break;
-      case '\n': out += "\\n"; break;
-      default: out.push_back(c);
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      default:
+        out.push_back(c);
     }
   }
 }
@@ -147,10 +154,11 @@ class SqlStore final : public Store {
     GG_RETURN_IF_ERROR(t.Validate());
     return db_->Transact([&](Connection& c) {
       return c
-          .Exec("INSERT INTO guard_event_policy (event_id, medium, high, block)"
-                " VALUES (?, ?, ?, ?) ON CONFLICT (event_id) DO UPDATE SET"
-                " medium = excluded.medium, high = excluded.high, block = excluded.block",
-                {Text(event_id), Int(t.medium), Int(t.high), Int(t.block)})
+          .Exec(
+              "INSERT INTO guard_event_policy (event_id, medium, high, block)"
+              " VALUES (?, ?, ?, ?) ON CONFLICT (event_id) DO UPDATE SET"
+              " medium = excluded.medium, high = excluded.high, block = excluded.block",
+              {Text(event_id), Int(t.medium), Int(t.high), Int(t.block)})
           .status();
     });
   }
@@ -213,15 +221,16 @@ class SqlStore final : public Store {
     GG_RETURN_IF_ERROR(db_->Autocommit([&](Connection& c) -> absl::Status {
       GG_ASSIGN_OR_RETURN(
           Rows rows,
-          c.Query("SELECT p.medium, p.high, p.block, p.allowlist_version, g.generation,"
-                  " g.baseline, (SELECT count(*) FROM (SELECT 1 FROM guard_access_log"
-                  "   WHERE event_id = ? AND guest_id = ? AND occurred_at >= ? LIMIT 64) AS recent),"
-                  " g.baseline_version"
-                  " FROM (SELECT 1 AS one) AS one"
-                  " LEFT JOIN guard_event_policy p ON p.event_id = ?"
-                  " LEFT JOIN guard_guest_state g ON g.event_id = ? AND g.guest_id = ?",
-                  {Text(event_id), Text(guest_id), uses_since, Text(event_id), Text(event_id),
-                   Text(guest_id)}));
+          c.Query(
+              "SELECT p.medium, p.high, p.block, p.allowlist_version, g.generation,"
+              " g.baseline, (SELECT count(*) FROM (SELECT 1 FROM guard_access_log"
+              "   WHERE event_id = ? AND guest_id = ? AND occurred_at >= ? LIMIT 64) AS recent),"
+              " g.baseline_version"
+              " FROM (SELECT 1 AS one) AS one"
+              " LEFT JOIN guard_event_policy p ON p.event_id = ?"
+              " LEFT JOIN guard_guest_state g ON g.event_id = ? AND g.guest_id = ?",
+              {Text(event_id), Text(guest_id), uses_since, Text(event_id), Text(event_id),
+               Text(guest_id)}));
       if (rows.size() != 1) return absl::InternalError("check state query returned no row");
       state = CheckState{EventPolicy{Thresholds(), empty_allowlist_}, GuestState()};
       if (!rows.IsNull(0, 0)) GG_RETURN_IF_ERROR(ReadPolicy(c, event_id, rows, 0, state.policy));
@@ -283,8 +292,8 @@ class SqlStore final : public Store {
                   " (SELECT baseline FROM guard_guest_state WHERE event_id = ? AND guest_id = ?),"
                   " (SELECT count(*) FROM (SELECT 1 FROM guard_access_log WHERE event_id = ?"
                   "   AND guest_id = ? AND occurred_at >= ? LIMIT 64) AS recent)",
-                  {Text(event_id), Text(guest_id), Text(event_id), Text(guest_id),
-                   Text(event_id), Text(guest_id), uses_since}));
+                  {Text(event_id), Text(guest_id), Text(event_id), Text(guest_id), Text(event_id),
+                   Text(guest_id), uses_since}));
       if (rows.size() != 1) return absl::InternalError("guest state query returned no row");
       state = GuestState();
       return ReadGuestState(rows, 0, 0, state);
@@ -327,11 +336,10 @@ class SqlStore final : public Store {
     if (!id) return absl::NotFoundError("no such access in this event");
     AccessRecord record;
     GG_RETURN_IF_ERROR(db_->Autocommit([&](Connection& c) -> absl::Status {
-      GG_ASSIGN_OR_RETURN(Rows rows,
-                          c.Query(absl::StrCat("SELECT ", std::string(kAccessColumns),
-                                               " FROM guard_access_log a"
-                                               " WHERE a.id = ? AND a.event_id = ?"),
-                                  {Int(*id), Text(event_id)}));
+      GG_ASSIGN_OR_RETURN(Rows rows, c.Query(absl::StrCat("SELECT ", std::string(kAccessColumns),
+                                                          " FROM guard_access_log a"
+                                                          " WHERE a.id = ? AND a.event_id = ?"),
+                                             {Int(*id), Text(event_id)}));
       if (rows.empty()) return absl::NotFoundError("no such access in this event");
       GG_ASSIGN_OR_RETURN(record, ReadAccess(rows, 0));
       return absl::OkStatus();
@@ -343,12 +351,12 @@ class SqlStore final : public Store {
                                                          size_t limit) override {
     std::vector<AccessRecord> out;
     GG_RETURN_IF_ERROR(db_->Autocommit([&](Connection& c) -> absl::Status {
-      GG_ASSIGN_OR_RETURN(Rows rows,
-                          c.Query(absl::StrCat("SELECT ", std::string(kAccessColumns),
-                                               " FROM guard_access_log a WHERE a.event_id = ?"
-                                               " ORDER BY a.id DESC LIMIT ?"),
-                                  {Text(event_id), Int(static_cast<int64_t>(
-                                                       std::min<size_t>(limit, INT32_MAX)))}));
+      GG_ASSIGN_OR_RETURN(
+          Rows rows,
+          c.Query(absl::StrCat("SELECT ", std::string(kAccessColumns),
+                               " FROM guard_access_log a WHERE a.event_id = ?"
+                               " ORDER BY a.id DESC LIMIT ?"),
+                  {Text(event_id), Int(static_cast<int64_t>(std::min<size_t>(limit, INT32_MAX)))}));
       out.clear();
       for (size_t i = 0; i < rows.size(); ++i) {
         GG_ASSIGN_OR_RETURN(AccessRecord r, ReadAccess(rows, i));
@@ -372,12 +380,13 @@ class SqlStore final : public Store {
                                   {Int(*id), Text(f.event_id)}));
       if (rows.empty()) return absl::NotFoundError("no such access in this event");
       return c
-          .Exec("INSERT INTO guard_feedback (access_log_id, event_id, verdict, note, created_at)"
-                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (access_log_id) DO UPDATE SET"
-                " verdict = excluded.verdict, note = excluded.note,"
-                " created_at = excluded.created_at",
-                {Int(*id), Text(f.event_id), Text(FeedbackVerdictName(f.verdict)), Text(f.note),
-                 f.created_at})
+          .Exec(
+              "INSERT INTO guard_feedback (access_log_id, event_id, verdict, note, created_at)"
+              " VALUES (?, ?, ?, ?, ?) ON CONFLICT (access_log_id) DO UPDATE SET"
+              " verdict = excluded.verdict, note = excluded.note,"
+              " created_at = excluded.created_at",
+              {Int(*id), Text(f.event_id), Text(FeedbackVerdictName(f.verdict)), Text(f.note),
+               f.created_at})
           .status();
     });
   }
@@ -386,13 +395,12 @@ class SqlStore final : public Store {
     std::vector<LabelledAccess> out;
     GG_RETURN_IF_ERROR(db_->Autocommit([&](Connection& c) -> absl::Status {
       GG_ASSIGN_OR_RETURN(
-          Rows rows,
-          c.Query(absl::StrCat("SELECT ", std::string(kAccessColumns),
-                               ", f.verdict, f.note, f.created_at FROM guard_feedback f"
-                               " JOIN guard_access_log a ON a.id = f.access_log_id"
-                               " WHERE f.event_id = ? ORDER BY f.created_at DESC,"
-                               " f.access_log_id DESC"),
-                  {Text(event_id)}));
+          Rows rows, c.Query(absl::StrCat("SELECT ", std::string(kAccessColumns),
+                                          ", f.verdict, f.note, f.created_at FROM guard_feedback f"
+                                          " JOIN guard_access_log a ON a.id = f.access_log_id"
+                                          " WHERE f.event_id = ? ORDER BY f.created_at DESC,"
+                                          " f.access_log_id DESC"),
+                             {Text(event_id)}));
       out.clear();
       for (size_t i = 0; i < rows.size(); ++i) {
         LabelledAccess l;
@@ -438,7 +446,8 @@ class SqlStore final : public Store {
         if (!known) {
           GG_ASSIGN_OR_RETURN(known, SelectOrCreateBaseline(c, event_id, guest_id));
         }
-        GG_ASSIGN_OR_RETURN(const bool swapped, SwapBaseline(c, event_id, guest_id, *known, mutate));
+        GG_ASSIGN_OR_RETURN(const bool swapped,
+                            SwapBaseline(c, event_id, guest_id, *known, mutate));
         if (swapped) return absl::OkStatus();
         known.reset();  // Somebody else wrote (or the row is new): read it.
       }
@@ -467,8 +476,8 @@ class SqlStore final : public Store {
   }
 
   absl::StatusOr<RememberedBaseline> SelectOrCreateBaseline(Connection& c,
-                                                           std::string_view event_id,
-                                                           std::string_view guest_id) {
+                                                            std::string_view event_id,
+                                                            std::string_view guest_id) {
     GG_ASSIGN_OR_RETURN(Rows rows, SelectBaseline(c, event_id, guest_id));
     if (rows.empty()) {
       GG_RETURN_IF_ERROR(c.Exec("INSERT INTO guard_guest_state (event_id, guest_id)"
@@ -492,12 +501,11 @@ class SqlStore final : public Store {
     GG_ASSIGN_OR_RETURN(Baseline baseline, Baseline::Parse(known.bytes));
     mutate(baseline);
     std::string bytes = baseline.Serialize();
-    GG_ASSIGN_OR_RETURN(
-        const int64_t updated,
-        c.Exec("UPDATE guard_guest_state SET baseline = ?, baseline_version = ?"
-               " WHERE event_id = ? AND guest_id = ? AND baseline_version = ?",
-               {sql::Blob(bytes), Int(known.version + 1), Text(event_id), Text(guest_id),
-                Int(known.version)}));
+    GG_ASSIGN_OR_RETURN(const int64_t updated,
+                        c.Exec("UPDATE guard_guest_state SET baseline = ?, baseline_version = ?"
+                               " WHERE event_id = ? AND guest_id = ? AND baseline_version = ?",
+                               {sql::Blob(bytes), Int(known.version + 1), Text(event_id),
+                                Text(guest_id), Int(known.version)}));
     if (updated != 1) return false;
     RememberBaseline(event_id, guest_id, known.version + 1, std::move(bytes));
     return true;
@@ -560,17 +568,19 @@ class SqlStore final : public Store {
 
   static absl::StatusOr<Rows> SelectBaseline(Connection& c, std::string_view event_id,
                                              std::string_view guest_id) {
-    return c.Query("SELECT baseline, baseline_version FROM guard_guest_state"
-                   " WHERE event_id = ? AND guest_id = ?",
-                   {Text(event_id), Text(guest_id)});
+    return c.Query(
+        "SELECT baseline, baseline_version FROM guard_guest_state"
+        " WHERE event_id = ? AND guest_id = ?",
+        {Text(event_id), Text(guest_id)});
   }
 
   static absl::Status BumpAllowlistVersion(Connection& c, std::string_view event_id) {
     return c
-        .Exec("INSERT INTO guard_event_policy (event_id, allowlist_version) VALUES (?, 1)"
-              " ON CONFLICT (event_id) DO UPDATE SET"
-              " allowlist_version = guard_event_policy.allowlist_version + 1",
-              {Text(event_id)})
+        .Exec(
+            "INSERT INTO guard_event_policy (event_id, allowlist_version) VALUES (?, 1)"
+            " ON CONFLICT (event_id) DO UPDATE SET"
+            " allowlist_version = guard_event_policy.allowlist_version + 1",
+            {Text(event_id)})
         .status();
   }
 
@@ -588,9 +598,8 @@ class SqlStore final : public Store {
       GG_ASSIGN_OR_RETURN(e.created_at, rows.Time(i, 2));
       out.push_back(std::move(e));
     }
-    std::sort(out.begin(), out.end(), [](const AllowlistEntry& a, const AllowlistEntry& b) {
-      return a.cidr < b.cidr;
-    });
+    std::sort(out.begin(), out.end(),
+              [](const AllowlistEntry& a, const AllowlistEntry& b) { return a.cidr < b.cidr; });
     return absl::OkStatus();
   }
 
@@ -628,8 +637,8 @@ class SqlStore final : public Store {
 
 absl::StatusOr<std::unique_ptr<Store>> NewSqlStore(std::shared_ptr<sql::Database> db) {
   if (!db) return absl::InvalidArgumentError("sql store: no database");
-  const auto& migrations = db->dialect() == sql::Dialect::kSqlite ? SqliteStoreMigrations()
-                                                                  : PostgresStoreMigrations();
+  const auto& migrations =
+      db->dialect() == sql::Dialect::kSqlite ? SqliteStoreMigrations() : PostgresStoreMigrations();
   GG_RETURN_IF_ERROR(sql::Migrate(*db, "guard", migrations));
   return std::make_unique<SqlStore>(std::move(db));
 }

@@ -23,8 +23,10 @@ class FakeScorer final : public Scorer {
   absl::StatusOr<Verdict> Score(const ScoringContext&) override {
     calls_.fetch_add(1);
     switch (mode_) {
-      case Mode::kAnswer: return answer_;
-      case Mode::kFail: return absl::UnavailableError("model server down");
+      case Mode::kAnswer:
+        return answer_;
+      case Mode::kFail:
+        return absl::UnavailableError("model server down");
       case Mode::kBlockUntilReleased:
         release_.WaitForNotification();
         return answer_;

@@ -25,15 +25,15 @@ inline std::string TestPostgresUrl() {
 
 // In a test body or SetUp: skips without a cluster — except in CI, which must
 // run the PostgreSQL tests for real.
-#define GG_REQUIRE_POSTGRES()                                                        \
-  do {                                                                               \
-    if (::guestguard::testing::TestPostgresUrl().empty()) {                          \
-      if (std::getenv("CI") != nullptr) {                                            \
-        FAIL() << "CI must run the PostgreSQL tests: GUESTGUARD_TEST_POSTGRES_URL "   \
-                  "is not set (run the tests through scripts/with_postgres)";        \
-      }                                                                              \
-      GTEST_SKIP() << "no test PostgreSQL (run through scripts/with_postgres)";      \
-    }                                                                                \
+#define GG_REQUIRE_POSTGRES()                                                       \
+  do {                                                                              \
+    if (::guestguard::testing::TestPostgresUrl().empty()) {                         \
+      if (std::getenv("CI") != nullptr) {                                           \
+        FAIL() << "CI must run the PostgreSQL tests: GUESTGUARD_TEST_POSTGRES_URL " \
+                  "is not set (run the tests through scripts/with_postgres)";       \
+      }                                                                             \
+      GTEST_SKIP() << "no test PostgreSQL (run through scripts/with_postgres)";     \
+    }                                                                               \
   } while (false)
 
 // A URL of the test database whose search_path is a new, empty schema, so
@@ -47,8 +47,8 @@ inline absl::StatusOr<std::string> FreshPostgresSchemaUrl() {
   GG_RETURN_IF_ERROR(db->Transact([&](sql::Connection& c) {
     return c.ExecScript("DROP SCHEMA IF EXISTS " + schema + " CASCADE; CREATE SCHEMA " + schema);
   }));
-  return url + (url.find('?') == std::string::npos ? "?" : "&") +
-         "options=-csearch_path%3D" + schema;
+  return url + (url.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" +
+         schema;
 }
 
 }  // namespace guestguard::testing

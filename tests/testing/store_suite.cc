@@ -143,10 +143,13 @@ TEST_P(StoreSuite, GuestStateOfAnUnknownGuestIsEmpty) {
 
 TEST_P(StoreSuite, GuestStateCountsAccessesSinceTheGivenTime) {
   for (int i = 0; i < 5; ++i) {
-    ASSERT_TRUE(store_->AppendAccess(MakeRecord("ev1", "g1", kT0 + absl::Minutes(i)), std::nullopt).ok());
+    ASSERT_TRUE(
+        store_->AppendAccess(MakeRecord("ev1", "g1", kT0 + absl::Minutes(i)), std::nullopt).ok());
   }
-  ASSERT_TRUE(store_->AppendAccess(MakeRecord("ev1", "g2", kT0 + absl::Minutes(4)), std::nullopt).ok());
-  ASSERT_TRUE(store_->AppendAccess(MakeRecord("ev2", "g1", kT0 + absl::Minutes(4)), std::nullopt).ok());
+  ASSERT_TRUE(
+      store_->AppendAccess(MakeRecord("ev1", "g2", kT0 + absl::Minutes(4)), std::nullopt).ok());
+  ASSERT_TRUE(
+      store_->AppendAccess(MakeRecord("ev2", "g1", kT0 + absl::Minutes(4)), std::nullopt).ok());
   ASSERT_TRUE(store_->BumpTokenGeneration("ev1", "g1").ok());
   auto state = store_->LoadGuestState("ev1", "g1", kT0 + absl::Minutes(2));
   ASSERT_TRUE(state.ok()) << state.status();
@@ -205,8 +208,8 @@ TEST_P(StoreSuite, ConcurrentBaselineUpdatesLoseNothing) {
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kUpdatesPerThread; ++i) {
-        const AccessFeatures f =
-            Features(absl::StrCat("fp-", t), absl::StrCat("203.0.", t, ".1"), kT0 + absl::Seconds(i));
+        const AccessFeatures f = Features(absl::StrCat("fp-", t), absl::StrCat("203.0.", t, ".1"),
+                                          kT0 + absl::Seconds(i));
         absl::Status s = store_->UpdateBaseline("ev1", "g1", [&](Baseline& b) { b.Learn(f); });
         EXPECT_TRUE(s.ok()) << s;
       }
@@ -293,8 +296,10 @@ TEST_P(StoreSuite, AccessOfAnotherEventIsNotFound) {
 TEST_P(StoreSuite, ListAccessesIsNewestFirstPerEventWithLimit) {
   std::vector<std::string> ids;
   for (int i = 0; i < 4; ++i) {
-    ids.push_back(*store_->AppendAccess(MakeRecord("ev1", "g1", kT0 + absl::Seconds(i)), std::nullopt));
-    ASSERT_TRUE(store_->AppendAccess(MakeRecord("ev2", "g1", kT0 + absl::Seconds(i)), std::nullopt).ok());
+    ids.push_back(
+        *store_->AppendAccess(MakeRecord("ev1", "g1", kT0 + absl::Seconds(i)), std::nullopt));
+    ASSERT_TRUE(
+        store_->AppendAccess(MakeRecord("ev2", "g1", kT0 + absl::Seconds(i)), std::nullopt).ok());
   }
   auto list = store_->ListAccesses("ev1", 3);
   ASSERT_TRUE(list.ok()) << list.status();
@@ -348,7 +353,8 @@ TEST_P(StoreSuite, FeedbackListsNewestVerdictFirst) {
   ASSERT_TRUE(a.ok() && b.ok());
   ASSERT_TRUE(store_->PutFeedback({"ev1", *b, FeedbackVerdict::kSuspicious, "", kT0}).ok());
   ASSERT_TRUE(
-      store_->PutFeedback({"ev1", *a, FeedbackVerdict::kSuspicious, "", kT0 + absl::Hours(1)}).ok());
+      store_->PutFeedback({"ev1", *a, FeedbackVerdict::kSuspicious, "", kT0 + absl::Hours(1)})
+          .ok());
   auto list = store_->ListFeedback("ev1");
   ASSERT_TRUE(list.ok());
   ASSERT_EQ(list->size(), 2u);
