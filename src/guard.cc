@@ -266,7 +266,7 @@ absl::StatusOr<Decision> Guard::Check(std::string_view token, AccessAttempt atte
   record.blocked = !d.allowed();
   record.reasons = d.reasons;
   // Only clean, scored accesses teach the baseline (an attacker must not);
-  // recorded and learned in one write.
+  // the store records the access, then learns from it.
   const bool learn =
       d.token_status == TokenStatus::kValid && d.band == Band::kLow && !d.allowlisted;
   auto learn_features = [&](Baseline& b) { b.Learn(features); };

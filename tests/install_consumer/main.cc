@@ -2,11 +2,11 @@
 #include <iostream>
 
 #include "guestguard/guard.h"
-#include "guestguard/memory_store.h"
+#include "guestguard/sqlite_store.h"
 
 int main() {
   guestguard::GuardOptions options;
-  options.store = *guestguard::NewMemoryStore({});
+  options.store = *guestguard::NewSqliteStore("sqlite::memory:");
   options.keyring = *guestguard::Keyring::Generate("k1");
   auto guard = guestguard::Guard::Open(std::move(options));
   if (!guard.ok()) return 1;
