@@ -10,24 +10,13 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "internal/huge_page_allocator.h"
 
 namespace guestguard {
 namespace {
-
-// Unambiguous map key for (event, guest): varint(len(event)) event guest.
-std::string GuestKey(std::string_view event_id, std::string_view guest_id) {
-  std::string key;
-  key.reserve(event_id.size() + guest_id.size() + 2);
-  for (size_t n = event_id.size();; n >>= 7) {
-    key.push_back(static_cast<char>((n & 0x7f) | (n >= 0x80 ? 0x80 : 0)));
-    if (n < 0x80) break;
-  }
-  key.append(event_id);
-  key.append(guest_id);
-  return key;
-}
 
 // This Abseil's maps look strings up by absl::string_view, not std::string_view.
 absl::string_view Sv(std::string_view s) { return absl::string_view(s.data(), s.size()); }
@@ -98,19 +87,17 @@ class MemoryStore final : public Store {
 
   absl::StatusOr<uint32_t> GetTokenGeneration(std::string_view event_id,
                                               std::string_view guest_id) override {
-    const std::string key = GuestKey(event_id, guest_id);
-    Shard& shard = ShardFor(key);
+    Shard& shard = ShardFor(event_id, guest_id);
     absl::MutexLock lock(&shard.mu);
-    auto it = shard.guests.find(key);
-    return it == shard.guests.end() ? 0u : it->second.generation;
+    const GuestData* guest = shard.Find(event_id, guest_id);
+    return guest == nullptr ? 0u : guest->generation;
   }
 
   absl::StatusOr<uint32_t> BumpTokenGeneration(std::string_view event_id,
                                                std::string_view guest_id) override {
-    const std::string key = GuestKey(event_id, guest_id);
-    Shard& shard = ShardFor(key);
+    Shard& shard = ShardFor(event_id, guest_id);
     absl::MutexLock lock(&shard.mu);
-    GuestData& guest = shard.guests[key];
+    GuestData& guest = shard.FindOrAdd(event_id, guest_id);
     if (guest.generation == UINT32_MAX) {
       return absl::FailedPreconditionError("token generation exhausted for this guest");
     }
@@ -119,27 +106,26 @@ class MemoryStore final : public Store {
 
   absl::StatusOr<GuestState> LoadGuestState(std::string_view event_id, std::string_view guest_id,
                                             absl::Time uses_since) override {
-    const std::string key = GuestKey(event_id, guest_id);
-    Shard& shard = ShardFor(key);
+    Shard& shard = ShardFor(event_id, guest_id);
     GuestState state;
     absl::MutexLock lock(&shard.mu);
-    auto it = shard.guests.find(key);
-    if (it == shard.guests.end()) return state;
-    const GuestData& guest = it->second;
+    const GuestData* found = shard.Find(event_id, guest_id);
+    if (found == nullptr) return state;
+    const GuestData& guest = *found;
     state.generation = guest.generation;
     state.baseline = guest.baseline;
-    const int64_t since = absl::ToUnixMicros(uses_since);
-    state.recent_uses = static_cast<int>(std::count_if(
-        guest.recent_uses.begin(), guest.recent_uses.end(), [&](int64_t t) { return t >= since; }));
+    const int64_t since = absl::ToUnixSeconds(uses_since);
+    state.recent_uses = static_cast<int>(std::count_if(guest.recent_uses.begin(),
+                                                       guest.recent_uses.begin() + guest.use_count,
+                                                       [&](uint32_t t) { return t >= since; }));
     return state;
   }
 
   absl::Status UpdateBaseline(std::string_view event_id, std::string_view guest_id,
                               BaselineMutation mutate) override {
-    const std::string key = GuestKey(event_id, guest_id);
-    Shard& shard = ShardFor(key);
+    Shard& shard = ShardFor(event_id, guest_id);
     absl::MutexLock lock(&shard.mu);
-    mutate(shard.guests[key].baseline);
+    mutate(shard.FindOrAdd(event_id, guest_id).baseline);
     return absl::OkStatus();
   }
 
@@ -157,17 +143,14 @@ class MemoryStore final : public Store {
         ++first_id_;
       }
     }
-    const std::string key = GuestKey(record.event_id, record.guest_id);
-    Shard& shard = ShardFor(key);
+    Shard& shard = ShardFor(record.event_id, record.guest_id);
     absl::MutexLock lock(&shard.mu);
-    GuestData& guest = shard.guests[key];
+    GuestData& guest = shard.FindOrAdd(record.event_id, record.guest_id);
     if (learn) (*learn)(guest.baseline);
-    if (guest.recent_uses.size() < options_.recent_uses_per_guest) {
-      guest.recent_uses.push_back(absl::ToUnixMicros(record.at));
-    } else {
-      guest.recent_uses[guest.next_use] = absl::ToUnixMicros(record.at);
-      guest.next_use = (guest.next_use + 1) % options_.recent_uses_per_guest;
-    }
+    const int64_t at = std::clamp<int64_t>(absl::ToUnixSeconds(record.at), 0, UINT32_MAX);
+    guest.recent_uses[guest.next_use] = static_cast<uint32_t>(at);
+    guest.next_use = (guest.next_use + 1) % kRecentUses;
+    guest.use_count = std::min<uint32_t>(guest.use_count + 1, kRecentUses);
     return std::to_string(id);
   }
 
@@ -225,20 +208,46 @@ class MemoryStore final : public Store {
     std::map<Cidr, AllowlistEntry> allowlist;
     std::shared_ptr<const CidrSet> allowlist_set;
   };
+  static constexpr size_t kRecentUses = 32;
   struct GuestData {
     uint32_t generation = 0;
     Baseline baseline;
-    std::vector<int64_t> recent_uses;  // Ring of access times (unix micros).
-    uint32_t next_use = 0;
+    // Ring of the last kRecentUses access times (unix seconds), inline so a
+    // check touches one allocation per guest.
+    std::array<uint32_t, kRecentUses> recent_uses{};
+    uint16_t next_use = 0;
+    uint16_t use_count = 0;
   };
   static constexpr size_t kShards = 32;
+  using GuestMap =
+      absl::flat_hash_map<std::string, GuestData,
+                          absl::container_internal::hash_default_hash<std::string>,
+                          absl::container_internal::hash_default_eq<std::string>,
+                          internal::HugePageAllocator<std::pair<const std::string, GuestData>>>;
+
+  // Guests by event, then by guest id (short ids stay inline in the map: no
+  // per-lookup key building or allocation).
   struct Shard {
     absl::Mutex mu;
-    absl::flat_hash_map<std::string, GuestData> guests ABSL_GUARDED_BY(mu);
+    absl::flat_hash_map<std::string, GuestMap> guests ABSL_GUARDED_BY(mu);
+
+    GuestData* Find(std::string_view event_id, std::string_view guest_id)
+        ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
+      auto event = guests.find(Sv(event_id));
+      if (event == guests.end()) return nullptr;
+      auto guest = event->second.find(Sv(guest_id));
+      return guest == event->second.end() ? nullptr : &guest->second;
+    }
+    GuestData& FindOrAdd(std::string_view event_id, std::string_view guest_id)
+        ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
+      if (GuestData* found = Find(event_id, guest_id)) return *found;
+      return guests[std::string(event_id)][std::string(guest_id)];
+    }
   };
 
-  Shard& ShardFor(std::string_view key) {
-    return shards_[std::hash<std::string_view>()(key) % kShards];
+  Shard& ShardFor(std::string_view event_id, std::string_view guest_id) {
+    const size_t h = absl::HashOf(Sv(event_id), Sv(guest_id));
+    return shards_[h % kShards];
   }
 
   EventData& EventFor(std::string_view event_id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(events_mu_) {
@@ -282,9 +291,6 @@ class MemoryStore final : public Store {
 absl::StatusOr<std::unique_ptr<Store>> NewMemoryStore(MemoryStoreOptions options) {
   if (options.max_access_records < 1) {
     return absl::InvalidArgumentError("memory store: max_access_records must be >= 1");
-  }
-  if (options.recent_uses_per_guest < 16 || options.recent_uses_per_guest > 1024) {
-    return absl::InvalidArgumentError("memory store: recent_uses_per_guest must be 16-1024");
   }
   return std::make_unique<MemoryStore>(options);
 }

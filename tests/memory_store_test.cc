@@ -18,8 +18,6 @@ INSTANTIATE_TEST_SUITE_P(Memory, StoreSuite,
 TEST(MemoryStore, RejectsBadOptions) {
   EXPECT_EQ(NewMemoryStore({.max_access_records = 0}).status().code(),
             absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(NewMemoryStore({.recent_uses_per_guest = 8}).status().code(),
-            absl::StatusCode::kInvalidArgument);
 }
 
 TEST(MemoryStore, DropsTheOldestAccessAndItsFeedbackBeyondTheBound) {

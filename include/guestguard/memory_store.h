@@ -1,7 +1,8 @@
 // Copyright 2026 GuestGuard authors.
 //
 // The in-memory Store: fast, bounded, gone with the process. For embedding,
-// tests and benchmarks.
+// tests and benchmarks. LoadGuestState counts recent uses from the last 32
+// accesses of a guest, to the second.
 //
 //   auto store = guestguard::NewMemoryStore({});
 #ifndef GUESTGUARD_MEMORY_STORE_H_
@@ -19,9 +20,6 @@ struct MemoryStoreOptions {
   // Access records kept; the oldest (and its feedback) is dropped beyond it.
   // Default: 1,000,000. Must be >= 1.
   size_t max_access_records = 1000000;
-  // Recent access times kept per guest for LoadGuestState's count (the count
-  // saturates at this). Default: 16. Must be within [16, 1024].
-  size_t recent_uses_per_guest = 16;
 };
 
 // InvalidArgument naming the bad field.
