@@ -1,6 +1,6 @@
 // Copyright 2026 GuestGuard authors.
 //
-// The PostgreSQL driver across a server restart: stops and restarts the
+// The PostgreSQL driver and store across a server restart: stops and restarts the
 // server of scripts/with_postgres (GUESTGUARD_TEST_POSTGRES_CTL), so it must
 // run alone. Skipped without the cluster, failed in CI (GG_REQUIRE_POSTGRES).
 #include <cstdlib>
@@ -11,9 +11,12 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
+#include "guestguard/guard.h"
+#include "guestguard/postgres_store.h"
 #include "internal/status_macros.h"
 #include "sql/postgres_driver.h"
 #include "sql/sql.h"
+#include "testing/attempts.h"
 #include "testing/postgres_env.h"
 
 namespace guestguard::sql {
@@ -89,6 +92,41 @@ TEST(PostgresFault, SameDatabaseRecoversAfterServerRestart) {
   while (!(s = db.Ping()).ok() && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(200));
   ASSERT_TRUE(s.ok()) << s;
   EXPECT_TRUE(WriteAndReadBack(db, 3).ok());
+}
+
+TEST(PostgresFault, SameStoreServesChecksAgainAfterServerRestart) {
+  GG_REQUIRE_POSTGRES();
+  const char* ctl = std::getenv("GUESTGUARD_TEST_POSTGRES_CTL");
+  ASSERT_NE(ctl, nullptr) << "GUESTGUARD_TEST_POSTGRES_CTL is not set (see scripts/with_postgres)";
+  auto url = testing::FreshPostgresSchemaUrl();
+  ASSERT_TRUE(url.ok()) << url.status();
+  auto store = NewPostgresStore(*url, {.connect_timeout = absl::Seconds(2)});
+  ASSERT_TRUE(store.ok()) << store.status();
+  GuardOptions options;
+  options.store = std::move(*store);
+  options.keyring = *Keyring::Generate();
+  auto guard = Guard::Open(std::move(options));
+  ASSERT_TRUE(guard.ok());
+  auto token = (*guard)->IssueToken("ev1", "g1");
+  ASSERT_TRUE(token.ok());
+  ASSERT_TRUE((*guard)->Check(*token, testing::UsualBrowser()).ok());
+
+  RestartOnExit server(ctl);
+  ASSERT_EQ(server.Stop(), 0);
+  // Down: the check fails closed, quickly, with Unavailable.
+  const absl::Time start = absl::Now();
+  auto down = (*guard)->Check(*token, testing::UsualBrowser());
+  EXPECT_EQ(down.status().code(), absl::StatusCode::kUnavailable) << down.status();
+  EXPECT_LT(absl::Now() - start, absl::Seconds(10));
+
+  ASSERT_EQ(server.Start(), 0);
+  absl::StatusOr<Decision> up = absl::UnavailableError("not tried");
+  const absl::Time deadline = absl::Now() + absl::Seconds(10);
+  while (!(up = (*guard)->Check(*token, testing::UsualBrowser())).ok() && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(200));
+  }
+  ASSERT_TRUE(up.ok()) << up.status();
+  EXPECT_TRUE(up->allowed());
 }
 
 }  // namespace
