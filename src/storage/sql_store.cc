@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <charconv>
-#include <map>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
@@ -94,34 +93,34 @@ constexpr std::string_view kAccessColumns =
     "a.allowlisted, a.blocked, a.reasons";
 constexpr size_t kAccessColumnCount = 17;
 
-// Reads the kAccessColumns starting at `col` of `row`.
-absl::StatusOr<AccessRecord> ReadAccess(const Rows& rows, size_t row, size_t col = 0) {
+// Reads the kAccessColumns, which lead every row that has them, of `row`.
+absl::StatusOr<AccessRecord> ReadAccess(const Rows& rows, size_t row) {
   AccessRecord r;
-  GG_ASSIGN_OR_RETURN(const int64_t id, rows.Int(row, col + 0));
+  GG_ASSIGN_OR_RETURN(const int64_t id, rows.Int(row, 0));
   r.id = std::to_string(id);
-  GG_ASSIGN_OR_RETURN(r.event_id, rows.Text(row, col + 1));
-  GG_ASSIGN_OR_RETURN(r.guest_id, rows.Text(row, col + 2));
-  GG_ASSIGN_OR_RETURN(const std::string kind, rows.Text(row, col + 3));
+  GG_ASSIGN_OR_RETURN(r.event_id, rows.Text(row, 1));
+  GG_ASSIGN_OR_RETURN(r.guest_id, rows.Text(row, 2));
+  GG_ASSIGN_OR_RETURN(const std::string kind, rows.Text(row, 3));
   const std::optional<AccessKind> parsed_kind = ParseAccessKind(kind);
   if (!parsed_kind) return absl::DataLossError("stored access has an unknown kind");
   r.kind = *parsed_kind;
-  GG_ASSIGN_OR_RETURN(r.at, rows.Time(row, col + 4));
-  GG_ASSIGN_OR_RETURN(r.client_ip, rows.Text(row, col + 5));
-  GG_ASSIGN_OR_RETURN(r.signals.user_agent, rows.Text(row, col + 6));
-  GG_ASSIGN_OR_RETURN(r.signals.fingerprint, rows.Text(row, col + 7));
-  GG_ASSIGN_OR_RETURN(r.signals.timezone, rows.Text(row, col + 8));
-  GG_ASSIGN_OR_RETURN(r.signals.language, rows.Text(row, col + 9));
-  GG_ASSIGN_OR_RETURN(r.signals.screen, rows.Text(row, col + 10));
-  GG_ASSIGN_OR_RETURN(r.signals.platform, rows.Text(row, col + 11));
-  GG_ASSIGN_OR_RETURN(const int64_t score, rows.Int(row, col + 12));
+  GG_ASSIGN_OR_RETURN(r.at, rows.Time(row, 4));
+  GG_ASSIGN_OR_RETURN(r.client_ip, rows.Text(row, 5));
+  GG_ASSIGN_OR_RETURN(r.signals.user_agent, rows.Text(row, 6));
+  GG_ASSIGN_OR_RETURN(r.signals.fingerprint, rows.Text(row, 7));
+  GG_ASSIGN_OR_RETURN(r.signals.timezone, rows.Text(row, 8));
+  GG_ASSIGN_OR_RETURN(r.signals.language, rows.Text(row, 9));
+  GG_ASSIGN_OR_RETURN(r.signals.screen, rows.Text(row, 10));
+  GG_ASSIGN_OR_RETURN(r.signals.platform, rows.Text(row, 11));
+  GG_ASSIGN_OR_RETURN(const int64_t score, rows.Int(row, 12));
   r.score = static_cast<int>(score);
-  GG_ASSIGN_OR_RETURN(const std::string band, rows.Text(row, col + 13));
+  GG_ASSIGN_OR_RETURN(const std::string band, rows.Text(row, 13));
   const std::optional<Band> parsed_band = ParseBand(band);
   if (!parsed_band) return absl::DataLossError("stored access has an unknown band");
   r.band = *parsed_band;
-  GG_ASSIGN_OR_RETURN(r.allowlisted, rows.Bool(row, col + 14));
-  GG_ASSIGN_OR_RETURN(r.blocked, rows.Bool(row, col + 15));
-  GG_ASSIGN_OR_RETURN(const std::string reasons, rows.Text(row, col + 16));
+  GG_ASSIGN_OR_RETURN(r.allowlisted, rows.Bool(row, 14));
+  GG_ASSIGN_OR_RETURN(r.blocked, rows.Bool(row, 15));
+  GG_ASSIGN_OR_RETURN(const std::string reasons, rows.Text(row, 16));
   GG_ASSIGN_OR_RETURN(r.reasons, DecodeReasons(reasons));
   return r;
 }
