@@ -8,6 +8,7 @@ GUESTGUARD_PACKAGES=(
   libssl-dev libabsl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libsqlite3-dev libpqxx-dev postgresql-15
+  python3-dev pybind11-dev python3-pytest
 )
 
 guestguard_install_deps() {
