@@ -82,6 +82,12 @@ struct ExternalCall {
   absl::StatusOr<Verdict> result ABSL_GUARDED_BY(mu) = absl::UnknownError("not run");
 };
 
+absl::Status ValidateIds(std::string_view event_id, std::string_view guest_id) {
+  if (IsValidId(event_id) && IsValidId(guest_id)) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat("event and guest ids must be 1-", kMaxIdLength,
+                                                 " characters of [A-Za-z0-9._:-]"));
+}
+
 }  // namespace
 
 struct Guard::Impl {
@@ -163,10 +169,7 @@ Guard::~Guard() = default;
 
 absl::StatusOr<std::string> Guard::IssueToken(std::string_view event_id,
                                               std::string_view guest_id) {
-  if (!IsValidId(event_id) || !IsValidId(guest_id)) {
-    return absl::InvalidArgumentError(absl::StrCat("event and guest ids must be 1-", kMaxIdLength,
-                                                   " characters of [A-Za-z0-9._:-]"));
-  }
+  GG_RETURN_IF_ERROR(ValidateIds(event_id, guest_id));
   GG_ASSIGN_OR_RETURN(uint32_t generation,
                       impl_->options.store->GetTokenGeneration(event_id, guest_id));
   TokenClaims claims;
@@ -182,10 +185,7 @@ absl::StatusOr<std::string> Guard::IssueToken(std::string_view event_id,
 
 absl::StatusOr<std::string> Guard::RotateToken(std::string_view event_id,
                                                std::string_view guest_id) {
-  if (!IsValidId(event_id) || !IsValidId(guest_id)) {
-    return absl::InvalidArgumentError(absl::StrCat("event and guest ids must be 1-", kMaxIdLength,
-                                                   " characters of [A-Za-z0-9._:-]"));
-  }
+  GG_RETURN_IF_ERROR(ValidateIds(event_id, guest_id));
   GG_RETURN_IF_ERROR(impl_->options.store->BumpTokenGeneration(event_id, guest_id).status());
   return IssueToken(event_id, guest_id);
 }
