@@ -1,0 +1,49 @@
+// Copyright 2026 GuestGuard authors.
+//
+// AppState: what every handler shares — the configuration, the logger, the
+// database (kept for /readyz and, later, the server's own tables), the
+// library's Store on that database, and the Guard.
+//
+//   auto app = AppState::Open(config, logger);   // opens the DB, migrates
+//   if (!app.ok()) ...                            // the status says why
+//
+// Thread-safe after Open: members are set once; the objects they point to are
+// thread-safe themselves.
+#ifndef GUESTGUARD_SERVER_APP_H_
+#define GUESTGUARD_SERVER_APP_H_
+
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "guestguard/guard.h"
+#include "guestguard/store.h"
+#include "server/config.h"
+#include "server/log.h"
+#include "sql/sql.h"
+
+namespace guestguard::server {
+
+struct AppState {
+  Config config;
+  std::shared_ptr<Logger> logger;
+  std::shared_ptr<sql::Database> db;
+  std::shared_ptr<Store> store;
+  std::unique_ptr<Guard> guard;
+
+  // Opens the database named by config.database_url, applies the library's
+  // migrations and opens the Guard with config.keyring. An empty keyring is
+  // replaced by a generated one (development only; Open refuses it in
+  // production with FailedPrecondition) and logged as a warning.
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<AppState>> Open(
+      Config config, std::shared_ptr<Logger> logger);
+
+  // Releases the guard, the store and the database, in that order.
+  void Close();
+};
+
+// Opens a sql::Database from a "sqlite:" or "postgres(ql)://" URL.
+[[nodiscard]] absl::StatusOr<std::unique_ptr<sql::Database>> OpenDatabase(std::string_view url);
+
+}  // namespace guestguard::server
+
+#endif  // GUESTGUARD_SERVER_APP_H_

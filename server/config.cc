@@ -1,0 +1,183 @@
+// Copyright 2026 GuestGuard authors.
+#include "server/config.h"
+
+#include <CLI/CLI.hpp>
+#include <charconv>
+#include <cstdlib>
+#include <limits>
+#include <sstream>
+
+namespace guestguard::server {
+namespace {
+
+template <typename T>
+bool ParseNumber(std::string_view text, T* out) {
+  if (text.empty()) return false;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *out);
+  return ec == std::errc() && end == text.data() + text.size();
+}
+
+ConfigParse Fail(std::string message) {
+  ConfigParse result;
+  result.exit_code = 2;
+  result.message = "guestguard-server: " + message + "\n";
+  return result;
+}
+
+}  // namespace
+
+EnvLookup EnvFromProcess() {
+  return [](std::string_view name) -> std::optional<std::string> {
+    const char* value = std::getenv(std::string(name).c_str());
+    if (value == nullptr) return std::nullopt;
+    return std::string(value);
+  };
+}
+
+bool ParseListen(std::string_view text, std::string* host, uint16_t* port) {
+  size_t colon = text.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) return false;
+  std::string_view h = text.substr(0, colon);
+  std::string_view p = text.substr(colon + 1);
+  if (h.front() == '[') {
+    if (h.size() < 3 || h.back() != ']') return false;
+    h = h.substr(1, h.size() - 2);
+  } else if (h.find(':') != std::string_view::npos) {
+    return false;  // A bare IPv6 address needs brackets.
+  }
+  if (!ParseNumber(p, port)) return false;
+  *host = std::string(h);
+  return true;
+}
+
+ConfigParse ParseConfig(const std::vector<std::string>& args, const EnvLookup& env) {
+  // Every option is read as text, then validated here, so that flags and
+  // environment variables share one set of checks and messages.
+  struct Raw {
+    const char* flag;
+    const char* env;
+    const char* help;
+    bool hidden;
+  };
+  std::vector<Raw> raw = {
+      {"--listen", "GUESTGUARD_LISTEN", "HOST:PORT to listen on (default 127.0.0.1:8080)", false},
+      {"--database", "GUESTGUARD_DATABASE",
+       "database URL: sqlite:PATH or postgresql://... (default sqlite:guestguard.db)", false},
+      {"--keyring", "GUESTGUARD_KEYRING", "signing keys \"kid:BASE64,...\" (first is active)",
+       false},
+      {"--env", "GUESTGUARD_ENV", "development|production (default development)", false},
+      {"--threads", "GUESTGUARD_THREADS", "I/O threads (default 1)", false},
+      {"--log-level", "GUESTGUARD_LOG_LEVEL", "debug|info|warn|error (default info)", false},
+      {"--max-body", "GUESTGUARD_MAX_BODY", "largest request body in bytes (default 1048576)",
+       false},
+      {"--header-timeout-ms", "GUESTGUARD_HEADER_TIMEOUT_MS", "", true},
+      {"--request-timeout-ms", "GUESTGUARD_REQUEST_TIMEOUT_MS", "", true},
+      {"--shutdown-timeout-ms", "GUESTGUARD_SHUTDOWN_TIMEOUT_MS", "", true},
+  };
+
+  CLI::App app(
+      "GuestGuard reference server. Every flag can also be set with the "
+      "GUESTGUARD_* environment variable named after it.",
+      "guestguard-server");
+  std::vector<CLI::Option*> options;
+  std::vector<std::string> flag_values(raw.size());
+  for (size_t i = 0; i < raw.size(); ++i) {
+    const Raw& r = raw[i];
+    CLI::Option* opt = app.add_option(r.flag, flag_values[i], r.help);
+    if (r.hidden) opt->group("");
+    options.push_back(opt);
+  }
+  std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 wants them reversed.
+  try {
+    app.parse(reversed);
+  } catch (const CLI::CallForHelp&) {
+    ConfigParse result;
+    result.message = app.help();
+    return result;
+  } catch (const CLI::ParseError& e) {
+    return Fail(e.what());
+  }
+  // Flag beats environment beats default.
+  std::vector<std::optional<std::string>> values;
+  for (size_t i = 0; i < raw.size(); ++i) {
+    if (options[i]->count() > 0) {
+      values.push_back(flag_values[i]);
+    } else {
+      values.push_back(env(raw[i].env));
+    }
+  }
+  auto source = [&](size_t i) {
+    return options[i]->count() > 0 ? std::string(raw[i].flag) : std::string(raw[i].env);
+  };
+
+  Config config;
+  if (values[0] && !ParseListen(*values[0], &config.listen_host, &config.listen_port)) {
+    return Fail(source(0) + ": expected HOST:PORT (e.g. 127.0.0.1:8080), got \"" + *values[0] +
+                "\"");
+  }
+  if (values[1]) {
+    const std::string& url = *values[1];
+    if (url.rfind("sqlite:", 0) != 0 && url.rfind("postgresql://", 0) != 0 &&
+        url.rfind("postgres://", 0) != 0) {
+      return Fail(source(1) +
+                  ": the database URL must start with sqlite:, postgresql:// or postgres://");
+    }
+    if (url == "sqlite:") return Fail(source(1) + ": the sqlite URL has no file path");
+    config.database_url = url;
+  }
+  if (values[3]) {
+    if (*values[3] == "development") {
+      config.env = Environment::kDevelopment;
+    } else if (*values[3] == "production") {
+      config.env = Environment::kProduction;
+    } else {
+      return Fail(source(3) + ": expected development or production, got \"" + *values[3] + "\"");
+    }
+  }
+  if (values[2] && !values[2]->empty()) {
+    absl::StatusOr<Keyring> keyring = Keyring::Parse(*values[2]);
+    // The parser's message names the entry and the problem, never the secret.
+    if (!keyring.ok()) {
+      return Fail(source(2) + ": invalid keyring: " + std::string(keyring.status().message()));
+    }
+    config.keyring = *std::move(keyring);
+  } else if (config.env == Environment::kProduction) {
+    return Fail(
+        "refusing to start in production without a keyring: set --keyring or "
+        "GUESTGUARD_KEYRING");
+  }
+  if (values[4]) {
+    if (!ParseNumber(*values[4], &config.threads) || config.threads < 1 || config.threads > 256) {
+      return Fail(source(4) + ": expected a thread count from 1 to 256, got \"" + *values[4] +
+                  "\"");
+    }
+  }
+  if (values[5]) {
+    std::optional<LogLevel> level = ParseLogLevel(*values[5]);
+    if (!level) {
+      return Fail(source(5) + ": expected debug, info, warn or error, got \"" + *values[5] + "\"");
+    }
+    config.log_level = *level;
+  }
+  if (values[6]) {
+    if (!ParseNumber(*values[6], &config.max_body) || config.max_body == 0) {
+      return Fail(source(6) + ": expected a positive number of bytes, got \"" + *values[6] + "\"");
+    }
+  }
+  absl::Duration* durations[] = {&config.header_timeout, &config.request_timeout,
+                                 &config.shutdown_timeout};
+  for (size_t i = 7; i < 10; ++i) {
+    if (!values[i]) continue;
+    int64_t ms = 0;
+    if (!ParseNumber(*values[i], &ms) || ms <= 0) {
+      return Fail(source(i) + ": expected a positive number of milliseconds, got \"" + *values[i] +
+                  "\"");
+    }
+    *durations[i - 7] = absl::Milliseconds(ms);
+  }
+  ConfigParse result;
+  result.config = std::move(config);
+  return result;
+}
+
+}  // namespace guestguard::server

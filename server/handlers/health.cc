@@ -1,0 +1,24 @@
+// Copyright 2026 GuestGuard authors.
+#include "server/handlers/health.h"
+
+#include <string>
+
+#include "boost/json/object.hpp"
+
+namespace guestguard::server {
+
+Response Healthz(const Request& /*request*/, const Params& /*params*/) {
+  return Response::Json(200, boost::json::object{{"status", "ok"}});
+}
+
+Response Readyz(AppState& app, const Request& request, const Params& /*params*/) {
+  absl::Status ping = app.db ? app.db->Ping() : absl::UnavailableError("no database");
+  if (!ping.ok()) {
+    app.logger->Warn("readiness check failed",
+                     {{"request_id", request.request_id}, {"error", std::string(ping.message())}});
+    return Response::Error(503, "unavailable", "the database is not reachable");
+  }
+  return Response::Json(200, boost::json::object{{"status", "ready"}});
+}
+
+}  // namespace guestguard::server

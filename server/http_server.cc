@@ -1,0 +1,484 @@
+// Copyright 2026 GuestGuard authors.
+//
+// Modelled on Beast's example/advanced/server: one strand per connection,
+// size limits on the parser, deadlines on a per-session timer (so that a 408
+// can still be written after a timed-out read), responses written one at a
+// time in request order, and a drain on SIGINT/SIGTERM.
+#include "server/http_server.h"
+
+#include <array>
+#include <atomic>
+#include <cctype>
+#include <chrono>
+#include <csignal>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "boost/asio/dispatch.hpp"
+#include "boost/asio/io_context.hpp"
+#include "boost/asio/ip/tcp.hpp"
+#include "boost/asio/post.hpp"
+#include "boost/asio/signal_set.hpp"
+#include "boost/asio/steady_timer.hpp"
+#include "boost/asio/strand.hpp"
+#include "boost/beast/core/flat_buffer.hpp"
+#include "boost/beast/http.hpp"
+
+namespace guestguard::server {
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+std::chrono::milliseconds ToChrono(absl::Duration d) {
+  return std::chrono::milliseconds(absl::ToInt64Milliseconds(d));
+}
+
+// Correlation id, not a secret: a per-thread PRNG seeded from the OS is enough.
+std::string NewRequestId() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id;
+  for (int i = 0; i < 2; ++i) {
+    uint64_t bits = rng();
+    for (int j = 0; j < 16; ++j) {
+      id.push_back(kHex[bits & 0xf]);
+      bits >>= 4;
+    }
+  }
+  return id;
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+class Session;
+
+// State shared by the listener, the sessions and the signal handler.
+struct Shared {
+  Shared(const Config& c, Logger& l, const Router& r) : config(c), logger(l), router(r) {}
+
+  const Config& config;
+  Logger& logger;
+  const Router& router;
+  std::atomic<bool> stopping{false};
+
+  std::mutex mu;
+  std::map<Session*, std::weak_ptr<Session>> sessions;  // Guarded by mu.
+
+  size_t SessionCount() {
+    std::lock_guard<std::mutex> lock(mu);
+    return sessions.size();
+  }
+};
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket&& socket, Shared& shared)
+      : socket_(std::move(socket)), timer_(socket_.get_executor()), shared_(shared) {}
+
+  ~Session() {
+    std::lock_guard<std::mutex> lock(shared_.mu);
+    shared_.sessions.erase(this);
+  }
+
+  void Run() {
+    boost::system::error_code ec;
+    tcp::endpoint remote = socket_.remote_endpoint(ec);
+    if (!ec) client_ip_ = remote.address().to_string();
+    {
+      std::lock_guard<std::mutex> lock(shared_.mu);
+      shared_.sessions.emplace(this, weak_from_this());
+    }
+    net::dispatch(socket_.get_executor(), [self = shared_from_this()] { self->ReadHeader(); });
+  }
+
+  // Called (on any thread) when the server starts draining: an idle
+  // connection is closed now; one with a request under way finishes it.
+  void OnServerStopping() {
+    net::post(socket_.get_executor(), [self = shared_from_this()] {
+      if (self->reading_header_ && self->buffer_.size() == 0 &&
+          !(self->parser_ && self->parser_->got_some())) {
+        self->cancel_reason_ = CancelReason::kShutdown;
+        boost::system::error_code ignored;
+        self->socket_.cancel(ignored);
+      }
+    });
+  }
+
+ private:
+  enum class CancelReason { kNone, kTimeout, kShutdown };
+
+  void ArmDeadline(Clock::time_point at) {
+    uint64_t generation = ++deadline_generation_;
+    cancel_reason_ = CancelReason::kNone;
+    timer_.expires_at(at);
+    timer_.async_wait([self = shared_from_this(), generation](boost::system::error_code ec) {
+      if (ec || generation != self->deadline_generation_) return;
+      self->cancel_reason_ = CancelReason::kTimeout;
+      boost::system::error_code ignored;
+      self->socket_.cancel(ignored);
+    });
+  }
+
+  void DisarmDeadline() {
+    ++deadline_generation_;
+    timer_.cancel();
+  }
+
+  void ReadHeader() {
+    if (shared_.stopping.load() && buffer_.size() == 0) return Close();
+    parser_.emplace();
+    parser_->header_limit(static_cast<uint32_t>(shared_.config.max_header));
+    parser_->body_limit(shared_.config.max_body);
+    request_start_ = Clock::now();
+    request_id_ = NewRequestId();
+    method_.clear();
+    path_.clear();
+    reading_header_ = true;
+    ArmDeadline(request_start_ + ToChrono(shared_.config.header_timeout));
+    http::async_read_header(
+        socket_, buffer_, *parser_,
+        [self = shared_from_this()](boost::system::error_code ec, size_t) { self->OnHeader(ec); });
+  }
+
+  void OnHeader(boost::system::error_code ec) {
+    reading_header_ = false;
+    if (ec) return OnReadError(ec);
+    const auto& req = parser_->get();
+    method_ = std::string(req.method_string());
+    std::string_view target = req.target();
+    path_ = std::string(target.substr(0, target.find('?')));
+
+    // Request smuggling guards, on the raw fields.
+    int content_lengths = 0;
+    int transfer_encodings = 0;
+    std::string transfer_encoding;
+    for (const auto& field : req) {
+      if (field.name() == http::field::content_length) ++content_lengths;
+      if (field.name() == http::field::transfer_encoding) {
+        ++transfer_encodings;
+        transfer_encoding = Lower(Trim(field.value()));
+      }
+    }
+    if (content_lengths > 0 && transfer_encodings > 0) {
+      return SendErrorAndClose(400, "bad_request",
+                               "Content-Length and Transfer-Encoding must not both be set");
+    }
+    if (transfer_encodings > 1 || (transfer_encodings == 1 && transfer_encoding != "chunked")) {
+      return SendErrorAndClose(400, "bad_request", "only Transfer-Encoding: chunked is supported");
+    }
+    if (parser_->is_done()) return Handle();
+    ArmDeadline(request_start_ + ToChrono(shared_.config.request_timeout));
+    http::async_read(
+        socket_, buffer_, *parser_,
+        [self = shared_from_this()](boost::system::error_code ec, size_t) { self->OnBody(ec); });
+  }
+
+  void OnBody(boost::system::error_code ec) {
+    if (ec) return OnReadError(ec);
+    Handle();
+  }
+
+  void OnReadError(boost::system::error_code ec) {
+    if (cancel_reason_ == CancelReason::kShutdown) return Close();
+    if (cancel_reason_ == CancelReason::kTimeout) {
+      bool started = buffer_.size() > 0 || (parser_ && parser_->got_some());
+      if (!started) return Close();  // An idle keep-alive connection.
+      return SendErrorAndClose(408, "request_timeout", "the request took too long to arrive");
+    }
+    if (ec == http::error::end_of_stream) return Close();
+    if (ec == http::error::header_limit) {
+      return SendErrorAndClose(431, "header_too_large", "the request header is too large");
+    }
+    if (ec == http::error::body_limit) {
+      return SendErrorAndClose(
+          413, "payload_too_large",
+          "the request body is larger than " + std::to_string(shared_.config.max_body) + " bytes");
+    }
+    if (ec.category() == http::make_error_code(http::error::end_of_stream).category()) {
+      return SendErrorAndClose(400, "bad_request", "malformed HTTP request: " + ec.message());
+    }
+    Close();  // Connection reset and the like: nobody to answer.
+  }
+
+  void Handle() {
+    auto& req = parser_->get();
+    Request request;
+    request.method = method_;
+    request.target = std::string(req.target());
+    request.client_ip = client_ip_;
+    request.request_id = request_id_;
+    Response response;
+    if (!ParseTarget(request.target, &request.path, &request.query)) {
+      response = Response::Error(400, "bad_request", "invalid request target");
+    } else {
+      for (const auto& field : req) {
+        request.headers.emplace_back(Lower(field.name_string()), std::string(field.value()));
+      }
+      request.body = std::move(req.body());
+      response = DispatchOrInternalError(shared_.router, request, shared_.logger);
+    }
+    bool keep_alive = req.keep_alive() && !shared_.stopping.load();
+    Send(std::move(response), keep_alive, req.version());
+  }
+
+  void SendErrorAndClose(int status, std::string_view code, const std::string& message) {
+    Send(Response::Error(status, code, message), /*keep_alive=*/false, 11, /*linger=*/true);
+  }
+
+  void Send(Response response, bool keep_alive, unsigned version, bool linger = false) {
+    auto res = std::make_shared<http::response<http::string_body>>(
+        static_cast<http::status>(response.status), version == 10 ? 10 : 11);
+    res->set(http::field::server, "guestguard");
+    res->set(http::field::content_type, response.content_type);
+    res->set("X-Request-Id", request_id_);
+    for (const auto& [name, value] : response.headers) res->set(name, value);
+    res->body() = std::move(response.body);
+    res->keep_alive(keep_alive);
+    res->prepare_payload();
+    response_ = res;
+
+    const int64_t micros =
+        std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - request_start_).count();
+    boost::json::object fields = {
+        {"request_id", request_id_},
+        {"status", response.status},
+        {"duration_us", micros},
+        {"client_ip", client_ip_}};
+    // The path only, never the query string: guest tokens travel there.
+    if (!method_.empty()) fields["method"] = method_;
+    if (!path_.empty()) fields["path"] = path_;
+    shared_.logger.Log(response.status >= 500 ? LogLevel::kError : LogLevel::kInfo, "request",
+                       std::move(fields));
+
+    ArmDeadline(Clock::now() + ToChrono(shared_.config.request_timeout));
+    http::async_write(
+        socket_, *res,
+        [self = shared_from_this(), keep_alive, linger](boost::system::error_code ec, size_t) {
+          self->OnWrite(ec, keep_alive, linger);
+        });
+  }
+
+  void OnWrite(boost::system::error_code ec, bool keep_alive, bool linger) {
+    DisarmDeadline();
+    response_.reset();
+    if (ec) return Close();
+    if (!keep_alive) return linger ? Linger() : CloseGracefully();
+    // Requests that arrived before the previous response was sent are
+    // pipelined; a client that keeps more than max_pipelined of them queued is
+    // cut off rather than buffered without bound.
+    pipelined_ = buffer_.size() > 0 ? pipelined_ + 1 : 0;
+    if (pipelined_ > shared_.config.max_pipelined) {
+      shared_.logger.Warn("too many pipelined requests; closing",
+                          {{"client_ip", client_ip_}, {"limit", shared_.config.max_pipelined}});
+      return Linger();
+    }
+    ReadHeader();
+  }
+
+  // After an error answer the client may still be sending (a body we refused):
+  // closing now would reset the connection and could destroy the answer in
+  // flight. Half-close, discard what arrives for a short while, then close.
+  void Linger() {
+    boost::system::error_code ignored;
+    socket_.shutdown(tcp::socket::shutdown_send, ignored);
+    ArmDeadline(Clock::now() + std::chrono::seconds(2));
+    DrainSome();
+  }
+
+  void DrainSome() {
+    socket_.async_read_some(net::buffer(drain_),
+                            [self = shared_from_this()](boost::system::error_code ec, size_t n) {
+                              self->drained_ += n;
+                              if (ec || self->drained_ > (size_t{1} << 20)) return self->Close();
+                              self->DrainSome();
+                            });
+  }
+
+  void CloseGracefully() {
+    boost::system::error_code ignored;
+    socket_.shutdown(tcp::socket::shutdown_send, ignored);
+    // Wait briefly for the client's EOF so that it reads the whole response.
+    ArmDeadline(Clock::now() + std::chrono::seconds(2));
+    DrainSome();
+  }
+
+  void Close() {
+    DisarmDeadline();
+    boost::system::error_code ignored;
+    socket_.close(ignored);
+  }
+
+  tcp::socket socket_;
+  net::steady_timer timer_;
+  Shared& shared_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::shared_ptr<http::response<http::string_body>> response_;
+  std::string client_ip_;
+  std::string request_id_;
+  std::string method_;
+  std::string path_;
+  Clock::time_point request_start_;
+  uint64_t deadline_generation_ = 0;
+  CancelReason cancel_reason_ = CancelReason::kNone;
+  bool reading_header_ = false;
+  int pipelined_ = 0;
+  size_t drained_ = 0;
+  std::array<char, 4096> drain_{};
+};
+
+class Listener : public std::enable_shared_from_this<Listener> {
+ public:
+  Listener(net::io_context& ioc, Shared& shared)
+      : ioc_(ioc), acceptor_(net::make_strand(ioc)), shared_(shared) {}
+
+  absl::Status Listen(const tcp::endpoint& endpoint) {
+    boost::system::error_code ec;
+    acceptor_.open(endpoint.protocol(), ec);
+    if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor_.bind(endpoint, ec);
+    if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
+    if (ec) return absl::UnavailableError("cannot listen: " + ec.message());
+    return absl::OkStatus();
+  }
+
+  tcp::endpoint local_endpoint() const { return acceptor_.local_endpoint(); }
+
+  void Start() { Accept(); }
+
+  void Stop() {
+    net::post(acceptor_.get_executor(), [self = shared_from_this()] {
+      boost::system::error_code ignored;
+      self->acceptor_.close(ignored);
+    });
+  }
+
+ private:
+  void Accept() {
+    acceptor_.async_accept(
+        net::make_strand(ioc_),
+        [self = shared_from_this()](boost::system::error_code ec, tcp::socket socket) {
+          if (ec == net::error::operation_aborted || !self->acceptor_.is_open()) return;
+          if (ec) {
+            self->shared_.logger.Warn("accept failed", {{"error", ec.message()}});
+          } else if (self->shared_.stopping.load()) {
+            return;  // Drop the socket: we are draining.
+          } else {
+            std::make_shared<Session>(std::move(socket), self->shared_)->Run();
+          }
+          self->Accept();
+        });
+  }
+
+  net::io_context& ioc_;
+  tcp::acceptor acceptor_;
+  Shared& shared_;
+};
+
+}  // namespace
+
+absl::Status RunHttpServer(const Config& config, Logger& logger, const Router& router) {
+  // Declared before the io_context: sessions still queued in it at
+  // destruction unregister themselves from `shared`.
+  Shared shared{config, logger, router};
+  net::io_context ioc(config.threads);
+
+  boost::system::error_code ec;
+  net::ip::address address = net::ip::make_address(config.listen_host, ec);
+  if (ec) {
+    tcp::resolver resolver(ioc);
+    auto results = resolver.resolve(config.listen_host, "", ec);
+    if (ec || results.empty()) {
+      return absl::InvalidArgumentError("cannot resolve listen host \"" + config.listen_host +
+                                        "\"");
+    }
+    address = results.begin()->endpoint().address();
+  }
+  auto listener = std::make_shared<Listener>(ioc, shared);
+  absl::Status listening = listener->Listen(tcp::endpoint(address, config.listen_port));
+  if (!listening.ok()) {
+    return absl::UnavailableError(std::string(listening.message()) + " (" + config.listen_host +
+                                  ":" + std::to_string(config.listen_port) + ")");
+  }
+  tcp::endpoint bound = listener->local_endpoint();
+  logger.Info("listening", {{"address", bound.address().to_string()},
+                            {"port", bound.port()},
+                            {"threads", config.threads}});
+  listener->Start();
+
+  net::signal_set signals(ioc, SIGINT, SIGTERM);
+  net::steady_timer drain_timer(ioc);
+  Clock::time_point drain_deadline;
+  std::function<void()> poll_drain = [&] {
+    size_t open = shared.SessionCount();
+    if (open == 0) {
+      signals.cancel();
+      ioc.stop();
+      return;
+    }
+    if (Clock::now() >= drain_deadline) {
+      logger.Warn("shutdown deadline passed; abandoning connections", {{"open", open}});
+      ioc.stop();
+      return;
+    }
+    drain_timer.expires_after(std::chrono::milliseconds(20));
+    drain_timer.async_wait([&](boost::system::error_code e) {
+      if (!e) poll_drain();
+    });
+  };
+  std::function<void(boost::system::error_code, int)> on_signal = [&](boost::system::error_code e,
+                                                                      int signal_number) {
+    if (e) return;
+    if (shared.stopping.exchange(true)) {
+      logger.Warn("second signal: stopping now", {{"signal", signal_number}});
+      ioc.stop();
+      return;
+    }
+    logger.Info("shutting down", {{"signal", signal_number}});
+    listener->Stop();
+    std::vector<std::shared_ptr<Session>> sessions;
+    {
+      std::lock_guard<std::mutex> lock(shared.mu);
+      for (auto& [raw, weak] : shared.sessions) {
+        if (auto session = weak.lock()) sessions.push_back(std::move(session));
+      }
+    }
+    for (auto& session : sessions) session->OnServerStopping();
+    sessions.clear();
+    drain_deadline = Clock::now() + ToChrono(config.shutdown_timeout);
+    poll_drain();
+    signals.async_wait(on_signal);
+  };
+  signals.async_wait(on_signal);
+
+  std::vector<std::thread> threads;
+  for (int i = 1; i < config.threads; ++i) threads.emplace_back([&ioc] { ioc.run(); });
+  ioc.run();
+  for (std::thread& t : threads) t.join();
+  return absl::OkStatus();
+}
+
+}  // namespace guestguard::server

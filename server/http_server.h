@@ -1,0 +1,30 @@
+// Copyright 2026 GuestGuard authors.
+//
+// The HTTP/1.1 front end (the only Beast translation unit): a listener, one
+// session per connection on its own strand, request size limits (header: 431,
+// body: 413), header and whole-request deadlines (408), keep-alive with a
+// bounded pipeline, an X-Request-Id and one log line per request, and graceful
+// shutdown on SIGINT/SIGTERM (stop accepting, let in-flight requests finish
+// within config.shutdown_timeout, then return).
+//
+//   absl::Status s = RunHttpServer(app->config, *app->logger, router);
+#ifndef GUESTGUARD_SERVER_HTTP_SERVER_H_
+#define GUESTGUARD_SERVER_HTTP_SERVER_H_
+
+#include "absl/status/status.h"
+#include "server/config.h"
+#include "server/log.h"
+#include "server/router.h"
+
+namespace guestguard::server {
+
+// Serves `router` on config.listen_host:listen_port with config.threads
+// threads until SIGINT or SIGTERM, then drains and returns OK. Errors:
+// Unavailable when the address cannot be bound. `router` and `logger` must
+// outlive the call.
+[[nodiscard]] absl::Status RunHttpServer(const Config& config, Logger& logger,
+                                         const Router& router);
+
+}  // namespace guestguard::server
+
+#endif  // GUESTGUARD_SERVER_HTTP_SERVER_H_

@@ -1,0 +1,63 @@
+// Copyright 2026 GuestGuard authors.
+//
+// The server's structured logger: one JSON object per line on stderr,
+//   {"time":"2026-01-02T03:04:05.678Z","level":"info","msg":"request",...fields}
+// Lines below the configured level are dropped. Fields whose name looks like a
+// secret (token, password, secret, key, authorization, cookie) are written as
+// "[redacted]"; callers still must not put secrets in `msg`.
+//
+//   logger.Info("listening", {{"address", "127.0.0.1:8080"}});
+//
+// Thread-safe: every method may be called concurrently; lines never interleave.
+#ifndef GUESTGUARD_SERVER_LOG_H_
+#define GUESTGUARD_SERVER_LOG_H_
+
+#include <cstdio>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "boost/json/object.hpp"
+
+namespace guestguard::server {
+
+enum class LogLevel { kDebug = 0, kInfo = 1, kWarn = 2, kError = 3 };
+
+// "debug", "info", "warn", "error"; nullopt for anything else.
+std::optional<LogLevel> ParseLogLevel(std::string_view name);
+std::string_view LogLevelName(LogLevel level);
+
+class Logger {
+ public:
+  // Writes to `out` (default stderr; not owned, must outlive the logger).
+  explicit Logger(LogLevel min_level = LogLevel::kInfo, std::FILE* out = stderr);
+
+  bool Enabled(LogLevel level) const { return level >= min_level_; }
+  void Log(LogLevel level, std::string_view msg, boost::json::object fields = {});
+
+  void Debug(std::string_view msg, boost::json::object fields = {}) {
+    Log(LogLevel::kDebug, msg, std::move(fields));
+  }
+  void Info(std::string_view msg, boost::json::object fields = {}) {
+    Log(LogLevel::kInfo, msg, std::move(fields));
+  }
+  void Warn(std::string_view msg, boost::json::object fields = {}) {
+    Log(LogLevel::kWarn, msg, std::move(fields));
+  }
+  void Error(std::string_view msg, boost::json::object fields = {}) {
+    Log(LogLevel::kError, msg, std::move(fields));
+  }
+
+ private:
+  const LogLevel min_level_;
+  std::FILE* const out_;
+  std::mutex mu_;  // Serialises writes to out_.
+};
+
+// True for field names that must never carry their value into a log line.
+bool IsSecretFieldName(std::string_view name);
+
+}  // namespace guestguard::server
+
+#endif  // GUESTGUARD_SERVER_LOG_H_

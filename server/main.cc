@@ -1,0 +1,51 @@
+// Copyright 2026 GuestGuard authors.
+//
+// guestguard-server: parses the configuration (flags, GUESTGUARD_* variables),
+// opens the database and the Guard, serves HTTP until SIGINT/SIGTERM, then
+// closes the database. Exit codes: 0 after a clean shutdown, 1 when the server
+// cannot start (database, address in use), 2 for an invalid configuration.
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "server/app.h"
+#include "server/config.h"
+#include "server/http_server.h"
+#include "server/log.h"
+#include "server/router.h"
+#include "server/routes.h"
+
+int main(int argc, char** argv) {
+  namespace gs = guestguard::server;
+  std::vector<std::string> args(argv + 1, argv + argc);
+  gs::ConfigParse parsed = gs::ParseConfig(args, gs::EnvFromProcess());
+  if (!parsed.config) {
+    std::fputs(parsed.message.c_str(), parsed.exit_code == 0 ? stdout : stderr);
+    return parsed.exit_code;
+  }
+  gs::Config config = *std::move(parsed.config);
+  auto logger = std::make_shared<gs::Logger>(config.log_level);
+  logger->Info("starting",
+               {{"env", config.env == gs::Environment::kProduction ? "production" : "development"},
+                {"threads", config.threads},
+                {"max_body", config.max_body}});
+
+  absl::StatusOr<std::unique_ptr<gs::AppState>> app = gs::AppState::Open(config, logger);
+  if (!app.ok()) {
+    // Status messages from the SQL layer name the problem, not the password.
+    logger->Error("cannot start", {{"error", std::string(app.status().ToString())}});
+    return 1;
+  }
+  gs::Router router;
+  gs::RegisterRoutes(router, **app);
+
+  absl::Status served = gs::RunHttpServer((*app)->config, *logger, router);
+  (*app)->Close();
+  if (!served.ok()) {
+    logger->Error("cannot serve", {{"error", std::string(served.message())}});
+    return 1;
+  }
+  logger->Info("stopped");
+  return 0;
+}

@@ -1,0 +1,202 @@
+// Copyright 2026 GuestGuard authors.
+#include "server/router.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <set>
+
+#include "boost/json/serialize.hpp"
+
+namespace guestguard::server {
+namespace {
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+bool PercentDecode(std::string_view in, bool plus_is_space, std::string* out) {
+  out->clear();
+  for (size_t i = 0; i < in.size(); ++i) {
+    char c = in[i];
+    if (c == '%') {
+      if (i + 2 >= in.size()) return false;
+      int hi = HexValue(in[i + 1]);
+      int lo = HexValue(in[i + 2]);
+      if (hi < 0 || lo < 0) return false;
+      out->push_back(static_cast<char>(hi * 16 + lo));
+      i += 2;
+    } else if (c == '+' && plus_is_space) {
+      out->push_back(' ');
+    } else {
+      out->push_back(c);
+    }
+  }
+  return true;
+}
+
+std::vector<std::string_view> SplitPath(std::string_view path) {
+  std::vector<std::string_view> segments;
+  size_t start = 1;  // Skip the leading '/'.
+  while (start <= path.size()) {
+    size_t slash = path.find('/', start);
+    if (slash == std::string_view::npos) slash = path.size();
+    segments.push_back(path.substr(start, slash - start));
+    start = slash + 1;
+  }
+  return segments;
+}
+
+}  // namespace
+
+const std::string* Request::Header(std::string_view name) const {
+  for (const auto& [key, value] : headers) {
+    if (key.size() == name.size() &&
+        std::equal(key.begin(), key.end(), name.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) ==
+                 std::tolower(static_cast<unsigned char>(b));
+        })) {
+      return &value;
+    }
+  }
+  return nullptr;
+}
+
+Response Response::Json(int status, const boost::json::value& value) {
+  Response response;
+  response.status = status;
+  response.body = boost::json::serialize(value);
+  return response;
+}
+
+Response Response::Error(int status, std::string_view code, std::string_view message) {
+  boost::json::object error;
+  error["code"] = code;
+  error["message"] = message;
+  boost::json::object body;
+  body["error"] = std::move(error);
+  return Json(status, body);
+}
+
+bool ParseTarget(std::string_view target, std::string* path,
+                 std::map<std::string, std::string, std::less<>>* query) {
+  if (target.empty() || target.front() != '/') return false;
+  size_t q = target.find('?');
+  std::string_view raw_path = target.substr(0, q);
+  if (!PercentDecode(raw_path, /*plus_is_space=*/false, path)) return false;
+  query->clear();
+  if (q == std::string_view::npos) return true;
+  std::string_view rest = target.substr(q + 1);
+  size_t hash = rest.find('#');
+  if (hash != std::string_view::npos) rest = rest.substr(0, hash);
+  while (!rest.empty()) {
+    size_t amp = rest.find('&');
+    std::string_view pair = rest.substr(0, amp);
+    rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
+    if (pair.empty()) continue;
+    size_t eq = pair.find('=');
+    std::string key, value;
+    if (!PercentDecode(pair.substr(0, eq), true, &key)) return false;
+    if (eq != std::string_view::npos && !PercentDecode(pair.substr(eq + 1), true, &value)) {
+      return false;
+    }
+    (*query)[key] = std::move(value);
+  }
+  return true;
+}
+
+void Router::Add(std::string method, std::string pattern, Handler handler) {
+  if (pattern.empty() || pattern.front() != '/' || !handler) {
+    std::fprintf(stderr, "Router::Add: bad route %s %s\n", method.c_str(), pattern.c_str());
+    std::abort();
+  }
+  Route route;
+  for (std::string_view segment : SplitPath(pattern)) {
+    if (!segment.empty() && segment.front() == '{' &&
+        (segment.back() != '}' || segment.size() < 3)) {
+      std::fprintf(stderr, "Router::Add: bad parameter in %s\n", pattern.c_str());
+      std::abort();
+    }
+    route.segments.emplace_back(segment);
+  }
+  for (const Route& existing : routes_) {
+    if (existing.method == method && existing.segments == route.segments) {
+      std::fprintf(stderr, "Router::Add: duplicate route %s %s\n", method.c_str(), pattern.c_str());
+      std::abort();
+    }
+  }
+  route.method = std::move(method);
+  route.pattern = std::move(pattern);
+  route.handler = std::move(handler);
+  routes_.push_back(std::move(route));
+}
+
+bool Router::Match(const Route& route, const std::vector<std::string_view>& segments,
+                   Params* params) {
+  if (route.segments.size() != segments.size()) return false;
+  params->clear();
+  for (size_t i = 0; i < segments.size(); ++i) {
+    const std::string& want = route.segments[i];
+    if (want.size() >= 3 && want.front() == '{' && want.back() == '}') {
+      if (segments[i].empty()) return false;
+      params->emplace(want.substr(1, want.size() - 2), std::string(segments[i]));
+    } else if (want != segments[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+Response Router::Dispatch(const Request& request) const {
+  std::vector<std::string_view> segments = SplitPath(request.path);
+  std::set<std::string> allowed;
+  Params params;
+  for (const Route& route : routes_) {
+    if (!Match(route, segments, &params)) continue;
+    if (route.method == request.method) return route.handler(request, params);
+    allowed.insert(route.method);
+  }
+  if (allowed.empty()) {
+    return Response::Error(404, "not_found", "no such resource");
+  }
+  std::string allow;
+  for (const std::string& method : allowed) {
+    if (!allow.empty()) allow += ", ";
+    allow += method;
+  }
+  Response response =
+      Response::Error(405, "method_not_allowed",
+                      "method " + request.method + " is not allowed here; allowed: " + allow);
+  response.headers.emplace_back("Allow", allow);
+  return response;
+}
+
+Response DispatchOrInternalError(const Router& router, const Request& request, Logger& logger) {
+  try {
+    return router.Dispatch(request);
+  } catch (const std::exception& e) {
+    logger.Error("handler failed", {{"request_id", request.request_id},
+                                    {"method", request.method},
+                                    {"path", request.path},
+                                    {"error", e.what()}});
+  } catch (...) {
+    logger.Error(
+        "handler failed",
+        {{"request_id", request.request_id}, {"method", request.method}, {"path", request.path}});
+  }
+  return Response::Error(500, "internal", "internal server error");
+}
+
+std::vector<Router::RouteInfo> Router::routes() const {
+  std::vector<RouteInfo> out;
+  out.reserve(routes_.size());
+  for (const Route& route : routes_) out.push_back({route.method, route.pattern});
+  return out;
+}
+
+}  // namespace guestguard::server

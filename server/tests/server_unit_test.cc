@@ -1,0 +1,154 @@
+// Copyright 2026 GuestGuard authors.
+//
+// Unit tests of the Beast-free parts of the server: route table, target
+// parsing, configuration precedence and validation, log redaction.
+#include <cstdio>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "server/config.h"
+#include "server/log.h"
+#include "server/router.h"
+
+namespace guestguard::server {
+namespace {
+
+Request Get(std::string method, std::string target) {
+  Request request;
+  request.method = std::move(method);
+  request.target = target;
+  EXPECT_TRUE(ParseTarget(target, &request.path, &request.query));
+  return request;
+}
+
+TEST(Router, MatchesNamedParameters) {
+  Router router;
+  router.Add("GET", "/events/{id}/guests/{guest_id}", [](const Request&, const Params& p) {
+    return Response::Json(200, {{"id", p.at("id")}, {"guest", p.at("guest_id")}});
+  });
+  Response res = router.Dispatch(Get("GET", "/events/e%201/guests/g2?x=1"));
+  EXPECT_EQ(res.status, 200);
+  EXPECT_EQ(res.body, R"({"id":"e 1","guest":"g2"})");
+}
+
+TEST(Router, UnknownPathIs404AndWrongMethodIs405WithAllow) {
+  Router router;
+  auto ok = [](const Request&, const Params&) { return Response::Json(200, nullptr); };
+  router.Add("GET", "/events/{id}", ok);
+  router.Add("PATCH", "/events/{id}", ok);
+  EXPECT_EQ(router.Dispatch(Get("GET", "/events")).status, 404);
+  EXPECT_EQ(router.Dispatch(Get("GET", "/events/")).status, 404);
+  Response res = router.Dispatch(Get("DELETE", "/events/1"));
+  EXPECT_EQ(res.status, 405);
+  ASSERT_EQ(res.headers.size(), 1u);
+  EXPECT_EQ(res.headers[0].first, "Allow");
+  EXPECT_EQ(res.headers[0].second, "GET, PATCH");
+  EXPECT_NE(res.body.find(R"("code":"method_not_allowed")"), std::string::npos);
+}
+
+TEST(Router, TableIsInspectable) {
+  Router router;
+  auto ok = [](const Request&, const Params&) { return Response::Json(200, nullptr); };
+  router.Add("GET", "/healthz", ok);
+  router.Add("POST", "/events", ok);
+  std::vector<Router::RouteInfo> routes = router.routes();
+  ASSERT_EQ(routes.size(), 2u);
+  EXPECT_EQ(routes[1].method, "POST");
+  EXPECT_EQ(routes[1].pattern, "/events");
+}
+
+TEST(Router, ThrowingHandlerBecomes500Internal) {
+  Router router;
+  router.Add("GET", "/boom", [](const Request&, const Params&) -> Response {
+    throw std::runtime_error("database exploded");
+  });
+  std::FILE* sink = std::tmpfile();
+  Logger logger(LogLevel::kInfo, sink);
+  Response res = DispatchOrInternalError(router, Get("GET", "/boom"), logger);
+  EXPECT_EQ(res.status, 500);
+  EXPECT_EQ(res.body, R"({"error":{"code":"internal","message":"internal server error"}})");
+  std::fclose(sink);
+}
+
+TEST(ParseTarget, DecodesQueryAndRejectsBadEscapes) {
+  std::string path;
+  std::map<std::string, std::string, std::less<>> query;
+  ASSERT_TRUE(ParseTarget("/a/b?token=x%2By&name=a+b&flag", &path, &query));
+  EXPECT_EQ(path, "/a/b");
+  EXPECT_EQ(query["token"], "x+y");
+  EXPECT_EQ(query["name"], "a b");
+  EXPECT_EQ(query["flag"], "");
+  EXPECT_FALSE(ParseTarget("/a%zz", &path, &query));
+  EXPECT_FALSE(ParseTarget("/a%2", &path, &query));
+  EXPECT_FALSE(ParseTarget("http://x/a", &path, &query));
+}
+
+EnvLookup FakeEnv(std::map<std::string, std::string> vars) {
+  return [vars](std::string_view name) -> std::optional<std::string> {
+    auto it = vars.find(std::string(name));
+    if (it == vars.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+TEST(Config, DefaultsWhenNothingIsSet) {
+  ConfigParse parsed = ParseConfig({}, FakeEnv({}));
+  ASSERT_TRUE(parsed.config) << parsed.message;
+  EXPECT_EQ(parsed.config->listen_host, "127.0.0.1");
+  EXPECT_EQ(parsed.config->listen_port, 8080);
+  EXPECT_EQ(parsed.config->database_url, "sqlite:guestguard.db");
+  EXPECT_EQ(parsed.config->threads, 1);
+  EXPECT_EQ(parsed.config->max_body, 1024u * 1024u);
+  EXPECT_EQ(parsed.config->keyring.size(), 0u);
+}
+
+TEST(Config, FlagBeatsEnvironmentBeatsDefault) {
+  ConfigParse parsed = ParseConfig({"--threads", "3"}, FakeEnv({{"GUESTGUARD_THREADS", "0"},
+                                                                {"GUESTGUARD_MAX_BODY", "10"},
+                                                                {"GUESTGUARD_LISTEN", "[::1]:9"}}));
+  ASSERT_TRUE(parsed.config) << parsed.message;
+  EXPECT_EQ(parsed.config->threads, 3);
+  EXPECT_EQ(parsed.config->max_body, 10u);
+  EXPECT_EQ(parsed.config->listen_host, "::1");
+  EXPECT_EQ(parsed.config->listen_port, 9);
+}
+
+TEST(Config, ProductionWithoutKeyringIsExit2) {
+  ConfigParse parsed = ParseConfig({"--env", "production"}, FakeEnv({}));
+  EXPECT_FALSE(parsed.config);
+  EXPECT_EQ(parsed.exit_code, 2);
+  EXPECT_NE(parsed.message.find("keyring"), std::string::npos);
+}
+
+TEST(Config, InvalidValuesAreExit2NamingTheSource) {
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{"--threads", "x"},
+                                             {"--listen", "1.2.3.4"},
+                                             {"--log-level", "loud"},
+                                             {"--keyring", "k1:short"},
+                                             {"--header-timeout-ms", "0"},
+                                             {"--bogus"}}) {
+    ConfigParse parsed = ParseConfig(args, FakeEnv({}));
+    EXPECT_FALSE(parsed.config) << args[0];
+    EXPECT_EQ(parsed.exit_code, 2) << args[0];
+    EXPECT_NE(parsed.message.find(args[0]), std::string::npos) << parsed.message;
+  }
+  ConfigParse parsed = ParseConfig({}, FakeEnv({{"GUESTGUARD_LOG_LEVEL", "loud"}}));
+  EXPECT_EQ(parsed.exit_code, 2);
+  EXPECT_NE(parsed.message.find("GUESTGUARD_LOG_LEVEL"), std::string::npos);
+}
+
+TEST(Log, SecretFieldNamesAreRedacted) {
+  EXPECT_TRUE(IsSecretFieldName("token"));
+  EXPECT_TRUE(IsSecretFieldName("Authorization"));
+  EXPECT_TRUE(IsSecretFieldName("session_token"));
+  EXPECT_FALSE(IsSecretFieldName("request_id"));
+  EXPECT_FALSE(IsSecretFieldName("path"));
+}
+
+}  // namespace
+}  // namespace guestguard::server
