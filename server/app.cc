@@ -12,12 +12,10 @@ namespace guestguard::server {
 
 absl::StatusOr<std::unique_ptr<sql::Database>> OpenDatabase(std::string_view url) {
   sql::DatabaseOptions options;
-  constexpr std::string_view kSqlite = "sqlite:";
-  if (url.substr(0, kSqlite.size()) == kSqlite) {
-    std::string_view path = url.substr(kSqlite.size());
-    if (path.substr(0, 3) == "///") path.remove_prefix(2);  // sqlite:///abs → /abs
-    if (path.empty()) return absl::InvalidArgumentError("the sqlite URL has no file path");
-    return sql::OpenSqlite(path, options);
+  if (url.substr(0, 7) == "sqlite:") {
+    absl::StatusOr<std::string_view> path = sql::SqlitePathFromUrl(url);
+    if (!path.ok()) return path.status();
+    return sql::OpenSqlite(*path, options);
   }
   if (url.substr(0, 13) == "postgresql://" || url.substr(0, 11) == "postgres://") {
     return sql::OpenPostgres(url, options);

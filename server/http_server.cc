@@ -261,12 +261,12 @@ class Session : public std::enable_shared_from_this<Session> {
     response_ = res;
 
     const int64_t micros =
-        std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - request_start_).count();
-    boost::json::object fields = {
-        {"request_id", request_id_},
-        {"status", response.status},
-        {"duration_us", micros},
-        {"client_ip", client_ip_}};
+        std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - request_start_)
+            .count();
+    boost::json::object fields = {{"request_id", request_id_},
+                                  {"status", response.status},
+                                  {"duration_us", micros},
+                                  {"client_ip", client_ip_}};
     // The path only, never the query string: guest tokens travel there.
     if (!method_.empty()) fields["method"] = method_;
     if (!path_.empty()) fields["path"] = path_;

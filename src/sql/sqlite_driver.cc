@@ -377,4 +377,17 @@ absl::StatusOr<std::unique_ptr<Database>> OpenSqlite(std::string_view path,
   return std::make_unique<SqliteDatabase>(std::move(connection));
 }
 
+absl::StatusOr<std::string_view> SqlitePathFromUrl(std::string_view url) {
+  constexpr std::string_view kScheme = "sqlite:";
+  if (url.substr(0, kScheme.size()) != kScheme) {
+    return absl::InvalidArgumentError(
+        "sqlite: the URL must start with \"sqlite:\" (e.g. sqlite:/var/lib/gg.db or "
+        "sqlite::memory:)");
+  }
+  std::string_view path = url.substr(kScheme.size());
+  if (path.substr(0, 3) == "///") path.remove_prefix(2);  // sqlite:///abs → /abs
+  if (path.empty()) return absl::InvalidArgumentError("sqlite: the URL has no file path");
+  return path;
+}
+
 }  // namespace guestguard::sql

@@ -21,6 +21,11 @@ namespace guestguard::sql {
 [[nodiscard]] absl::StatusOr<std::unique_ptr<Database>> OpenSqlite(std::string_view path,
                                                                    const DatabaseOptions& options);
 
+// The file path of a "sqlite:" URL: "sqlite:/abs.db", "sqlite:rel.db",
+// "sqlite:///abs.db" or "sqlite::memory:" (→ ":memory:"). InvalidArgument for
+// another scheme or an empty path.
+[[nodiscard]] absl::StatusOr<std::string_view> SqlitePathFromUrl(std::string_view url);
+
 }  // namespace guestguard::sql
 
 #endif  // GUESTGUARD_SQL_SQLITE_DRIVER_H_

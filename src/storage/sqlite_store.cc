@@ -9,15 +9,7 @@ namespace guestguard {
 
 absl::StatusOr<std::unique_ptr<Store>> NewSqliteStore(std::string_view url,
                                                       SqliteStoreOptions options) {
-  constexpr std::string_view kScheme = "sqlite:";
-  if (url.substr(0, kScheme.size()) != kScheme) {
-    return absl::InvalidArgumentError(
-        "sqlite store: the URL must start with \"sqlite:\" (e.g. sqlite:/var/lib/gg.db or "
-        "sqlite::memory:)");
-  }
-  std::string_view path = url.substr(kScheme.size());
-  if (path.substr(0, 3) == "///") path.remove_prefix(2);  // sqlite:///abs → /abs
-  if (path.empty()) return absl::InvalidArgumentError("sqlite store: the URL has no file path");
+  GG_ASSIGN_OR_RETURN(const std::string_view path, sql::SqlitePathFromUrl(url));
   if (options.busy_timeout <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError("sqlite store: busy_timeout must be positive");
   }
