@@ -4,6 +4,8 @@
 #include <string>
 #include <utility>
 
+#include "server/auth.h"
+#include "server/migrations.h"
 #include "sql/postgres_driver.h"
 #include "sql/sqlite_driver.h"
 #include "storage/sql_store.h"
@@ -45,6 +47,14 @@ absl::StatusOr<std::unique_ptr<AppState>> AppState::Open(Config config,
   absl::StatusOr<std::unique_ptr<Store>> store = internal::NewSqlStore(app->db);
   if (!store.ok()) return store.status();
   app->store = std::shared_ptr<Store>(*std::move(store));
+  // The server's own tables (accounts, sessions, ...), after the library's.
+  absl::Status migrated = sql::Migrate(*app->db, "server",
+                                       app->db->dialect() == sql::Dialect::kSqlite
+                                           ? internal::ServerSqliteMigrations()
+                                           : internal::ServerPostgresMigrations());
+  if (!migrated.ok()) return migrated;
+  absl::Status crypto = InitCrypto();
+  if (!crypto.ok()) return crypto;
   GuardOptions options;
   options.store = app->store;
   options.keyring = config.keyring;

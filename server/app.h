@@ -31,7 +31,8 @@ struct AppState {
   std::unique_ptr<Guard> guard;
 
   // Opens the database named by config.database_url, applies the library's
-  // migrations and opens the Guard with config.keyring. An empty keyring is
+  // migrations and the server's own (component "server", server/migrations/),
+  // initialises libsodium and opens the Guard with config.keyring. An empty keyring is
   // replaced by a generated one (development only; Open refuses it in
   // production with FailedPrecondition) and logged as a warning.
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<AppState>> Open(

@@ -252,7 +252,9 @@ class Session : public std::enable_shared_from_this<Session> {
     auto res = std::make_shared<http::response<http::string_body>>(
         static_cast<http::status>(response.status), version == 10 ? 10 : 11);
     res->set(http::field::server, "guestguard");
-    res->set(http::field::content_type, response.content_type);
+    if (!response.content_type.empty()) {
+      res->set(http::field::content_type, response.content_type);
+    }
     res->set("X-Request-Id", request_id_);
     for (const auto& [name, value] : response.headers) res->set(name, value);
     res->body() = std::move(response.body);

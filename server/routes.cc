@@ -1,6 +1,7 @@
 // Copyright 2026 GuestGuard authors.
 #include "server/routes.h"
 
+#include "server/handlers/accounts.h"
 #include "server/handlers/health.h"
 
 namespace guestguard::server {
@@ -10,6 +11,16 @@ void RegisterRoutes(Router& router, AppState& app) {
   router.Add("GET", "/healthz", Healthz);
   router.Add("GET", "/readyz",
              [&app](const Request& req, const Params& params) { return Readyz(app, req, params); });
+
+  // Accounts.
+  router.Add("POST", "/auth/signup",
+             [&app](const Request& req, const Params& params) { return Signup(app, req, params); });
+  router.Add("POST", "/auth/login",
+             [&app](const Request& req, const Params& params) { return Login(app, req, params); });
+  router.Add("POST", "/auth/logout",
+             [&app](const Request& req, const Params& params) { return Logout(app, req, params); });
+  router.Add("GET", "/me",
+             [&app](const Request& req, const Params& params) { return Me(app, req, params); });
 }
 
 }  // namespace guestguard::server

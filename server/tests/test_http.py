@@ -24,13 +24,14 @@ def free_port():
 
 
 class Server:
-    def __init__(self, extra_args=(), env=None):
+    def __init__(self, extra_args=(), env=None, database=None):
         self.tmp = tempfile.TemporaryDirectory()
         self.port = free_port()
         self.stderr_path = os.path.join(self.tmp.name, "stderr.log")
         self.stderr_file = open(self.stderr_path, "wb")
-        args = [BIN, "--listen", f"127.0.0.1:{self.port}",
-                "--database", "sqlite:" + os.path.join(self.tmp.name, "gg.db"),
+        self.sqlite_path = os.path.join(self.tmp.name, "gg.db")
+        self.database = database or "sqlite:" + self.sqlite_path
+        args = [BIN, "--listen", f"127.0.0.1:{self.port}", "--database", self.database,
                 "--header-timeout-ms", "1000", "--request-timeout-ms", "3000",
                 "--shutdown-timeout-ms", "5000", *extra_args]
         full_env = {k: v for k, v in os.environ.items() if not k.startswith("GUESTGUARD_")}

@@ -1,0 +1,203 @@
+// Copyright 2026 GuestGuard authors.
+#include "server/auth.h"
+
+#include <sodium.h>
+
+#include <cctype>
+#include <string>
+
+#include "internal/status_macros.h"
+
+namespace guestguard::server {
+namespace {
+
+constexpr size_t kTokenBytes = 32;
+
+bool IsAsciiSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && IsAsciiSpace(s.front())) s.remove_prefix(1);
+  while (!s.empty() && IsAsciiSpace(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+// UTF-8 code points (continuation bytes are not counted).
+size_t CodePoints(std::string_view s) {
+  size_t n = 0;
+  for (char c : s) {
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
+  }
+  return n;
+}
+
+const std::string& DummyHash() {
+  static const std::string* const hash = [] {
+    unsigned char random[16];
+    randombytes_buf(random, sizeof(random));
+    char out[crypto_pwhash_STRBYTES];
+    if (crypto_pwhash_str(out, reinterpret_cast<const char*>(random), sizeof(random),
+                          crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+      return new std::string();  // Out of memory: VerifyPassword fails fast.
+    }
+    return new std::string(out);
+  }();
+  return *hash;
+}
+
+}  // namespace
+
+absl::Status InitCrypto() {
+  // The dummy hash is made here too, so the first unknown-email login costs
+  // what any other does.
+  static const bool ok = sodium_init() >= 0 && !DummyHash().empty();
+  if (!ok) return absl::InternalError("libsodium failed to initialise");
+  return absl::OkStatus();
+}
+
+std::string NormalizeEmail(std::string_view email) {
+  std::string out(Trim(email));
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+absl::Status ValidateEmail(std::string_view email) {
+  const absl::Status invalid =
+      absl::InvalidArgumentError("email must be a valid email address (at most 254 characters)");
+  if (email.empty() || email.size() > 254) return invalid;
+  for (char c : email) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u == 0x7F) return invalid;
+  }
+  const size_t at = email.find('@');
+  if (at == std::string_view::npos || email.find('@', at + 1) != std::string_view::npos) {
+    return invalid;
+  }
+  std::string_view local = email.substr(0, at);
+  std::string_view domain = email.substr(at + 1);
+  if (local.empty() || domain.empty()) return invalid;
+  const size_t dot = domain.find('.');
+  if (dot == std::string_view::npos || domain.front() == '.' || domain.back() == '.') {
+    return invalid;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidatePassword(std::string_view password) {
+  const size_t n = CodePoints(password);
+  if (n < 8 || n > 128) {
+    return absl::InvalidArgumentError("password must be 8 to 128 characters long");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateName(std::string_view name) {
+  for (char c : name) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7F)
+      return absl::InvalidArgumentError("name must not hold control characters");
+  }
+  const size_t n = CodePoints(name);
+  if (n < 1 || n > 100) return absl::InvalidArgumentError("name must be 1 to 100 characters long");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> HashPassword(std::string_view password) {
+  GG_RETURN_IF_ERROR(InitCrypto());
+  char out[crypto_pwhash_STRBYTES];
+  if (crypto_pwhash_str(out, password.data(), password.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+    return absl::ResourceExhaustedError("password hashing ran out of memory");
+  }
+  return std::string(out);
+}
+
+bool VerifyPassword(std::string_view hash, std::string_view password) {
+  if (!InitCrypto().ok() || hash.empty() || hash.size() >= crypto_pwhash_STRBYTES) return false;
+  const std::string terminated(hash);  // crypto_pwhash_str_verify wants a C string.
+  return crypto_pwhash_str_verify(terminated.c_str(), password.data(), password.size()) == 0;
+}
+
+bool VerifyPasswordAgainstDummy(std::string_view password) {
+  if (!InitCrypto().ok()) return false;
+  (void)VerifyPassword(DummyHash(), password);
+  return false;
+}
+
+std::string NewSessionToken() {
+  if (!InitCrypto().ok()) std::abort();  // No safe randomness: do not go on.
+  unsigned char bytes[kTokenBytes];
+  randombytes_buf(bytes, sizeof(bytes));
+  char out[sodium_base64_ENCODED_LEN(kTokenBytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
+  sodium_bin2base64(out, sizeof(out), bytes, sizeof(bytes),
+                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  sodium_memzero(bytes, sizeof(bytes));
+  return std::string(out);
+}
+
+std::string HashSessionToken(std::string_view token) {
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(token.data()), token.size());
+  char hex[crypto_hash_sha256_BYTES * 2 + 1];
+  sodium_bin2hex(hex, sizeof(hex), digest, sizeof(digest));
+  return std::string(hex);
+}
+
+absl::StatusOr<std::string> CreateSession(sql::Connection& c, int64_t user_id, absl::Time now) {
+  std::string token = NewSessionToken();
+  GG_RETURN_IF_ERROR(
+      c.Exec("INSERT INTO sessions (token_hash, user_id, created_at, expires_at)"
+             " VALUES (?, ?, ?, ?)",
+             {sql::Text(HashSessionToken(token)), sql::Int(user_id), now, now + kSessionLifetime})
+          .status());
+  return token;
+}
+
+absl::StatusOr<std::string> BearerToken(const Request& request) {
+  const std::string* header = request.Header("authorization");
+  if (header == nullptr) return absl::UnauthenticatedError("missing bearer token");
+  std::string_view value = Trim(*header);
+  constexpr std::string_view kScheme = "bearer ";
+  if (value.size() <= kScheme.size()) return absl::UnauthenticatedError("missing bearer token");
+  for (size_t i = 0; i < kScheme.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(value[i])) != kScheme[i]) {
+      return absl::UnauthenticatedError("missing bearer token");
+    }
+  }
+  std::string_view token = Trim(value.substr(kScheme.size()));
+  if (token.empty() || token.size() > 256) {
+    return absl::UnauthenticatedError("invalid or expired session");
+  }
+  for (char c : token) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') {
+      return absl::UnauthenticatedError("invalid or expired session");
+    }
+  }
+  return std::string(token);
+}
+
+absl::StatusOr<User> Authenticate(const Request& request, AppState& app) {
+  GG_ASSIGN_OR_RETURN(std::string token, BearerToken(request));
+  const std::string token_hash = HashSessionToken(token);
+  sql::Rows rows;
+  GG_RETURN_IF_ERROR(app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
+    GG_ASSIGN_OR_RETURN(rows, c.Query("SELECT u.id, u.email, u.name, s.expires_at"
+                                      " FROM sessions s JOIN users u ON u.id = s.user_id"
+                                      " WHERE s.token_hash = ?",
+                                      {sql::Text(token_hash)}));
+    return absl::OkStatus();
+  }));
+  if (rows.empty()) return absl::UnauthenticatedError("invalid or expired session");
+  GG_ASSIGN_OR_RETURN(absl::Time expires_at, rows.Time(0, 3));
+  if (expires_at <= absl::Now()) return absl::UnauthenticatedError("invalid or expired session");
+  User user;
+  GG_ASSIGN_OR_RETURN(int64_t id, rows.Int(0, 0));
+  user.id = std::to_string(id);
+  GG_ASSIGN_OR_RETURN(user.email, rows.Text(0, 1));
+  GG_ASSIGN_OR_RETURN(user.name, rows.Text(0, 2));
+  return user;
+}
+
+}  // namespace guestguard::server

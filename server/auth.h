@@ -1,0 +1,77 @@
+// Copyright 2026 GuestGuard authors.
+//
+// Accounts and sessions: password hashing (Argon2id via libsodium
+// crypto_pwhash_str, interactive limits), session tokens (32 random bytes,
+// base64url; only their SHA-256 hex is stored; 30-day expiry) and the
+// Authenticate() every signed-in handler starts with.
+//
+//   absl::StatusOr<User> user = Authenticate(request, app);
+//   if (!user.ok()) return ErrorResponse(user.status(), request, *app.logger);  // 401
+//
+// Thread-safe: every function may be called concurrently.
+#ifndef GUESTGUARD_SERVER_AUTH_H_
+#define GUESTGUARD_SERVER_AUTH_H_
+
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "server/app.h"
+#include "server/router.h"
+
+namespace guestguard::server {
+
+// A signed-in user, as the wire shows it (ids are decimal strings).
+struct User {
+  std::string id;
+  std::string email;
+  std::string name;
+};
+
+inline constexpr absl::Duration kSessionLifetime = absl::Hours(24 * 30);
+
+// Initialises libsodium (once; later calls are cheap). Internal when it fails.
+[[nodiscard]] absl::Status InitCrypto();
+
+// Trimmed (ASCII whitespace) and ASCII-lower-cased.
+std::string NormalizeEmail(std::string_view email);
+// InvalidArgument naming the field unless: email (normalised) has exactly one
+// '@', a non-empty local part, a domain with an inner dot, no whitespace or
+// control characters, and at most 254 bytes; password is 8-128 characters;
+// name (trimmed) is 1-100 characters. Characters are UTF-8 code points.
+[[nodiscard]] absl::Status ValidateEmail(std::string_view normalized_email);
+[[nodiscard]] absl::Status ValidatePassword(std::string_view password);
+[[nodiscard]] absl::Status ValidateName(std::string_view trimmed_name);
+
+// "$argon2id$..." (libsodium's self-describing format).
+[[nodiscard]] absl::StatusOr<std::string> HashPassword(std::string_view password);
+// True when `password` matches `hash`. False for a malformed hash.
+bool VerifyPassword(std::string_view hash, std::string_view password);
+// Runs the same Argon2id work as VerifyPassword against a fixed dummy hash, so
+// an unknown email costs what a wrong password costs. Always false.
+bool VerifyPasswordAgainstDummy(std::string_view password);
+
+// 32 random bytes, unpadded base64url (43 characters).
+std::string NewSessionToken();
+// Lower-case hex SHA-256 of the token text: what the sessions table stores.
+std::string HashSessionToken(std::string_view token);
+
+// Stores a new session for `user_id` expiring kSessionLifetime after `now`;
+// returns the token (shown once to the client, never stored).
+[[nodiscard]] absl::StatusOr<std::string> CreateSession(sql::Connection& c, int64_t user_id,
+                                                        absl::Time now);
+
+// The token of an "Authorization: Bearer <token>" header; Unauthenticated when
+// missing or malformed.
+[[nodiscard]] absl::StatusOr<std::string> BearerToken(const Request& request);
+
+// The user whose unexpired session the request's bearer token names;
+// Unauthenticated when missing, unknown or expired; Unavailable/Internal when
+// the database fails.
+[[nodiscard]] absl::StatusOr<User> Authenticate(const Request& request, AppState& app);
+
+}  // namespace guestguard::server
+
+#endif  // GUESTGUARD_SERVER_AUTH_H_

@@ -1,0 +1,34 @@
+// Copyright 2026 GuestGuard authors.
+//
+// The one place absl status codes become HTTP statuses and error codes:
+//   InvalidArgument 400 invalid_argument    Unauthenticated    401 unauthenticated
+//   PermissionDenied 403 permission_denied  NotFound           404 not_found
+//   AlreadyExists   409 already_exists      FailedPrecondition 409 failed_precondition
+//   Unavailable     503 unavailable         anything else      500 internal
+// 500 and 503 answers carry a generic message (the status text is logged, not
+// sent); the others carry the status message, which must be safe to show.
+//
+//   if (!user.ok()) return ErrorResponse(user.status(), request, *app.logger);
+#ifndef GUESTGUARD_SERVER_HTTP_ERRORS_H_
+#define GUESTGUARD_SERVER_HTTP_ERRORS_H_
+
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "server/log.h"
+#include "server/router.h"
+
+namespace guestguard::server {
+
+int HttpStatusFor(absl::StatusCode code);
+// "invalid_argument", "unauthenticated", ..., "internal".
+std::string_view ErrorCodeFor(absl::StatusCode code);
+
+// {"error":{"code":...,"message":...}} with the mapped status; 401 answers
+// also carry `WWW-Authenticate: Bearer`. Logs 5xx statuses (error level, with
+// the request id and path). `status` must not be OK.
+Response ErrorResponse(const absl::Status& status, const Request& request, Logger& logger);
+
+}  // namespace guestguard::server
+
+#endif  // GUESTGUARD_SERVER_HTTP_ERRORS_H_

@@ -1,0 +1,102 @@
+// Copyright 2026 GuestGuard authors.
+//
+// Unit tests of server/auth.h helpers and the status → HTTP mapping.
+#include <string>
+
+#include "gtest/gtest.h"
+#include "server/auth.h"
+#include "server/http_errors.h"
+
+namespace guestguard::server {
+namespace {
+
+TEST(Auth, NormalizeEmailTrimsAndLowercases) {
+  EXPECT_EQ(NormalizeEmail(" \tAlice@Example.COM \n"), "alice@example.com");
+}
+
+TEST(Auth, ValidateEmail) {
+  EXPECT_TRUE(ValidateEmail("a@example.com").ok());
+  for (const char* bad : {"", "a", "@x.io", "a@", "a@b", "a@@x.io", "a@b@x.io", "a b@x.io", "a@.io",
+                          "a@x.", "a@x.io\x01"}) {
+    absl::Status s = ValidateEmail(bad);
+    EXPECT_TRUE(absl::IsInvalidArgument(s)) << bad;
+    EXPECT_NE(s.message().find("email"), std::string::npos);
+  }
+  EXPECT_FALSE(ValidateEmail(std::string(250, 'a') + "@x.io").ok());
+  EXPECT_TRUE(ValidateEmail(std::string(249, 'a') + "@x.io").ok());  // 254.
+}
+
+TEST(Auth, ValidatePasswordAndNameCountCharacters) {
+  EXPECT_FALSE(ValidatePassword("1234567").ok());
+  EXPECT_TRUE(ValidatePassword("12345678").ok());
+  EXPECT_TRUE(ValidatePassword(std::string(128, 'x')).ok());
+  EXPECT_FALSE(ValidatePassword(std::string(129, 'x')).ok());
+  EXPECT_TRUE(ValidatePassword("\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9")
+                  .ok());  // 8 × "é".
+  EXPECT_FALSE(ValidateName("").ok());
+  EXPECT_TRUE(ValidateName("A").ok());
+  EXPECT_FALSE(ValidateName(std::string(101, 'n')).ok());
+  EXPECT_FALSE(ValidateName("a\nb").ok());
+}
+
+TEST(Auth, PasswordHashIsArgon2idAndVerifies) {
+  ASSERT_TRUE(InitCrypto().ok());
+  absl::StatusOr<std::string> hash = HashPassword("correct horse");
+  ASSERT_TRUE(hash.ok()) << hash.status();
+  EXPECT_EQ(hash->rfind("$argon2id$", 0), 0u);
+  EXPECT_EQ(hash->find("correct horse"), std::string::npos);
+  EXPECT_TRUE(VerifyPassword(*hash, "correct horse"));
+  EXPECT_FALSE(VerifyPassword(*hash, "correct horsf"));
+  EXPECT_FALSE(VerifyPassword("garbage", "correct horse"));
+  EXPECT_FALSE(VerifyPasswordAgainstDummy("correct horse"));
+}
+
+TEST(Auth, SessionTokensAreRandomBase64UrlAndHashedToSha256Hex) {
+  std::string a = NewSessionToken(), b = NewSessionToken();
+  EXPECT_EQ(a.size(), 43u);
+  EXPECT_NE(a, b);
+  EXPECT_EQ(a.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+            std::string::npos);
+  // SHA-256("abc").
+  EXPECT_EQ(HashSessionToken("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST(Auth, BearerToken) {
+  Request r;
+  EXPECT_TRUE(absl::IsUnauthenticated(BearerToken(r).status()));
+  r.headers = {{"authorization", "Basic Zm9v"}};
+  EXPECT_TRUE(absl::IsUnauthenticated(BearerToken(r).status()));
+  r.headers = {{"authorization", "bearer abc_DEF-1"}};
+  ASSERT_TRUE(BearerToken(r).ok());
+  EXPECT_EQ(*BearerToken(r), "abc_DEF-1");
+  r.headers = {{"authorization", "Bearer a.b"}};
+  EXPECT_TRUE(absl::IsUnauthenticated(BearerToken(r).status()));
+}
+
+TEST(HttpErrors, MapsStatusCodes) {
+  EXPECT_EQ(HttpStatusFor(absl::StatusCode::kInvalidArgument), 400);
+  EXPECT_EQ(HttpStatusFor(absl::StatusCode::kUnauthenticated), 401);
+  EXPECT_EQ(HttpStatusFor(absl::StatusCode::kPermissionDenied), 403);
+  EXPECT_EQ(HttpStatusFor(absl::StatusCode::kNotFound), 404);
+  EXPECT_EQ(HttpStatusFor(absl::StatusCode::kAlreadyExists), 409);
+  EXPECT_EQ(HttpStatusFor(absl::StatusCode::kFailedPrecondition), 409);
+  EXPECT_EQ(HttpStatusFor(absl::StatusCode::kUnavailable), 503);
+  EXPECT_EQ(HttpStatusFor(absl::StatusCode::kInternal), 500);
+  EXPECT_EQ(ErrorCodeFor(absl::StatusCode::kAlreadyExists), "already_exists");
+
+  std::FILE* sink = std::tmpfile();
+  ASSERT_NE(sink, nullptr);
+  Logger logger(LogLevel::kInfo, sink);
+  Request r;
+  Response res = ErrorResponse(absl::InternalError("secret detail"), r, logger);
+  EXPECT_EQ(res.status, 500);
+  EXPECT_EQ(res.body.find("secret detail"), std::string::npos);
+  res = ErrorResponse(absl::InvalidArgumentError("email is bad"), r, logger);
+  EXPECT_EQ(res.status, 400);
+  EXPECT_NE(res.body.find("email is bad"), std::string::npos);
+  std::fclose(sink);
+}
+
+}  // namespace
+}  // namespace guestguard::server

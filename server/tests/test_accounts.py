@@ -1,0 +1,229 @@
+"""End-to-end tests of the account endpoints (/auth/*, /me) of guestguard-server.
+
+Every test runs against SQLite and, when GUESTGUARD_TEST_POSTGRES_URL is set,
+against PostgreSQL in a fresh schema (skipped when unset; a failure when CI is
+set). Stdlib only; reuses test_http.Server.
+"""
+import hashlib
+import json
+import os
+import sqlite3
+import subprocess
+import uuid
+
+import pytest
+
+from test_http import Server
+
+PSQL = "/usr/lib/postgresql/15/bin/psql"
+PG_URL = os.environ.get("GUESTGUARD_TEST_POSTGRES_URL", "")
+PASSWORD = "correct horse battery staple 7f3a"
+
+
+def psql(url, sql):
+    out = subprocess.run([PSQL, url, "-v", "ON_ERROR_STOP=1", "-At", "-c", sql],
+                         check=True, capture_output=True, text=True, timeout=30)
+    return out.stdout
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def backend(request):
+    """(kind, database URL or None for the default SQLite file, schema)."""
+    if request.param == "sqlite":
+        yield "sqlite", None, None
+        return
+    if not PG_URL:
+        if os.environ.get("CI"):
+            pytest.fail("CI is set but GUESTGUARD_TEST_POSTGRES_URL is not")
+        pytest.skip("GUESTGUARD_TEST_POSTGRES_URL is not set")
+    schema = "s_" + uuid.uuid4().hex[:16]
+    psql(PG_URL, f"CREATE SCHEMA {schema}")
+    sep = "&" if "?" in PG_URL else "?"
+    try:
+        yield "postgres", f"{PG_URL}{sep}options=-csearch_path%3D{schema}", schema
+    finally:
+        psql(PG_URL, f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture
+def srv(backend):
+    kind, url, schema = backend
+    s = Server(["--threads", "2"], database=url)
+    s.kind, s.schema = kind, schema
+    try:
+        yield s
+        assert s.stop() == 0, s.stderr()
+    finally:
+        s.close()
+
+
+def call(s, method, path, body=None, token=None, raw=None):
+    headers = {}
+    if token is not None:
+        headers["Authorization"] = f"Bearer {token}"
+    data = raw if raw is not None else (json.dumps(body) if body is not None else None)
+    if data is not None:
+        headers["Content-Type"] = "application/json"
+    status, hdrs, payload = s.request(method, path, body=data, headers=headers)
+    return status, hdrs, (json.loads(payload) if payload else None)
+
+
+def signup(s, email="alice@example.com", password=PASSWORD, name="Alice"):
+    return call(s, "POST", "/auth/signup", {"email": email, "password": password, "name": name})
+
+
+def error_of(status, body, want_status, want_code):
+    assert status == want_status, body
+    assert body["error"]["code"] == want_code
+    return body["error"]["message"]
+
+
+def db_dump(s):
+    """Every users and sessions row as text, plus the password hashes."""
+    if s.kind == "sqlite":
+        with sqlite3.connect(s.sqlite_path) as db:
+            users = db.execute("SELECT id, email, name, password_hash, created_at FROM users")
+            users = users.fetchall()
+            sessions = db.execute(
+                "SELECT token_hash, user_id, created_at, expires_at FROM sessions").fetchall()
+        return [str(r) for r in users + sessions], [r[3] for r in users]
+    users = psql(PG_URL, f"SELECT id, email, name, password_hash, created_at FROM {s.schema}.users")
+    sessions = psql(PG_URL, f"SELECT * FROM {s.schema}.sessions")
+    rows = [line for line in (users + sessions).splitlines() if line]
+    hashes = [line.split("|")[3] for line in users.splitlines() if line]
+    return rows, hashes
+
+
+def test_signup_login_me_logout(srv):
+    status, hdrs, body = signup(srv)
+    assert status == 201, body
+    assert hdrs["content-type"].startswith("application/json")
+    assert set(body) == {"token", "user"}
+    assert isinstance(body["token"], str) and len(body["token"]) == 43
+    user = body["user"]
+    assert set(user) == {"id", "email", "name"}
+    assert isinstance(user["id"], str) and user["id"]
+    assert user["email"] == "alice@example.com" and user["name"] == "Alice"
+
+    status, _, me = call(srv, "GET", "/me", token=body["token"])
+    assert status == 200 and me == user
+
+    status, _, login = call(srv, "POST", "/auth/login",
+                            {"email": "alice@example.com", "password": PASSWORD})
+    assert status == 200, login
+    assert set(login) == {"token", "user"} and login["user"] == user
+    assert login["token"] != body["token"]
+
+    status, _, me = call(srv, "GET", "/me", token=login["token"])
+    assert status == 200 and me == user
+
+    status, _, payload = call(srv, "POST", "/auth/logout", token=login["token"])
+    assert status == 204 and payload is None
+    status, hdrs, err = call(srv, "GET", "/me", token=login["token"])
+    error_of(status, err, 401, "unauthenticated")
+    assert hdrs.get("www-authenticate") == "Bearer"
+    status, _, err = call(srv, "POST", "/auth/logout", token=login["token"])
+    error_of(status, err, 401, "unauthenticated")
+    # The signup session is still valid.
+    assert call(srv, "GET", "/me", token=body["token"])[0] == 200
+
+
+def test_me_without_or_with_bad_token_is_401(srv):
+    error_of(*call(srv, "GET", "/me")[::2], 401, "unauthenticated")
+    error_of(*call(srv, "GET", "/me", token="A" * 43)[::2], 401, "unauthenticated")
+    error_of(*call(srv, "GET", "/me", token="not a token!")[::2], 401, "unauthenticated")
+    status, _, payload = srv.request("GET", "/me", headers={"Authorization": "Basic Zm9vOmJhcg=="})
+    error_of(status, json.loads(payload), 401, "unauthenticated")
+
+
+def test_duplicate_signup_is_409(srv):
+    assert signup(srv)[0] == 201
+    status, _, err = signup(srv, email="  ALICE@example.com ", name="Other")
+    error_of(status, err, 409, "already_exists")
+
+
+@pytest.mark.parametrize("body,field", [
+    ({"email": "nope", "password": PASSWORD, "name": "A"}, "email"),
+    ({"email": "a@b@example.com", "password": PASSWORD, "name": "A"}, "email"),
+    ({"email": "@example.com", "password": PASSWORD, "name": "A"}, "email"),
+    ({"email": "a@localhost", "password": PASSWORD, "name": "A"}, "email"),
+    ({"email": "a" * 250 + "@x.io", "password": PASSWORD, "name": "A"}, "email"),
+    ({"password": PASSWORD, "name": "A"}, "email"),
+    ({"email": 7, "password": PASSWORD, "name": "A"}, "email"),
+    ({"email": "a@example.com", "password": "short", "name": "A"}, "password"),
+    ({"email": "a@example.com", "password": "x" * 129, "name": "A"}, "password"),
+    ({"email": "a@example.com", "name": "A"}, "password"),
+    ({"email": "a@example.com", "password": PASSWORD}, "name"),
+    ({"email": "a@example.com", "password": PASSWORD, "name": ""}, "name"),
+    ({"email": "a@example.com", "password": PASSWORD, "name": "n" * 101}, "name"),
+])
+def test_signup_validation_names_the_field(srv, body, field):
+    status, _, err = call(srv, "POST", "/auth/signup", body)
+    message = error_of(status, err, 400, "invalid_argument")
+    assert field in message
+
+
+@pytest.mark.parametrize("path", ["/auth/signup", "/auth/login"])
+def test_body_must_be_json_object(srv, path):
+    for raw in ["[1, 2]", "\"x\"", "42", "null"]:
+        status, _, err = call(srv, "POST", path, raw=raw)
+        assert "object" in error_of(status, err, 400, "invalid_argument")
+    for raw in ["{", "", "{\"email\": }", "not json"]:
+        status, _, err = call(srv, "POST", path, raw=raw)
+        error_of(status, err, 400, "invalid_json")
+
+
+def test_wrong_password_and_unknown_email_answer_identically(srv):
+    assert signup(srv)[0] == 201
+    wrong = call(srv, "POST", "/auth/login",
+                 {"email": "alice@example.com", "password": "wrong password 123"})
+    unknown = call(srv, "POST", "/auth/login",
+                   {"email": "nobody@example.com", "password": "wrong password 123"})
+    assert wrong[0] == unknown[0] == 401
+    assert wrong[2] == unknown[2] == {
+        "error": {"code": "unauthenticated", "message": "wrong email or password"}}
+
+
+def test_email_is_normalised(srv):
+    status, _, body = signup(srv, email=" Alice@Example.COM ")
+    assert status == 201 and body["user"]["email"] == "alice@example.com"
+    status, _, login = call(srv, "POST", "/auth/login",
+                            {"email": "alice@example.com", "password": PASSWORD})
+    assert status == 200 and login["user"]["email"] == "alice@example.com"
+    status, _, login = call(srv, "POST", "/auth/login",
+                            {"email": "  ALICE@EXAMPLE.com", "password": PASSWORD})
+    assert status == 200 and login["user"]["id"] == body["user"]["id"]
+
+
+def test_secrets_never_reach_the_log(srv):
+    status, _, body = signup(srv)
+    assert status == 201
+    status, _, login = call(srv, "POST", "/auth/login",
+                            {"email": "alice@example.com", "password": PASSWORD})
+    assert status == 200
+    call(srv, "POST", "/auth/login", {"email": "alice@example.com", "password": PASSWORD + "x"})
+    call(srv, "POST", "/auth/signup", {"email": "bad", "password": PASSWORD, "name": "A"})
+    call(srv, "GET", "/me", token=login["token"])
+    call(srv, "POST", "/auth/logout", token=login["token"])
+    assert srv.stop() == 0
+    log = srv.stderr()
+    assert "request" in log  # The log is there at all.
+    assert PASSWORD not in log
+    assert body["token"] not in log and login["token"] not in log
+    assert "$argon2id$" not in log
+
+
+def test_database_holds_only_hashes(srv):
+    status, _, body = signup(srv)
+    assert status == 201
+    status, _, login = call(srv, "POST", "/auth/login",
+                            {"email": "alice@example.com", "password": PASSWORD})
+    assert status == 200
+    assert srv.stop() == 0
+    rows, hashes = db_dump(srv)
+    assert hashes and all(h.startswith("$argon2id$") for h in hashes)
+    text = "\n".join(rows)
+    assert PASSWORD not in text
+    for token in (body["token"], login["token"]):
+        assert token not in text
+        assert hashlib.sha256(token.encode()).hexdigest() in text
