@@ -2,6 +2,7 @@
 #include "server/routes.h"
 
 #include "server/handlers/accounts.h"
+#include "server/handlers/events.h"
 #include "server/handlers/health.h"
 
 namespace guestguard::server {
@@ -21,6 +22,23 @@ void RegisterRoutes(Router& router, AppState& app) {
              [&app](const Request& req, const Params& params) { return Logout(app, req, params); });
   router.Add("GET", "/me",
              [&app](const Request& req, const Params& params) { return Me(app, req, params); });
+
+  // Events.
+  router.Add("POST", "/events", [&app](const Request& req, const Params& params) {
+    return CreateEvent(app, req, params);
+  });
+  router.Add("GET", "/events", [&app](const Request& req, const Params& params) {
+    return ListEvents(app, req, params);
+  });
+  router.Add("GET", "/events/{id}", [&app](const Request& req, const Params& params) {
+    return GetEvent(app, req, params);
+  });
+  router.Add("PATCH", "/events/{id}", [&app](const Request& req, const Params& params) {
+    return PatchEvent(app, req, params);
+  });
+  router.Add("DELETE", "/events/{id}", [&app](const Request& req, const Params& params) {
+    return DeleteEvent(app, req, params);
+  });
 }
 
 }  // namespace guestguard::server

@@ -8,6 +8,7 @@
 #include "boost/json/parse.hpp"
 #include "internal/status_macros.h"
 #include "server/auth.h"
+#include "server/handlers/json_body.h"
 #include "server/http_errors.h"
 
 namespace guestguard::server {
@@ -26,21 +27,6 @@ Response SessionResponse(int status, const std::string& token, const User& user)
   return response;
 }
 
-// The body as a JSON object; invalid_json / invalid_argument responses otherwise.
-absl::StatusOr<boost::json::object> ParseObject(const Request& request, Response* error) {
-  boost::system::error_code ec;
-  boost::json::value value = boost::json::parse(request.body, ec);
-  if (ec) {
-    *error = Response::Error(400, "invalid_json", "the request body is not valid JSON");
-    return absl::InvalidArgumentError("invalid json");
-  }
-  if (!value.is_object()) {
-    *error = Response::Error(400, "invalid_argument", "the request body must be a JSON object");
-    return absl::InvalidArgumentError("not an object");
-  }
-  return std::move(value.as_object());
-}
-
 // The string field `name`; InvalidArgument naming it when absent or not a string.
 absl::StatusOr<std::string> StringField(const boost::json::object& body, std::string_view name) {
   const boost::json::value* v = body.if_contains(name);
@@ -48,12 +34,6 @@ absl::StatusOr<std::string> StringField(const boost::json::object& body, std::st
     return absl::InvalidArgumentError(std::string(name) + " is required and must be a string");
   }
   return std::string(v->as_string());
-}
-
-std::string_view TrimSpaces(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
 }
 
 struct SignupInput {

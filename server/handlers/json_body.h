@@ -1,0 +1,24 @@
+// Copyright 2026 GuestGuard authors.
+//
+// Request-body helpers shared by the resource handlers.
+#ifndef GUESTGUARD_SERVER_HANDLERS_JSON_BODY_H_
+#define GUESTGUARD_SERVER_HANDLERS_JSON_BODY_H_
+
+#include <boost/json.hpp>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "server/router.h"
+
+namespace guestguard::server {
+
+// The body as a JSON object. Otherwise an error status, with `*error` set to
+// the 400 to send: invalid_json (unparsable) or invalid_argument (not an object).
+absl::StatusOr<boost::json::object> ParseObject(const Request& request, Response* error);
+
+// `s` without leading and trailing spaces and tabs.
+std::string_view TrimSpaces(std::string_view s);
+
+}  // namespace guestguard::server
+
+#endif  // GUESTGUARD_SERVER_HANDLERS_JSON_BODY_H_

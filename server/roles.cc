@@ -1,0 +1,65 @@
+// Copyright 2026 GuestGuard authors.
+#include "server/roles.h"
+
+#include <string>
+
+#include "absl/strings/numbers.h"
+#include "internal/status_macros.h"
+
+namespace guestguard::server {
+
+std::string_view RoleName(Role role) {
+  switch (role) {
+    case Role::kOwner:
+      return "owner";
+    case Role::kEditor:
+      return "editor";
+    case Role::kViewer:
+      return "viewer";
+  }
+  return "viewer";
+}
+
+std::optional<Role> ParseRole(std::string_view name) {
+  if (name == "owner") return Role::kOwner;
+  if (name == "editor") return Role::kEditor;
+  if (name == "viewer") return Role::kViewer;
+  return std::nullopt;
+}
+
+std::optional<int64_t> ParseEventId(std::string_view event_id) {
+  if (event_id.empty() || event_id.size() > 18) return std::nullopt;
+  for (char ch : event_id) {
+    if (ch < '0' || ch > '9') return std::nullopt;
+  }
+  int64_t id = 0;
+  if (!absl::SimpleAtoi(std::string(event_id), &id) || id <= 0) return std::nullopt;
+  return id;
+}
+
+absl::StatusOr<Role> RequireRole(AppState& app, const User& user, std::string_view event_id,
+                                 Role minimum) {
+  const absl::Status not_found = absl::NotFoundError("event not found");
+  std::optional<int64_t> id = ParseEventId(event_id);
+  if (!id.has_value()) return not_found;
+  int64_t user_id = 0;
+  if (!absl::SimpleAtoi(user.id, &user_id)) return absl::InternalError("malformed user id");
+  sql::Rows rows;
+  GG_RETURN_IF_ERROR(app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
+    GG_ASSIGN_OR_RETURN(rows, c.Query("SELECT role FROM event_members"
+                                      " WHERE event_id = ? AND user_id = ?",
+                                      {sql::Int(*id), sql::Int(user_id)}));
+    return absl::OkStatus();
+  }));
+  if (rows.empty()) return not_found;
+  GG_ASSIGN_OR_RETURN(std::string name, rows.Text(0, 0));
+  std::optional<Role> role = ParseRole(name);
+  if (!role.has_value()) return absl::InternalError("unknown role in event_members");
+  if (*role < minimum) {
+    return absl::PermissionDeniedError(std::string("this action requires the ") +
+                                       std::string(RoleName(minimum)) + " role or higher");
+  }
+  return *role;
+}
+
+}  // namespace guestguard::server

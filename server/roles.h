@@ -1,0 +1,49 @@
+// Copyright 2026 GuestGuard authors.
+//
+// Roles on an event (owner > editor > viewer) and the one check every
+// event-scoped handler starts with:
+//
+//   absl::StatusOr<User> user = Authenticate(request, app);
+//   if (!user.ok()) return ErrorResponse(user.status(), request, *app.logger);     // 401
+//   absl::StatusOr<Role> role = RequireRole(app, *user, params.at("id"), Role::kEditor);
+//   if (!role.ok()) return ErrorResponse(role.status(), request, *app.logger);     // 404 / 403
+//
+// Existence is not leaked: a missing event, a non-numeric id and an event the
+// user has no role on all give the same NotFound("event not found").
+//
+// Thread-safe: every function may be called concurrently.
+#ifndef GUESTGUARD_SERVER_ROLES_H_
+#define GUESTGUARD_SERVER_ROLES_H_
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "server/app.h"
+#include "server/auth.h"
+
+namespace guestguard::server {
+
+// Ordered: a larger role may do everything a smaller one may.
+enum class Role { kViewer = 0, kEditor = 1, kOwner = 2 };
+
+// "viewer", "editor", "owner" (the wire and database names).
+std::string_view RoleName(Role role);
+// The role named `name` exactly; nullopt for anything else.
+std::optional<Role> ParseRole(std::string_view name);
+
+// The event id of a path segment: decimal digits only (no sign, no spaces),
+// positive, at most 18 digits (so always within int64); nullopt otherwise.
+std::optional<int64_t> ParseEventId(std::string_view event_id);
+
+// The user's role on the event. NotFound("event not found") when the id is
+// malformed, the event does not exist or the user has no role on it;
+// PermissionDenied when the role is below `minimum`; Unavailable/Internal when
+// the database fails.
+[[nodiscard]] absl::StatusOr<Role> RequireRole(AppState& app, const User& user,
+                                               std::string_view event_id, Role minimum);
+
+}  // namespace guestguard::server
+
+#endif  // GUESTGUARD_SERVER_ROLES_H_
