@@ -73,6 +73,9 @@ ConfigParse ParseConfig(const std::vector<std::string>& args, const EnvLookup& e
       {"--header-timeout-ms", "GUESTGUARD_HEADER_TIMEOUT_MS", "", true},
       {"--request-timeout-ms", "GUESTGUARD_REQUEST_TIMEOUT_MS", "", true},
       {"--shutdown-timeout-ms", "GUESTGUARD_SHUTDOWN_TIMEOUT_MS", "", true},
+      {"--public-url", "GUESTGUARD_PUBLIC_URL",
+       "base URL of guest links, e.g. https://rsvp.example.com (default http://<listen address>)",
+       false},
   };
 
   CLI::App app(
@@ -174,6 +177,22 @@ ConfigParse ParseConfig(const std::vector<std::string>& args, const EnvLookup& e
                   "\"");
     }
     *durations[i - 7] = absl::Milliseconds(ms);
+  }
+  if (values[10]) {
+    std::string url = *values[10];
+    while (!url.empty() && url.back() == '/') url.pop_back();
+    const bool http = url.rfind("http://", 0) == 0 && url.size() > 7;
+    const bool https = url.rfind("https://", 0) == 0 && url.size() > 8;
+    const bool clean = url.find_first_of(" \t\r\n?#") == std::string::npos;
+    if ((!http && !https) || !clean) {
+      return Fail(source(10) + ": expected an http:// or https:// URL without query, got \"" +
+                  *values[10] + "\"");
+    }
+    config.public_url = std::move(url);
+  } else {
+    const bool v6 = config.listen_host.find(':') != std::string::npos;
+    config.public_url = "http://" + (v6 ? "[" + config.listen_host + "]" : config.listen_host) +
+                        ":" + std::to_string(config.listen_port);
   }
   ConfigParse result;
   result.config = std::move(config);

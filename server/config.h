@@ -11,6 +11,7 @@
 //   --threads N           GUESTGUARD_THREADS          1
 //   --log-level LEVEL     GUESTGUARD_LOG_LEVEL        info
 //   --max-body BYTES      GUESTGUARD_MAX_BODY         1048576
+//   --public-url URL      GUESTGUARD_PUBLIC_URL       http://<listen address>
 // Hidden (tests and operators tuning timeouts), in milliseconds:
 //   --header-timeout-ms   GUESTGUARD_HEADER_TIMEOUT_MS    10000
 //   --request-timeout-ms  GUESTGUARD_REQUEST_TIMEOUT_MS   30000
@@ -54,6 +55,10 @@ struct Config {
   LogLevel log_level = LogLevel::kInfo;
   // Largest request body accepted (413 above). Default: 1 MiB. Must be > 0.
   size_t max_body = 1024 * 1024;
+  // The base URL guests reach the server at (guest links are
+  // "<public_url>/rsvp/<token>"): http:// or https://, no trailing '/'.
+  // Default: "http://<listen_host>:<listen_port>" ("[v6]" for IPv6 hosts).
+  std::string public_url;
   // Largest request header accepted (431 above). Default: 8 KiB.
   size_t max_header = 8 * 1024;
   // Time allowed to receive a request's header, idle keep-alive time included.

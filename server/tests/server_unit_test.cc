@@ -142,6 +142,33 @@ TEST(Config, InvalidValuesAreExit2NamingTheSource) {
   EXPECT_NE(parsed.message.find("GUESTGUARD_LOG_LEVEL"), std::string::npos);
 }
 
+TEST(Config, PublicUrlDefaultsToTheListenAddress) {
+  ConfigParse parsed = ParseConfig({"--listen", "0.0.0.0:9000"}, FakeEnv({}));
+  ASSERT_TRUE(parsed.config) << parsed.message;
+  EXPECT_EQ(parsed.config->public_url, "http://0.0.0.0:9000");
+  parsed = ParseConfig({"--listen", "[::1]:9"}, FakeEnv({}));
+  ASSERT_TRUE(parsed.config) << parsed.message;
+  EXPECT_EQ(parsed.config->public_url, "http://[::1]:9");
+}
+
+TEST(Config, PublicUrlFromFlagOrEnvironment) {
+  ConfigParse parsed =
+      ParseConfig({}, FakeEnv({{"GUESTGUARD_PUBLIC_URL", "https://rsvp.example.com/"}}));
+  ASSERT_TRUE(parsed.config) << parsed.message;
+  EXPECT_EQ(parsed.config->public_url, "https://rsvp.example.com");
+  parsed = ParseConfig({"--public-url", "http://a.test:81/app"},
+                       FakeEnv({{"GUESTGUARD_PUBLIC_URL", "https://b.test"}}));
+  ASSERT_TRUE(parsed.config) << parsed.message;
+  EXPECT_EQ(parsed.config->public_url, "http://a.test:81/app");
+  for (const char* bad :
+       {"rsvp.example.com", "ftp://x.test", "https://", "https://x.test/?a=1", "https://x .test"}) {
+    parsed = ParseConfig({"--public-url", bad}, FakeEnv({}));
+    EXPECT_FALSE(parsed.config) << bad;
+    EXPECT_EQ(parsed.exit_code, 2) << bad;
+    EXPECT_NE(parsed.message.find("--public-url"), std::string::npos) << parsed.message;
+  }
+}
+
 TEST(Log, SecretFieldNamesAreRedacted) {
   EXPECT_TRUE(IsSecretFieldName("token"));
   EXPECT_TRUE(IsSecretFieldName("Authorization"));

@@ -1,0 +1,344 @@
+// Copyright 2026 GuestGuard authors.
+#include "server/handlers/guests.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "boost/json/array.hpp"
+#include "boost/json/object.hpp"
+#include "internal/status_macros.h"
+#include "server/auth.h"
+#include "server/handlers/json_body.h"
+#include "server/http_errors.h"
+#include "server/roles.h"
+
+namespace guestguard::server {
+namespace {
+
+constexpr size_t kMaxName = 200;
+constexpr size_t kMaxPhone = 40;
+constexpr int64_t kMaxPlusOnes = 20;
+constexpr char kGuestColumns[] = "id, event_id, name, email, phone, plus_ones_allowed, created_at";
+
+absl::Time NowMicros() { return absl::FromUnixMicros(absl::ToUnixMicros(absl::Now())); }
+
+std::string FormatRfc3339(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%d%ET%H:%M:%E*SZ", t, absl::UTCTimeZone());
+}
+
+size_t CodePoints(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char ch : s) {
+    if ((ch & 0xC0) != 0x80) ++n;
+  }
+  return n;
+}
+
+struct GuestInput {
+  std::optional<std::string> name;
+  std::optional<std::string> email;
+  std::optional<std::string> phone;
+  std::optional<int64_t> plus_ones_allowed;
+};
+
+absl::StatusOr<GuestInput> ValidateGuestInput(const boost::json::object& body,
+                                              bool require_create) {
+  GuestInput in;
+  if (const boost::json::value* v = body.if_contains("name")) {
+    if (!v->is_string()) return absl::InvalidArgumentError("name must be a string");
+    std::string name(TrimSpaces(std::string_view(v->as_string().data(), v->as_string().size())));
+    const size_t n = CodePoints(name);
+    if (n < 1 || n > kMaxName) return absl::InvalidArgumentError("name must be 1-200 characters");
+    in.name = std::move(name);
+  } else if (require_create) {
+    return absl::InvalidArgumentError("name is required and must be a string");
+  }
+  if (const boost::json::value* v = body.if_contains("email")) {
+    if (v->is_null()) {
+      in.email = "";
+    } else if (!v->is_string()) {
+      return absl::InvalidArgumentError("email must be a string or null");
+    } else {
+      std::string email = NormalizeEmail(std::string(v->as_string()));
+      if (!email.empty() && !ValidateEmail(email).ok()) {
+        return absl::InvalidArgumentError("email must be a valid email address");
+      }
+      in.email = std::move(email);
+    }
+  }
+  if (const boost::json::value* v = body.if_contains("phone")) {
+    if (v->is_null()) {
+      in.phone = "";
+    } else if (!v->is_string()) {
+      return absl::InvalidArgumentError("phone must be a string or null");
+    } else {
+      std::string phone(TrimSpaces(std::string_view(v->as_string().data(), v->as_string().size())));
+      if (CodePoints(phone) > kMaxPhone) {
+        return absl::InvalidArgumentError("phone must be at most 40 characters");
+      }
+      in.phone = std::move(phone);
+    }
+  }
+  if (const boost::json::value* v = body.if_contains("plus_ones_allowed")) {
+    if (!v->is_int64() && !v->is_uint64()) {
+      return absl::InvalidArgumentError("plus_ones_allowed must be an integer from 0 to 20");
+    }
+    const int64_t n = v->is_int64() ? v->as_int64() : -1;
+    if (n < 0 || n > kMaxPlusOnes) {
+      return absl::InvalidArgumentError("plus_ones_allowed must be an integer from 0 to 20");
+    }
+    in.plus_ones_allowed = n;
+  }
+  return in;
+}
+
+absl::StatusOr<boost::json::object> GuestJson(const sql::Rows& rows, size_t i) {
+  GG_ASSIGN_OR_RETURN(int64_t id, rows.Int(i, 0));
+  GG_ASSIGN_OR_RETURN(int64_t event_id, rows.Int(i, 1));
+  GG_ASSIGN_OR_RETURN(std::string name, rows.Text(i, 2));
+  GG_ASSIGN_OR_RETURN(std::string email, rows.Text(i, 3));
+  GG_ASSIGN_OR_RETURN(std::string phone, rows.Text(i, 4));
+  GG_ASSIGN_OR_RETURN(int64_t plus_ones_allowed, rows.Int(i, 5));
+  GG_ASSIGN_OR_RETURN(absl::Time created_at, rows.Time(i, 6));
+  return boost::json::object{{"id", std::to_string(id)},
+                             {"event_id", std::to_string(event_id)},
+                             {"name", name},
+                             {"email", email},
+                             {"phone", phone},
+                             {"plus_ones_allowed", plus_ones_allowed},
+                             {"created_at", FormatRfc3339(created_at)}};
+}
+
+// The authenticated user's event id (with at least `minimum`) and the guest id
+// of the path, or the error response to send.
+struct Scope {
+  std::string user_id;
+  int64_t event_id = 0;
+  int64_t guest_id = 0;  // 0 when the path has none.
+};
+
+std::optional<Response> Enter(AppState& app, const Request& request, const Params& params,
+                              Role minimum, bool with_guest, Scope* scope) {
+  absl::StatusOr<User> user = Authenticate(request, app);
+  if (!user.ok()) return ErrorResponse(user.status(), request, *app.logger);
+  const std::string& event_id = params.at("id");
+  absl::StatusOr<Role> role = RequireRole(app, *user, event_id, minimum);
+  if (!role.ok()) return ErrorResponse(role.status(), request, *app.logger);
+  scope->user_id = user->id;
+  scope->event_id = *ParseEventId(event_id);
+  if (with_guest) {
+    std::optional<int64_t> guest_id = ParseEventId(params.at("guest_id"));
+    if (!guest_id) {
+      return ErrorResponse(absl::NotFoundError("guest not found"), request, *app.logger);
+    }
+    scope->guest_id = *guest_id;
+  }
+  return std::nullopt;
+}
+
+// Reads the guest of the scope and answers `status` with it, or 404.
+Response GuestResponse(AppState& app, const Request& request, const Scope& scope, int status) {
+  sql::Rows rows;
+  absl::Status s = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
+    GG_ASSIGN_OR_RETURN(rows, c.Query(std::string("SELECT ") + kGuestColumns +
+                                          " FROM guests WHERE id = ? AND event_id = ?",
+                                      {sql::Int(scope.guest_id), sql::Int(scope.event_id)}));
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return ErrorResponse(s, request, *app.logger);
+  if (rows.empty()) {
+    return ErrorResponse(absl::NotFoundError("guest not found"), request, *app.logger);
+  }
+  absl::StatusOr<boost::json::object> guest = GuestJson(rows, 0);
+  if (!guest.ok()) return ErrorResponse(guest.status(), request, *app.logger);
+  return Response::Json(status, *guest);
+}
+
+// NotFound unless the guest exists in the scope's event.
+absl::Status GuestExists(AppState& app, const Scope& scope) {
+  return app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
+    GG_ASSIGN_OR_RETURN(sql::Rows rows,
+                        c.Query("SELECT id FROM guests WHERE id = ? AND event_id = ?",
+                                {sql::Int(scope.guest_id), sql::Int(scope.event_id)}));
+    if (rows.empty()) return absl::NotFoundError("guest not found");
+    return absl::OkStatus();
+  });
+}
+
+Response TokenResponse(AppState& app, const Request& request, const Params& params, bool rotate) {
+  Scope scope;
+  if (std::optional<Response> r =
+          Enter(app, request, params, Role::kEditor, /*with_guest=*/true, &scope)) {
+    return *r;
+  }
+  absl::Status exists = GuestExists(app, scope);
+  if (!exists.ok()) return ErrorResponse(exists, request, *app.logger);
+  const std::string event_id = std::to_string(scope.event_id);
+  const std::string guest_id = std::to_string(scope.guest_id);
+  absl::StatusOr<std::string> token = rotate ? app.guard->RotateToken(event_id, guest_id)
+                                             : app.guard->IssueToken(event_id, guest_id);
+  if (!token.ok()) {
+    // Not the caller's fault (ids are ours): never a 400.
+    return ErrorResponse(absl::InternalError(token.status().ToString()), request, *app.logger);
+  }
+  app.logger->Info(rotate ? "guest token rotated" : "guest token issued",
+                   {{"request_id", request.request_id},
+                    {"user_id", scope.user_id},
+                    {"event_id", event_id},
+                    {"guest_id", guest_id}});
+  return Response::Json(
+      201,
+      boost::json::object{{"token", *token}, {"link", app.config.public_url + "/rsvp/" + *token}});
+}
+
+}  // namespace
+
+Response CreateGuest(AppState& app, const Request& request, const Params& params) {
+  Scope scope;
+  if (std::optional<Response> r =
+          Enter(app, request, params, Role::kEditor, /*with_guest=*/false, &scope)) {
+    return *r;
+  }
+  Response error;
+  absl::StatusOr<boost::json::object> body = ParseObject(request, &error);
+  if (!body.ok()) return error;
+  absl::StatusOr<GuestInput> in = ValidateGuestInput(*body, /*require_create=*/true);
+  if (!in.ok()) return ErrorResponse(in.status(), request, *app.logger);
+  const absl::Time now = NowMicros();
+  absl::Status status = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
+    GG_ASSIGN_OR_RETURN(
+        sql::Rows rows,
+        c.Query(
+            "INSERT INTO guests (event_id, name, email, phone, plus_ones_allowed, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+            {sql::Int(scope.event_id), sql::Text(*in->name), sql::Text(in->email.value_or("")),
+             sql::Text(in->phone.value_or("")), sql::Int(in->plus_ones_allowed.value_or(0)), now}));
+    if (rows.size() != 1) return absl::InternalError("insert returned no id");
+    GG_ASSIGN_OR_RETURN(scope.guest_id, rows.Int(0, 0));
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return ErrorResponse(status, request, *app.logger);
+  app.logger->Info("guest created", {{"request_id", request.request_id},
+                                     {"user_id", scope.user_id},
+                                     {"event_id", std::to_string(scope.event_id)},
+                                     {"guest_id", std::to_string(scope.guest_id)}});
+  return GuestResponse(app, request, scope, 201);
+}
+
+Response ListGuests(AppState& app, const Request& request, const Params& params) {
+  Scope scope;
+  if (std::optional<Response> r =
+          Enter(app, request, params, Role::kViewer, /*with_guest=*/false, &scope)) {
+    return *r;
+  }
+  sql::Rows rows;
+  absl::Status status = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
+    GG_ASSIGN_OR_RETURN(rows, c.Query(std::string("SELECT ") + kGuestColumns +
+                                          " FROM guests WHERE event_id = ? ORDER BY id",
+                                      {sql::Int(scope.event_id)}));
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return ErrorResponse(status, request, *app.logger);
+  boost::json::array guests;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    absl::StatusOr<boost::json::object> guest = GuestJson(rows, i);
+    if (!guest.ok()) return ErrorResponse(guest.status(), request, *app.logger);
+    guests.emplace_back(std::move(*guest));
+  }
+  return Response::Json(200, boost::json::object{{"guests", std::move(guests)}});
+}
+
+Response GetGuest(AppState& app, const Request& request, const Params& params) {
+  Scope scope;
+  if (std::optional<Response> r =
+          Enter(app, request, params, Role::kViewer, /*with_guest=*/true, &scope)) {
+    return *r;
+  }
+  return GuestResponse(app, request, scope, 200);
+}
+
+Response PatchGuest(AppState& app, const Request& request, const Params& params) {
+  Scope scope;
+  if (std::optional<Response> r =
+          Enter(app, request, params, Role::kEditor, /*with_guest=*/true, &scope)) {
+    return *r;
+  }
+  Response error;
+  absl::StatusOr<boost::json::object> body = ParseObject(request, &error);
+  if (!body.ok()) return error;
+  absl::StatusOr<GuestInput> in = ValidateGuestInput(*body, /*require_create=*/false);
+  if (!in.ok()) return ErrorResponse(in.status(), request, *app.logger);
+  std::string sets;
+  std::vector<sql::Value> values;
+  auto set = [&](std::string_view column, sql::Value value) {
+    if (!sets.empty()) sets += ", ";
+    sets += std::string(column) + " = ?";
+    values.push_back(std::move(value));
+  };
+  if (in->name) set("name", sql::Text(*in->name));
+  if (in->email) set("email", sql::Text(*in->email));
+  if (in->phone) set("phone", sql::Text(*in->phone));
+  if (in->plus_ones_allowed) set("plus_ones_allowed", sql::Int(*in->plus_ones_allowed));
+  if (values.empty()) {
+    return ErrorResponse(absl::InvalidArgumentError(
+                             "nothing to update: give name, email, phone or plus_ones_allowed"),
+                         request, *app.logger);
+  }
+  values.push_back(sql::Int(scope.guest_id));
+  values.push_back(sql::Int(scope.event_id));
+  int64_t changed = 0;
+  absl::Status status = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
+    GG_ASSIGN_OR_RETURN(
+        changed, c.Exec("UPDATE guests SET " + sets + " WHERE id = ? AND event_id = ?", values));
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return ErrorResponse(status, request, *app.logger);
+  if (changed == 0) {
+    return ErrorResponse(absl::NotFoundError("guest not found"), request, *app.logger);
+  }
+  app.logger->Info("guest updated", {{"request_id", request.request_id},
+                                     {"user_id", scope.user_id},
+                                     {"event_id", std::to_string(scope.event_id)},
+                                     {"guest_id", std::to_string(scope.guest_id)}});
+  return GuestResponse(app, request, scope, 200);
+}
+
+Response DeleteGuest(AppState& app, const Request& request, const Params& params) {
+  Scope scope;
+  if (std::optional<Response> r =
+          Enter(app, request, params, Role::kEditor, /*with_guest=*/true, &scope)) {
+    return *r;
+  }
+  int64_t changed = 0;
+  absl::Status status = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
+    GG_ASSIGN_OR_RETURN(changed, c.Exec("DELETE FROM guests WHERE id = ? AND event_id = ?",
+                                        {sql::Int(scope.guest_id), sql::Int(scope.event_id)}));
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return ErrorResponse(status, request, *app.logger);
+  if (changed == 0) {
+    return ErrorResponse(absl::NotFoundError("guest not found"), request, *app.logger);
+  }
+  app.logger->Info("guest deleted", {{"request_id", request.request_id},
+                                     {"user_id", scope.user_id},
+                                     {"event_id", std::to_string(scope.event_id)},
+                                     {"guest_id", std::to_string(scope.guest_id)}});
+  Response response;
+  response.status = 204;
+  response.content_type.clear();
+  return response;
+}
+
+Response IssueGuestToken(AppState& app, const Request& request, const Params& params) {
+  return TokenResponse(app, request, params, /*rotate=*/false);
+}
+
+Response RotateGuestToken(AppState& app, const Request& request, const Params& params) {
+  return TokenResponse(app, request, params, /*rotate=*/true);
+}
+
+}  // namespace guestguard::server

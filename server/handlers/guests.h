@@ -1,0 +1,40 @@
+// Copyright 2026 GuestGuard authors.
+//
+// Guest endpoints under an event (Bearer session required: 401 otherwise;
+// viewer+ to read, editor+ to write; JSON in and out):
+//   POST   /events/{id}/guests  {name, email?, phone?, plus_ones_allowed?} → 201 guest
+//   GET    /events/{id}/guests  → 200 {guests: [guest...]}, oldest first
+//   GET    /events/{id}/guests/{guest_id}  → 200 guest
+//   PATCH  /events/{id}/guests/{guest_id}  any non-empty subset of the create fields → 200 guest
+//   DELETE /events/{id}/guests/{guest_id}  → 204
+//   POST   /events/{id}/guests/{guest_id}/token         → 201 {token, link}
+//   POST   /events/{id}/guests/{guest_id}/token/rotate  → 201 {token, link}; every
+//          earlier token of the guest stops working
+// A guest: {id, event_id, name, email, phone, plus_ones_allowed, created_at};
+// ids decimal strings, email and phone "" when unset, created_at RFC 3339 UTC.
+// Validation (400 invalid_argument naming the field, 400 invalid_json): name
+// trimmed 1-200 characters; email (may be null or "") a valid address,
+// stored normalised; phone (may be null) at most 40 characters;
+// plus_ones_allowed an integer 0-20 (default 0).
+// A guest of another event, a non-numeric guest id and a missing guest are
+// 404 not_found. Links are "<config.public_url>/rsvp/<token>"; tokens bind
+// the event id and the guest id as decimal strings.
+#ifndef GUESTGUARD_SERVER_HANDLERS_GUESTS_H_
+#define GUESTGUARD_SERVER_HANDLERS_GUESTS_H_
+
+#include "server/app.h"
+#include "server/router.h"
+
+namespace guestguard::server {
+
+Response CreateGuest(AppState& app, const Request& request, const Params& params);
+Response ListGuests(AppState& app, const Request& request, const Params& params);
+Response GetGuest(AppState& app, const Request& request, const Params& params);
+Response PatchGuest(AppState& app, const Request& request, const Params& params);
+Response DeleteGuest(AppState& app, const Request& request, const Params& params);
+Response IssueGuestToken(AppState& app, const Request& request, const Params& params);
+Response RotateGuestToken(AppState& app, const Request& request, const Params& params);
+
+}  // namespace guestguard::server
+
+#endif  // GUESTGUARD_SERVER_HANDLERS_GUESTS_H_

@@ -1,0 +1,268 @@
+// Copyright 2026 GuestGuard authors.
+#include "server/handlers/rsvp.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "absl/time/time.h"
+#include "boost/json/array.hpp"
+#include "boost/json/object.hpp"
+#include "guestguard/access.h"
+#include "guestguard/guard.h"
+#include "guestguard/thresholds.h"
+#include "guestguard/token.h"
+#include "internal/status_macros.h"
+#include "server/handlers/json_body.h"
+#include "server/http_errors.h"
+#include "server/roles.h"
+
+namespace guestguard::server {
+namespace {
+
+constexpr size_t kMaxSignal = 512;
+
+absl::Time NowMicros() { return absl::FromUnixMicros(absl::ToUnixMicros(absl::Now())); }
+
+std::string FormatRfc3339(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%d%ET%H:%M:%E*SZ", t, absl::UTCTimeZone());
+}
+
+Response NotFound() { return Response::Error(404, "not_found", "invitation not found"); }
+
+Response Refused() {
+  return Response::Error(403, "refused", "this invitation cannot be used right now");
+}
+
+// What the token names, loaded from the server's tables.
+struct Invitation {
+  int64_t event_id = 0;
+  int64_t guest_id = 0;
+  std::string event_name;
+  absl::Time starts_at;
+  std::string venue;
+  std::string guest_name;
+  int64_t plus_ones_allowed = 0;
+  // The current rsvp, if any.
+  std::optional<std::string> response;
+  int64_t plus_ones = 0;
+  absl::Time updated_at;
+};
+
+// The invitation an authentic token names; nullopt (with OK) when the token is
+// not authentic or its guest or event no longer exists. Generation and expiry
+// are left to Guard::Check, which records those uses.
+absl::StatusOr<std::optional<Invitation>> LoadInvitation(AppState& app, std::string_view token) {
+  const TokenVerification v = VerifyToken(app.config.keyring, token, absl::Now());
+  if (v.status != TokenStatus::kValid && v.status != TokenStatus::kExpired &&
+      v.status != TokenStatus::kRevoked) {
+    return std::optional<Invitation>();
+  }
+  std::optional<int64_t> event_id = ParseEventId(v.claims.event_id);
+  std::optional<int64_t> guest_id = ParseEventId(v.claims.guest_id);
+  if (!event_id || !guest_id) return std::optional<Invitation>();
+  sql::Rows rows;
+  GG_RETURN_IF_ERROR(app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
+    GG_ASSIGN_OR_RETURN(rows,
+                        c.Query("SELECT e.name, e.starts_at, e.venue, g.name, g.plus_ones_allowed,"
+                                " r.response, r.plus_ones, r.updated_at"
+                                " FROM guests g JOIN events e ON e.id = g.event_id"
+                                " LEFT JOIN rsvps r ON r.guest_id = g.id"
+                                " WHERE g.id = ? AND g.event_id = ?",
+                                {sql::Int(*guest_id), sql::Int(*event_id)}));
+    return absl::OkStatus();
+  }));
+  if (rows.empty()) return std::optional<Invitation>();
+  Invitation inv;
+  inv.event_id = *event_id;
+  inv.guest_id = *guest_id;
+  GG_ASSIGN_OR_RETURN(inv.event_name, rows.Text(0, 0));
+  GG_ASSIGN_OR_RETURN(inv.starts_at, rows.Time(0, 1));
+  GG_ASSIGN_OR_RETURN(inv.venue, rows.Text(0, 2));
+  GG_ASSIGN_OR_RETURN(inv.guest_name, rows.Text(0, 3));
+  GG_ASSIGN_OR_RETURN(inv.plus_ones_allowed, rows.Int(0, 4));
+  if (!rows.IsNull(0, 5)) {
+    GG_ASSIGN_OR_RETURN(inv.response, rows.Text(0, 5));
+    GG_ASSIGN_OR_RETURN(inv.plus_ones, rows.Int(0, 6));
+    GG_ASSIGN_OR_RETURN(inv.updated_at, rows.Time(0, 7));
+  }
+  return std::optional<Invitation>(std::move(inv));
+}
+
+std::string Bounded(std::string_view s) { return std::string(s.substr(0, kMaxSignal)); }
+
+ClientSignals SignalsFromHeaders(const Request& request) {
+  ClientSignals signals;
+  if (const std::string* h = request.Header("user-agent")) signals.user_agent = Bounded(*h);
+  if (const std::string* h = request.Header("accept-language")) signals.language = Bounded(*h);
+  if (const std::string* h = request.Header("x-device-fingerprint")) {
+    signals.fingerprint = Bounded(*h);
+  }
+  return signals;
+}
+
+// Overrides `signals` with the fields of the body's "signals" object.
+absl::Status ApplyBodySignals(const boost::json::object& body, ClientSignals* signals) {
+  const boost::json::value* v = body.if_contains("signals");
+  if (v == nullptr || v->is_null()) return absl::OkStatus();
+  if (!v->is_object()) return absl::InvalidArgumentError("signals must be an object");
+  const std::pair<const char*, std::string*> fields[] = {
+      {"fingerprint", &signals->fingerprint}, {"user_agent", &signals->user_agent},
+      {"language", &signals->language},       {"timezone", &signals->timezone},
+      {"screen", &signals->screen},           {"platform", &signals->platform}};
+  for (const auto& [name, field] : fields) {
+    const boost::json::value* f = v->as_object().if_contains(name);
+    if (f == nullptr || f->is_null()) continue;
+    if (!f->is_string() || f->as_string().size() > kMaxSignal) {
+      return absl::InvalidArgumentError(std::string("signals.") + name +
+                                        " must be a string of at most 512 bytes");
+    }
+    *field = std::string(f->as_string());
+  }
+  return absl::OkStatus();
+}
+
+boost::json::object DecisionJson(const Decision& d) {
+  boost::json::array reasons;
+  for (const Reason& r : d.reasons) {
+    reasons.emplace_back(
+        boost::json::object{{"code", r.code}, {"score", r.score}, {"message", r.message}});
+  }
+  return boost::json::object{{"score", d.score},
+                             {"band", BandName(d.band)},
+                             {"label", BandLabel(d.band)},
+                             {"allowlisted", d.allowlisted},
+                             {"reasons", std::move(reasons)},
+                             {"access_log_id", d.access_log_id}};
+}
+
+boost::json::value RsvpJson(const Invitation& inv) {
+  if (!inv.response) return nullptr;
+  return boost::json::object{{"response", *inv.response},
+                             {"plus_ones", inv.plus_ones},
+                             {"updated_at", FormatRfc3339(inv.updated_at)}};
+}
+
+// Loads the invitation and runs the guard. Returns the response to send when
+// the request ends here (404, 403, 5xx); otherwise fills `inv` and `decision`.
+std::optional<Response> Guarded(AppState& app, const Request& request, const Params& params,
+                                AccessKind kind, ClientSignals signals, Invitation* inv,
+                                Decision* decision) {
+  const std::string& token = params.at("token");
+  absl::StatusOr<std::optional<Invitation>> loaded = LoadInvitation(app, token);
+  if (!loaded.ok()) return ErrorResponse(loaded.status(), request, *app.logger);
+  if (!loaded->has_value()) return NotFound();
+  *inv = **std::move(loaded);
+  AccessAttempt attempt;
+  attempt.kind = kind;
+  attempt.client_ip = request.client_ip;
+  attempt.signals = std::move(signals);
+  absl::StatusOr<Decision> checked = app.guard->Check(token, std::move(attempt));
+  if (!checked.ok()) {
+    // The check could not be made (store down, unusable client IP): refuse.
+    return ErrorResponse(absl::UnavailableError(checked.status().ToString()), request, *app.logger);
+  }
+  *decision = *std::move(checked);
+  if (decision->token_status != TokenStatus::kValid) return NotFound();
+  if (decision->band == Band::kBlock) {
+    app.logger->Info("guest access refused", {{"request_id", request.request_id},
+                                              {"event_id", decision->event_id},
+                                              {"guest_id", decision->guest_id},
+                                              {"access_log_id", decision->access_log_id}});
+    return Refused();
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Response OpenInvitation(AppState& app, const Request& request, const Params& params) {
+  Invitation inv;
+  Decision decision;
+  if (std::optional<Response> r = Guarded(app, request, params, AccessKind::kOpen,
+                                          SignalsFromHeaders(request), &inv, &decision)) {
+    return *r;
+  }
+  return Response::Json(
+      200, boost::json::object{
+               {"event", boost::json::object{{"id", std::to_string(inv.event_id)},
+                                             {"name", inv.event_name},
+                                             {"starts_at", FormatRfc3339(inv.starts_at)},
+                                             {"venue", inv.venue}}},
+               {"guest", boost::json::object{{"id", std::to_string(inv.guest_id)},
+                                             {"name", inv.guest_name},
+                                             {"plus_ones_allowed", inv.plus_ones_allowed}}},
+               {"rsvp", RsvpJson(inv)},
+               {"decision", DecisionJson(decision)}});
+}
+
+Response SubmitRsvp(AppState& app, const Request& request, const Params& params) {
+  // The body is parsed first (its signals feed the check) but judged only
+  // after the token: a bad token is 404 whatever the body.
+  Response body_error;
+  absl::StatusOr<boost::json::object> body = ParseObject(request, &body_error);
+  ClientSignals signals = SignalsFromHeaders(request);
+  absl::Status signals_ok = absl::OkStatus();
+  if (body.ok()) signals_ok = ApplyBodySignals(*body, &signals);
+
+  Invitation inv;
+  Decision decision;
+  if (std::optional<Response> r =
+          Guarded(app, request, params, AccessKind::kRsvp, std::move(signals), &inv, &decision)) {
+    return *r;
+  }
+  if (!body.ok()) return body_error;
+  if (!signals_ok.ok()) return ErrorResponse(signals_ok, request, *app.logger);
+
+  const boost::json::value* response = body->if_contains("response");
+  if (response == nullptr || !response->is_string() ||
+      (response->as_string() != "yes" && response->as_string() != "no" &&
+       response->as_string() != "maybe")) {
+    return ErrorResponse(
+        absl::InvalidArgumentError("response must be \"yes\", \"no\" or \"maybe\""), request,
+        *app.logger);
+  }
+  const std::string answer(response->as_string());
+  int64_t plus_ones = 0;
+  if (const boost::json::value* v = body->if_contains("plus_ones"); v && !v->is_null()) {
+    plus_ones = v->is_int64() ? v->as_int64() : -1;
+    if (plus_ones < 0 || plus_ones > inv.plus_ones_allowed) {
+      return ErrorResponse(absl::InvalidArgumentError("plus_ones must be an integer from 0 to " +
+                                                      std::to_string(inv.plus_ones_allowed)),
+                           request, *app.logger);
+    }
+  }
+  if (answer == "no" && plus_ones != 0) {
+    return ErrorResponse(absl::InvalidArgumentError("plus_ones must be 0 when the response is no"),
+                         request, *app.logger);
+  }
+
+  const absl::Time now = NowMicros();
+  absl::Status status = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
+    return c
+        .Exec(
+            "INSERT INTO rsvps (guest_id, event_id, response, plus_ones, updated_at)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (guest_id) DO UPDATE SET"
+            " response = excluded.response, plus_ones = excluded.plus_ones,"
+            " updated_at = excluded.updated_at",
+            {sql::Int(inv.guest_id), sql::Int(inv.event_id), sql::Text(answer), sql::Int(plus_ones),
+             now})
+        .status();
+  });
+  if (!status.ok()) {
+    // A guest deleted between the check and now fails the foreign key.
+    return ErrorResponse(status, request, *app.logger);
+  }
+  inv.response = answer;
+  inv.plus_ones = plus_ones;
+  inv.updated_at = now;
+  app.logger->Info("rsvp recorded", {{"request_id", request.request_id},
+                                     {"event_id", std::to_string(inv.event_id)},
+                                     {"guest_id", std::to_string(inv.guest_id)},
+                                     {"response", answer}});
+  return Response::Json(
+      200, boost::json::object{{"rsvp", RsvpJson(inv)}, {"decision", DecisionJson(decision)}});
+}
+
+}  // namespace guestguard::server
