@@ -2,8 +2,10 @@
 //
 // guestguard-server: parses the configuration (flags, GUESTGUARD_* variables),
 // opens the database and the Guard, serves HTTP until SIGINT/SIGTERM, then
-// closes the database. Exit codes: 0 after a clean shutdown, 1 when the server
-// cannot start (database, address in use), 2 for an invalid configuration.
+// closes the database. The hidden flag --print-routes prints every route as
+// "METHOD /path/{param}" and exits 0 (tests compare it with docs/openapi.yaml). Exit codes: 0 after
+// a clean shutdown, 1 when the server cannot start (database, address in use), 2 for an invalid
+// configuration.
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -19,6 +21,16 @@
 int main(int argc, char** argv) {
   namespace gs = guestguard::server;
   std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.size() == 1 && args[0] == "--print-routes") {
+    // The handlers are never called: an unopened AppState is enough.
+    gs::AppState unopened;
+    gs::Router router;
+    gs::RegisterRoutes(router, unopened);
+    for (const gs::Router::RouteInfo& route : router.routes()) {
+      std::printf("%s %s\n", route.method.c_str(), route.pattern.c_str());
+    }
+    return 0;
+  }
   gs::ConfigParse parsed = gs::ParseConfig(args, gs::EnvFromProcess());
   if (!parsed.config) {
     std::fputs(parsed.message.c_str(), parsed.exit_code == 0 ? stdout : stderr);

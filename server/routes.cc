@@ -54,10 +54,12 @@ void RegisterRoutes(Router& router, AppState& app) {
       {"DELETE", "/events/{id}/guests/{guest_id}"},
       {"POST", "/events/{id}/guests/{guest_id}/token"},
       {"POST", "/events/{id}/guests/{guest_id}/token/rotate"},
+      {"POST", "/events/{id}/tokens/bulk"},
+      {"GET", "/events/{id}/rsvps"},
   };
   Response (*const guest_handlers[])(AppState&, const Request&, const Params&) = {
-      CreateGuest, ListGuests,      GetGuest,        PatchGuest,
-      DeleteGuest, IssueGuestToken, RotateGuestToken};
+      CreateGuest,     ListGuests,       GetGuest,        PatchGuest, DeleteGuest,
+      IssueGuestToken, RotateGuestToken, BulkIssueTokens, ListRsvps};
   for (size_t i = 0; i < std::size(guest_routes); ++i) {
     auto* handler = guest_handlers[i];
     router.Add(guest_routes[i].first, guest_routes[i].second,
@@ -72,6 +74,9 @@ void RegisterRoutes(Router& router, AppState& app) {
   });
   router.Add("POST", "/rsvp/{token}", [&app](const Request& req, const Params& params) {
     return SubmitRsvp(app, req, params);
+  });
+  router.Add("POST", "/checkin/{token}", [&app](const Request& req, const Params& params) {
+    return CheckIn(app, req, params);
   });
 }
 

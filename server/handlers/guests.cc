@@ -1,6 +1,7 @@
 // Copyright 2026 GuestGuard authors.
 #include "server/handlers/guests.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -185,6 +186,13 @@ Response TokenResponse(AppState& app, const Request& request, const Params& para
     // Not the caller's fault (ids are ours): never a 400.
     return ErrorResponse(absl::InternalError(token.status().ToString()), request, *app.logger);
   }
+  absl::Status marked = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
+    return c
+        .Exec("UPDATE guests SET token_issued_at = ? WHERE id = ? AND event_id = ?",
+              {NowMicros(), sql::Int(scope.guest_id), sql::Int(scope.event_id)})
+        .status();
+  });
+  if (!marked.ok()) return ErrorResponse(marked, request, *app.logger);
   app.logger->Info(rotate ? "guest token rotated" : "guest token issued",
                    {{"request_id", request.request_id},
                     {"user_id", scope.user_id},
@@ -339,6 +347,107 @@ Response IssueGuestToken(AppState& app, const Request& request, const Params& pa
 
 Response RotateGuestToken(AppState& app, const Request& request, const Params& params) {
   return TokenResponse(app, request, params, /*rotate=*/true);
+}
+
+Response BulkIssueTokens(AppState& app, const Request& request, const Params& params) {
+  Scope scope;
+  if (std::optional<Response> r =
+          Enter(app, request, params, Role::kEditor, /*with_guest=*/false, &scope)) {
+    return *r;
+  }
+  // Claims the guests never given a link in one statement, so that two bulk
+  // calls at once never issue to the same guest twice.
+  std::vector<int64_t> guest_ids;
+  absl::Status status = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
+    GG_ASSIGN_OR_RETURN(sql::Rows rows,
+                        c.Query("UPDATE guests SET token_issued_at = ?"
+                                " WHERE event_id = ? AND token_issued_at IS NULL RETURNING id",
+                                {NowMicros(), sql::Int(scope.event_id)}));
+    for (size_t i = 0; i < rows.size(); ++i) {
+      GG_ASSIGN_OR_RETURN(int64_t id, rows.Int(i, 0));
+      guest_ids.push_back(id);
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return ErrorResponse(status, request, *app.logger);
+  std::sort(guest_ids.begin(), guest_ids.end());
+
+  const std::string event_id = std::to_string(scope.event_id);
+  boost::json::array issued;
+  for (size_t i = 0; i < guest_ids.size(); ++i) {
+    const std::string guest_id = std::to_string(guest_ids[i]);
+    absl::StatusOr<std::string> token = app.guard->IssueToken(event_id, guest_id);
+    if (!token.ok()) {
+      // Releases the claim on the guests not served so that a retry issues to them.
+      for (size_t j = i; j < guest_ids.size(); ++j) {
+        (void)app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
+          return c
+              .Exec("UPDATE guests SET token_issued_at = NULL WHERE id = ?",
+                    {sql::Int(guest_ids[j])})
+              .status();
+        });
+      }
+      return ErrorResponse(absl::InternalError(token.status().ToString()), request, *app.logger);
+    }
+    issued.emplace_back(boost::json::object{{"guest_id", guest_id},
+                                            {"token", *token},
+                                            {"link", app.config.public_url + "/rsvp/" + *token}});
+  }
+  app.logger->Info("guest tokens issued in bulk", {{"request_id", request.request_id},
+                                                   {"user_id", scope.user_id},
+                                                   {"event_id", event_id},
+                                                   {"count", static_cast<int64_t>(issued.size())}});
+  return Response::Json(200, boost::json::object{{"issued", std::move(issued)}});
+}
+
+Response ListRsvps(AppState& app, const Request& request, const Params& params) {
+  Scope scope;
+  if (std::optional<Response> r =
+          Enter(app, request, params, Role::kViewer, /*with_guest=*/false, &scope)) {
+    return *r;
+  }
+  std::optional<std::string> filter;
+  if (auto it = request.query.find("response"); it != request.query.end()) {
+    if (it->second != "yes" && it->second != "no" && it->second != "maybe") {
+      return ErrorResponse(
+          absl::InvalidArgumentError("response must be \"yes\", \"no\" or \"maybe\""), request,
+          *app.logger);
+    }
+    filter = it->second;
+  }
+  std::string query =
+      "SELECT r.guest_id, g.name, r.response, r.plus_ones, r.updated_at"
+      " FROM rsvps r JOIN guests g ON g.id = r.guest_id WHERE r.event_id = ?";
+  std::vector<sql::Value> values = {sql::Int(scope.event_id)};
+  if (filter) {
+    query += " AND r.response = ?";
+    values.push_back(sql::Text(*filter));
+  }
+  query += " ORDER BY r.updated_at DESC, r.guest_id DESC";
+  sql::Rows rows;
+  absl::Status status = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
+    GG_ASSIGN_OR_RETURN(rows, c.Query(query, values));
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return ErrorResponse(status, request, *app.logger);
+  boost::json::array rsvps;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    absl::StatusOr<boost::json::object> item = [&]() -> absl::StatusOr<boost::json::object> {
+      GG_ASSIGN_OR_RETURN(int64_t guest_id, rows.Int(i, 0));
+      GG_ASSIGN_OR_RETURN(std::string guest_name, rows.Text(i, 1));
+      GG_ASSIGN_OR_RETURN(std::string response, rows.Text(i, 2));
+      GG_ASSIGN_OR_RETURN(int64_t plus_ones, rows.Int(i, 3));
+      GG_ASSIGN_OR_RETURN(absl::Time updated_at, rows.Time(i, 4));
+      return boost::json::object{{"guest_id", std::to_string(guest_id)},
+                                 {"guest_name", guest_name},
+                                 {"response", response},
+                                 {"plus_ones", plus_ones},
+                                 {"updated_at", FormatRfc3339(updated_at)}};
+    }();
+    if (!item.ok()) return ErrorResponse(item.status(), request, *app.logger);
+    rsvps.emplace_back(std::move(*item));
+  }
+  return Response::Json(200, boost::json::object{{"rsvps", std::move(rsvps)}});
 }
 
 }  // namespace guestguard::server

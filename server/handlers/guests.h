@@ -10,6 +10,12 @@
 //   POST   /events/{id}/guests/{guest_id}/token         → 201 {token, link}
 //   POST   /events/{id}/guests/{guest_id}/token/rotate  → 201 {token, link}; every
 //          earlier token of the guest stops working
+//   POST   /events/{id}/tokens/bulk  → 200 {issued: [{guest_id, token, link}]}, one
+//          per guest of the event never given a link (guests.token_issued_at
+//          NULL, also set by the two token endpoints above), by guest id
+//   GET    /events/{id}/rsvps[?response=yes|no|maybe]  (viewer+) → 200
+//          {rsvps: [{guest_id, guest_name, response, plus_ones, updated_at}]},
+//          newest first; any other response filter is 400 invalid_argument
 // A guest: {id, event_id, name, email, phone, plus_ones_allowed, created_at};
 // ids decimal strings, email and phone "" when unset, created_at RFC 3339 UTC.
 // Validation (400 invalid_argument naming the field, 400 invalid_json): name
@@ -34,6 +40,8 @@ Response PatchGuest(AppState& app, const Request& request, const Params& params)
 Response DeleteGuest(AppState& app, const Request& request, const Params& params);
 Response IssueGuestToken(AppState& app, const Request& request, const Params& params);
 Response RotateGuestToken(AppState& app, const Request& request, const Params& params);
+Response BulkIssueTokens(AppState& app, const Request& request, const Params& params);
+Response ListRsvps(AppState& app, const Request& request, const Params& params);
 
 }  // namespace guestguard::server
 

@@ -175,6 +175,31 @@ std::optional<Response> Guarded(AppState& app, const Request& request, const Par
   return std::nullopt;
 }
 
+// The shared path of the POST guest endpoints: parses the body (an empty body
+// is {} when `empty_ok`), lets its signals override the headers, runs the guard
+// and only then judges the body, so that a bad token is 404 whatever the body.
+// Returns the response to send when the request ends here; otherwise fills
+// `inv`, `decision` and `body`.
+std::optional<Response> GuardedPost(AppState& app, const Request& request, const Params& params,
+                                    AccessKind kind, bool empty_ok, Invitation* inv,
+                                    Decision* decision, boost::json::object* body) {
+  Response body_error;
+  absl::StatusOr<boost::json::object> parsed = boost::json::object();
+  if (!empty_ok || !TrimSpaces(request.body).empty()) parsed = ParseObject(request, &body_error);
+  ClientSignals signals = SignalsFromHeaders(request);
+  absl::Status signals_ok = absl::OkStatus();
+  if (parsed.ok()) signals_ok = ApplyBodySignals(*parsed, &signals);
+
+  if (std::optional<Response> r =
+          Guarded(app, request, params, kind, std::move(signals), inv, decision)) {
+    return r;
+  }
+  if (!parsed.ok()) return body_error;
+  if (!signals_ok.ok()) return ErrorResponse(signals_ok, request, *app.logger);
+  *body = *std::move(parsed);
+  return std::nullopt;
+}
+
 }  // namespace
 
 Response OpenInvitation(AppState& app, const Request& request, const Params& params) {
@@ -198,22 +223,14 @@ Response OpenInvitation(AppState& app, const Request& request, const Params& par
 }
 
 Response SubmitRsvp(AppState& app, const Request& request, const Params& params) {
-  // The body is parsed first (its signals feed the check) but judged only
-  // after the token: a bad token is 404 whatever the body.
-  Response body_error;
-  absl::StatusOr<boost::json::object> body = ParseObject(request, &body_error);
-  ClientSignals signals = SignalsFromHeaders(request);
-  absl::Status signals_ok = absl::OkStatus();
-  if (body.ok()) signals_ok = ApplyBodySignals(*body, &signals);
-
   Invitation inv;
   Decision decision;
-  if (std::optional<Response> r =
-          Guarded(app, request, params, AccessKind::kRsvp, std::move(signals), &inv, &decision)) {
+  boost::json::object body_object;
+  if (std::optional<Response> r = GuardedPost(app, request, params, AccessKind::kRsvp,
+                                              /*empty_ok=*/false, &inv, &decision, &body_object)) {
     return *r;
   }
-  if (!body.ok()) return body_error;
-  if (!signals_ok.ok()) return ErrorResponse(signals_ok, request, *app.logger);
+  const boost::json::object* body = &body_object;
 
   const boost::json::value* response = body->if_contains("response");
   if (response == nullptr || !response->is_string() ||
@@ -263,6 +280,21 @@ Response SubmitRsvp(AppState& app, const Request& request, const Params& params)
                                      {"response", answer}});
   return Response::Json(
       200, boost::json::object{{"rsvp", RsvpJson(inv)}, {"decision", DecisionJson(decision)}});
+}
+
+Response CheckIn(AppState& app, const Request& request, const Params& params) {
+  Invitation inv;
+  Decision decision;
+  boost::json::object body;
+  if (std::optional<Response> r = GuardedPost(app, request, params, AccessKind::kCheckin,
+                                              /*empty_ok=*/true, &inv, &decision, &body)) {
+    return *r;
+  }
+  app.logger->Info("guest checked in", {{"request_id", request.request_id},
+                                        {"event_id", std::to_string(inv.event_id)},
+                                        {"guest_id", std::to_string(inv.guest_id)},
+                                        {"access_log_id", decision.access_log_id}});
+  return Response::Json(200, boost::json::object{{"decision", DecisionJson(decision)}});
 }
 
 }  // namespace guestguard::server

@@ -10,6 +10,9 @@
 //                       → 200 {rsvp, decision}; scored as kind "rsvp" (body
 //                         signals override the headers field by field); the
 //                         rsvp is upserted unless the access was refused
+//   POST /checkin/{token}  {signals?} (an empty body is {}) → 200 {decision};
+//                          scored as kind "checkin" through the same path as
+//                          POST /rsvp (same 404 / 403 / 400 rules)
 // A decision: {score, band, label, allowlisted, reasons: [{code, score, message}],
 // access_log_id}. The client IP is the socket's.
 // Every token failure (malformed, unknown key, bad signature, expired,
@@ -28,6 +31,7 @@ namespace guestguard::server {
 
 Response OpenInvitation(AppState& app, const Request& request, const Params& params);
 Response SubmitRsvp(AppState& app, const Request& request, const Params& params);
+Response CheckIn(AppState& app, const Request& request, const Params& params);
 
 }  // namespace guestguard::server
 
