@@ -9,7 +9,7 @@ GUESTGUARD_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libsqlite3-dev libpqxx-dev postgresql-15
   python3-dev pybind11-dev python3-pytest
-  libboost1.81-dev libboost-json1.81-dev libcli11-dev libsodium-dev
+  libboost1.81-dev libboost-json1.81-dev libcli11-dev libsodium-dev wrk curl
 )
 
 guestguard_install_deps() {

@@ -1,0 +1,283 @@
+#!/usr/bin/env bash
+# HTTP load test of the reference server with wrk, on loopback only.
+#
+# For each backend — SQLite (a temporary file), then PostgreSQL (the throw-away
+# cluster of scripts/with_postgres, when available) — starts
+# build/server/guestguard-server on a free 127.0.0.1 port with --log-level warn,
+# creates a user, an event, N guests and their links with curl, then runs wrk
+# (64 connections, 2 threads, --latency) against:
+#   healthz  GET  /healthz
+#   open     GET  /rsvp/<token>   cycling the tokens, browser-like headers per guest
+#   rsvp     POST /rsvp/<token>   {"response":"yes","plus_ones":0,"signals":{...}}
+# and prints req/s, p99 latency, non-2xx/3xx count and the ratios
+# open/healthz and rsvp/healthz.
+# Targets: open >= 0.3x healthz on SQLite; p99 < 20 ms at 64 connections.
+#
+#   bench/http_load.sh [seconds per wrk run, default 10] [guests, default 200]
+#
+# Needs wrk (apt-get install wrk), curl and /usr/bin/python3. Re-executes itself
+# under scripts/with_postgres (root only) when GUESTGUARD_TEST_POSTGRES_URL is unset.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-10}
+guests=${2:-200}
+connections=64
+wrk_threads=2
+server_src=build/server/guestguard-server
+self=bench/http_load.sh
+
+[[ "$seconds" =~ ^[1-9][0-9]*$ ]] || { echo "seconds must be a positive integer" >&2; exit 2; }
+[[ "$guests" =~ ^[1-9][0-9]*$ ]] || { echo "guests must be a positive integer" >&2; exit 2; }
+
+if ! command -v wrk >/dev/null 2>&1; then
+  echo "wrk not found: install it (apt-get install -y wrk) — it is needed for this benchmark" >&2
+  exit 1
+fi
+for tool in curl /usr/bin/python3; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "$tool not found" >&2; exit 1; }
+done
+
+# Re-exec inside a throw-away PostgreSQL, like bench/pg_compare.sh, unless we
+# are already inside one (or cannot start one: then PostgreSQL is skipped).
+if [ -z "${GUESTGUARD_TEST_POSTGRES_URL:-}" ] && [ -z "${GG_HTTP_LOAD_INNER:-}" ]; then
+  if [ "$(id -u)" -eq 0 ] && [ -x /usr/lib/postgresql/15/bin/postgres ]; then
+    GG_HTTP_LOAD_INNER=1 exec scripts/with_postgres "$self" "$@"
+  fi
+fi
+
+# The binary may be briefly missing while someone rebuilds it: wait (bounded),
+# then run a private copy so a concurrent rebuild cannot swap it mid-run.
+for _ in $(seq 1 60); do
+  [ -x "$server_src" ] && break
+  sleep 1
+done
+[ -x "$server_src" ] || { echo "server binary $server_src not found (build it first)" >&2; exit 1; }
+
+work=$(mktemp -d /tmp/gg-http-load.XXXXXX)
+server_pid=
+stop_server() {
+  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
+    kill -TERM "$server_pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  server_pid=
+}
+# shellcheck disable=SC2317  # Invoked by the trap.
+cleanup() {
+  local status=$?
+  trap - EXIT INT TERM
+  stop_server
+  rm -rf "$work"
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+server=$work/guestguard-server
+for _ in $(seq 1 30); do
+  cp "$server_src" "$server" 2>/dev/null && "$server" --help >/dev/null 2>&1 && break
+  sleep 1
+done
+"$server" --help >/dev/null 2>&1 || { echo "cannot run a copy of $server_src" >&2; exit 1; }
+
+extra_flags=()
+rate_note="server has no --rate-limit-per-minute flag: no rate limit to lift"
+if "$server" --help 2>&1 | grep -q -- '--rate-limit-per-minute'; then
+  extra_flags+=(--rate-limit-per-minute 100000000)
+  rate_note="rate limit lifted for the benchmark: --rate-limit-per-minute 100000000"
+fi
+
+free_port() {
+  /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+json_field() {  # FIELD < json   (prints the field, fails when missing)
+  /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"
+}
+
+# One JSON request that must succeed: METHOD PATH [BODY]; uses $base and $auth.
+api() {
+  local args=(-sS --max-time 10 -X "$1" "$base$2" -H 'Content-Type: application/json' -w '\n%{http_code}')
+  [ -n "${auth:-}" ] && args+=(-H "Authorization: Bearer $auth")
+  [ $# -ge 3 ] && args+=(-d "$3")
+  local out code
+  out=$(curl "${args[@]}") || { echo "curl $1 $2 failed" >&2; return 1; }
+  code=${out##*$'\n'}
+  out=${out%$'\n'*}
+  if [[ "$code" != 2* ]]; then
+    echo "$1 $2 -> HTTP $code: $out" >&2
+    return 1
+  fi
+  printf '%s\n' "$out"
+}
+
+# Lua scripts for wrk. Each thread starts at a different offset in the token
+# list; guest i always presents the same fingerprint, UA and language, so the
+# guard sees one consistent device per guest.
+cat > "$work/common.lua" <<'LUA'
+local tokens = {}
+for line in io.lines(os.getenv("GG_TOKENS_FILE")) do
+  if #line > 0 then tokens[#tokens + 1] = line end
+end
+local uas = {
+  "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1",
+  "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36",
+  "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15",
+  "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36",
+}
+local langs = { "en-US,en;q=0.9", "de-DE,de;q=0.9,en;q=0.8", "fr-FR,fr;q=0.9", "en-GB,en;q=0.9" }
+local counter = 0
+local thread_no = 0
+local next_thread = 0
+function setup(thread)
+  thread:set("thread_no", next_thread)
+  next_thread = next_thread + 1
+end
+function init(args)
+  counter = (thread_no * 7919) % #tokens
+end
+function next_guest()
+  local i = counter % #tokens
+  counter = counter + 1
+  return tokens[i + 1], "fp-guest-" .. i, uas[(i % #uas) + 1], langs[(i % #langs) + 1]
+end
+LUA
+cat > "$work/open.lua" <<'LUA'
+dofile(os.getenv("GG_LUA_DIR") .. "/common.lua")
+function request()
+  local token, fp, ua, lang = next_guest()
+  return wrk.format("GET", "/rsvp/" .. token, {
+    ["User-Agent"] = ua,
+    ["Accept-Language"] = lang,
+    ["Accept"] = "text/html,application/json;q=0.9,*/*;q=0.8",
+    ["X-Device-Fingerprint"] = fp,
+  })
+end
+LUA
+cat > "$work/rsvp.lua" <<'LUA'
+dofile(os.getenv("GG_LUA_DIR") .. "/common.lua")
+function request()
+  local token, fp, ua, lang = next_guest()
+  local body = string.format(
+    '{"response":"yes","plus_ones":0,"signals":{"fingerprint":"%s","user_agent":"%s","language":"%s"}}',
+    fp, ua, lang)
+  return wrk.format("POST", "/rsvp/" .. token, {
+    ["User-Agent"] = ua,
+    ["Accept-Language"] = lang,
+    ["Content-Type"] = "application/json",
+    ["X-Device-Fingerprint"] = fp,
+  }, body)
+end
+LUA
+
+# wrk output -> "req_per_s p99_ms non2xx socket_errors"
+parse_wrk() {
+  /usr/bin/python3 -c '
+import re, sys
+t = open(sys.argv[1]).read()
+rps = re.search(r"Requests/sec:\s*([0-9.]+)", t)
+p99 = re.search(r"^\s*99%\s+([0-9.]+)(us|ms|s|m)\s*$", t, re.M)
+n2 = re.search(r"Non-2xx or 3xx responses:\s*(\d+)", t)
+se = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", t)
+scale = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+print(rps.group(1) if rps else "nan",
+      "%.2f" % (float(p99.group(1)) * scale[p99.group(2)]) if p99 else "nan",
+      n2.group(1) if n2 else "0",
+      sum(int(x) for x in se.groups()) if se else 0)
+' "$1"
+}
+
+run_wrk() {  # NAME PATH [LUA]
+  local args=(-t "$wrk_threads" -c "$connections" -d "${seconds}s" --timeout 2s --latency)
+  [ $# -ge 3 ] && args+=(-s "$3")
+  GG_TOKENS_FILE=$work/tokens.txt GG_LUA_DIR=$work \
+    timeout $((seconds + 30)) wrk "${args[@]}" "$base$2" > "$work/wrk-$1.txt" 2>&1 || {
+      echo "wrk $1 failed:" >&2; cat "$work/wrk-$1.txt" >&2; return 1; }
+  parse_wrk "$work/wrk-$1.txt"
+}
+
+bench_backend() {  # LABEL DATABASE_URL
+  local label=$1 db=$2 port log
+  port=$(free_port)
+  base=http://127.0.0.1:$port
+  log=$work/server-$label.log
+  "$server" --listen "127.0.0.1:$port" --database "$db" --env development \
+    --log-level warn ${extra_flags[@]+"${extra_flags[@]}"} >"$log" 2>&1 &
+  server_pid=$!
+  local up=
+  for _ in $(seq 1 100); do
+    if ! kill -0 "$server_pid" 2>/dev/null; then break; fi
+    if curl -fsS --max-time 1 "$base/healthz" >/dev/null 2>&1; then up=1; break; fi
+    sleep 0.1
+  done
+  if [ -z "$up" ]; then
+    echo "$label: server did not become healthy within 10 s; log:" >&2
+    tail -n 20 "$log" >&2
+    return 1
+  fi
+
+  # Fixture: one user, one event, $guests guests with links.
+  auth=
+  local email="bench-$label-$$-$RANDOM@example.com" event gid
+  auth=$(api POST /auth/signup "{\"email\":\"$email\",\"password\":\"correct horse battery\",\"name\":\"Bench\"}" | json_field token)
+  event=$(api POST /events '{"name":"Load test gala","starts_at":"2026-12-31T19:00:00Z","venue":"Opera"}' | json_field id)
+  : > "$work/tokens.txt"
+  local i
+  for i in $(seq 1 "$guests"); do
+    gid=$(api POST "/events/$event/guests" "{\"name\":\"Guest $i\",\"plus_ones_allowed\":1}" | json_field id)
+    api POST "/events/$event/guests/$gid/token" | json_field token >> "$work/tokens.txt"
+  done
+  # Sanity check: one open with the benchmark's headers must succeed.
+  local first code
+  first=$(head -n 1 "$work/tokens.txt")
+  code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$base/rsvp/$first" \
+    -H 'User-Agent: Mozilla/5.0 (iPhone)' -H 'Accept-Language: en-US' -H 'X-Device-Fingerprint: fp-guest-0')
+  echo "== $label: $guests guests, ${seconds}s per path, $connections connections, $wrk_threads wrk threads (first open: HTTP $code)"
+
+  local h_rps h_p99 h_n2 h_se o_rps o_p99 o_n2 o_se r_rps r_p99 r_n2 r_se
+  read -r h_rps h_p99 h_n2 h_se <<<"$(run_wrk healthz /healthz)"
+  read -r o_rps o_p99 o_n2 o_se <<<"$(run_wrk open "/rsvp/$first" "$work/open.lua")"
+  read -r r_rps r_p99 r_n2 r_se <<<"$(run_wrk rsvp "/rsvp/$first" "$work/rsvp.lua")"
+  stop_server
+  if grep -qiE 'error|fatal' "$log"; then
+    echo "   server log ($label) has errors/warnings, last lines:"; tail -n 5 "$log" | sed 's/^/   | /'
+  fi
+
+  /usr/bin/python3 - "$label" "$h_rps" "$h_p99" "$h_n2" "$h_se" "$o_rps" "$o_p99" "$o_n2" "$o_se" \
+      "$r_rps" "$r_p99" "$r_n2" "$r_se" <<'PY'
+import sys
+label = sys.argv[1]
+v = sys.argv[2:]
+rows = [("GET /healthz", v[0:4]), ("GET /rsvp/{token}", v[4:8]), ("POST /rsvp/{token}", v[8:12])]
+print("%-20s %12s %10s %10s %10s  %s" % ("path", "req/s", "p99 ms", "non-2xx", "sock err", "p99 target <20ms"))
+for name, (rps, p99, n2, se) in rows:
+    ok = "ok" if float(p99) < 20 else "MISS"
+    print("%-20s %12.1f %10.2f %10s %10s  %s" % (name, float(rps), float(p99), n2, se, ok))
+h = float(v[0])
+o = float(v[4]) / h if h else float("nan")
+r = float(v[8]) / h if h else float("nan")
+if label == "sqlite":
+    tgt = "  (target >= 0.30: %s)" % ("ok" if o >= 0.3 else "MISS")
+else:
+    tgt = ""
+print("ratio open/healthz = %.3f%s" % (o, tgt))
+print("ratio rsvp/healthz = %.3f" % r)
+PY
+  echo
+}
+
+echo "GuestGuard HTTP load (wrk $(wrk -v 2>&1 | head -n1 | awk '{print $2}'), loopback, server --log-level warn, default --threads)"
+echo "$rate_note"
+echo "targets: open >= 0.3x healthz on SQLite; p99 < 20 ms at $connections connections"
+echo
+
+bench_backend sqlite "sqlite:$work/bench.db"
+
+if [ -n "${GUESTGUARD_TEST_POSTGRES_URL:-}" ]; then
+  bench_backend postgresql "$GUESTGUARD_TEST_POSTGRES_URL"
+else
+  echo "== postgresql: skipped (GUESTGUARD_TEST_POSTGRES_URL unset; run as root with PostgreSQL 15 installed, or under scripts/with_postgres)"
+fi
