@@ -7,6 +7,8 @@
 #include <limits>
 #include <sstream>
 
+#include "server/client_ip.h"
+
 namespace guestguard::server {
 namespace {
 
@@ -76,6 +78,12 @@ ConfigParse ParseConfig(const std::vector<std::string>& args, const EnvLookup& e
       {"--public-url", "GUESTGUARD_PUBLIC_URL",
        "base URL of guest links, e.g. https://rsvp.example.com (default http://<listen address>)",
        false},
+      {"--trusted-proxies", "GUESTGUARD_TRUSTED_PROXIES",
+       "CIDR,... of reverse proxies whose X-Forwarded-For is believed (default none)", false},
+      {"--rate-limit-per-minute", "GUESTGUARD_RATE_LIMIT_PER_MINUTE",
+       "guest endpoint requests per minute per client IP (default 60)", false},
+      {"--rate-limit-burst", "GUESTGUARD_RATE_LIMIT_BURST",
+       "guest endpoint burst per client IP (default 20)", false},
   };
 
   CLI::App app(
@@ -193,6 +201,19 @@ ConfigParse ParseConfig(const std::vector<std::string>& args, const EnvLookup& e
     const bool v6 = config.listen_host.find(':') != std::string::npos;
     config.public_url = "http://" + (v6 ? "[" + config.listen_host + "]" : config.listen_host) +
                         ":" + std::to_string(config.listen_port);
+  }
+  if (values[11]) {
+    absl::StatusOr<CidrSet> trusted = ParseTrustedProxies(*values[11]);
+    if (!trusted.ok()) return Fail(source(11) + ": " + std::string(trusted.status().message()));
+    config.trusted_proxies = *std::move(trusted);
+  }
+  int64_t* limits[] = {&config.rate_limit_per_minute, &config.rate_limit_burst};
+  for (size_t i = 12; i < 14; ++i) {
+    if (!values[i]) continue;
+    if (!ParseNumber(*values[i], limits[i - 12]) || *limits[i - 12] < 1 ||
+        *limits[i - 12] > 1000000) {
+      return Fail(source(i) + ": expected a number from 1 to 1000000, got \"" + *values[i] + "\"");
+    }
   }
   ConfigParse result;
   result.config = std::move(config);

@@ -12,6 +12,9 @@
 //   --log-level LEVEL     GUESTGUARD_LOG_LEVEL        info
 //   --max-body BYTES      GUESTGUARD_MAX_BODY         1048576
 //   --public-url URL      GUESTGUARD_PUBLIC_URL       http://<listen address>
+//   --trusted-proxies CIDR,...  GUESTGUARD_TRUSTED_PROXIES  (none)
+//   --rate-limit-per-minute N   GUESTGUARD_RATE_LIMIT_PER_MINUTE  60
+//   --rate-limit-burst N        GUESTGUARD_RATE_LIMIT_BURST       20
 // Hidden (tests and operators tuning timeouts), in milliseconds:
 //   --header-timeout-ms   GUESTGUARD_HEADER_TIMEOUT_MS    10000
 //   --request-timeout-ms  GUESTGUARD_REQUEST_TIMEOUT_MS   30000
@@ -31,6 +34,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "guestguard/cidr.h"
 #include "guestguard/token.h"
 #include "server/log.h"
 
@@ -71,6 +75,13 @@ struct Config {
   // Requests a client may pipeline ahead of its responses; beyond, the
   // connection is closed. Default: 8.
   int max_pipelined = 8;
+  // Peers whose X-Forwarded-For is believed (see client_ip.h). Default: none.
+  CidrSet trusted_proxies;
+  // Per-client-IP token bucket on the public guest endpoints (GET/POST
+  // /rsvp/{token}, POST /checkin/{token}): refill per minute and bucket size.
+  // Defaults: 60 and 20. Both must be >= 1.
+  int64_t rate_limit_per_minute = 60;
+  int64_t rate_limit_burst = 20;
 };
 
 // The outcome of parsing: a Config to run with, or an exit code and a message

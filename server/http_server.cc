@@ -32,6 +32,7 @@
 #include "boost/asio/strand.hpp"
 #include "boost/beast/core/flat_buffer.hpp"
 #include "boost/beast/http.hpp"
+#include "server/client_ip.h"
 
 namespace guestguard::server {
 namespace {
@@ -234,9 +235,15 @@ class Session : public std::enable_shared_from_this<Session> {
     if (!ParseTarget(request.target, &request.path, &request.query)) {
       response = Response::Error(400, "bad_request", "invalid request target");
     } else {
+      std::vector<std::string> forwarded_for;
       for (const auto& field : req) {
         request.headers.emplace_back(Lower(field.name_string()), std::string(field.value()));
+        if (request.headers.back().first == "x-forwarded-for") {
+          forwarded_for.push_back(request.headers.back().second);
+        }
       }
+      request.client_ip =
+          ResolveClientIp(client_ip_, forwarded_for, shared_.config.trusted_proxies);
       request.body = std::move(req.body());
       response = DispatchOrInternalError(shared_.router, request, shared_.logger);
     }

@@ -2,13 +2,18 @@
 #include "server/routes.h"
 
 #include <iterator>
+#include <memory>
+#include <optional>
+#include <string>
 #include <utility>
 
 #include "server/handlers/accounts.h"
+#include "server/handlers/activity.h"
 #include "server/handlers/events.h"
 #include "server/handlers/guests.h"
 #include "server/handlers/health.h"
 #include "server/handlers/rsvp.h"
+#include "server/rate_limiter.h"
 
 namespace guestguard::server {
 
@@ -68,16 +73,38 @@ void RegisterRoutes(Router& router, AppState& app) {
                });
   }
 
-  // Guest side (public: the token is the credential).
-  router.Add("GET", "/rsvp/{token}", [&app](const Request& req, const Params& params) {
-    return OpenInvitation(app, req, params);
+  // Activity.
+  router.Add("GET", "/events/{id}/activity", [&app](const Request& req, const Params& params) {
+    return ListActivity(app, req, params);
   });
-  router.Add("POST", "/rsvp/{token}", [&app](const Request& req, const Params& params) {
-    return SubmitRsvp(app, req, params);
-  });
-  router.Add("POST", "/checkin/{token}", [&app](const Request& req, const Params& params) {
-    return CheckIn(app, req, params);
-  });
+
+  // Guest side (public: the token is the credential), rate limited per client IP.
+  auto limiter =
+      std::make_shared<RateLimiter>(app.config.rate_limit_per_minute, app.config.rate_limit_burst);
+  const std::pair<const char*, const char*> public_routes[] = {
+      {"GET", "/rsvp/{token}"},
+      {"POST", "/rsvp/{token}"},
+      {"POST", "/checkin/{token}"},
+  };
+  Response (*const public_handlers[])(AppState&, const Request&, const Params&) = {
+      OpenInvitation, SubmitRsvp, CheckIn};
+  for (size_t i = 0; i < std::size(public_routes); ++i) {
+    auto* handler = public_handlers[i];
+    router.Add(public_routes[i].first, public_routes[i].second,
+               [&app, handler, limiter](const Request& req, const Params& params) {
+                 if (std::optional<absl::Duration> wait = limiter->Acquire(req.client_ip)) {
+                   const int64_t seconds = RetryAfterSeconds(*wait);
+                   app.logger->Info("guest request rate limited", {{"request_id", req.request_id},
+                                                                   {"client_ip", req.client_ip},
+                                                                   {"retry_after", seconds}});
+                   Response res =
+                       Response::Error(429, "rate_limited", "too many requests; retry later");
+                   res.headers.emplace_back("Retry-After", std::to_string(seconds));
+                   return res;
+                 }
+                 return handler(app, req, params);
+               });
+  }
 }
 
 }  // namespace guestguard::server

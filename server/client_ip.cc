@@ -1,0 +1,66 @@
+// Copyright 2026 GuestGuard authors.
+#include "server/client_ip.h"
+
+#include <utility>
+
+#include "absl/status/statusor.h"
+
+namespace guestguard::server {
+namespace {
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+std::vector<std::string_view> SplitCommas(std::string_view s) {
+  std::vector<std::string_view> out;
+  while (true) {
+    const size_t comma = s.find(',');
+    out.push_back(Trim(s.substr(0, comma)));
+    if (comma == std::string_view::npos) break;
+    s.remove_prefix(comma + 1);
+  }
+  return out;
+}
+
+bool IsTrusted(std::string_view ip, const CidrSet& trusted) {
+  absl::StatusOr<IpAddress> address = IpAddress::Parse(ip);
+  return address.ok() && trusted.Contains(*address);
+}
+
+}  // namespace
+
+std::string ResolveClientIp(std::string_view peer, const std::vector<std::string>& forwarded_for,
+                            const CidrSet& trusted) {
+  if (trusted.empty() || !IsTrusted(peer, trusted)) return std::string(peer);
+  std::vector<std::string_view> entries;
+  for (const std::string& header : forwarded_for) {
+    for (std::string_view entry : SplitCommas(header)) entries.push_back(entry);
+  }
+  std::string_view client = peer;
+  for (auto it = entries.rbegin(); it != entries.rend(); ++it) {
+    absl::StatusOr<IpAddress> address = IpAddress::Parse(*it);
+    if (!address.ok()) break;  // Garbage: keep the last hop we could trust.
+    client = *it;
+    if (!trusted.Contains(*address)) break;
+  }
+  return std::string(client);
+}
+
+absl::StatusOr<CidrSet> ParseTrustedProxies(std::string_view text) {
+  std::vector<Cidr> entries;
+  if (Trim(text).empty()) return CidrSet();
+  for (std::string_view entry : SplitCommas(text)) {
+    absl::StatusOr<Cidr> cidr = Cidr::Parse(entry);
+    if (!cidr.ok()) {
+      return absl::InvalidArgumentError("invalid CIDR \"" + std::string(entry) +
+                                        "\": " + std::string(cidr.status().message()));
+    }
+    entries.push_back(*std::move(cidr));
+  }
+  return CidrSet(std::move(entries));
+}
+
+}  // namespace guestguard::server

@@ -1,0 +1,238 @@
+// Copyright 2026 GuestGuard authors.
+#include "server/handlers/activity.h"
+
+#include <algorithm>
+#include <map>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
+#include "absl/time/time.h"
+#include "boost/json/array.hpp"
+#include "boost/json/object.hpp"
+#include "guestguard/access.h"
+#include "guestguard/store.h"
+#include "guestguard/thresholds.h"
+#include "internal/status_macros.h"
+#include "server/auth.h"
+#include "server/http_errors.h"
+#include "server/roles.h"
+
+namespace guestguard::server {
+namespace {
+
+constexpr int kRsvpRank = 0;
+constexpr int kAccessRank = 1;
+constexpr int64_t kDefaultLimit = 50;
+constexpr int64_t kMaxLimit = 100;
+
+std::string FormatRfc3339(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%d%ET%H:%M:%E*SZ", t, absl::UTCTimeZone());
+}
+
+bool ParseDigits(std::string_view text, int64_t* out) {
+  if (text.empty() || text.size() > 18) return false;
+  for (char c : text) {
+    if (c < '0' || c > '9') return false;
+  }
+  return absl::SimpleAtoi(std::string(text), out);
+}
+
+struct Item {
+  ActivityCursor key;
+  boost::json::object json;
+};
+
+// The keyset condition "(time, rank, id) < cursor" for one source of rank
+// `rank`, appended to `sql` with its parameters.
+void AppendBefore(const std::optional<ActivityCursor>& cursor, int rank, std::string_view time_col,
+                  std::string_view id_col, std::string* sql, std::vector<sql::Value>* args) {
+  if (!cursor) return;
+  const absl::Time at = absl::FromUnixMicros(cursor->at_micros);
+  std::string t(time_col);
+  if (rank < cursor->type_rank) {
+    *sql += " AND " + t + " <= ?";
+    args->push_back(at);
+  } else if (rank > cursor->type_rank) {
+    *sql += " AND " + t + " < ?";
+    args->push_back(at);
+  } else {
+    *sql += " AND (" + t + " < ? OR (" + t + " = ? AND " + std::string(id_col) + " < ?))";
+    args->push_back(at);
+    args->push_back(at);
+    args->push_back(sql::Int(cursor->id));
+  }
+}
+
+absl::Status LoadRsvps(sql::Connection& c, int64_t event_id,
+                       const std::optional<ActivityCursor>& cursor, int64_t n,
+                       std::vector<Item>* out) {
+  std::string q =
+      "SELECT r.guest_id, r.updated_at, r.response, r.plus_ones, g.name"
+      " FROM rsvps r JOIN guests g ON g.id = r.guest_id WHERE r.event_id = ?";
+  std::vector<sql::Value> args = {sql::Int(event_id)};
+  AppendBefore(cursor, kRsvpRank, "r.updated_at", "r.guest_id", &q, &args);
+  q += " ORDER BY r.updated_at DESC, r.guest_id DESC LIMIT ?";
+  args.push_back(sql::Int(n));
+  GG_ASSIGN_OR_RETURN(sql::Rows rows, c.Query(q, args));
+  for (size_t i = 0; i < rows.size(); ++i) {
+    GG_ASSIGN_OR_RETURN(int64_t guest_id, rows.Int(i, 0));
+    GG_ASSIGN_OR_RETURN(absl::Time at, rows.Time(i, 1));
+    GG_ASSIGN_OR_RETURN(std::string response, rows.Text(i, 2));
+    GG_ASSIGN_OR_RETURN(int64_t plus_ones, rows.Int(i, 3));
+    GG_ASSIGN_OR_RETURN(std::string name, rows.Text(i, 4));
+    Item item;
+    item.key = {absl::ToUnixMicros(at), kRsvpRank, guest_id};
+    item.json = boost::json::object{
+        {"type", "rsvp"},     {"at", FormatRfc3339(at)}, {"guest_id", std::to_string(guest_id)},
+        {"guest_name", name}, {"response", response},    {"plus_ones", plus_ones},
+        {"decision", nullptr}};
+    out->push_back(std::move(item));
+  }
+  return absl::OkStatus();
+}
+
+// The ids (newest first) of the accesses before the cursor.
+absl::Status LoadAccessIds(sql::Connection& c, int64_t event_id,
+                           const std::optional<ActivityCursor>& cursor, int64_t n,
+                           std::vector<int64_t>* ids) {
+  std::string q = "SELECT a.id FROM guard_access_log a WHERE a.event_id = ?";
+  std::vector<sql::Value> args = {sql::Text(std::to_string(event_id))};
+  AppendBefore(cursor, kAccessRank, "a.occurred_at", "a.id", &q, &args);
+  q += " ORDER BY a.occurred_at DESC, a.id DESC LIMIT ?";
+  args.push_back(sql::Int(n));
+  GG_ASSIGN_OR_RETURN(sql::Rows rows, c.Query(q, args));
+  for (size_t i = 0; i < rows.size(); ++i) {
+    GG_ASSIGN_OR_RETURN(int64_t id, rows.Int(i, 0));
+    ids->push_back(id);
+  }
+  return absl::OkStatus();
+}
+
+boost::json::object AccessJson(const AccessRecord& r, const boost::json::value& guest_name) {
+  boost::json::array reasons;
+  for (const Reason& reason : r.reasons) {
+    reasons.emplace_back(boost::json::object{
+        {"code", reason.code}, {"score", reason.score}, {"message", reason.message}});
+  }
+  return boost::json::object{{"type", "access"},
+                             {"at", FormatRfc3339(r.at)},
+                             {"guest_id", r.guest_id},
+                             {"guest_name", guest_name},
+                             {"kind", AccessKindName(r.kind)},
+                             {"client_ip", r.client_ip},
+                             {"decision", boost::json::object{{"score", r.score},
+                                                              {"band", BandName(r.band)},
+                                                              {"label", BandLabel(r.band)},
+                                                              {"allowlisted", r.allowlisted},
+                                                              {"reasons", std::move(reasons)},
+                                                              {"access_log_id", r.id}}}};
+}
+
+}  // namespace
+
+std::string EncodeActivityCursor(const ActivityCursor& cursor) {
+  const std::string raw = std::to_string(cursor.at_micros) + ":" +
+                          (cursor.type_rank == kRsvpRank ? "rsvp" : "access") + ":" +
+                          std::to_string(cursor.id);
+  return absl::WebSafeBase64Escape(raw);
+}
+
+std::optional<ActivityCursor> DecodeActivityCursor(std::string_view text) {
+  if (text.empty() || text.size() > 128) return std::nullopt;
+  std::string raw;
+  if (!absl::WebSafeBase64Unescape(std::string(text), &raw)) return std::nullopt;
+  const size_t first = raw.find(':');
+  if (first == std::string::npos) return std::nullopt;
+  const size_t second = raw.find(':', first + 1);
+  if (second == std::string::npos) return std::nullopt;
+  ActivityCursor cursor;
+  const std::string_view view(raw);
+  const std::string_view type = view.substr(first + 1, second - first - 1);
+  if (type == "rsvp") {
+    cursor.type_rank = kRsvpRank;
+  } else if (type == "access") {
+    cursor.type_rank = kAccessRank;
+  } else {
+    return std::nullopt;
+  }
+  if (!ParseDigits(view.substr(0, first), &cursor.at_micros) ||
+      !ParseDigits(view.substr(second + 1), &cursor.id)) {
+    return std::nullopt;
+  }
+  return cursor;
+}
+
+Response ListActivity(AppState& app, const Request& request, const Params& params) {
+  absl::StatusOr<User> user = Authenticate(request, app);
+  if (!user.ok()) return ErrorResponse(user.status(), request, *app.logger);
+  absl::StatusOr<Role> role = RequireRole(app, *user, params.at("id"), Role::kViewer);
+  if (!role.ok()) return ErrorResponse(role.status(), request, *app.logger);
+  const int64_t event_id = *ParseEventId(params.at("id"));
+
+  int64_t limit = kDefaultLimit;
+  if (auto it = request.query.find("limit"); it != request.query.end()) {
+    if (!ParseDigits(it->second, &limit) || limit < 1 || limit > kMaxLimit) {
+      return ErrorResponse(absl::InvalidArgumentError("limit must be an integer from 1 to 100"),
+                           request, *app.logger);
+    }
+  }
+  std::optional<ActivityCursor> cursor;
+  if (auto it = request.query.find("cursor"); it != request.query.end()) {
+    cursor = DecodeActivityCursor(it->second);
+    if (!cursor) {
+      return ErrorResponse(absl::InvalidArgumentError("invalid cursor"), request, *app.logger);
+    }
+  }
+
+  // Up to limit + 1 of each source before the cursor; merged, the first
+  // limit + 1 tell whether another page follows.
+  std::vector<Item> items;
+  std::vector<int64_t> access_ids;
+  std::map<std::string, std::string> guest_names;
+  absl::Status status = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
+    items.clear();
+    access_ids.clear();
+    guest_names.clear();
+    GG_RETURN_IF_ERROR(LoadRsvps(c, event_id, cursor, limit + 1, &items));
+    GG_RETURN_IF_ERROR(LoadAccessIds(c, event_id, cursor, limit + 1, &access_ids));
+    if (!access_ids.empty()) {
+      GG_ASSIGN_OR_RETURN(sql::Rows rows, c.Query("SELECT id, name FROM guests WHERE event_id = ?",
+                                                  {sql::Int(event_id)}));
+      for (size_t i = 0; i < rows.size(); ++i) {
+        GG_ASSIGN_OR_RETURN(int64_t id, rows.Int(i, 0));
+        GG_ASSIGN_OR_RETURN(guest_names[std::to_string(id)], rows.Text(i, 1));
+      }
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return ErrorResponse(status, request, *app.logger);
+  const std::string event_key = std::to_string(event_id);
+  for (int64_t id : access_ids) {
+    absl::StatusOr<AccessRecord> record = app.store->GetAccess(event_key, std::to_string(id));
+    if (absl::IsNotFound(record.status())) continue;  // Deleted meanwhile.
+    if (!record.ok()) return ErrorResponse(record.status(), request, *app.logger);
+    auto name = guest_names.find(record->guest_id);
+    Item item;
+    item.key = {absl::ToUnixMicros(record->at), kAccessRank, id};
+    item.json = AccessJson(*record, name == guest_names.end() ? boost::json::value(nullptr)
+                                                              : boost::json::value(name->second));
+    items.push_back(std::move(item));
+  }
+  std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
+    return std::tie(a.key.at_micros, a.key.type_rank, a.key.id) >
+           std::tie(b.key.at_micros, b.key.type_rank, b.key.id);
+  });
+  boost::json::value next_cursor = nullptr;
+  if (items.size() > static_cast<size_t>(limit)) {
+    items.resize(static_cast<size_t>(limit));
+    next_cursor = boost::json::value(EncodeActivityCursor(items.back().key));
+  }
+  boost::json::array out;
+  for (Item& item : items) out.emplace_back(std::move(item.json));
+  return Response::Json(
+      200, boost::json::object{{"items", std::move(out)}, {"next_cursor", std::move(next_cursor)}});
+}
+
+}  // namespace guestguard::server

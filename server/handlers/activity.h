@@ -1,0 +1,45 @@
+// Copyright 2026 GuestGuard authors.
+//
+// GET /events/{id}/activity (viewer+) → 200 {items, next_cursor}: the event's
+// RSVPs and scored guest accesses (blocked ones included), newest first.
+//   rsvp item:   {type: "rsvp", at, guest_id, guest_name, response, plus_ones,
+//                 decision: null}
+//   access item: {type: "access", at, guest_id, guest_name (null once the guest
+//                 is deleted), kind, client_ip, decision: {score, band, label,
+//                 allowlisted, reasons: [{code, score, message}], access_log_id}}
+// ?limit= 1-100 (default 50); ?cursor= the next_cursor of the previous page
+// (opaque; malformed → 400). next_cursor is null on the last page.
+// Items are ordered by (at, type, id) descending: keyset pagination, so new
+// activity never shifts or duplicates the pages already walked.
+#ifndef GUESTGUARD_SERVER_HANDLERS_ACTIVITY_H_
+#define GUESTGUARD_SERVER_HANDLERS_ACTIVITY_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "server/app.h"
+#include "server/router.h"
+
+namespace guestguard::server {
+
+// A position in the activity order: the last item of a page.
+struct ActivityCursor {
+  int64_t at_micros = 0;
+  int type_rank = 0;  // 0 rsvp, 1 access (an access sorts after an rsvp at equal times).
+  int64_t id = 0;     // rsvp: the guest id; access: the access log id.
+
+  friend bool operator==(const ActivityCursor&, const ActivityCursor&) = default;
+};
+
+// base64url (unpadded) of "<at_micros>:<rsvp|access>:<id>".
+std::string EncodeActivityCursor(const ActivityCursor& cursor);
+// nullopt when `text` is not a cursor EncodeActivityCursor could have made.
+std::optional<ActivityCursor> DecodeActivityCursor(std::string_view text);
+
+Response ListActivity(AppState& app, const Request& request, const Params& params);
+
+}  // namespace guestguard::server
+
+#endif  // GUESTGUARD_SERVER_HANDLERS_ACTIVITY_H_

@@ -1,0 +1,99 @@
+// Copyright 2026 GuestGuard authors.
+#include "absl/strings/escaping.h"
+#include "gtest/gtest.h"
+#include "server/client_ip.h"
+#include "server/config.h"
+#include "server/handlers/activity.h"
+
+namespace guestguard::server {
+namespace {
+
+CidrSet Trusted(std::string_view text) {
+  absl::StatusOr<CidrSet> set = ParseTrustedProxies(text);
+  EXPECT_TRUE(set.ok()) << set.status();
+  return set.ok() ? *set : CidrSet();
+}
+
+TEST(ClientIp, IgnoresForwardedForWithoutTrustedProxies) {
+  EXPECT_EQ(ResolveClientIp("127.0.0.1", {"203.0.113.7"}, CidrSet()), "127.0.0.1");
+}
+
+TEST(ClientIp, IgnoresForwardedForFromAnUntrustedPeer) {
+  EXPECT_EQ(ResolveClientIp("198.51.100.1", {"203.0.113.7"}, Trusted("10.0.0.0/8")),
+            "198.51.100.1");
+}
+
+TEST(ClientIp, TakesTheRightmostUntrustedEntry) {
+  const CidrSet trusted = Trusted("10.0.0.0/8, 127.0.0.1");
+  EXPECT_EQ(ResolveClientIp("10.1.2.3", {"1.1.1.1, 203.0.113.7, 10.9.9.9"}, trusted),
+            "203.0.113.7");
+  // Several headers are one list, in order.
+  EXPECT_EQ(ResolveClientIp("127.0.0.1", {"1.1.1.1", "203.0.113.8,10.0.0.2"}, trusted),
+            "203.0.113.8");
+  EXPECT_EQ(ResolveClientIp("10.1.2.3", {"2001:db8::1"}, trusted), "2001:db8::1");
+}
+
+TEST(ClientIp, FallsBackWhenNothingUsable) {
+  const CidrSet trusted = Trusted("10.0.0.0/8");
+  EXPECT_EQ(ResolveClientIp("10.1.2.3", {}, trusted), "10.1.2.3");
+  // Every entry trusted: the leftmost (the first proxy's client).
+  EXPECT_EQ(ResolveClientIp("10.1.2.3", {"10.0.0.5, 10.0.0.6"}, trusted), "10.0.0.5");
+  // Garbage stops the walk at the last hop we could trust.
+  EXPECT_EQ(ResolveClientIp("10.1.2.3", {"203.0.113.7, not-an-ip"}, trusted), "10.1.2.3");
+  EXPECT_EQ(ResolveClientIp("10.1.2.3", {"evil, 10.0.0.6"}, trusted), "10.0.0.6");
+}
+
+TEST(ClientIp, V4MappedPeerMatchesV4Entries) {
+  EXPECT_EQ(ResolveClientIp("::ffff:127.0.0.1", {"203.0.113.7"}, Trusted("127.0.0.1/32")),
+            "203.0.113.7");
+}
+
+TEST(ClientIp, ParsesTrustedProxies) {
+  EXPECT_TRUE(ParseTrustedProxies("").ok());
+  EXPECT_TRUE(ParseTrustedProxies("").value().empty());
+  EXPECT_EQ(Trusted("10.0.0.0/8,192.168.1.1, ::1").size(), 3u);
+  EXPECT_FALSE(ParseTrustedProxies("10.0.0.0/33").ok());
+  EXPECT_FALSE(ParseTrustedProxies("10.0.0.0/8,,").ok());
+  EXPECT_FALSE(ParseTrustedProxies("proxy.example").ok());
+}
+
+TEST(ClientIp, ConfigFlagAndEnvironment) {
+  auto no_env = [](std::string_view) -> std::optional<std::string> { return std::nullopt; };
+  ConfigParse parsed = ParseConfig({"--trusted-proxies", "127.0.0.1/32,10.0.0.0/8"}, no_env);
+  ASSERT_TRUE(parsed.config) << parsed.message;
+  EXPECT_EQ(parsed.config->trusted_proxies.size(), 2u);
+  EXPECT_EQ(parsed.config->rate_limit_per_minute, 60);
+  EXPECT_EQ(parsed.config->rate_limit_burst, 20);
+  parsed = ParseConfig({"--trusted-proxies", "nope"}, no_env);
+  EXPECT_FALSE(parsed.config);
+  EXPECT_EQ(parsed.exit_code, 2);
+  auto env = [](std::string_view name) -> std::optional<std::string> {
+    if (name == "GUESTGUARD_TRUSTED_PROXIES") return "1.2.3.4/40";
+    return std::nullopt;
+  };
+  parsed = ParseConfig({}, env);
+  EXPECT_EQ(parsed.exit_code, 2);
+  EXPECT_NE(parsed.message.find("GUESTGUARD_TRUSTED_PROXIES"), std::string::npos);
+  parsed = ParseConfig({"--rate-limit-burst", "0"}, no_env);
+  EXPECT_EQ(parsed.exit_code, 2);
+  parsed = ParseConfig({"--rate-limit-burst", "3", "--rate-limit-per-minute", "6"}, no_env);
+  ASSERT_TRUE(parsed.config) << parsed.message;
+  EXPECT_EQ(parsed.config->rate_limit_burst, 3);
+  EXPECT_EQ(parsed.config->rate_limit_per_minute, 6);
+}
+
+TEST(ActivityCursor, RoundTripsAndRejectsGarbage) {
+  for (const ActivityCursor c :
+       {ActivityCursor{1700000000123456, 0, 42}, ActivityCursor{1, 1, 9007199254740993}}) {
+    EXPECT_EQ(DecodeActivityCursor(EncodeActivityCursor(c)), c);
+  }
+  EXPECT_EQ(DecodeActivityCursor(""), std::nullopt);
+  EXPECT_EQ(DecodeActivityCursor("!!!"), std::nullopt);
+  EXPECT_EQ(DecodeActivityCursor("bm9wZQ"), std::nullopt);  // "nope"
+  for (const char* raw : {"1:other:2", "x:rsvp:2", "1:rsvp:-2", "1:rsvp:", ":access:1"}) {
+    EXPECT_EQ(DecodeActivityCursor(absl::WebSafeBase64Escape(raw)), std::nullopt) << raw;
+  }
+}
+
+}  // namespace
+}  // namespace guestguard::server

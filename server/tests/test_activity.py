@@ -1,0 +1,157 @@
+"""End-to-end tests of GET /events/{id}/activity, the per-IP rate limit on the
+guest endpoints and client IPs behind trusted proxies (X-Forwarded-For).
+
+Parametrised over SQLite and PostgreSQL like test_guests.py. Stdlib only.
+"""
+import subprocess
+import urllib.parse
+
+from test_accounts import PG_URL, backend, call, error_of, psql, srv  # noqa: F401
+from test_events import add_member, create, user
+from test_guests import BROWSER, CURL, add_guest, codes, issue, rsvp_get, rsvp_post
+from test_http import BIN, Server
+
+LABELS = {"low": "Verified", "medium": "Review", "high": "Suspicious", "block": "Blocked"}
+DECISION_KEYS = {"score", "band", "label", "allowlisted", "reasons", "access_log_id"}
+
+
+def activity(s, token, event_id, **query):
+    path = f"/events/{event_id}/activity"
+    if query:
+        path += "?" + urllib.parse.urlencode(query)
+    return call(s, "GET", path, token=token)
+
+
+def scenario(s):
+    """A browser open, a browser RSVP and a blocked curl open of one guest."""
+    token, _ = user(s, "alice@example.com")
+    ev = create(s, token)
+    g = add_guest(s, token, ev["id"], name="Grace Hopper", plus_ones_allowed=1)
+    link = issue(s, token, ev["id"], g["id"])["token"]
+    status, opened = rsvp_get(s, link)
+    assert status == 200 and opened["decision"]["band"] == "low", opened
+    status, answered = rsvp_post(s, link, {"response": "yes", "plus_ones": 1})
+    assert status == 200, answered
+    status, _ = rsvp_get(s, link, headers=CURL)
+    assert status == 403
+    return token, ev, g, opened, answered
+
+
+def test_activity_lists_rsvps_and_accesses_newest_first(srv):
+    token, ev, g, opened, answered = scenario(srv)
+    status, _, page = activity(srv, token, ev["id"])
+    assert status == 200, page
+    assert set(page) == {"items", "next_cursor"} and page["next_cursor"] is None
+    items = page["items"]
+    assert [(i["type"], i.get("kind")) for i in items] == [
+        ("access", "open"), ("rsvp", None), ("access", "rsvp"), ("access", "open")]
+    ats = [i["at"] for i in items]
+    assert all(a.endswith("Z") for a in ats) and ats == sorted(ats, reverse=True)
+    for item in items:
+        assert item["guest_id"] == g["id"] and item["guest_name"] == "Grace Hopper"
+    blocked, rsvp, rsvp_access, first_open = items
+    assert rsvp["response"] == "yes" and rsvp["plus_ones"] == 1 and rsvp["decision"] is None
+    for item in (blocked, rsvp_access, first_open):
+        d = item["decision"]
+        assert set(d) == DECISION_KEYS and d["label"] == LABELS[d["band"]]
+        assert item["client_ip"] == "127.0.0.1"
+    assert blocked["decision"]["band"] == "block" and blocked["decision"]["label"] == "Blocked"
+    assert "automation_user_agent" in codes(blocked["decision"])
+    assert first_open["decision"] == opened["decision"]
+    assert rsvp_access["decision"] == answered["decision"]
+
+
+def test_activity_pagination_walks_every_item_once(srv):
+    token, ev, _, _, _ = scenario(srv)
+    _, _, full = activity(srv, token, ev["id"])
+    seen, cursor = [], None
+    for _ in range(10):
+        query = {"limit": 1, **({"cursor": cursor} if cursor else {})}
+        status, _, page = activity(srv, token, ev["id"], **query)
+        assert status == 200, page
+        assert len(page["items"]) == 1
+        seen += page["items"]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == full["items"] and len(seen) == 4
+    status, _, page = activity(srv, token, ev["id"], limit=3)
+    assert page["items"] == full["items"][:3] and page["next_cursor"]
+    status, _, rest = activity(srv, token, ev["id"], limit=3, cursor=page["next_cursor"])
+    assert rest == {"items": full["items"][3:], "next_cursor": None}
+
+
+def test_activity_rejects_bad_queries_and_hides_the_event(srv):
+    token, ev, _, _, _ = scenario(srv)
+    for query in ({"cursor": "nope!"}, {"cursor": "bm9wZQ"}, {"cursor": ""},
+                  {"limit": 0}, {"limit": 101}, {"limit": "x"}):
+        status, _, answer = activity(srv, token, ev["id"], **query)
+        error_of(status, answer, 400, "invalid_argument")
+    other, other_id = user(srv, "mallory@example.com")
+    status, _, answer = activity(srv, other, ev["id"])
+    error_of(status, answer, 404, "not_found")
+    add_member(srv, ev["id"], other_id, "viewer")
+    status, _, page = activity(srv, other, ev["id"])
+    assert status == 200 and len(page["items"]) == 4
+    status, _, answer = call(srv, "GET", f"/events/{ev['id']}/activity")
+    assert status == 401
+
+
+def test_guest_endpoints_are_rate_limited_per_ip():
+    s = Server(["--rate-limit-burst", "3", "--rate-limit-per-minute", "6",
+                "--trusted-proxies", "127.0.0.1/32"])
+    try:
+        for _ in range(3):
+            status, _, _ = s.request("GET", "/rsvp/garbage")
+            assert status == 404
+        status, headers, body = s.request("GET", "/rsvp/garbage")
+        assert status == 429, body
+        assert int(headers["retry-after"]) >= 1
+        assert b'"code":"rate_limited"' in body
+        status, _, _ = s.request("POST", "/checkin/garbage", body="{}")
+        assert status == 429
+        # Other endpoints and other (proxied) clients are unaffected.
+        assert s.request("GET", "/healthz")[0] == 200
+        status, _, _ = s.request("GET", "/rsvp/garbage", headers={"X-Forwarded-For": "203.0.113.5"})
+        assert status == 404
+    finally:
+        assert s.stop() == 0, s.stderr()
+        s.close()
+
+
+def access_ip(s, headers):
+    token, _ = user(s, "alice@example.com")
+    ev = create(s, token)
+    g = add_guest(s, token, ev["id"])
+    link = issue(s, token, ev["id"], g["id"])["token"]
+    status, _ = rsvp_get(s, link, headers={**BROWSER, **headers})
+    assert status == 200
+    _, _, page = activity(s, token, ev["id"])
+    return page["items"][0]["client_ip"]
+
+
+def test_forwarded_for_is_ignored_without_trusted_proxies():
+    s = Server()
+    try:
+        assert access_ip(s, {"X-Forwarded-For": "203.0.113.9"}) == "127.0.0.1"
+    finally:
+        assert s.stop() == 0, s.stderr()
+        s.close()
+
+
+def test_forwarded_for_is_used_from_a_trusted_proxy():
+    s = Server(["--trusted-proxies", "127.0.0.1/32,10.0.0.0/8"])
+    try:
+        assert access_ip(s, {"X-Forwarded-For": "198.51.100.1, 203.0.113.9, 10.1.1.1"}) \
+            == "203.0.113.9"
+    finally:
+        assert s.stop() == 0, s.stderr()
+        s.close()
+
+
+def test_invalid_trusted_proxies_exit_2():
+    for args, env in ((["--trusted-proxies", "10.0.0.0/33"], {}),
+                      ([], {"GUESTGUARD_TRUSTED_PROXIES": "proxy.example"})):
+        out = subprocess.run([BIN, *args], env=env, capture_output=True, text=True, timeout=30)
+        assert out.returncode == 2, out.stderr
+        assert "invalid CIDR" in out.stderr
