@@ -86,8 +86,8 @@ done
 extra_flags=()
 rate_note="server has no --rate-limit-per-minute flag: no rate limit to lift"
 if "$server" --help 2>&1 | grep -q -- '--rate-limit-per-minute'; then
-  extra_flags+=(--rate-limit-per-minute 100000000)
-  rate_note="rate limit lifted for the benchmark: --rate-limit-per-minute 100000000"
+  extra_flags+=(--rate-limit-per-minute 1000000 --rate-limit-burst 1000000)
+  rate_note="rate limit lifted for the benchmark: --rate-limit-per-minute/--rate-limit-burst 1000000"
 fi
 
 free_port() {
@@ -269,7 +269,7 @@ PY
   echo
 }
 
-echo "GuestGuard HTTP load (wrk $(wrk -v 2>&1 | head -n1 | awk '{print $2}'), loopback, server --log-level warn, default --threads)"
+echo "GuestGuard HTTP load (wrk $(wrk -v 2>&1 | head -n1 | awk '{print $2}'), loopback, server --log-level warn, threads ${GUESTGUARD_THREADS:-default})"
 echo "$rate_note"
 echo "targets: open >= 0.3x healthz on SQLite; p99 < 20 ms at $connections connections"
 echo

@@ -68,7 +68,7 @@ ConfigParse ParseConfig(const std::vector<std::string>& args, const EnvLookup& e
       {"--keyring", "GUESTGUARD_KEYRING", "signing keys \"kid:BASE64,...\" (first is active)",
        false},
       {"--env", "GUESTGUARD_ENV", "development|production (default development)", false},
-      {"--threads", "GUESTGUARD_THREADS", "I/O threads (default 1)", false},
+      {"--threads", "GUESTGUARD_THREADS", "threads serving requests; handlers block on the database (default 8)", false},
       {"--log-level", "GUESTGUARD_LOG_LEVEL", "debug|info|warn|error (default info)", false},
       {"--max-body", "GUESTGUARD_MAX_BODY", "largest request body in bytes (default 1048576)",
        false},

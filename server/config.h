@@ -8,7 +8,7 @@
 //   --database URL        GUESTGUARD_DATABASE         sqlite:guestguard.db
 //   --keyring SPEC        GUESTGUARD_KEYRING          (none; required in production)
 //   --env NAME            GUESTGUARD_ENV              development
-//   --threads N           GUESTGUARD_THREADS          1
+//   --threads N           GUESTGUARD_THREADS          8
 //   --log-level LEVEL     GUESTGUARD_LOG_LEVEL        info
 //   --max-body BYTES      GUESTGUARD_MAX_BODY         1048576
 //   --public-url URL      GUESTGUARD_PUBLIC_URL       http://<listen address>
@@ -54,8 +54,9 @@ struct Config {
   // production refuses to start).
   Keyring keyring;
   Environment env = Environment::kDevelopment;
-  // I/O threads. Default: 1. Must be 1-256.
-  int threads = 1;
+  // Threads running the io_context. Handlers block on the database, so this
+  // is also how many requests can wait on it at once. Default: 8. Must be 1-256.
+  int threads = 8;
   LogLevel log_level = LogLevel::kInfo;
   // Largest request body accepted (413 above). Default: 1 MiB. Must be > 0.
   size_t max_body = 1024 * 1024;

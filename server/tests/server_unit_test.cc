@@ -101,7 +101,7 @@ TEST(Config, DefaultsWhenNothingIsSet) {
   EXPECT_EQ(parsed.config->listen_host, "127.0.0.1");
   EXPECT_EQ(parsed.config->listen_port, 8080);
   EXPECT_EQ(parsed.config->database_url, "sqlite:guestguard.db");
-  EXPECT_EQ(parsed.config->threads, 1);
+  EXPECT_EQ(parsed.config->threads, 8);
   EXPECT_EQ(parsed.config->max_body, 1024u * 1024u);
   EXPECT_EQ(parsed.config->keyring.size(), 0u);
 }
