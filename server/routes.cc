@@ -10,6 +10,7 @@
 #include "server/handlers/accounts.h"
 #include "server/handlers/activity.h"
 #include "server/handlers/events.h"
+#include "server/handlers/guest_import.h"
 #include "server/handlers/guests.h"
 #include "server/handlers/health.h"
 #include "server/handlers/rsvp.h"
@@ -61,10 +62,14 @@ void RegisterRoutes(Router& router, AppState& app) {
       {"POST", "/events/{id}/guests/{guest_id}/token/rotate"},
       {"POST", "/events/{id}/tokens/bulk"},
       {"GET", "/events/{id}/rsvps"},
+      {"GET", "/events/{id}/guests/import/template"},
+      {"POST", "/events/{id}/guests/import/preview"},
+      {"POST", "/events/{id}/guests/import/commit"},
   };
   Response (*const guest_handlers[])(AppState&, const Request&, const Params&) = {
-      CreateGuest,     ListGuests,       GetGuest,        PatchGuest, DeleteGuest,
-      IssueGuestToken, RotateGuestToken, BulkIssueTokens, ListRsvps};
+      CreateGuest, ListGuests,          GetGuest,           PatchGuest,
+      DeleteGuest, IssueGuestToken,     RotateGuestToken,   BulkIssueTokens,
+      ListRsvps,   GuestImportTemplate, GuestImportPreview, GuestImportCommit};
   for (size_t i = 0; i < std::size(guest_routes); ++i) {
     auto* handler = guest_handlers[i];
     router.Add(guest_routes[i].first, guest_routes[i].second,

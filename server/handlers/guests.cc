@@ -39,12 +39,7 @@ size_t CodePoints(std::string_view s) {
   return n;
 }
 
-struct GuestInput {
-  std::optional<std::string> name;
-  std::optional<std::string> email;
-  std::optional<std::string> phone;
-  std::optional<int64_t> plus_ones_allowed;
-};
+}  // namespace
 
 absl::StatusOr<GuestInput> ValidateGuestInput(const boost::json::object& body,
                                               bool require_create) {
@@ -96,6 +91,21 @@ absl::StatusOr<GuestInput> ValidateGuestInput(const boost::json::object& body,
   }
   return in;
 }
+
+absl::StatusOr<int64_t> InsertGuest(sql::Connection& c, int64_t event_id, const GuestInput& in,
+                                    absl::Time created_at) {
+  GG_ASSIGN_OR_RETURN(
+      sql::Rows rows,
+      c.Query("INSERT INTO guests (event_id, name, email, phone, plus_ones_allowed, created_at)"
+              " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+              {sql::Int(event_id), sql::Text(in.name.value_or("")),
+               sql::Text(in.email.value_or("")), sql::Text(in.phone.value_or("")),
+               sql::Int(in.plus_ones_allowed.value_or(0)), created_at}));
+  if (rows.size() != 1) return absl::InternalError("insert returned no id");
+  return rows.Int(0, 0);
+}
+
+namespace {
 
 absl::StatusOr<boost::json::object> GuestJson(const sql::Rows& rows, size_t i) {
   GG_ASSIGN_OR_RETURN(int64_t id, rows.Int(i, 0));
@@ -218,15 +228,7 @@ Response CreateGuest(AppState& app, const Request& request, const Params& params
   if (!in.ok()) return ErrorResponse(in.status(), request, *app.logger);
   const absl::Time now = NowMicros();
   absl::Status status = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
-    GG_ASSIGN_OR_RETURN(
-        sql::Rows rows,
-        c.Query(
-            "INSERT INTO guests (event_id, name, email, phone, plus_ones_allowed, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-            {sql::Int(scope.event_id), sql::Text(*in->name), sql::Text(in->email.value_or("")),
-             sql::Text(in->phone.value_or("")), sql::Int(in->plus_ones_allowed.value_or(0)), now}));
-    if (rows.size() != 1) return absl::InternalError("insert returned no id");
-    GG_ASSIGN_OR_RETURN(scope.guest_id, rows.Int(0, 0));
+    GG_ASSIGN_OR_RETURN(scope.guest_id, InsertGuest(c, scope.event_id, *in, now));
     return absl::OkStatus();
   });
   if (!status.ok()) return ErrorResponse(status, request, *app.logger);

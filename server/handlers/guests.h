@@ -28,10 +28,35 @@
 #ifndef GUESTGUARD_SERVER_HANDLERS_GUESTS_H_
 #define GUESTGUARD_SERVER_HANDLERS_GUESTS_H_
 
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "boost/json/object.hpp"
 #include "server/app.h"
 #include "server/router.h"
+#include "sql/sql.h"
 
 namespace guestguard::server {
+
+// The guest fields of a create or patch body, validated (the rules above);
+// unset when absent from the body.
+struct GuestInput {
+  std::optional<std::string> name;
+  std::optional<std::string> email;  // Normalised; "" when null or "".
+  std::optional<std::string> phone;  // Trimmed; "" when null.
+  std::optional<int64_t> plus_ones_allowed;
+};
+
+// Validates the fields present in `body` (name required when
+// `require_create`). InvalidArgument naming the first bad field.
+absl::StatusOr<GuestInput> ValidateGuestInput(const boost::json::object& body, bool require_create);
+
+// Inserts a validated guest (name required) of the event; the new guest id.
+absl::StatusOr<int64_t> InsertGuest(sql::Connection& c, int64_t event_id, const GuestInput& in,
+                                    absl::Time created_at);
 
 Response CreateGuest(AppState& app, const Request& request, const Params& params);
 Response ListGuests(AppState& app, const Request& request, const Params& params);
