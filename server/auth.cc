@@ -7,6 +7,7 @@
 #include <string>
 
 #include "internal/status_macros.h"
+#include "server/wire.h"
 
 namespace guestguard::server {
 namespace {
@@ -21,15 +22,6 @@ std::string_view Trim(std::string_view s) {
   while (!s.empty() && IsAsciiSpace(s.front())) s.remove_prefix(1);
   while (!s.empty() && IsAsciiSpace(s.back())) s.remove_suffix(1);
   return s;
-}
-
-// UTF-8 code points (continuation bytes are not counted).
-size_t CodePoints(std::string_view s) {
-  size_t n = 0;
-  for (char c : s) {
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
-  }
-  return n;
 }
 
 const std::string& DummyHash() {

@@ -18,6 +18,7 @@
 #include "server/auth.h"
 #include "server/http_errors.h"
 #include "server/roles.h"
+#include "server/wire.h"
 
 namespace guestguard::server {
 namespace {
@@ -26,10 +27,6 @@ constexpr int kRsvpRank = 0;
 constexpr int kAccessRank = 1;
 constexpr int64_t kDefaultLimit = 50;
 constexpr int64_t kMaxLimit = 100;
-
-std::string FormatRfc3339(absl::Time t) {
-  return absl::FormatTime("%Y-%m-%d%ET%H:%M:%E*SZ", t, absl::UTCTimeZone());
-}
 
 bool ParseDigits(std::string_view text, int64_t* out) {
   if (text.empty() || text.size() > 18) return false;

@@ -17,6 +17,7 @@
 #include "server/handlers/json_body.h"
 #include "server/http_errors.h"
 #include "server/roles.h"
+#include "server/wire.h"
 
 namespace guestguard::server {
 namespace {
@@ -25,22 +26,6 @@ constexpr size_t kMaxName = 200;
 constexpr size_t kMaxVenue = 200;
 constexpr size_t kMaxDescription = 2000;
 constexpr char kEventColumns[] = "e.id, e.name, e.starts_at, e.venue, e.description, e.created_at";
-
-// Now, at the microsecond precision the database keeps.
-absl::Time NowMicros() { return absl::FromUnixMicros(absl::ToUnixMicros(absl::Now())); }
-
-std::string FormatRfc3339(absl::Time t) {
-  return absl::FormatTime("%Y-%m-%d%ET%H:%M:%E*SZ", t, absl::UTCTimeZone());
-}
-
-// Code points of valid UTF-8 (Boost.JSON validates strings while parsing).
-size_t CodePoints(std::string_view s) {
-  size_t n = 0;
-  for (unsigned char ch : s) {
-    if ((ch & 0xC0) != 0x80) ++n;
-  }
-  return n;
-}
 
 // The fields of an event a client may set; unset ones are nullopt.
 struct EventInput {

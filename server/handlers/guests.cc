@@ -16,6 +16,7 @@
 #include "server/handlers/json_body.h"
 #include "server/http_errors.h"
 #include "server/roles.h"
+#include "server/wire.h"
 
 namespace guestguard::server {
 namespace {
@@ -24,20 +25,6 @@ constexpr size_t kMaxName = 200;
 constexpr size_t kMaxPhone = 40;
 constexpr int64_t kMaxPlusOnes = 20;
 constexpr char kGuestColumns[] = "id, event_id, name, email, phone, plus_ones_allowed, created_at";
-
-absl::Time NowMicros() { return absl::FromUnixMicros(absl::ToUnixMicros(absl::Now())); }
-
-std::string FormatRfc3339(absl::Time t) {
-  return absl::FormatTime("%Y-%m-%d%ET%H:%M:%E*SZ", t, absl::UTCTimeZone());
-}
-
-size_t CodePoints(std::string_view s) {
-  size_t n = 0;
-  for (unsigned char ch : s) {
-    if ((ch & 0xC0) != 0x80) ++n;
-  }
-  return n;
-}
 
 }  // namespace
 

@@ -17,17 +17,12 @@
 #include "server/handlers/json_body.h"
 #include "server/http_errors.h"
 #include "server/roles.h"
+#include "server/wire.h"
 
 namespace guestguard::server {
 namespace {
 
 constexpr size_t kMaxSignal = 512;
-
-absl::Time NowMicros() { return absl::FromUnixMicros(absl::ToUnixMicros(absl::Now())); }
-
-std::string FormatRfc3339(absl::Time t) {
-  return absl::FormatTime("%Y-%m-%d%ET%H:%M:%E*SZ", t, absl::UTCTimeZone());
-}
 
 Response NotFound() { return Response::Error(404, "not_found", "invitation not found"); }
 

@@ -1,0 +1,28 @@
+// Copyright 2026 GuestGuard authors.
+//
+// Small wire-format helpers shared by the server's handlers.
+#ifndef GUESTGUARD_SERVER_WIRE_H_
+#define GUESTGUARD_SERVER_WIRE_H_
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "absl/time/time.h"
+
+namespace guestguard::server {
+
+// RFC 3339 in UTC, fractional seconds only when there are some:
+// "2026-12-31T19:00:00Z", "2026-12-31T19:00:00.5Z".
+std::string FormatRfc3339(absl::Time t);
+
+// Now, at the microsecond precision the databases keep (so a value written
+// and read back compares equal).
+absl::Time NowMicros();
+
+// Code points of valid UTF-8 (continuation bytes are not counted).
+size_t CodePoints(std::string_view s);
+
+}  // namespace guestguard::server
+
+#endif  // GUESTGUARD_SERVER_WIRE_H_
