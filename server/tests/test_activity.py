@@ -155,3 +155,32 @@ def test_invalid_trusted_proxies_exit_2():
         out = subprocess.run([BIN, *args], env=env, capture_output=True, text=True, timeout=30)
         assert out.returncode == 2, out.stderr
         assert "invalid CIDR" in out.stderr
+
+
+def test_second_device_on_a_new_network_is_flagged_in_activity():
+    """The guest opens from their laptop, then the link is opened from another
+    device on another network (behind the trusted proxy): activity shows the
+    second access as Review with the device and network reasons."""
+    s = Server(["--trusted-proxies", "127.0.0.1/32"])
+    try:
+        token, _ = user(s, "alice@example.com")
+        ev = create(s, token)
+        g = add_guest(s, token, ev["id"])
+        link = issue(s, token, ev["id"], g["id"])["token"]
+        status, first = rsvp_get(s, link, headers={**BROWSER, "X-Forwarded-For": "203.0.113.10"})
+        assert status == 200 and first["decision"]["band"] == "low", first
+        phone = {"User-Agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0) Mobile Safari/604.1",
+                 "Accept-Language": "fr-FR", "X-Device-Fingerprint": "fp-another-device",
+                 "X-Forwarded-For": "198.51.100.20"}
+        status, second = rsvp_get(s, link, headers=phone)
+        assert status == 200, second
+        _, _, page = activity(s, token, ev["id"])
+        latest = page["items"][0]
+        assert latest["type"] == "access" and latest["client_ip"] == "198.51.100.20", latest
+        decision = latest["decision"]
+        assert decision["band"] == "medium" and decision["label"] == "Review", decision
+        got = {r["code"] for r in decision["reasons"]}
+        assert {"fingerprint_mismatch", "new_network"} <= got, got
+    finally:
+        assert s.stop() == 0, s.stderr()
+        s.close()
