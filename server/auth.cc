@@ -39,7 +39,30 @@ const std::string& DummyHash() {
   return *hash;
 }
 
+// Runs `work` (an Argon2id call) holding one of the process-wide slots.
+template <typename Work>
+absl::StatusOr<int> WithPasswordHashSlot(Work work) {
+  static CountingSemaphore* const slots = new CountingSemaphore(kMaxConcurrentPasswordHashes);
+  if (!slots->Acquire(kPasswordHashWait)) return absl::UnavailableError("busy, try again");
+  const int result = work();
+  slots->Release();
+  return result;
+}
+
 }  // namespace
+
+bool CountingSemaphore::Acquire(absl::Duration timeout) {
+  auto has_free = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) { return free_ > 0; };
+  const bool got = mu_.LockWhenWithTimeout(absl::Condition(&has_free), timeout);
+  if (got) --free_;
+  mu_.Unlock();
+  return got;
+}
+
+void CountingSemaphore::Release() {
+  absl::MutexLock lock(&mu_);
+  ++free_;
+}
 
 absl::Status InitCrypto() {
   // The dummy hash is made here too, so the first unknown-email login costs
@@ -99,22 +122,29 @@ absl::Status ValidateName(std::string_view name) {
 absl::StatusOr<std::string> HashPassword(std::string_view password) {
   GG_RETURN_IF_ERROR(InitCrypto());
   char out[crypto_pwhash_STRBYTES];
-  if (crypto_pwhash_str(out, password.data(), password.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
-    return absl::ResourceExhaustedError("password hashing ran out of memory");
-  }
+  GG_ASSIGN_OR_RETURN(const int rc, WithPasswordHashSlot([&] {
+                        return crypto_pwhash_str(out, password.data(), password.size(),
+                                                 crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                                 crypto_pwhash_MEMLIMIT_INTERACTIVE);
+                      }));
+  if (rc != 0) return absl::ResourceExhaustedError("password hashing ran out of memory");
   return std::string(out);
 }
 
-bool VerifyPassword(std::string_view hash, std::string_view password) {
+absl::StatusOr<bool> VerifyPassword(std::string_view hash, std::string_view password) {
   if (!InitCrypto().ok() || hash.empty() || hash.size() >= crypto_pwhash_STRBYTES) return false;
   const std::string terminated(hash);  // crypto_pwhash_str_verify wants a C string.
-  return crypto_pwhash_str_verify(terminated.c_str(), password.data(), password.size()) == 0;
+  GG_ASSIGN_OR_RETURN(const int rc, WithPasswordHashSlot([&] {
+                        return crypto_pwhash_str_verify(terminated.c_str(), password.data(),
+                                                        password.size());
+                      }));
+  return rc == 0;
 }
 
-bool VerifyPasswordAgainstDummy(std::string_view password) {
+absl::StatusOr<bool> VerifyPasswordAgainstDummy(std::string_view password) {
   if (!InitCrypto().ok()) return false;
-  (void)VerifyPassword(DummyHash(), password);
+  GG_ASSIGN_OR_RETURN(bool matched, VerifyPassword(DummyHash(), password));
+  (void)matched;
   return false;
 }
 

@@ -17,6 +17,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "server/app.h"
 #include "server/router.h"
@@ -45,13 +46,41 @@ std::string NormalizeEmail(std::string_view email);
 [[nodiscard]] absl::Status ValidatePassword(std::string_view password);
 [[nodiscard]] absl::Status ValidateName(std::string_view trimmed_name);
 
-// "$argon2id$..." (libsodium's self-describing format).
+// A counting semaphore: at most `slots` holders at once. Thread-safe.
+//
+//   if (!sem.Acquire(absl::Seconds(2))) return busy;
+//   ... work ...
+//   sem.Release();
+class CountingSemaphore {
+ public:
+  explicit CountingSemaphore(int slots) : free_(slots) {}
+  CountingSemaphore(const CountingSemaphore&) = delete;
+  CountingSemaphore& operator=(const CountingSemaphore&) = delete;
+
+  // Takes a slot, waiting up to `timeout` for one; false when none came free.
+  [[nodiscard]] bool Acquire(absl::Duration timeout);
+  // Returns a slot taken by a successful Acquire.
+  void Release();
+
+ private:
+  absl::Mutex mu_;
+  int free_;  // Guarded by mu_.
+};
+
+// Argon2id calls (hash or verify) allowed at once across the process, and how
+// long a caller waits for a slot before giving up with Unavailable.
+inline constexpr int kMaxConcurrentPasswordHashes = 2;
+inline constexpr absl::Duration kPasswordHashWait = absl::Seconds(2);
+
+// "$argon2id$..." (libsodium's self-describing format). Unavailable ("busy, try
+// again") when no Argon2 slot came free in time.
 [[nodiscard]] absl::StatusOr<std::string> HashPassword(std::string_view password);
-// True when `password` matches `hash`. False for a malformed hash.
-bool VerifyPassword(std::string_view hash, std::string_view password);
+// True when `password` matches `hash`. False for a malformed hash. Unavailable
+// when no Argon2 slot came free in time.
+[[nodiscard]] absl::StatusOr<bool> VerifyPassword(std::string_view hash, std::string_view password);
 // Runs the same Argon2id work as VerifyPassword against a fixed dummy hash, so
-// an unknown email costs what a wrong password costs. Always false.
-bool VerifyPasswordAgainstDummy(std::string_view password);
+// an unknown email costs what a wrong password costs. False, or Unavailable.
+[[nodiscard]] absl::StatusOr<bool> VerifyPasswordAgainstDummy(std::string_view password);
 
 // 32 random bytes, unpadded base64url (43 characters).
 std::string NewSessionToken();

@@ -85,6 +85,10 @@ ConfigParse ParseConfig(const std::vector<std::string>& args, const EnvLookup& e
        "guest endpoint requests per minute per client IP (default 60)", false},
       {"--rate-limit-burst", "GUESTGUARD_RATE_LIMIT_BURST",
        "guest endpoint burst per client IP (default 20)", false},
+      {"--auth-rate-limit-per-minute", "GUESTGUARD_AUTH_RATE_LIMIT_PER_MINUTE",
+       "signup/login requests per minute per client IP (default 10)", false},
+      {"--auth-rate-limit-burst", "GUESTGUARD_AUTH_RATE_LIMIT_BURST",
+       "signup/login burst per client IP (default 5)", false},
   };
 
   CLI::App app(
@@ -208,8 +212,9 @@ ConfigParse ParseConfig(const std::vector<std::string>& args, const EnvLookup& e
     if (!trusted.ok()) return Fail(source(11) + ": " + std::string(trusted.status().message()));
     config.trusted_proxies = *std::move(trusted);
   }
-  int64_t* limits[] = {&config.rate_limit_per_minute, &config.rate_limit_burst};
-  for (size_t i = 12; i < 14; ++i) {
+  int64_t* limits[] = {&config.rate_limit_per_minute, &config.rate_limit_burst,
+                       &config.auth_rate_limit_per_minute, &config.auth_rate_limit_burst};
+  for (size_t i = 12; i < 16; ++i) {
     if (!values[i]) continue;
     if (!ParseNumber(*values[i], limits[i - 12]) || *limits[i - 12] < 1 ||
         *limits[i - 12] > 1000000) {

@@ -15,6 +15,8 @@
 //   --trusted-proxies CIDR,...  GUESTGUARD_TRUSTED_PROXIES  (none)
 //   --rate-limit-per-minute N   GUESTGUARD_RATE_LIMIT_PER_MINUTE  60
 //   --rate-limit-burst N        GUESTGUARD_RATE_LIMIT_BURST       20
+//   --auth-rate-limit-per-minute N  GUESTGUARD_AUTH_RATE_LIMIT_PER_MINUTE  10
+//   --auth-rate-limit-burst N       GUESTGUARD_AUTH_RATE_LIMIT_BURST       5
 // Hidden (tests and operators tuning timeouts), in milliseconds:
 //   --header-timeout-ms   GUESTGUARD_HEADER_TIMEOUT_MS    10000
 //   --request-timeout-ms  GUESTGUARD_REQUEST_TIMEOUT_MS   30000
@@ -83,6 +85,10 @@ struct Config {
   // Defaults: 60 and 20. Both must be >= 1.
   int64_t rate_limit_per_minute = 60;
   int64_t rate_limit_burst = 20;
+  // The same, separately, for POST /auth/signup and POST /auth/login.
+  // Defaults: 10 and 5. Both must be 1-1000000.
+  int64_t auth_rate_limit_per_minute = 10;
+  int64_t auth_rate_limit_burst = 5;
 };
 
 // The outcome of parsing: a Config to run with, or an exit code and a message

@@ -17,6 +17,23 @@
 #include "server/rate_limiter.h"
 
 namespace guestguard::server {
+namespace {
+
+// 429 with Retry-After when `limiter` has no token for the client IP.
+std::optional<Response> RateLimited(RateLimiter& limiter, AppState& app, const Request& req,
+                                    const char* what) {
+  std::optional<absl::Duration> wait = limiter.Acquire(req.client_ip);
+  if (!wait) return std::nullopt;
+  const int64_t seconds = RetryAfterSeconds(*wait);
+  app.logger->Info(
+      what,
+      {{"request_id", req.request_id}, {"client_ip", req.client_ip}, {"retry_after", seconds}});
+  Response res = Response::Error(429, "rate_limited", "too many requests; retry later");
+  res.headers.emplace_back("Retry-After", std::to_string(seconds));
+  return res;
+}
+
+}  // namespace
 
 void RegisterRoutes(Router& router, AppState& app) {
   // Health.
@@ -24,11 +41,22 @@ void RegisterRoutes(Router& router, AppState& app) {
   router.Add("GET", "/readyz",
              [&app](const Request& req, const Params& params) { return Readyz(app, req, params); });
 
-  // Accounts.
-  router.Add("POST", "/auth/signup",
-             [&app](const Request& req, const Params& params) { return Signup(app, req, params); });
-  router.Add("POST", "/auth/login",
-             [&app](const Request& req, const Params& params) { return Login(app, req, params); });
+  // Accounts. Signup and login (Argon2 work per request) are rate limited per client IP.
+  auto auth_limiter = std::make_shared<RateLimiter>(app.config.auth_rate_limit_per_minute,
+                                                    app.config.auth_rate_limit_burst);
+  router.Add(
+      "POST", "/auth/signup", [&app, auth_limiter](const Request& req, const Params& params) {
+        if (auto limited = RateLimited(*auth_limiter, app, req, "auth request rate limited")) {
+          return *std::move(limited);
+        }
+        return Signup(app, req, params);
+      });
+  router.Add("POST", "/auth/login", [&app, auth_limiter](const Request& req, const Params& params) {
+    if (auto limited = RateLimited(*auth_limiter, app, req, "auth request rate limited")) {
+      return *std::move(limited);
+    }
+    return Login(app, req, params);
+  });
   router.Add("POST", "/auth/logout",
              [&app](const Request& req, const Params& params) { return Logout(app, req, params); });
   router.Add("GET", "/me",
@@ -97,15 +125,8 @@ void RegisterRoutes(Router& router, AppState& app) {
     auto* handler = public_handlers[i];
     router.Add(public_routes[i].first, public_routes[i].second,
                [&app, handler, limiter](const Request& req, const Params& params) {
-                 if (std::optional<absl::Duration> wait = limiter->Acquire(req.client_ip)) {
-                   const int64_t seconds = RetryAfterSeconds(*wait);
-                   app.logger->Info("guest request rate limited", {{"request_id", req.request_id},
-                                                                   {"client_ip", req.client_ip},
-                                                                   {"retry_after", seconds}});
-                   Response res =
-                       Response::Error(429, "rate_limited", "too many requests; retry later");
-                   res.headers.emplace_back("Retry-After", std::to_string(seconds));
-                   return res;
+                 if (auto limited = RateLimited(*limiter, app, req, "guest request rate limited")) {
+                   return *std::move(limited);
                  }
                  return handler(app, req, params);
                });

@@ -36,6 +36,12 @@ absl::StatusOr<std::string> StringField(const boost::json::object& body, std::st
   return std::string(v->as_string());
 }
 
+// 503 when the Argon2 slots stayed full (see auth.h).
+Response Busy(AppState& app, const Request& request) {
+  app.logger->Warn("password hashing busy", {{"request_id", request.request_id}});
+  return Response::Error(503, "unavailable", "busy, try again");
+}
+
 struct SignupInput {
   std::string email, password, name;
 };
@@ -62,6 +68,7 @@ Response Signup(AppState& app, const Request& request, const Params& /*params*/)
   absl::StatusOr<SignupInput> in = ValidateSignup(*body);
   if (!in.ok()) return ErrorResponse(in.status(), request, *app.logger);
   absl::StatusOr<std::string> hash = HashPassword(in->password);
+  if (absl::IsUnavailable(hash.status())) return Busy(app, request);
   if (!hash.ok()) return ErrorResponse(hash.status(), request, *app.logger);
 
   const absl::Time now = absl::Now();
@@ -107,7 +114,9 @@ Response Login(AppState& app, const Request& request, const Params& /*params*/) 
   if (!status.ok()) return ErrorResponse(status, request, *app.logger);
   const absl::Status wrong = absl::UnauthenticatedError(std::string(kWrongCredentials));
   if (rows.empty()) {
-    (void)VerifyPasswordAgainstDummy(*password);
+    if (absl::IsUnavailable(VerifyPasswordAgainstDummy(*password).status())) {
+      return Busy(app, request);
+    }
     return ErrorResponse(wrong, request, *app.logger);
   }
   absl::StatusOr<int64_t> id = rows.Int(0, 0);
@@ -116,7 +125,9 @@ Response Login(AppState& app, const Request& request, const Params& /*params*/) 
   if (!id.ok() || !name.ok() || !hash.ok()) {
     return ErrorResponse(absl::InternalError("unreadable users row"), request, *app.logger);
   }
-  if (!VerifyPassword(*hash, *password)) return ErrorResponse(wrong, request, *app.logger);
+  absl::StatusOr<bool> matched = VerifyPassword(*hash, *password);
+  if (absl::IsUnavailable(matched.status())) return Busy(app, request);
+  if (!matched.ok() || !*matched) return ErrorResponse(wrong, request, *app.logger);
 
   std::string token;
   status = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {

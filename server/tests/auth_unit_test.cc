@@ -1,8 +1,11 @@
 // Copyright 2026 GuestGuard authors.
 //
 // Unit tests of server/auth.h helpers and the status → HTTP mapping.
+#include <atomic>
 #include <string>
+#include <thread>
 
+#include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "server/auth.h"
 #include "server/http_errors.h"
@@ -45,10 +48,38 @@ TEST(Auth, PasswordHashIsArgon2idAndVerifies) {
   ASSERT_TRUE(hash.ok()) << hash.status();
   EXPECT_EQ(hash->rfind("$argon2id$", 0), 0u);
   EXPECT_EQ(hash->find("correct horse"), std::string::npos);
-  EXPECT_TRUE(VerifyPassword(*hash, "correct horse"));
-  EXPECT_FALSE(VerifyPassword(*hash, "correct horsf"));
-  EXPECT_FALSE(VerifyPassword("garbage", "correct horse"));
-  EXPECT_FALSE(VerifyPasswordAgainstDummy("correct horse"));
+  EXPECT_EQ(VerifyPassword(*hash, "correct horse").value_or(false), true);
+  EXPECT_EQ(VerifyPassword(*hash, "correct horsf").value_or(true), false);
+  EXPECT_EQ(VerifyPassword("garbage", "correct horse").value_or(true), false);
+  EXPECT_EQ(VerifyPasswordAgainstDummy("correct horse").value_or(true), false);
+}
+
+TEST(CountingSemaphore, ThirdHolderTimesOutUntilASlotIsReleased) {
+  CountingSemaphore sem(2);
+  ASSERT_TRUE(sem.Acquire(absl::Milliseconds(10)));
+  ASSERT_TRUE(sem.Acquire(absl::Milliseconds(10)));
+  const absl::Time start = absl::Now();
+  EXPECT_FALSE(sem.Acquire(absl::Milliseconds(50)));  // Both slots held.
+  EXPECT_GE(absl::Now() - start, absl::Milliseconds(45));
+  sem.Release();
+  EXPECT_TRUE(sem.Acquire(absl::Milliseconds(10)));
+  sem.Release();
+  sem.Release();
+}
+
+TEST(CountingSemaphore, WaitingThirdHolderGetsTheReleasedSlot) {
+  CountingSemaphore sem(2);
+  ASSERT_TRUE(sem.Acquire(absl::Milliseconds(10)));
+  ASSERT_TRUE(sem.Acquire(absl::Milliseconds(10)));
+  std::atomic<bool> got{false};
+  std::thread third([&] { got = sem.Acquire(absl::Seconds(5)); });
+  absl::SleepFor(absl::Milliseconds(50));
+  EXPECT_FALSE(got.load());  // Still waiting.
+  sem.Release();
+  third.join();
+  EXPECT_TRUE(got.load());
+  sem.Release();
+  sem.Release();
 }
 
 TEST(Auth, SessionTokensAreRandomBase64UrlAndHashedToSha256Hex) {

@@ -13,7 +13,7 @@ import uuid
 
 import pytest
 
-from test_http import Server
+from test_http import Server, run_and_expect_exit
 
 PSQL = "/usr/lib/postgresql/15/bin/psql"
 PG_URL = os.environ.get("GUESTGUARD_TEST_POSTGRES_URL", "")
@@ -227,3 +227,37 @@ def test_database_holds_only_hashes(srv):
     for token in (body["token"], login["token"]):
         assert token not in text
         assert hashlib.sha256(token.encode()).hexdigest() in text
+
+
+def test_signup_and_login_are_rate_limited_per_ip():
+    s = Server(["--auth-rate-limit-burst", "2", "--auth-rate-limit-per-minute", "2"])
+    try:
+        status, _, body = signup(s)
+        assert status == 201, body
+        login = {"email": "alice@example.com", "password": PASSWORD}
+        status, _, body = call(s, "POST", "/auth/login", login)
+        assert status == 200, body
+        status, headers, body = call(s, "POST", "/auth/login", login)  # The 3rd: over the burst.
+        error_of(status, body, 429, "rate_limited")
+        assert int(headers["retry-after"]) >= 1
+        status, _, body = signup(s, email="bob@example.com", name="Bob")
+        error_of(status, body, 429, "rate_limited")
+        assert s.request("GET", "/healthz")[0] == 200  # Other endpoints are unaffected.
+    finally:
+        assert s.stop() == 0, s.stderr()
+        s.close()
+
+
+@pytest.mark.parametrize("args", [["--auth-rate-limit-burst", "0"],
+                                  ["--auth-rate-limit-per-minute", "1000001"],
+                                  ["--auth-rate-limit-burst", "x"]])
+def test_invalid_auth_rate_limits_exit_2(args):
+    code, err = run_and_expect_exit(args)
+    assert code == 2
+    assert args[0] in err
+
+
+def test_invalid_auth_rate_limit_env_exits_2():
+    code, err = run_and_expect_exit([], env={"GUESTGUARD_AUTH_RATE_LIMIT_PER_MINUTE": "0"})
+    assert code == 2
+    assert "GUESTGUARD_AUTH_RATE_LIMIT_PER_MINUTE" in err

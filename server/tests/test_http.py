@@ -34,6 +34,13 @@ class Server:
         args = [BIN, "--listen", f"127.0.0.1:{self.port}", "--database", self.database,
                 "--header-timeout-ms", "1000", "--request-timeout-ms", "3000",
                 "--shutdown-timeout-ms", "5000", *extra_args]
+        # Tests sign in many times from 127.0.0.1: generous signup/login limits
+        # unless a test sets its own (flag or environment).
+        for flag, value in (("--auth-rate-limit-burst", "1000"),
+                            ("--auth-rate-limit-per-minute", "1000000")):
+            variable = "GUESTGUARD_" + flag[2:].upper().replace("-", "_")
+            if flag not in extra_args and variable not in (env or {}):
+                args += [flag, value]
         full_env = {k: v for k, v in os.environ.items() if not k.startswith("GUESTGUARD_")}
         full_env.update(env or {})
         self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=self.stderr_file,
