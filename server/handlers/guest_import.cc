@@ -23,6 +23,7 @@
 #include "server/handlers/json_body.h"
 #include "server/http_errors.h"
 #include "server/roles.h"
+#include "server/wire.h"
 
 namespace guestguard::server {
 namespace {
@@ -232,40 +233,51 @@ Response GuestImportTemplate(AppState& app, const Request& request, const Params
   return response;
 }
 
+// The shared first steps of preview and commit: an editor of the event, a
+// text/csv body, parsed data records. A Response when any of them fails.
+std::optional<Response> ReadImport(AppState& app, const Request& request, const Params& params,
+                                   std::string* user_id, int64_t* event_id,
+                                   std::vector<CsvRecord>* records) {
+  if (std::optional<Response> r = Enter(app, request, params, Role::kEditor, user_id, event_id)) {
+    return r;
+  }
+  if (std::optional<Response> r = CheckCsvBody(request)) return r;
+  absl::StatusOr<std::vector<CsvRecord>> parsed = DataRecords(request.body);
+  if (!parsed.ok()) return ErrorResponse(parsed.status(), request, *app.logger);
+  *records = *std::move(parsed);
+  return std::nullopt;
+}
+
 Response GuestImportPreview(AppState& app, const Request& request, const Params& params) {
   std::string user_id;
   int64_t event_id = 0;
-  if (std::optional<Response> r = Enter(app, request, params, Role::kEditor, &user_id, &event_id)) {
+  std::vector<CsvRecord> records;
+  if (std::optional<Response> r = ReadImport(app, request, params, &user_id, &event_id, &records)) {
     return *r;
   }
-  if (std::optional<Response> r = CheckCsvBody(request)) return *r;
-  absl::StatusOr<std::vector<CsvRecord>> records = DataRecords(request.body);
-  if (!records.ok()) return ErrorResponse(records.status(), request, *app.logger);
   std::set<std::string> existing;
   absl::Status status = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
     GG_ASSIGN_OR_RETURN(existing, ExistingEmails(c, event_id));
     return absl::OkStatus();
   });
   if (!status.ok()) return ErrorResponse(status, request, *app.logger);
-  Checked checked = CheckRows(*records, existing);
+  Checked checked = CheckRows(records, existing);
   return Response::Json(200, RowsJson(checked));
 }
 
 Response GuestImportCommit(AppState& app, const Request& request, const Params& params) {
   std::string user_id;
   int64_t event_id = 0;
-  if (std::optional<Response> r = Enter(app, request, params, Role::kEditor, &user_id, &event_id)) {
+  std::vector<CsvRecord> records;
+  if (std::optional<Response> r = ReadImport(app, request, params, &user_id, &event_id, &records)) {
     return *r;
   }
-  if (std::optional<Response> r = CheckCsvBody(request)) return *r;
-  absl::StatusOr<std::vector<CsvRecord>> records = DataRecords(request.body);
-  if (!records.ok()) return ErrorResponse(records.status(), request, *app.logger);
-  const absl::Time now = absl::FromUnixMicros(absl::ToUnixMicros(absl::Now()));
+  const absl::Time now = NowMicros();
   Checked checked;
   // One transaction: the duplicate check sees the guests it inserts beside.
   absl::Status status = app.db->Transact([&](sql::Connection& c) -> absl::Status {
     GG_ASSIGN_OR_RETURN(std::set<std::string> existing, ExistingEmails(c, event_id));
-    checked = CheckRows(*records, existing);
+    checked = CheckRows(records, existing);
     if (checked.invalid > 0) return absl::OkStatus();  // Nothing written.
     for (const ImportRow& row : checked.rows) {
       GG_ASSIGN_OR_RETURN(int64_t id, InsertGuest(c, event_id, row.input, now));
