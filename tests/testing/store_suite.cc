@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "testing/attempts.h"
 
 namespace guestguard::testing {
 namespace {
@@ -26,12 +27,7 @@ AccessRecord MakeRecord(std::string event, std::string guest, absl::Time at, int
   r.kind = AccessKind::kRsvp;
   r.at = at;
   r.client_ip = "203.0.113.7";
-  r.signals = {.user_agent = "Mozilla/5.0",
-               .fingerprint = "fp-1",
-               .timezone = "Europe/Paris",
-               .language = "fr-FR",
-               .screen = "1280x720",
-               .platform = "MacIntel"};
+  r.signals = UsualBrowser(at).signals;
   r.score = score;
   r.band = Thresholds().BandOf(score);
   r.allowlisted = false;
