@@ -169,6 +169,14 @@ std::string HashSessionToken(std::string_view token) {
 
 absl::StatusOr<std::string> CreateSession(sql::Connection& c, int64_t user_id, absl::Time now) {
   std::string token = NewSessionToken();
+  // "LIMIT <large> OFFSET n": the one spelling of "all but the first n" that
+  // both SQLite and PostgreSQL accept.
+  GG_RETURN_IF_ERROR(
+      c.Exec("DELETE FROM sessions WHERE user_id = ? AND (expires_at <= ? OR token_hash IN"
+             " (SELECT token_hash FROM sessions WHERE user_id = ?"
+             " ORDER BY created_at DESC, token_hash LIMIT 1000000 OFFSET ?))",
+             {sql::Int(user_id), now, sql::Int(user_id), sql::Int(kMaxSessionsPerUser - 1)})
+          .status());
   GG_RETURN_IF_ERROR(
       c.Exec("INSERT INTO sessions (token_hash, user_id, created_at, expires_at)"
              " VALUES (?, ?, ?, ?)",

@@ -87,8 +87,13 @@ std::string NewSessionToken();
 // Lower-case hex SHA-256 of the token text: what the sessions table stores.
 std::string HashSessionToken(std::string_view token);
 
+// Sessions one user may hold at once; signing in again ends the oldest.
+inline constexpr int kMaxSessionsPerUser = 20;
+
 // Stores a new session for `user_id` expiring kSessionLifetime after `now`;
-// returns the token (shown once to the client, never stored).
+// returns the token (shown once to the client, never stored). First deletes
+// the user's expired sessions and, beyond kMaxSessionsPerUser - 1, the oldest,
+// so the sessions table stays bounded per user.
 [[nodiscard]] absl::StatusOr<std::string> CreateSession(sql::Connection& c, int64_t user_id,
                                                         absl::Time now);
 

@@ -130,7 +130,7 @@ Response Login(AppState& app, const Request& request, const Params& /*params*/) 
   if (!matched.ok() || !*matched) return ErrorResponse(wrong, request, *app.logger);
 
   std::string token;
-  status = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
+  status = app.db->Transact([&](sql::Connection& c) -> absl::Status {
     GG_ASSIGN_OR_RETURN(token, CreateSession(c, *id, absl::Now()));
     return absl::OkStatus();
   });

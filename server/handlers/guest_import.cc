@@ -285,7 +285,9 @@ Response GuestImportCommit(AppState& app, const Request& request, const Params& 
     }
     return absl::OkStatus();
   });
-  if (!status.ok()) return ErrorResponse(status, request, *app.logger);
+  // AlreadyExists: a concurrent import or edit added one of these emails after
+  // our duplicate check; the transaction rolled back.
+  if (!status.ok()) return ErrorResponse(DuplicateEmailAware(status), request, *app.logger);
   if (checked.invalid > 0) {
     const int64_t invalid = checked.invalid;
     boost::json::object body = RowsJson(checked);

@@ -92,6 +92,11 @@ absl::StatusOr<int64_t> InsertGuest(sql::Connection& c, int64_t event_id, const 
   return rows.Int(0, 0);
 }
 
+absl::Status DuplicateEmailAware(absl::Status status) {
+  if (!absl::IsAlreadyExists(status)) return status;
+  return absl::AlreadyExistsError("email is already used by a guest of this event");
+}
+
 namespace {
 
 absl::StatusOr<boost::json::object> GuestJson(const sql::Rows& rows, size_t i) {
@@ -218,7 +223,7 @@ Response CreateGuest(AppState& app, const Request& request, const Params& params
     GG_ASSIGN_OR_RETURN(scope.guest_id, InsertGuest(c, scope.event_id, *in, now));
     return absl::OkStatus();
   });
-  if (!status.ok()) return ErrorResponse(status, request, *app.logger);
+  if (!status.ok()) return ErrorResponse(DuplicateEmailAware(status), request, *app.logger);
   app.logger->Info("guest created", {{"request_id", request.request_id},
                                      {"user_id", scope.user_id},
                                      {"event_id", std::to_string(scope.event_id)},
@@ -288,12 +293,19 @@ Response PatchGuest(AppState& app, const Request& request, const Params& params)
   values.push_back(sql::Int(scope.guest_id));
   values.push_back(sql::Int(scope.event_id));
   int64_t changed = 0;
-  absl::Status status = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
+  // One transaction: a lower allowance trims the guest's RSVP with it, so no
+  // RSVP ever holds more plus-ones than the guest is allowed.
+  absl::Status status = app.db->Transact([&](sql::Connection& c) -> absl::Status {
     GG_ASSIGN_OR_RETURN(
         changed, c.Exec("UPDATE guests SET " + sets + " WHERE id = ? AND event_id = ?", values));
-    return absl::OkStatus();
+    if (changed == 0 || !in->plus_ones_allowed) return absl::OkStatus();
+    return c
+        .Exec("UPDATE rsvps SET plus_ones = ? WHERE guest_id = ? AND plus_ones > ?",
+              {sql::Int(*in->plus_ones_allowed), sql::Int(scope.guest_id),
+               sql::Int(*in->plus_ones_allowed)})
+        .status();
   });
-  if (!status.ok()) return ErrorResponse(status, request, *app.logger);
+  if (!status.ok()) return ErrorResponse(DuplicateEmailAware(status), request, *app.logger);
   if (changed == 0) {
     return ErrorResponse(absl::NotFoundError("guest not found"), request, *app.logger);
   }

@@ -58,6 +58,10 @@ absl::StatusOr<GuestInput> ValidateGuestInput(const boost::json::object& body, b
 absl::StatusOr<int64_t> InsertGuest(sql::Connection& c, int64_t event_id, const GuestInput& in,
                                     absl::Time created_at);
 
+// `status`, except that AlreadyExists (the unique index on a guest's non-empty
+// email within its event) says so in words a host understands.
+absl::Status DuplicateEmailAware(absl::Status status);
+
 Response CreateGuest(AppState& app, const Request& request, const Params& params);
 Response ListGuests(AppState& app, const Request& request, const Params& params);
 Response GetGuest(AppState& app, const Request& request, const Params& params);

@@ -213,6 +213,39 @@ def test_secrets_never_reach_the_log(srv):
     assert "$argon2id$" not in log
 
 
+def session_count(s):
+    if s.kind == "sqlite":
+        with sqlite3.connect(s.sqlite_path) as db:
+            return db.execute("SELECT count(*) FROM sessions").fetchone()[0]
+    return int(psql(PG_URL, f"SELECT count(*) FROM {s.schema}.sessions"))
+
+
+def test_sessions_per_user_are_bounded_and_expired_ones_swept(srv):
+    status, _, first = signup(srv)
+    assert status == 201
+    tokens = [first["token"]]
+    for _ in range(20):  # kMaxSessionsPerUser = 20: the 21st sign-in ends the oldest.
+        status, _, body = call(srv, "POST", "/auth/login",
+                               {"email": "alice@example.com", "password": PASSWORD})
+        assert status == 200, body
+        tokens.append(body["token"])
+    assert session_count(srv) == 20
+    assert call(srv, "GET", "/me", token=tokens[0])[0] == 401
+    assert all(call(srv, "GET", "/me", token=t)[0] == 200 for t in tokens[1:])
+
+    # Expire every session in the database; the next sign-in sweeps them.
+    sql = "UPDATE sessions SET expires_at = created_at"
+    if srv.kind == "sqlite":
+        with sqlite3.connect(srv.sqlite_path) as db:
+            db.execute(sql)
+    else:
+        psql(PG_URL, f"SET search_path = {srv.schema}; {sql}")
+    assert call(srv, "GET", "/me", token=tokens[-1])[0] == 401
+    status, _, body = call(srv, "POST", "/auth/login",
+                           {"email": "alice@example.com", "password": PASSWORD})
+    assert status == 200 and session_count(srv) == 1
+
+
 def test_database_holds_only_hashes(srv):
     status, _, body = signup(srv)
     assert status == 201

@@ -93,6 +93,45 @@ def test_guest_crud(srv):
     assert status == 200 and listed == {"guests": [minimal]}
 
 
+def test_an_email_names_at_most_one_guest_of_an_event(srv):
+    token, _ = user(srv, "alice@example.com")
+    ev, other = create(srv, token), create(srv, token)
+    g = add_guest(srv, token, ev["id"], email="grace@example.com")
+    base = f"/events/{ev['id']}/guests"
+    status, _, body = call(srv, "POST", base, {"name": "Impostor", "email": "GRACE@example.com"},
+                           token=token)
+    error_of(status, body, 409, "already_exists")
+    assert body["error"]["message"] == "email is already used by a guest of this event"
+    ada = add_guest(srv, token, ev["id"], name="Ada", email="ada@example.com")
+    status, _, body = call(srv, "PATCH", f"{base}/{ada['id']}", {"email": "grace@example.com"},
+                           token=token)
+    error_of(status, body, 409, "already_exists")
+    # Empty emails never collide, and another event may hold the same email.
+    add_guest(srv, token, ev["id"], name="No email 1")
+    add_guest(srv, token, ev["id"], name="No email 2")
+    assert add_guest(srv, token, other["id"], email="grace@example.com")["email"] == g["email"]
+    status, _, listed = call(srv, "GET", base, token=token)
+    assert [x["email"] for x in listed["guests"]] == [
+        "grace@example.com", "ada@example.com", "", ""]
+
+
+def test_lowering_the_allowance_trims_the_rsvp(srv):
+    token, _ = user(srv, "alice@example.com")
+    ev = create(srv, token)
+    g = add_guest(srv, token, ev["id"], plus_ones_allowed=3)
+    link = issue(srv, token, ev["id"], g["id"])["token"]
+    status, answer = rsvp_post(srv, link, {"response": "yes", "plus_ones": 3,
+                                           "signals": BROWSER_SIGNALS})
+    assert status == 200, answer
+    status, _, patched = call(srv, "PATCH", f"/events/{ev['id']}/guests/{g['id']}",
+                              {"plus_ones_allowed": 1}, token=token)
+    assert status == 200 and patched["plus_ones_allowed"] == 1
+    status, _, rsvps = call(srv, "GET", f"/events/{ev['id']}/rsvps", token=token)
+    assert status == 200 and [r["plus_ones"] for r in rsvps["rsvps"]] == [1]
+    status, opened = rsvp_get(srv, link)
+    assert status == 200 and opened["rsvp"]["plus_ones"] == 1
+
+
 def test_guest_validation_is_400(srv):
     token, _ = user(srv, "alice@example.com")
     ev = create(srv, token)
