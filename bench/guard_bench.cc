@@ -198,7 +198,13 @@ void BM_GuardCheckSqlite(benchmark::State& state) {
   });
   state.SetLabel("anchor BM_GuardCheck/1000 (memory)");
 }
-BENCHMARK(BM_GuardCheckSqlite)->Arg(1000)->Unit(benchmark::kMicrosecond)->UseRealTime();
+// 8 threads: concurrent checks share SQLite transactions (group commit).
+BENCHMARK(BM_GuardCheckSqlite)
+    ->Arg(1000)
+    ->Threads(1)
+    ->Threads(8)
+    ->Unit(benchmark::kMicrosecond)
+    ->UseRealTime();
 
 // Needs GUESTGUARD_TEST_POSTGRES_URL (bench/pg_compare.sh and scripts/with_postgres set it).
 void BM_GuardCheckPostgres(benchmark::State& state) {

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -438,6 +439,73 @@ TEST_F(SqliteDriver, ConcurrentTransactionsRunOneAtATime) {
   for (std::thread& t : threads) t.join();
   ASSERT_OK_AND_ASSIGN(Rows rows, Query(*db, "SELECT n FROM counter"));
   EXPECT_EQ(rows.Int(0, 0).value(), 400);
+}
+
+// Concurrent Transact calls are committed in groups (one transaction, a
+// savepoint per body): a failing body must still lose only its own writes.
+TEST_F(SqliteDriver, GroupedBodiesFailAndCommitIndependently) {
+  ASSERT_OK_AND_ASSIGN(auto db, OpenSqlite(PathOf("t.db"), {}));
+  ASSERT_OK(Exec(*db, "CREATE TABLE t (thread INTEGER, i INTEGER, UNIQUE (thread, i))"));
+  constexpr int kThreads = 8, kPerThread = 40;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        absl::Status s = db->Transact([&](Connection& c) -> absl::Status {
+          GG_RETURN_IF_ERROR(c.Exec("INSERT INTO t VALUES (?, ?)", {Int(t), Int(i)}).status());
+          GG_RETURN_IF_ERROR(c.Exec("INSERT INTO t VALUES (?, ?)", {Int(t), Int(-1 - i)}).status());
+          if (i % 4 == 0) return absl::NotFoundError("gave up");  // After writing twice.
+          if (i % 4 == 1) {
+            // A failed statement mid-body: the unique violation.
+            GG_RETURN_IF_ERROR(c.Exec("INSERT INTO t VALUES (?, ?)", {Int(t), Int(i)}).status());
+          }
+          return absl::OkStatus();
+        });
+        const bool should_fail = i % 4 <= 1;
+        EXPECT_EQ(s.ok(), !should_fail) << s;
+        if (!s.ok()) failures.fetch_add(1);
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(failures.load(), kThreads * kPerThread / 2);
+  EXPECT_EQ(Count(*db, "t"), kThreads * kPerThread);  // Two rows per successful body.
+  ASSERT_OK_AND_ASSIGN(Rows bad,
+                       Query(*db, "SELECT count(*) FROM t WHERE abs(i) % 4 <= 1 AND i >= 0"));
+  EXPECT_EQ(bad.Int(0, 0).value(), 0);
+}
+
+TEST_F(SqliteDriver, ExceptionFromABodyReachesItsOwnCallerOnly) {
+  ASSERT_OK_AND_ASSIGN(auto db, OpenSqlite(PathOf("t.db"), {.sqlite_full_sync = false}));
+  ASSERT_OK(Exec(*db, "CREATE TABLE t (x INTEGER)"));
+  std::atomic<int> thrown{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 6; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 30; ++i) {
+        const bool throws = (t + i) % 3 == 0;
+        try {
+          absl::Status s = db->Transact([&](Connection& c) -> absl::Status {
+            GG_RETURN_IF_ERROR(c.Exec("INSERT INTO t VALUES (?)", {Int(throws ? -1 : 1)}).status());
+            if (throws) throw std::runtime_error("body failed loudly");
+            return absl::OkStatus();
+          });
+          EXPECT_FALSE(throws);
+          EXPECT_TRUE(s.ok()) << s;
+        } catch (const std::runtime_error& e) {
+          EXPECT_TRUE(throws);
+          EXPECT_STREQ(e.what(), "body failed loudly");
+          thrown.fetch_add(1);
+        }
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(thrown.load(), 60);
+  ASSERT_OK_AND_ASSIGN(Rows rows, Query(*db, "SELECT count(*), min(x) FROM t"));
+  EXPECT_EQ(rows.Int(0, 0).value(), 120);
+  EXPECT_EQ(rows.Int(0, 1).value(), 1);  // No row of a body that threw.
 }
 
 TEST_F(SqliteDriver, TwoDatabasesOnOneFileBothWrite) {

@@ -6,9 +6,11 @@
 #include <algorithm>
 #include <climits>
 #include <cstring>
+#include <exception>
 #include <string>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
@@ -245,7 +247,19 @@ class SqliteConnection final : public Connection {
   std::unordered_map<std::string, StatementPtr> cache_;
 };
 
-// One connection, used by one Transact or Ping at a time.
+// One connection, one writer, with group commit: Transact calls that arrive
+// while a transaction is running wait, and the next transaction runs all of
+// them (up to kMaxGroup), each body inside its own SAVEPOINT, then commits
+// once — one fsync for the group instead of one per call.
+//
+// Per body the contract of Database::Transact holds: a body that fails rolls
+// back its own statements only (ROLLBACK TO its savepoint) and its caller gets
+// its status; a body that succeeds is durable when its caller returns. A
+// failed COMMIT fails every member that had succeeded. Should SQLite roll the
+// whole transaction back by itself (I/O error, disk full), the members whose
+// writes were lost get Aborted, which runs their bodies again (kMaxAttempts).
+// Bodies run on whichever caller's thread leads the group; an exception a body
+// throws is carried back to its own caller.
 class SqliteDatabase final : public Database {
  public:
   explicit SqliteDatabase(std::unique_ptr<SqliteConnection> connection)
@@ -260,10 +274,9 @@ class SqliteDatabase final : public Database {
   }
 
   absl::Status Transact(const std::function<absl::Status(Connection&)>& body) override {
-    absl::MutexLock lock(&mu_);
     absl::Status status;
     for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
-      status = TransactOnce(body);
+      status = RunInGroup(body);
       if (!absl::IsAborted(status)) break;
     }
     return status;
@@ -275,26 +288,115 @@ class SqliteDatabase final : public Database {
   }
 
  private:
-  absl::Status TransactOnce(const std::function<absl::Status(Connection&)>& body)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    // A transaction left open by a body that threw is discarded.
-    if (connection_->InTransaction()) {
-      GG_RETURN_IF_ERROR(connection_->Exec("ROLLBACK", {}).status());
+  static constexpr size_t kMaxGroup = 64;
+
+  struct Member {
+    const std::function<absl::Status(Connection&)>* body = nullptr;
+    absl::Status status;
+    std::exception_ptr exception;
+    bool done = false;  // Guarded by queue_mu_.
+  };
+
+  // Queues `body`, then either waits for a leader to run it or leads groups
+  // itself until its own member is done.
+  absl::Status RunInGroup(const std::function<absl::Status(Connection&)>& body) {
+    Member me;
+    me.body = &body;
+    {
+      absl::MutexLock lock(&queue_mu_);
+      queue_.push_back(&me);
+      auto done_or_leaderless = [this, &me]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(queue_mu_) {
+        return me.done || !leading_;
+      };
+      queue_mu_.Await(absl::Condition(&done_or_leaderless));
+      if (!me.done) leading_ = true;
     }
-    GG_RETURN_IF_ERROR(connection_->Exec("BEGIN IMMEDIATE", {}).status());
-    absl::Status status = body(*connection_);
-    if (status.ok()) status = connection_->Exec("COMMIT", {}).status();
-    if (!status.ok() && connection_->InTransaction()) {
-      if (absl::Status rollback = connection_->Exec("ROLLBACK", {}).status(); !rollback.ok()) {
-        return absl::Status(
-            status.code(),
-            absl::StrCat(status.message(), "; rollback failed too: ", rollback.message()));
+    while (!Done(me)) {
+      std::vector<Member*> group;
+      {
+        absl::MutexLock lock(&queue_mu_);
+        const auto n = static_cast<std::ptrdiff_t>(std::min(queue_.size(), kMaxGroup));
+        group.assign(queue_.begin(), queue_.begin() + n);
+        queue_.erase(queue_.begin(), queue_.begin() + n);
       }
+      {
+        absl::MutexLock lock(&mu_);
+        RunGroup(group);
+      }
+      absl::MutexLock lock(&queue_mu_);
+      for (Member* m : group) m->done = true;
+      if (me.done) leading_ = false;  // A waiter whose member is still queued leads next.
     }
-    return status;
+    if (me.exception) std::rethrow_exception(me.exception);
+    return me.status;
   }
 
-  absl::Mutex mu_;
+  bool Done(const Member& m) {
+    absl::MutexLock lock(&queue_mu_);
+    return m.done;
+  }
+
+  // Runs `group` in one transaction; sets every member's status.
+  void RunGroup(const std::vector<Member*>& group) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    auto set_all = [&](const absl::Status& status) {
+      for (Member* m : group) m->status = status;
+    };
+    // A transaction left open by an earlier failure is discarded.
+    if (connection_->InTransaction()) {
+      if (absl::Status s = connection_->Exec("ROLLBACK", {}).status(); !s.ok()) return set_all(s);
+    }
+    if (absl::Status s = connection_->Exec("BEGIN IMMEDIATE", {}).status(); !s.ok()) {
+      return set_all(s);
+    }
+    set_all(absl::AbortedError("sqlite: not run: the group's transaction failed first"));
+    bool intact = true;
+    for (Member* m : group) {
+      if (!connection_->Exec("SAVEPOINT member", {}).ok()) {
+        intact = false;
+        break;
+      }
+      try {
+        m->status = (*m->body)(*connection_);
+      } catch (...) {
+        m->exception = std::current_exception();
+        m->status = absl::InternalError("sqlite: transaction body threw");
+      }
+      if (!connection_->InTransaction()) {  // SQLite rolled everything back.
+        intact = false;
+        break;
+      }
+      absl::Status end = absl::OkStatus();
+      if (!m->status.ok()) end = connection_->Exec("ROLLBACK TO member", {}).status();
+      if (end.ok()) end = connection_->Exec("RELEASE member", {}).status();
+      if (!end.ok()) {
+        intact = false;
+        break;
+      }
+    }
+    if (!intact) {
+      // The group's writes are gone (or cannot be trusted): whoever succeeded
+      // or never ran runs again (Aborted).
+      if (connection_->InTransaction()) (void)connection_->Exec("ROLLBACK", {}).status();
+      for (Member* m : group) {
+        if (m->status.ok()) {
+          m->status = absl::AbortedError("sqlite: the group's transaction was rolled back");
+        }
+      }
+      return;
+    }
+    absl::Status commit = connection_->Exec("COMMIT", {}).status();
+    if (commit.ok()) return;
+    for (Member* m : group) {
+      if (m->status.ok()) m->status = commit;
+    }
+    if (connection_->InTransaction()) (void)connection_->Exec("ROLLBACK", {}).status();
+  }
+
+  absl::Mutex queue_mu_;
+  std::vector<Member*> queue_ ABSL_GUARDED_BY(queue_mu_);
+  bool leading_ ABSL_GUARDED_BY(queue_mu_) = false;
+
+  absl::Mutex mu_;  // The connection: held by the leader while it runs a group, and by Ping.
   std::unique_ptr<SqliteConnection> connection_ ABSL_GUARDED_BY(mu_);
 };
 

@@ -13,8 +13,9 @@ namespace guestguard::sql {
 
 // Opens (creating if missing) the SQLite file at `path`, or a private
 // in-memory database for ":memory:". WAL mode (files), foreign keys on,
-// busy timeout = options.connect_timeout, one connection used by one
-// transaction at a time (one writer). Errors: PermissionDenied for a file that
+// busy timeout = options.connect_timeout, one connection (one writer) with
+// group commit: concurrent Transact calls share one transaction and one fsync,
+// each body in its own savepoint (see SqliteDatabase in the .cc). Errors: PermissionDenied for a file that
 // cannot be opened for writing (read-only file or directory, a directory, a
 // missing parent directory), DataLoss for a corrupt file (checked at open),
 // InvalidArgument for an empty path or connect_timeout <= 0.
