@@ -1,0 +1,384 @@
+// Copyright 2026 GuestGuard authors.
+#include "server/notification_worker.h"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "boost/json/parse.hpp"
+#include "boost/json/value.hpp"
+#include "internal/status_macros.h"
+#include "server/wire.h"
+
+namespace guestguard::server {
+namespace {
+
+constexpr size_t kMaxPayload = 256 * 1024;
+constexpr size_t kMaxErrorText = 1000;
+constexpr char kSealedPrefix[] = "gs1.";
+
+absl::StatusOr<boost::json::object> ParsePayload(const Message& message) {
+  if (message.payload.size() > kMaxPayload) return absl::InvalidArgumentError("payload too large");
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(message.payload, ec);
+  if (ec || !v.is_object()) return absl::InvalidArgumentError("payload is not a JSON object");
+  return std::move(v.as_object());
+}
+
+// An id field: a positive integer, as a JSON number or a decimal string.
+absl::StatusOr<int64_t> IdField(const boost::json::object& o, std::string_view name) {
+  const boost::json::value* v = o.if_contains(name);
+  int64_t id = 0;
+  if (v != nullptr && v->is_int64()) id = v->as_int64();
+  if (v != nullptr && v->is_string() && !absl::SimpleAtoi(std::string(v->as_string()), &id)) id = 0;
+  if (id <= 0) return absl::InvalidArgumentError(absl::StrCat("payload lacks a valid ", std::string(name)));
+  return id;
+}
+
+std::string TextField(const boost::json::object& o, std::string_view name) {
+  const boost::json::value* v = o.if_contains(name);
+  return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+std::string Clip(absl::string_view s, size_t n) { return std::string(s.substr(0, n)); }
+
+}  // namespace
+
+struct NotificationWorker::Pending {
+  std::optional<int64_t> event_id;
+  std::string recipient;
+  std::string type;
+  std::string subject;
+  std::string body;  // Sealed when it holds a secret.
+};
+
+NotificationWorker::NotificationWorker(std::shared_ptr<sql::Database> db,
+                                       std::shared_ptr<NotificationSender> sender,
+                                       SecretSealer sealer, std::shared_ptr<Logger> logger,
+                                       NotificationWorkerOptions options)
+    : db_(std::move(db)),
+      sender_(std::move(sender)),
+      sealer_(std::move(sealer)),
+      logger_(std::move(logger)),
+      options_(std::move(options)) {}
+
+absl::StatusOr<std::unique_ptr<NotificationWorker>> NotificationWorker::Start(
+    std::shared_ptr<sql::Database> db, Bus& bus, std::shared_ptr<NotificationSender> sender,
+    SecretSealer sealer, std::shared_ptr<Logger> logger, NotificationWorkerOptions options) {
+  if (options.max_attempts < 1 || options.batch < 1 || options.max_deliveries < 1 ||
+      options.initial_backoff <= absl::ZeroDuration() ||
+      options.max_backoff < options.initial_backoff ||
+      options.poll_interval <= absl::ZeroDuration() || options.lease <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("invalid notification worker options");
+  }
+  std::unique_ptr<NotificationWorker> w(new NotificationWorker(
+      std::move(db), std::move(sender), std::move(sealer), std::move(logger), std::move(options)));
+  NotificationWorker* self = w.get();
+  using HandlerMethod = absl::Status (NotificationWorker::*)(const Message&);
+  const std::pair<std::string_view, HandlerMethod> consumers[] = {
+      {kSubjectRsvpConfirmed, &NotificationWorker::HandleRsvpConfirmed},
+      {kSubjectAccessScored, &NotificationWorker::HandleAccessScored},
+      {kSubjectCollaboratorInvited, &NotificationWorker::HandleCollaboratorInvited},
+  };
+  for (const auto& [subject, method] : consumers) {
+    const std::string consumer = "notifier." + std::string(subject);
+    SubscribeOptions sub;
+    sub.max_deliveries = self->options_.max_deliveries;
+    sub.initial_backoff = absl::Milliseconds(200);
+    sub.max_backoff = absl::Seconds(30);
+    sub.dead_letter = [self, consumer](const Message& m, const absl::Status& error) {
+      self->RecordDeadLetter(consumer, m, error);
+    };
+    // The consumer name is a NATS durable name: no dots.
+    std::string durable = consumer;
+    std::replace(durable.begin(), durable.end(), '.', '-');
+    GG_ASSIGN_OR_RETURN(
+        std::unique_ptr<Subscription> s,
+        bus.Subscribe(self->options_.subject_prefix + "." + std::string(subject), durable,
+                      [self, method](const Message& m) { return (self->*method)(m); }, sub));
+    w->subscriptions_.push_back(std::move(s));
+  }
+  w->thread_ = std::thread([self] { self->Run(); });
+  return w;
+}
+
+NotificationWorker::~NotificationWorker() { Stop(); }
+
+void NotificationWorker::Stop() {
+  subscriptions_.clear();  // Waits for a handler in progress.
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+void NotificationWorker::Wake() {
+  absl::MutexLock lock(&mu_);
+  woken_ = true;
+}
+
+void NotificationWorker::Run() {
+  while (true) {
+    {
+      absl::MutexLock lock(&mu_);
+      auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopping_ || woken_; };
+      mu_.AwaitWithTimeout(absl::Condition(&ready), options_.poll_interval);
+      if (stopping_) return;
+      woken_ = false;
+    }
+    absl::StatusOr<int> attempted = DeliverDue();
+    if (!attempted.ok()) {
+      logger_->Warn("notification delivery pass failed",
+                    {{"error", std::string(attempted.status().message())}});
+    } else if (*attempted == options_.batch) {
+      Wake();  // A full batch: more may be due.
+    }
+  }
+}
+
+absl::Duration NotificationWorker::Backoff(int attempts) const {
+  absl::Duration delay = options_.initial_backoff;
+  for (int i = 1; i < attempts && delay < options_.max_backoff; ++i) delay *= 2;
+  delay = std::min(delay, options_.max_backoff);
+  // Uniform in [delay/2, delay]: retries of many messages spread out.
+  const int64_t half = absl::ToInt64Microseconds(delay) / 2;
+  const uint32_t r = randombytes_uniform(static_cast<uint32_t>(std::min<int64_t>(half, 1 << 30)) + 1);
+  return absl::Microseconds(half + static_cast<int64_t>(r));
+}
+
+absl::StatusOr<int> NotificationWorker::DeliverDue() {
+  const absl::Time now = NowMicros();
+  const bool postgres = db_->dialect() == sql::Dialect::kPostgres;
+  sql::Rows claimed;
+  GG_RETURN_IF_ERROR(db_->Autocommit([&](sql::Connection& c) -> absl::Status {
+    GG_ASSIGN_OR_RETURN(
+        claimed,
+        c.Query(absl::StrCat("UPDATE notifications SET attempts = attempts + 1,"
+                             " next_attempt_at = ?, updated_at = ?"
+                             " WHERE id IN (SELECT id FROM notifications"
+                             " WHERE status = 'pending' AND next_attempt_at <= ?"
+                             " ORDER BY next_attempt_at, id LIMIT ?",
+                             postgres ? " FOR UPDATE SKIP LOCKED" : "", ")"
+                             " RETURNING id, recipient, type, subject, body, attempts"),
+                {now + options_.lease, now, now, sql::Int(options_.batch)}));
+    return absl::OkStatus();
+  }));
+  for (size_t i = 0; i < claimed.size(); ++i) {
+    GG_ASSIGN_OR_RETURN(const int64_t id, claimed.Int(i, 0));
+    Notification n;
+    GG_ASSIGN_OR_RETURN(n.recipient, claimed.Text(i, 1));
+    GG_ASSIGN_OR_RETURN(n.type, claimed.Text(i, 2));
+    GG_ASSIGN_OR_RETURN(n.subject, claimed.Text(i, 3));
+    GG_ASSIGN_OR_RETURN(std::string body, claimed.Text(i, 4));
+    GG_ASSIGN_OR_RETURN(const int64_t attempts, claimed.Int(i, 5));
+    const bool sealed = absl::StartsWith(body, kSealedPrefix);
+    absl::StatusOr<std::string> provider_id;
+    if (sealed) {
+      absl::StatusOr<std::string> opened = sealer_.Open(body);
+      if (opened.ok()) n.text = *std::move(opened);
+      provider_id = opened.status();
+    }
+    if (!sealed || provider_id.ok()) {
+      if (!sealed) n.text = std::move(body);
+      n.message_id = absl::StrCat("<notification-", id, "@guestguard>");
+      provider_id = sender_->Send(n);
+    }
+    const absl::Time at = NowMicros();
+    // Errors no retry can fix (a bad address, a retired sealing key) fail at once.
+    const bool permanent = !provider_id.ok() && !absl::IsUnavailable(provider_id.status()) &&
+                           !absl::IsDeadlineExceeded(provider_id.status());
+    std::string status = "pending";
+    if (provider_id.ok()) {
+      status = "sent";
+    } else if (permanent || attempts >= options_.max_attempts) {
+      status = "failed";
+    }
+    const std::string error =
+        provider_id.ok() ? std::string() : Clip(provider_id.status().message(), kMaxErrorText);
+    absl::Status recorded = db_->Autocommit([&](sql::Connection& c) -> absl::Status {
+      return c
+          .Exec(absl::StrCat("UPDATE notifications SET status = ?, provider_id = ?, last_error = ?,"
+                             " next_attempt_at = ?, updated_at = ?",
+                             sealed && status != "pending" ? ", body = ''" : "",
+                             " WHERE id = ?"),
+                {sql::Text(status), provider_id.ok() ? sql::Text(*provider_id) : sql::Null(),
+                 error.empty() ? sql::Null() : sql::Text(error),
+                 status == "pending" ? at + Backoff(static_cast<int>(attempts)) : at, at,
+                 sql::Int(id)})
+          .status();
+    });
+    boost::json::object fields{{"notification_id", id},
+                               {"type", n.type},
+                               {"attempt", attempts},
+                               {"status", status}};
+    if (!error.empty()) fields["error"] = error;
+    if (status == "failed") {
+      logger_->Error("notification failed", std::move(fields));
+    } else if (status == "pending") {
+      logger_->Warn("notification attempt failed; will retry", std::move(fields));
+    } else {
+      logger_->Info("notification sent", std::move(fields));
+    }
+    if (!recorded.ok()) return recorded;  // The lease brings the row back.
+  }
+  return static_cast<int>(claimed.size());
+}
+
+absl::Status NotificationWorker::Record(std::string_view consumer, const Message& message,
+                                        const std::vector<Pending>& notifications) {
+  const absl::Time now = NowMicros();
+  GG_RETURN_IF_ERROR(db_->Transact([&](sql::Connection& c) -> absl::Status {
+    GG_ASSIGN_OR_RETURN(const int64_t fresh,
+                        c.Exec("INSERT INTO inbox (consumer, message_id, processed_at)"
+                               " VALUES (?, ?, ?) ON CONFLICT (consumer, message_id) DO NOTHING",
+                               {sql::Text(consumer), sql::Text(message.id), now}));
+    if (fresh == 0) return absl::OkStatus();  // Handled before: a redelivery.
+    for (const Pending& p : notifications) {
+      GG_RETURN_IF_ERROR(
+          c.Exec("INSERT INTO notifications (event_id, source_id, recipient, channel, type,"
+                 " subject, body, status, next_attempt_at, created_at, updated_at)"
+                 " VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)"
+                 " ON CONFLICT (source_id, type, recipient) DO NOTHING",
+                 {p.event_id ? sql::Int(*p.event_id) : sql::Null(), sql::Text(message.id),
+                  sql::Text(p.recipient), sql::Text(sender_->channel()), sql::Text(p.type),
+                  sql::Text(p.subject), sql::Text(p.body), now, now, now})
+              .status());
+    }
+    return absl::OkStatus();
+  }));
+  if (!notifications.empty()) Wake();
+  return absl::OkStatus();
+}
+
+void NotificationWorker::RecordDeadLetter(std::string_view consumer, const Message& message,
+                                          const absl::Status& error) {
+  logger_->Error("message dead-lettered", {{"consumer", std::string(consumer)},
+                                           {"message_id", message.id},
+                                           {"subject", message.subject},
+                                           {"attempts", message.attempt},
+                                           {"error", std::string(error.message())}});
+  absl::Status s = db_->Autocommit([&](sql::Connection& c) -> absl::Status {
+    return c
+        .Exec("INSERT INTO dead_letters (consumer, message_id, subject, payload, error, attempts,"
+              " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+              {sql::Text(consumer), sql::Text(message.id), sql::Text(message.subject),
+               sql::Text(Clip(message.payload, 64 * 1024)),
+               sql::Text(Clip(error.message(), kMaxErrorText)), sql::Int(message.attempt),
+               NowMicros()})
+        .status();
+  });
+  if (!s.ok()) {
+    logger_->Error("cannot record a dead letter", {{"error", std::string(s.message())}});
+  }
+}
+
+absl::Status NotificationWorker::HandleRsvpConfirmed(const Message& message) {
+  GG_ASSIGN_OR_RETURN(boost::json::object payload, ParsePayload(message));
+  GG_ASSIGN_OR_RETURN(const int64_t event_id, IdField(payload, "event_id"));
+  GG_ASSIGN_OR_RETURN(const int64_t guest_id, IdField(payload, "guest_id"));
+  sql::Rows rows;
+  GG_RETURN_IF_ERROR(db_->Autocommit([&](sql::Connection& c) -> absl::Status {
+    GG_ASSIGN_OR_RETURN(rows, c.Query("SELECT g.email, g.name, e.name, e.starts_at, e.venue"
+                                      " FROM guests g JOIN events e ON e.id = g.event_id"
+                                      " WHERE g.id = ? AND g.event_id = ?",
+                                      {sql::Int(guest_id), sql::Int(event_id)}));
+    return absl::OkStatus();
+  }));
+  std::vector<Pending> out;
+  if (!rows.empty()) {  // A guest deleted since: nobody to tell.
+    GG_ASSIGN_OR_RETURN(std::string email, rows.Text(0, 0));
+    GG_ASSIGN_OR_RETURN(std::string guest, rows.Text(0, 1));
+    GG_ASSIGN_OR_RETURN(std::string event, rows.Text(0, 2));
+    GG_ASSIGN_OR_RETURN(absl::Time starts_at, rows.Time(0, 3));
+    GG_ASSIGN_OR_RETURN(std::string venue, rows.Text(0, 4));
+    const std::string response = TextField(payload, "response");
+    const boost::json::value* plus = payload.if_contains("plus_ones");
+    const int64_t plus_ones = plus != nullptr && plus->is_int64() ? plus->as_int64() : 0;
+    if (!email.empty()) {
+      out.push_back(Pending{
+          event_id, email, "rsvp_confirmation", absl::StrCat("Your RSVP to ", event),
+          absl::StrCat("Hello ", guest, ",\n\nWe have your answer to ", event, " (",
+                       FormatRfc3339(starts_at), venue.empty() ? "" : ", ", venue, "): ", response,
+                       plus_ones > 0 ? absl::StrCat(", with ", plus_ones, " guest(s)") : "",
+                       ".\n\nYou can change it with your personal link until the event.\n")});
+    }
+  }
+  return Record("notifier.rsvp.confirmed", message, out);
+}
+
+absl::Status NotificationWorker::HandleAccessScored(const Message& message) {
+  GG_ASSIGN_OR_RETURN(boost::json::object payload, ParsePayload(message));
+  GG_ASSIGN_OR_RETURN(const int64_t event_id, IdField(payload, "event_id"));
+  const std::string band = TextField(payload, "band");
+  std::vector<Pending> out;
+  if (band == "high" || band == "block") {
+    const int64_t guest_id = IdField(payload, "guest_id").value_or(0);
+    sql::Rows members, names;
+    GG_RETURN_IF_ERROR(db_->Autocommit([&](sql::Connection& c) -> absl::Status {
+      GG_ASSIGN_OR_RETURN(members, c.Query("SELECT u.email FROM event_members m"
+                                           " JOIN users u ON u.id = m.user_id"
+                                           " WHERE m.event_id = ? AND m.role IN ('owner', 'editor')"
+                                           " ORDER BY u.id",
+                                           {sql::Int(event_id)}));
+      GG_ASSIGN_OR_RETURN(names, c.Query("SELECT e.name, g.name FROM events e"
+                                         " LEFT JOIN guests g ON g.id = ? AND g.event_id = e.id"
+                                         " WHERE e.id = ?",
+                                         {sql::Int(guest_id), sql::Int(event_id)}));
+      return absl::OkStatus();
+    }));
+    if (!names.empty()) {  // An event deleted since: nobody to alert.
+      GG_ASSIGN_OR_RETURN(std::string event, names.Text(0, 0));
+      std::string guest = names.IsNull(0, 1) ? "a guest" : names.Text(0, 1).value_or("a guest");
+      std::vector<std::string> reasons;
+      if (const boost::json::value* r = payload.if_contains("reasons"); r && r->is_array()) {
+        for (const boost::json::value& reason : r->as_array()) {
+          if (reason.is_object()) reasons.push_back(TextField(reason.as_object(), "message"));
+        }
+      }
+      const boost::json::value* score = payload.if_contains("score");
+      const std::string text = absl::StrCat(
+          "An access to ", guest, "'s invitation to ", event, " (", TextField(payload, "kind"),
+          " from ", TextField(payload, "client_ip"), ") scored ",
+          score != nullptr && score->is_int64() ? score->as_int64() : 0, " — ",
+          band == "block" ? "Blocked" : "Suspicious", ".\n\n",
+          reasons.empty() ? "" : absl::StrCat("Why:\n- ", absl::StrJoin(reasons, "\n- "), "\n\n"),
+          "Review it in the event's activity: ", options_.public_url, "/events/", event_id,
+          "/activity\n");
+      for (size_t i = 0; i < members.size(); ++i) {
+        GG_ASSIGN_OR_RETURN(std::string email, members.Text(i, 0));
+        out.push_back(Pending{event_id, email, "fraud_alert",
+                              absl::StrCat("Suspicious invitation use: ", event), text});
+      }
+    }
+  }
+  return Record("notifier.access.scored", message, out);
+}
+
+absl::Status NotificationWorker::HandleCollaboratorInvited(const Message& message) {
+  GG_ASSIGN_OR_RETURN(boost::json::object payload, ParsePayload(message));
+  GG_ASSIGN_OR_RETURN(const int64_t event_id, IdField(payload, "event_id"));
+  const std::string email = TextField(payload, "email");
+  if (email.empty()) return absl::InvalidArgumentError("payload lacks the email");
+  // The link holds the invite token: it travels sealed and is stored sealed.
+  GG_ASSIGN_OR_RETURN(std::string link, sealer_.Open(TextField(payload, "link_sealed")));
+  const std::string event = TextField(payload, "event_name");
+  const std::string text = absl::StrCat(
+      TextField(payload, "inviter_name"), " invites you to help run ", event, " on GuestGuard as ",
+      TextField(payload, "role"), ".\n\nAccept (signed in as ", email, ") before ",
+      TextField(payload, "expires_at"), ":\n", link, "\n");
+  std::vector<Pending> out;
+  out.push_back(Pending{event_id, email, "collaborator_invite",
+                        absl::StrCat("Invitation to help run ", event), sealer_.Seal(text)});
+  return Record("notifier.collaborator.invited", message, out);
+}
+
+}  // namespace guestguard::server

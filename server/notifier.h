@@ -1,0 +1,62 @@
+// Copyright 2026 GuestGuard authors.
+//
+// Outgoing notifications (collaborator invites, RSVP confirmations, fraud
+// alerts) behind one small interface. The notification worker
+// (notification_worker.h) decides what to send and retries; a sender only
+// delivers one message.
+//
+//   Notification n{"collaborator_invite", "bob@example.com", "Join ...", "... <link>"};
+//   absl::StatusOr<std::string> provider_id = sender->Send(n);
+//
+// The default, LogNotificationSender, writes each notification to the log at
+// info level, link included: a development default, not a delivery channel.
+// SmtpNotificationSender (smtp_sender.h) delivers email.
+#ifndef GUESTGUARD_SERVER_NOTIFIER_H_
+#define GUESTGUARD_SERVER_NOTIFIER_H_
+
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "absl/status/statusor.h"
+#include "server/log.h"
+
+namespace guestguard::server {
+
+// One message to one recipient. The text may hold a secret link (an invite
+// token): senders deliver it but must not log it anywhere but the message.
+struct Notification {
+  std::string type;       // "collaborator_invite", "rsvp_confirmation", "fraud_alert".
+  std::string recipient;  // A normalised email address.
+  std::string subject;
+  std::string text;        // Plain text.
+  std::string message_id;  // Unique per notification ("<id@host>" for email); may be empty.
+};
+
+// Thread-safe: Send may be called concurrently.
+class NotificationSender {
+ public:
+  virtual ~NotificationSender() = default;
+  // The channel recorded with each notification: "log", "email".
+  virtual std::string_view channel() const = 0;
+  // Delivers `notification`; returns the provider's id for it (may be empty).
+  // Unavailable (or any error) when it was not delivered: the worker retries.
+  [[nodiscard]] virtual absl::StatusOr<std::string> Send(const Notification& notification) = 0;
+};
+
+// Writes every notification as one info line
+//   {"msg":"notification","type":...,"recipient":...,"subject":...,"text":...}
+// on `logger`. Never fails; the provider id is the notification's message_id.
+class LogNotificationSender final : public NotificationSender {
+ public:
+  explicit LogNotificationSender(std::shared_ptr<Logger> logger) : logger_(std::move(logger)) {}
+  std::string_view channel() const override { return "log"; }
+  absl::StatusOr<std::string> Send(const Notification& notification) override;
+
+ private:
+  const std::shared_ptr<Logger> logger_;
+};
+
+}  // namespace guestguard::server
+
+#endif  // GUESTGUARD_SERVER_NOTIFIER_H_
