@@ -41,6 +41,7 @@ std::string_view RelabelCauseName(RelabelCause cause) {
 
 std::optional<EffectiveLabel> Relabel(const AccessRecord& record, const CidrSet& allowlist,
                                       std::optional<FeedbackVerdict> verdict) {
+  if (record.band == Band::kLow) return std::nullopt;
   if (verdict == FeedbackVerdict::kLegitimate) {
     return EffectiveLabel{Band::kLow, RelabelCause::kMarkedLegitimate};
   }

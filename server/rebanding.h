@@ -53,11 +53,12 @@ struct EffectiveLabel {
 };
 
 // The access's effective label, or nullopt when nothing changed since it was
-// recorded. A `legitimate` verdict wins (it names this very access); else an
-// allowlist entry now covering record.client_ip, unless the access was
-// already allowlisted when scored or was refused for its token (an allowlist
-// never makes a revoked or expired link valid). A `suspicious` verdict
-// re-labels nothing: the recorded band stands.
+// recorded or it was recorded low already (so a non-null label always differs
+// from the recorded band). A `legitimate` verdict wins (it names this very
+// access); else an allowlist entry now covering record.client_ip, unless the
+// access was refused for its token (an allowlist never makes a revoked or
+// expired link valid). A `suspicious` verdict re-labels nothing: the
+// recorded band stands.
 std::optional<EffectiveLabel> Relabel(const AccessRecord& record, const CidrSet& allowlist,
                                       std::optional<FeedbackVerdict> verdict);
 

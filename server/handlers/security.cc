@@ -48,11 +48,7 @@ absl::StatusOr<Cidr> ParseCidrText(std::string_view text) {
     return absl::InvalidArgumentError(
         absl::StrCat("cidr must be at most ", kMaxCidrText, " characters"));
   }
-  absl::StatusOr<Cidr> cidr = Cidr::Parse(text);
-  if (!cidr.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("invalid cidr: ", cidr.status().message()));
-  }
-  return cidr;
+  return Cidr::Parse(text);  // Its InvalidArgument says what is wrong and where.
 }
 
 boost::json::object EntryJson(const AllowlistEntry& e) {
