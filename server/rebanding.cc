@@ -45,8 +45,8 @@ std::optional<EffectiveLabel> Relabel(const AccessRecord& record, const CidrSet&
   if (verdict == FeedbackVerdict::kLegitimate) {
     return EffectiveLabel{Band::kLow, RelabelCause::kMarkedLegitimate};
   }
-  if (record.allowlisted || record.client_ip.empty() || allowlist.empty() ||
-      RefusedForToken(record)) {
+  if (verdict == FeedbackVerdict::kSuspicious || record.allowlisted || record.client_ip.empty() ||
+      allowlist.empty() || RefusedForToken(record)) {
     return std::nullopt;
   }
   absl::StatusOr<IpAddress> ip = IpAddress::Parse(record.client_ip);

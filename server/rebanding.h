@@ -57,8 +57,9 @@ struct EffectiveLabel {
 // from the recorded band). A `legitimate` verdict wins (it names this very
 // access); else an allowlist entry now covering record.client_ip, unless the
 // access was refused for its token (an allowlist never makes a revoked or
-// expired link valid). A `suspicious` verdict re-labels nothing: the
-// recorded band stands.
+// expired link valid). A `suspicious` verdict re-labels nothing, not even
+// when the address is allowlisted since: the host's word on this very access
+// wins either way.
 std::optional<EffectiveLabel> Relabel(const AccessRecord& record, const CidrSet& allowlist,
                                       std::optional<FeedbackVerdict> verdict);
 

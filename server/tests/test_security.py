@@ -476,14 +476,14 @@ def test_activity_relabels_allowlisted_and_legitimate_accesses(srv):
     assert accesses()[1]["effective"] is None
 
     assert mark(srv, token, ev, recorded["access_log_id"], "suspicious")[0] == 200
-    assert accesses()[1]["effective"] is None  # Suspicious confirms the recorded band.
+    assert accesses()[1]["effective"] is None  # Suspicious confirms the recorded band...
+    assert allow(srv, token, ev, "127.0.0.0/8")[0] == 201
+    assert accesses()[1]["effective"] is None  # ...even once its address is allowlisted.
     assert mark(srv, token, ev, recorded["access_log_id"], "legitimate")[0] == 200
     relabelled = accesses()[1]
     assert relabelled["decision"] == recorded
     assert relabelled["effective"] == {"band": "low", "label": "Verified",
-                                       "because": "marked_legitimate"}
-    assert allow(srv, token, ev, "127.0.0.0/8")[0] == 201
-    assert accesses()[1]["effective"]["because"] == "marked_legitimate"  # The verdict wins.
+                                       "because": "marked_legitimate"}  # The verdict wins.
 
 
 def test_allowlist_does_not_relabel_a_revoked_link(srv):
