@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/base/attributes.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "boost/json/array.hpp"
@@ -25,7 +26,7 @@ constexpr size_t kMaxCidrText = 64;
 
 // Serialises this process's allowlist adds, so that the count check and the
 // insert of kMaxAllowlistEntries cannot interleave on one node.
-absl::Mutex allowlist_add_mu(absl::kConstInit);
+ABSL_CONST_INIT absl::Mutex allowlist_add_mu(absl::kConstInit);
 
 absl::StatusOr<int> ThresholdField(const boost::json::object& body, const char* name) {
   const boost::json::value* v = body.if_contains(name);

@@ -119,13 +119,18 @@ Response RecordAccessFeedback(AppState& app, const Request& request, const Param
     return app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
       GG_ASSIGN_OR_RETURN(guest_name, GuestName(c, scope.event_number, access.guest_id));
       GG_ASSIGN_OR_RETURN(sql::Rows rows,
-                          c.Query("SELECT note, created_at FROM guard_feedback"
+                          c.Query("SELECT verdict, note, created_at FROM guard_feedback"
                                   " WHERE access_log_id = ? AND event_id = ?",
                                   {sql::Int(*log_number), sql::Text(scope.event_id)}));
       if (rows.empty()) return AccessNotFound();  // Deleted meanwhile.
       stored = StoredVerdict{log_id, *verdict, "", absl::UnixEpoch()};
-      GG_ASSIGN_OR_RETURN(stored->note, rows.Text(0, 0));
-      GG_ASSIGN_OR_RETURN(stored->created_at, rows.Time(0, 1));
+      GG_ASSIGN_OR_RETURN(const std::string stored_verdict, rows.Text(0, 0));
+      // A concurrent re-mark may have replaced ours: answer with what is stored.
+      const std::optional<FeedbackVerdict> parsed = ParseFeedbackVerdict(stored_verdict);
+      if (!parsed) return absl::DataLossError("stored feedback has an unknown verdict");
+      stored->verdict = *parsed;
+      GG_ASSIGN_OR_RETURN(stored->note, rows.Text(0, 1));
+      GG_ASSIGN_OR_RETURN(stored->created_at, rows.Time(0, 2));
       return absl::OkStatus();
     });
   }();
@@ -135,7 +140,7 @@ Response RecordAccessFeedback(AppState& app, const Request& request, const Param
                                                 {"event_id", scope.event_id},
                                                 {"access_log_id", log_id},
                                                 {"verdict", FeedbackVerdictName(*verdict)}});
-  Feedback f{scope.event_id, log_id, *verdict, stored->note, stored->created_at};
+  Feedback f{scope.event_id, log_id, stored->verdict, stored->note, stored->created_at};
   return Response::Json(200, FeedbackJson(f, access, std::move(guest_name)));
 }
 
