@@ -14,6 +14,7 @@
 #include "server/handlers/guests.h"
 #include "server/handlers/health.h"
 #include "server/handlers/rsvp.h"
+#include "server/handlers/security.h"
 #include "server/rate_limiter.h"
 
 namespace guestguard::server {
@@ -110,6 +111,28 @@ void RegisterRoutes(Router& router, AppState& app) {
   router.Add("GET", "/events/{id}/activity", [&app](const Request& req, const Params& params) {
     return ListActivity(app, req, params);
   });
+
+  // Security settings (viewer+ reads and previews, editor+ changes) and feedback.
+  const std::pair<const char*, const char*> security_routes[] = {
+      {"GET", "/events/{id}/security/thresholds"},
+      {"PUT", "/events/{id}/security/thresholds"},
+      {"POST", "/events/{id}/security/thresholds/preview"},
+      {"GET", "/events/{id}/security/allowlist"},
+      {"POST", "/events/{id}/security/allowlist"},
+      {"DELETE", "/events/{id}/security/allowlist"},
+      {"POST", "/events/{id}/access-logs/{log_id}/feedback"},
+      {"GET", "/events/{id}/security/feedback"},
+  };
+  Response (*const security_handlers[])(AppState&, const Request&, const Params&) = {
+      GetThresholds,     PutThresholds,        PreviewThresholds,    ListAllowlist,
+      AddAllowlistEntry, RemoveAllowlistEntry, RecordAccessFeedback, ListFeedback};
+  for (size_t i = 0; i < std::size(security_routes); ++i) {
+    auto* handler = security_handlers[i];
+    router.Add(security_routes[i].first, security_routes[i].second,
+               [&app, handler](const Request& req, const Params& params) {
+                 return handler(app, req, params);
+               });
+  }
 
   // Guest side (public: the token is the credential), rate limited per client IP.
   auto limiter =

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -17,6 +19,7 @@
 #include "internal/status_macros.h"
 #include "server/auth.h"
 #include "server/http_errors.h"
+#include "server/rebanding.h"
 #include "server/roles.h"
 #include "server/wire.h"
 
@@ -107,7 +110,8 @@ absl::Status LoadAccessIds(sql::Connection& c, int64_t event_id,
   return absl::OkStatus();
 }
 
-boost::json::object AccessJson(const AccessRecord& r, const boost::json::value& guest_name) {
+boost::json::object AccessJson(const AccessRecord& r, const boost::json::value& guest_name,
+                               const std::optional<EffectiveLabel>& effective) {
   boost::json::array reasons;
   for (const Reason& reason : r.reasons) {
     reasons.emplace_back(boost::json::object{
@@ -124,7 +128,8 @@ boost::json::object AccessJson(const AccessRecord& r, const boost::json::value& 
                                                               {"label", BandLabel(r.band)},
                                                               {"allowlisted", r.allowlisted},
                                                               {"reasons", std::move(reasons)},
-                                                              {"access_log_id", r.id}}}};
+                                                              {"access_log_id", r.id}}},
+                             {"effective", EffectiveJson(effective)}};
 }
 
 }  // namespace
@@ -188,10 +193,12 @@ Response ListActivity(AppState& app, const Request& request, const Params& param
   std::vector<Item> items;
   std::vector<int64_t> access_ids;
   std::map<std::string, std::string> guest_names;
+  std::map<int64_t, FeedbackVerdict> verdicts;
   absl::Status status = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
     items.clear();
     access_ids.clear();
     guest_names.clear();
+    verdicts.clear();
     GG_RETURN_IF_ERROR(LoadRsvps(c, event_id, cursor, limit + 1, &items));
     GG_RETURN_IF_ERROR(LoadAccessIds(c, event_id, cursor, limit + 1, &access_ids));
     if (!access_ids.empty()) {
@@ -201,11 +208,19 @@ Response ListActivity(AppState& app, const Request& request, const Params& param
         GG_ASSIGN_OR_RETURN(int64_t id, rows.Int(i, 0));
         GG_ASSIGN_OR_RETURN(guest_names[std::to_string(id)], rows.Text(i, 1));
       }
+      GG_ASSIGN_OR_RETURN(verdicts, LoadVerdicts(c, std::to_string(event_id), access_ids));
     }
     return absl::OkStatus();
   });
   if (!status.ok()) return ErrorResponse(status, request, *app.logger);
   const std::string event_key = std::to_string(event_id);
+  // Re-labelling uses the allowlist as it is now (see server/rebanding.h).
+  std::shared_ptr<const CidrSet> allowlist = std::make_shared<const CidrSet>();
+  if (!access_ids.empty()) {
+    absl::StatusOr<EventPolicy> policy = app.store->GetPolicy(event_key);
+    if (!policy.ok()) return ErrorResponse(policy.status(), request, *app.logger);
+    allowlist = policy->allowlist;
+  }
   for (int64_t id : access_ids) {
     absl::StatusOr<AccessRecord> record = app.store->GetAccess(event_key, std::to_string(id));
     if (absl::IsNotFound(record.status())) continue;  // Deleted meanwhile.
@@ -213,8 +228,13 @@ Response ListActivity(AppState& app, const Request& request, const Params& param
     auto name = guest_names.find(record->guest_id);
     Item item;
     item.key = {absl::ToUnixMicros(record->at), kAccessRank, id};
-    item.json = AccessJson(*record, name == guest_names.end() ? boost::json::value(nullptr)
-                                                              : boost::json::value(name->second));
+    auto verdict = verdicts.find(id);
+    item.json = AccessJson(
+        *record,
+        name == guest_names.end() ? boost::json::value(nullptr) : boost::json::value(name->second),
+        Relabel(*record, *allowlist,
+                verdict == verdicts.end() ? std::nullopt
+                                          : std::optional<FeedbackVerdict>(verdict->second)));
     items.push_back(std::move(item));
   }
   std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) {

@@ -6,7 +6,13 @@
 //                 decision: null}
 //   access item: {type: "access", at, guest_id, guest_name (null once the guest
 //                 is deleted), kind, client_ip, decision: {score, band, label,
-//                 allowlisted, reasons: [{code, score, message}], access_log_id}}
+//                 allowlisted, reasons: [{code, score, message}], access_log_id},
+//                 effective: null | {band: "low", label: "Verified",
+//                 because: "allowlisted" | "marked_legitimate"}}
+// `decision` is what was recorded when the access was scored and never
+// changes; `effective` re-labels it from what hosts did since, computed at
+// read time: a `legitimate` verdict on it, or an allowlist entry that now
+// covers its client_ip (server/rebanding.h has the exact rule).
 // ?limit= 1-100 (default 50); ?cursor= the next_cursor of the previous page
 // (opaque; malformed → 400). next_cursor is null on the last page.
 // Items are ordered by (at, type, id) descending: keyset pagination, so new

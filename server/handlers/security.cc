@@ -1,0 +1,213 @@
+// Copyright 2026 GuestGuard authors.
+#include "server/handlers/security.h"
+
+#include <climits>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/base/attributes.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "boost/json/array.hpp"
+#include "guestguard/cidr.h"
+#include "guestguard/store.h"
+#include "server/auth.h"
+#include "server/handlers/json_body.h"
+#include "server/http_errors.h"
+#include "server/wire.h"
+
+namespace guestguard::server {
+namespace {
+
+// Longer than any CIDR text (an IPv6 address with an embedded IPv4 and a
+// prefix is at most 49 characters): refused before parsing.
+constexpr size_t kMaxCidrText = 64;
+
+// Serialises this process's allowlist adds, so that the count check and the
+// insert of kMaxAllowlistEntries cannot interleave on one node.
+ABSL_CONST_INIT absl::Mutex allowlist_add_mu(absl::kConstInit);
+
+absl::StatusOr<int> ThresholdField(const boost::json::object& body, const char* name) {
+  const boost::json::value* v = body.if_contains(name);
+  if (v == nullptr) return absl::InvalidArgumentError(absl::StrCat(name, " is required"));
+  if (v->is_uint64()) {  // Only values above INT64_MAX parse as uint64.
+    return absl::InvalidArgumentError(absl::StrCat(name, " must be at most 100"));
+  }
+  if (!v->is_int64()) return absl::InvalidArgumentError(absl::StrCat(name, " must be an integer"));
+  const int64_t n = v->as_int64();
+  // Beyond int: outside every valid range; say so without narrowing.
+  if (n < INT_MIN) {
+    return absl::InvalidArgumentError(absl::StrCat(name, " (", n, ") must be above 0"));
+  }
+  if (n > INT_MAX) return absl::InvalidArgumentError(absl::StrCat(name, " must be at most 100"));
+  return static_cast<int>(n);
+}
+
+absl::StatusOr<Cidr> ParseCidrText(std::string_view text) {
+  if (text.size() > kMaxCidrText) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("cidr must be at most ", kMaxCidrText, " characters"));
+  }
+  return Cidr::Parse(text);  // Its InvalidArgument says what is wrong and where.
+}
+
+boost::json::object EntryJson(const AllowlistEntry& e) {
+  return boost::json::object{
+      {"cidr", e.cidr.ToString()}, {"note", e.note}, {"created_at", FormatRfc3339(e.created_at)}};
+}
+
+Response ThresholdsResponse(const Thresholds& t) {
+  boost::json::object out = ThresholdsJson(t);
+  out["defaults"] = ThresholdsJson(Thresholds::Defaults());
+  return Response::Json(200, out);
+}
+
+}  // namespace
+
+std::optional<Response> EnterEvent(AppState& app, const Request& request, const Params& params,
+                                   Role minimum, EventScope* scope) {
+  absl::StatusOr<User> user = Authenticate(request, app);
+  if (!user.ok()) return ErrorResponse(user.status(), request, *app.logger);
+  absl::StatusOr<Role> role = RequireRole(app, *user, params.at("id"), minimum);
+  if (!role.ok()) return ErrorResponse(role.status(), request, *app.logger);
+  scope->user_id = user->id;
+  scope->event_number = *ParseEventId(params.at("id"));
+  scope->event_id = std::to_string(scope->event_number);
+  return std::nullopt;
+}
+
+absl::StatusOr<Thresholds> ParseThresholds(const boost::json::object& body) {
+  Thresholds t;
+  absl::StatusOr<int> medium = ThresholdField(body, "medium");
+  if (!medium.ok()) return medium.status();
+  absl::StatusOr<int> high = ThresholdField(body, "high");
+  if (!high.ok()) return high.status();
+  absl::StatusOr<int> block = ThresholdField(body, "block");
+  if (!block.ok()) return block.status();
+  t = Thresholds{*medium, *high, *block};
+  if (absl::Status s = t.Validate(); !s.ok()) return s;
+  return t;
+}
+
+boost::json::object ThresholdsJson(const Thresholds& t) {
+  return boost::json::object{{"medium", t.medium}, {"high", t.high}, {"block", t.block}};
+}
+
+Response GetThresholds(AppState& app, const Request& request, const Params& params) {
+  EventScope scope;
+  if (auto r = EnterEvent(app, request, params, Role::kViewer, &scope)) return *r;
+  absl::StatusOr<Thresholds> t = app.store->GetThresholds(scope.event_id);
+  if (!t.ok()) return ErrorResponse(t.status(), request, *app.logger);
+  return ThresholdsResponse(*t);
+}
+
+Response PutThresholds(AppState& app, const Request& request, const Params& params) {
+  EventScope scope;
+  if (auto r = EnterEvent(app, request, params, Role::kEditor, &scope)) return *r;
+  Response error;
+  absl::StatusOr<boost::json::object> body = ParseObject(request, &error);
+  if (!body.ok()) return error;
+  absl::StatusOr<Thresholds> t = ParseThresholds(*body);
+  if (!t.ok()) return ErrorResponse(t.status(), request, *app.logger);
+  if (absl::Status s = app.store->SetThresholds(scope.event_id, *t); !s.ok()) {
+    return ErrorResponse(s, request, *app.logger);
+  }
+  app.logger->Info("thresholds set", {{"request_id", request.request_id},
+                                      {"user_id", scope.user_id},
+                                      {"event_id", scope.event_id},
+                                      {"medium", t->medium},
+                                      {"high", t->high},
+                                      {"block", t->block}});
+  return ThresholdsResponse(*t);
+}
+
+Response ListAllowlist(AppState& app, const Request& request, const Params& params) {
+  EventScope scope;
+  if (auto r = EnterEvent(app, request, params, Role::kViewer, &scope)) return *r;
+  absl::StatusOr<std::vector<AllowlistEntry>> entries = app.store->ListAllowlist(scope.event_id);
+  if (!entries.ok()) return ErrorResponse(entries.status(), request, *app.logger);
+  boost::json::array out;
+  for (const AllowlistEntry& e : *entries) out.emplace_back(EntryJson(e));
+  return Response::Json(200, boost::json::object{{"allowlist", std::move(out)},
+                                                 {"max_entries", kMaxAllowlistEntries}});
+}
+
+Response AddAllowlistEntry(AppState& app, const Request& request, const Params& params) {
+  EventScope scope;
+  if (auto r = EnterEvent(app, request, params, Role::kEditor, &scope)) return *r;
+  Response error;
+  absl::StatusOr<boost::json::object> body = ParseObject(request, &error);
+  if (!body.ok()) return error;
+  const boost::json::value* cidr_value = body->if_contains("cidr");
+  if (cidr_value == nullptr || !cidr_value->is_string()) {
+    return ErrorResponse(absl::InvalidArgumentError("cidr is required and must be a string"),
+                         request, *app.logger);
+  }
+  absl::StatusOr<Cidr> cidr = ParseCidrText(cidr_value->as_string());
+  if (!cidr.ok()) return ErrorResponse(cidr.status(), request, *app.logger);
+  AllowlistEntry entry{*cidr, "", NowMicros()};
+  if (const boost::json::value* v = body->if_contains("note"); v != nullptr && !v->is_null()) {
+    if (!v->is_string()) {
+      return ErrorResponse(absl::InvalidArgumentError("note must be a string or null"), request,
+                           *app.logger);
+    }
+    entry.note = std::string(TrimSpaces(v->as_string()));
+    if (CodePoints(entry.note) > kMaxAllowlistNote) {
+      return ErrorResponse(absl::InvalidArgumentError(absl::StrCat(
+                               "note must be at most ", kMaxAllowlistNote, " characters")),
+                           request, *app.logger);
+    }
+  }
+  {
+    absl::MutexLock lock(&allowlist_add_mu);
+    absl::StatusOr<std::vector<AllowlistEntry>> existing = app.store->ListAllowlist(scope.event_id);
+    if (!existing.ok()) return ErrorResponse(existing.status(), request, *app.logger);
+    for (const AllowlistEntry& e : *existing) {
+      if (e.cidr == entry.cidr) {
+        return ErrorResponse(absl::AlreadyExistsError(absl::StrCat(entry.cidr.ToString(),
+                                                                   " is already on the allowlist")),
+                             request, *app.logger);
+      }
+    }
+    if (existing->size() >= kMaxAllowlistEntries) {
+      return ErrorResponse(
+          absl::FailedPreconditionError(absl::StrCat(
+              "the allowlist is full (", kMaxAllowlistEntries, " entries); remove one first")),
+          request, *app.logger);
+    }
+    if (absl::Status s = app.store->AddAllowlistEntry(scope.event_id, entry); !s.ok()) {
+      return ErrorResponse(s, request, *app.logger);
+    }
+  }
+  app.logger->Info("allowlist entry added", {{"request_id", request.request_id},
+                                             {"user_id", scope.user_id},
+                                             {"event_id", scope.event_id},
+                                             {"cidr", entry.cidr.ToString()}});
+  return Response::Json(201, EntryJson(entry));
+}
+
+Response RemoveAllowlistEntry(AppState& app, const Request& request, const Params& params) {
+  EventScope scope;
+  if (auto r = EnterEvent(app, request, params, Role::kEditor, &scope)) return *r;
+  auto it = request.query.find("cidr");
+  if (it == request.query.end()) {
+    return ErrorResponse(absl::InvalidArgumentError("the cidr query parameter is required"),
+                         request, *app.logger);
+  }
+  absl::StatusOr<Cidr> cidr = ParseCidrText(it->second);
+  if (!cidr.ok()) return ErrorResponse(cidr.status(), request, *app.logger);
+  if (absl::Status s = app.store->RemoveAllowlistEntry(scope.event_id, *cidr); !s.ok()) {
+    return ErrorResponse(s, request, *app.logger);
+  }
+  app.logger->Info("allowlist entry removed", {{"request_id", request.request_id},
+                                               {"user_id", scope.user_id},
+                                               {"event_id", scope.event_id},
+                                               {"cidr", cidr->ToString()}});
+  Response res;
+  res.status = 204;
+  res.content_type.clear();
+  return res;
+}
+
+}  // namespace guestguard::server

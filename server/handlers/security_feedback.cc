@@ -1,0 +1,212 @@
+// Copyright 2026 GuestGuard authors.
+//
+// POST /events/{id}/access-logs/{log_id}/feedback and
+// GET /events/{id}/security/feedback (contracts in security.h).
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "boost/json/array.hpp"
+#include "boost/json/object.hpp"
+#include "guestguard/access.h"
+#include "guestguard/store.h"
+#include "internal/status_macros.h"
+#include "server/handlers/json_body.h"
+#include "server/handlers/security.h"
+#include "server/http_errors.h"
+#include "server/wire.h"
+
+namespace guestguard::server {
+namespace {
+
+constexpr int64_t kDefaultFeedbackLimit = 100;
+constexpr int64_t kMaxFeedbackLimit = 500;
+
+absl::Status AccessNotFound() { return absl::NotFoundError("access log not found"); }
+
+boost::json::object AccessSummaryJson(const AccessRecord& r, boost::json::value guest_name) {
+  boost::json::array reasons;
+  for (const Reason& reason : r.reasons) {
+    reasons.emplace_back(boost::json::object{
+        {"code", reason.code}, {"score", reason.score}, {"message", reason.message}});
+  }
+  return boost::json::object{{"at", FormatRfc3339(r.at)},
+                             {"guest_id", r.guest_id},
+                             {"guest_name", std::move(guest_name)},
+                             {"kind", AccessKindName(r.kind)},
+                             {"client_ip", r.client_ip},
+                             {"score", r.score},
+                             {"band", BandName(r.band)},
+                             {"label", BandLabel(r.band)},
+                             {"allowlisted", r.allowlisted},
+                             {"reasons", std::move(reasons)}};
+}
+
+boost::json::object FeedbackJson(const Feedback& f, const AccessRecord& access,
+                                 boost::json::value guest_name) {
+  return boost::json::object{{"access_log_id", f.access_log_id},
+                             {"verdict", FeedbackVerdictName(f.verdict)},
+                             {"note", f.note},
+                             {"created_at", FormatRfc3339(f.created_at)},
+                             {"access", AccessSummaryJson(access, std::move(guest_name))}};
+}
+
+// The guest's name, or null when the guest is gone.
+absl::StatusOr<boost::json::value> GuestName(sql::Connection& c, int64_t event_number,
+                                             std::string_view guest_id) {
+  int64_t id = 0;
+  if (!absl::SimpleAtoi(std::string(guest_id), &id)) return boost::json::value(nullptr);
+  GG_ASSIGN_OR_RETURN(sql::Rows rows,
+                      c.Query("SELECT name FROM guests WHERE id = ? AND event_id = ?",
+                              {sql::Int(id), sql::Int(event_number)}));
+  if (rows.empty()) return boost::json::value(nullptr);
+  GG_ASSIGN_OR_RETURN(std::string name, rows.Text(0, 0));
+  return boost::json::value(std::move(name));
+}
+
+struct StoredVerdict {
+  std::string access_log_id;
+  FeedbackVerdict verdict = FeedbackVerdict::kSuspicious;
+  std::string note;
+  absl::Time created_at;
+};
+
+}  // namespace
+
+Response RecordAccessFeedback(AppState& app, const Request& request, const Params& params) {
+  EventScope scope;
+  if (auto r = EnterEvent(app, request, params, Role::kEditor, &scope)) return *r;
+  const std::optional<int64_t> log_number = ParseEventId(params.at("log_id"));
+  if (!log_number) return ErrorResponse(AccessNotFound(), request, *app.logger);
+  const std::string log_id = std::to_string(*log_number);
+  Response error;
+  absl::StatusOr<boost::json::object> body = ParseObject(request, &error);
+  if (!body.ok()) return error;
+  const boost::json::value* v = body->if_contains("verdict");
+  std::optional<FeedbackVerdict> verdict;
+  if (v != nullptr && v->is_string()) verdict = ParseFeedbackVerdict(v->as_string());
+  if (!verdict) {
+    return ErrorResponse(
+        absl::InvalidArgumentError("verdict must be \"legitimate\" or \"suspicious\""), request,
+        *app.logger);
+  }
+  std::string note;
+  if (const boost::json::value* n = body->if_contains("note"); n != nullptr && !n->is_null()) {
+    if (!n->is_string()) {
+      return ErrorResponse(absl::InvalidArgumentError("note must be a string or null"), request,
+                           *app.logger);
+    }
+    note = std::string(TrimSpaces(n->as_string()));
+    if (note.size() > kMaxFeedbackNoteLength) {
+      return ErrorResponse(absl::InvalidArgumentError(absl::StrCat(
+                               "note must be at most ", kMaxFeedbackNoteLength, " bytes")),
+                           request, *app.logger);
+    }
+  }
+  absl::Status recorded = app.guard->RecordFeedback(scope.event_id, log_id, *verdict, note);
+  if (absl::IsNotFound(recorded)) return ErrorResponse(AccessNotFound(), request, *app.logger);
+  if (!recorded.ok()) return ErrorResponse(recorded, request, *app.logger);
+
+  // Answer with what is stored now (the verdict as the store keeps it).
+  AccessRecord access;
+  boost::json::value guest_name;
+  std::optional<StoredVerdict> stored;
+  absl::Status read = [&]() -> absl::Status {
+    GG_ASSIGN_OR_RETURN(access, app.store->GetAccess(scope.event_id, log_id));
+    return app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
+      GG_ASSIGN_OR_RETURN(guest_name, GuestName(c, scope.event_number, access.guest_id));
+      GG_ASSIGN_OR_RETURN(sql::Rows rows,
+                          c.Query("SELECT verdict, note, created_at FROM guard_feedback"
+                                  " WHERE access_log_id = ? AND event_id = ?",
+                                  {sql::Int(*log_number), sql::Text(scope.event_id)}));
+      if (rows.empty()) return AccessNotFound();  // Deleted meanwhile.
+      stored = StoredVerdict{log_id, *verdict, "", absl::UnixEpoch()};
+      GG_ASSIGN_OR_RETURN(const std::string stored_verdict, rows.Text(0, 0));
+      // A concurrent re-mark may have replaced ours: answer with what is stored.
+      const std::optional<FeedbackVerdict> parsed = ParseFeedbackVerdict(stored_verdict);
+      if (!parsed) return absl::DataLossError("stored feedback has an unknown verdict");
+      stored->verdict = *parsed;
+      GG_ASSIGN_OR_RETURN(stored->note, rows.Text(0, 1));
+      GG_ASSIGN_OR_RETURN(stored->created_at, rows.Time(0, 2));
+      return absl::OkStatus();
+    });
+  }();
+  if (!read.ok()) return ErrorResponse(read, request, *app.logger);
+  app.logger->Info("access feedback recorded", {{"request_id", request.request_id},
+                                                {"user_id", scope.user_id},
+                                                {"event_id", scope.event_id},
+                                                {"access_log_id", log_id},
+                                                {"verdict", FeedbackVerdictName(*verdict)}});
+  Feedback f{scope.event_id, log_id, stored->verdict, stored->note, stored->created_at};
+  return Response::Json(200, FeedbackJson(f, access, std::move(guest_name)));
+}
+
+Response ListFeedback(AppState& app, const Request& request, const Params& params) {
+  EventScope scope;
+  if (auto r = EnterEvent(app, request, params, Role::kViewer, &scope)) return *r;
+  int64_t limit = kDefaultFeedbackLimit;
+  if (auto it = request.query.find("limit"); it != request.query.end()) {
+    const std::string& text = it->second;
+    const bool digits = !text.empty() && text.size() <= 4 &&
+                        text.find_first_not_of("0123456789") == std::string::npos;
+    if (!digits || !absl::SimpleAtoi(text, &limit) || limit < 1 || limit > kMaxFeedbackLimit) {
+      return ErrorResponse(absl::InvalidArgumentError(absl::StrCat(
+                               "limit must be an integer from 1 to ", kMaxFeedbackLimit)),
+                           request, *app.logger);
+    }
+  }
+  // The newest limit + 1 verdicts (the extra one tells whether more exist),
+  // then each access through the store.
+  std::vector<StoredVerdict> verdicts;
+  std::map<std::string, std::string> guest_names;
+  absl::Status s = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
+    verdicts.clear();
+    guest_names.clear();
+    GG_ASSIGN_OR_RETURN(
+        sql::Rows rows,
+        c.Query("SELECT access_log_id, verdict, note, created_at FROM guard_feedback"
+                " WHERE event_id = ? ORDER BY created_at DESC, access_log_id DESC LIMIT ?",
+                {sql::Text(scope.event_id), sql::Int(limit + 1)}));
+    for (size_t i = 0; i < rows.size(); ++i) {
+      StoredVerdict v;
+      GG_ASSIGN_OR_RETURN(const int64_t id, rows.Int(i, 0));
+      v.access_log_id = std::to_string(id);
+      GG_ASSIGN_OR_RETURN(const std::string verdict, rows.Text(i, 1));
+      const std::optional<FeedbackVerdict> parsed = ParseFeedbackVerdict(verdict);
+      if (!parsed) return absl::DataLossError("stored feedback has an unknown verdict");
+      v.verdict = *parsed;
+      GG_ASSIGN_OR_RETURN(v.note, rows.Text(i, 2));
+      GG_ASSIGN_OR_RETURN(v.created_at, rows.Time(i, 3));
+      verdicts.push_back(std::move(v));
+    }
+    if (verdicts.empty()) return absl::OkStatus();
+    GG_ASSIGN_OR_RETURN(sql::Rows names, c.Query("SELECT id, name FROM guests WHERE event_id = ?",
+                                                 {sql::Int(scope.event_number)}));
+    for (size_t i = 0; i < names.size(); ++i) {
+      GG_ASSIGN_OR_RETURN(const int64_t id, names.Int(i, 0));
+      GG_ASSIGN_OR_RETURN(guest_names[std::to_string(id)], names.Text(i, 1));
+    }
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return ErrorResponse(s, request, *app.logger);
+  const bool truncated = verdicts.size() > static_cast<size_t>(limit);
+  if (truncated) verdicts.resize(static_cast<size_t>(limit));
+  boost::json::array out;
+  for (const StoredVerdict& v : verdicts) {
+    absl::StatusOr<AccessRecord> access = app.store->GetAccess(scope.event_id, v.access_log_id);
+    if (absl::IsNotFound(access.status())) continue;  // Deleted meanwhile.
+    if (!access.ok()) return ErrorResponse(access.status(), request, *app.logger);
+    auto name = guest_names.find(access->guest_id);
+    Feedback f{scope.event_id, v.access_log_id, v.verdict, v.note, v.created_at};
+    out.emplace_back(FeedbackJson(f, *access,
+                                  name == guest_names.end() ? boost::json::value(nullptr)
+                                                            : boost::json::value(name->second)));
+  }
+  return Response::Json(
+      200, boost::json::object{{"feedback", std::move(out)}, {"truncated", truncated}});
+}
+
+}  // namespace guestguard::server

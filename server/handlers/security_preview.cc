@@ -1,0 +1,116 @@
+// Copyright 2026 GuestGuard authors.
+//
+// POST /events/{id}/security/thresholds/preview (viewer+; changes nothing):
+// how the event's newest kPreviewWindow recorded accesses would re-band under
+// candidate thresholds {medium, high, block} (validated like PUT) →
+//   200 {current: {medium, high, block}, candidate: {medium, high, block},
+//        window: {limit, considered},
+//        before: {low, medium, high, block}, after: {low, medium, high, block},
+//        changed,
+//        feedback: {suspicious: {total, below_high_before, below_high_after},
+//                   legitimate: {total, high_or_block_before, high_or_block_after}}}
+// `before` re-bands under the event's current thresholds and `after` under the
+// candidate, both with RebandRecorded (server/rebanding.h), so identical
+// thresholds give identical columns; `changed` counts accesses whose band
+// differs. Feedback counts cover the verdicts on accesses in the window.
+#include <array>
+#include <map>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "boost/json/object.hpp"
+#include "guestguard/store.h"
+#include "internal/status_macros.h"
+#include "server/handlers/json_body.h"
+#include "server/handlers/security.h"
+#include "server/http_errors.h"
+#include "server/rebanding.h"
+
+namespace guestguard::server {
+namespace {
+
+// Accesses a preview considers: the event's newest, by access id.
+constexpr size_t kPreviewWindow = 1000;
+
+boost::json::object BandCounts(const std::array<int64_t, 4>& counts) {
+  return boost::json::object{
+      {"low", counts[0]}, {"medium", counts[1]}, {"high", counts[2]}, {"block", counts[3]}};
+}
+
+}  // namespace
+
+Response PreviewThresholds(AppState& app, const Request& request, const Params& params) {
+  EventScope scope;
+  if (auto r = EnterEvent(app, request, params, Role::kViewer, &scope)) return *r;
+  Response error;
+  absl::StatusOr<boost::json::object> body = ParseObject(request, &error);
+  if (!body.ok()) return error;
+  absl::StatusOr<Thresholds> candidate = ParseThresholds(*body);
+  if (!candidate.ok()) return ErrorResponse(candidate.status(), request, *app.logger);
+
+  absl::StatusOr<Thresholds> current = app.store->GetThresholds(scope.event_id);
+  if (!current.ok()) return ErrorResponse(current.status(), request, *app.logger);
+  absl::StatusOr<std::vector<AccessRecord>> accesses =
+      app.store->ListAccesses(scope.event_id, kPreviewWindow);
+  if (!accesses.ok()) return ErrorResponse(accesses.status(), request, *app.logger);
+  std::vector<int64_t> ids;
+  ids.reserve(accesses->size());
+  for (const AccessRecord& a : *accesses) {
+    int64_t id = 0;
+    if (!absl::SimpleAtoi(a.id, &id)) {
+      return ErrorResponse(absl::InternalError("store returned a non-numeric access id"), request,
+                           *app.logger);
+    }
+    ids.push_back(id);
+  }
+  std::map<int64_t, FeedbackVerdict> verdicts;
+  absl::Status s = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
+    GG_ASSIGN_OR_RETURN(verdicts, LoadVerdicts(c, scope.event_id, ids));
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return ErrorResponse(s, request, *app.logger);
+
+  std::array<int64_t, 4> before{}, after{};
+  int64_t changed = 0;
+  int64_t suspicious = 0, suspicious_below_before = 0, suspicious_below_after = 0;
+  int64_t legitimate = 0, legitimate_high_before = 0, legitimate_high_after = 0;
+  for (size_t i = 0; i < accesses->size(); ++i) {
+    const Band b = RebandRecorded((*accesses)[i], *current);
+    const Band a = RebandRecorded((*accesses)[i], *candidate);
+    ++before[static_cast<int>(b)];
+    ++after[static_cast<int>(a)];
+    if (a != b) ++changed;
+    auto v = verdicts.find(ids[i]);
+    if (v == verdicts.end()) continue;
+    if (v->second == FeedbackVerdict::kSuspicious) {
+      ++suspicious;
+      suspicious_below_before += b < Band::kHigh;
+      suspicious_below_after += a < Band::kHigh;
+    } else {
+      ++legitimate;
+      legitimate_high_before += b >= Band::kHigh;
+      legitimate_high_after += a >= Band::kHigh;
+    }
+  }
+  return Response::Json(
+      200,
+      boost::json::object{
+          {"current", ThresholdsJson(*current)},
+          {"candidate", ThresholdsJson(*candidate)},
+          {"window",
+           boost::json::object{{"limit", kPreviewWindow}, {"considered", accesses->size()}}},
+          {"before", BandCounts(before)},
+          {"after", BandCounts(after)},
+          {"changed", changed},
+          {"feedback",
+           boost::json::object{
+               {"suspicious", boost::json::object{{"total", suspicious},
+                                                  {"below_high_before", suspicious_below_before},
+                                                  {"below_high_after", suspicious_below_after}}},
+               {"legitimate",
+                boost::json::object{{"total", legitimate},
+                                    {"high_or_block_before", legitimate_high_before},
+                                    {"high_or_block_after", legitimate_high_after}}}}}});
+}
+
+}  // namespace guestguard::server
