@@ -135,7 +135,10 @@ def test_invite_preview_accept_grants_the_role_and_a_replay_is_410(srv):
 def test_the_log_sender_writes_the_link_but_never_the_token_hash(srv):
     alice, _ = user(srv, "alice@example.com")
     ev = create(srv, alice)
+    bob, _ = user(srv, "bob@example.com")
     _, token = invite(srv, alice, ev["id"], "bob@example.com", "viewer")
+    assert preview(srv, token)[0] == 200 and accept(srv, token, bob)[0] == 200
+    assert preview(srv, token)[0] == 410
     records = log_records(srv)
     notes = [r for r in records if r["msg"] == "notification"]
     assert len(notes) == 1
@@ -143,9 +146,13 @@ def test_the_log_sender_writes_the_link_but_never_the_token_hash(srv):
     assert "viewer" in notes[0]["text"] and notes[0]["subject"]
     log = srv.stderr()
     assert hashlib.sha256(token.encode()).hexdigest() not in log
-    # The token is in the notification line and nowhere else.
+    # The token is in the notification line and nowhere else: request lines
+    # show the token segment of /invites/<token> redacted.
     assert [line for line in log.splitlines() if token in line] == [
         line for line in log.splitlines() if '"msg":"notification"' in line]
+    paths = [r.get("path") for r in records if r["msg"] == "request"]
+    assert paths.count("/invites/[redacted]") == 2
+    assert paths.count("/invites/[redacted]/accept") == 1
 
 
 def test_another_account_gets_403_and_the_invite_stays_usable(srv):
