@@ -436,3 +436,17 @@ def test_fifty_concurrent_accepts_exactly_one_wins(busy_srv):
     members = sql(s, f"SELECT user_id, role FROM event_members WHERE event_id = {int(ev['id'])}"
                      f" AND user_id = {int(bob_id)}")
     assert members == [(bob_id, "editor")]
+
+
+def test_the_public_preview_is_rate_limited_per_client_ip():
+    s = Server(["--threads", "2", "--rate-limit-burst", "2", "--rate-limit-per-minute", "1"])
+    s.kind, s.schema = "sqlite", None
+    try:
+        unknown = secrets.token_urlsafe(32)
+        assert [preview(s, unknown)[0] for _ in range(2)] == [404, 404]
+        status, headers, body = call(s, "GET", f"/invites/{unknown}")
+        error_of(status, body, 429, "rate_limited")
+        assert int(headers["retry-after"]) >= 1
+        assert s.stop() == 0, s.stderr()
+    finally:
+        s.close()
