@@ -61,11 +61,13 @@ absl::StatusOr<std::unique_ptr<AppState>> AppState::Open(Config config,
   absl::StatusOr<std::unique_ptr<Guard>> guard = Guard::Open(std::move(options));
   if (!guard.ok()) return guard.status();
   app->guard = *std::move(guard);
+  app->notifier = std::make_shared<LogNotificationSender>(app->logger);
   app->config = std::move(config);
   return app;
 }
 
 void AppState::Close() {
+  notifier.reset();
   guard.reset();
   store.reset();
   db.reset();

@@ -2,7 +2,7 @@
 //
 // AppState: what every handler shares — the configuration, the logger, the
 // database (kept for /readyz and, later, the server's own tables), the
-// library's Store on that database, and the Guard.
+// library's Store on that database, the Guard, and the notification sender.
 //
 //   auto app = AppState::Open(config, logger);   // opens the DB, migrates
 //   if (!app.ok()) ...                            // the status says why
@@ -19,6 +19,7 @@
 #include "guestguard/store.h"
 #include "server/config.h"
 #include "server/log.h"
+#include "server/notifier.h"
 #include "sql/sql.h"
 
 namespace guestguard::server {
@@ -29,10 +30,14 @@ struct AppState {
   std::shared_ptr<sql::Database> db;
   std::shared_ptr<Store> store;
   std::unique_ptr<Guard> guard;
+  // Where invites (and later other messages) go. Open sets a
+  // LogNotificationSender on `logger`.
+  std::shared_ptr<NotificationSender> notifier;
 
   // Opens the database named by config.database_url, applies the library's
   // migrations and the server's own (component "server", server/migrations/),
-  // initialises libsodium and opens the Guard with config.keyring. An empty keyring is
+  // initialises libsodium, opens the Guard with config.keyring and sets the
+  // log notification sender. An empty keyring is
   // replaced by a generated one (development only; Open refuses it in
   // production with FailedPrecondition) and logged as a warning.
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<AppState>> Open(

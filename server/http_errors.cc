@@ -51,7 +51,7 @@ Response ErrorResponse(const absl::Status& status, const Request& request, Logge
   if (http_status >= 500) {
     logger.Error("request failed", {{"request_id", request.request_id},
                                     {"method", request.method},
-                                    {"path", request.path},
+                                    {"path", PathForLog(request.path)},
                                     {"error", std::string(status.ToString())}});
     return Response::Error(
         http_status, ErrorCodeFor(status.code()),

@@ -276,9 +276,9 @@ class Session : public std::enable_shared_from_this<Session> {
                                   {"status", response.status},
                                   {"duration_us", micros},
                                   {"client_ip", client_ip_}};
-    // The path only, never the query string: guest tokens travel there.
+    // The path only, never the query string, and never a token segment.
     if (!method_.empty()) fields["method"] = method_;
-    if (!path_.empty()) fields["path"] = path_;
+    if (!path_.empty()) fields["path"] = PathForLog(path_);
     shared_.logger.Log(response.status >= 500 ? LogLevel::kError : LogLevel::kInfo, "request",
                        std::move(fields));
 

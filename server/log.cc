@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <initializer_list>
 #include <string>
 
 #include "absl/time/clock.h"
@@ -42,6 +43,18 @@ bool IsSecretFieldName(std::string_view name) {
       "token", "password", "secret", "key", "authorization", "cookie", "keyring"};
   return std::any_of(kSecret.begin(), kSecret.end(),
                      [&](std::string_view s) { return lower.find(s) != std::string::npos; });
+}
+
+std::string PathForLog(std::string_view path) {
+  for (std::string_view prefix : {"/rsvp/", "/checkin/", "/invites/"}) {
+    if (path.substr(0, prefix.size()) != prefix) continue;
+    const size_t end = path.find('/', prefix.size());
+    std::string out(prefix);
+    out += "[redacted]";
+    if (end != std::string_view::npos) out += path.substr(end);
+    return out;
+  }
+  return std::string(path);
 }
 
 Logger::Logger(LogLevel min_level, std::FILE* out) : min_level_(min_level), out_(out) {}

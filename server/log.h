@@ -58,6 +58,11 @@ class Logger {
 // True for field names that must never carry their value into a log line.
 bool IsSecretFieldName(std::string_view name);
 
+// A request path as log lines may show it: on the routes addressed by a
+// credential (/rsvp/<token>, /checkin/<token>, /invites/<token>[/...]) the
+// token segment is replaced by "[redacted]"; other paths are unchanged.
+std::string PathForLog(std::string_view path);
+
 }  // namespace guestguard::server
 
 #endif  // GUESTGUARD_SERVER_LOG_H_

@@ -182,12 +182,12 @@ Response DispatchOrInternalError(const Router& router, const Request& request, L
   } catch (const std::exception& e) {
     logger.Error("handler failed", {{"request_id", request.request_id},
                                     {"method", request.method},
-                                    {"path", request.path},
+                                    {"path", PathForLog(request.path)},
                                     {"error", e.what()}});
   } catch (...) {
-    logger.Error(
-        "handler failed",
-        {{"request_id", request.request_id}, {"method", request.method}, {"path", request.path}});
+    logger.Error("handler failed", {{"request_id", request.request_id},
+                                    {"method", request.method},
+                                    {"path", PathForLog(request.path)}});
   }
   return Response::Error(500, "internal", "internal server error");
 }

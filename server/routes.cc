@@ -9,10 +9,12 @@
 
 #include "server/handlers/accounts.h"
 #include "server/handlers/activity.h"
+#include "server/handlers/collaborators.h"
 #include "server/handlers/events.h"
 #include "server/handlers/guest_import.h"
 #include "server/handlers/guests.h"
 #include "server/handlers/health.h"
+#include "server/handlers/invites.h"
 #include "server/handlers/rsvp.h"
 #include "server/handlers/security.h"
 #include "server/rate_limiter.h"
@@ -106,6 +108,41 @@ void RegisterRoutes(Router& router, AppState& app) {
                  return handler(app, req, params);
                });
   }
+
+  // Collaborators (viewer+ reads, owner writes). The router takes the first
+  // route that matches, so the literal "pending" is registered before
+  // "{user_id}" (which would otherwise capture it).
+  const std::pair<const char*, const char*> team_routes[] = {
+      {"GET", "/events/{id}/collaborators"},
+      {"POST", "/events/{id}/collaborators"},
+      {"DELETE", "/events/{id}/collaborators/pending"},
+      {"PATCH", "/events/{id}/collaborators/{user_id}"},
+      {"DELETE", "/events/{id}/collaborators/{user_id}"},
+  };
+  Response (*const team_handlers[])(AppState&, const Request&, const Params&) = {
+      ListCollaborators, InviteCollaborator, CancelInvite, PatchCollaborator, RemoveCollaborator};
+  for (size_t i = 0; i < std::size(team_routes); ++i) {
+    auto* handler = team_handlers[i];
+    router.Add(team_routes[i].first, team_routes[i].second,
+               [&app, handler](const Request& req, const Params& params) {
+                 return handler(app, req, params);
+               });
+  }
+
+  // Collaborator invites: the public preview is rate limited per client IP
+  // with the guest endpoints' limits (its own bucket); accepting needs a session.
+  auto invite_limiter =
+      std::make_shared<RateLimiter>(app.config.rate_limit_per_minute, app.config.rate_limit_burst);
+  router.Add(
+      "GET", "/invites/{token}", [&app, invite_limiter](const Request& req, const Params& params) {
+        if (auto limited = RateLimited(*invite_limiter, app, req, "invite request rate limited")) {
+          return *std::move(limited);
+        }
+        return PreviewInvite(app, req, params);
+      });
+  router.Add("POST", "/invites/{token}/accept", [&app](const Request& req, const Params& params) {
+    return AcceptInvite(app, req, params);
+  });
 
   // Activity.
   router.Add("GET", "/events/{id}/activity", [&app](const Request& req, const Params& params) {

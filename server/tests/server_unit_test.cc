@@ -177,5 +177,15 @@ TEST(Log, SecretFieldNamesAreRedacted) {
   EXPECT_FALSE(IsSecretFieldName("path"));
 }
 
+TEST(Log, TokenPathSegmentsAreRedacted) {
+  EXPECT_EQ(PathForLog("/rsvp/gg1.abc.def"), "/rsvp/[redacted]");
+  EXPECT_EQ(PathForLog("/checkin/gg1.abc.def"), "/checkin/[redacted]");
+  EXPECT_EQ(PathForLog("/invites/AbC_-123"), "/invites/[redacted]");
+  EXPECT_EQ(PathForLog("/invites/AbC_-123/accept"), "/invites/[redacted]/accept");
+  EXPECT_EQ(PathForLog("/events/7/guests"), "/events/7/guests");
+  EXPECT_EQ(PathForLog("/rsvpx/abc"), "/rsvpx/abc");
+  EXPECT_EQ(PathForLog("/"), "/");
+}
+
 }  // namespace
 }  // namespace guestguard::server
