@@ -15,6 +15,7 @@
 #include "server/handlers/guests.h"
 #include "server/handlers/health.h"
 #include "server/handlers/invites.h"
+#include "server/handlers/notifications.h"
 #include "server/handlers/rsvp.h"
 #include "server/handlers/security.h"
 #include "server/rate_limiter.h"
@@ -147,6 +148,11 @@ void RegisterRoutes(Router& router, AppState& app) {
   // Activity.
   router.Add("GET", "/events/{id}/activity", [&app](const Request& req, const Params& params) {
     return ListActivity(app, req, params);
+  });
+
+  // Notifications (editor+).
+  router.Add("GET", "/events/{id}/notifications", [&app](const Request& req, const Params& params) {
+    return ListNotifications(app, req, params);
   });
 
   // Security settings (viewer+ reads and previews, editor+ changes) and feedback.
