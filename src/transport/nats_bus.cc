@@ -550,8 +550,24 @@ class NatsBus final : public Bus {
     cc.MaxDeliver = -1;  // The delivery loop dead-letters at max_deliveries itself.
     jsConsumerInfo* info = nullptr;
     jsErrCode jerr = static_cast<jsErrCode>(0);
-    natsStatus s =
-        js_AddConsumer(&info, conn_->js(), bus_options.stream_name.c_str(), &cc, &jo, &jerr);
+    // JetStream would silently retarget an existing durable to the new subject
+    // (and so its other subscribers): refuse instead.
+    natsStatus s = js_GetConsumerInfo(&info, conn_->js(), bus_options.stream_name.c_str(),
+                                      durable.c_str(), &jo, &jerr);
+    if (s == NATS_OK) {
+      const char* existing = info->Config == nullptr ? nullptr : info->Config->FilterSubject;
+      const std::string existing_subject = existing == nullptr ? "" : existing;
+      jsConsumerInfo_Destroy(info);
+      info = nullptr;
+      if (existing_subject != filter) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("durable consumer \"", durable, "\" exists with subject \"",
+                         existing_subject, "\"; subscribe with another durable name"));
+      }
+    } else if (s != NATS_NOT_FOUND) {
+      return FromNats(s, absl::StrCat("looking up durable consumer \"", durable, "\""), jerr);
+    }
+    s = js_AddConsumer(&info, conn_->js(), bus_options.stream_name.c_str(), &cc, &jo, &jerr);
     jsConsumerInfo_Destroy(info);
     if (s != NATS_OK) {
       absl::Status error =
