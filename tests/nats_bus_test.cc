@@ -45,6 +45,9 @@ NatsBusOptions TestOptions(const std::string& prefix) {
   options.subject_prefix = prefix;
   options.stream_name = "S_" + prefix;
   options.request_timeout = absl::Seconds(2);
+  // Every stream reserves max_bytes of the server's store: keep it small so
+  // that the suite's hundreds of streams fit.
+  options.max_bytes = int64_t{4} << 20;
   return options;
 }
 

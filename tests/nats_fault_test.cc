@@ -152,6 +152,7 @@ TEST(NatsFault, EveryMessagePublishedOkIsDeliveredAfterAKill9AndRestart) {
   options.request_timeout = absl::Seconds(1);
   options.connect_timeout = absl::Seconds(1);
   options.reconnect_wait = absl::Milliseconds(100);
+  options.max_bytes = int64_t{4} << 20;  // Reserved in the server's store.
   auto bus = NewNatsBus(options);
   ASSERT_TRUE(bus.ok()) << bus.status();
   Seen seen;
@@ -179,6 +180,12 @@ TEST(NatsFault, EveryMessagePublishedOkIsDeliveredAfterAKill9AndRestart) {
   auto while_down = NewNatsBus(options);
   EXPECT_EQ(while_down.status().code(), absl::StatusCode::kUnavailable) << while_down.status();
   EXPECT_LT(absl::Now() - open_start, absl::Seconds(5));
+
+  const std::vector<Message> batch = {testing::Msg("down1", subject),
+                                      testing::Msg("down2", subject)};
+  for (const absl::Status& s : (*bus)->PublishBatch(batch)) {
+    EXPECT_EQ(s.code(), absl::StatusCode::kUnavailable) << s;
+  }
 
   ASSERT_EQ(server.Start(), 0);
   log.MarkRestarted();

@@ -60,8 +60,9 @@ struct NatsBusOptions {
   absl::Duration duplicate_window = absl::Minutes(2);
   // The stream drops messages older than this. Default: 7 days. Must be >= 1 min.
   absl::Duration max_age = absl::Hours(24 * 7);
-  // The stream drops its oldest messages beyond this size. Default: 1 GiB.
-  // Must be >= 1 MiB.
+  // The stream drops its oldest messages beyond this size; JetStream reserves
+  // it in the server's store when the stream is created (ResourceExhausted at
+  // open when the store lacks room). Default: 1 GiB. Must be >= 1 MiB.
   int64_t max_bytes = int64_t{1} << 30;
   // Connecting at open (per server in `url`). Default: 2 s. Must be 100 ms - 60 s.
   absl::Duration connect_timeout = absl::Seconds(2);

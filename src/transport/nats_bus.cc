@@ -100,6 +100,11 @@ absl::Status FromNats(natsStatus s, absl::string_view what,
         return absl::UnavailableError(
             absl::StrCat(what, ": JetStream is not enabled on the NATS server (run it with -js)"));
       }
+      if (jerr == JSStorageResourcesExceededErr || jerr == JSAccountResourcesExceededErr ||
+          jerr == JSInsufficientResourcesErr || jerr == JSMemoryResourcesExceededErr) {
+        return absl::ResourceExhaustedError(
+            absl::StrCat(message, " (lower NatsBusOptions.max_bytes or give JetStream more)"));
+      }
       return absl::FailedPreconditionError(message);
     default:
       return absl::InternalError(message);
