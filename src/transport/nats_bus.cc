@@ -319,7 +319,11 @@ class NatsConnection {
       acks_ = &results;
       in_flight_.clear();
     }
+    // After a failed send (stalled, disconnected) the rest are not sent: each
+    // could stall for request_timeout, and they keep their Unavailable status.
+    bool sending = true;
     for (size_t i : valid) {
+      if (!sending || !CheckConnected().ok()) break;
       absl::StatusOr<natsMsg*> built = NewMsg(messages[i]);
       if (!built.ok()) {
         SetResult(i, built.status());
@@ -339,6 +343,7 @@ class NatsConnection {
         absl::MutexLock lock(&ack_mu_);
         in_flight_.erase(sent);
         results[i] = error;
+        sending = false;
       }
       natsMsg_Destroy(msg);  // No-op when the library took it.
     }
