@@ -72,6 +72,8 @@ class IdempotencyState {
 
 }  // namespace
 
+absl::Status Bus::Ping() { return absl::OkStatus(); }
+
 std::vector<absl::Status> Bus::PublishBatch(std::span<const Message> messages) {
   std::vector<absl::Status> statuses;
   statuses.reserve(messages.size());

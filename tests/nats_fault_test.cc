@@ -158,6 +158,7 @@ TEST(NatsFault, EveryMessagePublishedOkIsDeliveredAfterAKill9AndRestart) {
   Seen seen;
   auto sub = (*bus)->Subscribe(subject, "survivor", seen.Recording());
   ASSERT_TRUE(sub.ok()) << sub.status();
+  EXPECT_TRUE((*bus)->Ping().ok());
 
   PublishLog log;
   std::atomic<bool> stop{false};
@@ -181,6 +182,7 @@ TEST(NatsFault, EveryMessagePublishedOkIsDeliveredAfterAKill9AndRestart) {
   EXPECT_EQ(while_down.status().code(), absl::StatusCode::kUnavailable) << while_down.status();
   EXPECT_LT(absl::Now() - open_start, absl::Seconds(5));
 
+  EXPECT_EQ((*bus)->Ping().code(), absl::StatusCode::kUnavailable);
   const std::vector<Message> batch = {testing::Msg("down1", subject),
                                       testing::Msg("down2", subject)};
   for (const absl::Status& s : (*bus)->PublishBatch(batch)) {
@@ -193,6 +195,7 @@ TEST(NatsFault, EveryMessagePublishedOkIsDeliveredAfterAKill9AndRestart) {
       << "publishing did not recover after the restart";
   stop = true;
   publisher.join();
+  EXPECT_TRUE((*bus)->Ping().ok()) << "published after the restart, yet not connected";
 
   EXPECT_GE(log.Unavailable(), 5);
   EXPECT_LT(log.Longest(), options.request_timeout + absl::Seconds(1))

@@ -86,6 +86,11 @@ class Bus {
   // the caller re-publishes the failed ones (with the same ids).
   [[nodiscard]] virtual std::vector<absl::Status> PublishBatch(std::span<const Message> messages);
 
+  // OK when the bus can publish right now; Unavailable while its transport is
+  // down (e.g. NATS reconnecting). Cheap, never blocks: meant for readiness
+  // checks. The default (in-process) is always OK.
+  [[nodiscard]] virtual absl::Status Ping();
+
   // Delivers messages whose subject equals `subject`, or starts with the part
   // before a trailing ".>" wildcard (NATS style: "guestguard.>"). `durable_name`
   // names the consumer (durable where the backend supports it).

@@ -524,6 +524,8 @@ class NatsBus final : public Bus {
 
   absl::Status Publish(const Message& message) override { return conn_->Publish(message); }
 
+  absl::Status Ping() override { return conn_->CheckConnected(); }
+
   std::vector<absl::Status> PublishBatch(std::span<const Message> messages) override {
     return conn_->PublishBatch(messages);
   }

@@ -182,6 +182,8 @@ TEST_P(BusSuite, PublishBatchReportsEachMessageAndDeliversTheValidOnes) {
   EXPECT_EQ(std::count(ids.begin(), ids.end(), ""), 0);
 }
 
+TEST_P(BusSuite, PingsOkWhileTheTransportIsUp) { EXPECT_TRUE(bus_->Ping().ok()); }
+
 TEST_P(BusSuite, RejectsAMessageWithoutIdOrSubject) {
   EXPECT_EQ(bus_->Publish(Msg("", Subject("x"))).code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(bus_->Publish(Msg("a", "")).code(), absl::StatusCode::kInvalidArgument);
