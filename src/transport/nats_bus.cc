@@ -4,6 +4,7 @@
 
 #include <nats/nats.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -455,18 +456,16 @@ class SubscriptionState {
     m.subject = natsMsg_GetSubject(msg);
     m.payload.assign(natsMsg_GetData(msg), static_cast<size_t>(natsMsg_GetDataLength(msg)));
     const char* id = nullptr;
+    if (natsMsgHeader_Get(msg, kMsgIdHeader, &id) != NATS_OK) id = nullptr;
+    if (id != nullptr) m.id = id;
     jsMsgMetaData* meta = nullptr;
     if (natsMsg_GetMetaData(&meta, msg) == NATS_OK) {
       m.attempt =
           static_cast<int>(std::min<uint64_t>(meta->NumDelivered, std::numeric_limits<int>::max()));
-      if (natsMsgHeader_Get(msg, kMsgIdHeader, &id) != NATS_OK || id == nullptr) {
-        m.id = absl::StrCat(meta->Stream, ":", meta->Sequence.Stream);  // Published elsewhere.
-      }
+      // Published without an id (not through a Bus): the stream position is one.
+      if (id == nullptr) m.id = absl::StrCat(meta->Stream, ":", meta->Sequence.Stream);
       jsMsgMetaData_Destroy(meta);
-    } else if (natsMsgHeader_Get(msg, kMsgIdHeader, &id) != NATS_OK) {
-      id = nullptr;
     }
-    if (id != nullptr) m.id = id;
 
     const absl::Status status = internal::CallHandler(handler_, m);
     if (status.ok()) {
@@ -492,7 +491,7 @@ class SubscriptionState {
   absl::Notification stop_;
 };
 
-// Owns a subscription's delivery thread. Destroying it stops fetching, nakks
+// Owns a subscription's delivery thread. Destroying it stops fetching, naks
 // fetched messages not yet handled (redelivered at once to the durable) and
 // waits for a handler call in progress to return — unless called from that
 // handler: then it returns at once and the thread exits after the handler.
