@@ -42,6 +42,17 @@ class SummaryReporter : public benchmark::ConsoleReporter {
                   "BM_GuardCheck/1000000 time vs /1000",
                   ns_per_op_["BM_GuardCheck/1000000"] / ns_per_op_["BM_GuardCheck/1000"]);
     }
+    if (rate_.count("BM_NatsPublishSync/real_time") > 0 &&
+        rate_.count("BM_InProcessBusPublish") > 0) {
+      std::printf("%-52s %10.0f /s | in-process bus %.0f /s | -\n", "JetStream sync publish rate",
+                  rate_["BM_NatsPublishSync/real_time"], rate_["BM_InProcessBusPublish"]);
+    }
+    if (rate_.count("BM_NatsPublishAsync/real_time") > 0 &&
+        rate_.count("BM_NatsPublishSync/real_time") > 0) {
+      std::printf("%-52s %10.0f /s | sync %.0f /s (%.1fx) | -\n", "JetStream async publish rate",
+                  rate_["BM_NatsPublishAsync/real_time"], rate_["BM_NatsPublishSync/real_time"],
+                  rate_["BM_NatsPublishAsync/real_time"] / rate_["BM_NatsPublishSync/real_time"]);
+    }
     std::printf("%-52s %10zu B  | fixed, no heap     | <= 512 B\n", "bytes per guest baseline",
                 sizeof(guestguard::Baseline));
     for (const char* name :

@@ -1,5 +1,5 @@
 # Installs headers, libguestguard and a CMake package: find_package(guestguard)
-# then gives guestguard::core (and guestguard::sqlite / guestguard::postgres when built).
+# then gives guestguard::core (and guestguard::sqlite / guestguard::postgres / guestguard::nats when built).
 include(CMakePackageConfigHelpers)
 
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/guestguard
@@ -10,6 +10,9 @@ if(GUESTGUARD_WITH_SQLITE)
 endif()
 if(GUESTGUARD_WITH_POSTGRES)
   list(APPEND installed_targets guestguard_postgres)
+endif()
+if(GUESTGUARD_WITH_NATS)
+  list(APPEND installed_targets guestguard_nats)
 endif()
 install(TARGETS ${installed_targets} EXPORT guestguardTargets
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}

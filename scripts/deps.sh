@@ -8,6 +8,7 @@ GUESTGUARD_PACKAGES=(
   libssl-dev libabsl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libsqlite3-dev libpqxx-dev postgresql-15
+  libnats-dev nats-server
   python3-dev pybind11-dev python3-pytest
   libboost1.81-dev libboost-json1.81-dev libcli11-dev libsodium-dev wrk curl
 )

@@ -5,9 +5,11 @@
 #include <cstddef>
 #include <deque>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/cleanup/cleanup.h"
@@ -69,6 +71,15 @@ class IdempotencyState {
 };
 
 }  // namespace
+
+absl::Status Bus::Ping() { return absl::OkStatus(); }
+
+std::vector<absl::Status> Bus::PublishBatch(std::span<const Message> messages) {
+  std::vector<absl::Status> statuses;
+  statuses.reserve(messages.size());
+  for (const Message& message : messages) statuses.push_back(Publish(message));
+  return statuses;
+}
 
 Handler IdempotentHandler(Handler handler, size_t capacity) {
   auto state = std::make_shared<IdempotencyState>(std::move(handler), capacity);

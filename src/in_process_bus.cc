@@ -5,9 +5,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
 #include <deque>
-#include <exception>
 #include <memory>
 #include <queue>
 #include <string>
@@ -21,41 +19,16 @@
 #include "absl/random/random.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "guestguard/bus.h"
 #include "guestguard/clock.h"
+#include "internal/bus_delivery.h"
 
 namespace guestguard {
 namespace {
-
-// Upper bound of the random factor applied to a nominal backoff; the lower
-// bound is 1.0 so a redelivery never comes earlier than the nominal backoff.
-constexpr double kMaxJitter = 1.2;
-
-// min(initial * 2^(attempt - 1), max) for the redelivery after `attempt`.
-absl::Duration NominalBackoff(const SubscribeOptions& options, int attempt) {
-  absl::Duration backoff = options.initial_backoff;
-  for (int i = 1; i < attempt && backoff < options.max_backoff; ++i) backoff *= 2;
-  return std::min(backoff, options.max_backoff);
-}
-
-// Writes one line to stderr; never the payload. Subject, id and error are
-// C-escaped so the line cannot be split or forged by their content.
-void LogDeadLetter(std::string_view durable_name, const Message& message,
-                   const absl::Status& last_error) {
-  const std::string line =
-      absl::StrCat("guestguard: dead letter: durable=\"",
-                   absl::CHexEscape(absl::string_view(durable_name.data(), durable_name.size())),
-                   "\" subject=\"", absl::CHexEscape(message.subject), "\" id=\"",
-                   absl::CHexEscape(message.id), "\" attempts=", message.attempt, " error=\"",
-                   absl::CHexEscape(last_error.ToString()), "\"\n");
-  std::fwrite(line.data(), 1, line.size(), stderr);
-  std::fflush(stderr);
-}
 
 // A message waiting for its redelivery time.
 struct Redelivery {
@@ -119,14 +92,7 @@ class SubscriptionState {
       Message message;
       if (!NextMessage(&message)) return;
 
-      absl::Status status;
-      try {
-        status = handler_(message);
-      } catch (const std::exception& e) {
-        status = absl::InternalError(absl::StrCat("handler threw: ", e.what()));
-      } catch (...) {
-        status = absl::InternalError("handler threw a non-std exception");
-      }
+      const absl::Status status = internal::CallHandler(handler_, message);
 
       bool dead = false;
       {
@@ -136,21 +102,14 @@ class SubscriptionState {
         if (message.attempt >= options_.max_deliveries) {
           dead = true;  // Even when stopped: the message did exhaust its deliveries.
         } else if (!stopped_) {
-          const absl::Duration nominal = NominalBackoff(options_, message.attempt);
           const absl::Duration backoff =
-              std::min(nominal * absl::Uniform(random, 1.0, kMaxJitter), options_.max_backoff);
+              internal::JitteredBackoff(options_, message.attempt, random);
           ++message.attempt;
-          redeliveries_.push(Redelivery{absl::Now() + std::max(backoff, nominal), next_sequence_++,
-                                        std::move(message)});
+          redeliveries_.push(
+              Redelivery{absl::Now() + backoff, next_sequence_++, std::move(message)});
         }
       }
-      if (dead) {
-        if (options_.dead_letter) {
-          options_.dead_letter(message, status);
-        } else {
-          LogDeadLetter(durable_name_, message, status);
-        }
-      }
+      if (dead) internal::DeadLetter(options_, durable_name_, message, status);
     }
   }
 
@@ -320,16 +279,8 @@ class InProcessBus final : public Bus {
                                                           std::string_view durable_name,
                                                           Handler handler,
                                                           SubscribeOptions options) override {
-    if (subject.empty()) return absl::InvalidArgumentError("subject must not be empty");
-    if (!handler) return absl::InvalidArgumentError("handler must not be null");
-    if (options.max_deliveries < 1) {
-      return absl::InvalidArgumentError("SubscribeOptions.max_deliveries must be >= 1");
-    }
-    if (options.initial_backoff <= absl::ZeroDuration()) {
-      return absl::InvalidArgumentError("SubscribeOptions.initial_backoff must be > 0");
-    }
-    if (options.max_backoff < options.initial_backoff) {
-      return absl::InvalidArgumentError("SubscribeOptions.max_backoff must be >= initial_backoff");
+    if (absl::Status s = internal::ValidateSubscription(subject, handler, options); !s.ok()) {
+      return s;
     }
     auto sub = std::make_shared<SubscriptionState>(std::string(subject), std::string(durable_name),
                                                    std::move(handler), std::move(options));

@@ -17,8 +17,10 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -76,6 +78,18 @@ class Bus {
   // InvalidArgument for an empty id or subject. A message whose id was already
   // published within the duplicate window is accepted and dropped.
   [[nodiscard]] virtual absl::Status Publish(const Message& message) = 0;
+
+  // Publishes every message of `messages` and returns one status per message
+  // (same index), each meaning what Publish's would. A backend may keep many
+  // in flight at once (NATS publishes asynchronously, then waits for every
+  // ack); the default calls Publish for each in turn. Errors are per message:
+  // the caller re-publishes the failed ones (with the same ids).
+  [[nodiscard]] virtual std::vector<absl::Status> PublishBatch(std::span<const Message> messages);
+
+  // OK when the bus can publish right now; Unavailable while its transport is
+  // down (e.g. NATS reconnecting). Cheap, never blocks: meant for readiness
+  // checks. The default (in-process) is always OK.
+  [[nodiscard]] virtual absl::Status Ping();
 
   // Delivers messages whose subject equals `subject`, or starts with the part
   // before a trailing ".>" wildcard (NATS style: "guestguard.>"). `durable_name`

@@ -3,6 +3,9 @@
 
 #include "guestguard/guard.h"
 #include "guestguard/sqlite_store.h"
+#ifdef CONSUMER_HAS_NATS
+#include "guestguard/nats_bus.h"
+#endif
 
 int main() {
   guestguard::GuardOptions options;
@@ -19,6 +22,11 @@ int main() {
   attempt.signals.language = "en";
   auto decision = (*guard)->Check(*token, attempt);
   if (!decision.ok() || !decision->allowed()) return 3;
+#ifdef CONSUMER_HAS_NATS
+  // No server needed: bad options are refused before connecting.
+  auto bus = guestguard::NewNatsBus({.url = ""});
+  if (bus.status().code() != absl::StatusCode::kInvalidArgument) return 4;
+#endif
   std::cout << "consumer ok: " << decision->label() << "\n";
   return 0;
 }
