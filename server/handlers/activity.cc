@@ -81,10 +81,7 @@ absl::Status LoadRsvps(sql::Connection& c, int64_t event_id,
     GG_ASSIGN_OR_RETURN(std::string name, rows.Text(i, 4));
     Item item;
     item.key = {absl::ToUnixMicros(at), kRsvpRank, guest_id};
-    item.json = boost::json::object{
-        {"type", "rsvp"},     {"at", FormatRfc3339(at)}, {"guest_id", std::to_string(guest_id)},
-        {"guest_name", name}, {"response", response},    {"plus_ones", plus_ones},
-        {"decision", nullptr}};
+    item.json = RsvpActivityItem(at, guest_id, name, response, plus_ones);
     out->push_back(std::move(item));
   }
   return absl::OkStatus();
@@ -107,7 +104,18 @@ absl::Status LoadAccessIds(sql::Connection& c, int64_t event_id,
   return absl::OkStatus();
 }
 
-boost::json::object AccessJson(const AccessRecord& r, const boost::json::value& guest_name) {
+}  // namespace
+
+boost::json::object RsvpActivityItem(absl::Time at, int64_t guest_id, std::string_view guest_name,
+                                     std::string_view response, int64_t plus_ones) {
+  return boost::json::object{
+      {"type", "rsvp"},           {"at", FormatRfc3339(at)}, {"guest_id", std::to_string(guest_id)},
+      {"guest_name", guest_name}, {"response", response},    {"plus_ones", plus_ones},
+      {"decision", nullptr}};
+}
+
+boost::json::object AccessActivityItem(const AccessRecord& r,
+                                       const boost::json::value& guest_name) {
   boost::json::array reasons;
   for (const Reason& reason : r.reasons) {
     reasons.emplace_back(boost::json::object{
@@ -126,8 +134,6 @@ boost::json::object AccessJson(const AccessRecord& r, const boost::json::value& 
                                                               {"reasons", std::move(reasons)},
                                                               {"access_log_id", r.id}}}};
 }
-
-}  // namespace
 
 std::string EncodeActivityCursor(const ActivityCursor& cursor) {
   const std::string raw = std::to_string(cursor.at_micros) + ":" +
@@ -213,7 +219,8 @@ Response ListActivity(AppState& app, const Request& request, const Params& param
     auto name = guest_names.find(record->guest_id);
     Item item;
     item.key = {absl::ToUnixMicros(record->at), kAccessRank, id};
-    item.json = AccessJson(*record, name == guest_names.end() ? boost::json::value(nullptr)
+    item.json =
+        AccessActivityItem(*record, name == guest_names.end() ? boost::json::value(nullptr)
                                                               : boost::json::value(name->second));
     items.push_back(std::move(item));
   }

@@ -19,6 +19,10 @@
 #include <string>
 #include <string_view>
 
+#include "absl/time/time.h"
+#include "boost/json/object.hpp"
+#include "boost/json/value.hpp"
+#include "guestguard/store.h"
 #include "server/app.h"
 #include "server/router.h"
 
@@ -39,6 +43,12 @@ std::string EncodeActivityCursor(const ActivityCursor& cursor);
 std::optional<ActivityCursor> DecodeActivityCursor(std::string_view text);
 
 Response ListActivity(AppState& app, const Request& request, const Params& params);
+
+// The activity items above, shared with the live monitor (monitor_hub.h).
+// `guest_name` is a string, or null once the guest is deleted.
+boost::json::object RsvpActivityItem(absl::Time at, int64_t guest_id, std::string_view guest_name,
+                                     std::string_view response, int64_t plus_ones);
+boost::json::object AccessActivityItem(const AccessRecord& r, const boost::json::value& guest_name);
 
 }  // namespace guestguard::server
 
