@@ -51,6 +51,9 @@ class Session : public WebSocketPeer,
     ws_.set_option(websocket::stream_base::decorator(
         [](websocket::response_type& res) { res.set(http::field::server, "guestguard"); }));
     ws_.read_message_max(settings_.max_message);
+    beast::error_code ignored;
+    beast::get_lowest_layer(ws_).set_option(
+        net::socket_base::send_buffer_size(settings_.socket_send_buffer), ignored);
     request_ = std::move(request);
     ws_.async_accept(request_,
                      [self = shared_from_this()](beast::error_code ec) { self->OnAccept(ec); });

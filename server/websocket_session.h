@@ -7,8 +7,8 @@
 // they are read and discarded), a ping after half of `idle_timeout` without
 // incoming data and a close after all of it, at most `send_queue` messages
 // waiting to be written (a client that stops reading is closed with 1008 and
-// never grows memory), and any close that does not complete within
-// `close_timeout` drops the connection.
+// never grows memory; the kernel send buffer is bounded too), and any close that does not complete
+// within `close_timeout` drops the connection.
 #ifndef GUESTGUARD_SERVER_WEBSOCKET_SESSION_H_
 #define GUESTGUARD_SERVER_WEBSOCKET_SESSION_H_
 
@@ -32,6 +32,9 @@ struct WebSocketSettings {
   absl::Duration idle_timeout = absl::Seconds(60);
   absl::Duration handshake_timeout = absl::Seconds(10);
   absl::Duration close_timeout = absl::Seconds(5);
+  // The socket's kernel send buffer (SO_SNDBUF): with send_queue, bounds what
+  // a client that stops reading can hold in the server. Default: 64 KiB.
+  int socket_send_buffer = 64 * 1024;
 };
 
 // What the HTTP front end keeps to close a WebSocket at shutdown.

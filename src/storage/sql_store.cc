@@ -678,7 +678,10 @@ std::string AccessScoredPayload(const AccessRecord& r) {
       .String("event_id", r.event_id)
       .String("guest_id", r.guest_id)
       .String("kind", AccessKindName(r.kind))
-      .String("at", absl::FormatTime("%Y-%m-%d%ET%H:%M:%E*SZ", r.at, absl::UTCTimeZone()))
+      // At the microsecond precision the access log keeps.
+      .String("at", absl::FormatTime("%Y-%m-%d%ET%H:%M:%E*SZ",
+                                     absl::FromUnixMicros(absl::ToUnixMicros(r.at)),
+                                     absl::UTCTimeZone()))
       .String("client_ip", r.client_ip)
       .Int("score", r.score)
       .String("band", BandName(r.band))
