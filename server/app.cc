@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include "guestguard/in_process_bus.h"
 #include "server/auth.h"
 #include "server/migrations.h"
 #include "sql/postgres_driver.h"
@@ -11,6 +12,12 @@
 #include "storage/sql_store.h"
 
 namespace guestguard::server {
+namespace {
+
+// Monitor tickets outstanding at once per process.
+constexpr size_t kMaxOutstandingWsTickets = 100000;
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<sql::Database>> OpenDatabase(std::string_view url) {
   sql::DatabaseOptions options;
@@ -44,7 +51,8 @@ absl::StatusOr<std::unique_ptr<AppState>> AppState::Open(Config config,
   absl::StatusOr<std::unique_ptr<sql::Database>> db = OpenDatabase(config.database_url);
   if (!db.ok()) return db.status();
   app->db = std::shared_ptr<sql::Database>(*std::move(db));
-  absl::StatusOr<std::unique_ptr<Store>> store = internal::NewSqlStore(app->db);
+  absl::StatusOr<std::unique_ptr<Store>> store =
+      internal::NewSqlStore(app->db, {.outbox_subject_prefix = config.subject_prefix});
   if (!store.ok()) return store.status();
   app->store = std::shared_ptr<Store>(*std::move(store));
   // The server's own tables (accounts, sessions, ...), after the library's.
@@ -62,14 +70,42 @@ absl::StatusOr<std::unique_ptr<AppState>> AppState::Open(Config config,
   if (!guard.ok()) return guard.status();
   app->guard = *std::move(guard);
   app->notifier = std::make_shared<LogNotificationSender>(app->logger);
+
+  // The bus ("inprocess" is the only transport built in so far).
+  absl::StatusOr<std::unique_ptr<Bus>> bus = NewInProcessBus({});
+  if (!bus.ok()) return bus.status();
+  app->bus = std::shared_ptr<Bus>(*std::move(bus));
+  absl::StatusOr<std::unique_ptr<MonitorHub>> monitor =
+      MonitorHub::Start(app->bus, app->db, config.subject_prefix, app->logger);
+  if (!monitor.ok()) return monitor.status();
+  app->monitor = *std::move(monitor);
+  OutboxRelayOptions relay_options;
+  relay_options.poll_interval = config.outbox_poll_interval;
+  absl::StatusOr<std::unique_ptr<OutboxRelay>> relay =
+      OutboxRelay::Start(app->db, app->bus, app->logger, relay_options);
+  if (!relay.ok()) return relay.status();
+  app->relay = *std::move(relay);
+  app->ws_tickets = std::make_unique<WsTickets>(config.ws_ticket_ttl, kMaxOutstandingWsTickets);
   app->config = std::move(config);
   return app;
 }
 
 void AppState::Close() {
   notifier.reset();
+  if (relay) {
+    absl::Status drained = relay->Drain(config.shutdown_timeout);
+    if (drained.ok()) {
+      logger->Info("outbox drained", {{"published", relay->published()}});
+    } else {
+      logger->Warn("outbox not drained; pending rows are published at the next start",
+                   {{"error", std::string(drained.message())}});
+    }
+    relay.reset();
+  }
+  monitor.reset();
   guard.reset();
   store.reset();
+  bus.reset();
   db.reset();
 }
 

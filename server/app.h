@@ -2,7 +2,9 @@
 //
 // AppState: what every handler shares — the configuration, the logger, the
 // database (kept for /readyz and, later, the server's own tables), the
-// library's Store on that database, the Guard, and the notification sender.
+// library's Store on that database, the Guard, the notification sender, the
+// bus with the outbox relay that feeds it, the live monitor's hub and its
+// tickets.
 //
 //   auto app = AppState::Open(config, logger);   // opens the DB, migrates
 //   if (!app.ok()) ...                            // the status says why
@@ -15,11 +17,15 @@
 #include <memory>
 
 #include "absl/status/statusor.h"
+#include "guestguard/bus.h"
 #include "guestguard/guard.h"
 #include "guestguard/store.h"
 #include "server/config.h"
 #include "server/log.h"
+#include "server/monitor_hub.h"
 #include "server/notifier.h"
+#include "server/outbox_relay.h"
+#include "server/ws_tickets.h"
 #include "sql/sql.h"
 
 namespace guestguard::server {
@@ -33,17 +39,29 @@ struct AppState {
   // Where invites (and later other messages) go. Open sets a
   // LogNotificationSender on `logger`.
   std::shared_ptr<NotificationSender> notifier;
+  std::shared_ptr<Bus> bus;               // config.bus_url.
+  std::unique_ptr<OutboxRelay> relay;     // guard_outbox → bus.
+  std::unique_ptr<MonitorHub> monitor;    // bus → monitor WebSockets.
+  std::unique_ptr<WsTickets> ws_tickets;  // Tickets of this process.
+
+  // Wakes the relay after a transaction that enqueued an outbox row.
+  void NotifyOutbox() {
+    if (relay) relay->Notify();
+  }
 
   // Opens the database named by config.database_url, applies the library's
   // migrations and the server's own (component "server", server/migrations/),
   // initialises libsodium, opens the Guard with config.keyring and sets the
   // log notification sender. An empty keyring is
   // replaced by a generated one (development only; Open refuses it in
-  // production with FailedPrecondition) and logged as a warning.
+  // production with FailedPrecondition) and logged as a warning. The store
+  // writes access.scored to the outbox; the relay and the monitor start here.
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<AppState>> Open(
       Config config, std::shared_ptr<Logger> logger);
 
-  // Releases the guard, the store and the database, in that order.
+  // Drains the relay (publishes pending outbox rows, up to
+  // config.shutdown_timeout), then releases the monitor, the guard, the store,
+  // the bus and the database, in that order.
   void Close();
 };
 

@@ -26,6 +26,54 @@ ConfigParse Fail(std::string message) {
   return result;
 }
 
+std::string_view TrimmedView(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+std::string Lowered(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+bool ValidSubjectPrefix(std::string_view p) {
+  if (p.empty() || p.size() > 64 || p.front() == '.' || p.back() == '.') return false;
+  char previous = 0;
+  for (char c : p) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '-' || c == '_' || c == '.';
+    if (!ok || (c == '.' && previous == '.')) return false;
+    previous = c;
+  }
+  return true;
+}
+
+// "scheme://host[:port]" with scheme http or https, nothing after the authority.
+bool ValidOrigin(std::string_view o) {
+  size_t start = 0;
+  if (o.rfind("http://", 0) == 0) {
+    start = 7;
+  } else if (o.rfind("https://", 0) == 0) {
+    start = 8;
+  } else {
+    return false;
+  }
+  if (o.size() == start || o.size() > 255) return false;
+  return o.find_first_of("/?# \t", start) == std::string_view::npos;
+}
+
+// The origin of an http(s) URL: scheme and authority, lower-cased.
+std::string OriginOf(std::string_view url) {
+  const size_t scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos) return Lowered(url);
+  const size_t path = url.find('/', scheme_end + 3);
+  return Lowered(url.substr(0, path));
+}
+
 }  // namespace
 
 EnvLookup EnvFromProcess() {
@@ -89,6 +137,18 @@ ConfigParse ParseConfig(const std::vector<std::string>& args, const EnvLookup& e
        "signup/login requests per minute per client IP (default 10)", false},
       {"--auth-rate-limit-burst", "GUESTGUARD_AUTH_RATE_LIMIT_BURST",
        "signup/login burst per client IP (default 5)", false},
+      {"--bus", "GUESTGUARD_BUS", "event bus: inprocess (default inprocess)", false},
+      {"--subject-prefix", "GUESTGUARD_SUBJECT_PREFIX",
+       "prefix of published subjects (default guestguard)", false},
+      {"--allowed-origins", "GUESTGUARD_ALLOWED_ORIGINS",
+       "origins allowed to open the live monitor WebSocket, comma-separated "
+       "(default: the public URL's origin)",
+       false},
+      {"--ws-send-queue", "GUESTGUARD_WS_SEND_QUEUE",
+       "messages queued per monitor WebSocket before a slow client is closed (default 256)", false},
+      {"--ws-ticket-ttl-ms", "GUESTGUARD_WS_TICKET_TTL_MS", "", true},
+      {"--ws-idle-timeout-ms", "GUESTGUARD_WS_IDLE_TIMEOUT_MS", "", true},
+      {"--outbox-poll-ms", "GUESTGUARD_OUTBOX_POLL_MS", "", true},
   };
 
   CLI::App app(
@@ -220,6 +280,54 @@ ConfigParse ParseConfig(const std::vector<std::string>& args, const EnvLookup& e
         *limits[i - 12] > 1000000) {
       return Fail(source(i) + ": expected a number from 1 to 1000000, got \"" + *values[i] + "\"");
     }
+  }
+  if (values[16]) {
+    if (*values[16] != "inprocess") {
+      return Fail(source(16) + ": expected inprocess, got \"" + *values[16] + "\"");
+    }
+    config.bus_url = *values[16];
+  }
+  if (values[17]) {
+    if (!ValidSubjectPrefix(*values[17])) {
+      return Fail(source(17) +
+                  ": expected letters, digits, '-', '_' and inner dots (at most 64 bytes), got \"" +
+                  *values[17] + "\"");
+    }
+    config.subject_prefix = *values[17];
+  }
+  if (values[18]) {
+    std::string_view rest = *values[18];
+    while (!rest.empty()) {
+      const size_t comma = rest.find(',');
+      std::string origin = Lowered(TrimmedView(rest.substr(0, comma)));
+      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+      if (origin.empty()) continue;
+      if (!ValidOrigin(origin)) {
+        return Fail(source(18) + ": expected origins like https://app.example.com, got \"" +
+                    origin + "\"");
+      }
+      config.allowed_origins.push_back(std::move(origin));
+    }
+  } else {
+    config.allowed_origins.push_back(OriginOf(config.public_url));
+  }
+  if (values[19]) {
+    if (!ParseNumber(*values[19], &config.ws_send_queue) || config.ws_send_queue < 1 ||
+        config.ws_send_queue > 100000) {
+      return Fail(source(19) + ": expected a number from 1 to 100000, got \"" + *values[19] + "\"");
+    }
+  }
+  absl::Duration* ws_durations[] = {&config.ws_ticket_ttl, &config.ws_idle_timeout,
+                                    &config.outbox_poll_interval};
+  for (size_t i = 20; i < 23; ++i) {
+    if (!values[i]) continue;
+    int64_t ms = 0;
+    if (!ParseNumber(*values[i], &ms) || ms <= 0 || (i == 20 && ms > 30000)) {
+      return Fail(source(i) + ": expected a positive number of milliseconds" +
+                  (i == 20 ? std::string(" up to 30000") : std::string()) + ", got \"" +
+                  *values[i] + "\"");
+    }
+    *ws_durations[i - 20] = absl::Milliseconds(ms);
   }
   ConfigParse result;
   result.config = std::move(config);

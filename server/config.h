@@ -17,10 +17,17 @@
 //   --rate-limit-burst N        GUESTGUARD_RATE_LIMIT_BURST       20
 //   --auth-rate-limit-per-minute N  GUESTGUARD_AUTH_RATE_LIMIT_PER_MINUTE  10
 //   --auth-rate-limit-burst N       GUESTGUARD_AUTH_RATE_LIMIT_BURST       5
+//   --bus URL             GUESTGUARD_BUS              inprocess
+//   --subject-prefix P    GUESTGUARD_SUBJECT_PREFIX   guestguard
+//   --allowed-origins O,...  GUESTGUARD_ALLOWED_ORIGINS  (the public URL's origin only)
+//   --ws-send-queue N     GUESTGUARD_WS_SEND_QUEUE    256
 // Hidden (tests and operators tuning timeouts), in milliseconds:
 //   --header-timeout-ms   GUESTGUARD_HEADER_TIMEOUT_MS    10000
 //   --request-timeout-ms  GUESTGUARD_REQUEST_TIMEOUT_MS   30000
 //   --shutdown-timeout-ms GUESTGUARD_SHUTDOWN_TIMEOUT_MS  10000
+//   --ws-ticket-ttl-ms    GUESTGUARD_WS_TICKET_TTL_MS     30000 (at most 30000)
+//   --ws-idle-timeout-ms  GUESTGUARD_WS_IDLE_TIMEOUT_MS   60000
+//   --outbox-poll-ms      GUESTGUARD_OUTBOX_POLL_MS       1000
 //
 //   ConfigParse parsed = ParseConfig(args, EnvFromProcess());
 //   if (!parsed.config) { std::fputs(parsed.message.c_str(), stderr); return parsed.exit_code; }
@@ -89,7 +96,32 @@ struct Config {
   // Defaults: 10 and 5. Both must be 1-1000000.
   int64_t auth_rate_limit_per_minute = 10;
   int64_t auth_rate_limit_burst = 5;
+  // The transport of domain events: "inprocess" (the embedded default; one
+  // process only). Default: "inprocess".
+  std::string bus_url = "inprocess";
+  // Subjects are "<subject_prefix>.rsvp.confirmed", ... Default: "guestguard".
+  // Letters, digits, '-', '_' and inner dots; at most 64 bytes.
+  std::string subject_prefix = "guestguard";
+  // Origins ("scheme://host[:port]", lower-cased) a browser may open the live
+  // monitor WebSocket from; a request without an Origin header (not a
+  // browser) is allowed. Default: the origin of public_url only.
+  std::vector<std::string> allowed_origins;
+  // Messages waiting to be written per monitor WebSocket; a client that lets
+  // more pile up is closed with 1008. Default: 256. Must be 1-100000.
+  size_t ws_send_queue = 256;
+  // Lifetime of a monitor ticket. Default: 30 s. Must be 1 ms - 30 s.
+  absl::Duration ws_ticket_ttl = absl::Seconds(30);
+  // A monitor WebSocket is pinged after half of this without incoming data and
+  // closed after all of it. Default: 60 s.
+  absl::Duration ws_idle_timeout = absl::Seconds(60);
+  // How often the outbox relay looks for rows other processes wrote (local
+  // writes wake it at once). Default: 1 s.
+  absl::Duration outbox_poll_interval = absl::Seconds(1);
 };
+
+// The largest WebSocket message the server reads (bigger ones close the socket
+// with 1009).
+inline constexpr size_t kMaxWebSocketMessage = 64 * 1024;
 
 // The outcome of parsing: a Config to run with, or an exit code and a message
 // (help text for --help with code 0; the reason for an invalid value with

@@ -33,6 +33,7 @@
 #include "boost/beast/core/flat_buffer.hpp"
 #include "boost/beast/http.hpp"
 #include "server/client_ip.h"
+#include "server/websocket_session.h"
 
 namespace guestguard::server {
 namespace {
@@ -87,10 +88,13 @@ struct Shared {
 
   std::mutex mu;
   std::map<Session*, std::weak_ptr<Session>> sessions;  // Guarded by mu.
+  // Open WebSockets (expired entries are swept when counted). Guarded by mu.
+  std::vector<std::weak_ptr<WebSocketControl>> websockets;
 
   size_t SessionCount() {
     std::lock_guard<std::mutex> lock(mu);
-    return sessions.size();
+    std::erase_if(websockets, [](const auto& w) { return w.expired(); });
+    return sessions.size() + websockets.size();
   }
 };
 
@@ -247,8 +251,35 @@ class Session : public std::enable_shared_from_this<Session> {
       request.body = std::move(req.body());
       response = DispatchOrInternalError(shared_.router, request, shared_.logger);
     }
+    if (response.status == 101 && response.websocket && !shared_.stopping.load()) {
+      return Upgrade(std::move(response.websocket));
+    }
+    if (response.status == 101) response = Response::Error(503, "unavailable", "shutting down");
     bool keep_alive = req.keep_alive() && !shared_.stopping.load();
     Send(std::move(response), keep_alive, req.version());
+  }
+
+  // Hands the connection to a WebSocket session; this HTTP session ends.
+  void Upgrade(WebSocketOpen on_open) {
+    DisarmDeadline();
+    const int64_t micros =
+        std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - request_start_)
+            .count();
+    // The path only, never the query string: monitor tickets travel there.
+    shared_.logger.Info("request", {{"request_id", request_id_},
+                                    {"status", 101},
+                                    {"duration_us", micros},
+                                    {"client_ip", client_ip_},
+                                    {"method", method_},
+                                    {"path", path_}});
+    WebSocketSettings settings;
+    settings.send_queue = shared_.config.ws_send_queue;
+    settings.idle_timeout = shared_.config.ws_idle_timeout;
+    std::shared_ptr<WebSocketControl> control =
+        StartWebSocketSession(std::move(socket_), parser_->release(), std::move(on_open), settings,
+                              shared_.logger, client_ip_, request_id_);
+    std::lock_guard<std::mutex> lock(shared_.mu);
+    shared_.websockets.push_back(control);
   }
 
   void SendErrorAndClose(int status, std::string_view code, const std::string& message) {
@@ -475,8 +506,17 @@ absl::Status RunHttpServer(const Config& config, Logger& logger, const Router& r
         if (auto session = weak.lock()) sessions.push_back(std::move(session));
       }
     }
+    std::vector<std::shared_ptr<WebSocketControl>> websockets;
+    {
+      std::lock_guard<std::mutex> lock(shared.mu);
+      for (auto& weak : shared.websockets) {
+        if (auto ws = weak.lock()) websockets.push_back(std::move(ws));
+      }
+    }
     for (auto& session : sessions) session->OnServerStopping();
+    for (auto& ws : websockets) ws->Shutdown();
     sessions.clear();
+    websockets.clear();
     drain_deadline = Clock::now() + ToChrono(config.shutdown_timeout);
     poll_drain();
     signals.async_wait(on_signal);

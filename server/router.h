@@ -26,6 +26,7 @@
 
 #include "boost/json/value.hpp"
 #include "server/log.h"
+#include "server/websocket.h"
 
 namespace guestguard::server {
 
@@ -50,6 +51,9 @@ struct Response {
   std::string body;
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;  // Extra headers.
+  // With status 101: accept the WebSocket upgrade and call this once it is open
+  // (see websocket.h). Ignored otherwise.
+  WebSocketOpen websocket;
 
   static Response Json(int status, const boost::json::value& value);
   // {"error":{"code":code,"message":message}}.

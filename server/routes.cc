@@ -15,6 +15,7 @@
 #include "server/handlers/guests.h"
 #include "server/handlers/health.h"
 #include "server/handlers/invites.h"
+#include "server/handlers/monitor.h"
 #include "server/handlers/notifications.h"
 #include "server/handlers/rsvp.h"
 #include "server/handlers/security.h"
@@ -148,6 +149,13 @@ void RegisterRoutes(Router& router, AppState& app) {
   // Activity.
   router.Add("GET", "/events/{id}/activity", [&app](const Request& req, const Params& params) {
     return ListActivity(app, req, params);
+  });
+  // Live monitor: a ticket, then the WebSocket it opens.
+  router.Add("POST", "/events/{id}/ws-ticket", [&app](const Request& req, const Params& params) {
+    return IssueWsTicket(app, req, params);
+  });
+  router.Add("GET", "/events/{id}/monitor", [&app](const Request& req, const Params& params) {
+    return OpenMonitor(app, req, params);
   });
 
   // Notifications (editor+).

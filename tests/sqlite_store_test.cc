@@ -14,6 +14,7 @@
 
 #include "gtest/gtest.h"
 #include "guestguard/guard.h"
+#include "sql/sqlite_driver.h"
 #include "testing/attempts.h"
 #include "testing/store_suite.h"
 #include "testing/two_nodes.h"
@@ -160,6 +161,93 @@ TEST(SqliteStore, GuardWorksEndToEnd) {
   auto store = NewSqliteStore("sqlite:" + dir.File("guard.db"));
   ASSERT_TRUE(store.ok()) << store.status();
   testing::ExpectGuardWorksEndToEnd(std::move(*store));
+}
+
+AccessRecord ScoredAccess() {
+  AccessRecord r;
+  r.event_id = "7";
+  r.guest_id = "42";
+  r.kind = AccessKind::kRsvp;
+  r.at = absl::FromUnixMicros(1795000000123456);
+  r.client_ip = "203.0.113.42";
+  r.score = 35;
+  r.band = Band::kMedium;
+  r.reasons = {{"new_network", 35, "A \"new\" network"}};
+  return r;
+}
+
+// Rows of guard_outbox as "subject|payload", and the access log's row count.
+std::pair<std::vector<std::string>, int64_t> OutboxAndAccessRows(const std::string& path) {
+  auto db = sql::OpenSqlite(path, {});
+  EXPECT_TRUE(db.ok()) << db.status();
+  std::vector<std::string> outbox;
+  int64_t accesses = -1;
+  absl::Status s = (*db)->Autocommit([&](sql::Connection& c) -> absl::Status {
+    auto rows = c.Query("SELECT subject, payload FROM guard_outbox ORDER BY id");
+    if (!rows.ok()) return rows.status();
+    for (size_t i = 0; i < rows->size(); ++i) {
+      outbox.push_back(*rows->Text(i, 0) + "|" + *rows->Text(i, 1));
+    }
+    auto count = c.Query("SELECT COUNT(*) FROM guard_access_log");
+    if (!count.ok()) return count.status();
+    accesses = *count->Int(0, 0);
+    return absl::OkStatus();
+  });
+  EXPECT_TRUE(s.ok()) << s;
+  return {outbox, accesses};
+}
+
+TEST(SqliteStore, OutboxPrefixWritesAccessScoredWithTheAccessRow) {
+  TempDir dir;
+  SqliteStoreOptions options;
+  options.outbox_subject_prefix = "gg";
+  auto store = NewSqliteStore("sqlite:" + dir.File("guard.db"), options);
+  ASSERT_TRUE(store.ok()) << store.status();
+  auto id = (*store)->AppendAccess(ScoredAccess(), std::nullopt);
+  ASSERT_TRUE(id.ok()) << id.status();
+  auto [outbox, accesses] = OutboxAndAccessRows(dir.File("guard.db"));
+  EXPECT_EQ(accesses, 1);
+  ASSERT_EQ(outbox.size(), 1u);
+  EXPECT_EQ(outbox[0], "gg.access.scored|{\"access_log_id\":\"" + *id +
+                           "\",\"event_id\":\"7\",\"guest_id\":\"42\",\"kind\":\"rsvp\","
+                           "\"at\":\"2026-11-18T11:06:40.123456Z\",\"client_ip\":\"203.0.113.42\","
+                           "\"score\":35,\"band\":\"medium\",\"label\":\"Review\","
+                           "\"allowlisted\":false,\"blocked\":false,\"reasons\":[{\"code\":"
+                           "\"new_network\",\"score\":35,\"message\":\"A \\\"new\\\" network\"}]}");
+}
+
+TEST(SqliteStore, WithoutOutboxPrefixNoOutboxRowIsWritten) {
+  TempDir dir;
+  auto store = NewSqliteStore("sqlite:" + dir.File("guard.db"));
+  ASSERT_TRUE(store.ok()) << store.status();
+  ASSERT_TRUE((*store)->AppendAccess(ScoredAccess(), std::nullopt).ok());
+  auto [outbox, accesses] = OutboxAndAccessRows(dir.File("guard.db"));
+  EXPECT_EQ(accesses, 1);
+  EXPECT_TRUE(outbox.empty());
+}
+
+TEST(SqliteStore, FailedOutboxWriteRollsTheAccessBack) {
+  TempDir dir;
+  SqliteStoreOptions options;
+  options.outbox_subject_prefix = "gg";
+  auto store = NewSqliteStore("sqlite:" + dir.File("guard.db"), options);
+  ASSERT_TRUE(store.ok()) << store.status();
+  {
+    // Fault injection: an outbox that refuses every row.
+    auto db = sql::OpenSqlite(dir.File("guard.db"), {});
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)
+                    ->Autocommit([](sql::Connection& c) {
+                      return c.ExecScript(
+                          "CREATE TRIGGER refuse BEFORE INSERT ON guard_outbox"
+                          " BEGIN SELECT RAISE(ABORT, 'refused'); END;");
+                    })
+                    .ok());
+  }
+  EXPECT_FALSE((*store)->AppendAccess(ScoredAccess(), std::nullopt).ok());
+  auto [outbox, accesses] = OutboxAndAccessRows(dir.File("guard.db"));
+  EXPECT_EQ(accesses, 0);
+  EXPECT_TRUE(outbox.empty());
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #define GUESTGUARD_POSTGRES_STORE_H_
 
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include "absl/status/statusor.h"
@@ -25,6 +26,11 @@ struct PostgresStoreOptions {
   absl::Duration connect_timeout = absl::Seconds(5);
   // Server-side statement_timeout. Default: 30 s. Must be > 0.
   absl::Duration statement_timeout = absl::Seconds(30);
+  // Non-empty: every recorded access also writes a "<prefix>.access.scored"
+  // event to the outbox table guard_outbox in the same transaction, for the
+  // embedder's relay to publish (rows with published_at NULL, in id order;
+  // message id "outbox:<id>"). Default: empty (no outbox rows).
+  std::string outbox_subject_prefix;
 };
 
 // `url`: "postgresql://user:password@host:port/database?..." (libpq syntax;

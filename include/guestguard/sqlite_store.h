@@ -9,6 +9,7 @@
 #define GUESTGUARD_SQLITE_STORE_H_
 
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include "absl/status/statusor.h"
@@ -23,6 +24,11 @@ struct SqliteStoreOptions {
   // true: every commit is fsynced (synchronous=FULL). false: synchronous=NORMAL,
   // durable across process crashes but not power loss. Default: true.
   bool full_sync = true;
+  // Non-empty: every recorded access also writes a "<prefix>.access.scored"
+  // event to the outbox table guard_outbox in the same transaction, for the
+  // embedder's relay to publish (rows with published_at NULL, in id order;
+  // message id "outbox:<id>"). Default: empty (no outbox rows).
+  std::string outbox_subject_prefix;
 };
 
 // `url`: "sqlite:/abs/path.db", "sqlite:relative.db", "sqlite:///abs/path.db" or

@@ -84,10 +84,7 @@ absl::Status LoadRsvps(sql::Connection& c, int64_t event_id,
     GG_ASSIGN_OR_RETURN(std::string name, rows.Text(i, 4));
     Item item;
     item.key = {absl::ToUnixMicros(at), kRsvpRank, guest_id};
-    item.json = boost::json::object{
-        {"type", "rsvp"},     {"at", FormatRfc3339(at)}, {"guest_id", std::to_string(guest_id)},
-        {"guest_name", name}, {"response", response},    {"plus_ones", plus_ones},
-        {"decision", nullptr}};
+    item.json = RsvpActivityItem(at, guest_id, name, response, plus_ones);
     out->push_back(std::move(item));
   }
   return absl::OkStatus();
@@ -110,8 +107,18 @@ absl::Status LoadAccessIds(sql::Connection& c, int64_t event_id,
   return absl::OkStatus();
 }
 
-boost::json::object AccessJson(const AccessRecord& r, const boost::json::value& guest_name,
-                               const std::optional<EffectiveLabel>& effective) {
+}  // namespace
+
+boost::json::object RsvpActivityItem(absl::Time at, int64_t guest_id, std::string_view guest_name,
+                                     std::string_view response, int64_t plus_ones) {
+  return boost::json::object{
+      {"type", "rsvp"},           {"at", FormatRfc3339(at)}, {"guest_id", std::to_string(guest_id)},
+      {"guest_name", guest_name}, {"response", response},    {"plus_ones", plus_ones},
+      {"decision", nullptr}};
+}
+
+boost::json::object AccessActivityItem(const AccessRecord& r, const boost::json::value& guest_name,
+                                       const std::optional<EffectiveLabel>& effective) {
   boost::json::array reasons;
   for (const Reason& reason : r.reasons) {
     reasons.emplace_back(boost::json::object{
@@ -131,8 +138,6 @@ boost::json::object AccessJson(const AccessRecord& r, const boost::json::value& 
                                                               {"access_log_id", r.id}}},
                              {"effective", EffectiveJson(effective)}};
 }
-
-}  // namespace
 
 std::string EncodeActivityCursor(const ActivityCursor& cursor) {
   const std::string raw = std::to_string(cursor.at_micros) + ":" +
@@ -229,7 +234,7 @@ Response ListActivity(AppState& app, const Request& request, const Params& param
     Item item;
     item.key = {absl::ToUnixMicros(record->at), kAccessRank, id};
     auto verdict = verdicts.find(id);
-    item.json = AccessJson(
+    item.json = AccessActivityItem(
         *record,
         name == guest_names.end() ? boost::json::value(nullptr) : boost::json::value(name->second),
         Relabel(*record, *allowlist,

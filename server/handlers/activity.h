@@ -25,7 +25,12 @@
 #include <string>
 #include <string_view>
 
+#include "absl/time/time.h"
+#include "boost/json/object.hpp"
+#include "boost/json/value.hpp"
+#include "guestguard/store.h"
 #include "server/app.h"
+#include "server/rebanding.h"
 #include "server/router.h"
 
 namespace guestguard::server {
@@ -45,6 +50,14 @@ std::string EncodeActivityCursor(const ActivityCursor& cursor);
 std::optional<ActivityCursor> DecodeActivityCursor(std::string_view text);
 
 Response ListActivity(AppState& app, const Request& request, const Params& params);
+
+// The activity items above, shared with the live monitor (monitor_hub.h).
+// `guest_name` is a string, or null once the guest is deleted.
+boost::json::object RsvpActivityItem(absl::Time at, int64_t guest_id, std::string_view guest_name,
+                                     std::string_view response, int64_t plus_ones);
+// `effective` is the re-label of rebanding.h (null when none applies).
+boost::json::object AccessActivityItem(const AccessRecord& r, const boost::json::value& guest_name,
+                                       const std::optional<EffectiveLabel>& effective);
 
 }  // namespace guestguard::server
 

@@ -18,7 +18,16 @@ Response Readyz(AppState& app, const Request& request, const Params& /*params*/)
                      {{"request_id", request.request_id}, {"error", std::string(ping.message())}});
     return Response::Error(503, "unavailable", "the database is not reachable");
   }
-  return Response::Json(200, boost::json::object{{"status", "ready"}});
+  // The bus as the relay last found it: a bus refusing messages delays events.
+  absl::Status bus = app.relay ? app.relay->health() : absl::UnavailableError("no outbox relay");
+  if (!bus.ok()) {
+    app.logger->Warn("readiness check failed",
+                     {{"request_id", request.request_id}, {"error", std::string(bus.message())}});
+    return Response::Error(503, "unavailable", "the event bus is not reachable");
+  }
+  return Response::Json(
+      200,
+      boost::json::object{{"status", "ready"}, {"database", "ok"}, {"bus", app.config.bus_url}});
 }
 
 }  // namespace guestguard::server

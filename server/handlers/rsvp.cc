@@ -9,13 +9,16 @@
 #include "absl/time/time.h"
 #include "boost/json/array.hpp"
 #include "boost/json/object.hpp"
+#include "boost/json/serialize.hpp"
 #include "guestguard/access.h"
+#include "guestguard/bus.h"
 #include "guestguard/guard.h"
 #include "guestguard/thresholds.h"
 #include "guestguard/token.h"
 #include "internal/status_macros.h"
 #include "server/handlers/json_body.h"
 #include "server/http_errors.h"
+#include "server/outbox.h"
 #include "server/roles.h"
 #include "server/wire.h"
 
@@ -154,6 +157,7 @@ std::optional<Response> Guarded(AppState& app, const Request& request, const Par
   attempt.client_ip = request.client_ip;
   attempt.signals = std::move(signals);
   absl::StatusOr<Decision> checked = app.guard->Check(token, std::move(attempt));
+  app.NotifyOutbox();  // The store wrote access.scored to the outbox.
   if (!checked.ok()) {
     // The check could not be made (store down, unusable client IP): refuse.
     return ErrorResponse(absl::UnavailableError(checked.status().ToString()), request, *app.logger);
@@ -251,21 +255,30 @@ Response SubmitRsvp(AppState& app, const Request& request, const Params& params)
   }
 
   const absl::Time now = NowMicros();
-  absl::Status status = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
-    return c
-        .Exec(
-            "INSERT INTO rsvps (guest_id, event_id, response, plus_ones, updated_at)"
-            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (guest_id) DO UPDATE SET"
-            " response = excluded.response, plus_ones = excluded.plus_ones,"
-            " updated_at = excluded.updated_at",
-            {sql::Int(inv.guest_id), sql::Int(inv.event_id), sql::Text(answer), sql::Int(plus_ones),
-             now})
-        .status();
+  // The RSVP and its rsvp.confirmed event commit together (outbox).
+  const std::string event =
+      boost::json::serialize(boost::json::object{{"event_id", std::to_string(inv.event_id)},
+                                                 {"guest_id", std::to_string(inv.guest_id)},
+                                                 {"guest_name", inv.guest_name},
+                                                 {"response", answer},
+                                                 {"plus_ones", plus_ones},
+                                                 {"at", FormatRfc3339(now)}});
+  absl::Status status = app.db->Transact([&](sql::Connection& c) -> absl::Status {
+    GG_RETURN_IF_ERROR(
+        c.Exec("INSERT INTO rsvps (guest_id, event_id, response, plus_ones, updated_at)"
+               " VALUES (?, ?, ?, ?, ?) ON CONFLICT (guest_id) DO UPDATE SET"
+               " response = excluded.response, plus_ones = excluded.plus_ones,"
+               " updated_at = excluded.updated_at",
+               {sql::Int(inv.guest_id), sql::Int(inv.event_id), sql::Text(answer),
+                sql::Int(plus_ones), now})
+            .status());
+    return EnqueueEvent(c, app.config.subject_prefix, kSubjectRsvpConfirmed, event).status();
   });
   if (!status.ok()) {
     // A guest deleted between the check and now fails the foreign key.
     return ErrorResponse(status, request, *app.logger);
   }
+  app.NotifyOutbox();
   inv.response = answer;
   inv.plus_ones = plus_ones;
   inv.updated_at = now;

@@ -165,10 +165,10 @@ def test_healthz_is_ok_json_with_request_id(server):
     assert headers2["x-request-id"] != rid
 
 
-def test_readyz_pings_the_database(server):
+def test_readyz_pings_the_database_and_reports_the_bus(server):
     status, _, body = server.request("GET", "/readyz")
     assert status == 200
-    assert json.loads(body) == {"status": "ready"}
+    assert json.loads(body) == {"status": "ready", "database": "ok", "bus": "inprocess"}
 
 
 def test_unknown_path_is_404_json(server):

@@ -8,11 +8,15 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "guestguard/bus.h"
+#include "internal/json_writer.h"
 #include "internal/status_macros.h"
 
 namespace guestguard::internal {
 namespace {
 
+using internal::JsonObject;
 using sql::Connection;
 using sql::Int;
 using sql::Rows;
@@ -133,8 +137,13 @@ class SqlStore final : public Store {
     std::string bytes;
   };
 
-  explicit SqlStore(std::shared_ptr<sql::Database> db)
-      : db_(std::move(db)), empty_allowlist_(std::make_shared<const CidrSet>()) {}
+  SqlStore(std::shared_ptr<sql::Database> db, SqlStoreOptions options)
+      : db_(std::move(db)),
+        empty_allowlist_(std::make_shared<const CidrSet>()),
+        access_scored_subject_(options.outbox_subject_prefix.empty()
+                                   ? std::string()
+                                   : options.outbox_subject_prefix + "." +
+                                         std::string(kSubjectAccessScored)) {}
 
   absl::StatusOr<Thresholds> GetThresholds(std::string_view event_id) override {
     Thresholds t;
@@ -309,7 +318,8 @@ class SqlStore final : public Store {
                                            std::optional<BaselineMutation> learn) override {
     int64_t id = 0;
     const std::string reasons = EncodeReasons(r.reasons);
-    GG_RETURN_IF_ERROR(db_->Autocommit([&](Connection& c) -> absl::Status {
+    // With an outbox, the access row and its event commit together.
+    auto body = [&](Connection& c) -> absl::Status {
       GG_ASSIGN_OR_RETURN(
           Rows rows,
           c.Query("INSERT INTO guard_access_log (event_id, guest_id, kind, occurred_at, client_ip,"
@@ -323,8 +333,14 @@ class SqlStore final : public Store {
                    Value(r.allowlisted), Value(r.blocked), Text(reasons)}));
       if (rows.size() != 1) return absl::InternalError("insert returned no id");
       GG_ASSIGN_OR_RETURN(id, rows.Int(0, 0));
-      return absl::OkStatus();
-    }));
+      if (access_scored_subject_.empty()) return absl::OkStatus();
+      AccessRecord stored = r;
+      stored.id = std::to_string(id);
+      return EnqueueOutbox(c, access_scored_subject_, AccessScoredPayload(stored), absl::Now())
+          .status();
+    };
+    GG_RETURN_IF_ERROR(access_scored_subject_.empty() ? db_->Autocommit(body)
+                                                      : db_->Transact(body));
     if (learn) GG_RETURN_IF_ERROR(LearnBaseline(r.event_id, r.guest_id, *learn));
     return std::to_string(id);
   }
@@ -619,6 +635,8 @@ class SqlStore final : public Store {
 
   const std::shared_ptr<sql::Database> db_;
   const std::shared_ptr<const CidrSet> empty_allowlist_;
+  // "<prefix>.access.scored", or empty when the outbox is off.
+  const std::string access_scored_subject_;
 
   struct CachedSet {
     int64_t version = 0;
@@ -634,12 +652,53 @@ class SqlStore final : public Store {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<Store>> NewSqlStore(std::shared_ptr<sql::Database> db) {
+absl::StatusOr<int64_t> EnqueueOutbox(sql::Connection& c, std::string_view subject,
+                                      std::string_view payload, absl::Time now) {
+  if (subject.empty()) return absl::InvalidArgumentError("outbox: empty subject");
+  GG_ASSIGN_OR_RETURN(Rows rows, c.Query("INSERT INTO guard_outbox (subject, payload, created_at)"
+                                         " VALUES (?, ?, ?) RETURNING id",
+                                         {Text(subject), Text(payload), now}));
+  if (rows.size() != 1) return absl::InternalError("outbox insert returned no id");
+  return rows.Int(0, 0);
+}
+
+std::string AccessScoredPayload(const AccessRecord& r) {
+  std::string reasons = "[";
+  for (const Reason& reason : r.reasons) {
+    if (reasons.size() > 1) reasons.push_back(',');
+    reasons += JsonObject()
+                   .String("code", reason.code)
+                   .Int("score", reason.score)
+                   .String("message", reason.message)
+                   .Finish();
+  }
+  reasons.push_back(']');
+  return JsonObject()
+      .String("access_log_id", r.id)
+      .String("event_id", r.event_id)
+      .String("guest_id", r.guest_id)
+      .String("kind", AccessKindName(r.kind))
+      // At the microsecond precision the access log keeps.
+      .String("at", absl::FormatTime("%Y-%m-%d%ET%H:%M:%E*SZ",
+                                     absl::FromUnixMicros(absl::ToUnixMicros(r.at)),
+                                     absl::UTCTimeZone()))
+      .String("client_ip", r.client_ip)
+      .Int("score", r.score)
+      .String("band", BandName(r.band))
+      .String("label", BandLabel(r.band))
+      .Bool("allowlisted", r.allowlisted)
+      .Bool("blocked", r.blocked)
+      .Raw("reasons", reasons)
+      .Finish();
+}
+
+absl::StatusOr<std::unique_ptr<Store>> NewSqlStore(std::shared_ptr<sql::Database> db,
+                                                   SqlStoreOptions options) {
   if (!db) return absl::InvalidArgumentError("sql store: no database");
   const auto& migrations =
       db->dialect() == sql::Dialect::kSqlite ? SqliteStoreMigrations() : PostgresStoreMigrations();
   GG_RETURN_IF_ERROR(sql::Migrate(*db, "guard", migrations));
-  return std::make_unique<SqlStore>(std::move(db));
+  return std::make_unique<SqlStore>(std::move(db), std::move(options));
 }
 
 }  // namespace guestguard::internal

@@ -6,10 +6,14 @@
 #ifndef GUESTGUARD_STORAGE_SQL_STORE_H_
 #define GUESTGUARD_STORAGE_SQL_STORE_H_
 
+#include <cstdint>
 #include <memory>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "guestguard/store.h"
 #include "sql/sql.h"
 
@@ -19,9 +23,30 @@ namespace guestguard::internal {
 const std::vector<sql::Migration>& SqliteStoreMigrations();
 const std::vector<sql::Migration>& PostgresStoreMigrations();
 
+struct SqlStoreOptions {
+  // Non-empty: AppendAccess also writes a "<prefix>.access.scored" row to the
+  // outbox table (guard_outbox) in the access log row's transaction, for a
+  // relay to publish (see AccessScoredPayload). Default: empty (no outbox).
+  std::string outbox_subject_prefix;
+};
+
 // Applies the library's migrations (component "guard") to `db` and returns a
 // Store using it. `db` may be shared with other users (the server's tables).
-[[nodiscard]] absl::StatusOr<std::unique_ptr<Store>> NewSqlStore(std::shared_ptr<sql::Database> db);
+[[nodiscard]] absl::StatusOr<std::unique_ptr<Store>> NewSqlStore(std::shared_ptr<sql::Database> db,
+                                                                 SqlStoreOptions options = {});
+
+// Inserts one pending row into guard_outbox on `c`, inside the caller's
+// transaction (so it commits or rolls back with the change it announces).
+// Returns the row id; the relay publishes it with message id "outbox:<id>".
+// Errors: InvalidArgument for an empty subject; the statement's error otherwise.
+[[nodiscard]] absl::StatusOr<int64_t> EnqueueOutbox(sql::Connection& c, std::string_view subject,
+                                                    std::string_view payload, absl::Time now);
+
+// The JSON payload of "<prefix>.access.scored" written by the outbox:
+// {access_log_id, event_id, guest_id, kind, at (RFC 3339, microseconds),
+//  client_ip, score, band, label, allowlisted, blocked,
+//  reasons: [{code, score, message}]}. `r.id` is the access log id.
+std::string AccessScoredPayload(const AccessRecord& r);
 
 }  // namespace guestguard::internal
 

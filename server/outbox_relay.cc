@@ -1,0 +1,191 @@
+// Copyright 2026 GuestGuard authors.
+#include "server/outbox_relay.h"
+
+#include <algorithm>
+#include <utility>
+#include <vector>
+
+#include "internal/status_macros.h"
+#include "server/outbox.h"
+#include "server/wire.h"
+
+namespace guestguard::server {
+namespace {
+
+// Published rows deleted per sweep, and how often a sweep runs.
+constexpr int64_t kPruneBatch = 1000;
+constexpr absl::Duration kPruneEvery = absl::Minutes(1);
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<OutboxRelay>> OutboxRelay::Start(std::shared_ptr<sql::Database> db,
+                                                                std::shared_ptr<Bus> bus,
+                                                                std::shared_ptr<Logger> logger,
+                                                                OutboxRelayOptions options) {
+  if (!db || !bus || !logger) return absl::InvalidArgumentError("outbox relay: db, bus and logger");
+  if (options.batch_size < 1 || options.batch_size > 10000) {
+    return absl::InvalidArgumentError("outbox relay: batch_size must be 1-10000");
+  }
+  if (options.poll_interval <= absl::ZeroDuration() ||
+      options.initial_backoff <= absl::ZeroDuration() ||
+      options.max_backoff < options.initial_backoff || options.retention <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        "outbox relay: poll_interval, initial_backoff and retention must be positive and "
+        "max_backoff >= initial_backoff");
+  }
+  std::unique_ptr<OutboxRelay> relay(
+      new OutboxRelay(std::move(db), std::move(bus), std::move(logger), options));
+  relay->thread_ = std::thread([r = relay.get()] { r->Run(); });
+  return relay;
+}
+
+OutboxRelay::OutboxRelay(std::shared_ptr<sql::Database> db, std::shared_ptr<Bus> bus,
+                         std::shared_ptr<Logger> logger, OutboxRelayOptions options)
+    : db_(std::move(db)), bus_(std::move(bus)), logger_(std::move(logger)), options_(options) {}
+
+OutboxRelay::~OutboxRelay() {
+  {
+    absl::MutexLock lock(&mu_);
+    stop_ = true;
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+void OutboxRelay::Notify() {
+  absl::MutexLock lock(&mu_);
+  notified_ = true;
+}
+
+absl::Status OutboxRelay::Drain(absl::Duration timeout) {
+  {
+    absl::MutexLock lock(&mu_);
+    if (!draining_) {
+      draining_ = true;
+      drain_deadline_ = absl::Now() + timeout;
+    }
+  }
+  if (thread_.joinable()) thread_.join();
+  absl::MutexLock lock(&mu_);
+  if (drained_) return absl::OkStatus();
+  return absl::DeadlineExceededError(
+      "the outbox was not drained in time" +
+      (health_.ok() ? std::string() : ": " + std::string(health_.message())));
+}
+
+absl::Status OutboxRelay::health() const {
+  absl::MutexLock lock(&mu_);
+  return health_;
+}
+
+int64_t OutboxRelay::published() const {
+  absl::MutexLock lock(&mu_);
+  return published_;
+}
+
+OutboxRelay::Pass OutboxRelay::PublishBatch() {
+  std::string select =
+      "SELECT id, subject, payload FROM guard_outbox WHERE published_at IS NULL"
+      " ORDER BY id LIMIT ?";
+  // Rows another process's relay holds are skipped, not waited for.
+  if (db_->dialect() == sql::Dialect::kPostgres) select += " FOR UPDATE SKIP LOCKED";
+  Pass pass;
+  absl::Status s = db_->Transact([&](sql::Connection& c) -> absl::Status {
+    pass = Pass{};
+    GG_ASSIGN_OR_RETURN(sql::Rows rows,
+                        c.Query(select, {sql::Int(static_cast<int64_t>(options_.batch_size))}));
+    std::vector<sql::Value> done = {NowMicros()};
+    std::string update = "UPDATE guard_outbox SET published_at = ? WHERE id IN (";
+    for (size_t i = 0; i < rows.size(); ++i) {
+      GG_ASSIGN_OR_RETURN(const int64_t id, rows.Int(i, 0));
+      Message message;
+      message.id = OutboxMessageId(id);
+      GG_ASSIGN_OR_RETURN(message.subject, rows.Text(i, 1));
+      GG_ASSIGN_OR_RETURN(message.payload, rows.Text(i, 2));
+      absl::Status published = bus_->Publish(message);
+      if (!published.ok()) {
+        // Order matters: nothing after a refused row goes out before it.
+        pass.error = published;
+        break;
+      }
+      update += done.size() == 1 ? "?" : ", ?";
+      done.push_back(sql::Int(id));
+    }
+    if (done.size() == 1) return absl::OkStatus();
+    update += ")";
+    GG_RETURN_IF_ERROR(c.Exec(update, done).status());
+    pass.published = done.size() - 1;
+    return absl::OkStatus();
+  });
+  if (!s.ok()) pass = Pass{0, s};
+  return pass;
+}
+
+void OutboxRelay::Prune() {
+  const absl::Time cutoff = NowMicros() - options_.retention;
+  absl::Status s = db_->Autocommit([&](sql::Connection& c) -> absl::Status {
+    return c
+        .Exec(
+            "DELETE FROM guard_outbox WHERE id IN (SELECT id FROM guard_outbox"
+            " WHERE published_at IS NOT NULL AND published_at < ? ORDER BY id LIMIT ?)",
+            {cutoff, sql::Int(kPruneBatch)})
+        .status();
+  });
+  if (!s.ok()) logger_->Warn("outbox prune failed", {{"error", std::string(s.message())}});
+}
+
+void OutboxRelay::Run() {
+  absl::Duration backoff = options_.initial_backoff;
+  absl::Time next_prune = absl::Now();
+  bool failing = false;
+  while (true) {
+    Pass pass = PublishBatch();
+    bool past_deadline = false;
+    {
+      absl::MutexLock lock(&mu_);
+      published_ += static_cast<int64_t>(pass.published);
+      health_ = pass.error;
+      if (stop_) return;
+      past_deadline = draining_ && absl::Now() >= drain_deadline_;
+    }
+    if (!pass.error.ok()) {
+      if (!failing) {
+        logger_->Warn("outbox relay cannot publish; retrying with backoff",
+                      {{"error", std::string(pass.error.message())}});
+      }
+      failing = true;
+      if (past_deadline) return;
+      absl::MutexLock lock(&mu_);
+      const absl::Time wake =
+          draining_ ? std::min(absl::Now() + backoff, drain_deadline_) : absl::Now() + backoff;
+      mu_.AwaitWithDeadline(absl::Condition(&stop_), wake);
+      if (stop_) return;
+      backoff = std::min(backoff * 2, options_.max_backoff);
+      continue;
+    }
+    if (failing) logger_->Info("outbox relay publishing again");
+    failing = false;
+    backoff = options_.initial_backoff;
+    if (pass.published == options_.batch_size) {
+      if (past_deadline) return;
+      continue;  // More may be pending.
+    }
+    // Nothing pending (as of this pass).
+    if (absl::Now() >= next_prune) {
+      Prune();
+      next_prune = absl::Now() + kPruneEvery;
+    }
+    absl::MutexLock lock(&mu_);
+    if (draining_) {
+      drained_ = true;
+      return;
+    }
+    auto wanted = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      return notified_ || stop_ || draining_;
+    };
+    mu_.AwaitWithTimeout(absl::Condition(&wanted), options_.poll_interval);
+    notified_ = false;
+    if (stop_) return;
+  }
+}
+
+}  // namespace guestguard::server

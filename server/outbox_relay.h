@@ -1,0 +1,117 @@
+// Copyright 2026 GuestGuard authors.
+//
+// OutboxRelay: one thread that publishes the outbox (table guard_outbox) to the
+// bus. It takes pending rows (published_at NULL) in id order, at most
+// `batch_size` per transaction, publishes each with message id
+// "outbox:<row id>" and stamps published_at in the same transaction. Rows
+// other processes wrote are found by polling; Notify() wakes it at once after
+// a local write. While the bus refuses messages it retries with exponential
+// backoff: an outage delays events and loses none.
+//
+// No row is published twice in normal operation: one relay thread per process,
+// and on PostgreSQL the batch is locked (FOR UPDATE SKIP LOCKED), so two
+// processes sharing a database take disjoint rows; SQLite has one writer. A
+// crash between publishing and the commit publishes that batch again
+// (consumers are idempotent by message id). Published rows are kept
+// `retention` for inspection, then deleted (a bounded batch per sweep).
+//
+//   auto relay = OutboxRelay::Start(db, bus, logger, {});
+//   ... after a local write: relay->Notify();
+//   relay->Drain(absl::Seconds(10));   // on shutdown: publish what is pending
+//
+// Thread-safe: every method may be called from any thread.
+#ifndef GUESTGUARD_SERVER_OUTBOX_RELAY_H_
+#define GUESTGUARD_SERVER_OUTBOX_RELAY_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "guestguard/bus.h"
+#include "server/log.h"
+#include "sql/sql.h"
+
+namespace guestguard::server {
+
+struct OutboxRelayOptions {
+  // Rows per transaction. Default: 100. Must be 1-10000.
+  size_t batch_size = 100;
+  // How often to look for rows nobody notified about. Default: 1 s. Must be > 0.
+  absl::Duration poll_interval = absl::Seconds(1);
+  // First retry delay after a failure; doubles up to max_backoff.
+  // Defaults: 100 ms and 10 s. Must be > 0 and max_backoff >= initial_backoff.
+  absl::Duration initial_backoff = absl::Milliseconds(100);
+  absl::Duration max_backoff = absl::Seconds(10);
+  // Published rows older than this are deleted. Default: 24 h. Must be > 0.
+  absl::Duration retention = absl::Hours(24);
+};
+
+class OutboxRelay {
+ public:
+  // Validates `options` (InvalidArgument) and starts the thread.
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<OutboxRelay>> Start(
+      std::shared_ptr<sql::Database> db, std::shared_ptr<Bus> bus, std::shared_ptr<Logger> logger,
+      OutboxRelayOptions options);
+
+  OutboxRelay(const OutboxRelay&) = delete;
+  OutboxRelay& operator=(const OutboxRelay&) = delete;
+  // Stops the thread without draining (pending rows stay for the next start).
+  ~OutboxRelay();
+
+  // Wakes the thread to publish now (cheap; call after committing a row).
+  void Notify();
+
+  // Publishes every pending row (retrying while the bus refuses) until none is
+  // left or `timeout` passes, then stops the thread. Returns OK when the
+  // outbox was drained, DeadlineExceeded (with the last error) otherwise.
+  // Later calls return at once.
+  [[nodiscard]] absl::Status Drain(absl::Duration timeout);
+
+  // OK while the last attempt to publish succeeded (or nothing was tried yet);
+  // the last error while the relay is backing off. For /readyz.
+  absl::Status health() const;
+
+  // Rows published since start.
+  int64_t published() const;
+
+  // One pass: publishes up to batch_size pending rows. Returns how many were
+  // published and, when the bus refused one, that error (rows before it stay
+  // published). Exposed for tests; the thread calls it.
+  struct Pass {
+    size_t published = 0;
+    absl::Status error;
+  };
+  Pass PublishBatch();
+
+ private:
+  OutboxRelay(std::shared_ptr<sql::Database> db, std::shared_ptr<Bus> bus,
+              std::shared_ptr<Logger> logger, OutboxRelayOptions options);
+  void Run();
+  void Prune();
+
+  const std::shared_ptr<sql::Database> db_;
+  const std::shared_ptr<Bus> bus_;
+  const std::shared_ptr<Logger> logger_;
+  const OutboxRelayOptions options_;
+
+  mutable absl::Mutex mu_;
+  bool notified_ ABSL_GUARDED_BY(mu_) = false;
+  bool stop_ ABSL_GUARDED_BY(mu_) = false;      // Stop now.
+  bool draining_ ABSL_GUARDED_BY(mu_) = false;  // Stop once nothing is pending.
+  absl::Time drain_deadline_ ABSL_GUARDED_BY(mu_);
+  bool drained_ ABSL_GUARDED_BY(mu_) = false;  // The thread ended with nothing pending.
+  absl::Status health_ ABSL_GUARDED_BY(mu_);
+  int64_t published_ ABSL_GUARDED_BY(mu_) = 0;
+  std::thread thread_;
+};
+
+}  // namespace guestguard::server
+
+#endif  // GUESTGUARD_SERVER_OUTBOX_RELAY_H_

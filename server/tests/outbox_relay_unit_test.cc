@@ -1,0 +1,325 @@
+// Copyright 2026 GuestGuard authors.
+//
+// The outbox relay against real databases (a SQLite file; PostgreSQL when
+// GUESTGUARD_TEST_POSTGRES_URL is set) and the in-process bus; a bus wrapper
+// injects outages.
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
+#include "gtest/gtest.h"
+#include "guestguard/in_process_bus.h"
+#include "server/outbox.h"
+#include "server/outbox_relay.h"
+#include "server/ws_tickets.h"
+#include "sql/postgres_driver.h"
+#include "sql/sqlite_driver.h"
+#include "storage/sql_store.h"
+
+namespace guestguard::server {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Fault injection: refuses every publish while down, or the n-th one.
+class FlakyBus : public Bus {
+ public:
+  explicit FlakyBus(std::shared_ptr<Bus> inner) : inner_(std::move(inner)) {}
+  absl::Status Publish(const Message& message) override {
+    const int n = ++publishes_;
+    if (down_.load() || n == fail_at_.load()) return absl::UnavailableError("bus is down");
+    return inner_->Publish(message);
+  }
+  absl::StatusOr<std::unique_ptr<Subscription>> Subscribe(std::string_view subject,
+                                                          std::string_view durable, Handler h,
+                                                          SubscribeOptions o) override {
+    return inner_->Subscribe(subject, durable, std::move(h), std::move(o));
+  }
+  std::atomic<bool> down_{false};
+  std::atomic<int> fail_at_{0};
+  std::atomic<int> publishes_{0};
+
+ private:
+  std::shared_ptr<Bus> inner_;
+};
+
+// Every delivered message id, in order, duplicates included.
+class Recorder {
+ public:
+  Handler handler() {
+    return [this](const Message& m) {
+      absl::MutexLock lock(&mu_);
+      ids_.push_back(m.id);
+      return absl::OkStatus();
+    };
+  }
+  std::vector<std::string> WaitFor(size_t n) {
+    absl::MutexLock lock(&mu_);
+    auto enough = [this, n]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return ids_.size() >= n; };
+    mu_.AwaitWithTimeout(absl::Condition(&enough), absl::Seconds(10));
+    return ids_;
+  }
+  std::vector<std::string> Now() {
+    absl::MutexLock lock(&mu_);
+    return ids_;
+  }
+
+ private:
+  absl::Mutex mu_;
+  std::vector<std::string> ids_ ABSL_GUARDED_BY(mu_);
+};
+
+struct Fixture {
+  std::shared_ptr<sql::Database> db;
+  std::shared_ptr<FlakyBus> bus;
+  std::shared_ptr<Logger> logger = std::make_shared<Logger>(LogLevel::kError);
+  Recorder recorder;
+  std::unique_ptr<Subscription> subscription;
+};
+
+std::string TempFile() {
+  static std::atomic<int> counter{0};
+  fs::path dir = fs::temp_directory_path() /
+                 ("gg_relay_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return (dir / "gg.db").string();
+}
+
+std::unique_ptr<Fixture> Open(std::shared_ptr<sql::Database> db) {
+  auto f = std::make_unique<Fixture>();
+  f->db = std::move(db);
+  EXPECT_TRUE(internal::NewSqlStore(f->db).ok());  // Migrates guard_outbox.
+  InProcessBusOptions options;
+  options.duplicate_window = absl::ZeroDuration();  // Let duplicates show.
+  auto bus = NewInProcessBus(options);
+  EXPECT_TRUE(bus.ok());
+  f->bus = std::make_shared<FlakyBus>(std::shared_ptr<Bus>(*std::move(bus)));
+  auto sub = f->bus->Subscribe("gg.>", "test", f->recorder.handler(), {});
+  EXPECT_TRUE(sub.ok());
+  f->subscription = *std::move(sub);
+  return f;
+}
+
+std::unique_ptr<Fixture> OpenSqliteFixture() {
+  auto db = sql::OpenSqlite(TempFile(), {});
+  EXPECT_TRUE(db.ok()) << db.status();
+  return Open(std::shared_ptr<sql::Database>(*std::move(db)));
+}
+
+std::vector<int64_t> Enqueue(sql::Database& db, int n) {
+  std::vector<int64_t> ids;
+  EXPECT_TRUE(db.Transact([&](sql::Connection& c) -> absl::Status {
+                  ids.clear();
+                  for (int i = 0; i < n; ++i) {
+                    auto id = EnqueueEvent(c, "gg", "rsvp.confirmed",
+                                           "{\"n\":" + std::to_string(i) + "}");
+                    if (!id.ok()) return id.status();
+                    ids.push_back(*id);
+                  }
+                  return absl::OkStatus();
+                }).ok());
+  return ids;
+}
+
+std::vector<std::string> MessageIds(const std::vector<int64_t>& ids) {
+  std::vector<std::string> out;
+  for (int64_t id : ids) out.push_back(OutboxMessageId(id));
+  return out;
+}
+
+int64_t Pending(sql::Database& db) {
+  int64_t n = -1;
+  EXPECT_TRUE(db.Autocommit([&](sql::Connection& c) -> absl::Status {
+                  auto rows =
+                      c.Query("SELECT COUNT(*) FROM guard_outbox WHERE published_at IS NULL");
+                  if (!rows.ok()) return rows.status();
+                  n = *rows->Int(0, 0);
+                  return absl::OkStatus();
+                }).ok());
+  return n;
+}
+
+OutboxRelayOptions Fast() {
+  OutboxRelayOptions o;
+  o.batch_size = 10;
+  o.poll_interval = absl::Hours(1);  // Only Notify and Drain wake it in these tests.
+  o.initial_backoff = absl::Milliseconds(10);
+  o.max_backoff = absl::Milliseconds(50);
+  return o;
+}
+
+TEST(OutboxRelay, PublishesPendingRowsInIdOrderWithOutboxIds) {
+  auto f = OpenSqliteFixture();
+  auto relay = OutboxRelay::Start(f->db, f->bus, f->logger, Fast());
+  ASSERT_TRUE(relay.ok()) << relay.status();
+  const std::vector<int64_t> ids = Enqueue(*f->db, 25);  // Three batches.
+  (*relay)->Notify();
+  EXPECT_EQ(f->recorder.WaitFor(25), MessageIds(ids));
+  ASSERT_TRUE((*relay)->Drain(absl::Seconds(5)).ok());
+  EXPECT_EQ(Pending(*f->db), 0);
+  EXPECT_EQ((*relay)->published(), 25);
+}
+
+TEST(OutboxRelay, BusOutageDelaysEventsAndLosesNone) {
+  auto f = OpenSqliteFixture();
+  f->bus->down_ = true;
+  auto relay = OutboxRelay::Start(f->db, f->bus, f->logger, Fast());
+  ASSERT_TRUE(relay.ok());
+  const std::vector<int64_t> ids = Enqueue(*f->db, 12);
+  (*relay)->Notify();
+  absl::SleepFor(absl::Milliseconds(300));
+  EXPECT_TRUE(f->recorder.Now().empty());
+  EXPECT_EQ(Pending(*f->db), 12);
+  EXPECT_TRUE(absl::IsUnavailable((*relay)->health())) << (*relay)->health();
+  EXPECT_GT(f->bus->publishes_.load(), 2);  // It kept retrying.
+  f->bus->down_ = false;
+  EXPECT_EQ(f->recorder.WaitFor(12), MessageIds(ids));
+  ASSERT_TRUE((*relay)->Drain(absl::Seconds(5)).ok());
+  EXPECT_TRUE((*relay)->health().ok());
+  EXPECT_EQ(Pending(*f->db), 0);
+}
+
+TEST(OutboxRelay, ARefusedRowStopsTheBatchSoOrderIsKept) {
+  auto f = OpenSqliteFixture();
+  auto relay = OutboxRelay::Start(f->db, f->bus, f->logger, Fast());
+  ASSERT_TRUE(relay.ok());
+  ASSERT_TRUE((*relay)->Drain(absl::Seconds(5)).ok());  // The thread is gone: passes by hand.
+  const std::vector<int64_t> ids = Enqueue(*f->db, 5);
+  f->bus->publishes_ = 0;
+  f->bus->fail_at_ = 3;
+  OutboxRelay::Pass pass = (*relay)->PublishBatch();
+  EXPECT_EQ(pass.published, 2u);
+  EXPECT_TRUE(absl::IsUnavailable(pass.error));
+  EXPECT_EQ(Pending(*f->db), 3);
+  pass = (*relay)->PublishBatch();
+  EXPECT_EQ(pass.published, 3u);
+  EXPECT_TRUE(pass.error.ok());
+  EXPECT_EQ(f->recorder.WaitFor(5), MessageIds(ids));
+}
+
+TEST(OutboxRelay, DrainPublishesRowsNobodyNotifiedAbout) {
+  auto f = OpenSqliteFixture();
+  auto relay = OutboxRelay::Start(f->db, f->bus, f->logger, Fast());
+  ASSERT_TRUE(relay.ok());
+  absl::SleepFor(absl::Milliseconds(100));  // Its first pass found nothing.
+  Enqueue(*f->db, 35);
+  absl::SleepFor(absl::Milliseconds(100));
+  EXPECT_EQ(Pending(*f->db), 35);
+  ASSERT_TRUE((*relay)->Drain(absl::Seconds(5)).ok());
+  EXPECT_EQ(Pending(*f->db), 0);
+  EXPECT_EQ(f->recorder.WaitFor(35).size(), 35u);
+}
+
+TEST(OutboxRelay, DrainGivesUpAtItsDeadlineWhileTheBusIsDown) {
+  auto f = OpenSqliteFixture();
+  f->bus->down_ = true;
+  auto relay = OutboxRelay::Start(f->db, f->bus, f->logger, Fast());
+  ASSERT_TRUE(relay.ok());
+  Enqueue(*f->db, 3);
+  const absl::Time start = absl::Now();
+  absl::Status drained = (*relay)->Drain(absl::Milliseconds(200));
+  EXPECT_TRUE(absl::IsDeadlineExceeded(drained)) << drained;
+  EXPECT_LT(absl::Now() - start, absl::Seconds(2));
+  EXPECT_EQ(Pending(*f->db), 3);  // Kept for the next start.
+}
+
+// Two relays (as two processes) on one database publish every row exactly once.
+void ExpectTwoRelaysPublishEachRowOnce(std::shared_ptr<sql::Database> a,
+                                       std::shared_ptr<sql::Database> b) {
+  auto f = Open(std::move(a));
+  OutboxRelayOptions options = Fast();
+  options.poll_interval = absl::Milliseconds(5);
+  auto first = OutboxRelay::Start(f->db, f->bus, f->logger, options);
+  auto second = OutboxRelay::Start(std::move(b), f->bus, f->logger, options);
+  ASSERT_TRUE(first.ok() && second.ok());
+  std::vector<int64_t> ids;
+  for (int i = 0; i < 20; ++i) {
+    std::vector<int64_t> more = Enqueue(*f->db, 10);
+    ids.insert(ids.end(), more.begin(), more.end());
+  }
+  std::vector<std::string> got = f->recorder.WaitFor(ids.size());
+  ASSERT_TRUE((*first)->Drain(absl::Seconds(5)).ok());
+  ASSERT_TRUE((*second)->Drain(absl::Seconds(5)).ok());
+  got = f->recorder.Now();
+  std::map<std::string, int> counts;
+  for (const std::string& id : got) ++counts[id];
+  EXPECT_EQ(got.size(), ids.size());
+  for (const std::string& id : MessageIds(ids)) EXPECT_EQ(counts[id], 1) << id;
+  EXPECT_GT((*first)->published(), 0);
+  EXPECT_EQ((*first)->published() + (*second)->published(), static_cast<int64_t>(ids.size()));
+}
+
+TEST(OutboxRelay, TwoRelaysOnOneSqliteFilePublishEachRowOnce) {
+  const std::string path = TempFile();
+  auto a = sql::OpenSqlite(path, {});
+  auto b = sql::OpenSqlite(path, {});
+  ASSERT_TRUE(a.ok() && b.ok());
+  ExpectTwoRelaysPublishEachRowOnce(std::shared_ptr<sql::Database>(*std::move(a)),
+                                    std::shared_ptr<sql::Database>(*std::move(b)));
+}
+
+TEST(OutboxRelay, TwoRelaysOnOnePostgresPublishEachRowOnce) {
+  const char* url = std::getenv("GUESTGUARD_TEST_POSTGRES_URL");
+  if (url == nullptr || *url == '\0') GTEST_SKIP() << "GUESTGUARD_TEST_POSTGRES_URL is not set";
+  const std::string schema = "relay_" + std::to_string(::getpid());
+  auto admin = sql::OpenPostgres(url, {});
+  ASSERT_TRUE(admin.ok()) << admin.status();
+  ASSERT_TRUE((*admin)
+                  ->Autocommit([&](sql::Connection& c) {
+                    return c.ExecScript("DROP SCHEMA IF EXISTS " + schema +
+                                        " CASCADE; CREATE SCHEMA " + schema);
+                  })
+                  .ok());
+  const std::string scoped = std::string(url) +
+                             (std::string(url).find('?') == std::string::npos ? "?" : "&") +
+                             "options=-csearch_path%3D" + schema;
+  auto a = sql::OpenPostgres(scoped, {});
+  auto b = sql::OpenPostgres(scoped, {});
+  ASSERT_TRUE(a.ok() && b.ok()) << a.status();
+  ExpectTwoRelaysPublishEachRowOnce(std::shared_ptr<sql::Database>(*std::move(a)),
+                                    std::shared_ptr<sql::Database>(*std::move(b)));
+  EXPECT_TRUE((*admin)
+                  ->Autocommit([&](sql::Connection& c) {
+                    return c.ExecScript("DROP SCHEMA " + schema + " CASCADE");
+                  })
+                  .ok());
+}
+
+TEST(WsTickets, AreSingleUseBoundToTheEventAndExpire) {
+  auto clock = std::make_shared<ManualClock>(absl::FromUnixSeconds(1795000000));
+  WsTickets tickets(absl::Seconds(30), 2, clock);
+  auto a = tickets.Issue("7", 1);
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->expires_at, clock->Now() + absl::Seconds(30));
+  EXPECT_GE(a->ticket.size(), 43u);
+  EXPECT_EQ(tickets.Redeem(a->ticket, 1), std::optional<std::string>("7"));
+  EXPECT_EQ(tickets.Redeem(a->ticket, 1), std::nullopt);  // Reused.
+  auto b = tickets.Issue("7", 1);
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(tickets.Redeem(b->ticket, 2), std::nullopt);  // Other event…
+  EXPECT_EQ(tickets.Redeem(b->ticket, 1), std::nullopt);  // …and spent.
+  auto c = tickets.Issue("7", 1);
+  ASSERT_TRUE(c.ok());
+  clock->Advance(absl::Seconds(30));
+  EXPECT_EQ(tickets.Redeem(c->ticket, 1), std::nullopt);  // Expired.
+}
+
+TEST(WsTickets, OutstandingTicketsAreBounded) {
+  auto clock = std::make_shared<ManualClock>(absl::FromUnixSeconds(1795000000));
+  WsTickets tickets(absl::Seconds(30), 2, clock);
+  ASSERT_TRUE(tickets.Issue("1", 1).ok());
+  ASSERT_TRUE(tickets.Issue("1", 1).ok());
+  EXPECT_TRUE(absl::IsResourceExhausted(tickets.Issue("1", 1).status()));
+  clock->Advance(absl::Seconds(31));  // Expired ones are swept to make room.
+  EXPECT_TRUE(tickets.Issue("1", 1).ok());
+}
+
+}  // namespace
+}  // namespace guestguard::server
