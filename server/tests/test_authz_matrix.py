@@ -24,6 +24,7 @@ from test_accounts import PASSWORD, backend, call, signup  # noqa: F401
 from test_events import add_member, create
 from test_guests import BROWSER, BROWSER_SIGNALS, add_guest, issue
 from test_http import BIN, Server
+from ws_client import HandshakeRefused, WebSocket
 
 ROLES = ("owner", "editor", "viewer")
 CALLERS = ROLES + ("other", "stranger", "anonymous")
@@ -72,6 +73,10 @@ RULES = {
     # Signed in, but not as the invited email: 403 for every account.
     "POST /invites/{token}/accept": ("session", 403, None),
     "GET /events/{id}/activity": ("viewer", 200, None),
+    "POST /events/{id}/ws-ticket": ("viewer", 201, None),
+    # The ticket is the credential: the matrix asks for one as the caller
+    # (viewer+ of the event gets one) and upgrades with it; 401 otherwise.
+    "GET /events/{id}/monitor": ("ticket", 101, None),
     "GET /events/{id}/notifications": ("editor", 200, None),
     "GET /events/{id}/security/thresholds": ("viewer", 200, None),
     "PUT /events/{id}/security/thresholds": ("editor", 200,
@@ -113,6 +118,8 @@ def expected(route, caller, foreign):
     access, ok, _ = RULES[route]
     if access == "public":
         return ok
+    if access == "ticket":
+        return ok if caller in ROLES and not foreign else 401
     if caller == "anonymous":
         return 401
     if access == "session":
@@ -219,6 +226,18 @@ class World:
             path += f"?cidr={cidr}"
         return path
 
+    def upgrade(self, path, caller):
+        """Asks for a ticket on event A as `caller`, then upgrades `path` with it."""
+        status, _, body = call(self.s, "POST", f"/events/{self.a}/ws-ticket",
+                               token=self.session[caller])
+        ticket = body["ticket"] if status == 201 else "no-ticket"
+        try:
+            ws = WebSocket(self.s.port, f"{path}?ticket={ticket}")
+        except HandshakeRefused as refused:
+            return refused.status, refused.body
+        ws.close()
+        return 101, b""
+
     def token_for(self, route, caller):
         if route == "POST /auth/logout" and caller != "anonymous":
             status, _, body = call(self.s, "POST", "/auth/login",
@@ -270,7 +289,10 @@ def test_authorization_matrix(matrix_srv):
                 data, headers["Content-Type"] = body, "text/csv"
             elif body is not None:
                 data, headers["Content-Type"] = json.dumps(body), "application/json"
-            got, _, payload = s.request(method, path, body=data, headers=headers)
+            if RULES[route][0] == "ticket":
+                got, payload = world.upgrade(path, caller)
+            else:
+                got, _, payload = s.request(method, path, body=data, headers=headers)
             want = expected(route, caller, foreign)
             cells += 1
             if got != want:
