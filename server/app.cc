@@ -1,10 +1,13 @@
 // Copyright 2026 GuestGuard authors.
 #include "server/app.h"
 
+#include <algorithm>
+#include <cctype>
 #include <string>
 #include <utility>
 
 #include "guestguard/in_process_bus.h"
+#include "guestguard/nats_bus.h"
 #include "server/auth.h"
 #include "server/migrations.h"
 #include "sql/postgres_driver.h"
@@ -16,6 +19,21 @@ namespace {
 
 // Monitor tickets outstanding at once per process.
 constexpr size_t kMaxOutstandingWsTickets = 100000;
+
+// "inprocess", or NATS JetStream on a stream named after the subject prefix
+// ("guestguard" → GUESTGUARD), so deployments with different prefixes can
+// share a NATS server.
+absl::StatusOr<std::unique_ptr<Bus>> OpenBus(const Config& config) {
+  if (config.bus_url == "inprocess") return NewInProcessBus({});
+  NatsBusOptions options;
+  options.url = config.bus_url;
+  options.subject_prefix = config.subject_prefix;
+  options.stream_name.clear();
+  for (char c : config.subject_prefix) {
+    options.stream_name.push_back(c == '.' ? '_' : static_cast<char>(std::toupper(c)));
+  }
+  return NewNatsBus(std::move(options));
+}
 
 }  // namespace
 
@@ -69,10 +87,15 @@ absl::StatusOr<std::unique_ptr<AppState>> AppState::Open(Config config,
   absl::StatusOr<std::unique_ptr<Guard>> guard = Guard::Open(std::move(options));
   if (!guard.ok()) return guard.status();
   app->guard = *std::move(guard);
-  app->notifier = std::make_shared<LogNotificationSender>(app->logger);
+  if (config.smtp.url.empty()) {
+    app->notifier = std::make_shared<LogNotificationSender>(app->logger);
+  } else {
+    InitCurl();
+    app->notifier = std::make_shared<SmtpNotificationSender>(config.smtp);
+  }
+  app->sealer = std::make_unique<SecretSealer>(config.keyring);
 
-  // The bus ("inprocess" is the only transport built in so far).
-  absl::StatusOr<std::unique_ptr<Bus>> bus = NewInProcessBus({});
+  absl::StatusOr<std::unique_ptr<Bus>> bus = OpenBus(config);
   if (!bus.ok()) return bus.status();
   app->bus = std::shared_ptr<Bus>(*std::move(bus));
   absl::StatusOr<std::unique_ptr<MonitorHub>> monitor =
@@ -86,12 +109,24 @@ absl::StatusOr<std::unique_ptr<AppState>> AppState::Open(Config config,
   if (!relay.ok()) return relay.status();
   app->relay = *std::move(relay);
   app->ws_tickets = std::make_unique<WsTickets>(config.ws_ticket_ttl, kMaxOutstandingWsTickets);
+  if (config.notifier) {
+    NotificationWorkerOptions notify;
+    notify.subject_prefix = config.subject_prefix;
+    notify.public_url = config.public_url;
+    notify.max_attempts = config.notify_max_attempts;
+    notify.initial_backoff = config.notify_backoff;
+    notify.max_backoff = std::max(config.notify_backoff, absl::Minutes(15));
+    notify.poll_interval = config.notify_poll_interval;
+    absl::StatusOr<std::unique_ptr<NotificationWorker>> worker = NotificationWorker::Start(
+        app->db, *app->bus, app->notifier, *app->sealer, app->logger, notify);
+    if (!worker.ok()) return worker.status();
+    app->notification_worker = *std::move(worker);
+  }
   app->config = std::move(config);
   return app;
 }
 
 void AppState::Close() {
-  notifier.reset();
   if (relay) {
     absl::Status drained = relay->Drain(config.shutdown_timeout);
     if (drained.ok()) {
@@ -102,6 +137,9 @@ void AppState::Close() {
     }
     relay.reset();
   }
+  // After the drain: the events it published are in the worker's tables.
+  notification_worker.reset();
+  notifier.reset();
   monitor.reset();
   guard.reset();
   store.reset();

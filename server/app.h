@@ -23,8 +23,10 @@
 #include "server/config.h"
 #include "server/log.h"
 #include "server/monitor_hub.h"
+#include "server/notification_worker.h"
 #include "server/notifier.h"
 #include "server/outbox_relay.h"
+#include "server/secret_seal.h"
 #include "server/ws_tickets.h"
 #include "sql/sql.h"
 
@@ -36,9 +38,12 @@ struct AppState {
   std::shared_ptr<sql::Database> db;
   std::shared_ptr<Store> store;
   std::unique_ptr<Guard> guard;
-  // Where invites (and later other messages) go. Open sets a
-  // LogNotificationSender on `logger`.
+  // Where notifications go: SMTP when config.smtp.url is set, else the log.
   std::shared_ptr<NotificationSender> notifier;
+  // Seals invite links for the outbox and the notifications table.
+  std::unique_ptr<SecretSealer> sealer;
+  // Bus → notifications → sender; null when config.notifier is off.
+  std::unique_ptr<NotificationWorker> notification_worker;
   std::shared_ptr<Bus> bus;               // config.bus_url.
   std::unique_ptr<OutboxRelay> relay;     // guard_outbox → bus.
   std::unique_ptr<MonitorHub> monitor;    // bus → monitor WebSockets.
@@ -51,8 +56,8 @@ struct AppState {
 
   // Opens the database named by config.database_url, applies the library's
   // migrations and the server's own (component "server", server/migrations/),
-  // initialises libsodium, opens the Guard with config.keyring and sets the
-  // log notification sender. An empty keyring is
+  // initialises libsodium, opens the Guard with config.keyring, the bus, the
+  // notification sender and (config.notifier) the worker. An empty keyring is
   // replaced by a generated one (development only; Open refuses it in
   // production with FailedPrecondition) and logged as a warning. The store
   // writes access.scored to the outbox; the relay and the monitor start here.
@@ -60,8 +65,8 @@ struct AppState {
       Config config, std::shared_ptr<Logger> logger);
 
   // Drains the relay (publishes pending outbox rows, up to
-  // config.shutdown_timeout), then releases the monitor, the guard, the store,
-  // the bus and the database, in that order.
+  // config.shutdown_timeout), then stops the notification worker and releases
+  // the monitor, the guard, the store, the bus and the database, in that order.
   void Close();
 };
 

@@ -2,6 +2,7 @@
 #include "server/config.h"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <limits>
@@ -149,6 +150,21 @@ ConfigParse ParseConfig(const std::vector<std::string>& args, const EnvLookup& e
       {"--ws-ticket-ttl-ms", "GUESTGUARD_WS_TICKET_TTL_MS", "", true},
       {"--ws-idle-timeout-ms", "GUESTGUARD_WS_IDLE_TIMEOUT_MS", "", true},
       {"--outbox-poll-ms", "GUESTGUARD_OUTBOX_POLL_MS", "", true},
+      {"--notifier", "GUESTGUARD_NOTIFIER",
+       "on|off: run the notification worker in this process (default on)", false},
+      {"--smtp-url", "GUESTGUARD_SMTP_URL",
+       "smtp://HOST:PORT or smtps://HOST:PORT to send email (default: none, log sender)", false},
+      {"--smtp-tls", "GUESTGUARD_SMTP_TLS", "none|try|required: STARTTLS (default required)",
+       false},
+      {"--smtp-username", "GUESTGUARD_SMTP_USERNAME", "SMTP AUTH user (default none)", false},
+      {"--smtp-password", "GUESTGUARD_SMTP_PASSWORD",
+       "SMTP AUTH password (prefer the environment variable)", false},
+      {"--smtp-from", "GUESTGUARD_SMTP_FROM",
+       "sender address (default \"GuestGuard <guestguard@localhost>\")", false},
+      {"--notify-max-attempts", "GUESTGUARD_NOTIFY_MAX_ATTEMPTS",
+       "delivery attempts per notification before it fails (default 6)", false},
+      {"--notify-backoff-ms", "GUESTGUARD_NOTIFY_BACKOFF_MS", "", true},
+      {"--notify-poll-ms", "GUESTGUARD_NOTIFY_POLL_MS", "", true},
   };
 
   CLI::App app(
@@ -282,8 +298,10 @@ ConfigParse ParseConfig(const std::vector<std::string>& args, const EnvLookup& e
     }
   }
   if (values[16]) {
-    if (*values[16] != "inprocess") {
-      return Fail(source(16) + ": expected inprocess, got \"" + *values[16] + "\"");
+    if (*values[16] != "inprocess" &&
+        (values[16]->rfind("nats://", 0) != 0 || values[16]->size() <= 7 ||
+         values[16]->find_first_of(" \t\r\n") != std::string::npos)) {
+      return Fail(source(16) + ": expected inprocess or nats://HOST:PORT");
     }
     config.bus_url = *values[16];
   }
@@ -328,6 +346,48 @@ ConfigParse ParseConfig(const std::vector<std::string>& args, const EnvLookup& e
                   *values[i] + "\"");
     }
     *ws_durations[i - 20] = absl::Milliseconds(ms);
+  }
+  if (values[23]) {
+    if (*values[23] != "on" && *values[23] != "off") {
+      return Fail(source(23) + ": expected on or off, got \"" + *values[23] + "\"");
+    }
+    config.notifier = *values[23] == "on";
+  }
+  if (values[24]) config.smtp.url = *values[24];
+  if (values[25]) {
+    const std::pair<const char*, SmtpTls> modes[] = {
+        {"none", SmtpTls::kNone}, {"try", SmtpTls::kTry}, {"required", SmtpTls::kRequired}};
+    auto mode = std::find_if(std::begin(modes), std::end(modes),
+                             [&](const auto& m) { return *values[25] == m.first; });
+    if (mode == std::end(modes)) {
+      return Fail(source(25) + ": expected none, try or required, got \"" + *values[25] + "\"");
+    }
+    config.smtp.tls = mode->second;
+  }
+  if (values[26]) config.smtp.username = *values[26];
+  if (values[27]) config.smtp.password = *values[27];
+  config.smtp.from = values[28] ? *values[28] : "GuestGuard <guestguard@localhost>";
+  if (!config.smtp.url.empty()) {
+    // The message names the problem, never the password.
+    if (absl::Status s = ValidateSmtpOptions(config.smtp); !s.ok()) {
+      return Fail("invalid SMTP settings: " + std::string(s.message()));
+    }
+  }
+  if (values[29]) {
+    if (!ParseNumber(*values[29], &config.notify_max_attempts) || config.notify_max_attempts < 1 ||
+        config.notify_max_attempts > 100) {
+      return Fail(source(29) + ": expected a number from 1 to 100, got \"" + *values[29] + "\"");
+    }
+  }
+  absl::Duration* notify_durations[] = {&config.notify_backoff, &config.notify_poll_interval};
+  for (size_t i = 30; i < 32; ++i) {
+    if (!values[i]) continue;
+    int64_t ms = 0;
+    if (!ParseNumber(*values[i], &ms) || ms <= 0 || ms > 3600000) {
+      return Fail(source(i) + ": expected milliseconds from 1 to 3600000, got \"" + *values[i] +
+                  "\"");
+    }
+    *notify_durations[i - 30] = absl::Milliseconds(ms);
   }
   ConfigParse result;
   result.config = std::move(config);

@@ -17,10 +17,17 @@
 //   --rate-limit-burst N        GUESTGUARD_RATE_LIMIT_BURST       20
 //   --auth-rate-limit-per-minute N  GUESTGUARD_AUTH_RATE_LIMIT_PER_MINUTE  10
 //   --auth-rate-limit-burst N       GUESTGUARD_AUTH_RATE_LIMIT_BURST       5
-//   --bus URL             GUESTGUARD_BUS              inprocess
+//   --bus URL             GUESTGUARD_BUS              inprocess (or nats://HOST:PORT)
 //   --subject-prefix P    GUESTGUARD_SUBJECT_PREFIX   guestguard
 //   --allowed-origins O,...  GUESTGUARD_ALLOWED_ORIGINS  (the public URL's origin only)
 //   --ws-send-queue N     GUESTGUARD_WS_SEND_QUEUE    256
+//   --notifier on|off     GUESTGUARD_NOTIFIER         on (run the notification worker here)
+//   --smtp-url URL        GUESTGUARD_SMTP_URL         (none: the log sender)
+//   --smtp-tls MODE       GUESTGUARD_SMTP_TLS         required (none|try|required)
+//   --smtp-username U     GUESTGUARD_SMTP_USERNAME    (none)
+//   --smtp-password P     GUESTGUARD_SMTP_PASSWORD    (none; prefer the variable)
+//   --smtp-from ADDR      GUESTGUARD_SMTP_FROM        GuestGuard <guestguard@localhost>
+//   --notify-max-attempts N  GUESTGUARD_NOTIFY_MAX_ATTEMPTS  6
 // Hidden (tests and operators tuning timeouts), in milliseconds:
 //   --header-timeout-ms   GUESTGUARD_HEADER_TIMEOUT_MS    10000
 //   --request-timeout-ms  GUESTGUARD_REQUEST_TIMEOUT_MS   30000
@@ -28,6 +35,8 @@
 //   --ws-ticket-ttl-ms    GUESTGUARD_WS_TICKET_TTL_MS     30000 (at most 30000)
 //   --ws-idle-timeout-ms  GUESTGUARD_WS_IDLE_TIMEOUT_MS   60000
 //   --outbox-poll-ms      GUESTGUARD_OUTBOX_POLL_MS       1000
+//   --notify-backoff-ms   GUESTGUARD_NOTIFY_BACKOFF_MS    2000 (first retry; doubles)
+//   --notify-poll-ms      GUESTGUARD_NOTIFY_POLL_MS       1000
 //
 //   ConfigParse parsed = ParseConfig(args, EnvFromProcess());
 //   if (!parsed.config) { std::fputs(parsed.message.c_str(), stderr); return parsed.exit_code; }
@@ -46,6 +55,7 @@
 #include "guestguard/cidr.h"
 #include "guestguard/token.h"
 #include "server/log.h"
+#include "server/smtp_sender.h"
 
 namespace guestguard::server {
 
@@ -97,7 +107,8 @@ struct Config {
   int64_t auth_rate_limit_per_minute = 10;
   int64_t auth_rate_limit_burst = 5;
   // The transport of domain events: "inprocess" (the embedded default; one
-  // process only). Default: "inprocess".
+  // process only) or "nats://HOST:PORT" (NATS JetStream; shared by every
+  // process of a deployment). Default: "inprocess".
   std::string bus_url = "inprocess";
   // Subjects are "<subject_prefix>.rsvp.confirmed", ... Default: "guestguard".
   // Letters, digits, '-', '_' and inner dots; at most 64 bytes.
@@ -117,6 +128,16 @@ struct Config {
   // How often the outbox relay looks for rows other processes wrote (local
   // writes wake it at once). Default: 1 s.
   absl::Duration outbox_poll_interval = absl::Seconds(1);
+  // Run the notification worker in this process (off when a separate
+  // `guestguard-server notifier` process does it). Default: true.
+  bool notifier = true;
+  // Email delivery; an empty url means the log sender (development).
+  SmtpOptions smtp;
+  // Delivery attempts per notification before it is failed (1-100), the first
+  // retry's backoff (doubling, with jitter) and the delivery loop's poll.
+  int notify_max_attempts = 6;
+  absl::Duration notify_backoff = absl::Seconds(2);
+  absl::Duration notify_poll_interval = absl::Seconds(1);
 };
 
 // The largest WebSocket message the server reads (bigger ones close the socket

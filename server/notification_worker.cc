@@ -39,7 +39,8 @@ absl::StatusOr<int64_t> IdField(const boost::json::object& o, std::string_view n
   int64_t id = 0;
   if (v != nullptr && v->is_int64()) id = v->as_int64();
   if (v != nullptr && v->is_string() && !absl::SimpleAtoi(std::string(v->as_string()), &id)) id = 0;
-  if (id <= 0) return absl::InvalidArgumentError(absl::StrCat("payload lacks a valid ", std::string(name)));
+  if (id <= 0)
+    return absl::InvalidArgumentError(absl::StrCat("payload lacks a valid ", std::string(name)));
   return id;
 }
 
@@ -100,10 +101,10 @@ absl::StatusOr<std::unique_ptr<NotificationWorker>> NotificationWorker::Start(
     // The consumer name is a NATS durable name: no dots.
     std::string durable = consumer;
     std::replace(durable.begin(), durable.end(), '.', '-');
-    GG_ASSIGN_OR_RETURN(
-        std::unique_ptr<Subscription> s,
-        bus.Subscribe(self->options_.subject_prefix + "." + std::string(subject), durable,
-                      [self, method](const Message& m) { return (self->*method)(m); }, sub));
+    GG_ASSIGN_OR_RETURN(std::unique_ptr<Subscription> s,
+                        bus.Subscribe(
+                            self->options_.subject_prefix + "." + std::string(subject), durable,
+                            [self, method](const Message& m) { return (self->*method)(m); }, sub));
     w->subscriptions_.push_back(std::move(s));
   }
   w->thread_ = std::thread([self] { self->Run(); });
@@ -151,7 +152,8 @@ absl::Duration NotificationWorker::Backoff(int attempts) const {
   delay = std::min(delay, options_.max_backoff);
   // Uniform in [delay/2, delay]: retries of many messages spread out.
   const int64_t half = absl::ToInt64Microseconds(delay) / 2;
-  const uint32_t r = randombytes_uniform(static_cast<uint32_t>(std::min<int64_t>(half, 1 << 30)) + 1);
+  const uint32_t r =
+      randombytes_uniform(static_cast<uint32_t>(std::min<int64_t>(half, 1 << 30)) + 1);
   return absl::Microseconds(half + static_cast<int64_t>(r));
 }
 
@@ -161,15 +163,15 @@ absl::StatusOr<int> NotificationWorker::DeliverDue() {
   sql::Rows claimed;
   GG_RETURN_IF_ERROR(db_->Autocommit([&](sql::Connection& c) -> absl::Status {
     GG_ASSIGN_OR_RETURN(
-        claimed,
-        c.Query(absl::StrCat("UPDATE notifications SET attempts = attempts + 1,"
-                             " next_attempt_at = ?, updated_at = ?"
-                             " WHERE id IN (SELECT id FROM notifications"
-                             " WHERE status = 'pending' AND next_attempt_at <= ?"
-                             " ORDER BY next_attempt_at, id LIMIT ?",
-                             postgres ? " FOR UPDATE SKIP LOCKED" : "", ")"
-                             " RETURNING id, recipient, type, subject, body, attempts"),
-                {now + options_.lease, now, now, sql::Int(options_.batch)}));
+        claimed, c.Query(absl::StrCat("UPDATE notifications SET attempts = attempts + 1,"
+                                      " next_attempt_at = ?, updated_at = ?"
+                                      " WHERE id IN (SELECT id FROM notifications"
+                                      " WHERE status = 'pending' AND next_attempt_at <= ?"
+                                      " ORDER BY next_attempt_at, id LIMIT ?",
+                                      postgres ? " FOR UPDATE SKIP LOCKED" : "",
+                                      ")"
+                                      " RETURNING id, recipient, type, subject, body, attempts"),
+                         {now + options_.lease, now, now, sql::Int(options_.batch)}));
     return absl::OkStatus();
   }));
   for (size_t i = 0; i < claimed.size(); ++i) {
@@ -181,17 +183,11 @@ absl::StatusOr<int> NotificationWorker::DeliverDue() {
     GG_ASSIGN_OR_RETURN(std::string body, claimed.Text(i, 4));
     GG_ASSIGN_OR_RETURN(const int64_t attempts, claimed.Int(i, 5));
     const bool sealed = absl::StartsWith(body, kSealedPrefix);
-    absl::StatusOr<std::string> provider_id;
-    if (sealed) {
-      absl::StatusOr<std::string> opened = sealer_.Open(body);
-      if (opened.ok()) n.text = *std::move(opened);
-      provider_id = opened.status();
-    }
-    if (!sealed || provider_id.ok()) {
-      if (!sealed) n.text = std::move(body);
-      n.message_id = absl::StrCat("<notification-", id, "@guestguard>");
-      provider_id = sender_->Send(n);
-    }
+    n.message_id = absl::StrCat("<notification-", id, "@guestguard>");
+    absl::StatusOr<std::string> opened = sealed ? sealer_.Open(body) : std::move(body);
+    if (opened.ok()) n.text = *std::move(opened);
+    const absl::StatusOr<std::string> provider_id =
+        opened.ok() ? sender_->Send(n) : absl::StatusOr<std::string>(opened.status());
     const absl::Time at = NowMicros();
     // Errors no retry can fix (a bad address, a retired sealing key) fail at once.
     const bool permanent = !provider_id.ok() && !absl::IsUnavailable(provider_id.status()) &&
@@ -208,18 +204,15 @@ absl::StatusOr<int> NotificationWorker::DeliverDue() {
       return c
           .Exec(absl::StrCat("UPDATE notifications SET status = ?, provider_id = ?, last_error = ?,"
                              " next_attempt_at = ?, updated_at = ?",
-                             sealed && status != "pending" ? ", body = ''" : "",
-                             " WHERE id = ?"),
+                             sealed && status != "pending" ? ", body = ''" : "", " WHERE id = ?"),
                 {sql::Text(status), provider_id.ok() ? sql::Text(*provider_id) : sql::Null(),
                  error.empty() ? sql::Null() : sql::Text(error),
                  status == "pending" ? at + Backoff(static_cast<int>(attempts)) : at, at,
                  sql::Int(id)})
           .status();
     });
-    boost::json::object fields{{"notification_id", id},
-                               {"type", n.type},
-                               {"attempt", attempts},
-                               {"status", status}};
+    boost::json::object fields{
+        {"notification_id", id}, {"type", n.type}, {"attempt", attempts}, {"status", status}};
     if (!error.empty()) fields["error"] = error;
     if (status == "failed") {
       logger_->Error("notification failed", std::move(fields));
@@ -268,12 +261,13 @@ void NotificationWorker::RecordDeadLetter(std::string_view consumer, const Messa
                                            {"error", std::string(error.message())}});
   absl::Status s = db_->Autocommit([&](sql::Connection& c) -> absl::Status {
     return c
-        .Exec("INSERT INTO dead_letters (consumer, message_id, subject, payload, error, attempts,"
-              " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-              {sql::Text(consumer), sql::Text(message.id), sql::Text(message.subject),
-               sql::Text(Clip(message.payload, 64 * 1024)),
-               sql::Text(Clip(error.message(), kMaxErrorText)), sql::Int(message.attempt),
-               NowMicros()})
+        .Exec(
+            "INSERT INTO dead_letters (consumer, message_id, subject, payload, error, attempts,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            {sql::Text(consumer), sql::Text(message.id), sql::Text(message.subject),
+             sql::Text(Clip(message.payload, 64 * 1024)),
+             sql::Text(Clip(error.message(), kMaxErrorText)), sql::Int(message.attempt),
+             NowMicros()})
         .status();
   });
   if (!s.ok()) {
@@ -371,13 +365,17 @@ absl::Status NotificationWorker::HandleCollaboratorInvited(const Message& messag
   // The link holds the invite token: it travels sealed and is stored sealed.
   GG_ASSIGN_OR_RETURN(std::string link, sealer_.Open(TextField(payload, "link_sealed")));
   const std::string event = TextField(payload, "event_name");
+  const std::string inviter = TextField(payload, "inviter_name");
   const std::string text = absl::StrCat(
-      TextField(payload, "inviter_name"), " invites you to help run ", event, " on GuestGuard as ",
-      TextField(payload, "role"), ".\n\nAccept (signed in as ", email, ") before ",
-      TextField(payload, "expires_at"), ":\n", link, "\n");
+      inviter, " invited you to collaborate on \"", event, "\" as ", TextField(payload, "role"),
+      ".\n\nSign in with this email address and open this link to accept. It works once and "
+      "expires at ",
+      TextField(payload, "expires_at"), ":\n", link,
+      "\n\nIf you did not expect this invitation, ignore this message.\n");
   std::vector<Pending> out;
   out.push_back(Pending{event_id, email, "collaborator_invite",
-                        absl::StrCat("Invitation to help run ", event), sealer_.Seal(text)});
+                        absl::StrCat(inviter, " invited you to \"", event, "\" on GuestGuard"),
+                        sealer_.Seal(text)});
   return Record("notifier.collaborator.invited", message, out);
 }
 

@@ -9,12 +9,14 @@
 #include "absl/time/time.h"
 #include "boost/json/array.hpp"
 #include "boost/json/object.hpp"
+#include "boost/json/serialize.hpp"
+#include "guestguard/bus.h"
 #include "internal/status_macros.h"
 #include "server/auth.h"
 #include "server/handlers/json_body.h"
 #include "server/http_errors.h"
 #include "server/invite_tokens.h"
-#include "server/notifier.h"
+#include "server/outbox.h"
 #include "server/roles.h"
 #include "server/wire.h"
 
@@ -152,22 +154,6 @@ Response NoContent() {
   return response;
 }
 
-Notification InviteNotification(const std::string& email, const std::string& inviter,
-                                const std::string& event_name, Role role, absl::Time expires_at,
-                                const std::string& link) {
-  Notification n;
-  n.type = "collaborator_invite";
-  n.recipient = email;
-  n.subject = inviter + " invited you to \"" + event_name + "\" on GuestGuard";
-  n.text = inviter + " invited you to collaborate on \"" + event_name + "\" as " +
-           std::string(RoleName(role)) +
-           ".\n\nSign in with this email address and open this link to accept. It works once"
-           " and expires at " +
-           FormatRfc3339(expires_at) + ":\n" + link +
-           "\n\nIf you did not expect this invitation, ignore this message.\n";
-  return n;
-}
-
 }  // namespace
 
 Response ListCollaborators(AppState& app, const Request& request, const Params& params) {
@@ -268,13 +254,23 @@ Response InviteCollaborator(AppState& app, const Request& request, const Params&
           "an event's team is limited to " + std::to_string(kMaxTeamSize) +
           " collaborators and pending invites; remove someone or cancel an invite first");
     }
-    return c
-        .Exec(
-            "INSERT INTO event_invites (token_hash, event_id, email, role, invited_by,"
-            " created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            {sql::Text(token_hash), sql::Int(scope.event_id), sql::Text(*email),
-             sql::Text(RoleName(*role)), sql::Int(scope.user_id), now, expires_at})
-        .status();
+    GG_RETURN_IF_ERROR(
+        c.Exec("INSERT INTO event_invites (token_hash, event_id, email, role, invited_by,"
+               " created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+               {sql::Text(token_hash), sql::Int(scope.event_id), sql::Text(*email),
+                sql::Text(RoleName(*role)), sql::Int(scope.user_id), now, expires_at})
+            .status());
+    // The invite and its collaborator.invited event commit together; the
+    // link (a credential) travels sealed, the notification worker sends it.
+    const std::string event = boost::json::serialize(boost::json::object{
+        {"event_id", std::to_string(scope.event_id)},
+        {"event_name", event_name},
+        {"email", *email},
+        {"role", RoleName(*role)},
+        {"inviter_name", scope.user.name},
+        {"expires_at", FormatRfc3339(expires_at)},
+        {"link_sealed", app.sealer->Seal(InviteLink(app.config.public_url, token))}});
+    return EnqueueEvent(c, app.config.subject_prefix, kSubjectCollaboratorInvited, event).status();
   });
   if (!status.ok()) return ErrorResponse(status, request, *app.logger);
   app.logger->Info("collaborator invited", {{"request_id", request.request_id},
@@ -282,18 +278,7 @@ Response InviteCollaborator(AppState& app, const Request& request, const Params&
                                             {"event_id", std::to_string(scope.event_id)},
                                             {"role", RoleName(*role)},
                                             {"replaced_pending", replaced > 0}});
-  // After the commit: the invite exists whether or not the message goes out
-  // (re-inviting sends a new one), so a failed send is logged, not answered.
-  absl::Status sent =
-      app.notifier
-          ->Send(InviteNotification(*email, scope.user.name, event_name, *role, expires_at,
-                                    InviteLink(app.config.public_url, token)))
-          .status();
-  if (!sent.ok()) {
-    app.logger->Error("invite notification failed", {{"request_id", request.request_id},
-                                                     {"event_id", std::to_string(scope.event_id)},
-                                                     {"error", std::string(sent.ToString())}});
-  }
+  app.NotifyOutbox();
   return Response::Json(201, boost::json::object{{"email", *email},
                                                  {"role", RoleName(*role)},
                                                  {"expires_at", FormatRfc3339(expires_at)}});

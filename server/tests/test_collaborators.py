@@ -10,6 +10,7 @@ import datetime
 import hashlib
 import json
 import re
+import time
 import secrets
 import sqlite3
 import threading
@@ -33,7 +34,13 @@ def invite(s, owner, event_id, email, role="editor"):
     status, _, body = call(s, "POST", f"/events/{event_id}/collaborators",
                            {"email": email, "role": role}, token=owner)
     assert status == 201, body
-    notes = [r for r in log_records(s) if r["msg"] == "notification"]
+    # The notification worker sends it (outbox → bus → worker → log sender).
+    deadline = time.monotonic() + 10
+    while True:
+        notes = [r for r in log_records(s) if r["msg"] == "notification"]
+        if len(notes) > before or time.monotonic() > deadline:
+            break
+        time.sleep(0.02)
     assert len(notes) == before + 1
     note = notes[-1]
     assert note["type"] == "collaborator_invite" and note["level"] == "info"
