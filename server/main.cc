@@ -3,9 +3,17 @@
 // guestguard-server: parses the configuration (flags, GUESTGUARD_* variables),
 // opens the database and the Guard, serves HTTP until SIGINT/SIGTERM, then
 // closes the database. The hidden flag --print-routes prints every route as
-// "METHOD /path/{param}" and exits 0 (tests compare it with docs/openapi.yaml). Exit codes: 0 after
-// a clean shutdown, 1 when the server cannot start (database, address in use), 2 for an invalid
-// configuration.
+// "METHOD /path/{param}" and exits 0 (tests compare it with docs/openapi.yaml).
+//
+// `guestguard-server notifier [flags]` runs the notification worker (and the
+// outbox relay) without HTTP, for deployments that split it from the web
+// nodes (give those --notifier off); it shares their database and a NATS bus.
+//
+// Exit codes: 0 after a clean shutdown, 1 when the server cannot start
+// (database, bus, address in use), 2 for an invalid configuration.
+#include <pthread.h>
+#include <signal.h>
+
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -31,12 +39,23 @@ int main(int argc, char** argv) {
     }
     return 0;
   }
+  const bool notifier_only = !args.empty() && args[0] == "notifier";
+  if (notifier_only) args.erase(args.begin());
   gs::ConfigParse parsed = gs::ParseConfig(args, gs::EnvFromProcess());
   if (!parsed.config) {
     std::fputs(parsed.message.c_str(), parsed.exit_code == 0 ? stdout : stderr);
     return parsed.exit_code;
   }
   gs::Config config = *std::move(parsed.config);
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  if (notifier_only) {
+    config.notifier = true;
+    // Blocked before any thread starts, so that only sigwait below sees them.
+    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  }
   auto logger = std::make_shared<gs::Logger>(config.log_level);
   logger->Info("starting",
                {{"env", config.env == gs::Environment::kProduction ? "production" : "development"},
@@ -48,6 +67,15 @@ int main(int argc, char** argv) {
     // Status messages from the SQL layer name the problem, not the password.
     logger->Error("cannot start", {{"error", std::string(app.status().ToString())}});
     return 1;
+  }
+  if (notifier_only) {
+    logger->Info("notifier running", {{"bus", (*app)->config.bus_url}});
+    int signal_number = 0;
+    sigwait(&stop_signals, &signal_number);
+    logger->Info("stopping", {{"signal", signal_number}});
+    (*app)->Close();
+    logger->Info("stopped");
+    return 0;
   }
   gs::Router router;
   gs::RegisterRoutes(router, **app);

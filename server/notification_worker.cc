@@ -95,6 +95,7 @@ absl::StatusOr<std::unique_ptr<NotificationWorker>> NotificationWorker::Start(
     sub.max_deliveries = self->options_.max_deliveries;
     sub.initial_backoff = absl::Milliseconds(200);
     sub.max_backoff = absl::Seconds(30);
+    sub.from_oldest = true;  // First start after web nodes published: miss nothing.
     sub.dead_letter = [self, consumer](const Message& m, const absl::Status& error) {
       self->RecordDeadLetter(consumer, m, error);
     };

@@ -184,6 +184,24 @@ TEST(NatsBus, ANewDurableStartsWithMessagesPublishedAfterIt) {
   EXPECT_THAT(deliveries.Ids(), ElementsAre("after"));
 }
 
+TEST(NatsBus, ANewDurableFromOldestStartsWithWhatTheStreamKeeps) {
+  GG_REQUIRE_NATS();
+  const std::string prefix = testing::UniqueToken();
+  const std::string subject = prefix + ".x";
+  Deliveries deliveries;
+  ASSERT_OK_AND_ASSIGN(auto bus, OpenTestBus(prefix));
+  ASSERT_TRUE(bus->Publish(Msg("before", subject)).ok());
+
+  SubscribeOptions options;
+  options.from_oldest = true;
+  ASSERT_OK_AND_ASSIGN(auto sub,
+                       bus->Subscribe(subject, "complete", deliveries.Recording(), options));
+  ASSERT_TRUE(bus->Publish(Msg("after", subject)).ok());
+
+  ASSERT_TRUE(deliveries.WaitForCount(2));
+  EXPECT_THAT(deliveries.Ids(), ElementsAre("before", "after"));
+}
+
 TEST(NatsBus, SubscriptionsSharingADurableShareItsMessages) {
   GG_REQUIRE_NATS();
   const std::string prefix = testing::UniqueToken();

@@ -59,6 +59,12 @@ struct SubscribeOptions {
   absl::Duration max_backoff = absl::Seconds(30);
   // Where dead letters go. Default (null): one line on stderr.
   DeadLetterSink dead_letter;
+  // Where a durable consumer created by this call starts: false (default) at
+  // the next message published; true at the oldest message the transport
+  // still keeps, so a consumer that must see every event (notifications)
+  // misses none published before its very first start. An existing durable
+  // always resumes where it stopped. The in-process bus keeps no history.
+  bool from_oldest = false;
 };
 
 // Returned by Subscribe(); destroying it stops delivery to its handler and

@@ -557,7 +557,7 @@ class NatsBus final : public Bus {
     cc.FilterSubject = filter.c_str();
     cc.AckPolicy = js_AckExplicit;
     cc.AckWait = Nanos(bus_options.ack_wait);
-    cc.DeliverPolicy = js_DeliverNew;
+    cc.DeliverPolicy = options.from_oldest ? js_DeliverAll : js_DeliverNew;
     cc.MaxDeliver = -1;  // The delivery loop dead-letters at max_deliveries itself.
     jsConsumerInfo* info = nullptr;
     jsErrCode jerr = static_cast<jsErrCode>(0);
