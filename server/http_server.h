@@ -1,11 +1,14 @@
 // Copyright 2026 GuestGuard authors.
 //
-// The HTTP/1.1 front end (the only Beast translation unit): a listener, one
-// session per connection on its own strand, request size limits (header: 431,
-// body: 413), header and whole-request deadlines (408), keep-alive with a
-// bounded pipeline, an X-Request-Id and one log line per request, and graceful
-// shutdown on SIGINT/SIGTERM (stop accepting, let in-flight requests finish
-// within config.shutdown_timeout, then return).
+// The HTTP/1.1 front end (with websocket_session.cc, the only Beast
+// translation units): a listener, one session per connection on its own
+// strand, request size limits (header: 431, body: 413), header and
+// whole-request deadlines (408), keep-alive with a bounded pipeline, an
+// X-Request-Id and one log line per request, WebSocket upgrades a handler
+// accepted (101 with Response::websocket: the connection becomes a
+// websocket_session), and graceful shutdown on SIGINT/SIGTERM (stop accepting,
+// let in-flight requests finish and close WebSockets with 1001 within
+// config.shutdown_timeout, then return).
 //
 //   absl::Status s = RunHttpServer(app->config, *app->logger, router);
 #ifndef GUESTGUARD_SERVER_HTTP_SERVER_H_

@@ -142,6 +142,40 @@ TEST(Config, InvalidValuesAreExit2NamingTheSource) {
   EXPECT_NE(parsed.message.find("GUESTGUARD_LOG_LEVEL"), std::string::npos);
 }
 
+TEST(Config, MonitorAndBusSettings) {
+  ConfigParse defaults =
+      ParseConfig({"--public-url", "https://RSVP.example.com/base"}, FakeEnv({}));
+  ASSERT_TRUE(defaults.config) << defaults.message;
+  EXPECT_EQ(defaults.config->bus_url, "inprocess");
+  EXPECT_EQ(defaults.config->subject_prefix, "guestguard");
+  EXPECT_EQ(defaults.config->allowed_origins, std::vector<std::string>{"https://rsvp.example.com"});
+  EXPECT_EQ(defaults.config->ws_send_queue, 256u);
+  EXPECT_EQ(defaults.config->ws_ticket_ttl, absl::Seconds(30));
+
+  ConfigParse set =
+      ParseConfig({"--allowed-origins", " https://A.example.com,,http://b.example.com:8080 ",
+                   "--ws-send-queue", "9", "--ws-ticket-ttl-ms", "500"},
+                  FakeEnv({{"GUESTGUARD_SUBJECT_PREFIX", "acme.gg"}}));
+  ASSERT_TRUE(set.config) << set.message;
+  EXPECT_EQ(set.config->allowed_origins,
+            (std::vector<std::string>{"https://a.example.com", "http://b.example.com:8080"}));
+  EXPECT_EQ(set.config->subject_prefix, "acme.gg");
+  EXPECT_EQ(set.config->ws_send_queue, 9u);
+  EXPECT_EQ(set.config->ws_ticket_ttl, absl::Milliseconds(500));
+
+  const std::vector<std::vector<std::string>> bad = {
+      {"--bus", "kafka://x"},           {"--subject-prefix", "a..b"},
+      {"--subject-prefix", "a b"},      {"--allowed-origins", "https://a.example.com/path"},
+      {"--allowed-origins", "ftp://a"}, {"--ws-send-queue", "0"},
+      {"--ws-ticket-ttl-ms", "30001"},  {"--outbox-poll-ms", "0"}};
+  for (const auto& args : bad) {
+    ConfigParse parsed = ParseConfig(args, FakeEnv({}));
+    EXPECT_FALSE(parsed.config) << args[0] << " " << args[1];
+    EXPECT_EQ(parsed.exit_code, 2);
+    EXPECT_NE(parsed.message.find(args[0]), std::string::npos) << parsed.message;
+  }
+}
+
 TEST(Config, PublicUrlDefaultsToTheListenAddress) {
   ConfigParse parsed = ParseConfig({"--listen", "0.0.0.0:9000"}, FakeEnv({}));
   ASSERT_TRUE(parsed.config) << parsed.message;

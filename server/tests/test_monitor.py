@@ -6,6 +6,7 @@ Parametrised over SQLite and PostgreSQL like test_guests.py. Stdlib only; the
 WebSocket client is ws_client.py.
 """
 import json
+import socket
 import threading
 import time
 import urllib.parse
@@ -326,3 +327,23 @@ def test_sigterm_closes_open_monitors(srv):
     assert info.value.code in (1001, None)
     ws.close()
     assert srv.proc.wait(timeout=TIMEOUT) == 0
+
+
+def test_idle_clients_are_pinged_and_silent_ones_closed(make_srv):
+    s = make_srv("--ws-idle-timeout-ms", "600")
+    token, _, ev, _, link = setup_event(s)
+    live = monitor(s, ev["id"], ticket(s, token, ev["id"]), timeout=0.2)
+    silent = monitor(s, ev["id"], ticket(s, token, ev["id"]))
+    # recv() answers pings: 2 s (over three idle timeouts) without a message, still open.
+    end = time.monotonic() + 2
+    while time.monotonic() < end:
+        with pytest.raises(socket.timeout):
+            live.recv()
+    live.sock.settimeout(TIMEOUT)
+    assert rsvp_get(s, link)[0] == 200
+    assert json.loads(live.recv())["type"] == "access"
+    # The client that never answered was closed after 600 ms of silence.
+    with pytest.raises(Closed):
+        while True:
+            silent.recv()
+    live.close()
