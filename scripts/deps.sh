@@ -10,7 +10,7 @@ GUESTGUARD_PACKAGES=(
   libsqlite3-dev libpqxx-dev postgresql-15
   libnats-dev nats-server
   python3-dev pybind11-dev python3-pytest
-  libboost1.81-dev libboost-json1.81-dev libcli11-dev libsodium-dev wrk curl
+  libboost1.81-dev libboost-json1.81-dev libcli11-dev libsodium-dev libcurl4-openssl-dev wrk curl
 )
 
 guestguard_install_deps() {
