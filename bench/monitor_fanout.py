@@ -12,7 +12,12 @@ received across all clients.
 Anchor: the same RSVP stream watched by 1 client (the cost of the pipeline
 itself: scoring, outbox, relay, bus); then CLIENTS clients (the fan-out).
 
+With --bus nats://HOST:PORT the server runs on NATS JetStream, and the same
+run also measures the JetStream async publish rate on that server
+(build/bench/guestguard_bench BM_NatsPublishAsync) to print beside it.
+
   bench/monitor_fanout.py [--clients 500] [--rate 20] [--seconds 10] [--database URL]
+                          [--bus nats://127.0.0.1:4222]
 
 Stdlib only; run from anywhere (paths are relative to the repository).
 """
@@ -61,13 +66,15 @@ class Api:
         return r.status, (json.loads(payload) if payload else None)
 
 
-def start_server(database, tmp):
+def start_server(database, tmp, bus):
     port = free_port()
+    bus_args = ["--bus", bus, "--subject-prefix", f"bench{os.getpid()}"] if bus else []
     log = open(os.path.join(tmp, "server.log"), "wb")
     proc = subprocess.Popen(
         [SERVER, "--listen", f"127.0.0.1:{port}", "--database", database, "--log-level", "warn",
          "--rate-limit-per-minute", "1000000", "--rate-limit-burst", "1000000",
-         "--auth-rate-limit-per-minute", "1000000", "--auth-rate-limit-burst", "1000000"],
+         "--auth-rate-limit-per-minute", "1000000", "--auth-rate-limit-burst", "1000000",
+         *bus_args],
         stdout=subprocess.DEVNULL, stderr=log)
     api = Api(port)
     for _ in range(200):
@@ -142,13 +149,14 @@ def main():
     parser.add_argument("--rate", type=int, default=20, help="RSVPs per second")
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--database", default=None)
+    parser.add_argument("--bus", default=None, help="nats://HOST:PORT (default: in-process)")
     args = parser.parse_args()
     for path in (SERVER, CLIENT):
         if not os.path.exists(path):
             sys.exit(f"{path} not found: build with -DGUESTGUARD_WITH_SERVER=ON first")
     with tempfile.TemporaryDirectory() as tmp:
         database = args.database or "sqlite:" + os.path.join(tmp, "bench.db")
-        proc, api = start_server(database, tmp)
+        proc, api = start_server(database, tmp, args.bus)
         try:
             status, body = api.call("POST", "/auth/signup", {
                 "email": f"bench{os.getpid()}@example.com", "password": "bench password 123",
@@ -156,7 +164,7 @@ def main():
             assert status == 201, body
             api.token = body["token"]
             print(f"monitor fan-out: {args.rate} RSVPs/s for {args.seconds} s, "
-                  f"{database.split(':')[0]}, 2 items per RSVP")
+                  f"{database.split(':')[0]}, bus {args.bus or 'inprocess'}, 2 items per RSVP")
             for run_no, clients in enumerate((1, args.clients)):
                 label = "anchor (1 client)" if clients == 1 else f"fan-out ({clients} clients)"
                 figures, refused = run(api, run_no, clients, args.rate, args.seconds)
@@ -164,6 +172,19 @@ def main():
         finally:
             proc.terminate()
             proc.wait(timeout=30)
+    if args.bus:
+        print("  JetStream async publish (same server): " + nats_publish_rate(args.bus))
+
+
+def nats_publish_rate(url):
+    bench = os.path.join(ROOT, "build", "bench", "guestguard_bench")
+    out = subprocess.run([bench, "--benchmark_filter=BM_NatsPublishAsync$",
+                          "--benchmark_min_time=1", "--benchmark_format=json"],
+                         env={**os.environ, "GUESTGUARD_TEST_NATS_URL": url},
+                         capture_output=True, text=True, timeout=300)
+    runs = [b for b in json.loads(out.stdout or "{}").get("benchmarks", [])
+            if "items_per_second" in b]
+    return f"{runs[0]['items_per_second']:,.0f} msg/s" if runs else "not measured: " + out.stderr
 
 
 if __name__ == "__main__":
