@@ -17,6 +17,10 @@
 namespace guestguard::server {
 namespace {
 
+// PostgreSQL connections beyond one per serving thread: the outbox relay, the
+// notification worker's delivery loop and bus consumers, the monitor hub.
+constexpr int kBackgroundConnections = 4;
+
 // Monitor tickets outstanding at once per process.
 constexpr size_t kMaxOutstandingWsTickets = 100000;
 
@@ -37,8 +41,10 @@ absl::StatusOr<std::unique_ptr<Bus>> OpenBus(const Config& config) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<sql::Database>> OpenDatabase(std::string_view url) {
+absl::StatusOr<std::unique_ptr<sql::Database>> OpenDatabase(std::string_view url,
+                                                            int max_connections) {
   sql::DatabaseOptions options;
+  options.max_connections = max_connections;
   if (url.substr(0, 7) == "sqlite:") {
     absl::StatusOr<std::string_view> path = sql::SqlitePathFromUrl(url);
     if (!path.ok()) return path.status();
@@ -66,7 +72,8 @@ absl::StatusOr<std::unique_ptr<AppState>> AppState::Open(Config config,
         "NO KEYRING CONFIGURED: generated a throw-away development key; every guest link "
         "issued now stops working at restart. Set --keyring / GUESTGUARD_KEYRING.");
   }
-  absl::StatusOr<std::unique_ptr<sql::Database>> db = OpenDatabase(config.database_url);
+  absl::StatusOr<std::unique_ptr<sql::Database>> db =
+      OpenDatabase(config.database_url, std::min(config.threads + kBackgroundConnections, 256));
   if (!db.ok()) return db.status();
   app->db = std::shared_ptr<sql::Database>(*std::move(db));
   absl::StatusOr<std::unique_ptr<Store>> store =

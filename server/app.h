@@ -70,8 +70,11 @@ struct AppState {
   void Close();
 };
 
-// Opens a sql::Database from a "sqlite:" or "postgres(ql)://" URL.
-[[nodiscard]] absl::StatusOr<std::unique_ptr<sql::Database>> OpenDatabase(std::string_view url);
+// Opens a sql::Database from a "sqlite:" or "postgres(ql)://" URL, with at
+// most `max_connections` PostgreSQL connections (AppState::Open: one per
+// serving thread plus the background workers').
+[[nodiscard]] absl::StatusOr<std::unique_ptr<sql::Database>> OpenDatabase(std::string_view url,
+                                                                          int max_connections);
 
 }  // namespace guestguard::server
 

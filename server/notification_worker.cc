@@ -229,6 +229,9 @@ absl::StatusOr<int> NotificationWorker::DeliverDue() {
 
 absl::Status NotificationWorker::Record(std::string_view consumer, const Message& message,
                                         const std::vector<Pending>& notifications) {
+  // A message that notifies nobody (most accesses score low) has no effect to
+  // repeat on redelivery: no inbox row, no write at all.
+  if (notifications.empty()) return absl::OkStatus();
   const absl::Time now = NowMicros();
   GG_RETURN_IF_ERROR(db_->Transact([&](sql::Connection& c) -> absl::Status {
     GG_ASSIGN_OR_RETURN(const int64_t fresh,
@@ -249,7 +252,7 @@ absl::Status NotificationWorker::Record(std::string_view consumer, const Message
     }
     return absl::OkStatus();
   }));
-  if (!notifications.empty()) Wake();
+  Wake();
   return absl::OkStatus();
 }
 

@@ -10,8 +10,10 @@
 //                                       is high or block;
 //       <prefix>.collaborator.invited → "collaborator_invite" (with the link)
 //                                       to the invited email.
-//     Each message becomes notification rows and an `inbox` row in ONE
-//     transaction; a message id already in the inbox is acked without effect,
+//     Each message that notifies someone becomes notification rows and an
+//     `inbox` row in ONE transaction (one that notifies nobody — a low-band
+//     access — writes nothing); a message id already in the inbox is acked
+//     without effect,
 //     so a redelivered event never notifies twice. A message that cannot be
 //     used fails and, after the bus's bounded redeliveries, is dead-lettered:
 //     logged and recorded in `dead_letters`.
