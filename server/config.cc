@@ -370,7 +370,7 @@ ConfigParse ParseConfig(const std::vector<std::string>& args, const EnvLookup& e
   if (!config.smtp.url.empty()) {
     // The message names the problem, never the password.
     if (absl::Status s = ValidateSmtpOptions(config.smtp); !s.ok()) {
-      return Fail("invalid SMTP settings: " + std::string(s.message()));
+      return Fail(source(24) + ": invalid SMTP settings: " + std::string(s.message()));
     }
   }
   if (values[29]) {

@@ -322,6 +322,15 @@ def test_production_env_variable_without_keyring_exits_2():
     assert code == 2 and "keyring" in err
 
 
+def test_smtp_settings_are_checked_without_echoing_the_password():
+    code, err = run_and_expect_exit(["--smtp-url", "smtp://127.0.0.1:25", "--smtp-username", "u"],
+                                    env={"GUESTGUARD_SMTP_PASSWORD": ""})
+    assert code == 2 and "username and password" in err
+    code, err = run_and_expect_exit(["--smtp-url", "smtp://127.0.0.1:25", "--smtp-from", "nobody",
+                                     "--smtp-username", "u", "--smtp-password", "HUNTER2pw"])
+    assert code == 2 and "from address" in err and "HUNTER2pw" not in err
+
+
 def test_invalid_keyring_exits_2_without_echoing_it():
     code, err = run_and_expect_exit(["--keyring", "k1:not*base64*SECRETISH"])
     assert code == 2
@@ -331,7 +340,11 @@ def test_invalid_keyring_exits_2_without_echoing_it():
 
 @pytest.mark.parametrize("args", [["--threads", "0"], ["--log-level", "loud"],
                                   ["--max-body", "-5"], ["--listen", "nonsense"],
-                                  ["--env", "staging"], ["--database", "mysql://x"]])
+                                  ["--env", "staging"], ["--database", "mysql://x"],
+                                  ["--bus", "kafka://x"], ["--notifier", "sometimes"],
+                                  ["--smtp-url", "http://mail.example.com"],
+                                  ["--smtp-tls", "maybe"], ["--notify-max-attempts", "0"],
+                                  ["--notify-backoff-ms", "-1"]])
 def test_invalid_values_exit_2_with_the_reason(args):
     code, err = run_and_expect_exit(args)
     assert code == 2
