@@ -24,37 +24,12 @@
 #include "guestguard/nats_bus.h"
 #include "testing/bus_testing.h"
 #include "testing/nats_env.h"
+#include "testing/restart_on_exit.h"
 
 namespace guestguard {
 namespace {
 
-int RunCtl(const std::string& ctl, const char* action) {
-  return std::system(absl::StrCat("'", ctl, "' ", action).c_str());
-}
-
-// Starts the server again when the test ends, however it ends.
-class RestartOnExit {
- public:
-  explicit RestartOnExit(std::string ctl) : ctl_(std::move(ctl)) {}
-  RestartOnExit(const RestartOnExit&) = delete;
-  RestartOnExit& operator=(const RestartOnExit&) = delete;
-  ~RestartOnExit() {
-    if (down_) RunCtl(ctl_, "start");
-  }
-  int Kill9() {
-    down_ = true;
-    return RunCtl(ctl_, "kill9");
-  }
-  int Start() {
-    const int rc = RunCtl(ctl_, "start");
-    if (rc == 0) down_ = false;
-    return rc;
-  }
-
- private:
-  std::string ctl_;
-  bool down_ = false;
-};
+using ::guestguard::testing::RestartOnExit;
 
 // What a publisher thread saw. Thread-safe.
 class PublishLog {
@@ -174,7 +149,7 @@ TEST(NatsFault, EveryMessagePublishedOkIsDeliveredAfterAKill9AndRestart) {
 
   RestartOnExit server(ctl);
   EXPECT_TRUE(log.WaitFor(/*ok_total=*/50, 0, 0, absl::Seconds(10)));
-  ASSERT_EQ(server.Kill9(), 0);
+  ASSERT_EQ(server.Down("kill9"), 0);
   // Down: publishes fail with Unavailable, each within a bounded time.
   EXPECT_TRUE(log.WaitFor(0, /*unavailable=*/5, 0, absl::Seconds(10)));
   const absl::Time open_start = absl::Now();

@@ -18,37 +18,12 @@
 #include "sql/sql.h"
 #include "testing/attempts.h"
 #include "testing/postgres_env.h"
+#include "testing/restart_on_exit.h"
 
 namespace guestguard::sql {
 namespace {
 
-int RunCtl(const std::string& ctl, const char* action) {
-  return std::system(absl::StrCat("'", ctl, "' ", action).c_str());
-}
-
-// Starts the server again when the test ends, however it ends.
-class RestartOnExit {
- public:
-  explicit RestartOnExit(std::string ctl) : ctl_(std::move(ctl)) {}
-  RestartOnExit(const RestartOnExit&) = delete;
-  RestartOnExit& operator=(const RestartOnExit&) = delete;
-  ~RestartOnExit() {
-    if (stopped_) RunCtl(ctl_, "start");
-  }
-  int Stop() {
-    stopped_ = true;
-    return RunCtl(ctl_, "stop");
-  }
-  int Start() {
-    const int rc = RunCtl(ctl_, "start");
-    if (rc == 0) stopped_ = false;
-    return rc;
-  }
-
- private:
-  std::string ctl_;
-  bool stopped_ = false;
-};
+using ::guestguard::testing::RestartOnExit;
 
 absl::Status WriteAndReadBack(Database& db, int64_t id) {
   return db.Transact([&](Connection& c) -> absl::Status {
@@ -76,7 +51,7 @@ TEST(PostgresFault, SameDatabaseRecoversAfterServerRestart) {
   ASSERT_TRUE(WriteAndReadBack(db, 1).ok());
 
   RestartOnExit server(ctl);
-  ASSERT_EQ(server.Stop(), 0);
+  ASSERT_EQ(server.Down("stop"), 0);
 
   absl::Time start = absl::Now();
   absl::Status s = WriteAndReadBack(db, 2);
@@ -112,7 +87,7 @@ TEST(PostgresFault, SameStoreServesChecksAgainAfterServerRestart) {
   ASSERT_TRUE((*guard)->Check(*token, testing::UsualBrowser()).ok());
 
   RestartOnExit server(ctl);
-  ASSERT_EQ(server.Stop(), 0);
+  ASSERT_EQ(server.Down("stop"), 0);
   // Down: the check fails closed, quickly, with Unavailable.
   const absl::Time start = absl::Now();
   auto down = (*guard)->Check(*token, testing::UsualBrowser());

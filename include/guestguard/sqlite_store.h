@@ -28,7 +28,7 @@ struct SqliteStoreOptions {
   // event to the outbox table guard_outbox in the same transaction, for the
   // embedder's relay to publish (rows with published_at NULL, in id order;
   // message id "outbox:<id>"). Default: empty (no outbox rows).
-  std::string outbox_subject_prefix;
+  std::string outbox_subject_prefix = {};
 };
 
 // `url`: "sqlite:/abs/path.db", "sqlite:relative.db", "sqlite:///abs/path.db" or

@@ -27,7 +27,7 @@ struct SqlStoreOptions {
   // Non-empty: AppendAccess also writes a "<prefix>.access.scored" row to the
   // outbox table (guard_outbox) in the access log row's transaction, for a
   // relay to publish (see AccessScoredPayload). Default: empty (no outbox).
-  std::string outbox_subject_prefix;
+  std::string outbox_subject_prefix = {};
 };
 
 // Applies the library's migrations (component "guard") to `db` and returns a
