@@ -123,6 +123,11 @@ void NotificationWorker::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+bool NotificationWorker::Stopping() {
+  absl::MutexLock lock(&mu_);
+  return stopping_;
+}
+
 void NotificationWorker::Wake() {
   absl::MutexLock lock(&mu_);
   woken_ = true;
@@ -177,6 +182,18 @@ absl::StatusOr<int> NotificationWorker::DeliverDue() {
   }));
   for (size_t i = 0; i < claimed.size(); ++i) {
     GG_ASSIGN_OR_RETURN(const int64_t id, claimed.Int(i, 0));
+    if (Stopping()) {
+      // Shutting down: hand the claims not attempted back at once, uncounted.
+      GG_RETURN_IF_ERROR(db_->Autocommit([&](sql::Connection& c) -> absl::Status {
+        return c
+            .Exec(
+                "UPDATE notifications SET attempts = attempts - 1, next_attempt_at = ?"
+                " WHERE id = ?",
+                {now, sql::Int(id)})
+            .status();
+      }));
+      continue;
+    }
     Notification n;
     GG_ASSIGN_OR_RETURN(n.recipient, claimed.Text(i, 1));
     GG_ASSIGN_OR_RETURN(n.type, claimed.Text(i, 2));

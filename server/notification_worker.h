@@ -81,8 +81,9 @@ class NotificationWorker {
   NotificationWorker& operator=(const NotificationWorker&) = delete;
   ~NotificationWorker();
 
-  // Stops consuming (waits for a handler in progress), lets the delivery pass
-  // in progress finish, joins the thread. Idempotent.
+  // Stops consuming (waits for a handler in progress), lets the send in
+  // progress finish (the pass's other claimed rows are handed back), joins
+  // the thread. Idempotent.
   void Stop();
 
   // Makes the delivery thread look for due rows now.
@@ -107,6 +108,7 @@ class NotificationWorker {
   void RecordDeadLetter(std::string_view consumer, const Message& message,
                         const absl::Status& error);
   absl::Duration Backoff(int attempts) const;
+  bool Stopping();
   void Run();
 
   const std::shared_ptr<sql::Database> db_;
