@@ -18,8 +18,10 @@ Response Readyz(AppState& app, const Request& request, const Params& /*params*/)
                      {{"request_id", request.request_id}, {"error", std::string(ping.message())}});
     return Response::Error(503, "unavailable", "the database is not reachable");
   }
-  // The bus as the relay last found it: a bus refusing messages delays events.
-  absl::Status bus = app.relay ? app.relay->health() : absl::UnavailableError("no outbox relay");
+  // The bus now (its connection) and as the relay last found it: a bus
+  // refusing messages delays events.
+  absl::Status bus = app.bus ? app.bus->Ping() : absl::UnavailableError("no bus");
+  if (bus.ok()) bus = app.relay ? app.relay->health() : absl::UnavailableError("no outbox relay");
   if (!bus.ok()) {
     app.logger->Warn("readiness check failed",
                      {{"request_id", request.request_id}, {"error", std::string(bus.message())}});

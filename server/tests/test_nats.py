@@ -137,6 +137,8 @@ def test_kill9_nats_during_a_burst_every_confirmation_is_sent_once(shared, serve
             time.sleep(0.15)
             nats_ctl("kill9")
             time.sleep(1.0)
+            status, _, body = web.request("GET", "/readyz")
+            assert status == 503 and b"event bus" in body, body  # Not ready while NATS is down.
             nats_ctl("start")
             t.join(60)
             # The outbox keeps every RSVP's event while NATS is down.
