@@ -125,6 +125,13 @@ def test_kill9_nats_during_a_burst_every_confirmation_is_sent_once(shared, serve
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={
                 k: v for k, v in os.environ.items() if not k.startswith("GUESTGUARD_")})
         try:
+            # Up (subscribed) before NATS goes away: a notifier that cannot reach
+            # NATS at start exits 1 for its supervisor to restart, by design.
+            first_lines = []
+            while not any(b"notifier running" in line for line in first_lines):
+                line = notifier.stderr.readline()
+                assert line, b"".join(first_lines)
+                first_lines.append(line)
             statuses = []
 
             def burst():
