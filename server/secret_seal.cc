@@ -26,8 +26,9 @@ SecretSealer::SecretSealer(const Keyring& keyring) : active_(keyring.active_key_
     std::string raw;
     if (!absl::WebSafeBase64Unescape(entry.substr(colon + 1), &raw) || raw.empty()) continue;
     Key key;
-    crypto_generichash(key.data(), key.size(), reinterpret_cast<const unsigned char*>(kPurpose.data()),
-                       kPurpose.size(), reinterpret_cast<const unsigned char*>(raw.data()),
+    crypto_generichash(key.data(), key.size(),
+                       reinterpret_cast<const unsigned char*>(kPurpose.data()), kPurpose.size(),
+                       reinterpret_cast<const unsigned char*>(raw.data()),
                        std::min(raw.size(), size_t{crypto_generichash_KEYBYTES_MAX}));
     sodium_memzero(raw.data(), raw.size());
     keys_.emplace(std::string(entry.substr(0, colon)), key);
@@ -50,7 +51,8 @@ std::string SecretSealer::Seal(std::string_view secret) const {
 
 absl::StatusOr<std::string> SecretSealer::Open(std::string_view sealed) const {
   if (sealed.size() > kMaxSealed) return absl::InvalidArgumentError("sealed secret too long");
-  std::vector<absl::string_view> parts = absl::StrSplit(absl::string_view(sealed.data(), sealed.size()), '.');
+  std::vector<absl::string_view> parts =
+      absl::StrSplit(absl::string_view(sealed.data(), sealed.size()), '.');
   if (parts.size() != 3 || parts[0] != kPrefix) {
     return absl::InvalidArgumentError("not a sealed secret");
   }
@@ -63,10 +65,9 @@ absl::StatusOr<std::string> SecretSealer::Open(std::string_view sealed) const {
   }
   const auto* bytes = reinterpret_cast<const unsigned char*>(box.data());
   std::string secret(box.size() - crypto_secretbox_NONCEBYTES - crypto_secretbox_MACBYTES, '\0');
-  if (crypto_secretbox_open_easy(reinterpret_cast<unsigned char*>(secret.data()),
-                                 bytes + crypto_secretbox_NONCEBYTES,
-                                 box.size() - crypto_secretbox_NONCEBYTES, bytes,
-                                 key->second.data()) != 0) {
+  if (crypto_secretbox_open_easy(
+          reinterpret_cast<unsigned char*>(secret.data()), bytes + crypto_secretbox_NONCEBYTES,
+          box.size() - crypto_secretbox_NONCEBYTES, bytes, key->second.data()) != 0) {
     return absl::DataLossError("sealed secret failed authentication");
   }
   return secret;

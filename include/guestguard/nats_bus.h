@@ -25,8 +25,9 @@
 //
 // The connection reconnects on its own (reconnect_wait, max_reconnects); while
 // it is down Publish, PublishBatch and Subscribe fail fast with Unavailable,
-// and running subscriptions resume once it is back. Consumers must be idempotent (IdempotentHandler): a message is
-// redelivered when its ack was lost or the handler outlived `ack_wait`.
+// and running subscriptions resume once it is back. Consumers must be idempotent
+// (IdempotentHandler): a message is redelivered when its ack was lost or the handler outlived
+// `ack_wait`.
 //
 //   auto bus = guestguard::NewNatsBus({.url = "nats://127.0.0.1:4222"});
 //   if (!bus.ok()) return bus.status();  // Unavailable: no server at the URL.

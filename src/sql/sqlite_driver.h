@@ -15,10 +15,10 @@ namespace guestguard::sql {
 // in-memory database for ":memory:". WAL mode (files), foreign keys on,
 // busy timeout = options.connect_timeout, one connection (one writer) with
 // group commit: concurrent Transact calls share one transaction and one fsync,
-// each body in its own savepoint (see SqliteDatabase in the .cc). Errors: PermissionDenied for a file that
-// cannot be opened for writing (read-only file or directory, a directory, a
-// missing parent directory), DataLoss for a corrupt file (checked at open),
-// InvalidArgument for an empty path or connect_timeout <= 0.
+// each body in its own savepoint (see SqliteDatabase in the .cc). Errors: PermissionDenied for a
+// file that cannot be opened for writing (read-only file or directory, a directory, a missing
+// parent directory), DataLoss for a corrupt file (checked at open), InvalidArgument for an empty
+// path or connect_timeout <= 0.
 [[nodiscard]] absl::StatusOr<std::unique_ptr<Database>> OpenSqlite(std::string_view path,
                                                                    const DatabaseOptions& options);
 

@@ -679,9 +679,9 @@ std::string AccessScoredPayload(const AccessRecord& r) {
       .String("guest_id", r.guest_id)
       .String("kind", AccessKindName(r.kind))
       // At the microsecond precision the access log keeps.
-      .String("at", absl::FormatTime("%Y-%m-%d%ET%H:%M:%E*SZ",
-                                     absl::FromUnixMicros(absl::ToUnixMicros(r.at)),
-                                     absl::UTCTimeZone()))
+      .String("at",
+              absl::FormatTime("%Y-%m-%d%ET%H:%M:%E*SZ",
+                               absl::FromUnixMicros(absl::ToUnixMicros(r.at)), absl::UTCTimeZone()))
       .String("client_ip", r.client_ip)
       .Int("score", r.score)
       .String("band", BandName(r.band))
