@@ -5,6 +5,7 @@
 
 #include "absl/strings/numbers.h"
 #include "internal/status_macros.h"
+#include "server/http_errors.h"
 
 namespace guestguard::server {
 
@@ -60,6 +61,21 @@ absl::StatusOr<Role> RequireRole(AppState& app, const User& user, std::string_vi
                                        std::string(RoleName(minimum)) + " role or higher");
   }
   return *role;
+}
+
+std::optional<Response> EnterEvent(AppState& app, const Request& request, const Params& params,
+                                   Role minimum, EventScope* scope) {
+  absl::StatusOr<User> user = Authenticate(request, app);
+  if (!user.ok()) return ErrorResponse(user.status(), request, *app.logger);
+  absl::StatusOr<Role> role = RequireRole(app, *user, params.at("id"), minimum);
+  if (!role.ok()) return ErrorResponse(role.status(), request, *app.logger);
+  if (!absl::SimpleAtoi(user->id, &scope->user_id)) {
+    return ErrorResponse(absl::InternalError("malformed user id"), request, *app.logger);
+  }
+  scope->event_id = *ParseEventId(params.at("id"));
+  scope->event_key = std::to_string(scope->event_id);
+  scope->user = *std::move(user);
+  return std::nullopt;
 }
 
 }  // namespace guestguard::server

@@ -3,10 +3,11 @@
 // Roles on an event (owner > editor > viewer) and the one check every
 // event-scoped handler starts with:
 //
-//   absl::StatusOr<User> user = Authenticate(request, app);
-//   if (!user.ok()) return ErrorResponse(user.status(), request, *app.logger);     // 401
-//   absl::StatusOr<Role> role = RequireRole(app, *user, params.at("id"), Role::kEditor);
-//   if (!role.ok()) return ErrorResponse(role.status(), request, *app.logger);     // 404 / 403
+//   EventScope scope;
+//   if (auto r = EnterEvent(app, request, params, Role::kEditor, &scope)) return *r;  //
+//   401/404/403
+//
+// (EnterEvent is Authenticate, then RequireRole on params "id".)
 //
 // Existence is not leaked: a missing event, a non-numeric id and an event the
 // user has no role on all give the same NotFound("event not found").
@@ -17,11 +18,13 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "absl/status/statusor.h"
 #include "server/app.h"
 #include "server/auth.h"
+#include "server/router.h"
 
 namespace guestguard::server {
 
@@ -43,6 +46,20 @@ std::optional<int64_t> ParseEventId(std::string_view event_id);
 // the database fails.
 [[nodiscard]] absl::StatusOr<Role> RequireRole(AppState& app, const User& user,
                                                std::string_view event_id, Role minimum);
+
+// The signed-in user and the event of the path, once RequireRole passed.
+struct EventScope {
+  User user;
+  int64_t user_id = 0;
+  int64_t event_id = 0;
+  std::string event_key;  // event_id in canonical decimal, as the guard's store keys events.
+};
+
+// What every event-scoped handler starts with: Authenticate, then RequireRole
+// on params "id". The error response to send (401, 404, 403, 5xx), or nullopt
+// with `scope` filled.
+std::optional<Response> EnterEvent(AppState& app, const Request& request, const Params& params,
+                                   Role minimum, EventScope* scope);
 
 }  // namespace guestguard::server
 

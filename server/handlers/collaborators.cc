@@ -24,27 +24,7 @@ namespace guestguard::server {
 namespace {
 
 // The signed-in caller and the event of the path, once the role was checked.
-struct Scope {
-  User user;
-  int64_t user_id = 0;
-  int64_t event_id = 0;
-};
-
-// Authenticates and checks `minimum` on the path's event; the error response
-// to send otherwise (401, 404, 403).
-std::optional<Response> Enter(AppState& app, const Request& request, const Params& params,
-                              Role minimum, Scope* scope) {
-  absl::StatusOr<User> user = Authenticate(request, app);
-  if (!user.ok()) return ErrorResponse(user.status(), request, *app.logger);
-  absl::StatusOr<Role> role = RequireRole(app, *user, params.at("id"), minimum);
-  if (!role.ok()) return ErrorResponse(role.status(), request, *app.logger);
-  if (!absl::SimpleAtoi(user->id, &scope->user_id)) {
-    return ErrorResponse(absl::InternalError("malformed user id"), request, *app.logger);
-  }
-  scope->event_id = *ParseEventId(params.at("id"));
-  scope->user = *std::move(user);
-  return std::nullopt;
-}
+using Scope = EventScope;
 
 // Inside a transaction: locks the event row until the transaction ends, so
 // that every team change of the event runs one at a time (PostgreSQL: FOR
@@ -158,7 +138,8 @@ Response NoContent() {
 
 Response ListCollaborators(AppState& app, const Request& request, const Params& params) {
   Scope scope;
-  if (std::optional<Response> r = Enter(app, request, params, Role::kViewer, &scope)) return *r;
+  if (std::optional<Response> r = EnterEvent(app, request, params, Role::kViewer, &scope))
+    return *r;
   sql::Rows members;
   sql::Rows pending;
   absl::Status status = app.db->Transact([&](sql::Connection& c) -> absl::Status {
@@ -208,7 +189,7 @@ Response ListCollaborators(AppState& app, const Request& request, const Params& 
 
 Response InviteCollaborator(AppState& app, const Request& request, const Params& params) {
   Scope scope;
-  if (std::optional<Response> r = Enter(app, request, params, Role::kOwner, &scope)) return *r;
+  if (std::optional<Response> r = EnterEvent(app, request, params, Role::kOwner, &scope)) return *r;
   Response error;
   absl::StatusOr<boost::json::object> body = ParseObject(request, &error);
   if (!body.ok()) return error;
@@ -286,7 +267,7 @@ Response InviteCollaborator(AppState& app, const Request& request, const Params&
 
 Response PatchCollaborator(AppState& app, const Request& request, const Params& params) {
   Scope scope;
-  if (std::optional<Response> r = Enter(app, request, params, Role::kOwner, &scope)) return *r;
+  if (std::optional<Response> r = EnterEvent(app, request, params, Role::kOwner, &scope)) return *r;
   std::optional<int64_t> target = PathUserId(params);
   if (!target.has_value()) {
     return ErrorResponse(absl::NotFoundError("collaborator not found"), request, *app.logger);
@@ -319,7 +300,7 @@ Response PatchCollaborator(AppState& app, const Request& request, const Params& 
 
 Response RemoveCollaborator(AppState& app, const Request& request, const Params& params) {
   Scope scope;
-  if (std::optional<Response> r = Enter(app, request, params, Role::kOwner, &scope)) return *r;
+  if (std::optional<Response> r = EnterEvent(app, request, params, Role::kOwner, &scope)) return *r;
   std::optional<int64_t> target = PathUserId(params);
   if (!target.has_value()) {
     return ErrorResponse(absl::NotFoundError("collaborator not found"), request, *app.logger);
@@ -343,7 +324,7 @@ Response RemoveCollaborator(AppState& app, const Request& request, const Params&
 
 Response CancelInvite(AppState& app, const Request& request, const Params& params) {
   Scope scope;
-  if (std::optional<Response> r = Enter(app, request, params, Role::kOwner, &scope)) return *r;
+  if (std::optional<Response> r = EnterEvent(app, request, params, Role::kOwner, &scope)) return *r;
   auto it = request.query.find("email");
   if (it == request.query.end()) {
     return ErrorResponse(absl::InvalidArgumentError("the email query parameter is required"),

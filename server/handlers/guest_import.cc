@@ -47,12 +47,10 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
 // The authenticated user's id and event id, or the error response to send.
 std::optional<Response> Enter(AppState& app, const Request& request, const Params& params,
                               Role minimum, std::string* user_id, int64_t* event_id) {
-  absl::StatusOr<User> user = Authenticate(request, app);
-  if (!user.ok()) return ErrorResponse(user.status(), request, *app.logger);
-  absl::StatusOr<Role> role = RequireRole(app, *user, params.at("id"), minimum);
-  if (!role.ok()) return ErrorResponse(role.status(), request, *app.logger);
-  *user_id = user->id;
-  *event_id = *ParseEventId(params.at("id"));
+  EventScope event;
+  if (std::optional<Response> r = EnterEvent(app, request, params, minimum, &event)) return r;
+  *user_id = event.user.id;
+  *event_id = event.event_id;
   return std::nullopt;
 }
 

@@ -126,13 +126,10 @@ struct Scope {
 
 std::optional<Response> Enter(AppState& app, const Request& request, const Params& params,
                               Role minimum, bool with_guest, Scope* scope) {
-  absl::StatusOr<User> user = Authenticate(request, app);
-  if (!user.ok()) return ErrorResponse(user.status(), request, *app.logger);
-  const std::string& event_id = params.at("id");
-  absl::StatusOr<Role> role = RequireRole(app, *user, event_id, minimum);
-  if (!role.ok()) return ErrorResponse(role.status(), request, *app.logger);
-  scope->user_id = user->id;
-  scope->event_id = *ParseEventId(event_id);
+  EventScope event;
+  if (std::optional<Response> r = EnterEvent(app, request, params, minimum, &event)) return r;
+  scope->user_id = event.user.id;
+  scope->event_id = event.event_id;
   if (with_guest) {
     std::optional<int64_t> guest_id = ParseEventId(params.at("guest_id"));
     if (!guest_id) {

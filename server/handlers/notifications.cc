@@ -9,7 +9,6 @@
 #include "boost/json/array.hpp"
 #include "boost/json/object.hpp"
 #include "internal/status_macros.h"
-#include "server/auth.h"
 #include "server/http_errors.h"
 #include "server/roles.h"
 #include "server/wire.h"
@@ -38,11 +37,9 @@ boost::json::value NullableText(const sql::Rows& rows, size_t i, size_t column) 
 }  // namespace
 
 Response ListNotifications(AppState& app, const Request& request, const Params& params) {
-  absl::StatusOr<User> user = Authenticate(request, app);
-  if (!user.ok()) return ErrorResponse(user.status(), request, *app.logger);
-  absl::StatusOr<Role> role = RequireRole(app, *user, params.at("id"), Role::kEditor);
-  if (!role.ok()) return ErrorResponse(role.status(), request, *app.logger);
-  const int64_t event_id = *ParseEventId(params.at("id"));
+  EventScope scope;
+  if (auto r = EnterEvent(app, request, params, Role::kEditor, &scope)) return *r;
+  const int64_t event_id = scope.event_id;
 
   int64_t limit = kDefaultLimit;
   if (auto it = request.query.find("limit"); it != request.query.end()) {

@@ -65,18 +65,6 @@ Response ThresholdsResponse(const Thresholds& t) {
 
 }  // namespace
 
-std::optional<Response> EnterEvent(AppState& app, const Request& request, const Params& params,
-                                   Role minimum, EventScope* scope) {
-  absl::StatusOr<User> user = Authenticate(request, app);
-  if (!user.ok()) return ErrorResponse(user.status(), request, *app.logger);
-  absl::StatusOr<Role> role = RequireRole(app, *user, params.at("id"), minimum);
-  if (!role.ok()) return ErrorResponse(role.status(), request, *app.logger);
-  scope->user_id = user->id;
-  scope->event_number = *ParseEventId(params.at("id"));
-  scope->event_id = std::to_string(scope->event_number);
-  return std::nullopt;
-}
-
 absl::StatusOr<Thresholds> ParseThresholds(const boost::json::object& body) {
   Thresholds t;
   absl::StatusOr<int> medium = ThresholdField(body, "medium");
@@ -97,7 +85,7 @@ boost::json::object ThresholdsJson(const Thresholds& t) {
 Response GetThresholds(AppState& app, const Request& request, const Params& params) {
   EventScope scope;
   if (auto r = EnterEvent(app, request, params, Role::kViewer, &scope)) return *r;
-  absl::StatusOr<Thresholds> t = app.store->GetThresholds(scope.event_id);
+  absl::StatusOr<Thresholds> t = app.store->GetThresholds(scope.event_key);
   if (!t.ok()) return ErrorResponse(t.status(), request, *app.logger);
   return ThresholdsResponse(*t);
 }
@@ -110,12 +98,12 @@ Response PutThresholds(AppState& app, const Request& request, const Params& para
   if (!body.ok()) return error;
   absl::StatusOr<Thresholds> t = ParseThresholds(*body);
   if (!t.ok()) return ErrorResponse(t.status(), request, *app.logger);
-  if (absl::Status s = app.store->SetThresholds(scope.event_id, *t); !s.ok()) {
+  if (absl::Status s = app.store->SetThresholds(scope.event_key, *t); !s.ok()) {
     return ErrorResponse(s, request, *app.logger);
   }
   app.logger->Info("thresholds set", {{"request_id", request.request_id},
-                                      {"user_id", scope.user_id},
-                                      {"event_id", scope.event_id},
+                                      {"user_id", scope.user.id},
+                                      {"event_id", scope.event_key},
                                       {"medium", t->medium},
                                       {"high", t->high},
                                       {"block", t->block}});
@@ -125,7 +113,7 @@ Response PutThresholds(AppState& app, const Request& request, const Params& para
 Response ListAllowlist(AppState& app, const Request& request, const Params& params) {
   EventScope scope;
   if (auto r = EnterEvent(app, request, params, Role::kViewer, &scope)) return *r;
-  absl::StatusOr<std::vector<AllowlistEntry>> entries = app.store->ListAllowlist(scope.event_id);
+  absl::StatusOr<std::vector<AllowlistEntry>> entries = app.store->ListAllowlist(scope.event_key);
   if (!entries.ok()) return ErrorResponse(entries.status(), request, *app.logger);
   boost::json::array out;
   for (const AllowlistEntry& e : *entries) out.emplace_back(EntryJson(e));
@@ -161,7 +149,8 @@ Response AddAllowlistEntry(AppState& app, const Request& request, const Params& 
   }
   {
     absl::MutexLock lock(&allowlist_add_mu);
-    absl::StatusOr<std::vector<AllowlistEntry>> existing = app.store->ListAllowlist(scope.event_id);
+    absl::StatusOr<std::vector<AllowlistEntry>> existing =
+        app.store->ListAllowlist(scope.event_key);
     if (!existing.ok()) return ErrorResponse(existing.status(), request, *app.logger);
     for (const AllowlistEntry& e : *existing) {
       if (e.cidr == entry.cidr) {
@@ -176,13 +165,13 @@ Response AddAllowlistEntry(AppState& app, const Request& request, const Params& 
               "the allowlist is full (", kMaxAllowlistEntries, " entries); remove one first")),
           request, *app.logger);
     }
-    if (absl::Status s = app.store->AddAllowlistEntry(scope.event_id, entry); !s.ok()) {
+    if (absl::Status s = app.store->AddAllowlistEntry(scope.event_key, entry); !s.ok()) {
       return ErrorResponse(s, request, *app.logger);
     }
   }
   app.logger->Info("allowlist entry added", {{"request_id", request.request_id},
-                                             {"user_id", scope.user_id},
-                                             {"event_id", scope.event_id},
+                                             {"user_id", scope.user.id},
+                                             {"event_id", scope.event_key},
                                              {"cidr", entry.cidr.ToString()}});
   return Response::Json(201, EntryJson(entry));
 }
@@ -197,12 +186,12 @@ Response RemoveAllowlistEntry(AppState& app, const Request& request, const Param
   }
   absl::StatusOr<Cidr> cidr = ParseCidrText(it->second);
   if (!cidr.ok()) return ErrorResponse(cidr.status(), request, *app.logger);
-  if (absl::Status s = app.store->RemoveAllowlistEntry(scope.event_id, *cidr); !s.ok()) {
+  if (absl::Status s = app.store->RemoveAllowlistEntry(scope.event_key, *cidr); !s.ok()) {
     return ErrorResponse(s, request, *app.logger);
   }
   app.logger->Info("allowlist entry removed", {{"request_id", request.request_id},
-                                               {"user_id", scope.user_id},
-                                               {"event_id", scope.event_id},
+                                               {"user_id", scope.user.id},
+                                               {"event_id", scope.event_key},
                                                {"cidr", cidr->ToString()}});
   Response res;
   res.status = 204;

@@ -61,18 +61,6 @@ inline constexpr size_t kMaxAllowlistEntries = 1000;
 // Characters (code points) of an allowlist entry's note.
 inline constexpr size_t kMaxAllowlistNote = 200;
 
-// The signed-in user and the event of the path, once RequireRole passed.
-struct EventScope {
-  std::string user_id;
-  std::string event_id;  // Canonical decimal, as the guard's store keys it.
-  int64_t event_number = 0;
-};
-
-// Authenticates and checks `minimum` on params "id"; the error response to
-// send, or nullopt with `scope` filled.
-std::optional<Response> EnterEvent(AppState& app, const Request& request, const Params& params,
-                                   Role minimum, EventScope* scope);
-
 // {medium, high, block} of a PUT or preview body, validated (the rules
 // above). InvalidArgument naming the field or the ordering rule that failed.
 absl::StatusOr<Thresholds> ParseThresholds(const boost::json::object& body);

@@ -106,7 +106,7 @@ Response RecordAccessFeedback(AppState& app, const Request& request, const Param
                            request, *app.logger);
     }
   }
-  absl::Status recorded = app.guard->RecordFeedback(scope.event_id, log_id, *verdict, note);
+  absl::Status recorded = app.guard->RecordFeedback(scope.event_key, log_id, *verdict, note);
   if (absl::IsNotFound(recorded)) return ErrorResponse(AccessNotFound(), request, *app.logger);
   if (!recorded.ok()) return ErrorResponse(recorded, request, *app.logger);
 
@@ -115,13 +115,13 @@ Response RecordAccessFeedback(AppState& app, const Request& request, const Param
   boost::json::value guest_name;
   std::optional<StoredVerdict> stored;
   absl::Status read = [&]() -> absl::Status {
-    GG_ASSIGN_OR_RETURN(access, app.store->GetAccess(scope.event_id, log_id));
+    GG_ASSIGN_OR_RETURN(access, app.store->GetAccess(scope.event_key, log_id));
     return app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
-      GG_ASSIGN_OR_RETURN(guest_name, GuestName(c, scope.event_number, access.guest_id));
+      GG_ASSIGN_OR_RETURN(guest_name, GuestName(c, scope.event_id, access.guest_id));
       GG_ASSIGN_OR_RETURN(sql::Rows rows,
                           c.Query("SELECT verdict, note, created_at FROM guard_feedback"
                                   " WHERE access_log_id = ? AND event_id = ?",
-                                  {sql::Int(*log_number), sql::Text(scope.event_id)}));
+                                  {sql::Int(*log_number), sql::Text(scope.event_key)}));
       if (rows.empty()) return AccessNotFound();  // Deleted meanwhile.
       stored = StoredVerdict{log_id, *verdict, "", absl::UnixEpoch()};
       GG_ASSIGN_OR_RETURN(const std::string stored_verdict, rows.Text(0, 0));
@@ -136,11 +136,11 @@ Response RecordAccessFeedback(AppState& app, const Request& request, const Param
   }();
   if (!read.ok()) return ErrorResponse(read, request, *app.logger);
   app.logger->Info("access feedback recorded", {{"request_id", request.request_id},
-                                                {"user_id", scope.user_id},
-                                                {"event_id", scope.event_id},
+                                                {"user_id", scope.user.id},
+                                                {"event_id", scope.event_key},
                                                 {"access_log_id", log_id},
                                                 {"verdict", FeedbackVerdictName(*verdict)}});
-  Feedback f{scope.event_id, log_id, stored->verdict, stored->note, stored->created_at};
+  Feedback f{scope.event_key, log_id, stored->verdict, stored->note, stored->created_at};
   return Response::Json(200, FeedbackJson(f, access, std::move(guest_name)));
 }
 
@@ -169,7 +169,7 @@ Response ListFeedback(AppState& app, const Request& request, const Params& param
         sql::Rows rows,
         c.Query("SELECT access_log_id, verdict, note, created_at FROM guard_feedback"
                 " WHERE event_id = ? ORDER BY created_at DESC, access_log_id DESC LIMIT ?",
-                {sql::Text(scope.event_id), sql::Int(limit + 1)}));
+                {sql::Text(scope.event_key), sql::Int(limit + 1)}));
     for (size_t i = 0; i < rows.size(); ++i) {
       StoredVerdict v;
       GG_ASSIGN_OR_RETURN(const int64_t id, rows.Int(i, 0));
@@ -184,7 +184,7 @@ Response ListFeedback(AppState& app, const Request& request, const Params& param
     }
     if (verdicts.empty()) return absl::OkStatus();
     GG_ASSIGN_OR_RETURN(sql::Rows names, c.Query("SELECT id, name FROM guests WHERE event_id = ?",
-                                                 {sql::Int(scope.event_number)}));
+                                                 {sql::Int(scope.event_id)}));
     for (size_t i = 0; i < names.size(); ++i) {
       GG_ASSIGN_OR_RETURN(const int64_t id, names.Int(i, 0));
       GG_ASSIGN_OR_RETURN(guest_names[std::to_string(id)], names.Text(i, 1));
@@ -196,11 +196,11 @@ Response ListFeedback(AppState& app, const Request& request, const Params& param
   if (truncated) verdicts.resize(static_cast<size_t>(limit));
   boost::json::array out;
   for (const StoredVerdict& v : verdicts) {
-    absl::StatusOr<AccessRecord> access = app.store->GetAccess(scope.event_id, v.access_log_id);
+    absl::StatusOr<AccessRecord> access = app.store->GetAccess(scope.event_key, v.access_log_id);
     if (absl::IsNotFound(access.status())) continue;  // Deleted meanwhile.
     if (!access.ok()) return ErrorResponse(access.status(), request, *app.logger);
     auto name = guest_names.find(access->guest_id);
-    Feedback f{scope.event_id, v.access_log_id, v.verdict, v.note, v.created_at};
+    Feedback f{scope.event_key, v.access_log_id, v.verdict, v.note, v.created_at};
     out.emplace_back(FeedbackJson(f, *access,
                                   name == guest_names.end() ? boost::json::value(nullptr)
                                                             : boost::json::value(name->second)));

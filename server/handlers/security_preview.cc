@@ -48,10 +48,10 @@ Response PreviewThresholds(AppState& app, const Request& request, const Params& 
   absl::StatusOr<Thresholds> candidate = ParseThresholds(*body);
   if (!candidate.ok()) return ErrorResponse(candidate.status(), request, *app.logger);
 
-  absl::StatusOr<Thresholds> current = app.store->GetThresholds(scope.event_id);
+  absl::StatusOr<Thresholds> current = app.store->GetThresholds(scope.event_key);
   if (!current.ok()) return ErrorResponse(current.status(), request, *app.logger);
   absl::StatusOr<std::vector<AccessRecord>> accesses =
-      app.store->ListAccesses(scope.event_id, kPreviewWindow);
+      app.store->ListAccesses(scope.event_key, kPreviewWindow);
   if (!accesses.ok()) return ErrorResponse(accesses.status(), request, *app.logger);
   std::vector<int64_t> ids;
   ids.reserve(accesses->size());
@@ -65,7 +65,7 @@ Response PreviewThresholds(AppState& app, const Request& request, const Params& 
   }
   std::map<int64_t, FeedbackVerdict> verdicts;
   absl::Status s = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
-    GG_ASSIGN_OR_RETURN(verdicts, LoadVerdicts(c, scope.event_id, ids));
+    GG_ASSIGN_OR_RETURN(verdicts, LoadVerdicts(c, scope.event_key, ids));
     return absl::OkStatus();
   });
   if (!s.ok()) return ErrorResponse(s, request, *app.logger);
