@@ -18,7 +18,7 @@ import uuid
 import pytest
 
 from smtp_sink import SmtpSink
-from test_accounts import PG_URL, psql
+from test_accounts import PG_URL, call, psql
 from test_events import create, user
 from test_guests import BROWSER_SIGNALS, add_guest, issue, rsvp_post
 from test_http import BIN, Server
@@ -69,14 +69,9 @@ def servers(shared):
 
 
 def ticket(s, token, event_id):
-    status, _, body = call_json(s, "POST", f"/events/{event_id}/ws-ticket", token)
+    status, _, body = call(s, "POST", f"/events/{event_id}/ws-ticket", token=token)
     assert status == 201, body
     return body["ticket"]
-
-
-def call_json(s, method, path, token):
-    status, _, payload = s.request(method, path, headers={"Authorization": f"Bearer {token}"})
-    return status, None, json.loads(payload) if payload else None
 
 
 def test_a_monitor_on_one_process_sees_an_rsvp_made_through_another(servers):
