@@ -79,7 +79,7 @@ constexpr size_t kDeviceBytesV1 = 8 + 4 * 4 + 8;
 constexpr size_t kNetworkBytesV1 = 8 + 8 + 8;
 // v2: + use and admitted counts; entries gain first_seen and a flags byte.
 constexpr size_t kHeaderBytes = kHeaderBytesV1 + 2;
-constexpr size_t kDeviceBytes = kDeviceBytesV1 + 8 + 1;
+constexpr size_t kDeviceBytes = kDeviceBytesV1 + 4 + 8 + 1;
 constexpr size_t kNetworkBytes = kNetworkBytesV1 + 8 + 1;
 constexpr size_t kUseBytes = 8 + 8 + 4 + 1 + 1;
 constexpr size_t kAdmittedBytes = 8;
@@ -121,6 +121,7 @@ absl::StatusOr<AccessFeatures> AccessFeatures::From(const AccessAttempt& attempt
   f.fingerprint = SignalHash64(s.fingerprint);
   f.components = {SignalHash32(s.timezone), SignalHash32(NormalizedLanguages(s.language)),
                   SignalHash32(s.screen), SignalHash32(s.platform)};
+  f.agent = SignalHash32(s.user_agent);
   if (f.fingerprint != 0) {
     f.device = f.fingerprint;
   } else if (!s.user_agent.empty() || !s.language.empty()) {
@@ -167,7 +168,7 @@ void Baseline::Learn(const AccessFeatures& access, bool vouched) {
                               [&](const Device& d) { return d.fingerprint == access.device; });
     if (known == devices_.begin() + device_count_) {
       devices_[SlotFor(devices_, device_count_)] = {
-          access.device, access.components, at, at, vouched, vouched};
+          access.device, access.components, access.agent, at, at, vouched, vouched};
     } else {
       if (at >= known->last_seen) {
         // Traits this access did not send (a GET carries only headers) keep
@@ -175,6 +176,7 @@ void Baseline::Learn(const AccessFeatures& access, bool vouched) {
         for (size_t i = 0; i < known->components.size(); ++i) {
           if (access.components[i] != 0) known->components[i] = access.components[i];
         }
+        if (access.agent != 0) known->agent = access.agent;
       }
       known->first_seen = std::min(known->first_seen, at);
       Refresh(*known, at, vouched);
@@ -250,6 +252,7 @@ std::string Baseline::Serialize() const {
   for (const Device& d : devices()) {
     PutFixed(out, d.fingerprint, 8);
     for (uint32_t c : d.components) PutFixed(out, c, 4);
+    PutFixed(out, d.agent, 4);
     PutFixed(out, static_cast<uint64_t>(d.first_seen), 8);
     PutFixed(out, static_cast<uint64_t>(d.last_seen), 8);
     out.push_back(static_cast<char>(EntryFlags(d.confirmed, d.vouched)));
@@ -314,7 +317,10 @@ absl::StatusOr<Baseline> Baseline::Parse(std::string_view bytes) {
     Device& d = b.devices_[i];
     d.fingerprint = GetFixed(p, 8);
     for (uint32_t& c : d.components) c = static_cast<uint32_t>(GetFixed(p, 4));
-    if (!v1) d.first_seen = static_cast<int64_t>(GetFixed(p, 8));
+    if (!v1) {
+      d.agent = static_cast<uint32_t>(GetFixed(p, 4));
+      d.first_seen = static_cast<int64_t>(GetFixed(p, 8));
+    }
     d.last_seen = static_cast<int64_t>(GetFixed(p, 8));
     if (v1) {
       d.first_seen = d.last_seen;

@@ -239,9 +239,14 @@ absl::StatusOr<Decision> Guard::Check(std::string_view token, AccessAttempt atte
     } else {
       const int64_t velocity_since = absl::ToUnixSeconds(attempt.at - o.scoring.velocity_window);
       const int64_t at = absl::ToUnixSeconds(attempt.at);
+      // Check-in retries at the door are the check-in limit's business, not velocity's.
       int recent_uses = 1;
       for (const Baseline::Use& u : baseline.uses()) {
-        if (u.at >= velocity_since && static_cast<int64_t>(u.at) <= at) ++recent_uses;
+        if (attempt.kind == AccessKind::kCheckin) break;
+        if (u.kind != AccessKind::kCheckin && u.at >= velocity_since &&
+            static_cast<int64_t>(u.at) <= at) {
+          ++recent_uses;
+        }
       }
       ScoringContext ctx{attempt, features, baseline, recent_uses, policy.thresholds};
       Verdict verdict = impl_->heuristic.Evaluate(ctx);

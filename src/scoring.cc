@@ -37,14 +37,18 @@ absl::Status CheckScore(std::string_view field, int value) {
 enum class DeviceMatch {
   kNothingToCompare,  // No learned device, or no device key.
   kKnown,             // A learned device.
-  kUpdated,           // A new fingerprint with the traits of a learned device.
+  kUpdated,           // A new fingerprint and user agent, the traits of a learned device.
+  kSameModel,         // A new fingerprint, the same traits and user agent: changed
+                      // settings, or another device of the same model.
   kPartial,           // A new fingerprint, a few traits moved.
+  kTravelled,         // A new fingerprint, only the time zone moved (the guest travelling).
   kInconsistent,      // A learned fingerprint with traits that are not its own.
   kUnknown,           // Another device.
 };
 
 bool KnownDevice(DeviceMatch m) {
-  return m == DeviceMatch::kKnown || m == DeviceMatch::kUpdated || m == DeviceMatch::kPartial;
+  return m == DeviceMatch::kKnown || m == DeviceMatch::kUpdated || m == DeviceMatch::kSameModel ||
+         m == DeviceMatch::kPartial || m == DeviceMatch::kTravelled;
 }
 
 DeviceMatch MatchDevice(const ScoringOptions& o, const AccessFeatures& f, const Baseline& b) {
@@ -55,10 +59,14 @@ DeviceMatch MatchDevice(const ScoringOptions& o, const AccessFeatures& f, const 
   for (const Baseline::Device& d : devices) {
     int compared = 0;
     int moved = 0;
+    bool timezone_moved = false;
     for (size_t i = 0; i < f.components.size(); ++i) {
       if (f.components[i] == 0 || d.components[i] == 0) continue;
       ++compared;
-      if (f.components[i] != d.components[i]) ++moved;
+      if (f.components[i] != d.components[i]) {
+        ++moved;
+        timezone_moved = timezone_moved || i == 0;
+      }
     }
     if (d.fingerprint == f.device) {
       // The page hashes the traits into the fingerprint: the same fingerprint
@@ -71,7 +79,15 @@ DeviceMatch MatchDevice(const ScoringOptions& o, const AccessFeatures& f, const 
     if (!f.device_from_headers && compared >= o.min_compared_components &&
         moved <= o.max_moved_components && moved < best_moved) {
       best_moved = moved;
-      best = moved == 0 ? DeviceMatch::kUpdated : DeviceMatch::kPartial;
+      // The same traits and browser while the learned device is still in use
+      // is a second device of that model; after a quiet spell, drifted settings.
+      const bool twin =
+          f.agent != 0 && f.agent == d.agent &&
+          absl::ToUnixSeconds(f.at) - d.last_seen < absl::ToInt64Seconds(o.same_model_window);
+      best = moved > 0 && timezone_moved ? DeviceMatch::kTravelled
+             : moved > 0                 ? DeviceMatch::kPartial
+             : twin                      ? DeviceMatch::kSameModel
+                                         : DeviceMatch::kUpdated;
     }
   }
   return best;
@@ -123,6 +139,24 @@ bool LocaleDiffers(const AccessFeatures& f, const Baseline& b) {
   return compared_any;
 }
 
+// A check-in while the link's party is arriving: someone of it was admitted
+// within the last hour and places are left (a plus-one's own phone).
+bool InPartyAtTheDoor(const ScoringContext& ctx) {
+  if (ctx.attempt.kind != AccessKind::kCheckin) return false;
+  const auto admitted = ctx.baseline.admitted();
+  if (admitted.empty() || static_cast<int>(admitted.size()) >= ctx.attempt.max_checkins) {
+    return false;
+  }
+  const int64_t now = absl::ToUnixSeconds(ctx.features.at);
+  for (const Baseline::Use& u : ctx.baseline.uses()) {
+    if (u.kind == AccessKind::kCheckin && !u.blocked && now - u.at <= 3600 &&
+        std::find(admitted.begin(), admitted.end(), u.device) != admitted.end()) {
+      return true;
+    }
+  }
+  return false;
+}
+
 void ScoreDeviceAndNetwork(const ScoringOptions& o, const ScoringContext& ctx, DeviceMatch device,
                            NetworkMatch network, std::vector<Reason>& reasons) {
   const AccessFeatures& f = ctx.features;
@@ -135,6 +169,15 @@ void ScoreDeviceAndNetwork(const ScoringOptions& o, const ScoringContext& ctx, D
       reasons.push_back({std::string(reason::kFingerprintPartial), o.fingerprint_updated_score,
                          "The device fingerprint changed, but every device trait matches a device "
                          "this guest used before (a browser update)."});
+      break;
+    case DeviceMatch::kTravelled:
+      reasons.push_back({std::string(reason::kFingerprintPartial), o.fingerprint_updated_score,
+                         "A device this guest used before, in another time zone (travelling)."});
+      break;
+    case DeviceMatch::kSameModel:
+      reasons.push_back({std::string(reason::kFingerprintPartial), o.fingerprint_same_model_score,
+                         "The device fingerprint changed but not the browser: changed settings, "
+                         "or another device of the same model and locale."});
       break;
     case DeviceMatch::kPartial:
       reasons.push_back({std::string(reason::kFingerprintPartial), o.fingerprint_partial_score,
@@ -150,7 +193,11 @@ void ScoreDeviceAndNetwork(const ScoringOptions& o, const ScoringContext& ctx, D
     case DeviceMatch::kUnknown: {
       const bool known_network =
           network == NetworkMatch::kKnownAddress || network == NetworkMatch::kSameNetwork;
-      if (f.device_from_headers) {
+      if (InPartyAtTheDoor(ctx)) {
+        reasons.push_back({std::string(reason::kFingerprintMismatch), o.household_device_score,
+                           "A device this guest never used, checking in while the guest's party "
+                           "is arriving (a plus-one's phone)."});
+      } else if (f.device_from_headers) {
         reasons.push_back({std::string(reason::kFingerprintMismatch),
                            o.header_device_mismatch_score,
                            "The browser (user agent and language) differs from the ones this "
@@ -182,10 +229,16 @@ void ScoreDeviceAndNetwork(const ScoringOptions& o, const ScoringContext& ctx, D
                          "A new address in a network this guest used before."});
       break;
     case NetworkMatch::kNew:
-      if (device == DeviceMatch::kKnown) {
+      if (device == DeviceMatch::kKnown || device == DeviceMatch::kTravelled ||
+          InPartyAtTheDoor(ctx)) {
         reasons.push_back({std::string(reason::kNewNetwork), o.known_device_new_network_score,
                            "A device this guest used before, on a network not seen before."});
-      } else if (device == DeviceMatch::kUpdated || device == DeviceMatch::kPartial) {
+      } else if (device == DeviceMatch::kUpdated) {
+        // Every trait matched: the guest's device after a browser or settings change.
+        reasons.push_back({std::string(reason::kNewNetwork), o.known_device_new_network_score,
+                           "A device this guest used before (its fingerprint changed, its traits "
+                           "did not), on a network not seen before."});
+      } else if (device == DeviceMatch::kPartial || device == DeviceMatch::kSameModel) {
         reasons.push_back({std::string(reason::kNewNetwork), o.changed_device_new_network_score,
                            "A changed device on a network this guest never used."});
       } else {
@@ -207,24 +260,42 @@ void ScoreHistory(const ScoringOptions& o, const ScoringContext& ctx, DeviceMatc
       device == DeviceMatch::kUnknown || device == DeviceMatch::kInconsistent;
   const bool unknown_network = network == NetworkMatch::kNew;
   const bool foreign = unknown_device && unknown_network && f.device != 0;
+  // A moved copy of a learned device on a new network is ambiguous: the
+  // guest's own device changed, or another phone of the same model and
+  // locale (they differ in a trait or not at all [S6]). It counts as a
+  // stranger only once the others alone show the link shared.
+  const bool ambiguous = (device == DeviceMatch::kPartial || device == DeviceMatch::kSameModel ||
+                          device == DeviceMatch::kUpdated) &&
+                         unknown_network && f.device != 0;
 
-  if (foreign) {
-    // Distinct devices the guest never used, from networks the guest never
-    // used, this one included.
-    const int64_t since = now - absl::ToInt64Seconds(o.sharing_window);
-    std::vector<uint64_t> strangers = {f.device};
+  const int party = std::max(1, ctx.attempt.max_checkins);
+  // Distinct devices the guest never used, from networks the guest never
+  // used, since `since`, this one included; check-ins only if `checkins`.
+  auto strangers = [&](int64_t since, bool checkins, bool self = true) {
+    std::vector<uint64_t> seen;
+    if (self) seen.push_back(f.device);
     for (const Baseline::Use& u : b.uses()) {
-      if (u.at < since || u.at > now || u.blocked || u.device == 0) continue;
+      if (u.at < since || u.at > now || u.device == 0) continue;
+      if (!checkins && u.kind == AccessKind::kCheckin) continue;
       if (IsLearnedDevice(b, u.device) || (u.network != 0 && IsLearnedNetwork(b, u.network))) {
         continue;
       }
-      if (std::find(strangers.begin(), strangers.end(), u.device) == strangers.end()) {
-        strangers.push_back(u.device);
-      }
+      if (std::find(seen.begin(), seen.end(), u.device) == seen.end()) seen.push_back(u.device);
     }
-    const int count = static_cast<int>(strangers.size());
-    const int party = std::max(1, ctx.attempt.max_checkins);
-    const int shared_at = std::max(3, party + 1);
+    return static_cast<int>(seen.size());
+  };
+  // Sharing is counted on opens and RSVPs: at the door the party converges,
+  // and the check-in limit governs admissions.
+  const int shared_at = std::max(3, party + 1);
+  const int64_t sharing_since = now - absl::ToInt64Seconds(o.sharing_window);
+  if (ambiguous && ctx.attempt.kind != AccessKind::kCheckin &&
+      strangers(sharing_since, false, /*self=*/false) >= shared_at) {
+    reasons.push_back({std::string(reason::kLinkShared), o.link_shared_score,
+                       "A changed device on a new network, while this link is being used by "
+                       "more devices than its party could bring."});
+  }
+  if (foreign && ctx.attempt.kind != AccessKind::kCheckin) {
+    const int count = strangers(sharing_since, false);
     if (count >= shared_at) {
       reasons.push_back(
           {std::string(reason::kLinkShared), o.link_shared_score,
@@ -238,9 +309,15 @@ void ScoreHistory(const ScoringOptions& o, const ScoringContext& ctx, DeviceMatc
                                       " devices the guest never used, from networks the guest "
                                       "never used.")});
     }
-
+  }
+  // Another device — or a changed copy of the guest's, which cannot be in two
+  // places at once — while the guest's own is in use elsewhere; a party brings
+  // its plus-ones' phones, so only strangers beyond them count.
+  if (foreign || ambiguous) {
     const int64_t active_since = now - absl::ToInt64Seconds(o.concurrency_window);
+    const bool beyond_party = strangers(active_since, true) >= party;
     for (const Baseline::Use& u : b.uses()) {
+      if (!beyond_party) break;
       if (u.at < active_since || u.at > now || u.blocked) continue;
       if (IsLearnedDevice(b, u.device) && u.network != 0 && u.network != f.network) {
         reasons.push_back({std::string(reason::kConcurrentUse), o.concurrent_use_score,
@@ -323,6 +400,7 @@ absl::Status ScoringOptions::Validate() const {
       {"header_device_mismatch_score", header_device_mismatch_score},
       {"fingerprint_updated_score", fingerprint_updated_score},
       {"fingerprint_partial_score", fingerprint_partial_score},
+      {"fingerprint_same_model_score", fingerprint_same_model_score},
       {"fingerprint_inconsistent_score", fingerprint_inconsistent_score},
       {"locale_mismatch_score", locale_mismatch_score},
       {"ip_same_network_score", ip_same_network_score},
@@ -359,6 +437,7 @@ absl::Status ScoringOptions::Validate() const {
                                          "network_hopping_window", network_hopping_window},
                                      {"velocity_window", velocity_window},
                                      {"sharing_window", sharing_window},
+                                     {"same_model_window", same_model_window},
                                      {"concurrency_window", concurrency_window}}) {
     if (window <= absl::ZeroDuration()) {
       return absl::InvalidArgumentError(

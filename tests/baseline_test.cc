@@ -436,7 +436,7 @@ TEST(Baseline, ParseRejectsAnotherVersion) {
 TEST(Baseline, ParseRejectsCountsOverTheLimit) {
   const std::string bytes = FullBaseline().Serialize();
   constexpr size_t kHeader = 1 + 1 + 1 + 1 + 1 + 8 + 8 + 4;
-  constexpr size_t kDevice = 8 + 4 * 4 + 8 + 8 + 1;
+  constexpr size_t kDevice = 8 + 4 * 4 + 4 + 8 + 8 + 1;
   constexpr size_t kNetwork = 8 + 8 + 8 + 8 + 1;
   ASSERT_EQ(bytes.size(),
             kHeader + Baseline::kMaxDevices * kDevice + Baseline::kMaxNetworks * kNetwork);

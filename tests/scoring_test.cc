@@ -104,6 +104,7 @@ TEST_F(ScoringTest, AKnownFingerprintWithOtherTraitsIsInconsistent) {
 TEST_F(ScoringTest, ABrowserUpdateIsAPartialMatchThatStaysLowAnywhere) {
   AccessAttempt updated = UsualBrowser(kT0 + absl::Hours(24 * 28));
   updated.signals.fingerprint = "fp-usual-next-version";
+  updated.signals.user_agent += " Version/18.2";
   Verdict v = Score(updated, UsualBaseline());
   EXPECT_EQ(Codes(v), std::vector<std::string>{std::string(reason::kFingerprintPartial)});
   EXPECT_EQ(v.score, options_.fingerprint_updated_score);
@@ -116,7 +117,19 @@ TEST_F(ScoringTest, LanguageListsCompareWithoutWeights) {
   AccessAttempt header = UsualBrowser(kT0 + absl::Hours(1));
   header.signals.language = "fr-FR;q=0.9";  // Accept-Language spelling of navigator.languages.
   header.signals.fingerprint = "fp-usual-2";
+  header.signals.user_agent += " Version/18.2";  // After a browser update.
   EXPECT_EQ(Score(header, UsualBaseline()).score, options_.fingerprint_updated_score);
+}
+
+TEST_F(ScoringTest, ANewFingerprintWithoutABrowserUpdateWhileTheDeviceIsInUseIsALookAlike) {
+  AccessAttempt twin = UsualBrowser(kT0 + absl::Hours(3));
+  twin.signals.fingerprint = "fp-same-model";  // Same traits, same user agent.
+  Verdict v = Score(twin, UsualBaseline());
+  EXPECT_EQ(v.score, options_.fingerprint_same_model_score);
+  EXPECT_EQ(v.band, Band::kMedium);
+  // Weeks later the same change is taken for changed settings.
+  twin.at = kT0 + absl::Hours(24 * 20);
+  EXPECT_EQ(Score(twin, UsualBaseline()).score, options_.fingerprint_updated_score);
 }
 
 TEST_F(ScoringTest, AFewMovedComponentsScoreLowerThanADifferentDevice) {

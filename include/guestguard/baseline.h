@@ -40,6 +40,9 @@ struct AccessFeatures {
   bool device_from_headers = false;  // `device` came from headers, not a fingerprint.
   // timezone, language, screen, platform; 0: not sent.
   std::array<uint32_t, 4> components{};
+  // The user agent, hashed; 0: not sent. Not a trait (it changes with every
+  // browser update): it tells an update from a device of the same model.
+  uint32_t agent = 0;
   bool has_ip = false;
   uint64_t network = 0;  // IPv4 /24 or IPv6 /48 of the (unmapped) client address.
   uint64_t address = 0;  // The exact address.
@@ -64,6 +67,7 @@ class Baseline {
   struct Device {
     uint64_t fingerprint = 0;  // The device key (AccessFeatures::device).
     std::array<uint32_t, 4> components{};
+    uint32_t agent = 0;      // The user agent it last sent, hashed.
     int64_t first_seen = 0;  // Unix seconds.
     int64_t last_seen = 0;   // Unix seconds.
     bool confirmed = false;  // By the link's history, or a host.

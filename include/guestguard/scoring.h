@@ -55,7 +55,13 @@ struct ScoringOptions {
   int household_device_score = 25;
   // The same, when only headers identify devices (weak). Default: 35.
   int header_device_mismatch_score = 35;
-  int fingerprint_updated_score = 10;  // Default: 10. Same traits, new fingerprint (update).
+  int fingerprint_updated_score = 10;  // Default: 10. Same traits, new fingerprint and browser.
+  // Same traits and browser, new fingerprint, while the learned device was
+  // used within `same_model_window`: another device of the same model (a
+  // look-alike). After a quiet spell it is taken for changed settings
+  // (fingerprint_updated_score). Default: 30, within 96 hours.
+  int fingerprint_same_model_score = 30;
+  absl::Duration same_model_window = absl::Hours(96);
   int fingerprint_partial_score = 25;  // Default: 25. A few traits moved.
   // A known fingerprint sent with traits that do not belong to it: a copied
   // fingerprint header. Default: 75.
@@ -70,10 +76,14 @@ struct ScoringOptions {
 
   int ip_same_network_score = 15;           // Default: 15. New address in a known /24 or /48.
   int known_device_new_network_score = 15;  // Default: 15. The guest's device moved.
-  // A known device whose fingerprint changed, on a new network. Default: 35.
+  // A device whose fingerprint changed without a browser update, or with a
+  // trait moved, on a new network. Default: 35.
   int changed_device_new_network_score = 35;
-  int new_network_score = 45;      // Default: 45. An unknown device on an unknown network.
-  int network_hopping_score = 80;  // Default: 80. Too many networks in the window.
+  int new_network_score = 45;  // Default: 45. An unknown device on an unknown network.
+  // Too many networks in the window for a device that is not the guest's
+  // (per-connection carrier NAT moves the guest's own phone too, so this is
+  // weak on its own). Default: 40.
+  int network_hopping_score = 40;
   // Distinct networks in the use history within the window (this one
   // included) that count as hopping. Default: 4 within 1 hour.
   int network_hopping_count = 4;
@@ -87,7 +97,8 @@ struct ScoringOptions {
   int link_forwarded_score = 70;  // Default: 70.
   int link_shared_score = 95;     // Default: 95. Conclusive.
   // An unknown device on an unknown network while one of the guest's devices
-  // was used from another network within this window. Default: 2 hours, 75.
+  // was used from another network within this window, beyond the strangers
+  // the party brings (1 + plus-ones - 1). Default: 2 hours, 75.
   absl::Duration concurrency_window = absl::Hours(2);
   int concurrent_use_score = 75;
 

@@ -290,6 +290,7 @@ class ScoringOptions:
     header_device_mismatch_score: int
     fingerprint_updated_score: int
     fingerprint_partial_score: int
+    fingerprint_same_model_score: int
     fingerprint_inconsistent_score: int
     min_compared_components: int
     max_moved_components: int

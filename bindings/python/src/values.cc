@@ -529,6 +529,7 @@ void BindScoring(py::module_& m) {
   GG_FIELD(header_device_mismatch_score, "Default: 35. Another browser, by headers only.");
   GG_FIELD(fingerprint_updated_score, "Default: 10. Same traits, new fingerprint (update).");
   GG_FIELD(fingerprint_partial_score, "Default: 25. Same device, a few components moved.");
+  GG_FIELD(fingerprint_same_model_score, "Default: 20. Same traits and browser, new fingerprint.");
   GG_FIELD(fingerprint_inconsistent_score, "Default: 75. A known fingerprint, other traits.");
   GG_FIELD(min_compared_components, "Default: 2.");
   GG_FIELD(max_moved_components, "Default: 1.");
