@@ -82,8 +82,17 @@ ClientSignals SignalsFromHeaders(const Request& request) {
   ClientSignals signals;
   if (const std::string* h = request.Header("user-agent")) signals.user_agent = Bounded(*h);
   if (const std::string* h = request.Header("accept-language")) signals.language = Bounded(*h);
-  if (const std::string* h = request.Header("x-device-fingerprint")) {
-    signals.fingerprint = Bounded(*h);
+  // The guest page sends every signal on its GET too (a GET has no body):
+  // X-Device-Language (navigator.languages, as in the POST body) wins over
+  // Accept-Language so that both kinds of call agree.
+  const std::pair<const char*, std::string*> extra[] = {
+      {"x-device-fingerprint", &signals.fingerprint},
+      {"x-device-language", &signals.language},
+      {"x-device-timezone", &signals.timezone},
+      {"x-device-screen", &signals.screen},
+      {"x-device-platform", &signals.platform}};
+  for (const auto& [name, field] : extra) {
+    if (const std::string* h = request.Header(name)) *field = Bounded(*h);
   }
   return signals;
 }

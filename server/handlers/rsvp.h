@@ -7,7 +7,7 @@
 //                              guest: {id, name, plus_ones_allowed},
 //                              rsvp: {response, plus_ones, updated_at} | null}
 //                         scored as kind "open" with signals from the User-Agent,
-//                         Accept-Language and X-Device-Fingerprint headers
+//                         Accept-Language and X-Device-* headers (SignalsFromHeaders)
 //   POST /rsvp/{token}  {response: "yes"|"no"|"maybe", plus_ones?, signals?}
 //                       → 200 {rsvp}; scored as kind "rsvp" (body signals
 //                         override the headers field by field); the rsvp is
@@ -73,8 +73,10 @@ struct Invitation {
 // are left to Guard::Check, which records those uses.
 absl::StatusOr<std::optional<Invitation>> LoadInvitation(AppState& app, std::string_view token);
 
-// The signals of a GET: User-Agent, Accept-Language, X-Device-Fingerprint
-// (each cut to 512 bytes).
+// The signals of a GET: User-Agent, Accept-Language, X-Device-Fingerprint,
+// and the optional components X-Device-Language (wins over Accept-Language),
+// X-Device-Timezone, X-Device-Screen, X-Device-Platform (each cut to 512
+// bytes).
 ClientSignals SignalsFromHeaders(const Request& request);
 // Overrides `signals` with the fields of the body's "signals" object;
 // InvalidArgument when it is not an object of strings of at most 512 bytes.
