@@ -200,9 +200,6 @@ void RegisterRoutes(Router& router, AppState& app) {
   router.Add("GET", "/ui/{dir}/{file}", [assets](const Request& req, const Params& params) {
     return assets->Serve(req, params.at("dir") + "/" + params.at("file"));
   });
-  router.Add("GET", "/ui/{dir}/{sub}/{file}", [assets](const Request& req, const Params& params) {
-    return assets->Serve(req, params.at("dir") + "/" + params.at("sub") + "/" + params.at("file"));
-  });
 
   // Guest side (public: the token is the credential), rate limited per client
   // IP. A browser opening a link gets the guest page: the same bytes for every
