@@ -10,6 +10,7 @@
 #include "server/handlers/accounts.h"
 #include "server/handlers/activity.h"
 #include "server/handlers/collaborators.h"
+#include "server/handlers/door_pass.h"
 #include "server/handlers/events.h"
 #include "server/handlers/guest_import.h"
 #include "server/handlers/guests.h"
@@ -166,6 +167,11 @@ void RegisterRoutes(Router& router, AppState& app) {
     return OpenMonitor(app, req, params);
   });
 
+  // The door view (editor+): verify a guest's door pass and check them in.
+  router.Add("POST", "/events/{id}/door/verify", [&app](const Request& req, const Params& params) {
+    return VerifyDoorPass(app, req, params);
+  });
+
   // Notifications (editor+).
   router.Add("GET", "/events/{id}/notifications", [&app](const Request& req, const Params& params) {
     return ListNotifications(app, req, params);
@@ -211,9 +217,10 @@ void RegisterRoutes(Router& router, AppState& app) {
       {"GET", "/rsvp/{token}"},
       {"POST", "/rsvp/{token}"},
       {"POST", "/checkin/{token}"},
+      {"POST", "/rsvp/{token}/pass"},
   };
   Response (*const public_handlers[])(AppState&, const Request&, const Params&) = {
-      OpenInvitation, SubmitRsvp, CheckIn};
+      OpenInvitation, SubmitRsvp, CheckIn, IssueDoorPass};
   for (size_t i = 0; i < std::size(public_routes); ++i) {
     auto* handler = public_handlers[i];
     const bool negotiated = i == 0;

@@ -125,13 +125,12 @@ boost::json::value RsvpJson(const Invitation& inv) {
                              {"updated_at", FormatRfc3339(inv.updated_at)}};
 }
 
-std::optional<Response> Guarded(AppState& app, const Request& request, std::string_view token,
-                                AccessKind kind, std::string_view client_ip, ClientSignals signals,
-                                Invitation* inv, Decision* decision) {
-  absl::StatusOr<std::optional<Invitation>> loaded = LoadInvitation(app, token);
-  if (!loaded.ok()) return ErrorResponse(loaded.status(), request, *app.logger);
-  if (!loaded->has_value()) return GuestNotFound();
-  *inv = **std::move(loaded);
+absl::StatusOr<GuestCheck> CheckGuestAccess(AppState& app, std::string_view token, AccessKind kind,
+                                            std::string_view client_ip, ClientSignals signals,
+                                            Invitation* inv, Decision* decision) {
+  GG_ASSIGN_OR_RETURN(std::optional<Invitation> loaded, LoadInvitation(app, token));
+  if (!loaded.has_value()) return GuestCheck::kInvalidLink;
+  *inv = *std::move(loaded);
   AccessAttempt attempt;
   attempt.kind = kind;
   attempt.client_ip = std::string(client_ip);
@@ -143,11 +142,22 @@ std::optional<Response> Guarded(AppState& app, const Request& request, std::stri
   app.NotifyOutbox();  // The store wrote access.scored to the outbox.
   if (!checked.ok()) {
     // The check could not be made (store down, unusable client IP): refuse.
-    return ErrorResponse(absl::UnavailableError(checked.status().ToString()), request, *app.logger);
+    return absl::UnavailableError(checked.status().ToString());
   }
   *decision = *std::move(checked);
-  if (decision->token_status != TokenStatus::kValid) return GuestNotFound();
-  if (decision->band == Band::kBlock) {
+  if (decision->token_status != TokenStatus::kValid) return GuestCheck::kInvalidLink;
+  if (!decision->allowed()) return GuestCheck::kRefused;
+  return GuestCheck::kAllowed;
+}
+
+std::optional<Response> Guarded(AppState& app, const Request& request, std::string_view token,
+                                AccessKind kind, std::string_view client_ip, ClientSignals signals,
+                                Invitation* inv, Decision* decision) {
+  absl::StatusOr<GuestCheck> checked =
+      CheckGuestAccess(app, token, kind, client_ip, std::move(signals), inv, decision);
+  if (!checked.ok()) return ErrorResponse(checked.status(), request, *app.logger);
+  if (*checked == GuestCheck::kInvalidLink) return GuestNotFound();
+  if (*checked == GuestCheck::kRefused) {
     app.logger->Info("guest access refused", {{"request_id", request.request_id},
                                               {"event_id", decision->event_id},
                                               {"guest_id", decision->guest_id},

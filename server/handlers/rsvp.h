@@ -85,9 +85,23 @@ absl::Status ApplyBodySignals(const boost::json::object& body, ClientSignals* si
 // {response, plus_ones, updated_at}, or null without an rsvp.
 boost::json::value RsvpJson(const Invitation& inv);
 
+// The outcome of one scored guest access.
+enum class GuestCheck {
+  kAllowed,
+  kInvalidLink,  // Unknown, forged, expired or revoked; or its guest/event is gone.
+  kRefused,      // Scored and refused (block band, or beyond the check-in limit).
+};
+
 // Loads the invitation of `token` and runs the guard on one access of `kind`
 // from `client_ip` with `signals` (a check-in is limited to 1 + the guest's
-// plus-ones distinct devices). Returns the response to send when the request
+// plus-ones distinct devices). Fills `inv` (unless kInvalidLink) and
+// `decision` (when the guard ran). An error status when the check could not
+// be made (Unavailable: the caller must refuse).
+absl::StatusOr<GuestCheck> CheckGuestAccess(AppState& app, std::string_view token, AccessKind kind,
+                                            std::string_view client_ip, ClientSignals signals,
+                                            Invitation* inv, Decision* decision);
+
+// CheckGuestAccess as a guest endpoint answers it. Returns the response to send when the request
 // ends here (404 for any invalid link, 403 refused, 5xx); otherwise fills
 // `inv` and `decision`.
 std::optional<Response> Guarded(AppState& app, const Request& request, std::string_view token,
