@@ -217,10 +217,9 @@ void RegisterRoutes(Router& router, AppState& app) {
       {"GET", "/rsvp/{token}"},
       {"POST", "/rsvp/{token}"},
       {"POST", "/checkin/{token}"},
-      {"POST", "/rsvp/{token}/pass"},
   };
   Response (*const public_handlers[])(AppState&, const Request&, const Params&) = {
-      OpenInvitation, SubmitRsvp, CheckIn, IssueDoorPass};
+      OpenInvitation, SubmitRsvp, CheckIn};
   for (size_t i = 0; i < std::size(public_routes); ++i) {
     auto* handler = public_handlers[i];
     const bool negotiated = i == 0;

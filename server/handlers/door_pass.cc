@@ -104,30 +104,17 @@ std::string NormalizeDoorPassCode(std::string_view text) {
   return out.size() == 8 ? out : std::string();
 }
 
-Response IssueDoorPass(AppState& app, const Request& request, const Params& params) {
-  Invitation inv;
-  Decision decision;
-  boost::json::object body;
-  ClientSignals signals;
-  if (std::optional<Response> r = GuardedPost(app, request, params, AccessKind::kOpen,
-                                              /*empty_ok=*/true, &inv, &decision, &body, &signals)) {
-    return *r;
-  }
+absl::StatusOr<boost::json::value> HandOutDoorPass(AppState& app, const Request& request,
+                                                   std::string_view token, const Invitation& inv,
+                                                   const Decision& decision,
+                                                   const ClientSignals& signals) {
   const absl::Time now = NowMicros();
-  if (!InDoorWindow(inv.starts_at, now)) {
-    return Response::Json(200, boost::json::object{{"pass", nullptr}});
-  }
-  if (signals.fingerprint.empty()) {
-    return ErrorResponse(
-        absl::InvalidArgumentError("a door pass needs the device's signals.fingerprint"), request,
-        *app.logger);
-  }
+  if (!InDoorWindow(inv.starts_at, now) || signals.fingerprint.empty()) return nullptr;
   unsigned char fresh[kSecretBytes];
   randombytes_buf(fresh, sizeof(fresh));
   const std::string fresh_secret(reinterpret_cast<const char*>(fresh), sizeof(fresh));
-  const std::string& token = params.at("token");
   std::string secret;
-  absl::Status status = app.db->Transact([&](sql::Connection& c) -> absl::Status {
+  GG_RETURN_IF_ERROR(app.db->Transact([&](sql::Connection& c) -> absl::Status {
     // One pass per device: a new one, or the existing one re-bound to this access.
     GG_RETURN_IF_ERROR(
         c.Exec("INSERT INTO door_passes (event_id, guest_id, secret_sealed, token_sealed,"
@@ -155,20 +142,16 @@ Response IssueDoorPass(AppState& app, const Request& request, const Params& para
     GG_ASSIGN_OR_RETURN(std::string sealed, rows.Text(0, 0));
     GG_ASSIGN_OR_RETURN(secret, app.sealer->Open(sealed));
     return absl::OkStatus();
-  });
-  if (!status.ok()) return ErrorResponse(status, request, *app.logger);
+  }));
   app.logger->Info("door pass handed out", {{"request_id", request.request_id},
                                             {"event_id", std::to_string(inv.event_id)},
                                             {"guest_id", std::to_string(inv.guest_id)},
                                             {"access_log_id", decision.access_log_id}});
-  return Response::Json(
-      200, boost::json::object{
-               {"pass", boost::json::object{
-                            {"secret", Base64Url(reinterpret_cast<const unsigned char*>(
-                                                     secret.data()),
-                                                 secret.size())},
-                            {"period", kDoorPassPeriodSeconds},
-                            {"server_time", FormatRfc3339(now)}}}});
+  return boost::json::object{
+      {"secret",
+       Base64Url(reinterpret_cast<const unsigned char*>(secret.data()), secret.size())},
+      {"period", kDoorPassPeriodSeconds},
+      {"server_time", FormatRfc3339(now)}};
 }
 
 Response VerifyDoorPass(AppState& app, const Request& request, const Params& params) {

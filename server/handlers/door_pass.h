@@ -4,14 +4,12 @@
 // every 30 seconds (QR + 8 typed characters), computed in the browser from a
 // pass secret that only a scored, allowed access of that device obtains.
 //
-//   POST /rsvp/{token}/pass  {signals?} (public; the token is the credential)
-//        → 200 {pass: {secret, period: 30, server_time} | null}
-//        Scored as kind "open" through the guest path (same 404 / 403 / 400
-//        rules as POST /rsvp, and no decision in the answer). `pass` is null
-//        outside the door window (from 24 h before the start until 24 h
-//        after). One pass per device (guest + fingerprint): asking again
-//        returns the same secret, re-bound to this access (its token, signals
-//        and client IP). A request without a fingerprint gets no pass (400).
+//   GET /rsvp/{token} (JSON, rsvp.h) carries `pass: {secret, period: 30,
+//        server_time}` when its scored open was allowed, the device sent a
+//        fingerprint and it is the door window (from 24 h before the start
+//        until 24 h after): no extra scored call per page load. One pass per
+//        device (guest + fingerprint): opening again returns the same secret,
+//        re-bound to this access (its token, signals and client IP).
 //   POST /events/{id}/door/verify  {code} (editor+: the door view)
 //        → 200 {admitted, reason?, message, guest?, rsvp?, already_checked_in?,
 //               decision?}
@@ -37,7 +35,12 @@
 #include <string>
 #include <string_view>
 
+#include "absl/status/statusor.h"
+#include "boost/json/value.hpp"
+#include "guestguard/access.h"
+#include "guestguard/guard.h"
 #include "server/app.h"
+#include "server/handlers/rsvp.h"
 #include "server/router.h"
 
 namespace guestguard::server {
@@ -51,7 +54,13 @@ std::string DoorPassCode(std::string_view secret, int64_t step);
 // empty unless that leaves 8 Crockford base32 characters.
 std::string NormalizeDoorPassCode(std::string_view text);
 
-Response IssueDoorPass(AppState& app, const Request& request, const Params& params);
+// The `pass` of GET /rsvp/{token} after an allowed open of `token` by the
+// device with `signals` (the access `decision`): a pass object, or null
+// outside the door window or without a fingerprint.
+absl::StatusOr<boost::json::value> HandOutDoorPass(AppState& app, const Request& request,
+                                                   std::string_view token, const Invitation& inv,
+                                                   const Decision& decision,
+                                                   const ClientSignals& signals);
 Response VerifyDoorPass(AppState& app, const Request& request, const Params& params);
 
 }  // namespace guestguard::server

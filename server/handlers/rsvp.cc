@@ -16,6 +16,7 @@
 #include "guestguard/thresholds.h"
 #include "guestguard/token.h"
 #include "internal/status_macros.h"
+#include "server/handlers/door_pass.h"
 #include "server/handlers/json_body.h"
 #include "server/http_errors.h"
 #include "server/outbox.h"
@@ -192,14 +193,17 @@ std::optional<Response> GuardedPost(AppState& app, const Request& request, const
 Response OpenInvitation(AppState& app, const Request& request, const Params& params) {
   Invitation inv;
   Decision decision;
-  if (std::optional<Response> r =
-          Guarded(app, request, params.at("token"), AccessKind::kOpen, request.client_ip,
-                  SignalsFromHeaders(request), &inv, &decision)) {
+  const ClientSignals signals = SignalsFromHeaders(request);
+  if (std::optional<Response> r = Guarded(app, request, params.at("token"), AccessKind::kOpen,
+                                          request.client_ip, signals, &inv, &decision)) {
     return *r;
   }
+  // On the event day, this device's door pass (door_pass.h).
+  absl::StatusOr<boost::json::value> pass =
+      HandOutDoorPass(app, request, params.at("token"), inv, decision, signals);
+  if (!pass.ok()) return ErrorResponse(pass.status(), request, *app.logger);
   // What the guest may see: the invitation, never the decision (no oracle).
-  return Response::Json(
-      200, boost::json::object{
+  boost::json::object answer{
                {"event", boost::json::object{{"id", std::to_string(inv.event_id)},
                                              {"name", inv.event_name},
                                              {"starts_at", FormatRfc3339(inv.starts_at)},
@@ -209,7 +213,9 @@ Response OpenInvitation(AppState& app, const Request& request, const Params& par
                {"guest", boost::json::object{{"id", std::to_string(inv.guest_id)},
                                              {"name", inv.guest_name},
                                              {"plus_ones_allowed", inv.plus_ones_allowed}}},
-               {"rsvp", RsvpJson(inv)}});
+               {"rsvp", RsvpJson(inv)}};
+  if (!pass->is_null()) answer["pass"] = *std::move(pass);
+  return Response::Json(200, answer);
 }
 
 Response SubmitRsvp(AppState& app, const Request& request, const Params& params) {

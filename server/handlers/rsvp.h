@@ -5,7 +5,9 @@
 //                         guest page, see routes.cc and web_assets.h)
 //                       → 200 {event: {id, name, starts_at, venue, description, host},
 //                              guest: {id, name, plus_ones_allowed},
-//                              rsvp: {response, plus_ones, updated_at} | null}
+//                              rsvp: {response, plus_ones, updated_at} | null,
+//                              pass?: the device's door pass on the event day
+//                                     (door_pass.h)}
 //                         scored as kind "open" with signals from the User-Agent,
 //                         Accept-Language and X-Device-* headers (SignalsFromHeaders)
 //   POST /rsvp/{token}  {response: "yes"|"no"|"maybe", plus_ones?, signals?}

@@ -95,7 +95,6 @@ RULES = {
     "POST /rsvp/{token}": ("public", 200,
                            {"response": "yes", "plus_ones": 0, "signals": BROWSER_SIGNALS}),
     "POST /checkin/{token}": ("public", 200, {"signals": BROWSER_SIGNALS}),
-    "POST /rsvp/{token}/pass": ("public", 200, {"signals": BROWSER_SIGNALS}),
     "POST /events/{id}/door/verify": ("editor", 200, {"code": "0000-0000"}),
 }
 # Routes whose cells each need a resource of their own (they destroy or

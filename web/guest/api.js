@@ -61,7 +61,7 @@ export function signalHeaders(signals) {
 }
 
 // GET /rsvp/{token} (scored "open"; a GET has no body, so the signals travel
-// in headers).
+// in headers) → {event, guest, rsvp, pass?}: `pass` only on the event day.
 export function openInvitation(token, signals, fetchImpl) {
   return call('GET', linkPath(token), { headers: signalHeaders(signals) }, fetchImpl);
 }
@@ -70,11 +70,6 @@ export function openInvitation(token, signals, fetchImpl) {
 export function sendAnswer(token, response, plusOnes, signals, fetchImpl) {
   return call('POST', linkPath(token), { body: { response, plus_ones: plusOnes, signals } },
     fetchImpl);
-}
-
-// POST /rsvp/{token}/pass (scored "open") → {pass: {secret, period, server_time} | null}.
-export function fetchPass(token, signals, fetchImpl) {
-  return call('POST', `${linkPath(token)}/pass`, { body: { signals } }, fetchImpl);
 }
 
 // The token of this page's URL (/rsvp/<token>), or ''.

@@ -4,7 +4,7 @@
 import { html, render, useEffect, useState } from '../vendor/htm-preact-standalone.module.js';
 import { generate } from '../vendor/lean-qr-nano.mjs';
 
-import { fetchPass, openInvitation, sendAnswer, tokenFromPath } from './api.js';
+import { openInvitation, sendAnswer, tokenFromPath } from './api.js';
 import { fromBase64url, clockOffset, passView, qrPath } from './doorpass.js';
 import { answerSummary, clampPlusOnes, formatWhen, isDoorDay } from './format.js';
 import { collectSignals } from './signals.js';
@@ -61,6 +61,9 @@ function Answer({ token, guest, rsvp, signals, onGone }) {
   const [plusOnes, setPlusOnes] = useState(rsvp ? rsvp.plus_ones : 0);
   const [sending, setSending] = useState(false);
   const [status, setStatus] = useState('');
+
+  // Navigation Timing mark: the answer controls are on screen and usable.
+  useEffect(() => { performance.mark('gg:rsvp-usable'); }, []);
 
   const pick = (value) => {
     setResponse(value);
@@ -133,29 +136,20 @@ function Answer({ token, guest, rsvp, signals, onGone }) {
   </section>`;
 }
 
-function DoorPass({ token, signals }) {
-  const [pass, setPass] = useState(null);
-  const [problem, setProblem] = useState('');
+// The door pass that came with the open (only on the event day): the code is
+// recomputed every second from the secret and the server's clock.
+function DoorPass({ pass: given }) {
+  const [pass] = useState(() => ({
+    secret: fromBase64url(given.secret),
+    offset: clockOffset(given.server_time, Date.now()),
+  }));
   const [now, setNow] = useState(Date.now());
 
   useEffect(() => {
-    let live = true;
-    fetchPass(token, signals).then((answer) => {
-      if (!live || !answer.pass) return;
-      setPass({
-        secret: fromBase64url(answer.pass.secret),
-        offset: clockOffset(answer.pass.server_time, Date.now()),
-      });
-    }).catch(() => live && setProblem('Your door pass is not available right now. Please speak to the host at the door.'));
     const timer = setInterval(() => setNow(Date.now()), 1000);
-    return () => { live = false; clearInterval(timer); };
-  }, [token]);
+    return () => clearInterval(timer);
+  }, []);
 
-  if (problem) {
-    return html`<section class="card pass" aria-labelledby="pass-title" data-state="pass-unavailable">
-      <h2 id="pass-title">Your door pass</h2><p>${problem}</p></section>`;
-  }
-  if (!pass) return null;
   const view = passView(pass.secret, now, pass.offset);
   const qr = generate(view.text);
   return html`<section class="card pass" aria-labelledby="pass-title" data-state="pass">
@@ -203,8 +197,12 @@ function App({ token }) {
     <${Details} event=${event} guest=${guest} />
     <${Answer} token=${token} guest=${guest} rsvp=${rsvp} signals=${state.signals}
       onGone=${(phase) => setState({ phase })} />
-    ${isDoorDay(event.starts_at, Date.now()) &&
-      html`<${DoorPass} token=${token} signals=${state.signals} />`}
+    ${state.data.pass && html`<${DoorPass} pass=${state.data.pass} />`}
+    ${!state.data.pass && isDoorDay(event.starts_at, Date.now()) &&
+      html`<section class="card pass" data-state="pass-unavailable" aria-labelledby="pass-title">
+        <h2 id="pass-title">Your door pass</h2>
+        <p>Your door pass is not available on this device. Please speak to the host at the door.</p>
+      </section>`}
   </div>`;
 }
 

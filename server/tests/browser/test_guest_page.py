@@ -143,3 +143,137 @@ def test_phone_opens_a_fresh_link_answers_yes_with_one_plus_one_and_the_host_see
         assert a["signals"]["screen"].startswith("375x812x"), a
     status, _, rsvps = call(srv, "GET", f"/events/{ev['id']}/rsvps", token=host)
     assert status == 200 and rsvps["rsvps"][0]["plus_ones"] == 1, rsvps
+
+
+def test_another_profile_with_other_ua_zone_and_language_is_flagged_for_the_host_only(
+        srv, browsers):
+    host, ev, guest, link = setup_guest(srv)
+    first = phone(browsers)
+    first.open(url(srv, link))
+    first.wait_state("ready")
+    other = browsers(WINDOWS_UA, 1280, 900, timezone="America/New_York", language="fr-FR")
+    other.open(url(srv, link))
+    other.wait_state("ready")
+    newest = accesses(srv, host, ev["id"])[0]
+    assert newest["signals"]["timezone"] == "America/New_York", newest
+    assert newest["signals"]["language"].startswith("fr"), newest
+    assert newest["decision"]["band"] != "low", newest
+    assert newest["decision"]["reasons"], newest
+    # The guest sees the invitation, and nothing of the decision.
+    page = other.text()
+    for word in ("score", "Score", "band", "Review", "Suspicious", "Verified", "fingerprint",
+                 "reason", "access_log_id"):
+        assert word not in page, word
+    status, _, raw = srv.request("GET", f"/rsvp/{link['token']}", headers={
+        "Accept": "application/json", "User-Agent": WINDOWS_UA, "X-Device-Fingerprint": "x"})
+    assert status == 200 and set(json.loads(raw)) == {"event", "guest", "rsvp"}
+
+
+def test_link_previews_record_nothing_and_the_guest_stays_low(srv, browsers):
+    host, ev, guest, link = setup_guest(srv)
+    b = phone(browsers)
+    b.open(url(srv, link))
+    b.wait_state("ready")
+    before = accesses(srv, host, ev["id"])
+    _, other_guest, other_link = None, add_guest(srv, host, ev["id"], name="Ada"), None
+    other_link = issue(srv, host, ev["id"], other_guest["id"])
+    pages = set()
+    for name, agent in PREVIEW_AGENTS.items():
+        for token in (link["token"], other_link["token"]):
+            status, headers, body = srv.request("GET", f"/rsvp/{token}", headers={
+                "User-Agent": agent, "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+            assert status == 200, (name, body)
+            assert headers["content-type"].startswith("text/html"), name
+            assert headers["cache-control"] == "no-store"
+            assert headers["referrer-policy"] == "no-referrer"
+            assert headers["x-content-type-options"] == "nosniff"
+            csp = headers["content-security-policy"]
+            for directive in ("default-src 'self'", "frame-ancestors 'none'", "base-uri 'none'"):
+                assert directive in csp
+            assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+            pages.add(body)
+    assert len(pages) == 1  # The same bytes for every token and every fetcher.
+    page = pages.pop().decode()
+    for detail in ("Summer Gala", "Grace", "Ada", "Orangery", link["token"]):
+        assert detail not in page
+    assert '<meta property="og:title" content="Your invitation">' in page
+    assert accesses(srv, host, ev["id"]) == before  # Nothing recorded, nothing blocked.
+    b.open(url(srv, link))
+    b.wait_state("ready")
+    newest = accesses(srv, host, ev["id"])[0]
+    assert newest["kind"] == "open" and newest["decision"]["band"] == "low", newest
+
+
+def test_forged_expired_and_rotated_away_links_show_the_same_page(srv, browsers):
+    host, ev, guest, link = setup_guest(srv)
+    token = link["token"]
+    head, payload, tag = token.split(".")
+    forged = f"{head}.{payload}.{tag[:-2]}{'AA' if tag[-2:] != 'AA' else 'BB'}"
+    issued = int(time.time()) - 7200
+    expired = mint_token("k1", KEY, ev["id"], guest["id"], token_generation(token), issued,
+                         expires=issued + 3600)
+    issue(srv, host, ev["id"], guest["id"], rotate=True)  # `token` is now rotated away.
+    b = phone(browsers)
+    seen = set()
+    for bad in (forged, expired, token, "not-a-token"):
+        b.open(f"http://127.0.0.1:{srv.port}/rsvp/{bad}")
+        notice = b.wait_state("invalid")
+        seen.add(notice.text)
+        assert b.driver.title == "This link is not valid"
+    assert seen == {"This link is not valid\nPlease ask your host to send you a new invitation link."}
+    kinds = [a["decision"]["reasons"] for a in accesses(srv, host, ev["id"])]
+    assert len(kinds) == 2  # The expired and the revoked link are recorded for the host.
+
+
+def door_verify(s, host, event_id, code):
+    status, _, body = call(s, "POST", f"/events/{event_id}/door/verify", {"code": code},
+                           token=host)
+    assert status == 200, body
+    return body
+
+
+def device_pass(s, link, platform, fingerprint):
+    """Another device's pass, from its open as its page makes it (JSON + signal headers)."""
+    status, _, body = s.request("GET", f"/rsvp/{link['token']}", headers={
+        "Accept": "application/json", "User-Agent": ANDROID_UA, "Accept-Language": "en-GB",
+        "X-Device-Fingerprint": fingerprint, "X-Device-Language": "en-GB,en",
+        "X-Device-Timezone": "Europe/London", "X-Device-Screen": "412x915x24",
+        "X-Device-Platform": platform})
+    assert status == 200, body
+    answer = json.loads(body)
+    assert set(answer) == {"event", "guest", "rsvp", "pass"}, answer
+    return answer["pass"]["secret"]
+
+
+def test_door_pass_current_code_admits_old_code_and_extra_devices_are_refused(srv, browsers):
+    soon = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=1)
+    host, ev, guest, link = setup_guest(srv, plus_ones=1, starts_at=iso(soon))
+    b = phone(browsers)
+    b.open(url(srv, link))
+    b.wait_state("ready")
+    answer(b, "yes", plus_ones=1)
+    b.wait_state("pass")
+    code = b.find("#pass-code").text
+    assert len(code) == 9 and code[4] == "-", code
+    admitted = door_verify(srv, host, ev["id"], code)
+    assert admitted["admitted"] is True and admitted["guest"]["name"] == "Grace Hopper", admitted
+    checkin = accesses(srv, host, ev["id"])[0]
+    assert checkin["kind"] == "checkin", checkin
+    # Scored as the phone that holds the pass, not as the door's device.
+    assert checkin["signals"]["platform"].startswith("iPhone;") and \
+        checkin["signals"]["timezone"] == "Europe/London", checkin
+
+    # A second device (the plus-one's phone) with its own pass.
+    secret = device_pass(srv, link, "Android;hc=8;dm=8;tp=5", "b" * 64)
+    stale = pass_code(secret, time.time() - 61)  # What a screenshot 61 s ago shows.
+    refused = door_verify(srv, host, ev["id"], stale)
+    assert refused["admitted"] is False and refused["reason"] == "code_not_valid", refused
+    second = door_verify(srv, host, ev["id"], pass_code(secret, time.time()))
+    assert second["admitted"] is True, second
+    # A third device: beyond 1 + plus-ones.
+    third_secret = device_pass(srv, link, "Android;hc=4;dm=4;tp=5", "c" * 64)
+    third = door_verify(srv, host, ev["id"], pass_code(third_secret, time.time()))
+    assert third["admitted"] is False and third["reason"] == "checkin_limit", json.dumps(third, indent=1)
+    assert "already been used for all its guests" in third["message"]
+    # The guest's page never showed any of it.
+    assert "checkin_limit" not in b.text()
