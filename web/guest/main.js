@@ -195,14 +195,14 @@ function App({ token }) {
   const { event, guest, rsvp } = state.data;
   return html`<div class="stack" data-state="ready">
     <${Details} event=${event} guest=${guest} />
-    <${Answer} token=${token} guest=${guest} rsvp=${rsvp} signals=${state.signals}
-      onGone=${(phase) => setState({ phase })} />
     ${state.data.pass && html`<${DoorPass} pass=${state.data.pass} />`}
     ${!state.data.pass && isDoorDay(event.starts_at, Date.now()) &&
       html`<section class="card pass" data-state="pass-unavailable" aria-labelledby="pass-title">
         <h2 id="pass-title">Your door pass</h2>
         <p>Your door pass is not available on this device. Please speak to the host at the door.</p>
       </section>`}
+    <${Answer} token=${token} guest=${guest} rsvp=${rsvp} signals=${state.signals}
+      onGone=${(phase) => setState({ phase })} />
   </div>`;
 }
 

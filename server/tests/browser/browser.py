@@ -55,7 +55,7 @@ class Browser:
         self.driver.execute_cdp_cmd("Emulation.setTimezoneOverride", {"timezoneId": timezone})
         if phone:
             self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
-                "width": width, "height": height, "deviceScaleFactor": 3, "mobile": True,
+                "width": width, "height": height, "deviceScaleFactor": 2, "mobile": True,
                 "screenWidth": width, "screenHeight": height})
             self.driver.execute_cdp_cmd("Emulation.setTouchEmulationEnabled",
                                         {"enabled": True, "maxTouchPoints": 5})
@@ -93,7 +93,14 @@ class Browser:
                 or "Content-Security-Policy" in e["message"]]
 
     def screenshot(self, path):
-        self.driver.save_screenshot(path)
+        """The whole page (not only the viewport) as a PNG."""
+        height = self.driver.execute_script("return document.documentElement.scrollHeight")
+        width = self.driver.execute_script("return document.documentElement.clientWidth")
+        shot = self.driver.execute_cdp_cmd("Page.captureScreenshot", {
+            "format": "png", "captureBeyondViewport": True,
+            "clip": {"x": 0, "y": 0, "width": width, "height": height, "scale": 1}})
+        with open(path, "wb") as f:
+            f.write(base64.b64decode(shot["data"]))
 
     def close(self):
         try:

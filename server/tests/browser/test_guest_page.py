@@ -277,3 +277,99 @@ def test_door_pass_current_code_admits_old_code_and_extra_devices_are_refused(sr
     assert "already been used for all its guests" in third["message"]
     # The guest's page never showed any of it.
     assert "checkin_limit" not in b.text()
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_every_guest_state_renders_at_phone_and_desktop_width(srv, browsers, width):
+    """Each state the guest can see, at 375 px (phone) and 1280 px: nothing
+    overflows sideways, every control has a label; screenshots go to
+    $GUESTGUARD_SCREENSHOTS (docs/images/ in the repository) when it is set."""
+    tag = "375" if width == 375 else "1280"
+
+    def open_browser(**kw):
+        if width == 375:
+            return browsers(IPHONE_UA, 375, 812, phone=True, **kw)
+        return browsers(LINUX_UA, 1280, 900, **kw)
+
+    def check(b, name):
+        assert b.driver.execute_script(
+            "return document.documentElement.scrollWidth") <= width, name
+        unlabelled = b.driver.execute_script("""
+          return [...document.querySelectorAll('input, button')].filter((el) => {
+            const label = el.labels && el.labels.length ? el.labels[0].textContent.trim() : '';
+            return !(label || el.getAttribute('aria-label') || el.textContent.trim());
+          }).length;""")
+        assert unlabelled == 0, name
+        shot(b, f"guest-{name}-{tag}.png")
+
+    host, ev, guest, link = setup_guest(srv, plus_ones=2)
+    b = open_browser()
+    b.open(url(srv, link))
+    b.wait_state("ready")
+    check(b, "invitation")
+    answer(b, "yes", plus_ones=1)
+    check(b, "answered")
+    b.find("#change-answer").click()
+    b.wait_state("answering")
+    check(b, "change")
+
+    soon = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=2)
+    _, ev2, guest2, link2 = setup_guest_on(srv, host, iso(soon))
+    b.open(url(srv, link2))
+    b.wait_state("pass")
+    check(b, "door-pass")
+
+    b.open(f"http://127.0.0.1:{srv.port}/rsvp/gg1.forged.link")
+    b.wait_state("invalid")
+    check(b, "not-valid")
+
+    # Refused: a scripted browser (HeadlessChrome) on another device opens
+    # the link: two strong findings, blocked.
+    other = browsers(LINUX_UA.replace("Chrome/", "HeadlessChrome/"), width,
+                     812 if width == 375 else 900, timezone="Asia/Tokyo", language="ja-JP",
+                     phone=width == 375)
+    other.open(url(srv, link))
+    other.wait_state("refused")
+    check(other, "refused")
+
+
+def setup_guest_on(s, host, starts_at):
+    ev = create(s, host, name="Launch Night", venue="Pier 4", starts_at=starts_at,
+                description="Doors at seven.")
+    guest = add_guest(s, host, ev["id"], name="Grace Hopper", plus_ones_allowed=1)
+    return host, ev, guest, issue(s, host, ev["id"], guest["id"])
+
+
+def test_first_visit_weight_and_time_until_the_answer_can_be_given(srv, browsers):
+    """First visit over loopback with an empty cache: bytes on the wire (all
+    scripts, compressed) within 100 KB; Navigation Timing from navigation start
+    to the answer controls being usable (the page's gg:rsvp-usable mark),
+    median of 10 cold loads. The figures are printed (pytest -s)."""
+    host, ev, guest, link = setup_guest(srv)
+    b = phone(browsers)
+    b.driver.execute_cdp_cmd("Network.enable", {})
+    b.driver.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": True})
+    times, weights = [], []
+    for _ in range(10):
+        b.open(url(srv, link))
+        b.wait_state("answering")
+        got = b.driver.execute_script("""
+          const nav = performance.getEntriesByType('navigation')[0];
+          const res = performance.getEntriesByType('resource');
+          const mark = performance.getEntriesByName('gg:rsvp-usable')[0];
+          return {usable: mark ? mark.startTime : null,
+                  bytes: nav.transferSize + res.reduce((n, r) => n + r.transferSize, 0),
+                  encoded: nav.encodedBodySize + res.reduce((n, r) => n + r.encodedBodySize, 0),
+                  decoded: nav.decodedBodySize + res.reduce((n, r) => n + r.decodedBodySize, 0),
+                  files: res.length + 1};""")
+        assert got["usable"] is not None, got
+        times.append(got["usable"])
+        weights.append(got)
+    first = weights[0]
+    median = statistics.median(times)
+    print(f"\nfirst visit: {first['bytes']} bytes transferred ({first['encoded']} bytes of "
+          f"compressed bodies, {first['decoded']} uncompressed) in {first['files']} responses; "
+          f"navigation -> RSVP usable: median {median:.0f} ms of 10 "
+          f"(min {min(times):.0f}, max {max(times):.0f})")
+    assert first["bytes"] <= 100 * 1024, first
+    assert median < 5000, times
