@@ -1,6 +1,7 @@
 // Copyright 2026 GuestGuard authors.
 #include "server/handlers/rsvp.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -136,9 +137,10 @@ absl::StatusOr<GuestCheck> CheckGuestAccess(AppState& app, std::string_view toke
   attempt.kind = kind;
   attempt.client_ip = std::string(client_ip);
   attempt.signals = std::move(signals);
-  // The check-in limit is the library's rule: at most this many distinct
-  // devices of the guest are admitted (the guest and their plus-ones).
-  // TODO(door-pass): attempt.max_checkins = 1 + plus_ones_allowed (library).
+  // The people this link admits: the library refuses a check-in from more
+  // distinct devices (checkin_limit) and allows for that many people's devices
+  // before it counts the link as shared.
+  attempt.max_checkins = static_cast<int>(std::min<int64_t>(1 + inv->plus_ones_allowed, 1000));
   absl::StatusOr<Decision> checked = app.guard->Check(token, std::move(attempt));
   app.NotifyOutbox();  // The store wrote access.scored to the outbox.
   if (!checked.ok()) {
@@ -198,9 +200,11 @@ Response OpenInvitation(AppState& app, const Request& request, const Params& par
                                           request.client_ip, signals, &inv, &decision)) {
     return *r;
   }
-  // On the event day, this device's door pass (door_pass.h).
+  // On the event day, this device's door pass (door_pass.h). A recognised
+  // link preview gets the ordinary answer, but never a pass.
   absl::StatusOr<boost::json::value> pass =
-      HandOutDoorPass(app, request, params.at("token"), inv, decision, signals);
+      decision.preview ? boost::json::value(nullptr)
+                       : HandOutDoorPass(app, request, params.at("token"), inv, decision, signals);
   if (!pass.ok()) return ErrorResponse(pass.status(), request, *app.logger);
   // What the guest may see: the invitation, never the decision (no oracle).
   boost::json::object answer{

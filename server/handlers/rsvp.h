@@ -95,8 +95,9 @@ enum class GuestCheck {
 };
 
 // Loads the invitation of `token` and runs the guard on one access of `kind`
-// from `client_ip` with `signals` (a check-in is limited to 1 + the guest's
-// plus-ones distinct devices). Fills `inv` (unless kInvalidLink) and
+// from `client_ip` with `signals` (max_checkins = 1 + the guest's plus-ones:
+// a check-in from more distinct devices is refused with reason
+// checkin_limit). Fills `inv` (unless kInvalidLink) and
 // `decision` (when the guard ran). An error status when the check could not
 // be made (Unavailable: the caller must refuse).
 absl::StatusOr<GuestCheck> CheckGuestAccess(AppState& app, std::string_view token, AccessKind kind,

@@ -281,9 +281,8 @@ CURL = {"User-Agent": "curl/8.4.0"}
 
 
 def test_automation_user_agent_is_not_low(srv):
-    """curl with the guest's fingerprint and language: one strong signal, so
-    held below high (single-signal cap) but not low. Without the fingerprint
-    (two strong signals) it is blocked: test_blocked_access_is_refused_and_recorded."""
+    """curl with the guest's fingerprint and language: an automation user agent
+    is conclusive on its own, so it is refused; the host sees why."""
     token, _ = user(srv, "alice@example.com")
     ev = create(srv, token)
     g = add_guest(srv, token, ev["id"])
@@ -293,7 +292,7 @@ def test_automation_user_agent_is_not_low(srv):
     headers = {**CURL, "Accept-Language": BROWSER["Accept-Language"],
                "X-Device-Fingerprint": BROWSER["X-Device-Fingerprint"]}
     status, answer = rsvp_get(srv, link_token, headers=headers)
-    assert status == 200 and set(answer) == {"event", "guest", "rsvp"}, answer
+    assert status == 403 and answer["error"]["code"] == "refused", answer
     decision = last_decision(srv, token, ev["id"])
     assert decision["band"] != "low", decision
     assert decision["label"] != "Verified"
