@@ -3,12 +3,12 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
-#include <filesystem>
-#include <system_error>
 #include <charconv>
 #include <cstdlib>
+#include <filesystem>
 #include <limits>
 #include <sstream>
+#include <system_error>
 
 #include "server/client_ip.h"
 

@@ -223,21 +223,21 @@ void RegisterRoutes(Router& router, AppState& app) {
   for (size_t i = 0; i < std::size(public_routes); ++i) {
     auto* handler = public_handlers[i];
     const bool negotiated = i == 0;
-    router.Add(public_routes[i].first, public_routes[i].second,
-               [&app, handler, limiter, assets, negotiated](const Request& req,
-                                                            const Params& params) {
-                 if (negotiated && !WantsJson(req)) {
-                   Response page = assets->GuestPage(req);
-                   page.headers.emplace_back("Vary", "Accept, Accept-Encoding");
-                   return page;
-                 }
-                 if (auto limited = RateLimited(*limiter, app, req, "guest request rate limited")) {
-                   return *std::move(limited);
-                 }
-                 Response response = handler(app, req, params);
-                 if (negotiated) response.headers.emplace_back("Vary", "Accept");
-                 return response;
-               });
+    router.Add(
+        public_routes[i].first, public_routes[i].second,
+        [&app, handler, limiter, assets, negotiated](const Request& req, const Params& params) {
+          if (negotiated && !WantsJson(req)) {
+            Response page = assets->GuestPage(req);
+            page.headers.emplace_back("Vary", "Accept, Accept-Encoding");
+            return page;
+          }
+          if (auto limited = RateLimited(*limiter, app, req, "guest request rate limited")) {
+            return *std::move(limited);
+          }
+          Response response = handler(app, req, params);
+          if (negotiated) response.headers.emplace_back("Vary", "Accept");
+          return response;
+        });
   }
 }
 

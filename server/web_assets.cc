@@ -67,8 +67,8 @@ bool AcceptsGzip(const Request& request) {
     while (!coding.empty() && coding.back() == ' ') coding.remove_suffix(1);
     if (coding != "gzip" && coding != "*") continue;
     const size_t q = item.find("q=");
-    if (q != std::string_view::npos && std::strtod(std::string(item.substr(q + 2)).c_str(),
-                                                   nullptr) <= 0.0) {
+    if (q != std::string_view::npos &&
+        std::strtod(std::string(item.substr(q + 2)).c_str(), nullptr) <= 0.0) {
       continue;
     }
     return true;

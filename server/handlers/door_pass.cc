@@ -130,9 +130,9 @@ absl::StatusOr<boost::json::value> HandOutDoorPass(AppState& app, const Request&
                {sql::Int(inv.event_id), sql::Int(inv.guest_id),
                 sql::Text(app.sealer->Seal(fresh_secret)), sql::Text(app.sealer->Seal(token)),
                 sql::Text(signals.fingerprint), sql::Text(signals.user_agent),
-                sql::Text(signals.language), sql::Text(signals.timezone),
-                sql::Text(signals.screen), sql::Text(signals.platform),
-                sql::Text(request.client_ip), sql::Text(decision.access_log_id), now, now})
+                sql::Text(signals.language), sql::Text(signals.timezone), sql::Text(signals.screen),
+                sql::Text(signals.platform), sql::Text(request.client_ip),
+                sql::Text(decision.access_log_id), now, now})
             .status());
     GG_ASSIGN_OR_RETURN(
         sql::Rows rows,
@@ -148,8 +148,7 @@ absl::StatusOr<boost::json::value> HandOutDoorPass(AppState& app, const Request&
                                             {"guest_id", std::to_string(inv.guest_id)},
                                             {"access_log_id", decision.access_log_id}});
   return boost::json::object{
-      {"secret",
-       Base64Url(reinterpret_cast<const unsigned char*>(secret.data()), secret.size())},
+      {"secret", Base64Url(reinterpret_cast<const unsigned char*>(secret.data()), secret.size())},
       {"period", kDoorPassPeriodSeconds},
       {"server_time", FormatRfc3339(now)}};
 }
@@ -162,8 +161,7 @@ Response VerifyDoorPass(AppState& app, const Request& request, const Params& par
   if (!body.ok()) return body_error;
   const boost::json::value* code_value = body->if_contains("code");
   if (code_value == nullptr || !code_value->is_string()) {
-    return ErrorResponse(absl::InvalidArgumentError("code must be a string"), request,
-                         *app.logger);
+    return ErrorResponse(absl::InvalidArgumentError("code must be a string"), request, *app.logger);
   }
   const std::string code = NormalizeDoorPassCode(code_value->as_string());
   if (code.empty()) {
@@ -221,21 +219,20 @@ Response VerifyDoorPass(AppState& app, const Request& request, const Params& par
 
   Invitation inv;
   Decision decision;
-  absl::StatusOr<GuestCheck> checked =
-      CheckGuestAccess(app, match->token, AccessKind::kCheckin, match->client_ip, match->signals,
-                       &inv, &decision);
+  absl::StatusOr<GuestCheck> checked = CheckGuestAccess(
+      app, match->token, AccessKind::kCheckin, match->client_ip, match->signals, &inv, &decision);
   if (!checked.ok()) return ErrorResponse(checked.status(), request, *app.logger);
   if (*checked == GuestCheck::kInvalidLink || inv.event_id != scope.event_id) {
     return NotAdmitted("link_not_valid",
                        "This pass belongs to a link that is no longer valid (rotated, expired or "
                        "removed). Ask the guest to open their newest invitation link.");
   }
-  boost::json::object answer{{"guest", boost::json::object{{"id", std::to_string(inv.guest_id)},
-                                                           {"name", inv.guest_name},
-                                                           {"plus_ones_allowed",
-                                                            inv.plus_ones_allowed}}},
-                             {"rsvp", RsvpJson(inv)},
-                             {"decision", DecisionJson(decision)}};
+  boost::json::object answer{
+      {"guest", boost::json::object{{"id", std::to_string(inv.guest_id)},
+                                    {"name", inv.guest_name},
+                                    {"plus_ones_allowed", inv.plus_ones_allowed}}},
+      {"rsvp", RsvpJson(inv)},
+      {"decision", DecisionJson(decision)}};
   if (*checked == GuestCheck::kRefused) {
     bool limit = false;
     for (const Reason& r : decision.reasons) limit = limit || r.code == "checkin_limit";
@@ -267,8 +264,8 @@ Response VerifyDoorPass(AppState& app, const Request& request, const Params& par
   if (!marked.ok()) return ErrorResponse(marked, request, *app.logger);
   answer["admitted"] = true;
   answer["already_checked_in"] = match->checked_in;
-  answer["message"] = match->checked_in ? "Admitted again: this pass was already checked in."
-                                        : "Admitted.";
+  answer["message"] =
+      match->checked_in ? "Admitted again: this pass was already checked in." : "Admitted.";
   app.logger->Info("door check-in", {{"request_id", request.request_id},
                                      {"event_id", std::to_string(inv.event_id)},
                                      {"guest_id", std::to_string(inv.guest_id)},

@@ -182,8 +182,8 @@ std::optional<Response> GuardedPost(AppState& app, const Request& request, const
   if (parsed.ok()) signals_ok = ApplyBodySignals(*parsed, &signals);
 
   if (used_signals != nullptr) *used_signals = signals;
-  if (std::optional<Response> r = Guarded(app, request, params.at("token"), kind,
-                                          request.client_ip, std::move(signals), inv, decision)) {
+  if (std::optional<Response> r = Guarded(app, request, params.at("token"), kind, request.client_ip,
+                                          std::move(signals), inv, decision)) {
     return r;
   }
   if (!parsed.ok()) return body_error;
@@ -208,16 +208,16 @@ Response OpenInvitation(AppState& app, const Request& request, const Params& par
   if (!pass.ok()) return ErrorResponse(pass.status(), request, *app.logger);
   // What the guest may see: the invitation, never the decision (no oracle).
   boost::json::object answer{
-               {"event", boost::json::object{{"id", std::to_string(inv.event_id)},
-                                             {"name", inv.event_name},
-                                             {"starts_at", FormatRfc3339(inv.starts_at)},
-                                             {"venue", inv.venue},
-                                             {"description", inv.description},
-                                             {"host", inv.host_name}}},
-               {"guest", boost::json::object{{"id", std::to_string(inv.guest_id)},
-                                             {"name", inv.guest_name},
-                                             {"plus_ones_allowed", inv.plus_ones_allowed}}},
-               {"rsvp", RsvpJson(inv)}};
+      {"event", boost::json::object{{"id", std::to_string(inv.event_id)},
+                                    {"name", inv.event_name},
+                                    {"starts_at", FormatRfc3339(inv.starts_at)},
+                                    {"venue", inv.venue},
+                                    {"description", inv.description},
+                                    {"host", inv.host_name}}},
+      {"guest", boost::json::object{{"id", std::to_string(inv.guest_id)},
+                                    {"name", inv.guest_name},
+                                    {"plus_ones_allowed", inv.plus_ones_allowed}}},
+      {"rsvp", RsvpJson(inv)}};
   if (!pass->is_null()) answer["pass"] = *std::move(pass);
   return Response::Json(200, answer);
 }
@@ -226,9 +226,9 @@ Response SubmitRsvp(AppState& app, const Request& request, const Params& params)
   Invitation inv;
   Decision decision;
   boost::json::object body_object;
-  if (std::optional<Response> r = GuardedPost(app, request, params, AccessKind::kRsvp,
-                                              /*empty_ok=*/false, &inv, &decision, &body_object,
-                                              nullptr)) {
+  if (std::optional<Response> r =
+          GuardedPost(app, request, params, AccessKind::kRsvp,
+                      /*empty_ok=*/false, &inv, &decision, &body_object, nullptr)) {
     return *r;
   }
   const boost::json::object* body = &body_object;
@@ -296,8 +296,7 @@ Response CheckIn(AppState& app, const Request& request, const Params& params) {
   Decision decision;
   boost::json::object body;
   if (std::optional<Response> r = GuardedPost(app, request, params, AccessKind::kCheckin,
-                                              /*empty_ok=*/true, &inv, &decision, &body,
-                                              nullptr)) {
+                                              /*empty_ok=*/true, &inv, &decision, &body, nullptr)) {
     return *r;
   }
   app.logger->Info("guest checked in", {{"request_id", request.request_id},
