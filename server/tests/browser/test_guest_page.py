@@ -197,6 +197,8 @@ def test_link_previews_record_nothing_and_the_guest_stays_low(srv, browsers):
     for detail in ("Summer Gala", "Grace", "Ada", "Orangery", link["token"]):
         assert detail not in page
     assert '<meta property="og:title" content="Your invitation">' in page
+    assert "<noscript>" in page and "needs JavaScript" in page
+    assert "<script>" not in page and "style=" not in page  # Nothing inline (CSP).
     assert accesses(srv, host, ev["id"]) == before  # Nothing recorded, nothing blocked.
     b.open(url(srv, link))
     b.wait_state("ready")
