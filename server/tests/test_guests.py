@@ -280,9 +280,9 @@ def sql_rows(s, query):
 CURL = {"User-Agent": "curl/8.4.0"}
 
 
-def test_automation_user_agent_is_not_low(srv):
+def test_automation_user_agent_is_refused_even_with_the_guests_fingerprint(srv):
     """curl with the guest's fingerprint and language: an automation user agent
-    is conclusive on its own, so it is refused; the host sees why."""
+    is conclusive on its own, so refused (DESIGN §2.4, DETECTION.md F4)."""
     token, _ = user(srv, "alice@example.com")
     ev = create(srv, token)
     g = add_guest(srv, token, ev["id"])
