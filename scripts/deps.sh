@@ -11,6 +11,7 @@ GUESTGUARD_PACKAGES=(
   libnats-dev nats-server
   python3-dev pybind11-dev python3-pytest
   libboost1.81-dev libboost-json1.81-dev libcli11-dev libsodium-dev libcurl4-openssl-dev wrk curl
+  chromium chromium-driver python3-selenium nodejs
 )
 
 guestguard_install_deps() {

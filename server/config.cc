@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
+#include <filesystem>
 #include <limits>
 #include <sstream>
+#include <system_error>
 
 #include "server/client_ip.h"
 
@@ -165,7 +167,10 @@ ConfigParse ParseConfig(const std::vector<std::string>& args, const EnvLookup& e
        "delivery attempts per notification before it fails (default 6)", false},
       {"--notify-backoff-ms", "GUESTGUARD_NOTIFY_BACKOFF_MS", "", true},
       {"--notify-poll-ms", "GUESTGUARD_NOTIFY_POLL_MS", "", true},
+      {"--ui-dir", "GUESTGUARD_UI_DIR",
+       "serve the web UI from this directory (default: the copy built into the binary)", false},
   };
+  constexpr size_t kUiDir = 32;
 
   CLI::App app(
       "GuestGuard reference server. Every flag can also be set with the "
@@ -388,6 +393,13 @@ ConfigParse ParseConfig(const std::vector<std::string>& args, const EnvLookup& e
                   "\"");
     }
     *notify_durations[i - 30] = absl::Milliseconds(ms);
+  }
+  if (values[kUiDir] && !values[kUiDir]->empty()) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(*values[kUiDir], ec)) {
+      return Fail(source(kUiDir) + ": not a directory: \"" + *values[kUiDir] + "\"");
+    }
+    config.ui_dir = *values[kUiDir];
   }
   ConfigParse result;
   result.config = std::move(config);

@@ -28,6 +28,7 @@
 //   --smtp-password P     GUESTGUARD_SMTP_PASSWORD    (none; prefer the variable)
 //   --smtp-from ADDR      GUESTGUARD_SMTP_FROM        GuestGuard <guestguard@localhost>
 //   --notify-max-attempts N  GUESTGUARD_NOTIFY_MAX_ATTEMPTS  6
+//   --ui-dir DIR          GUESTGUARD_UI_DIR           (none: the web UI embedded at build time)
 // Hidden (tests and operators tuning timeouts), in milliseconds:
 //   --header-timeout-ms   GUESTGUARD_HEADER_TIMEOUT_MS    10000
 //   --request-timeout-ms  GUESTGUARD_REQUEST_TIMEOUT_MS   30000
@@ -138,6 +139,10 @@ struct Config {
   int notify_max_attempts = 6;
   absl::Duration notify_backoff = absl::Seconds(2);
   absl::Duration notify_poll_interval = absl::Seconds(1);
+  // Serve the web UI (the web/ tree) from this directory, read at every
+  // request, instead of the copy embedded at build time (development).
+  // Default: empty (embedded). Must be an existing directory.
+  std::string ui_dir;
 };
 
 // The largest WebSocket message the server reads (bigger ones close the socket

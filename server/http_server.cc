@@ -294,6 +294,13 @@ class Session : public std::enable_shared_from_this<Session> {
       res->set(http::field::content_type, response.content_type);
     }
     res->set("X-Request-Id", request_id_);
+    // On every answer, unless the response sets its own: guest links carry
+    // their token in the URL (no Referer may leak it), nothing is sniffed, and
+    // nothing is cached (API answers carry tokens, passes and private data;
+    // static web files say no-cache with an ETag instead).
+    res->set("X-Content-Type-Options", "nosniff");
+    res->set("Referrer-Policy", "no-referrer");
+    res->set(http::field::cache_control, "no-store");
     for (const auto& [name, value] : response.headers) res->set(name, value);
     res->body() = std::move(response.body);
     res->keep_alive(keep_alive);

@@ -118,6 +118,18 @@ absl::StatusOr<AccessRecord> AccessOf(const boost::json::object& o) {
     GG_ASSIGN_OR_RETURN(reason.message, StringField(v.as_object(), "message"));
     r.reasons.push_back(std::move(reason));
   }
+  // Optional: the client's signals, when the payload carries them.
+  if (const boost::json::value* signals = Field(o, "signals");
+      signals != nullptr && signals->is_object()) {
+    const std::pair<const char*, std::string*> fields[] = {
+        {"fingerprint", &r.signals.fingerprint}, {"user_agent", &r.signals.user_agent},
+        {"language", &r.signals.language},       {"timezone", &r.signals.timezone},
+        {"screen", &r.signals.screen},           {"platform", &r.signals.platform}};
+    for (const auto& [name, field] : fields) {
+      const boost::json::value* v = signals->as_object().if_contains(name);
+      if (v != nullptr && v->is_string()) *field = std::string(v->as_string());
+    }
+  }
   return r;
 }
 

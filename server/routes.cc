@@ -10,6 +10,7 @@
 #include "server/handlers/accounts.h"
 #include "server/handlers/activity.h"
 #include "server/handlers/collaborators.h"
+#include "server/handlers/door_pass.h"
 #include "server/handlers/events.h"
 #include "server/handlers/guest_import.h"
 #include "server/handlers/guests.h"
@@ -20,6 +21,7 @@
 #include "server/handlers/rsvp.h"
 #include "server/handlers/security.h"
 #include "server/rate_limiter.h"
+#include "server/web_assets.h"
 
 namespace guestguard::server {
 namespace {
@@ -36,6 +38,13 @@ std::optional<Response> RateLimited(RateLimiter& limiter, AppState& app, const R
   Response res = Response::Error(429, "rate_limited", "too many requests; retry later");
   res.headers.emplace_back("Retry-After", std::to_string(seconds));
   return res;
+}
+
+// A guest link answers JSON only to a client that asks for it; a browser
+// navigating to the link (Accept: text/html, */*, or none) gets the page.
+bool WantsJson(const Request& req) {
+  const std::string* accept = req.Header("accept");
+  return accept != nullptr && accept->find("application/json") != std::string::npos;
 }
 
 }  // namespace
@@ -158,6 +167,11 @@ void RegisterRoutes(Router& router, AppState& app) {
     return OpenMonitor(app, req, params);
   });
 
+  // The door view (editor+): verify a guest's door pass and check them in.
+  router.Add("POST", "/events/{id}/door/verify", [&app](const Request& req, const Params& params) {
+    return VerifyDoorPass(app, req, params);
+  });
+
   // Notifications (editor+).
   router.Add("GET", "/events/{id}/notifications", [&app](const Request& req, const Params& params) {
     return ListNotifications(app, req, params);
@@ -185,7 +199,18 @@ void RegisterRoutes(Router& router, AppState& app) {
                });
   }
 
-  // Guest side (public: the token is the credential), rate limited per client IP.
+  // The web UI's files (embedded, or --ui-dir while developing).
+  std::shared_ptr<const WebAssets> assets = app.config.ui_dir.empty()
+                                                ? WebAssets::Embedded()
+                                                : WebAssets::FromDirectory(app.config.ui_dir);
+  router.Add("GET", "/ui/{dir}/{file}", [assets](const Request& req, const Params& params) {
+    return assets->Serve(req, params.at("dir") + "/" + params.at("file"));
+  });
+
+  // Guest side (public: the token is the credential), rate limited per client
+  // IP. A browser opening a link gets the guest page: the same bytes for every
+  // token, never scored and not rate limited, so a link preview neither burns
+  // nor poisons the link; the page's script then calls the JSON endpoints.
   auto limiter =
       std::make_shared<RateLimiter>(app.config.rate_limit_per_minute, app.config.rate_limit_burst);
   const std::pair<const char*, const char*> public_routes[] = {
@@ -197,13 +222,22 @@ void RegisterRoutes(Router& router, AppState& app) {
       OpenInvitation, SubmitRsvp, CheckIn};
   for (size_t i = 0; i < std::size(public_routes); ++i) {
     auto* handler = public_handlers[i];
-    router.Add(public_routes[i].first, public_routes[i].second,
-               [&app, handler, limiter](const Request& req, const Params& params) {
-                 if (auto limited = RateLimited(*limiter, app, req, "guest request rate limited")) {
-                   return *std::move(limited);
-                 }
-                 return handler(app, req, params);
-               });
+    const bool negotiated = i == 0;
+    router.Add(
+        public_routes[i].first, public_routes[i].second,
+        [&app, handler, limiter, assets, negotiated](const Request& req, const Params& params) {
+          if (negotiated && !WantsJson(req)) {
+            Response page = assets->GuestPage(req);
+            page.headers.emplace_back("Vary", "Accept, Accept-Encoding");
+            return page;
+          }
+          if (auto limited = RateLimited(*limiter, app, req, "guest request rate limited")) {
+            return *std::move(limited);
+          }
+          Response response = handler(app, req, params);
+          if (negotiated) response.headers.emplace_back("Vary", "Accept");
+          return response;
+        });
   }
 }
 

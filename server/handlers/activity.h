@@ -5,7 +5,9 @@
 //   rsvp item:   {type: "rsvp", at, guest_id, guest_name, response, plus_ones,
 //                 decision: null}
 //   access item: {type: "access", at, guest_id, guest_name (null once the guest
-//                 is deleted), kind, client_ip, decision: {score, band, label,
+//                 is deleted), kind, client_ip, signals: {fingerprint,
+//                 user_agent, language, timezone, screen, platform} (what the
+//                 client sent; "" when not sent), decision: {score, band, label,
 //                 allowlisted, reasons: [{code, score, message}], access_log_id},
 //                 effective: null | {band: "low", label: "Verified",
 //                 because: "allowlisted" | "marked_legitimate"}}

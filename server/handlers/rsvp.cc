@@ -1,6 +1,7 @@
 // Copyright 2026 GuestGuard authors.
 #include "server/handlers/rsvp.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -16,6 +17,7 @@
 #include "guestguard/thresholds.h"
 #include "guestguard/token.h"
 #include "internal/status_macros.h"
+#include "server/handlers/door_pass.h"
 #include "server/handlers/json_body.h"
 #include "server/http_errors.h"
 #include "server/outbox.h"
@@ -27,30 +29,16 @@ namespace {
 
 constexpr size_t kMaxSignal = 512;
 
-Response NotFound() { return Response::Error(404, "not_found", "invitation not found"); }
+std::string Bounded(std::string_view s) { return std::string(s.substr(0, kMaxSignal)); }
 
-Response Refused() {
+}  // namespace
+
+Response GuestNotFound() { return Response::Error(404, "not_found", "invitation not found"); }
+
+Response GuestRefused() {
   return Response::Error(403, "refused", "this invitation cannot be used right now");
 }
 
-// What the token names, loaded from the server's tables.
-struct Invitation {
-  int64_t event_id = 0;
-  int64_t guest_id = 0;
-  std::string event_name;
-  absl::Time starts_at;
-  std::string venue;
-  std::string guest_name;
-  int64_t plus_ones_allowed = 0;
-  // The current rsvp, if any.
-  std::optional<std::string> response;
-  int64_t plus_ones = 0;
-  absl::Time updated_at;
-};
-
-// The invitation an authentic token names; nullopt (with OK) when the token is
-// not authentic or its guest or event no longer exists. Generation and expiry
-// are left to Guard::Check, which records those uses.
 absl::StatusOr<std::optional<Invitation>> LoadInvitation(AppState& app, std::string_view token) {
   const TokenVerification v = VerifyToken(app.config.keyring, token, absl::Now());
   if (v.status != TokenStatus::kValid && v.status != TokenStatus::kExpired &&
@@ -64,9 +52,11 @@ absl::StatusOr<std::optional<Invitation>> LoadInvitation(AppState& app, std::str
   GG_RETURN_IF_ERROR(app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
     GG_ASSIGN_OR_RETURN(rows,
                         c.Query("SELECT e.name, e.starts_at, e.venue, g.name, g.plus_ones_allowed,"
-                                " r.response, r.plus_ones, r.updated_at"
+                                " r.response, r.plus_ones, r.updated_at, e.description,"
+                                " COALESCE(u.name, '')"
                                 " FROM guests g JOIN events e ON e.id = g.event_id"
                                 " LEFT JOIN rsvps r ON r.guest_id = g.id"
+                                " LEFT JOIN users u ON u.id = e.created_by"
                                 " WHERE g.id = ? AND g.event_id = ?",
                                 {sql::Int(*guest_id), sql::Int(*event_id)}));
     return absl::OkStatus();
@@ -80,6 +70,8 @@ absl::StatusOr<std::optional<Invitation>> LoadInvitation(AppState& app, std::str
   GG_ASSIGN_OR_RETURN(inv.venue, rows.Text(0, 2));
   GG_ASSIGN_OR_RETURN(inv.guest_name, rows.Text(0, 3));
   GG_ASSIGN_OR_RETURN(inv.plus_ones_allowed, rows.Int(0, 4));
+  GG_ASSIGN_OR_RETURN(inv.description, rows.Text(0, 8));
+  GG_ASSIGN_OR_RETURN(inv.host_name, rows.Text(0, 9));
   if (!rows.IsNull(0, 5)) {
     GG_ASSIGN_OR_RETURN(inv.response, rows.Text(0, 5));
     GG_ASSIGN_OR_RETURN(inv.plus_ones, rows.Int(0, 6));
@@ -88,14 +80,21 @@ absl::StatusOr<std::optional<Invitation>> LoadInvitation(AppState& app, std::str
   return std::optional<Invitation>(std::move(inv));
 }
 
-std::string Bounded(std::string_view s) { return std::string(s.substr(0, kMaxSignal)); }
-
 ClientSignals SignalsFromHeaders(const Request& request) {
   ClientSignals signals;
   if (const std::string* h = request.Header("user-agent")) signals.user_agent = Bounded(*h);
   if (const std::string* h = request.Header("accept-language")) signals.language = Bounded(*h);
-  if (const std::string* h = request.Header("x-device-fingerprint")) {
-    signals.fingerprint = Bounded(*h);
+  // The guest page sends every signal on its GET too (a GET has no body):
+  // X-Device-Language (navigator.languages, as in the POST body) wins over
+  // Accept-Language so that both kinds of call agree.
+  const std::pair<const char*, std::string*> extra[] = {
+      {"x-device-fingerprint", &signals.fingerprint},
+      {"x-device-language", &signals.language},
+      {"x-device-timezone", &signals.timezone},
+      {"x-device-screen", &signals.screen},
+      {"x-device-platform", &signals.platform}};
+  for (const auto& [name, field] : extra) {
+    if (const std::string* h = request.Header(name)) *field = Bounded(*h);
   }
   return signals;
 }
@@ -121,20 +120,6 @@ absl::Status ApplyBodySignals(const boost::json::object& body, ClientSignals* si
   return absl::OkStatus();
 }
 
-boost::json::object DecisionJson(const Decision& d) {
-  boost::json::array reasons;
-  for (const Reason& r : d.reasons) {
-    reasons.emplace_back(
-        boost::json::object{{"code", r.code}, {"score", r.score}, {"message", r.message}});
-  }
-  return boost::json::object{{"score", d.score},
-                             {"band", BandName(d.band)},
-                             {"label", BandLabel(d.band)},
-                             {"allowlisted", d.allowlisted},
-                             {"reasons", std::move(reasons)},
-                             {"access_log_id", d.access_log_id}};
-}
-
 boost::json::value RsvpJson(const Invitation& inv) {
   if (!inv.response) return nullptr;
   return boost::json::object{{"response", *inv.response},
@@ -142,46 +127,53 @@ boost::json::value RsvpJson(const Invitation& inv) {
                              {"updated_at", FormatRfc3339(inv.updated_at)}};
 }
 
-// Loads the invitation and runs the guard. Returns the response to send when
-// the request ends here (404, 403, 5xx); otherwise fills `inv` and `decision`.
-std::optional<Response> Guarded(AppState& app, const Request& request, const Params& params,
-                                AccessKind kind, ClientSignals signals, Invitation* inv,
-                                Decision* decision) {
-  const std::string& token = params.at("token");
-  absl::StatusOr<std::optional<Invitation>> loaded = LoadInvitation(app, token);
-  if (!loaded.ok()) return ErrorResponse(loaded.status(), request, *app.logger);
-  if (!loaded->has_value()) return NotFound();
-  *inv = **std::move(loaded);
+absl::StatusOr<GuestCheck> CheckGuestAccess(AppState& app, std::string_view token, AccessKind kind,
+                                            std::string_view client_ip, ClientSignals signals,
+                                            Invitation* inv, Decision* decision) {
+  GG_ASSIGN_OR_RETURN(std::optional<Invitation> loaded, LoadInvitation(app, token));
+  if (!loaded.has_value()) return GuestCheck::kInvalidLink;
+  *inv = *std::move(loaded);
   AccessAttempt attempt;
   attempt.kind = kind;
-  attempt.client_ip = request.client_ip;
+  attempt.client_ip = std::string(client_ip);
   attempt.signals = std::move(signals);
+  // The people this link admits: the library refuses a check-in from more
+  // distinct devices (checkin_limit) and allows for that many people's devices
+  // before it counts the link as shared.
+  attempt.max_checkins = static_cast<int>(std::min<int64_t>(1 + inv->plus_ones_allowed, 1000));
   absl::StatusOr<Decision> checked = app.guard->Check(token, std::move(attempt));
   app.NotifyOutbox();  // The store wrote access.scored to the outbox.
   if (!checked.ok()) {
     // The check could not be made (store down, unusable client IP): refuse.
-    return ErrorResponse(absl::UnavailableError(checked.status().ToString()), request, *app.logger);
+    return absl::UnavailableError(checked.status().ToString());
   }
   *decision = *std::move(checked);
-  if (decision->token_status != TokenStatus::kValid) return NotFound();
-  if (decision->band == Band::kBlock) {
+  if (decision->token_status != TokenStatus::kValid) return GuestCheck::kInvalidLink;
+  if (!decision->allowed()) return GuestCheck::kRefused;
+  return GuestCheck::kAllowed;
+}
+
+std::optional<Response> Guarded(AppState& app, const Request& request, std::string_view token,
+                                AccessKind kind, std::string_view client_ip, ClientSignals signals,
+                                Invitation* inv, Decision* decision) {
+  absl::StatusOr<GuestCheck> checked =
+      CheckGuestAccess(app, token, kind, client_ip, std::move(signals), inv, decision);
+  if (!checked.ok()) return ErrorResponse(checked.status(), request, *app.logger);
+  if (*checked == GuestCheck::kInvalidLink) return GuestNotFound();
+  if (*checked == GuestCheck::kRefused) {
     app.logger->Info("guest access refused", {{"request_id", request.request_id},
                                               {"event_id", decision->event_id},
                                               {"guest_id", decision->guest_id},
                                               {"access_log_id", decision->access_log_id}});
-    return Refused();
+    return GuestRefused();
   }
   return std::nullopt;
 }
 
-// The shared path of the POST guest endpoints: parses the body (an empty body
-// is {} when `empty_ok`), lets its signals override the headers, runs the guard
-// and only then judges the body, so that a bad token is 404 whatever the body.
-// Returns the response to send when the request ends here; otherwise fills
-// `inv`, `decision` and `body`.
 std::optional<Response> GuardedPost(AppState& app, const Request& request, const Params& params,
                                     AccessKind kind, bool empty_ok, Invitation* inv,
-                                    Decision* decision, boost::json::object* body) {
+                                    Decision* decision, boost::json::object* body,
+                                    ClientSignals* used_signals) {
   Response body_error;
   absl::StatusOr<boost::json::object> parsed = boost::json::object();
   if (!empty_ok || !TrimSpaces(request.body).empty()) parsed = ParseObject(request, &body_error);
@@ -189,8 +181,9 @@ std::optional<Response> GuardedPost(AppState& app, const Request& request, const
   absl::Status signals_ok = absl::OkStatus();
   if (parsed.ok()) signals_ok = ApplyBodySignals(*parsed, &signals);
 
-  if (std::optional<Response> r =
-          Guarded(app, request, params, kind, std::move(signals), inv, decision)) {
+  if (used_signals != nullptr) *used_signals = signals;
+  if (std::optional<Response> r = Guarded(app, request, params.at("token"), kind, request.client_ip,
+                                          std::move(signals), inv, decision)) {
     return r;
   }
   if (!parsed.ok()) return body_error;
@@ -199,34 +192,43 @@ std::optional<Response> GuardedPost(AppState& app, const Request& request, const
   return std::nullopt;
 }
 
-}  // namespace
-
 Response OpenInvitation(AppState& app, const Request& request, const Params& params) {
   Invitation inv;
   Decision decision;
-  if (std::optional<Response> r = Guarded(app, request, params, AccessKind::kOpen,
-                                          SignalsFromHeaders(request), &inv, &decision)) {
+  const ClientSignals signals = SignalsFromHeaders(request);
+  if (std::optional<Response> r = Guarded(app, request, params.at("token"), AccessKind::kOpen,
+                                          request.client_ip, signals, &inv, &decision)) {
     return *r;
   }
-  return Response::Json(
-      200, boost::json::object{
-               {"event", boost::json::object{{"id", std::to_string(inv.event_id)},
-                                             {"name", inv.event_name},
-                                             {"starts_at", FormatRfc3339(inv.starts_at)},
-                                             {"venue", inv.venue}}},
-               {"guest", boost::json::object{{"id", std::to_string(inv.guest_id)},
-                                             {"name", inv.guest_name},
-                                             {"plus_ones_allowed", inv.plus_ones_allowed}}},
-               {"rsvp", RsvpJson(inv)},
-               {"decision", DecisionJson(decision)}});
+  // On the event day, this device's door pass (door_pass.h). A recognised
+  // link preview gets the ordinary answer, but never a pass.
+  absl::StatusOr<boost::json::value> pass =
+      decision.preview ? boost::json::value(nullptr)
+                       : HandOutDoorPass(app, request, params.at("token"), inv, decision, signals);
+  if (!pass.ok()) return ErrorResponse(pass.status(), request, *app.logger);
+  // What the guest may see: the invitation, never the decision (no oracle).
+  boost::json::object answer{
+      {"event", boost::json::object{{"id", std::to_string(inv.event_id)},
+                                    {"name", inv.event_name},
+                                    {"starts_at", FormatRfc3339(inv.starts_at)},
+                                    {"venue", inv.venue},
+                                    {"description", inv.description},
+                                    {"host", inv.host_name}}},
+      {"guest", boost::json::object{{"id", std::to_string(inv.guest_id)},
+                                    {"name", inv.guest_name},
+                                    {"plus_ones_allowed", inv.plus_ones_allowed}}},
+      {"rsvp", RsvpJson(inv)}};
+  if (!pass->is_null()) answer["pass"] = *std::move(pass);
+  return Response::Json(200, answer);
 }
 
 Response SubmitRsvp(AppState& app, const Request& request, const Params& params) {
   Invitation inv;
   Decision decision;
   boost::json::object body_object;
-  if (std::optional<Response> r = GuardedPost(app, request, params, AccessKind::kRsvp,
-                                              /*empty_ok=*/false, &inv, &decision, &body_object)) {
+  if (std::optional<Response> r =
+          GuardedPost(app, request, params, AccessKind::kRsvp,
+                      /*empty_ok=*/false, &inv, &decision, &body_object, nullptr)) {
     return *r;
   }
   const boost::json::object* body = &body_object;
@@ -286,8 +288,7 @@ Response SubmitRsvp(AppState& app, const Request& request, const Params& params)
                                      {"event_id", std::to_string(inv.event_id)},
                                      {"guest_id", std::to_string(inv.guest_id)},
                                      {"response", answer}});
-  return Response::Json(
-      200, boost::json::object{{"rsvp", RsvpJson(inv)}, {"decision", DecisionJson(decision)}});
+  return Response::Json(200, boost::json::object{{"rsvp", RsvpJson(inv)}});
 }
 
 Response CheckIn(AppState& app, const Request& request, const Params& params) {
@@ -295,14 +296,14 @@ Response CheckIn(AppState& app, const Request& request, const Params& params) {
   Decision decision;
   boost::json::object body;
   if (std::optional<Response> r = GuardedPost(app, request, params, AccessKind::kCheckin,
-                                              /*empty_ok=*/true, &inv, &decision, &body)) {
+                                              /*empty_ok=*/true, &inv, &decision, &body, nullptr)) {
     return *r;
   }
   app.logger->Info("guest checked in", {{"request_id", request.request_id},
                                         {"event_id", std::to_string(inv.event_id)},
                                         {"guest_id", std::to_string(inv.guest_id)},
                                         {"access_log_id", decision.access_log_id}});
-  return Response::Json(200, boost::json::object{{"decision", DecisionJson(decision)}});
+  return Response::Json(200, boost::json::object{{"checked_in", true}});
 }
 
 }  // namespace guestguard::server
