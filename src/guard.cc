@@ -62,12 +62,13 @@ std::string AccessJson(const AccessRecord& a) {
 // deadline (and the Check that started it) touches nothing freed.
 struct ExternalCall {
   ExternalCall(const AccessAttempt& a, const AccessFeatures& f, const Baseline& b, int uses,
-               const Thresholds& t, std::shared_ptr<Scorer> s)
+               const Thresholds& t, const Verdict* h, std::shared_ptr<Scorer> s)
       : attempt(a),
         features(f),
         baseline(b),
         recent_uses(uses),
         thresholds(t),
+        heuristic(h ? std::optional<Verdict>(*h) : std::nullopt),
         scorer(std::move(s)) {}
 
   const AccessAttempt attempt;
@@ -75,6 +76,7 @@ struct ExternalCall {
   const Baseline baseline;
   const int recent_uses;
   const Thresholds thresholds;
+  const std::optional<Verdict> heuristic;
   const std::shared_ptr<Scorer> scorer;
 
   absl::Mutex mu;
@@ -113,10 +115,11 @@ struct Guard::Impl {
 absl::StatusOr<Verdict> Guard::Impl::RunExternal(const ScoringContext& ctx,
                                                  Reason& fallback_reason) {
   auto call = std::make_shared<ExternalCall>(ctx.attempt, ctx.features, ctx.baseline,
-                                             ctx.recent_uses, ctx.thresholds, options.scorer);
+                                             ctx.recent_uses, ctx.thresholds, ctx.heuristic,
+                                             options.scorer);
   const bool started = executor->TrySubmit([call] {
     ScoringContext owned{call->attempt, call->features, call->baseline, call->recent_uses,
-                         call->thresholds};
+                         call->thresholds, call->heuristic ? &*call->heuristic : nullptr};
     absl::StatusOr<Verdict> result = call->scorer->Score(owned);
     absl::MutexLock lock(&call->mu);
     call->result = std::move(result);
@@ -227,10 +230,11 @@ absl::StatusOr<Decision> Guard::Check(std::string_view token, AccessAttempt atte
       d.reasons.push_back({std::string(reason::kAllowlisted), 0,
                            "The client address is on this event's allowlist."});
     } else {
-      const ScoringContext ctx{attempt, features, guest.baseline, guest.recent_uses + 1,
-                               policy.thresholds};
+      ScoringContext ctx{attempt, features, guest.baseline, guest.recent_uses + 1,
+                         policy.thresholds};
       Verdict verdict = impl_->heuristic.Evaluate(ctx);
       if (o.scorer) {
+        ctx.heuristic = &verdict;
         Reason fallback;
         absl::StatusOr<Verdict> external = impl_->RunExternal(ctx, fallback);
         if (external.ok()) {

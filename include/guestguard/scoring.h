@@ -86,6 +86,8 @@ struct ScoringContext {
   const Baseline& baseline;
   int recent_uses = 1;  // Uses of this token in the velocity window, this one included.
   Thresholds thresholds;
+  // The built-in verdict when a pluggable scorer runs after it; null otherwise.
+  const Verdict* heuristic = nullptr;
 };
 
 // A pluggable scorer (a remote model, rules of your own). Must be thread-safe.
