@@ -28,6 +28,9 @@
 //   --smtp-password P     GUESTGUARD_SMTP_PASSWORD    (none; prefer the variable)
 //   --smtp-from ADDR      GUESTGUARD_SMTP_FROM        GuestGuard <guestguard@localhost>
 //   --notify-max-attempts N  GUESTGUARD_NOTIFY_MAX_ATTEMPTS  6
+//   --scorer-url URL      GUESTGUARD_SCORER_URL       (none: heuristic only; http:// only)
+//   --scorer-deadline-ms N   GUESTGUARD_SCORER_DEADLINE_MS   250
+//   --scorer-connections N   GUESTGUARD_SCORER_CONNECTIONS   8
 // Hidden (tests and operators tuning timeouts), in milliseconds:
 //   --header-timeout-ms   GUESTGUARD_HEADER_TIMEOUT_MS    10000
 //   --request-timeout-ms  GUESTGUARD_REQUEST_TIMEOUT_MS   30000
@@ -138,6 +141,14 @@ struct Config {
   int notify_max_attempts = 6;
   absl::Duration notify_backoff = absl::Seconds(2);
   absl::Duration notify_poll_interval = absl::Seconds(1);
+  // A remote model service every check asks (see remote_scorer.h): a URL
+  // ParseScorerUrl accepts, or empty for the built-in heuristic only.
+  std::string scorer_url;
+  // How long a check waits for it before the heuristic verdict stands
+  // (fail-open). Default: 250 ms. Must be 1 ms - 10 s.
+  absl::Duration scorer_deadline = absl::Milliseconds(250);
+  // Connections to it (and scorer calls in flight) at once. Default: 8. 1-256.
+  int scorer_connections = 8;
 };
 
 // The largest WebSocket message the server reads (bigger ones close the socket

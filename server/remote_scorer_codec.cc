@@ -93,8 +93,8 @@ absl::StatusOr<ScorerUrl> ParseScorerUrl(std::string_view url) {
   }
   if (url.rfind("https://", 0) == 0) {
     return absl::InvalidArgumentError(
-        "https:// is not supported: run a TLS sidecar (e.g. stunnel or an Envoy) on this host and "
-        "point the flag at its http://127.0.0.1:PORT/PATH");
+        "https:// is not supported: run a local TLS sidecar (stunnel, Envoy, ...) and point the "
+        "flag at its http://127.0.0.1:PORT/PATH");
   }
   if (url.rfind("http://", 0) != 0) return BadUrl("the URL must start with http://");
   if (url.find('#') != std::string_view::npos) return BadUrl("the URL has a fragment");
