@@ -90,6 +90,7 @@ RULES = {
     "POST /events/{id}/access-logs/{log_id}/feedback": ("editor", 200,
                                                        {"verdict": "legitimate"}),
     "GET /events/{id}/security/feedback": ("viewer", 200, None),
+    "GET /events/{id}/security/feedback/export": ("editor", 200, None),
     "GET /rsvp/{token}": ("public", 200, None),
     "POST /rsvp/{token}": ("public", 200,
                            {"response": "yes", "plus_ones": 0, "signals": BROWSER_SIGNALS}),
