@@ -5,7 +5,9 @@ misbehaves on request. Stdlib only.
     python3 scorer_stub.py        # prints the port it listens on (127.0.0.1), then serves
 
 POST /score        → per the current mode: "answer" ({score, reasons: [stub_model]}),
-                     "slow" (the same after `delay` seconds), or one of the bad
+                     "slow" (the same after `delay` seconds), "close_after" (the same,
+                     then the connection is closed without a Connection: close
+                     header, as a keep-alive timeout would), or one of the bad
                      answers in BAD (see answer_for).
 POST /control      {"mode", "score"?, "delay"?} sets the mode.
 GET  /stats        {"connections": TCP connections that carried a POST /score,
@@ -95,6 +97,8 @@ class Handler(BaseHTTPRequestHandler):
         if mode == "slow":
             time.sleep(delay)
         self._send(*answer_for(request, mode, score))
+        if mode == "close_after":
+            self.close_connection = True
 
     def log_message(self, *args):
         pass

@@ -239,6 +239,22 @@ def test_connections_are_reused_and_bounded(stub):
         stopped(s)
 
 
+def test_a_connection_the_scorer_closed_while_idle_is_replaced(stub):
+    stub.control(mode="close_after")
+    s = serving(stub.url)
+    try:
+        token, ev, _, link = one_link(s)
+        for _ in range(3):
+            time.sleep(0.05)  # Let the scorer's close arrive before the next check.
+            assert guest_open(s, link)[0] == 200
+            decision = latest_decision(s, token, ev)
+            assert codes(decision) == ["stub_model"], decision  # Sent again on a new one.
+        stats = stub.stats()
+        assert (stats["connections"], stats["requests"]) == (3, 3), stats
+    finally:
+        stopped(s)
+
+
 def test_scorer_flags_are_validated_at_start():
     cases = [
         (["--scorer-url", "https://scorer.example/score"], "--scorer-url: https:// is not"),
