@@ -20,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -174,6 +175,11 @@ absl::StatusOr<std::string> RemoteScorer::Post(const std::string& body) {
       return absl::UnavailableError(
           absl::StrCat("remote scorer: all ", options_.max_connections, " connections are busy"));
     }
+    // Whatever path leaves this iteration (an exception included) gives the
+    // slot back; the paths that keep the connection release it explicitly.
+    absl::Cleanup give_back = [&] {
+      if (c) Release(std::move(c), false);
+    };
     const bool reused = c->socket.is_open();
     auto fail = [&](std::string_view step, const beast::error_code& ec) {
       Release(std::move(c), false);

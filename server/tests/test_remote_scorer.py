@@ -8,8 +8,8 @@ and trains the reference scorer.
 SQLite only (the scorer path does not depend on the store). Stdlib only.
 """
 import concurrent.futures
+import http.client
 import json
-import os
 import pathlib
 import subprocess
 import sys
@@ -40,7 +40,6 @@ class ScorerProcess:
         self.url = f"http://127.0.0.1:{self.port}/score"
 
     def call(self, method, path, body=None):
-        import http.client
         c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=TIMEOUT)
         try:
             c.request(method, path, body=json.dumps(body) if body is not None else None)
