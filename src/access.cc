@@ -22,4 +22,10 @@ std::optional<AccessKind> ParseAccessKind(std::string_view name) {
   return std::nullopt;
 }
 
+bool IsConclusiveReason(std::string_view code) {
+  return code == reason::kAutomationUserAgent || code == reason::kScriptedClient ||
+         code == reason::kLinkShared || code == reason::kCheckinLimit ||
+         code == reason::kTokenExpired || code == reason::kTokenRevoked;
+}
+
 }  // namespace guestguard

@@ -61,14 +61,13 @@ std::string AccessJson(const AccessRecord& a) {
 // The state one pluggable-scorer call owns, so a call that outlives its
 // deadline (and the Check that started it) touches nothing freed.
 struct ExternalCall {
-  ExternalCall(const AccessAttempt& a, const AccessFeatures& f, const Baseline& b, int uses,
-               const Thresholds& t, const Verdict* h, std::shared_ptr<Scorer> s)
-      : attempt(a),
-        features(f),
-        baseline(b),
-        recent_uses(uses),
-        thresholds(t),
-        heuristic(h ? std::optional<Verdict>(*h) : std::nullopt),
+  ExternalCall(const ScoringContext& ctx, std::shared_ptr<Scorer> s)
+      : attempt(ctx.attempt),
+        features(ctx.features),
+        baseline(ctx.baseline),
+        recent_uses(ctx.recent_uses),
+        thresholds(ctx.thresholds),
+        heuristic(ctx.heuristic ? std::optional<Verdict>(*ctx.heuristic) : std::nullopt),
         scorer(std::move(s)) {}
 
   const AccessAttempt attempt;
@@ -114,11 +113,10 @@ struct Guard::Impl {
 
 absl::StatusOr<Verdict> Guard::Impl::RunExternal(const ScoringContext& ctx,
                                                  Reason& fallback_reason) {
-  auto call = std::make_shared<ExternalCall>(ctx.attempt, ctx.features, ctx.baseline,
-                                             ctx.recent_uses, ctx.thresholds, ctx.heuristic,
-                                             options.scorer);
+  auto call = std::make_shared<ExternalCall>(ctx, options.scorer);
   const bool started = executor->TrySubmit([call] {
-    ScoringContext owned{call->attempt, call->features, call->baseline, call->recent_uses,
+    ScoringContext owned{call->attempt,    call->features,
+                         call->baseline,   call->recent_uses,
                          call->thresholds, call->heuristic ? &*call->heuristic : nullptr};
     absl::StatusOr<Verdict> result = call->scorer->Score(owned);
     absl::MutexLock lock(&call->mu);
@@ -215,23 +213,37 @@ absl::StatusOr<Decision> Guard::Check(std::string_view token, AccessAttempt atte
   }
   GG_ASSIGN_OR_RETURN(const AccessFeatures features, AccessFeatures::From(attempt));
   GG_ASSIGN_OR_RETURN(CheckState state,
-                      o.store->LoadCheckState(attempt.event_id, attempt.guest_id,
-                                              attempt.at - o.scoring.velocity_window));
+                      o.store->LoadCheckState(attempt.event_id, attempt.guest_id));
   const GuestState& guest = state.guest;
   const EventPolicy& policy = state.policy;
+  const Baseline& baseline = guest.baseline;
   if (d.token_status == TokenStatus::kValid && verification.claims.generation != guest.generation) {
     d.token_status = TokenStatus::kRevoked;
   }
 
+  bool admit = false;
   if (d.token_status == TokenStatus::kValid) {
-    if (client_ip && policy.allowlist->Contains(*client_ip)) {
+    if (std::optional<std::string> fetcher =
+            impl_->heuristic.RecognisePreview(attempt, client_ip ? &*client_ip : nullptr)) {
+      // Not the guest: recorded for the host, never scored, learned or counted.
+      d.preview = true;
+      d.score = 0;
+      d.reasons.push_back({std::string(reason::kLinkPreview), 0,
+                           absl::StrCat("A link preview or mail scanner (", *fetcher,
+                                        ") fetched the link; not scored.")});
+    } else if (client_ip && policy.allowlist->Contains(*client_ip)) {
       d.score = 0;
       d.allowlisted = true;
       d.reasons.push_back({std::string(reason::kAllowlisted), 0,
                            "The client address is on this event's allowlist."});
     } else {
-      ScoringContext ctx{attempt, features, guest.baseline, guest.recent_uses + 1,
-                         policy.thresholds};
+      const int64_t velocity_since = absl::ToUnixSeconds(attempt.at - o.scoring.velocity_window);
+      const int64_t at = absl::ToUnixSeconds(attempt.at);
+      int recent_uses = 1;
+      for (const Baseline::Use& u : baseline.uses()) {
+        if (u.at >= velocity_since && static_cast<int64_t>(u.at) <= at) ++recent_uses;
+      }
+      ScoringContext ctx{attempt, features, baseline, recent_uses, policy.thresholds};
       Verdict verdict = impl_->heuristic.Evaluate(ctx);
       if (o.scorer) {
         ctx.heuristic = &verdict;
@@ -246,6 +258,22 @@ absl::StatusOr<Decision> Guard::Check(std::string_view token, AccessAttempt atte
       d.score = std::clamp(verdict.score, 0, 100);
       d.reasons = std::move(verdict.reasons);
     }
+    if (attempt.kind == AccessKind::kCheckin && attempt.max_checkins > 0) {
+      // Library rule: one admission per device, 1 + plus-ones devices at most.
+      const auto admitted = baseline.admitted();
+      const bool readmission = features.device != 0 && std::find(admitted.begin(), admitted.end(),
+                                                                 features.device) != admitted.end();
+      if (!readmission && static_cast<int>(admitted.size()) >= attempt.max_checkins) {
+        d.score = 100;
+        d.reasons.insert(d.reasons.begin(),
+                         {std::string(reason::kCheckinLimit), 100,
+                          absl::StrCat("All ", attempt.max_checkins,
+                                       " admission(s) of this invitation were already used by "
+                                       "other devices.")});
+      } else {
+        admit = !readmission;
+      }
+    }
     d.band = policy.thresholds.BandOf(d.score);  // The scorer's own band is advisory.
   } else {
     // Authentic but expired or rotated away: a replayed old link. Refuse and record.
@@ -256,6 +284,7 @@ absl::StatusOr<Decision> Guard::Check(std::string_view token, AccessAttempt atte
                                  : "The link was replaced by a newer one for this guest."});
   }
   if (d.token_status != TokenStatus::kValid) d.band = Band::kBlock;
+  admit = admit && d.allowed() && features.device != 0;
 
   AccessRecord record;
   record.event_id = attempt.event_id;
@@ -269,15 +298,34 @@ absl::StatusOr<Decision> Guard::Check(std::string_view token, AccessAttempt atte
   record.allowlisted = d.allowlisted;
   record.blocked = !d.allowed();
   record.reasons = d.reasons;
-  // Only clean, scored accesses teach the baseline (an attacker must not);
-  // the store records the access, then learns from it.
+  // Every scored use of a valid link joins the link's history; only clean
+  // accesses teach the baseline (an attacker must not), and an admitted
+  // check-in takes one of the party's places. Previews touch nothing.
   const bool learn =
       d.token_status == TokenStatus::kValid && d.band == Band::kLow && !d.allowlisted;
-  auto learn_features = [&](Baseline& b) { b.Learn(features); };
+  auto update = [&](Baseline& b) {
+    if (learn) b.Learn(features);
+    Baseline::Use use;
+    use.at =
+        static_cast<uint32_t>(std::clamp<int64_t>(absl::ToUnixSeconds(attempt.at), 0, UINT32_MAX));
+    use.device = features.device;
+    use.network = features.has_ip ? features.network : 0;
+    use.kind = attempt.kind;
+    for (const Baseline::Device& dev : b.devices()) {
+      use.known_device = use.known_device || dev.fingerprint == features.device;
+    }
+    for (const Baseline::Network& net : b.networks()) {
+      use.known_network = use.known_network || (features.has_ip && net.network == features.network);
+    }
+    use.blocked = record.blocked;
+    b.RecordUse(use);
+    if (admit) b.Admit(features.device);
+  };
+  const bool touches_baseline = d.token_status == TokenStatus::kValid && !d.preview;
   GG_ASSIGN_OR_RETURN(
       d.access_log_id,
       o.store->AppendAccess(
-          record, learn ? std::optional<BaselineMutation>(learn_features) : std::nullopt));
+          record, touches_baseline ? std::optional<BaselineMutation>(update) : std::nullopt));
   record.id = d.access_log_id;
 
   if (o.bus) {
@@ -303,16 +351,23 @@ absl::Status Guard::RecordFeedback(std::string_view event_id, std::string_view a
   feedback.note = std::string(note);
   feedback.created_at = o.clock->Now();
   GG_RETURN_IF_ERROR(o.store->PutFeedback(feedback));
+  AccessAttempt attempt;
+  attempt.at = access.at;
+  attempt.client_ip = access.client_ip;
+  attempt.signals = access.signals;
+  GG_ASSIGN_OR_RETURN(const AccessFeatures features, AccessFeatures::From(attempt));
   if (verdict == FeedbackVerdict::kLegitimate) {
-    AccessAttempt attempt;
-    attempt.at = access.at;
-    attempt.client_ip = access.client_ip;
-    attempt.signals = access.signals;
-    GG_ASSIGN_OR_RETURN(const AccessFeatures features, AccessFeatures::From(attempt));
-    GG_RETURN_IF_ERROR(o.store->UpdateBaseline(access.event_id, access.guest_id,
-                                               [&](Baseline& b) { b.Learn(features); }));
+    // The host knows the guest: this device and network are the guest's. If
+    // the baseline only held provisional entries (whoever opened the link
+    // first), it is re-seated on this access.
+    return o.store->UpdateBaseline(access.event_id, access.guest_id, [&](Baseline& b) {
+      b.DropProvisionalBefore(access.at);
+      b.Learn(features, /*vouched=*/true);
+    });
   }
-  return absl::OkStatus();
+  // Suspicious: whatever this access taught is forgotten, unless a host vouched for it.
+  return o.store->UpdateBaseline(access.event_id, access.guest_id,
+                                 [&](Baseline& b) { b.Forget(features); });
 }
 
 absl::StatusOr<std::string> Guard::ExportLabelledCorpus(std::string_view event_id) {

@@ -104,8 +104,8 @@ class MemoryStore final : public Store {
     return ++guest.generation;
   }
 
-  absl::StatusOr<GuestState> LoadGuestState(std::string_view event_id, std::string_view guest_id,
-                                            absl::Time uses_since) override {
+  absl::StatusOr<GuestState> LoadGuestState(std::string_view event_id,
+                                            std::string_view guest_id) override {
     Shard& shard = ShardFor(event_id, guest_id);
     GuestState state;
     absl::MutexLock lock(&shard.mu);
@@ -114,10 +114,6 @@ class MemoryStore final : public Store {
     const GuestData& guest = *found;
     state.generation = guest.generation;
     state.baseline = guest.baseline;
-    const int64_t since = absl::ToUnixSeconds(uses_since);
-    state.recent_uses = static_cast<int>(std::count_if(guest.recent_uses.begin(),
-                                                       guest.recent_uses.begin() + guest.use_count,
-                                                       [&](uint32_t t) { return t >= since; }));
     return state;
   }
 
@@ -130,7 +126,7 @@ class MemoryStore final : public Store {
   }
 
   absl::StatusOr<std::string> AppendAccess(const AccessRecord& record,
-                                           std::optional<BaselineMutation> learn) override {
+                                           std::optional<BaselineMutation> update) override {
     uint64_t id;
     {
       absl::MutexLock lock(&log_mu_);
@@ -143,14 +139,11 @@ class MemoryStore final : public Store {
         ++first_id_;
       }
     }
-    Shard& shard = ShardFor(record.event_id, record.guest_id);
-    absl::MutexLock lock(&shard.mu);
-    GuestData& guest = shard.FindOrAdd(record.event_id, record.guest_id);
-    if (learn) (*learn)(guest.baseline);
-    const int64_t at = std::clamp<int64_t>(absl::ToUnixSeconds(record.at), 0, UINT32_MAX);
-    guest.recent_uses[guest.next_use] = static_cast<uint32_t>(at);
-    guest.next_use = (guest.next_use + 1) % kRecentUses;
-    guest.use_count = std::min<uint32_t>(guest.use_count + 1, kRecentUses);
+    if (update) {
+      Shard& shard = ShardFor(record.event_id, record.guest_id);
+      absl::MutexLock lock(&shard.mu);
+      (*update)(shard.FindOrAdd(record.event_id, record.guest_id).baseline);
+    }
     return std::to_string(id);
   }
 
@@ -208,15 +201,9 @@ class MemoryStore final : public Store {
     std::map<Cidr, AllowlistEntry> allowlist;
     std::shared_ptr<const CidrSet> allowlist_set;
   };
-  static constexpr size_t kRecentUses = 32;
   struct GuestData {
     uint32_t generation = 0;
-    Baseline baseline;
-    // Ring of the last kRecentUses access times (unix seconds), inline so a
-    // check touches one allocation per guest.
-    std::array<uint32_t, kRecentUses> recent_uses{};
-    uint16_t next_use = 0;
-    uint16_t use_count = 0;
+    Baseline baseline;  // Inline (fixed size): a check touches one allocation per guest.
   };
   static constexpr size_t kShards = 32;
   using GuestMap =

@@ -33,21 +33,26 @@ absl::Status CheckScore(std::string_view field, int value) {
   return absl::OkStatus();
 }
 
-void ScoreFingerprint(const ScoringOptions& o, const ScoringContext& ctx,
-                      std::vector<Reason>& reasons) {
-  const AccessFeatures& f = ctx.features;
-  const auto devices = ctx.baseline.devices();
-  if (devices.empty()) return;  // Nothing to differ from yet.
-  if (f.fingerprint == 0) {
-    reasons.push_back({std::string(reason::kFingerprintMismatch), o.fingerprint_mismatch_score,
-                       "No device fingerprint, though this guest's earlier visits sent one."});
-    return;
-  }
-  int best_compared = 0;
-  int best_moved = 0;
-  bool partial = false;
+// How an attempt's device relates to the guest's learned devices.
+enum class DeviceMatch {
+  kNothingToCompare,  // No learned device, or no device key.
+  kKnown,             // A learned device.
+  kUpdated,           // A new fingerprint with the traits of a learned device.
+  kPartial,           // A new fingerprint, a few traits moved.
+  kInconsistent,      // A learned fingerprint with traits that are not its own.
+  kUnknown,           // Another device.
+};
+
+bool KnownDevice(DeviceMatch m) {
+  return m == DeviceMatch::kKnown || m == DeviceMatch::kUpdated || m == DeviceMatch::kPartial;
+}
+
+DeviceMatch MatchDevice(const ScoringOptions& o, const AccessFeatures& f, const Baseline& b) {
+  const auto devices = b.devices();
+  if (devices.empty() || f.device == 0) return DeviceMatch::kNothingToCompare;
+  DeviceMatch best = DeviceMatch::kUnknown;
+  int best_moved = 5;
   for (const Baseline::Device& d : devices) {
-    if (d.fingerprint == f.fingerprint) return;  // A known device.
     int compared = 0;
     int moved = 0;
     for (size_t i = 0; i < f.components.size(); ++i) {
@@ -55,58 +60,241 @@ void ScoreFingerprint(const ScoringOptions& o, const ScoringContext& ctx,
       ++compared;
       if (f.components[i] != d.components[i]) ++moved;
     }
-    if (compared >= o.min_compared_components && moved <= o.max_moved_components &&
-        (!partial || moved < best_moved)) {
-      partial = true;
-      best_compared = compared;
+    if (d.fingerprint == f.device) {
+      // The page hashes the traits into the fingerprint: the same fingerprint
+      // with other traits was not computed by this device.
+      if (!f.device_from_headers && compared >= o.min_compared_components && moved >= 2) {
+        return DeviceMatch::kInconsistent;
+      }
+      return DeviceMatch::kKnown;
+    }
+    if (!f.device_from_headers && compared >= o.min_compared_components &&
+        moved <= o.max_moved_components && moved < best_moved) {
       best_moved = moved;
+      best = moved == 0 ? DeviceMatch::kUpdated : DeviceMatch::kPartial;
     }
   }
-  if (partial) {
-    reasons.push_back(
-        {std::string(reason::kFingerprintPartial), o.fingerprint_partial_score,
-         absl::StrCat("The device fingerprint changed, but ", best_compared - best_moved, " of ",
-                      best_compared, " device traits match a device this guest used before.")});
-  } else {
-    reasons.push_back({std::string(reason::kFingerprintMismatch), o.fingerprint_mismatch_score,
-                       absl::StrCat("This device matches none of the ", devices.size(),
-                                    " device(s) this guest used before.")});
+  return best;
+}
+
+enum class NetworkMatch { kNothingToCompare, kKnownAddress, kSameNetwork, kNew };
+
+NetworkMatch MatchNetwork(const AccessFeatures& f, const Baseline& b) {
+  const auto networks = b.networks();
+  if (!f.has_ip || networks.empty()) return NetworkMatch::kNothingToCompare;
+  NetworkMatch m = NetworkMatch::kNew;
+  for (const Baseline::Network& n : networks) {
+    if (n.network != f.network) continue;
+    if (n.address == f.address) return NetworkMatch::kKnownAddress;
+    m = NetworkMatch::kSameNetwork;
+  }
+  return m;
+}
+
+bool IsLearnedDevice(const Baseline& b, uint64_t device) {
+  for (const Baseline::Device& d : b.devices()) {
+    if (d.fingerprint == device) return true;
+  }
+  return false;
+}
+
+bool IsLearnedNetwork(const Baseline& b, uint64_t network) {
+  for (const Baseline::Network& n : b.networks()) {
+    if (n.network == network) return true;
+  }
+  return false;
+}
+
+// True when the time zone or language of `f` matches none of the learned
+// devices that have them (and at least one has).
+bool LocaleDiffers(const AccessFeatures& f, const Baseline& b) {
+  bool compared_any = false;
+  for (const Baseline::Device& d : b.devices()) {
+    bool compared = false;
+    bool same = true;
+    for (size_t i : {size_t{0}, size_t{1}}) {  // timezone, language
+      if (f.components[i] == 0 || d.components[i] == 0) continue;
+      compared = true;
+      if (f.components[i] != d.components[i]) same = false;
+    }
+    if (compared && same) return false;
+    compared_any = compared_any || compared;
+  }
+  return compared_any;
+}
+
+void ScoreDeviceAndNetwork(const ScoringOptions& o, const ScoringContext& ctx, DeviceMatch device,
+                           NetworkMatch network, std::vector<Reason>& reasons) {
+  const AccessFeatures& f = ctx.features;
+  const size_t device_count = ctx.baseline.devices().size();
+  switch (device) {
+    case DeviceMatch::kNothingToCompare:
+    case DeviceMatch::kKnown:
+      break;
+    case DeviceMatch::kUpdated:
+      reasons.push_back({std::string(reason::kFingerprintPartial), o.fingerprint_updated_score,
+                         "The device fingerprint changed, but every device trait matches a device "
+                         "this guest used before (a browser update)."});
+      break;
+    case DeviceMatch::kPartial:
+      reasons.push_back({std::string(reason::kFingerprintPartial), o.fingerprint_partial_score,
+                         "The device fingerprint changed, but all device traits but one match a "
+                         "device this guest used before."});
+      break;
+    case DeviceMatch::kInconsistent:
+      reasons.push_back({std::string(reason::kFingerprintInconsistent),
+                         o.fingerprint_inconsistent_score,
+                         "A fingerprint this guest's device sent before, but with other device "
+                         "traits: the fingerprint looks copied."});
+      break;
+    case DeviceMatch::kUnknown: {
+      const bool known_network =
+          network == NetworkMatch::kKnownAddress || network == NetworkMatch::kSameNetwork;
+      if (f.device_from_headers) {
+        reasons.push_back({std::string(reason::kFingerprintMismatch),
+                           o.header_device_mismatch_score,
+                           "The browser (user agent and language) differs from the ones this "
+                           "guest used before."});
+      } else if (known_network) {
+        reasons.push_back({std::string(reason::kNewDeviceKnownNetwork), o.household_device_score,
+                           "A device this guest never used, on a network the guest uses (a "
+                           "second device, or someone in the same household)."});
+      } else {
+        reasons.push_back({std::string(reason::kFingerprintMismatch), o.fingerprint_mismatch_score,
+                           absl::StrCat("This device matches none of the ", device_count,
+                                        " device(s) this guest used before.")});
+      }
+      break;
+    }
+  }
+  if ((device == DeviceMatch::kUnknown || device == DeviceMatch::kInconsistent) &&
+      !f.device_from_headers && LocaleDiffers(f, ctx.baseline)) {
+    reasons.push_back({std::string(reason::kLocaleMismatch), o.locale_mismatch_score,
+                       "Its time zone or language matches none of this guest's devices."});
+  }
+
+  switch (network) {
+    case NetworkMatch::kNothingToCompare:
+    case NetworkMatch::kKnownAddress:
+      break;
+    case NetworkMatch::kSameNetwork:
+      reasons.push_back({std::string(reason::kIpChangedSameNetwork), o.ip_same_network_score,
+                         "A new address in a network this guest used before."});
+      break;
+    case NetworkMatch::kNew:
+      if (device == DeviceMatch::kKnown) {
+        reasons.push_back({std::string(reason::kNewNetwork), o.known_device_new_network_score,
+                           "A device this guest used before, on a network not seen before."});
+      } else if (device == DeviceMatch::kUpdated || device == DeviceMatch::kPartial) {
+        reasons.push_back({std::string(reason::kNewNetwork), o.changed_device_new_network_score,
+                           "A changed device on a network this guest never used."});
+      } else {
+        reasons.push_back({std::string(reason::kNewNetwork), o.new_network_score,
+                           "First access from this network for this guest."});
+      }
+      break;
   }
 }
 
-void ScoreNetwork(const ScoringOptions& o, const ScoringContext& ctx,
-                  std::vector<Reason>& reasons) {
+// Rules over the link's use history: sharing, concurrency, hopping, velocity.
+void ScoreHistory(const ScoringOptions& o, const ScoringContext& ctx, DeviceMatch device,
+                  NetworkMatch network, std::vector<Reason>& reasons) {
   const AccessFeatures& f = ctx.features;
-  const auto networks = ctx.baseline.networks();
-  if (!f.has_ip || networks.empty()) return;
-  bool same_network = false;
-  for (const Baseline::Network& n : networks) {
-    if (n.network != f.network) continue;
-    if (n.address == f.address) return;  // A known address.
-    same_network = true;
+  const Baseline& b = ctx.baseline;
+  const int64_t now = absl::ToUnixSeconds(f.at);
+  const bool known_device = KnownDevice(device);
+  const bool unknown_device =
+      device == DeviceMatch::kUnknown || device == DeviceMatch::kInconsistent;
+  const bool unknown_network = network == NetworkMatch::kNew;
+  const bool foreign = unknown_device && unknown_network && f.device != 0;
+
+  if (foreign) {
+    // Distinct devices the guest never used, from networks the guest never
+    // used, this one included.
+    const int64_t since = now - absl::ToInt64Seconds(o.sharing_window);
+    std::vector<uint64_t> strangers = {f.device};
+    for (const Baseline::Use& u : b.uses()) {
+      if (u.at < since || u.at > now || u.blocked || u.device == 0) continue;
+      if (IsLearnedDevice(b, u.device) || (u.network != 0 && IsLearnedNetwork(b, u.network))) {
+        continue;
+      }
+      if (std::find(strangers.begin(), strangers.end(), u.device) == strangers.end()) {
+        strangers.push_back(u.device);
+      }
+    }
+    const int count = static_cast<int>(strangers.size());
+    const int party = std::max(1, ctx.attempt.max_checkins);
+    const int shared_at = std::max(3, party + 1);
+    if (count >= shared_at) {
+      reasons.push_back(
+          {std::string(reason::kLinkShared), o.link_shared_score,
+           absl::StrCat("This link has been used by ", count,
+                        " devices the guest never used, from networks the guest never used: "
+                        "more than its party of ",
+                        party, " could bring.")});
+    } else if (count > party) {
+      reasons.push_back({std::string(reason::kLinkForwarded), o.link_forwarded_score,
+                         absl::StrCat("This link has been used by ", count,
+                                      " devices the guest never used, from networks the guest "
+                                      "never used.")});
+    }
+
+    const int64_t active_since = now - absl::ToInt64Seconds(o.concurrency_window);
+    for (const Baseline::Use& u : b.uses()) {
+      if (u.at < active_since || u.at > now || u.blocked) continue;
+      if (IsLearnedDevice(b, u.device) && u.network != 0 && u.network != f.network) {
+        reasons.push_back({std::string(reason::kConcurrentUse), o.concurrent_use_score,
+                           absl::StrCat("One of this guest's own devices used the link from "
+                                        "another network within the last ",
+                                        absl::FormatDuration(o.concurrency_window), ".")});
+        break;
+      }
+    }
   }
-  if (same_network) {
-    reasons.push_back({std::string(reason::kIpChangedSameNetwork), o.ip_same_network_score,
-                       "A new address in a network this guest used before."});
-    return;
+
+  if (!known_device && f.has_ip) {
+    const int64_t since = now - absl::ToInt64Seconds(o.network_hopping_window);
+    std::vector<uint64_t> networks = {f.network};
+    for (const Baseline::Use& u : b.uses()) {
+      if (u.at < since || u.at > now || u.network == 0) continue;
+      if (std::find(networks.begin(), networks.end(), u.network) == networks.end()) {
+        networks.push_back(u.network);
+      }
+    }
+    if (static_cast<int>(networks.size()) >= o.network_hopping_count) {
+      reasons.push_back({std::string(reason::kNetworkHopping), o.network_hopping_score,
+                         absl::StrCat(networks.size(), " different networks within ",
+                                      absl::FormatDuration(o.network_hopping_window), ".")});
+    }
   }
-  const int64_t since = absl::ToUnixSeconds(f.at - o.network_hopping_window);
-  const int recent = 1 + static_cast<int>(std::count_if(
-                             networks.begin(), networks.end(),
-                             [&](const Baseline::Network& n) { return n.last_seen >= since; }));
-  if (recent >= o.network_hopping_count) {
-    reasons.push_back({std::string(reason::kNetworkHopping), o.network_hopping_score,
-                       absl::StrCat(recent, " different networks within ",
-                                    absl::FormatDuration(o.network_hopping_window), ".")});
-  } else {
-    reasons.push_back({std::string(reason::kNewNetwork), o.new_network_score,
-                       "First access from this network for this guest."});
+
+  if (!known_device && ctx.recent_uses > o.velocity_free_uses) {
+    const int extra = ctx.recent_uses - o.velocity_free_uses - 1;
+    const int score = std::min(100, o.velocity_base_score + o.velocity_step_score * extra);
+    reasons.push_back({std::string(reason::kRepeatedAccess), score,
+                       absl::StrCat("This link was used ", ctx.recent_uses, " times within ",
+                                    absl::FormatDuration(o.velocity_window), ".")});
   }
 }
 
 void ScoreSignals(const ScoringOptions& o, const ScoringContext& ctx,
                   std::vector<Reason>& reasons) {
   const ClientSignals& s = ctx.attempt.signals;
+  const bool no_locale = s.language.empty() && s.timezone.empty();
+  if (s.fingerprint.empty() && s.language.empty()) {
+    reasons.push_back({std::string(reason::kScriptedClient), o.scripted_client_score,
+                       "Neither a device fingerprint nor a language: no browser sends that."});
+  } else {
+    if (s.fingerprint.empty() && o.fingerprint_expected) {
+      reasons.push_back({std::string(reason::kMissingFingerprint), o.missing_fingerprint_score,
+                         "The client sent no device fingerprint, which the invitation page "
+                         "always sends."});
+    }
+    if (no_locale) {
+      reasons.push_back({std::string(reason::kMissingLocale), o.missing_locale_score,
+                         "The client sent neither a language nor a timezone."});
+    }
+  }
   if (s.user_agent.empty()) {
     reasons.push_back({std::string(reason::kMissingUserAgent), o.missing_user_agent_score,
                        "The client sent no user agent."});
@@ -120,28 +308,10 @@ void ScoreSignals(const ScoringOptions& o, const ScoringContext& ctx,
       }
     }
   }
-  if (s.fingerprint.empty()) {
-    reasons.push_back({std::string(reason::kMissingFingerprint), o.missing_fingerprint_score,
-                       "The client sent no device fingerprint."});
-  }
-  if (s.language.empty() && s.timezone.empty()) {
-    reasons.push_back({std::string(reason::kMissingLocale), o.missing_locale_score,
-                       "The client sent neither a language nor a timezone."});
-  }
   if (!ctx.features.has_ip) {
     reasons.push_back({std::string(reason::kMissingClientIp), o.missing_client_ip_score,
                        "The client address is unknown."});
   }
-}
-
-void ScoreVelocity(const ScoringOptions& o, const ScoringContext& ctx,
-                   std::vector<Reason>& reasons) {
-  if (ctx.recent_uses <= o.velocity_free_uses) return;
-  const int extra = ctx.recent_uses - o.velocity_free_uses - 1;
-  const int score = std::min(100, o.velocity_base_score + o.velocity_step_score * extra);
-  reasons.push_back({std::string(reason::kRepeatedAccess), score,
-                     absl::StrCat("This link was used ", ctx.recent_uses, " times within ",
-                                  absl::FormatDuration(o.velocity_window), ".")});
 }
 
 }  // namespace
@@ -149,15 +319,26 @@ void ScoreVelocity(const ScoringOptions& o, const ScoringContext& ctx,
 absl::Status ScoringOptions::Validate() const {
   const std::pair<std::string_view, int> scores[] = {
       {"fingerprint_mismatch_score", fingerprint_mismatch_score},
+      {"household_device_score", household_device_score},
+      {"header_device_mismatch_score", header_device_mismatch_score},
+      {"fingerprint_updated_score", fingerprint_updated_score},
       {"fingerprint_partial_score", fingerprint_partial_score},
+      {"fingerprint_inconsistent_score", fingerprint_inconsistent_score},
+      {"locale_mismatch_score", locale_mismatch_score},
       {"ip_same_network_score", ip_same_network_score},
+      {"known_device_new_network_score", known_device_new_network_score},
+      {"changed_device_new_network_score", changed_device_new_network_score},
       {"new_network_score", new_network_score},
       {"network_hopping_score", network_hopping_score},
+      {"link_forwarded_score", link_forwarded_score},
+      {"link_shared_score", link_shared_score},
+      {"concurrent_use_score", concurrent_use_score},
       {"missing_fingerprint_score", missing_fingerprint_score},
       {"missing_user_agent_score", missing_user_agent_score},
       {"missing_locale_score", missing_locale_score},
       {"missing_client_ip_score", missing_client_ip_score},
       {"automation_user_agent_score", automation_user_agent_score},
+      {"scripted_client_score", scripted_client_score},
       {"velocity_base_score", velocity_base_score},
       {"velocity_step_score", velocity_step_score},
       {"strong_signal_score", strong_signal_score}};
@@ -174,9 +355,15 @@ absl::Status ScoringOptions::Validate() const {
   if (network_hopping_count < 2) {
     return absl::InvalidArgumentError("scoring options: network_hopping_count must be >= 2");
   }
-  if (network_hopping_window <= absl::ZeroDuration() || velocity_window <= absl::ZeroDuration()) {
-    return absl::InvalidArgumentError(
-        "scoring options: network_hopping_window and velocity_window must be positive");
+  for (const auto& [name, window] : {std::pair<std::string_view, absl::Duration>{
+                                         "network_hopping_window", network_hopping_window},
+                                     {"velocity_window", velocity_window},
+                                     {"sharing_window", sharing_window},
+                                     {"concurrency_window", concurrency_window}}) {
+    if (window <= absl::ZeroDuration()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("scoring options: ", std::string(name), " must be positive"));
+    }
   }
   if (velocity_free_uses < 1) {
     return absl::InvalidArgumentError("scoring options: velocity_free_uses must be >= 1");
@@ -184,47 +371,90 @@ absl::Status ScoringOptions::Validate() const {
   if (!(secondary_weight >= 0.0 && secondary_weight <= 1.0)) {
     return absl::InvalidArgumentError("scoring options: secondary_weight must be within [0, 1]");
   }
-  for (const std::string& marker : automation_markers) {
-    if (marker.empty()) {
-      return absl::InvalidArgumentError("scoring options: automation_markers has an empty entry");
+  for (const auto& [name, markers] : {std::pair<std::string_view, const std::vector<std::string>*>{
+                                          "automation_markers", &automation_markers},
+                                      {"preview_markers", &preview_markers}}) {
+    for (const std::string& marker : *markers) {
+      if (marker.empty()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("scoring options: ", std::string(name), " has an empty entry"));
+      }
+    }
+  }
+  for (const std::string& network : scanner_networks) {
+    if (absl::StatusOr<Cidr> c = Cidr::Parse(network); !c.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("scoring options: scanner_networks: \"",
+                                                     network, "\": ", c.status().message()));
     }
   }
   return absl::OkStatus();
 }
 
-HeuristicScorer::HeuristicScorer(ScoringOptions options) : options_(std::move(options)) {}
+HeuristicScorer::HeuristicScorer(ScoringOptions options) : options_(std::move(options)) {
+  std::vector<Cidr> scanners;
+  for (const std::string& network : options_.scanner_networks) {
+    if (absl::StatusOr<Cidr> c = Cidr::Parse(network); c.ok()) scanners.push_back(*c);
+  }
+  scanner_networks_ = CidrSet(std::move(scanners));
+}
 
 absl::StatusOr<std::unique_ptr<HeuristicScorer>> HeuristicScorer::Create(ScoringOptions options) {
   if (absl::Status s = options.Validate(); !s.ok()) return s;
   return std::make_unique<HeuristicScorer>(std::move(options));
 }
 
-Verdict HeuristicScorer::Evaluate(const ScoringContext& ctx) const {
-  Verdict v;
-  v.reasons.reserve(6);
-  ScoreFingerprint(options_, ctx, v.reasons);
-  ScoreNetwork(options_, ctx, v.reasons);
-  ScoreSignals(options_, ctx, v.reasons);
-  ScoreVelocity(options_, ctx, v.reasons);
-  std::stable_sort(v.reasons.begin(), v.reasons.end(),
-                   [](const Reason& a, const Reason& b) { return a.score > b.score; });
+std::optional<std::string> HeuristicScorer::RecognisePreview(const AccessAttempt& attempt,
+                                                             const IpAddress* client_ip) const {
+  if (attempt.kind != AccessKind::kOpen) return std::nullopt;
+  for (const std::string& marker : options_.preview_markers) {
+    if (ContainsIgnoreCase(attempt.signals.user_agent, marker)) return marker;
+  }
+  if (client_ip != nullptr && scanner_networks_.Contains(*client_ip)) return "mail scanner";
+  return std::nullopt;
+}
 
+Verdict HeuristicScorer::Evaluate(const ScoringContext& ctx) const {
+  std::vector<Reason> findings;
+  findings.reserve(8);
+  const DeviceMatch device = MatchDevice(options_, ctx.features, ctx.baseline);
+  const NetworkMatch network = MatchNetwork(ctx.features, ctx.baseline);
+  ScoreDeviceAndNetwork(options_, ctx, device, network, findings);
+  ScoreHistory(options_, ctx, device, network, findings);
+  ScoreSignals(options_, ctx, findings);
+  return Combine(std::move(findings), ctx.thresholds);
+}
+
+Verdict HeuristicScorer::Combine(std::vector<Reason> findings, const Thresholds& thresholds) const {
+  Verdict v;
+  std::erase_if(findings, [](const Reason& r) {
+    return r.code == reason::kSingleSignalCap || r.code == reason::kHeldBelowBlock;
+  });
+  std::stable_sort(findings.begin(), findings.end(),
+                   [](const Reason& a, const Reason& b) { return a.score > b.score; });
   double total = 0;
   int strong = 0;
-  for (size_t i = 0; i < v.reasons.size(); ++i) {
-    const int s = std::clamp(v.reasons[i].score, 0, 100);
+  bool conclusive = false;
+  for (size_t i = 0; i < findings.size(); ++i) {
+    const int s = std::clamp(findings[i].score, 0, 100);
     total += i == 0 ? s : s * options_.secondary_weight;
     if (s >= options_.strong_signal_score) ++strong;
+    conclusive = conclusive || (s > 0 && IsConclusiveReason(findings[i].code));
   }
+  v.reasons = std::move(findings);
   v.score = std::clamp(static_cast<int>(std::lround(total)), 0, 100);
-  const int high = ctx.thresholds.high;
-  if (strong < 2 && v.score >= high) {
-    v.score = std::max(0, high - 1);
+  if (!conclusive && strong < 2 && v.score >= thresholds.high) {
+    v.score = std::max(0, thresholds.high - 1);
     v.reasons.push_back({std::string(reason::kSingleSignalCap), 0,
                          absl::StrCat("Held below ", std::string(BandLabel(Band::kHigh)),
                                       ": only one strong signal (two are needed).")});
   }
-  v.band = ctx.thresholds.BandOf(v.score);
+  if (!conclusive && v.score >= thresholds.block) {
+    v.score = std::max(0, thresholds.block - 1);
+    v.reasons.push_back({std::string(reason::kHeldBelowBlock), 0,
+                         absl::StrCat("Held below ", std::string(BandLabel(Band::kBlock)),
+                                      ": blocking needs a conclusive signal.")});
+  }
+  v.band = thresholds.BandOf(v.score);
   return v;
 }
 

@@ -4,10 +4,10 @@
 namespace guestguard {
 
 absl::StatusOr<CheckState> Store::LoadCheckState(std::string_view event_id,
-                                                 std::string_view guest_id, absl::Time uses_since) {
+                                                 std::string_view guest_id) {
   auto policy = GetPolicy(event_id);
   if (!policy.ok()) return policy.status();
-  auto guest = LoadGuestState(event_id, guest_id, uses_since);
+  auto guest = LoadGuestState(event_id, guest_id);
   if (!guest.ok()) return guest.status();
   return CheckState{*std::move(policy), *std::move(guest)};
 }

@@ -218,8 +218,11 @@ TEST(Baseline, RefreshesAKnownDeviceInsteadOfAddingIt) {
 
 TEST(Baseline, CountsAccessesWithoutDeviceOrNetwork) {
   Baseline b;
-  b.Learn(Features("", "", kT0));
-  b.Learn(Features("", "", kT0 + absl::Minutes(5)));
+  AccessAttempt bare = Attempt("", "", kT0);
+  bare.signals.user_agent.clear();
+  b.Learn(FeaturesOf(bare));
+  bare.at = kT0 + absl::Minutes(5);
+  b.Learn(FeaturesOf(bare));
   EXPECT_EQ(b.accesses(), 2u);
   EXPECT_TRUE(b.devices().empty());
   EXPECT_TRUE(b.networks().empty());
@@ -400,7 +403,8 @@ TEST(Baseline, RoundTripsAPartlyFilledBaseline) {
   absl::StatusOr<Baseline> parsed = Baseline::Parse(b.Serialize());
   ASSERT_TRUE(parsed.ok()) << parsed.status();
   EXPECT_EQ(*parsed, b);
-  EXPECT_EQ(parsed->devices().size(), 2u);
+  // Two fingerprints, and the third access's browser known by its headers.
+  EXPECT_EQ(parsed->devices().size(), 3u);
   EXPECT_EQ(parsed->networks().size(), 3u);
   // A learned baseline differs from the empty one, and the difference survives.
   EXPECT_NE(*parsed, Baseline());
@@ -421,7 +425,7 @@ TEST(Baseline, ParseRejectsEveryTruncation) {
 TEST(Baseline, ParseRejectsAnotherVersion) {
   for (const Baseline& b : {Baseline(), FullBaseline()}) {
     const std::string bytes = b.Serialize();
-    for (int version : {0, 2, 0xff}) {
+    for (int version : {0, 3, 0xff}) {
       std::string mutated = bytes;
       mutated[0] = static_cast<char>(version);
       ExpectCorrupt(mutated, absl::StrCat("version ", version));
@@ -431,9 +435,9 @@ TEST(Baseline, ParseRejectsAnotherVersion) {
 
 TEST(Baseline, ParseRejectsCountsOverTheLimit) {
   const std::string bytes = FullBaseline().Serialize();
-  constexpr size_t kHeader = 1 + 1 + 1 + 8 + 8 + 4;
-  constexpr size_t kDevice = 8 + 4 * 4 + 8;
-  constexpr size_t kNetwork = 8 + 8 + 8;
+  constexpr size_t kHeader = 1 + 1 + 1 + 1 + 1 + 8 + 8 + 4;
+  constexpr size_t kDevice = 8 + 4 * 4 + 8 + 8 + 1;
+  constexpr size_t kNetwork = 8 + 8 + 8 + 8 + 1;
   ASSERT_EQ(bytes.size(),
             kHeader + Baseline::kMaxDevices * kDevice + Baseline::kMaxNetworks * kNetwork);
   ASSERT_EQ(size_t{static_cast<uint8_t>(bytes[1])}, Baseline::kMaxDevices);
@@ -478,11 +482,97 @@ TEST(Baseline, ParseRejectsCountsThatDisagreeWithTheBytes) {
   ExpectCorrupt(fewer_networks, "no networks but network bytes");
 }
 
+TEST(Baseline, ParsesVersionOneWithItsEntriesConfirmed) {
+  // Version 1 (before the use history): one device, one network, no flags.
+  std::string v1;
+  auto put = [&v1](uint64_t v, int bytes) {
+    for (int i = 0; i < bytes; ++i) v1.push_back(static_cast<char>(v >> (8 * i)));
+  };
+  v1 += std::string("\x01\x01\x01", 3);
+  put(1000, 8);  // first seen
+  put(2000, 8);  // last seen
+  put(3, 4);     // accesses
+  put(77, 8);    // device
+  for (int i = 0; i < 4; ++i) put(i + 1, 4);
+  put(2000, 8);
+  put(88, 8);  // network
+  put(99, 8);
+  put(1500, 8);
+  absl::StatusOr<Baseline> parsed = Baseline::Parse(v1);
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(parsed->accesses(), 3u);
+  ASSERT_EQ(parsed->devices().size(), 1u);
+  EXPECT_EQ(parsed->devices()[0].fingerprint, 77u);
+  EXPECT_TRUE(parsed->devices()[0].confirmed);
+  ASSERT_EQ(parsed->networks().size(), 1u);
+  EXPECT_EQ(parsed->networks()[0].last_seen, 1500);
+  EXPECT_TRUE(parsed->networks()[0].confirmed);
+  EXPECT_TRUE(parsed->uses().empty());
+  // Written back in the current version.
+  EXPECT_EQ(Baseline::Parse(parsed->Serialize()).value(), *parsed);
+}
+
+TEST(Baseline, KeepsTheNewestUsesNewestFirst) {
+  Baseline b;
+  for (uint32_t i = 0; i < Baseline::kMaxUses + 5; ++i) {
+    Baseline::Use u;
+    u.at = 1000 + i;
+    u.device = i;
+    b.RecordUse(u);
+  }
+  ASSERT_EQ(b.uses().size(), Baseline::kMaxUses);
+  EXPECT_EQ(b.uses().front().at, 1000u + Baseline::kMaxUses + 4);
+  EXPECT_EQ(b.uses().back().at, 1000u + 5);
+  Baseline::Use late;  // An older use slots in by time.
+  late.at = 1010;
+  late.device = 999;
+  b.RecordUse(late);
+  EXPECT_TRUE(std::is_sorted(b.uses().begin(), b.uses().end(),
+                             [](const auto& x, const auto& y) { return x.at > y.at; }));
+  EXPECT_EQ(Baseline::Parse(b.Serialize()).value(), b);
+}
+
+TEST(Baseline, AdmitsEachDeviceOnceUpToTheLimit) {
+  Baseline b;
+  EXPECT_TRUE(b.Admit(1));
+  EXPECT_FALSE(b.Admit(1));
+  for (uint64_t d = 2; d <= Baseline::kMaxAdmitted; ++d) EXPECT_TRUE(b.Admit(d));
+  EXPECT_FALSE(b.Admit(100));
+  EXPECT_EQ(b.admitted().size(), Baseline::kMaxAdmitted);
+  EXPECT_EQ(Baseline::Parse(b.Serialize()).value(), b);
+}
+
+TEST(Baseline, LearnedEntriesAreProvisionalUntilSeenAgainLater) {
+  Baseline b;
+  b.Learn(Features("first", "192.0.2.1", kT0));
+  EXPECT_FALSE(b.has_confirmed_device());
+  b.Learn(Features("first", "192.0.2.1", kT0 + absl::Hours(1)));
+  EXPECT_FALSE(b.has_confirmed_device()) << "an hour later is the same visit";
+  b.Learn(Features("first", "192.0.2.1", kT0 + absl::Hours(7)));
+  EXPECT_TRUE(b.has_confirmed_device());
+  EXPECT_TRUE(b.networks()[0].confirmed);
+
+  b.Learn(Features("second", "198.51.100.1", kT0 + absl::Hours(8)));
+  b.Learn(Features("later", "198.51.101.1", kT0 + absl::Hours(10)));
+  b.DropProvisionalBefore(kT0 + absl::Hours(9));
+  EXPECT_EQ(b.devices().size(), 2u) << "first and later stay";
+  EXPECT_EQ(b.networks().size(), 2u);
+  b.Forget(Features("later", "198.51.101.1"));
+  b.Learn(Features("third", "203.0.113.1", kT0 + absl::Hours(9)), /*vouched=*/true);
+  b.Forget(Features("third", "203.0.113.1"));
+  EXPECT_EQ(b.devices().size(), 2u) << "vouched entries are not forgotten";
+  b.Learn(Features("fourth", "203.0.114.1", kT0 + absl::Hours(9)));
+  b.Forget(Features("fourth", "203.0.114.1"));
+  EXPECT_EQ(b.devices().size(), 2u);
+  EXPECT_EQ(b.networks().size(), 2u);
+}
+
 TEST(Baseline, IsSmallAndFixedSize) {
-  static_assert(sizeof(Baseline) <= 512);
-  EXPECT_LE(sizeof(Baseline), 512u);
-  // A full baseline serializes to a few hundred bytes at most.
-  EXPECT_LE(FullBaseline().Serialize().size(), 512u);
+  // Learned devices and networks plus 16 uses of history and 8 admissions.
+  static_assert(sizeof(Baseline) <= 1024);
+  EXPECT_LE(sizeof(Baseline), 1024u);
+  // A full baseline serializes to about a kilobyte at most.
+  EXPECT_LE(FullBaseline().Serialize().size(), 1024u);
 }
 
 }  // namespace

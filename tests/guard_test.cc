@@ -123,7 +123,7 @@ TEST_F(GuardTest, RotationRevokesTheOldTokenAndRecordsItsReplay) {
 
   EXPECT_TRUE(MustCheck(*new_token, UsualBrowser(kT0)).allowed());
   // The replay taught the baseline nothing.
-  EXPECT_EQ(store_->LoadGuestState("ev1", "g1", kT0)->baseline.accesses(), 1u);
+  EXPECT_EQ(store_->LoadGuestState("ev1", "g1")->baseline.accesses(), 1u);
 }
 
 TEST_F(GuardTest, ExpiredTokenIsRefusedOnTheFakeClock) {
@@ -164,7 +164,7 @@ TEST_F(GuardTest, AllowlistedAddressShortCircuitsScoring) {
   scripted.client_ip = "::ffff:198.51.100.20";
   EXPECT_TRUE(MustCheck(token, scripted).allowlisted);
   // Allowlisted accesses are not scored, so they teach the baseline nothing.
-  EXPECT_TRUE(store_->LoadGuestState("ev1", "g1", kT0)->baseline.empty());
+  EXPECT_TRUE(store_->LoadGuestState("ev1", "g1")->baseline.empty());
 }
 
 TEST_F(GuardTest, AllowlistChangesApplyToTheNextCheck) {
@@ -196,7 +196,7 @@ TEST_F(GuardTest, DecisionsAreRebandedAgainstEachEventsThresholds) {
 TEST_F(GuardTest, BlockedAccessIsRefusedAndDoesNotTeachTheBaseline) {
   const std::string token = MustIssue("ev1", "g1");
   ASSERT_TRUE(MustCheck(token, UsualBrowser(kT0)).allowed());
-  const Baseline before = store_->LoadGuestState("ev1", "g1", kT0)->baseline;
+  const Baseline before = store_->LoadGuestState("ev1", "g1")->baseline;
 
   AccessAttempt attacker = OtherDevice(kT0 + absl::Minutes(5));
   attacker.signals.user_agent = "python-requests/2.31.0";
@@ -204,7 +204,80 @@ TEST_F(GuardTest, BlockedAccessIsRefusedAndDoesNotTeachTheBaseline) {
   EXPECT_EQ(d.band, Band::kBlock);
   EXPECT_FALSE(d.allowed());
   EXPECT_TRUE(store_->GetAccess("ev1", d.access_log_id)->blocked);
-  EXPECT_EQ(store_->LoadGuestState("ev1", "g1", kT0)->baseline, before);
+  const Baseline after = store_->LoadGuestState("ev1", "g1")->baseline;
+  EXPECT_TRUE(std::equal(after.devices().begin(), after.devices().end(), before.devices().begin(),
+                         before.devices().end()));
+  EXPECT_TRUE(std::equal(after.networks().begin(), after.networks().end(),
+                         before.networks().begin(), before.networks().end()));
+  // It is in the link's history, marked blocked.
+  ASSERT_EQ(after.uses().size(), 2u);
+  EXPECT_TRUE(after.uses()[0].blocked);
+}
+
+TEST_F(GuardTest, LinkPreviewsAreRecordedButNeverScoredLearnedOrCounted) {
+  const std::string token = MustIssue("ev1", "g1");
+  ASSERT_TRUE(MustCheck(token, UsualBrowser(kT0)).allowed());
+  for (const char* ua :
+       {"Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)",
+        "LinkedInBot/1.0 (compatible; Mozilla/5.0; Apache-HttpClient +http://www.linkedin.com)",
+        "WhatsApp/2.23.18.78 i", "TelegramBot (like TwitterBot)"}) {
+    AccessAttempt bot = OtherDevice(kT0 + absl::Minutes(1));
+    bot.signals = {.user_agent = ua};
+    Decision d = MustCheck(token, bot);
+    EXPECT_TRUE(d.preview) << ua;
+    EXPECT_TRUE(d.allowed()) << ua;
+    EXPECT_EQ(d.band, Band::kLow) << ua;
+    ASSERT_FALSE(d.reasons.empty());
+    EXPECT_EQ(d.reasons[0].code, reason::kLinkPreview);
+    EXPECT_FALSE(d.access_log_id.empty()) << "recorded for the host";
+  }
+  const Baseline b = store_->LoadGuestState("ev1", "g1")->baseline;
+  EXPECT_EQ(b.uses().size(), 1u) << "previews are not uses";
+  EXPECT_EQ(b.devices().size(), 1u);
+  EXPECT_EQ(MustCheck(token, UsualBrowser(kT0 + absl::Minutes(2))).band, Band::kLow);
+}
+
+TEST_F(GuardTest, CheckInsBeyondTheLinksPartyAreRefusedButTheSameDeviceMayRetry) {
+  const std::string token = MustIssue("ev1", "g1");
+  AccessAttempt guest = UsualBrowser(kT0);
+  guest.kind = AccessKind::kCheckin;
+  guest.max_checkins = 2;  // The guest and one plus-one.
+  ASSERT_TRUE(MustCheck(token, guest).allowed());
+  guest.at += absl::Seconds(20);
+  ASSERT_TRUE(MustCheck(token, guest).allowed()) << "a retry is a re-admission";
+  AccessAttempt plus_one = guest;
+  plus_one.signals.fingerprint = "fp-partner";
+  plus_one.signals.screen = "390x844";
+  plus_one.signals.platform = "iPhone";
+  ASSERT_TRUE(MustCheck(token, plus_one).allowed());
+  AccessAttempt surplus = plus_one;
+  surplus.signals.fingerprint = "fp-stranger";
+  Decision refused = MustCheck(token, surplus);
+  EXPECT_FALSE(refused.allowed());
+  ASSERT_FALSE(refused.reasons.empty());
+  EXPECT_EQ(refused.reasons[0].code, reason::kCheckinLimit);
+  // Even from the allowlisted venue network.
+  ASSERT_TRUE(
+      store_->AddAllowlistEntry("ev1", {*Cidr::Parse("203.0.113.0/24"), "venue", kT0}).ok());
+  surplus.signals.fingerprint = "fp-stranger-2";
+  EXPECT_FALSE(MustCheck(token, surplus).allowed());
+  EXPECT_TRUE(MustCheck(token, guest).allowed());
+}
+
+TEST_F(GuardTest, ALegitimateVerdictReseatsABaselineThatOnlyTheFirstOpenerTaught) {
+  const std::string token = MustIssue("ev1", "g1");
+  // Someone else opened the forwarded link first...
+  ASSERT_EQ(MustCheck(token, OtherDevice(kT0)).band, Band::kLow);
+  // ...the real guest is the stranger now.
+  Decision guest = MustCheck(token, UsualBrowser(kT0 + absl::Hours(2)));
+  ASSERT_GE(guest.band, Band::kMedium);
+  ASSERT_TRUE(
+      guard_->RecordFeedback("ev1", guest.access_log_id, FeedbackVerdict::kLegitimate).ok());
+  const Baseline b = store_->LoadGuestState("ev1", "g1")->baseline;
+  ASSERT_EQ(b.devices().size(), 1u);
+  EXPECT_TRUE(b.devices()[0].confirmed);
+  EXPECT_EQ(MustCheck(token, UsualBrowser(kT0 + absl::Hours(3))).band, Band::kLow);
+  EXPECT_GE(MustCheck(token, OtherDevice(kT0 + absl::Hours(4))).band, Band::kMedium);
 }
 
 TEST_F(GuardTest, LegitimateFeedbackTeachesTheBaseline) {
@@ -229,10 +302,35 @@ TEST_F(GuardTest, SuspiciousFeedbackTeachesNothing) {
   const std::string token = MustIssue("ev1", "g1");
   ASSERT_TRUE(MustCheck(token, UsualBrowser(kT0)).allowed());
   Decision flagged = MustCheck(token, OtherDevice(kT0 + absl::Hours(1)));
-  const Baseline before = store_->LoadGuestState("ev1", "g1", kT0)->baseline;
+  const Baseline before = store_->LoadGuestState("ev1", "g1")->baseline;
   ASSERT_TRUE(
       guard_->RecordFeedback("ev1", flagged.access_log_id, FeedbackVerdict::kSuspicious).ok());
-  EXPECT_EQ(store_->LoadGuestState("ev1", "g1", kT0)->baseline, before);
+  EXPECT_EQ(store_->LoadGuestState("ev1", "g1")->baseline, before);
+}
+
+TEST_F(GuardTest, SuspiciousFeedbackForgetsWhatAnAccessTaughtUnlessVouchedFor) {
+  const std::string token = MustIssue("ev1", "g1");
+  ASSERT_TRUE(MustCheck(token, UsualBrowser(kT0)).allowed());
+  ASSERT_TRUE(MustCheck(token, UsualBrowser(kT0 + absl::Hours(8))).allowed());  // Confirmed.
+  Decision intruder = MustCheck(token, OtherDevice(kT0 + absl::Hours(30)));
+  ASSERT_TRUE(
+      guard_->RecordFeedback("ev1", intruder.access_log_id, FeedbackVerdict::kLegitimate).ok());
+  ASSERT_EQ(store_->LoadGuestState("ev1", "g1")->baseline.devices().size(), 2u);
+  // Re-marked: the host changed their mind; a vouched entry stays (the host said so).
+  ASSERT_TRUE(
+      guard_->RecordFeedback("ev1", intruder.access_log_id, FeedbackVerdict::kSuspicious).ok());
+  EXPECT_EQ(store_->LoadGuestState("ev1", "g1")->baseline.devices().size(), 2u);
+  // One learned by a low access is forgotten.
+  AccessAttempt household = OtherDevice(kT0 + absl::Hours(31));
+  household.client_ip = "203.0.113.42";
+  household.signals.fingerprint = "fp-household";
+  household.signals.timezone = "Europe/Paris";
+  household.signals.language = "fr-FR";
+  Decision h = MustCheck(token, household);
+  ASSERT_EQ(h.band, Band::kLow);
+  ASSERT_EQ(store_->LoadGuestState("ev1", "g1")->baseline.devices().size(), 3u);
+  ASSERT_TRUE(guard_->RecordFeedback("ev1", h.access_log_id, FeedbackVerdict::kSuspicious).ok());
+  EXPECT_EQ(store_->LoadGuestState("ev1", "g1")->baseline.devices().size(), 2u);
 }
 
 TEST_F(GuardTest, FeedbackOnAnotherEventsAccessIsRefused) {
@@ -363,7 +461,7 @@ TEST_F(GuardTest, ConcurrentChecksAreSafeAndAllRecorded) {
   for (auto& t : threads) t.join();
   EXPECT_EQ(ok.load(), kThreads * kChecks);
   EXPECT_EQ(store_->ListAccesses("ev1", 10000)->size(), static_cast<size_t>(kThreads * kChecks));
-  EXPECT_EQ(store_->LoadGuestState("ev1", "g0", kT0)->baseline.accesses(),
+  EXPECT_EQ(store_->LoadGuestState("ev1", "g0")->baseline.accesses(),
             static_cast<uint32_t>(kChecks));
 }
 

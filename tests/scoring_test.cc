@@ -60,17 +60,63 @@ TEST_F(ScoringTest, ReturningOnTheSameDeviceAndAddressIsLow) {
   EXPECT_EQ(v.band, Band::kLow);
 }
 
-TEST_F(ScoringTest, DifferentDeviceAloneIsAFingerprintMismatchHeldBelowHigh) {
+TEST_F(ScoringTest, DifferentDeviceOnTheGuestsOwnNetworkIsAHouseholdDevice) {
   AccessAttempt a = OtherDevice(kT0 + absl::Hours(1));
   a.client_ip = "203.0.113.42";  // Same address: only the device differs.
+  a.signals.timezone = "Europe/Paris";
+  a.signals.language = "fr-FR";
+  Verdict v = Score(a, UsualBaseline());
+  EXPECT_EQ(Codes(v), std::vector<std::string>{std::string(reason::kNewDeviceKnownNetwork)});
+  EXPECT_EQ(v.score, options_.household_device_score);
+  EXPECT_EQ(v.band, Band::kLow);
+}
+
+TEST_F(ScoringTest, DifferentDeviceOnANewNetworkIsHeldBelowHigh) {
+  AccessAttempt a = OtherDevice(kT0 + absl::Hours(24));
+  a.signals.timezone = "Europe/Paris";  // Same locale: only device and network differ.
+  a.signals.language = "fr-FR";
   Verdict v = Score(a, UsualBaseline());
   const Reason* r = Find(v, reason::kFingerprintMismatch);
   ASSERT_NE(r, nullptr);
   EXPECT_EQ(r->score, options_.fingerprint_mismatch_score);
   EXPECT_FALSE(r->message.empty());
+  EXPECT_NE(Find(v, reason::kNewNetwork), nullptr);
   EXPECT_NE(Find(v, reason::kSingleSignalCap), nullptr);
-  EXPECT_EQ(v.score, Thresholds().high - 1);  // 75 capped: only one strong signal.
+  EXPECT_EQ(v.score, Thresholds().high - 1);  // One strong signal.
   EXPECT_EQ(v.band, Band::kMedium);
+}
+
+TEST_F(ScoringTest, DifferentDeviceNetworkAndLocaleReachSuspiciousButNotBlocked) {
+  Verdict v = Score(OtherDevice(kT0 + absl::Hours(24)), UsualBaseline());
+  EXPECT_NE(Find(v, reason::kLocaleMismatch), nullptr);
+  EXPECT_EQ(v.band, Band::kHigh);
+  EXPECT_NE(Find(v, reason::kHeldBelowBlock), nullptr) << "no conclusive signal";
+}
+
+TEST_F(ScoringTest, AKnownFingerprintWithOtherTraitsIsInconsistent) {
+  AccessAttempt copied = OtherDevice(kT0 + absl::Hours(24));
+  copied.signals.fingerprint = "fp-usual";  // The guest's header, replayed.
+  Verdict v = Score(copied, UsualBaseline());
+  EXPECT_NE(Find(v, reason::kFingerprintInconsistent), nullptr);
+  EXPECT_GE(v.band, Band::kMedium);
+}
+
+TEST_F(ScoringTest, ABrowserUpdateIsAPartialMatchThatStaysLowAnywhere) {
+  AccessAttempt updated = UsualBrowser(kT0 + absl::Hours(24 * 28));
+  updated.signals.fingerprint = "fp-usual-next-version";
+  Verdict v = Score(updated, UsualBaseline());
+  EXPECT_EQ(Codes(v), std::vector<std::string>{std::string(reason::kFingerprintPartial)});
+  EXPECT_EQ(v.score, options_.fingerprint_updated_score);
+  updated.client_ip = "192.0.2.10";  // ...on another network too: noticed, still not a stranger.
+  Verdict elsewhere = Score(updated, UsualBaseline());
+  EXPECT_LT(elsewhere.score, Score(OtherDevice(kT0 + absl::Hours(24)), UsualBaseline()).score);
+}
+
+TEST_F(ScoringTest, LanguageListsCompareWithoutWeights) {
+  AccessAttempt header = UsualBrowser(kT0 + absl::Hours(1));
+  header.signals.language = "fr-FR;q=0.9";  // Accept-Language spelling of navigator.languages.
+  header.signals.fingerprint = "fp-usual-2";
+  EXPECT_EQ(Score(header, UsualBaseline()).score, options_.fingerprint_updated_score);
 }
 
 TEST_F(ScoringTest, AFewMovedComponentsScoreLowerThanADifferentDevice) {
@@ -94,12 +140,20 @@ TEST_F(ScoringTest, NewAddressInAKnownNetworkScoresLowerThanANewNetwork) {
   EXPECT_EQ(Codes(v1), std::vector<std::string>{std::string(reason::kIpChangedSameNetwork)});
   EXPECT_EQ(v1.score, options_.ip_same_network_score);
 
+  // The guest's own device on a new network is the guest moving: low.
   AccessAttempt new_net = UsualBrowser(kT0 + absl::Hours(1));
   new_net.client_ip = "192.0.2.10";
   Verdict v2 = Score(new_net, UsualBaseline());
   EXPECT_EQ(Codes(v2), std::vector<std::string>{std::string(reason::kNewNetwork)});
-  EXPECT_EQ(v2.score, options_.new_network_score);
-  EXPECT_LT(v1.score, v2.score);
+  EXPECT_EQ(v2.score, options_.known_device_new_network_score);
+  EXPECT_EQ(v2.band, Band::kLow);
+
+  // A device never seen, on a network never seen: the network counts fully.
+  AccessAttempt stranger = OtherDevice(kT0 + absl::Hours(1));
+  const Reason* r = Find(Score(stranger, UsualBaseline()), reason::kNewNetwork);
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->score, options_.new_network_score);
+  EXPECT_LT(v1.score, r->score);
 }
 
 TEST_F(ScoringTest, Ipv6AddressesInTheSameSlash48AreTheSameNetwork) {
@@ -113,39 +167,111 @@ TEST_F(ScoringTest, Ipv6AddressesInTheSameSlash48AreTheSameNetwork) {
             std::vector<std::string>{std::string(reason::kIpChangedSameNetwork)});
 }
 
-TEST_F(ScoringTest, ManyNetworksInAShortWindowIsHopping) {
-  Baseline b;
-  for (int i = 0; i < 2; ++i) {
-    AccessAttempt a = UsualBrowser(kT0 + absl::Minutes(10 * i));
-    a.client_ip = "192.0." + std::to_string(10 + i) + ".1";
-    b.Learn(F(a));
+// Records uses of `device` from each of `ips` a minute apart from `start`.
+void RecordUses(Baseline& b, const std::string& fingerprint, const std::vector<std::string>& ips,
+                absl::Time start) {
+  for (size_t i = 0; i < ips.size(); ++i) {
+    AccessAttempt a = OtherDevice(start + absl::Minutes(static_cast<int>(i)));
+    a.signals.fingerprint = fingerprint;
+    a.client_ip = ips[i];
+    const AccessFeatures f = F(a);
+    Baseline::Use u;
+    u.at = static_cast<uint32_t>(absl::ToUnixSeconds(a.at));
+    u.device = f.device;
+    u.network = f.network;
+    b.RecordUse(u);
   }
-  AccessAttempt third = UsualBrowser(kT0 + absl::Minutes(20));
-  third.client_ip = "198.51.100.1";
-  Verdict v = Score(third, b);
-  const Reason* r = Find(v, reason::kNetworkHopping);
+}
+
+TEST_F(ScoringTest, AStrangerHoppingAcrossNetworksIsHopping) {
+  Baseline b = UsualBaseline();
+  RecordUses(b, "fp-other", {"192.0.10.1", "192.0.11.1", "192.0.12.1"}, kT0 + absl::Hours(30));
+  AccessAttempt next = OtherDevice(kT0 + absl::Hours(30) + absl::Minutes(20));
+  next.client_ip = "198.51.100.1";
+  const Reason* r = Find(Score(next, b), reason::kNetworkHopping);
   ASSERT_NE(r, nullptr);
   EXPECT_EQ(r->score, options_.network_hopping_score);
+  // The guest's own phone changing cell networks is not.
+  AccessAttempt own = UsualBrowser(next.at);
+  own.client_ip = "198.51.100.1";
+  EXPECT_EQ(Find(Score(own, b), reason::kNetworkHopping), nullptr);
+}
 
-  // The same third network a day later is merely new.
-  third.at = kT0 + absl::Hours(24);
-  Verdict later = Score(third, b);
-  EXPECT_EQ(Codes(later), std::vector<std::string>{std::string(reason::kNewNetwork)});
+TEST_F(ScoringTest, ALinkUsedByStrangersIsForwardedThenSharedBeyondItsParty) {
+  Baseline b = UsualBaseline();
+  const absl::Time t = kT0 + absl::Hours(48);
+  RecordUses(b, "fp-stranger-1", {"192.0.2.1"}, t);
+  AccessAttempt second = OtherDevice(t + absl::Hours(1));
+  second.signals.fingerprint = "fp-stranger-2";
+  second.client_ip = "198.51.100.77";
+  Verdict v2 = Score(second, b);
+  EXPECT_NE(Find(v2, reason::kLinkForwarded), nullptr);
+  EXPECT_EQ(Find(v2, reason::kLinkShared), nullptr);
+  EXPECT_GE(v2.band, Band::kHigh);
+  EXPECT_LT(v2.band, Band::kBlock);
+
+  RecordUses(b, "fp-stranger-2", {"198.51.100.77"}, t + absl::Hours(1));
+  AccessAttempt third = second;
+  third.signals.fingerprint = "fp-stranger-3";
+  third.client_ip = "100.64.5.5";
+  Verdict v3 = Score(third, b);
+  EXPECT_NE(Find(v3, reason::kLinkShared), nullptr);
+  EXPECT_EQ(v3.band, Band::kBlock);
+
+  // A party of four brings its own phones: three strangers are within it.
+  third.max_checkins = 4;
+  Verdict family = Score(third, b);
+  EXPECT_EQ(Find(family, reason::kLinkShared), nullptr);
+  EXPECT_EQ(Find(family, reason::kLinkForwarded), nullptr);
+}
+
+TEST_F(ScoringTest, AStrangerWhileTheGuestsOwnDeviceIsActiveElsewhereIsConcurrentUse) {
+  Baseline b = UsualBaseline();
+  const absl::Time t = kT0 + absl::Hours(48);
+  RecordUses(b, "fp-usual", {"203.0.113.42"}, t);  // The guest, at home.
+  AccessAttempt friend_phone = OtherDevice(t + absl::Minutes(30));
+  friend_phone.signals.timezone = "Europe/Paris";
+  friend_phone.signals.language = "fr-FR";
+  Verdict v = Score(friend_phone, b);
+  EXPECT_NE(Find(v, reason::kConcurrentUse), nullptr);
+  EXPECT_EQ(v.band, Band::kHigh);
+  friend_phone.at = t + absl::Hours(5);  // Hours later: merely a new device.
+  EXPECT_EQ(Find(Score(friend_phone, b), reason::kConcurrentUse), nullptr);
 }
 
 TEST_F(ScoringTest, MissingSignalsEachAddAReason) {
   AccessAttempt a = UsualBrowser(kT0);
   a.signals = {};
+  a.signals.fingerprint = "fp-usual";
   a.client_ip.clear();
   Verdict v = Score(a, Baseline());
   EXPECT_NE(Find(v, reason::kMissingUserAgent), nullptr);
-  EXPECT_NE(Find(v, reason::kMissingFingerprint), nullptr);
   EXPECT_NE(Find(v, reason::kMissingLocale), nullptr);
   EXPECT_NE(Find(v, reason::kMissingClientIp), nullptr);
   // The strongest leads (user agent, 40), the rest add a little.
   EXPECT_EQ(v.reasons.front().code, reason::kMissingUserAgent);
   EXPECT_GT(v.score, options_.missing_user_agent_score);
   EXPECT_LT(v.score, Thresholds().high);
+}
+
+TEST_F(ScoringTest, NoFingerprintAndNoLanguageIsAScriptedClientBlockedEvenOnAFreshLink) {
+  AccessAttempt a = UsualBrowser(kT0);
+  a.signals = {.user_agent = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/126.0.0.0"};
+  Verdict v = Score(a, Baseline());
+  EXPECT_NE(Find(v, reason::kScriptedClient), nullptr);
+  EXPECT_EQ(v.band, Band::kBlock);
+}
+
+TEST_F(ScoringTest, WithoutAPageAMissingFingerprintIsNoFinding) {
+  ScoringOptions plain;
+  plain.fingerprint_expected = false;
+  HeuristicScorer scorer(plain);
+  AccessAttempt a = UsualBrowser(kT0);
+  a.signals = {.user_agent = a.signals.user_agent, .language = "fr-FR"};
+  const AccessFeatures f = F(a);
+  Verdict v = scorer.Evaluate({a, f, Baseline(), 1, Thresholds()});
+  EXPECT_TRUE(v.reasons.empty());
+  EXPECT_EQ(v.band, Band::kLow);
 }
 
 TEST_F(ScoringTest, MissingFingerprintAloneScoresItsWeight) {
@@ -165,14 +291,18 @@ TEST_F(ScoringTest, AutomationUserAgentsScoreHigh) {
     const Reason* r = Find(v, reason::kAutomationUserAgent);
     ASSERT_NE(r, nullptr) << ua;
     EXPECT_EQ(r->score, options_.automation_user_agent_score) << ua;
-    EXPECT_EQ(v.band, Band::kMedium) << ua;  // One strong signal: held below high.
+    EXPECT_EQ(v.band, Band::kBlock) << ua;  // Conclusive: even on a fresh link.
   }
   AccessAttempt browser = UsualBrowser(kT0);
   EXPECT_EQ(Find(Score(browser, Baseline()), reason::kAutomationUserAgent), nullptr);
 }
 
-TEST_F(ScoringTest, RepeatedUseOfOneTokenRaisesVelocity) {
-  const AccessAttempt a = UsualBrowser(kT0 + absl::Hours(1));
+TEST_F(ScoringTest, RepeatedUseOfOneTokenRaisesVelocityForAStranger) {
+  const AccessAttempt own = UsualBrowser(kT0 + absl::Hours(1));
+  EXPECT_EQ(Find(Score(own, UsualBaseline(), 12), reason::kRepeatedAccess), nullptr)
+      << "the guest's own device retrying at the door is harmless";
+  AccessAttempt a = OtherDevice(kT0 + absl::Hours(1));
+  a.client_ip = "203.0.113.42";
   EXPECT_EQ(Find(Score(a, UsualBaseline(), options_.velocity_free_uses), reason::kRepeatedAccess),
             nullptr);
   const Verdict six_uses = Score(a, UsualBaseline(), 6);
@@ -207,12 +337,43 @@ TEST_F(ScoringTest, TwoStrongSignalsReachHigh) {
 }
 
 TEST_F(ScoringTest, SingleSignalCapFollowsTheEventsHighThreshold) {
-  AccessAttempt a = UsualBrowser(kT0);
-  a.signals.user_agent = "curl/8.4.0";
+  AccessAttempt a = OtherDevice(kT0 + absl::Hours(24));
+  a.signals.timezone = "Europe/Paris";
+  a.signals.language = "fr-FR";
   const Thresholds strict{10, 40, 95};
-  Verdict v = Score(a, Baseline(), 1, strict);
+  Verdict v = Score(a, UsualBaseline(), 1, strict);
   EXPECT_EQ(v.score, strict.high - 1);
   EXPECT_EQ(v.band, Band::kMedium);
+}
+
+TEST_F(ScoringTest, CombineRecomputesTheCapsForOtherThresholds) {
+  Verdict v = Score(OtherDevice(kT0 + absl::Hours(24)), UsualBaseline());
+  ASSERT_EQ(v.band, Band::kHigh);
+  // Recombined from its own reasons (caps included) it is the same verdict...
+  Verdict again = scorer_.Combine(v.reasons, Thresholds());
+  EXPECT_EQ(again.score, v.score);
+  EXPECT_EQ(again.reasons, v.reasons);
+  // ...and for a lenient block threshold the block cap no longer binds.
+  Verdict lenient = scorer_.Combine(v.reasons, Thresholds{30, 60, 100});
+  EXPECT_GT(lenient.score, v.score);
+  EXPECT_EQ(scorer_.Combine(v.reasons, Thresholds{30, 95, 100}).band, Band::kMedium);
+}
+
+TEST_F(ScoringTest, RecognisesLinkPreviewsAndMailScannersOnOpensOnly) {
+  AccessAttempt slack = UsualBrowser(kT0);
+  slack.signals = {.user_agent = "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)"};
+  EXPECT_EQ(scorer_.RecognisePreview(slack, nullptr), "slackbot");
+  AccessAttempt linkedin = slack;
+  linkedin.signals.user_agent =
+      "LinkedInBot/1.0 (compatible; Mozilla/5.0; Apache-HttpClient +http://www.linkedin.com)";
+  EXPECT_TRUE(scorer_.RecognisePreview(linkedin, nullptr).has_value());
+  AccessAttempt safe_links = UsualBrowser(kT0);  // A full browser UA, from Microsoft's EOP.
+  const IpAddress eop = *IpAddress::Parse("104.47.18.9");
+  EXPECT_EQ(scorer_.RecognisePreview(safe_links, &eop), "mail scanner");
+  const IpAddress home = *IpAddress::Parse("203.0.113.42");
+  EXPECT_FALSE(scorer_.RecognisePreview(safe_links, &home).has_value());
+  slack.kind = AccessKind::kRsvp;  // A preview never answers an invitation.
+  EXPECT_FALSE(scorer_.RecognisePreview(slack, nullptr).has_value());
 }
 
 TEST_F(ScoringTest, ReasonsAreOrderedStrongestFirst) {

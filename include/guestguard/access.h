@@ -6,6 +6,7 @@
 #ifndef GUESTGUARD_ACCESS_H_
 #define GUESTGUARD_ACCESS_H_
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,7 +17,7 @@
 
 namespace guestguard {
 
-enum class AccessKind { kOpen, kRsvp, kCheckin };
+enum class AccessKind : uint8_t { kOpen, kRsvp, kCheckin };
 
 // Wire name: "open", "rsvp", "checkin".
 std::string_view AccessKindName(AccessKind kind);
@@ -44,6 +45,11 @@ struct AccessAttempt {
   // Textual IPv4/IPv6 address of the client; empty when unknown.
   std::string client_ip;
   ClientSignals signals;
+  // The people this link admits (1 + the guest's plus-ones); 0 = not known.
+  // When set, a `checkin` from a device beyond this many distinct admitted
+  // devices is refused (reason "checkin_limit"), and the link-sharing rule
+  // allows for that many people's devices before it counts a stranger.
+  int max_checkins = 0;
 };
 
 // Stable reason codes. A scorer may add its own.
@@ -61,10 +67,20 @@ inline constexpr std::string_view kMissingClientIp = "missing_client_ip";
 inline constexpr std::string_view kAutomationUserAgent = "automation_user_agent";
 inline constexpr std::string_view kRepeatedAccess = "repeated_access";
 inline constexpr std::string_view kSingleSignalCap = "single_signal_cap";
+inline constexpr std::string_view kHeldBelowBlock = "held_below_block";
+inline constexpr std::string_view kFingerprintInconsistent = "fingerprint_inconsistent";
+inline constexpr std::string_view kNewDeviceKnownNetwork = "new_device_known_network";
 inline constexpr std::string_view kScorerTimeout = "scorer_timeout";
 inline constexpr std::string_view kScorerUnavailable = "scorer_unavailable";
 inline constexpr std::string_view kTokenExpired = "token_expired";
 inline constexpr std::string_view kTokenRevoked = "token_revoked";
+inline constexpr std::string_view kLinkPreview = "link_preview";
+inline constexpr std::string_view kScriptedClient = "scripted_client";
+inline constexpr std::string_view kLocaleMismatch = "locale_mismatch";
+inline constexpr std::string_view kLinkForwarded = "link_forwarded";
+inline constexpr std::string_view kLinkShared = "link_shared";
+inline constexpr std::string_view kConcurrentUse = "concurrent_use";
+inline constexpr std::string_view kCheckinLimit = "checkin_limit";
 }  // namespace reason
 
 // One explained contribution to a score.
@@ -82,6 +98,11 @@ struct Verdict {
   Band band = Band::kLow;
   std::vector<Reason> reasons;
 };
+
+// Reason codes that are conclusive on their own: they are exempt from the
+// single-signal cap and are the only way into the block band (automation,
+// a scripted client, a link shared beyond its party, a surplus check-in).
+bool IsConclusiveReason(std::string_view code);
 
 }  // namespace guestguard
 

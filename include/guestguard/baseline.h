@@ -1,11 +1,19 @@
 // Copyright 2026 GuestGuard authors.
 //
 // Baseline: what one guest normally looks like — the devices and networks it
-// used and when. Fixed size (no heap), so a million guests cost a known amount
+// used and when — plus the link's recent use history and the devices admitted
+// at the door. Fixed size (no heap), so a million guests cost a known amount
 // of memory; when full, the least recently seen entry is replaced.
 //
-// Who may teach it is the Guard's rule, not this class's: only accesses that
-// ended low, or that a host marked legitimate, are Learn()ed.
+// Two kinds of memory live here:
+//   - learned devices and networks: who the guest is. Who may teach them is
+//     the Guard's rule (clean accesses, a known device on a new network, host
+//     verdicts), not this class's. A learned entry starts *provisional* and is
+//     confirmed when the link's history confirms it (seen again after a
+//     while) or a host marks it legitimate;
+//   - the use history: every scored use of the link (learned or not, previews
+//     excluded), the newest kMaxUses, so rules can count distinct devices and
+//     networks per link and uses per window without reading the access log.
 #ifndef GUESTGUARD_BASELINE_H_
 #define GUESTGUARD_BASELINE_H_
 
@@ -26,6 +34,10 @@ namespace guestguard {
 // (FNV-1a 64; baselines are persisted, so the hash never changes).
 struct AccessFeatures {
   uint64_t fingerprint = 0;  // 0: not sent.
+  // Who the device is: the fingerprint when sent, else a weaker key from the
+  // user agent and language (plain navigation); 0 when neither was sent.
+  uint64_t device = 0;
+  bool device_from_headers = false;  // `device` came from headers, not a fingerprint.
   // timezone, language, screen, platform; 0: not sent.
   std::array<uint32_t, 4> components{};
   bool has_ip = false;
@@ -43,17 +55,40 @@ class Baseline {
   static constexpr size_t kMaxDevices = 4;
   static constexpr size_t kMaxNetworks = 8;
 
+  static constexpr size_t kMaxUses = 16;
+  static constexpr size_t kMaxAdmitted = 8;
+  // A provisional device or network is confirmed when learned again at least
+  // this long after it was first learned.
+  static constexpr int64_t kConfirmAfterSeconds = 6 * 3600;
+
   struct Device {
-    uint64_t fingerprint = 0;
+    uint64_t fingerprint = 0;  // The device key (AccessFeatures::device).
     std::array<uint32_t, 4> components{};
-    int64_t last_seen = 0;  // Unix seconds.
+    int64_t first_seen = 0;  // Unix seconds.
+    int64_t last_seen = 0;   // Unix seconds.
+    bool confirmed = false;  // By the link's history, or a host.
+    bool vouched = false;    // A host marked one of its accesses legitimate.
     friend bool operator==(const Device&, const Device&) = default;
   };
   struct Network {
     uint64_t network = 0;
-    uint64_t address = 0;   // Last exact address seen in this network.
-    int64_t last_seen = 0;  // Unix seconds.
+    uint64_t address = 0;    // Last exact address seen in this network.
+    int64_t first_seen = 0;  // Unix seconds.
+    int64_t last_seen = 0;   // Unix seconds.
+    bool confirmed = false;  // By the link's history, or a host.
+    bool vouched = false;    // A host marked one of its accesses legitimate.
     friend bool operator==(const Network&, const Network&) = default;
+  };
+  // One scored use of the link.
+  struct Use {
+    uint64_t device = 0;   // AccessFeatures::device; 0: unknown.
+    uint64_t network = 0;  // AccessFeatures::network; 0: no address.
+    uint32_t at = 0;       // Unix seconds (to 2106).
+    AccessKind kind = AccessKind::kOpen;
+    bool known_device = false;   // The device was a learned one (or a moved copy of one).
+    bool known_network = false;  // The network was a learned one.
+    bool blocked = false;
+    friend bool operator==(const Use&, const Use&) = default;
   };
 
   bool empty() const { return accesses_ == 0; }
@@ -62,14 +97,35 @@ class Baseline {
   absl::Time last_seen() const { return absl::FromUnixSeconds(last_seen_); }
   std::span<const Device> devices() const { return {devices_.data(), device_count_}; }
   std::span<const Network> networks() const { return {networks_.data(), network_count_}; }
+  // Newest first.
+  std::span<const Use> uses() const { return {uses_.data(), use_count_}; }
+  // Device keys admitted at check-in, in admission order.
+  std::span<const uint64_t> admitted() const { return {admitted_.data(), admitted_count_}; }
+  bool has_confirmed_device() const;
 
   // Folds one access in: refreshes or adds its device and network (replacing
-  // the least recently seen when full) and the access times.
-  void Learn(const AccessFeatures& access);
+  // the least recently seen when full) and the access times. `vouched` (a
+  // host's "legitimate") confirms them at once; otherwise a new entry is
+  // provisional and a known one is confirmed once kConfirmAfterSeconds passed
+  // since it was first learned.
+  void Learn(const AccessFeatures& access, bool vouched = false);
+  // Forgets the provisional devices and networks first learned before
+  // `before` (a host re-seating the baseline on the real guest, when the link
+  // was first opened by someone else).
+  void DropProvisionalBefore(absl::Time before);
+  // Forgets the device and network of `access` unless a host vouched for them
+  // (a host's "suspicious" verdict).
+  void Forget(const AccessFeatures& access);
+  // Appends one use to the history (dropping the oldest beyond kMaxUses).
+  void RecordUse(const Use& use);
+  // Records `device` as admitted; false (nothing changed) when it already is
+  // or kMaxAdmitted are.
+  bool Admit(uint64_t device);
 
   // Compact, versioned binary form for stores. Parse takes empty bytes as an
-  // empty baseline (a store that has none yet) and rejects anything else that
-  // is not exactly what Serialize produces (DataLoss).
+  // empty baseline (a store that has none yet), reads version 1 (before the
+  // use history; its entries count as confirmed) and rejects anything else
+  // that is not exactly what Serialize produces (DataLoss).
   std::string Serialize() const;
   [[nodiscard]] static absl::StatusOr<Baseline> Parse(std::string_view bytes);
 
@@ -78,11 +134,15 @@ class Baseline {
  private:
   std::array<Device, kMaxDevices> devices_{};
   std::array<Network, kMaxNetworks> networks_{};
+  std::array<Use, kMaxUses> uses_{};
+  std::array<uint64_t, kMaxAdmitted> admitted_{};
   int64_t first_seen_ = 0;
   int64_t last_seen_ = 0;
   uint32_t accesses_ = 0;
   uint8_t device_count_ = 0;
   uint8_t network_count_ = 0;
+  uint8_t use_count_ = 0;
+  uint8_t admitted_count_ = 0;
 };
 
 }  // namespace guestguard

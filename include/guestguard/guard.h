@@ -72,6 +72,9 @@ struct Decision {
   int score = 100;
   Band band = Band::kBlock;
   bool allowlisted = false;
+  // A recognised link preview or mail scanner (kind open only): recorded with
+  // reason "link_preview", allowed, never scored, learned or counted as a use.
+  bool preview = false;
   std::vector<Reason> reasons;
   // The recorded access; empty when nothing was recorded (an inauthentic token).
   std::string access_log_id;
@@ -105,7 +108,10 @@ class Guard {
   // Records a host's verdict on an access of `event_id` (re-marking replaces
   // it). NotFound for an access of another event; InvalidArgument for a note
   // over kMaxFeedbackNoteLength. `legitimate` folds the access into the
-  // guest's baseline.
+  // guest's baseline as vouched for, and re-seats it: provisional entries
+  // learned before it (whoever opened a forwarded link first) are dropped;
+  // `suspicious` forgets the device and network that access taught unless a
+  // host vouched for them.
   [[nodiscard]] absl::Status RecordFeedback(std::string_view event_id,
                                             std::string_view access_log_id, FeedbackVerdict verdict,
                                             std::string_view note = "");

@@ -45,8 +45,7 @@ struct EventPolicy {
 // What Guard needs of a guest on every check, in one call.
 struct GuestState {
   uint32_t generation = 0;  // 0 until the first bump.
-  Baseline baseline;        // Empty until the first learned access.
-  int recent_uses = 0;      // Recorded accesses at or after the `since` asked for.
+  Baseline baseline;        // Learned profile and use history; empty until the first use.
 };
 
 struct CheckState {
@@ -124,16 +123,13 @@ class Store {
   // Increments and returns the new generation; every older token is revoked.
   [[nodiscard]] virtual absl::StatusOr<uint32_t> BumpTokenGeneration(std::string_view event_id,
                                                                      std::string_view guest_id) = 0;
-  // Generation, baseline and the number of recorded accesses at or after
-  // `uses_since` (backends may cap that count, at no less than 16).
+  // Generation and baseline (with the link's use history).
   [[nodiscard]] virtual absl::StatusOr<GuestState> LoadGuestState(std::string_view event_id,
-                                                                  std::string_view guest_id,
-                                                                  absl::Time uses_since) = 0;
+                                                                  std::string_view guest_id) = 0;
   // What Guard::Check reads — GetPolicy and LoadGuestState together; SQL
   // stores answer in one round trip. The default calls the two.
   [[nodiscard]] virtual absl::StatusOr<CheckState> LoadCheckState(std::string_view event_id,
-                                                                  std::string_view guest_id,
-                                                                  absl::Time uses_since);
+                                                                  std::string_view guest_id);
   // Atomic read-modify-write of one guest's baseline: `mutate` sees the latest
   // value and no concurrent update (from this or another process) is lost.
   // `mutate` may be called more than once (retries); it must not block.
@@ -143,12 +139,13 @@ class Store {
 
   // --- Access log ---------------------------------------------------------
   // Records `record` (its id is ignored) durably and returns the new id. With
-  // `learn`, then also applies it to the record's guest's baseline with
-  // UpdateBaseline's guarantees (no lost update). The two are not one
-  // transaction on SQL stores: a failure between them loses only the learning,
+  // `update`, then also applies it to the record's guest's baseline with
+  // UpdateBaseline's guarantees (no lost update) — Guard passes the use
+  // history entry and, for clean accesses, the learning. The two are not one
+  // transaction on SQL stores: a failure between them loses only the update,
   // and is returned as the error.
   [[nodiscard]] virtual absl::StatusOr<std::string> AppendAccess(
-      const AccessRecord& record, std::optional<BaselineMutation> learn) = 0;
+      const AccessRecord& record, std::optional<BaselineMutation> update) = 0;
   // NotFound when there is no such access *in this event*.
   [[nodiscard]] virtual absl::StatusOr<AccessRecord> GetAccess(std::string_view event_id,
                                                                std::string_view access_id) = 0;

@@ -223,28 +223,23 @@ class SqlStore final : public Store {
   }
 
   // Policy and guest state in one round trip (plus one when the allowlist changed).
-  absl::StatusOr<CheckState> LoadCheckState(std::string_view event_id, std::string_view guest_id,
-                                            absl::Time uses_since) override {
+  absl::StatusOr<CheckState> LoadCheckState(std::string_view event_id,
+                                            std::string_view guest_id) override {
     CheckState state;
     GG_RETURN_IF_ERROR(db_->Autocommit([&](Connection& c) -> absl::Status {
       GG_ASSIGN_OR_RETURN(
-          Rows rows,
-          c.Query(
-              "SELECT p.medium, p.high, p.block, p.allowlist_version, g.generation,"
-              " g.baseline, (SELECT count(*) FROM (SELECT 1 FROM guard_access_log"
-              "   WHERE event_id = ? AND guest_id = ? AND occurred_at >= ? LIMIT 64) AS recent),"
-              " g.baseline_version"
-              " FROM (SELECT 1 AS one) AS one"
-              " LEFT JOIN guard_event_policy p ON p.event_id = ?"
-              " LEFT JOIN guard_guest_state g ON g.event_id = ? AND g.guest_id = ?",
-              {Text(event_id), Text(guest_id), uses_since, Text(event_id), Text(event_id),
-               Text(guest_id)}));
+          Rows rows, c.Query("SELECT p.medium, p.high, p.block, p.allowlist_version, g.generation,"
+                             " g.baseline, g.baseline_version"
+                             " FROM (SELECT 1 AS one) AS one"
+                             " LEFT JOIN guard_event_policy p ON p.event_id = ?"
+                             " LEFT JOIN guard_guest_state g ON g.event_id = ? AND g.guest_id = ?",
+                             {Text(event_id), Text(event_id), Text(guest_id)}));
       if (rows.size() != 1) return absl::InternalError("check state query returned no row");
       state = CheckState{EventPolicy{Thresholds(), empty_allowlist_}, GuestState()};
       if (!rows.IsNull(0, 0)) GG_RETURN_IF_ERROR(ReadPolicy(c, event_id, rows, 0, state.policy));
       GG_RETURN_IF_ERROR(ReadGuestState(rows, 0, 4, state.guest));
-      if (!rows.IsNull(0, 7)) {
-        GG_ASSIGN_OR_RETURN(const int64_t version, rows.Int(0, 7));
+      if (!rows.IsNull(0, 6)) {
+        GG_ASSIGN_OR_RETURN(const int64_t version, rows.Int(0, 6));
         GG_ASSIGN_OR_RETURN(std::string bytes, rows.Text(0, 5));
         RememberBaseline(event_id, guest_id, version, std::move(bytes));
       }
@@ -288,8 +283,8 @@ class SqlStore final : public Store {
     return static_cast<uint32_t>(generation);
   }
 
-  absl::StatusOr<GuestState> LoadGuestState(std::string_view event_id, std::string_view guest_id,
-                                            absl::Time uses_since) override {
+  absl::StatusOr<GuestState> LoadGuestState(std::string_view event_id,
+                                            std::string_view guest_id) override {
     GuestState state;
     GG_RETURN_IF_ERROR(db_->Autocommit([&](Connection& c) -> absl::Status {
       // One round trip: scalar subqueries give NULL for a guest with no row yet.
@@ -297,11 +292,8 @@ class SqlStore final : public Store {
           Rows rows,
           c.Query("SELECT"
                   " (SELECT generation FROM guard_guest_state WHERE event_id = ? AND guest_id = ?),"
-                  " (SELECT baseline FROM guard_guest_state WHERE event_id = ? AND guest_id = ?),"
-                  " (SELECT count(*) FROM (SELECT 1 FROM guard_access_log WHERE event_id = ?"
-                  "   AND guest_id = ? AND occurred_at >= ? LIMIT 64) AS recent)",
-                  {Text(event_id), Text(guest_id), Text(event_id), Text(guest_id), Text(event_id),
-                   Text(guest_id), uses_since}));
+                  " (SELECT baseline FROM guard_guest_state WHERE event_id = ? AND guest_id = ?)",
+                  {Text(event_id), Text(guest_id), Text(event_id), Text(guest_id)}));
       if (rows.size() != 1) return absl::InternalError("guest state query returned no row");
       state = GuestState();
       return ReadGuestState(rows, 0, 0, state);
@@ -315,7 +307,7 @@ class SqlStore final : public Store {
   }
 
   absl::StatusOr<std::string> AppendAccess(const AccessRecord& r,
-                                           std::optional<BaselineMutation> learn) override {
+                                           std::optional<BaselineMutation> update) override {
     int64_t id = 0;
     const std::string reasons = EncodeReasons(r.reasons);
     // With an outbox, the access row and its event commit together.
@@ -341,7 +333,7 @@ class SqlStore final : public Store {
     };
     GG_RETURN_IF_ERROR(access_scored_subject_.empty() ? db_->Autocommit(body)
                                                       : db_->Transact(body));
-    if (learn) GG_RETURN_IF_ERROR(LearnBaseline(r.event_id, r.guest_id, *learn));
+    if (update) GG_RETURN_IF_ERROR(LearnBaseline(r.event_id, r.guest_id, *update));
     return std::to_string(id);
   }
 
@@ -546,16 +538,15 @@ class SqlStore final : public Store {
     baseline_cache_[GuestKey(event_id, guest_id)] = {version, std::move(bytes)};
   }
 
-  // Columns `col`..`col + 2` of `row`: generation (NULL: none), baseline, recent uses.
+  // Columns `col`..`col + 1` of `row`: generation (NULL: none), baseline (NULL: none).
   static absl::Status ReadGuestState(const Rows& rows, size_t row, size_t col, GuestState& out) {
     if (!rows.IsNull(row, col)) {
       GG_ASSIGN_OR_RETURN(const int64_t generation, rows.Int(row, col));
       out.generation = static_cast<uint32_t>(generation);
     }
+    if (rows.IsNull(row, col + 1)) return absl::OkStatus();
     GG_ASSIGN_OR_RETURN(const std::string baseline, rows.Text(row, col + 1));
     GG_ASSIGN_OR_RETURN(out.baseline, Baseline::Parse(baseline));
-    GG_ASSIGN_OR_RETURN(const int64_t uses, rows.Int(row, col + 2));
-    out.recent_uses = static_cast<int>(uses);
     return absl::OkStatus();
   }
 

@@ -130,39 +130,41 @@ TEST_P(StoreSuite, TokenGenerationStartsAtZeroAndBumpsPerGuest) {
 }
 
 TEST_P(StoreSuite, GuestStateOfAnUnknownGuestIsEmpty) {
-  auto state = store_->LoadGuestState("ev1", "nobody", kT0);
+  auto state = store_->LoadGuestState("ev1", "nobody");
   ASSERT_TRUE(state.ok()) << state.status();
   EXPECT_EQ(state->generation, 0u);
   EXPECT_TRUE(state->baseline.empty());
-  EXPECT_EQ(state->recent_uses, 0);
+  EXPECT_TRUE(state->baseline.uses().empty());
 }
 
-TEST_P(StoreSuite, GuestStateCountsAccessesSinceTheGivenTime) {
+TEST_P(StoreSuite, GuestStateCarriesTheUseHistoryTheUpdatesRecorded) {
   for (int i = 0; i < 5; ++i) {
+    Baseline::Use use;
+    use.at = absl::ToUnixSeconds(kT0 + absl::Minutes(i));
+    use.device = 100 + i;
+    auto record_use = [&](Baseline& b) { b.RecordUse(use); };
     ASSERT_TRUE(
-        store_->AppendAccess(MakeRecord("ev1", "g1", kT0 + absl::Minutes(i)), std::nullopt).ok());
+        store_->AppendAccess(MakeRecord("ev1", "g1", kT0 + absl::Minutes(i)), record_use).ok());
   }
   ASSERT_TRUE(
       store_->AppendAccess(MakeRecord("ev1", "g2", kT0 + absl::Minutes(4)), std::nullopt).ok());
-  ASSERT_TRUE(
-      store_->AppendAccess(MakeRecord("ev2", "g1", kT0 + absl::Minutes(4)), std::nullopt).ok());
   ASSERT_TRUE(store_->BumpTokenGeneration("ev1", "g1").ok());
-  auto state = store_->LoadGuestState("ev1", "g1", kT0 + absl::Minutes(2));
+  auto state = store_->LoadGuestState("ev1", "g1");
   ASSERT_TRUE(state.ok()) << state.status();
-  EXPECT_EQ(state->recent_uses, 3);  // Minutes 2, 3 and 4.
+  ASSERT_EQ(state->baseline.uses().size(), 5u);
+  EXPECT_EQ(state->baseline.uses()[0].device, 104u);  // Newest first.
   EXPECT_EQ(state->generation, 1u);
-  EXPECT_EQ(store_->LoadGuestState("ev1", "g1", kT0)->recent_uses, 5);
+  EXPECT_TRUE(store_->LoadGuestState("ev1", "g2")->baseline.uses().empty());
 }
 
 TEST_P(StoreSuite, CheckStateIsPolicyAndGuestStateTogether) {
-  auto empty = store_->LoadCheckState("ev1", "g1", kT0);
+  auto empty = store_->LoadCheckState("ev1", "g1");
   ASSERT_TRUE(empty.ok()) << empty.status();
   EXPECT_EQ(empty->policy.thresholds, Thresholds::Defaults());
   ASSERT_NE(empty->policy.allowlist, nullptr);
   EXPECT_TRUE(empty->policy.allowlist->empty());
   EXPECT_EQ(empty->guest.generation, 0u);
   EXPECT_TRUE(empty->guest.baseline.empty());
-  EXPECT_EQ(empty->guest.recent_uses, 0);
 
   ASSERT_TRUE(store_->SetThresholds("ev1", {20, 50, 90}).ok());
   ASSERT_TRUE(store_->AddAllowlistEntry("ev1", {MustCidr("198.51.100.0/24"), "", kT0}).ok());
@@ -172,15 +174,15 @@ TEST_P(StoreSuite, CheckStateIsPolicyAndGuestStateTogether) {
   ASSERT_TRUE(store_->AppendAccess(MakeRecord("ev1", "g1", kT0), learn).ok());
   ASSERT_TRUE(store_->AppendAccess(MakeRecord("ev1", "g2", kT0), std::nullopt).ok());
 
-  auto state = store_->LoadCheckState("ev1", "g1", kT0);
+  auto state = store_->LoadCheckState("ev1", "g1");
   ASSERT_TRUE(state.ok()) << state.status();
   EXPECT_EQ(state->policy.thresholds, (Thresholds{20, 50, 90}));
   EXPECT_TRUE(state->policy.allowlist->Contains(*IpAddress::Parse("198.51.100.7")));
   EXPECT_EQ(state->guest.generation, 1u);
-  EXPECT_EQ(state->guest.recent_uses, 1);
-  EXPECT_EQ(state->guest.baseline, store_->LoadGuestState("ev1", "g1", kT0)->baseline);
+  EXPECT_EQ(state->guest.baseline.accesses(), 1u);
+  EXPECT_EQ(state->guest.baseline, store_->LoadGuestState("ev1", "g1")->baseline);
   // A guest without a row yet, in an event with a policy.
-  auto other = store_->LoadCheckState("ev1", "g9", kT0);
+  auto other = store_->LoadCheckState("ev1", "g9");
   ASSERT_TRUE(other.ok());
   EXPECT_EQ(other->policy.thresholds, (Thresholds{20, 50, 90}));
   EXPECT_EQ(other->guest.generation, 0u);
@@ -191,10 +193,10 @@ TEST_P(StoreSuite, BaselineUpdatesRoundTrip) {
   ASSERT_TRUE(store_->UpdateBaseline("ev1", "g1", [&](Baseline& b) { b.Learn(f); }).ok());
   Baseline expected;
   expected.Learn(f);
-  auto state = store_->LoadGuestState("ev1", "g1", kT0);
+  auto state = store_->LoadGuestState("ev1", "g1");
   ASSERT_TRUE(state.ok());
   EXPECT_EQ(state->baseline, expected);
-  EXPECT_TRUE(store_->LoadGuestState("ev1", "g2", kT0)->baseline.empty());
+  EXPECT_TRUE(store_->LoadGuestState("ev1", "g2")->baseline.empty());
 }
 
 TEST_P(StoreSuite, ConcurrentBaselineUpdatesLoseNothing) {
@@ -212,7 +214,7 @@ TEST_P(StoreSuite, ConcurrentBaselineUpdatesLoseNothing) {
     });
   }
   for (auto& t : threads) t.join();
-  auto state = store_->LoadGuestState("ev1", "g1", kT0);
+  auto state = store_->LoadGuestState("ev1", "g1");
   ASSERT_TRUE(state.ok());
   EXPECT_EQ(state->baseline.accesses(), static_cast<uint32_t>(kThreads * kUpdatesPerThread));
   EXPECT_EQ(state->baseline.devices().size(), static_cast<size_t>(kThreads));
@@ -225,10 +227,10 @@ TEST_P(StoreSuite, AppendingWithLearnUpdatesTheBaselineInTheSameWrite) {
   auto learn = [&](Baseline& b) { b.Learn(f); };
   ASSERT_TRUE(store_->AppendAccess(record, learn).ok());
   ASSERT_TRUE(store_->AppendAccess(record, std::nullopt).ok());
-  auto state = store_->LoadGuestState("ev1", "g1", kT0);
+  auto state = store_->LoadGuestState("ev1", "g1");
   ASSERT_TRUE(state.ok()) << state.status();
   EXPECT_EQ(state->baseline.accesses(), 1u);  // Learned once, recorded twice.
-  EXPECT_EQ(state->recent_uses, 2);
+  EXPECT_EQ(store_->ListAccesses("ev1", 10)->size(), 2u);
   Baseline expected;
   expected.Learn(f);
   EXPECT_EQ(state->baseline, expected);
@@ -248,7 +250,7 @@ TEST_P(StoreSuite, ConcurrentAppendsWithLearnLoseNoBaselineUpdate) {
     });
   }
   for (auto& t : threads) t.join();
-  auto state = store_->LoadGuestState("ev1", "g1", kT0);
+  auto state = store_->LoadGuestState("ev1", "g1");
   ASSERT_TRUE(state.ok());
   EXPECT_EQ(state->baseline.accesses(), static_cast<uint32_t>(kThreads * kAppendsPerThread));
   EXPECT_EQ(store_->ListAccesses("ev1", 1000)->size(),

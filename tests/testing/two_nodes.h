@@ -30,7 +30,7 @@ inline void ExpectNoLostLearningAcrossNodes(Store& a, Store& b, int per_thread =
             ASSERT_TRUE(store->UpdateBaseline("ev1", "g1", learn).ok());
             continue;
           }
-          ASSERT_TRUE(store->LoadCheckState("ev1", "g1", absl::UnixEpoch()).ok());
+          ASSERT_TRUE(store->LoadCheckState("ev1", "g1").ok());
           AccessRecord record;
           record.event_id = "ev1";
           record.guest_id = "g1";
@@ -41,7 +41,7 @@ inline void ExpectNoLostLearningAcrossNodes(Store& a, Store& b, int per_thread =
     }
   }
   for (auto& t : threads) t.join();
-  auto state = b.LoadGuestState("ev1", "g1", absl::UnixEpoch());
+  auto state = b.LoadGuestState("ev1", "g1");
   ASSERT_TRUE(state.ok()) << state.status();
   EXPECT_EQ(state->baseline.accesses(), static_cast<uint32_t>(4 * per_thread));
 }

@@ -230,6 +230,7 @@ class AccessAttempt:
     guest_id: str
     client_ip: str
     signals: ClientSignals
+    max_checkins: int
     @property
     def kind(self) -> AccessKind: ...
     @kind.setter
@@ -283,20 +284,34 @@ class Baseline:
 
 class ScoringOptions:
     """Every weight and window of the heuristic scorer."""
+    fingerprint_expected: bool
     fingerprint_mismatch_score: int
+    household_device_score: int
+    header_device_mismatch_score: int
+    fingerprint_updated_score: int
     fingerprint_partial_score: int
+    fingerprint_inconsistent_score: int
     min_compared_components: int
     max_moved_components: int
+    locale_mismatch_score: int
     ip_same_network_score: int
+    known_device_new_network_score: int
+    changed_device_new_network_score: int
     new_network_score: int
     network_hopping_score: int
     network_hopping_count: int
+    link_forwarded_score: int
+    link_shared_score: int
+    concurrent_use_score: int
     missing_fingerprint_score: int
     missing_user_agent_score: int
     missing_locale_score: int
     missing_client_ip_score: int
     automation_user_agent_score: int
+    scripted_client_score: int
     automation_markers: list[str]
+    preview_markers: list[str]
+    scanner_networks: list[str]
     velocity_free_uses: int
     velocity_base_score: int
     velocity_step_score: int
@@ -310,17 +325,16 @@ class ScoringOptions:
     def velocity_window(self) -> datetime.timedelta: ...
     @velocity_window.setter
     def velocity_window(self, value: _Seconds) -> None: ...
-    def __init__(self, *, fingerprint_mismatch_score: int = 75,
-                 fingerprint_partial_score: int = 25, min_compared_components: int = 2,
-                 max_moved_components: int = 1, ip_same_network_score: int = 15,
-                 new_network_score: int = 45, network_hopping_score: int = 80,
-                 network_hopping_count: int = 3, network_hopping_window: _Seconds = 3600,
-                 missing_fingerprint_score: int = 30, missing_user_agent_score: int = 40,
-                 missing_locale_score: int = 15, missing_client_ip_score: int = 10,
-                 automation_user_agent_score: int = 85, automation_markers: list[str] = ...,
-                 velocity_window: _Seconds = 600, velocity_free_uses: int = 5,
-                 velocity_base_score: int = 50, velocity_step_score: int = 10,
-                 secondary_weight: float = 0.15, strong_signal_score: int = 70) -> None: ...
+    @property
+    def sharing_window(self) -> datetime.timedelta: ...
+    @sharing_window.setter
+    def sharing_window(self, value: _Seconds) -> None: ...
+    @property
+    def concurrency_window(self) -> datetime.timedelta: ...
+    @concurrency_window.setter
+    def concurrency_window(self, value: _Seconds) -> None: ...
+    def __init__(self, **fields: object) -> None:
+        """Keyword arguments set the fields of the same name; the rest keep their defaults."""
     def validate(self) -> None: ...
 
 class HeuristicScorer:
@@ -358,6 +372,7 @@ class Decision:
     score: int
     band: Band
     allowlisted: bool
+    preview: bool
     reasons: list[Reason]
     access_log_id: str
     def __init__(self) -> None: ...

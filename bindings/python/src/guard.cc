@@ -68,6 +68,7 @@ py::dict DecisionToDict(const Decision& d) {
   out["label"] = std::string(d.label());
   out["allowed"] = d.allowed();
   out["allowlisted"] = d.allowlisted;
+  out["preview"] = d.preview;
   out["reasons"] = reasons;
   out["access_log_id"] = d.access_log_id;
   return out;
@@ -96,6 +97,7 @@ Decision DecisionFromDict(const py::dict& data) {
   d.score = Field<int>(data, "score");
   d.band = ToBand(py::str(Field<std::string>(data, "band")));
   d.allowlisted = Field<bool>(data, "allowlisted", false);
+  d.preview = Field<bool>(data, "preview", false);
   d.access_log_id = Field<std::string>(data, "access_log_id", "");
   for (py::handle r : Field<py::list>(data, "reasons", py::list())) {
     if (!py::isinstance<py::dict>(r)) ThrowInvalidArgument("Decision.from_dict: bad reason");
@@ -234,6 +236,8 @@ void BindGuard(py::module_& m) {
       .def_readwrite("band", &Decision::band, "A Band, against the event's thresholds.")
       .def_readwrite("allowlisted", &Decision::allowlisted,
                      "The client address is on the event's allowlist (scoring skipped).")
+      .def_readwrite("preview", &Decision::preview,
+                     "A link preview or mail scanner: recorded, never scored or learned.")
       .def_readwrite("reasons", &Decision::reasons,
                      "list[Reason] (a copy; assign a new list to change it).")
       .def_readwrite("access_log_id", &Decision::access_log_id,

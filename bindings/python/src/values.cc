@@ -423,6 +423,9 @@ void BindAccess(py::module_& m) {
                      "Textual IPv4/IPv6 address; \"\" when unknown.")
       .def_readwrite("signals", &AccessAttempt::signals,
                      "A ClientSignals (assign a new one; the attribute returns a copy).")
+      .def_readwrite("max_checkins", &AccessAttempt::max_checkins,
+                     "People this link admits (1 + plus-ones); 0 = not known. Check-ins from "
+                     "more distinct devices are refused (reason checkin_limit).")
       .def("__repr__", [](const AccessAttempt& a) {
         return "AccessAttempt(kind=" + Quote(AccessKindName(a.kind)) +
                ", client_ip=" + Quote(a.client_ip) + ", at=" + Repr(FromTime(a.at)) +
@@ -520,20 +523,34 @@ void BindScoring(py::module_& m) {
               }),
               "Keyword arguments set the fields of the same name; the rest keep their defaults.");
 #define GG_FIELD(name, doc) options.def_readwrite(#name, &ScoringOptions::name, doc)
-  GG_FIELD(fingerprint_mismatch_score, "Default: 75. A different device.");
+  GG_FIELD(fingerprint_expected, "Default: True. The embedder's page always sends a fingerprint.");
+  GG_FIELD(fingerprint_mismatch_score, "Default: 70. A device the guest never used.");
+  GG_FIELD(household_device_score, "Default: 25. An unknown device on the guest's network.");
+  GG_FIELD(header_device_mismatch_score, "Default: 35. Another browser, by headers only.");
+  GG_FIELD(fingerprint_updated_score, "Default: 10. Same traits, new fingerprint (update).");
   GG_FIELD(fingerprint_partial_score, "Default: 25. Same device, a few components moved.");
+  GG_FIELD(fingerprint_inconsistent_score, "Default: 75. A known fingerprint, other traits.");
   GG_FIELD(min_compared_components, "Default: 2.");
   GG_FIELD(max_moved_components, "Default: 1.");
+  GG_FIELD(locale_mismatch_score, "Default: 70. An unknown device in another locale.");
   GG_FIELD(ip_same_network_score, "Default: 15. New address in a known /24 or /48.");
-  GG_FIELD(new_network_score, "Default: 45. A network never seen for this guest.");
+  GG_FIELD(known_device_new_network_score, "Default: 15. The guest's device moved.");
+  GG_FIELD(changed_device_new_network_score, "Default: 35. A changed device, new network.");
+  GG_FIELD(new_network_score, "Default: 45. An unknown device on an unknown network.");
   GG_FIELD(network_hopping_score, "Default: 80. Too many networks in the window.");
-  GG_FIELD(network_hopping_count, "Default: 3 networks within network_hopping_window.");
-  GG_FIELD(missing_fingerprint_score, "Default: 30.");
+  GG_FIELD(network_hopping_count, "Default: 4 networks within network_hopping_window.");
+  GG_FIELD(link_forwarded_score, "Default: 70. One stranger more than the party.");
+  GG_FIELD(link_shared_score, "Default: 95. Shared beyond the party (conclusive).");
+  GG_FIELD(concurrent_use_score, "Default: 75. A stranger while the guest is active.");
+  GG_FIELD(missing_fingerprint_score, "Default: 40. Only when fingerprint_expected.");
   GG_FIELD(missing_user_agent_score, "Default: 40.");
   GG_FIELD(missing_locale_score, "Default: 15. Neither language nor timezone.");
   GG_FIELD(missing_client_ip_score, "Default: 10.");
-  GG_FIELD(automation_user_agent_score, "Default: 85.");
+  GG_FIELD(automation_user_agent_score, "Default: 90. Conclusive.");
+  GG_FIELD(scripted_client_score, "Default: 90. No fingerprint and no language (conclusive).");
   GG_FIELD(automation_markers, "Case-insensitive user-agent substrings (list[str]).");
+  GG_FIELD(preview_markers, "Link-preview user-agent substrings (list[str]).");
+  GG_FIELD(scanner_networks, "Mail-scanner egress CIDRs (list[str]).");
   GG_FIELD(velocity_free_uses, "Default: 5 uses per velocity_window.");
   GG_FIELD(velocity_base_score, "Default: 50.");
   GG_FIELD(velocity_step_score, "Default: 10 per use beyond the free ones.");
@@ -555,6 +572,19 @@ void BindScoring(py::module_& m) {
             o.velocity_window = ToDuration(v, "velocity_window");
           },
           "Default: 10 minutes (a timedelta; the setter also takes seconds).")
+      .def_property(
+          "sharing_window", [](const ScoringOptions& o) { return FromDuration(o.sharing_window); },
+          [](ScoringOptions& o, py::object v) {
+            o.sharing_window = ToDuration(v, "sharing_window");
+          },
+          "Default: 14 days (a timedelta; the setter also takes seconds).")
+      .def_property(
+          "concurrency_window",
+          [](const ScoringOptions& o) { return FromDuration(o.concurrency_window); },
+          [](ScoringOptions& o, py::object v) {
+            o.concurrency_window = ToDuration(v, "concurrency_window");
+          },
+          "Default: 2 hours (a timedelta; the setter also takes seconds).")
       .def(
           "validate", [](const ScoringOptions& o) { ThrowIfError(o.Validate()); },
           "Raises InvalidArgument naming the first bad field.")

@@ -106,7 +106,7 @@ def test_scorer_scores_signals_and_learns_a_baseline():
 def test_scoring_options_take_keywords_and_validate():
     o = gg.ScoringOptions(new_network_score=50, velocity_window=dt.timedelta(minutes=5),
                           network_hopping_window=7200)
-    assert o.new_network_score == 50 and o.fingerprint_mismatch_score == 75
+    assert o.new_network_score == 50 and o.fingerprint_mismatch_score == 70
     assert o.velocity_window == dt.timedelta(minutes=5)
     assert o.network_hopping_window == dt.timedelta(hours=2)
     assert "curl/" in o.automation_markers
