@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "boost/json/array.hpp"
@@ -160,12 +161,22 @@ std::string EncodeScoreRequest(const ScoringContext& ctx) {
   boost::json::array components;
   for (uint32_t c : f.components) components.push_back(HexOrNull(c, 8));
   const bool known_device =
-      f.fingerprint != 0 && std::any_of(b.devices().begin(), b.devices().end(), [&](const auto& d) {
-        return d.fingerprint == f.fingerprint;
-      });
+      f.device != 0 && std::any_of(b.devices().begin(), b.devices().end(),
+                                   [&](const auto& d) { return d.fingerprint == f.device; });
   const bool known_network =
       f.has_ip && std::any_of(b.networks().begin(), b.networks().end(),
                               [&](const auto& n) { return n.network == f.network; });
+  // The link's use history (every scored use, learned or not): how widely it travelled.
+  std::vector<uint64_t> history_devices;
+  std::vector<uint64_t> history_networks;
+  for (const Baseline::Use& u : b.uses()) {
+    if (u.device != 0) history_devices.push_back(u.device);
+    if (u.network != 0) history_networks.push_back(u.network);
+  }
+  auto distinct = [](std::vector<uint64_t>& keys) {
+    std::sort(keys.begin(), keys.end());
+    return static_cast<int64_t>(std::unique(keys.begin(), keys.end()) - keys.begin());
+  };
   boost::json::value heuristic = nullptr;
   if (ctx.heuristic != nullptr) {
     heuristic = boost::json::object{{"score", ctx.heuristic->score},
@@ -186,6 +197,8 @@ std::string EncodeScoreRequest(const ScoringContext& ctx) {
                                       {"screen", a.signals.screen},
                                       {"platform", a.signals.platform}}},
       {"features", boost::json::object{{"fingerprint", HexOrNull(f.fingerprint, 16)},
+                                       {"device", HexOrNull(f.device, 16)},
+                                       {"device_from_headers", f.device_from_headers},
                                        {"components", std::move(components)},
                                        {"network", f.has_ip ? boost::json::value(Hex(f.network, 16))
                                                             : boost::json::value(nullptr)},
@@ -201,7 +214,11 @@ std::string EncodeScoreRequest(const ScoringContext& ctx) {
            {"last_seen", b.empty() ? boost::json::value(nullptr)
                                    : boost::json::value(FormatRfc3339(b.last_seen()))},
            {"known_device", known_device},
-           {"known_network", known_network}}},
+           {"known_network", known_network},
+           {"confirmed_device", b.has_confirmed_device()},
+           {"link_uses", b.uses().size()},
+           {"link_devices", distinct(history_devices)},
+           {"link_networks", distinct(history_networks)}}},
       {"recent_uses", ctx.recent_uses},
       {"thresholds", boost::json::object{{"medium", ctx.thresholds.medium},
                                          {"high", ctx.thresholds.high},

@@ -93,7 +93,12 @@ struct Fixture {
     features = *AccessFeatures::From(attempt);
     AccessAttempt earlier = attempt;
     earlier.at -= absl::Hours(1);
-    baseline.Learn(*AccessFeatures::From(earlier));
+    const AccessFeatures before = *AccessFeatures::From(earlier);
+    baseline.Learn(before);
+    baseline.RecordUse({.device = before.device,
+                        .network = before.network,
+                        .at = static_cast<uint32_t>(absl::ToUnixSeconds(earlier.at))});
+    baseline.RecordUse({.device = 99, .network = before.network, .at = 1798760000});
     heuristic.score = 15;
     heuristic.band = Band::kLow;
     heuristic.reasons = {{"ip_changed_same_network", 15, "New address \"nearby\"."}};
@@ -126,6 +131,12 @@ TEST(EncodeScoreRequest, WritesTheDocumentedFields) {
   EXPECT_EQ(baseline.at("first_seen"), "2026-12-31T23:00:00Z");
   EXPECT_EQ(baseline.at("known_device"), true);
   EXPECT_EQ(baseline.at("known_network"), true);
+  EXPECT_EQ(baseline.at("confirmed_device"), false);  // Learned once: provisional.
+  EXPECT_EQ(baseline.at("link_uses"), 2);
+  EXPECT_EQ(baseline.at("link_devices"), 2);
+  EXPECT_EQ(baseline.at("link_networks"), 1);
+  EXPECT_EQ(features.at("device"), features.at("fingerprint"));  // From the fingerprint.
+  EXPECT_EQ(features.at("device_from_headers"), false);
   EXPECT_EQ(doc.at("recent_uses"), 3);
   EXPECT_EQ(doc.at("thresholds"), boost::json::parse(R"({"medium":20,"high":50,"block":90})"));
   EXPECT_EQ(doc.at("heuristic"), boost::json::parse(R"({"score":15,"band":"low","reasons":[{"code":

@@ -129,9 +129,12 @@ def test_an_answering_scorer_sets_the_score_and_reasons(stub):
         assert len(features["components"]) == 4
         assert all(c is None or len(c) == 8 for c in features["components"])
         assert len(features["network"]) == 16 and len(features["address"]) == 16
+        assert len(features["device"]) == 16 and features["device_from_headers"] is False
         assert sent["baseline"] == {"accesses": 0, "devices": 0, "networks": 0,
                                     "first_seen": None, "last_seen": None,
-                                    "known_device": False, "known_network": False}
+                                    "known_device": False, "known_network": False,
+                                    "confirmed_device": False, "link_uses": 0,
+                                    "link_devices": 0, "link_networks": 0}
         assert sent["recent_uses"] == 1
         assert sent["thresholds"] == {"medium": 30, "high": 60, "block": 85}
         heuristic = sent["heuristic"]
