@@ -160,7 +160,8 @@ def test_invalid_trusted_proxies_exit_2():
 def test_second_device_on_a_new_network_is_flagged_in_activity():
     """The guest opens from their laptop, then the link is opened from another
     device on another network (behind the trusted proxy): activity shows the
-    second access as Review with the device and network reasons."""
+    second access as Suspicious: another device, another network, while the
+    guest's own device is active elsewhere."""
     s = Server(["--trusted-proxies", "127.0.0.1/32"])
     try:
         token, _ = user(s, "alice@example.com")
@@ -178,9 +179,9 @@ def test_second_device_on_a_new_network_is_flagged_in_activity():
         latest = page["items"][0]
         assert latest["type"] == "access" and latest["client_ip"] == "198.51.100.20", latest
         decision = latest["decision"]
-        assert decision["band"] == "medium" and decision["label"] == "Review", decision
+        assert decision["band"] == "high" and decision["label"] == "Suspicious", decision
         got = {r["code"] for r in decision["reasons"]}
-        assert {"fingerprint_mismatch", "new_network"} <= got, got
+        assert {"fingerprint_mismatch", "new_network", "concurrent_use"} <= got, got
     finally:
         assert s.stop() == 0, s.stderr()
         s.close()

@@ -169,7 +169,8 @@ class World:
         return body["user"]["id"]
 
     def open_link(self, link):
-        status, _, body = call(self.s, "GET", f"/rsvp/{link}")
+        status, _, payload = self.s.request("GET", f"/rsvp/{link}", headers=dict(BROWSER))
+        body = json.loads(payload) if payload else None
         assert status == 200, body
         return body["decision"]["access_log_id"]
 

@@ -265,10 +265,9 @@ def sql_rows(s, query):
 CURL = {"User-Agent": "curl/8.4.0"}
 
 
-def test_automation_user_agent_is_not_low(srv):
-    """curl with the guest's fingerprint and language: one strong signal, so
-    held below high (single-signal cap) but not low. Without the fingerprint
-    (two strong signals) it is blocked: test_blocked_access_is_refused_and_recorded."""
+def test_automation_user_agent_is_refused_even_with_the_guests_fingerprint(srv):
+    """curl with the guest's fingerprint and language: an automation user agent
+    is conclusive on its own, so refused (DESIGN §2.4, DETECTION.md F4)."""
     token, _ = user(srv, "alice@example.com")
     ev = create(srv, token)
     g = add_guest(srv, token, ev["id"])
@@ -278,10 +277,7 @@ def test_automation_user_agent_is_not_low(srv):
     headers = {**CURL, "Accept-Language": BROWSER["Accept-Language"],
                "X-Device-Fingerprint": BROWSER["X-Device-Fingerprint"]}
     status, answer = rsvp_get(srv, link_token, headers=headers)
-    assert status == 200, answer
-    assert answer["decision"]["band"] != "low", answer
-    assert answer["decision"]["label"] != "Verified"
-    assert "automation_user_agent" in codes(answer["decision"])
+    assert status == 403 and answer["error"]["code"] == "refused", answer
 
 
 def test_blocked_access_is_refused_and_recorded(srv):
