@@ -10,6 +10,7 @@
 #include "guestguard/nats_bus.h"
 #include "server/auth.h"
 #include "server/migrations.h"
+#include "server/remote_scorer.h"
 #include "sql/postgres_driver.h"
 #include "sql/sqlite_driver.h"
 #include "storage/sql_store.h"
@@ -91,6 +92,23 @@ absl::StatusOr<std::unique_ptr<AppState>> AppState::Open(Config config,
   GuardOptions options;
   options.store = app->store;
   options.keyring = config.keyring;
+  if (!config.scorer_url.empty()) {
+    absl::StatusOr<ScorerUrl> url = ParseScorerUrl(config.scorer_url);  // Valid: ParseConfig.
+    if (!url.ok()) return url.status();
+    absl::StatusOr<std::shared_ptr<RemoteScorer>> scorer =
+        RemoteScorer::Create({.url = *std::move(url),
+                              .timeout = config.scorer_deadline,
+                              .max_connections = config.scorer_connections},
+                             app->logger);
+    if (!scorer.ok()) return scorer.status();
+    options.scorer = *std::move(scorer);
+    options.scorer_deadline = config.scorer_deadline;
+    options.scorer_threads = config.scorer_connections;
+    app->logger->Info("remote scorer",
+                      {{"url", config.scorer_url},
+                       {"deadline_ms", absl::ToInt64Milliseconds(config.scorer_deadline)},
+                       {"connections", config.scorer_connections}});
+  }
   absl::StatusOr<std::unique_ptr<Guard>> guard = Guard::Open(std::move(options));
   if (!guard.ok()) return guard.status();
   app->guard = *std::move(guard);

@@ -11,6 +11,7 @@
 #include <system_error>
 
 #include "server/client_ip.h"
+#include "server/remote_scorer.h"
 
 namespace guestguard::server {
 namespace {
@@ -169,6 +170,14 @@ ConfigParse ParseConfig(const std::vector<std::string>& args, const EnvLookup& e
       {"--notify-poll-ms", "GUESTGUARD_NOTIFY_POLL_MS", "", true},
       {"--ui-dir", "GUESTGUARD_UI_DIR",
        "serve the web UI from this directory (default: the copy built into the binary)", false},
+      {"--scorer-url", "GUESTGUARD_SCORER_URL",
+       "http://HOST:PORT/PATH of a remote scorer each check asks (default: none)", false},
+      {"--scorer-deadline-ms", "GUESTGUARD_SCORER_DEADLINE_MS",
+       "how long a check waits for the remote scorer before the built-in verdict stands "
+       "(default 250)",
+       false},
+      {"--scorer-connections", "GUESTGUARD_SCORER_CONNECTIONS",
+       "connections to the remote scorer, and calls in flight, at most (default 8)", false},
   };
   constexpr size_t kUiDir = 32;
 
@@ -400,6 +409,35 @@ ConfigParse ParseConfig(const std::vector<std::string>& args, const EnvLookup& e
       return Fail(source(kUiDir) + ": not a directory: \"" + *values[kUiDir] + "\"");
     }
     config.ui_dir = *values[kUiDir];
+  }
+  // The scorer's options by name, so that options added around them keep their indices.
+  auto index_of = [&](std::string_view flag) {
+    return static_cast<size_t>(
+        std::find_if(raw.begin(), raw.end(), [&](const Raw& r) { return r.flag == flag; }) -
+        raw.begin());
+  };
+  const size_t url_i = index_of("--scorer-url");
+  const size_t deadline_i = index_of("--scorer-deadline-ms");
+  const size_t connections_i = index_of("--scorer-connections");
+  if (values[url_i] && !values[url_i]->empty()) {
+    absl::StatusOr<ScorerUrl> url = ParseScorerUrl(*values[url_i]);
+    if (!url.ok()) return Fail(source(url_i) + ": " + std::string(url.status().message()));
+    config.scorer_url = *values[url_i];
+  }
+  if (values[deadline_i]) {
+    int64_t ms = 0;
+    if (!ParseNumber(*values[deadline_i], &ms) || ms < 1 || ms > 10000) {
+      return Fail(source(deadline_i) + ": expected milliseconds from 1 to 10000, got \"" +
+                  *values[deadline_i] + "\"");
+    }
+    config.scorer_deadline = absl::Milliseconds(ms);
+  }
+  if (values[connections_i]) {
+    if (!ParseNumber(*values[connections_i], &config.scorer_connections) ||
+        config.scorer_connections < 1 || config.scorer_connections > 256) {
+      return Fail(source(connections_i) + ": expected a number from 1 to 256, got \"" +
+                  *values[connections_i] + "\"");
+    }
   }
   ConfigParse result;
   result.config = std::move(config);

@@ -29,6 +29,9 @@
 //   --smtp-from ADDR      GUESTGUARD_SMTP_FROM        GuestGuard <guestguard@localhost>
 //   --notify-max-attempts N  GUESTGUARD_NOTIFY_MAX_ATTEMPTS  6
 //   --ui-dir DIR          GUESTGUARD_UI_DIR           (none: the web UI embedded at build time)
+//   --scorer-url URL      GUESTGUARD_SCORER_URL       (none: heuristic only; http:// only)
+//   --scorer-deadline-ms N   GUESTGUARD_SCORER_DEADLINE_MS   250
+//   --scorer-connections N   GUESTGUARD_SCORER_CONNECTIONS   8
 // Hidden (tests and operators tuning timeouts), in milliseconds:
 //   --header-timeout-ms   GUESTGUARD_HEADER_TIMEOUT_MS    10000
 //   --request-timeout-ms  GUESTGUARD_REQUEST_TIMEOUT_MS   30000
@@ -143,6 +146,14 @@ struct Config {
   // request, instead of the copy embedded at build time (development).
   // Default: empty (embedded). Must be an existing directory.
   std::string ui_dir;
+  // A remote model service every check asks (see remote_scorer.h): a URL
+  // ParseScorerUrl accepts, or empty for the built-in heuristic only.
+  std::string scorer_url;
+  // How long a check waits for it before the heuristic verdict stands
+  // (fail-open). Default: 250 ms. Must be 1 ms - 10 s.
+  absl::Duration scorer_deadline = absl::Milliseconds(250);
+  // Connections to it (and scorer calls in flight) at once. Default: 8. 1-256.
+  int scorer_connections = 8;
 };
 
 // The largest WebSocket message the server reads (bigger ones close the socket

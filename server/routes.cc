@@ -187,10 +187,12 @@ void RegisterRoutes(Router& router, AppState& app) {
       {"DELETE", "/events/{id}/security/allowlist"},
       {"POST", "/events/{id}/access-logs/{log_id}/feedback"},
       {"GET", "/events/{id}/security/feedback"},
+      {"GET", "/events/{id}/security/feedback/export"},
   };
   Response (*const security_handlers[])(AppState&, const Request&, const Params&) = {
-      GetThresholds,     PutThresholds,        PreviewThresholds,    ListAllowlist,
-      AddAllowlistEntry, RemoveAllowlistEntry, RecordAccessFeedback, ListFeedback};
+      GetThresholds,        PutThresholds,     PreviewThresholds,
+      ListAllowlist,        AddAllowlistEntry, RemoveAllowlistEntry,
+      RecordAccessFeedback, ListFeedback,      ExportFeedback};
   for (size_t i = 0; i < std::size(security_routes); ++i) {
     auto* handler = security_handlers[i];
     router.Add(security_routes[i].first, security_routes[i].second,

@@ -255,7 +255,11 @@ absl::StatusOr<Decision> Guard::Check(std::string_view token, AccessAttempt atte
         Reason fallback;
         absl::StatusOr<Verdict> external = impl_->RunExternal(ctx, fallback);
         if (external.ok()) {
-          verdict = *std::move(external);
+          // A conclusive finding stands: a model may raise a verdict, never clear it.
+          const bool conclusive =
+              std::any_of(verdict.reasons.begin(), verdict.reasons.end(),
+                          [](const Reason& r) { return r.score > 0 && IsConclusiveReason(r.code); });
+          if (!conclusive || external->score >= verdict.score) verdict = *std::move(external);
         } else {
           verdict.reasons.push_back(std::move(fallback));
         }

@@ -52,7 +52,8 @@ struct GuardOptions {
   std::shared_ptr<Clock> clock;  // Default (null): SystemClock().
   ScoringOptions scoring;        // The built-in heuristic. Default: ScoringOptions{}.
   // An extra scorer whose verdict replaces the heuristic one when it answers
-  // in time. Default (null): heuristic only.
+  // in time — except that it cannot lower a verdict with a conclusive finding
+  // (IsConclusiveReason). Default (null): heuristic only.
   std::shared_ptr<Scorer> scorer;
   // How long Check waits for `scorer`. Default: 250 ms. Must be > 0.
   absl::Duration scorer_deadline = absl::Milliseconds(250);

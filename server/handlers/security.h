@@ -37,6 +37,12 @@
 //        {access_log_id, verdict, note, created_at, access: {at, guest_id,
 //        guest_name (null once deleted), kind, client_ip, score, band, label,
 //        allowlisted, reasons: [{code, score, message}]}}.
+//   GET  /events/{id}/security/feedback/export (editor+: it holds client
+//        addresses and signals) → 200 application/x-ndjson, the labelled corpus
+//        (Guard::ExportLabelledCorpus): one {"access": {id, event_id, guest_id,
+//        kind, at, client_ip, signals, score, band, label, allowlisted,
+//        blocked, reasons}, "feedback": {verdict, note, at}} per line, every
+//        verdict of the event; the remote scorer's training input.
 #ifndef GUESTGUARD_SERVER_HANDLERS_SECURITY_H_
 #define GUESTGUARD_SERVER_HANDLERS_SECURITY_H_
 
@@ -76,6 +82,7 @@ Response AddAllowlistEntry(AppState& app, const Request& request, const Params& 
 Response RemoveAllowlistEntry(AppState& app, const Request& request, const Params& params);
 Response RecordAccessFeedback(AppState& app, const Request& request, const Params& params);
 Response ListFeedback(AppState& app, const Request& request, const Params& params);
+Response ExportFeedback(AppState& app, const Request& request, const Params& params);
 
 }  // namespace guestguard::server
 

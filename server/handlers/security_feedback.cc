@@ -1,7 +1,8 @@
 // Copyright 2026 GuestGuard authors.
 //
-// POST /events/{id}/access-logs/{log_id}/feedback and
-// GET /events/{id}/security/feedback (contracts in security.h).
+// POST /events/{id}/access-logs/{log_id}/feedback,
+// GET /events/{id}/security/feedback and
+// GET /events/{id}/security/feedback/export (contracts in security.h).
 #include <map>
 #include <string>
 #include <utility>
@@ -207,6 +208,20 @@ Response ListFeedback(AppState& app, const Request& request, const Params& param
   }
   return Response::Json(
       200, boost::json::object{{"feedback", std::move(out)}, {"truncated", truncated}});
+}
+
+Response ExportFeedback(AppState& app, const Request& request, const Params& params) {
+  EventScope scope;
+  if (auto r = EnterEvent(app, request, params, Role::kEditor, &scope)) return *r;
+  absl::StatusOr<std::string> corpus = app.guard->ExportLabelledCorpus(scope.event_key);
+  if (!corpus.ok()) return ErrorResponse(corpus.status(), request, *app.logger);
+  Response response;
+  response.body = *std::move(corpus);
+  response.content_type = "application/x-ndjson";
+  response.headers.emplace_back(
+      "Content-Disposition",
+      absl::StrCat("attachment; filename=\"event-", scope.event_id, "-labelled.jsonl\""));
+  return response;
 }
 
 }  // namespace guestguard::server

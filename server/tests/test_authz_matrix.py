@@ -91,6 +91,7 @@ RULES = {
                                                        {"verdict": "legitimate"}),
     "GET /events/{id}/security/feedback": ("viewer", 200, None),
     "GET /ui/{dir}/{file}": ("public", 200, None),
+    "GET /events/{id}/security/feedback/export": ("editor", 200, None),
     "GET /rsvp/{token}": ("public", 200, None),
     "POST /rsvp/{token}": ("public", 200,
                            {"response": "yes", "plus_ones": 0, "signals": BROWSER_SIGNALS}),
