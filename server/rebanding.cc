@@ -28,8 +28,16 @@ constexpr size_t kMaxVerdictIds = 1000;
 
 }  // namespace
 
-Band RebandRecorded(const AccessRecord& record, const Thresholds& thresholds) {
+Band RebandRecorded(const AccessRecord& record, const Thresholds& thresholds,
+                    const HeuristicScorer& scorer) {
   if (RefusedForToken(record)) return Band::kBlock;
+  const bool heuristic =
+      !record.allowlisted &&
+      std::any_of(record.reasons.begin(), record.reasons.end(),
+                  [](const Reason& r) { return r.score > 0; }) &&
+      std::all_of(record.reasons.begin(), record.reasons.end(),
+                  [](const Reason& r) { return r.score == 0 || IsHeuristicFinding(r.code); });
+  if (heuristic) return scorer.Combine(record.reasons, thresholds).band;
   int score = record.score;
   if (HasReason(record, reason::kSingleSignalCap)) score = std::min(score, thresholds.high - 1);
   return thresholds.BandOf(score);

@@ -25,6 +25,7 @@
 #include "absl/status/statusor.h"
 #include "boost/json/value.hpp"
 #include "guestguard/cidr.h"
+#include "guestguard/scoring.h"
 #include "guestguard/store.h"
 #include "guestguard/thresholds.h"
 #include "sql/sql.h"
@@ -34,13 +35,16 @@ namespace guestguard::server {
 // The band `record` would have had under `thresholds`:
 //   - an access refused for its token (reason token_revoked / token_expired)
 //     stays block whatever the thresholds;
-//   - an access held by the single-signal cap (reason single_signal_cap) is
-//     held again: its score counts as at most thresholds.high - 1, so it
-//     never reaches high (its uncapped score is not recorded; when the
-//     candidate high is above the recorded one the recorded score stands);
-//   - otherwise thresholds.BandOf(record.score).
+//   - a heuristic verdict (its scored reasons are all IsHeuristicFinding) is
+//     recombined from its recorded sub-scores with `scorer.Combine`, because
+//     the caps depend on the thresholds (one strong finding stops below
+//     high, no conclusive one below block);
+//   - otherwise (an allowlisted access, a preview, a remote scorer's own
+//     verdict) thresholds.BandOf(record.score), a single_signal_cap reason
+//     holding the score below the candidate high.
 // `thresholds` must be valid.
-Band RebandRecorded(const AccessRecord& record, const Thresholds& thresholds);
+Band RebandRecorded(const AccessRecord& record, const Thresholds& thresholds,
+                    const HeuristicScorer& scorer);
 
 // Why a recorded access now counts as low.
 enum class RelabelCause { kAllowlisted, kMarkedLegitimate };

@@ -22,6 +22,19 @@ std::optional<AccessKind> ParseAccessKind(std::string_view name) {
   return std::nullopt;
 }
 
+bool IsHeuristicFinding(std::string_view code) {
+  for (std::string_view c :
+       {reason::kFingerprintMismatch, reason::kFingerprintPartial, reason::kFingerprintInconsistent,
+        reason::kNewDeviceKnownNetwork, reason::kLocaleMismatch, reason::kIpChangedSameNetwork,
+        reason::kNewNetwork, reason::kNetworkHopping, reason::kLinkForwarded, reason::kLinkShared,
+        reason::kConcurrentUse, reason::kMissingFingerprint, reason::kMissingUserAgent,
+        reason::kMissingLocale, reason::kMissingClientIp, reason::kAutomationUserAgent,
+        reason::kScriptedClient, reason::kRepeatedAccess, reason::kCheckinLimit}) {
+    if (code == c) return true;
+  }
+  return false;
+}
+
 bool IsConclusiveReason(std::string_view code) {
   return code == reason::kAutomationUserAgent || code == reason::kScriptedClient ||
          code == reason::kLinkShared || code == reason::kCheckinLimit ||

@@ -256,9 +256,9 @@ absl::StatusOr<Decision> Guard::Check(std::string_view token, AccessAttempt atte
         absl::StatusOr<Verdict> external = impl_->RunExternal(ctx, fallback);
         if (external.ok()) {
           // A conclusive finding stands: a model may raise a verdict, never clear it.
-          const bool conclusive =
-              std::any_of(verdict.reasons.begin(), verdict.reasons.end(),
-                          [](const Reason& r) { return r.score > 0 && IsConclusiveReason(r.code); });
+          const bool conclusive = std::any_of(
+              verdict.reasons.begin(), verdict.reasons.end(),
+              [](const Reason& r) { return r.score > 0 && IsConclusiveReason(r.code); });
           if (!conclusive || external->score >= verdict.score) verdict = *std::move(external);
         } else {
           verdict.reasons.push_back(std::move(fallback));

@@ -104,6 +104,11 @@ struct Verdict {
 // a scripted client, a link shared beyond its party, a surplus check-in).
 bool IsConclusiveReason(std::string_view code);
 
+// Reason codes the built-in heuristic scores (its findings, not the caps or
+// notes it adds): a verdict made of these alone can be recombined for other
+// thresholds with HeuristicScorer::Combine.
+bool IsHeuristicFinding(std::string_view code);
+
 }  // namespace guestguard
 
 #endif  // GUESTGUARD_ACCESS_H_

@@ -59,8 +59,9 @@ struct ScoringOptions {
   // Same traits and browser, new fingerprint, while the learned device was
   // used within `same_model_window`: another device of the same model (a
   // look-alike). After a quiet spell it is taken for changed settings
-  // (fingerprint_updated_score). Default: 30, within 96 hours.
-  int fingerprint_same_model_score = 30;
+  // (fingerprint_updated_score). On a new network it is not the guest moving
+  // (changed_device_new_network_score). Default: 20, within 96 hours.
+  int fingerprint_same_model_score = 20;
   absl::Duration same_model_window = absl::Hours(96);
   int fingerprint_partial_score = 25;  // Default: 25. A few traits moved.
   // A known fingerprint sent with traits that do not belong to it: a copied

@@ -74,9 +74,10 @@ Response PreviewThresholds(AppState& app, const Request& request, const Params& 
   int64_t changed = 0;
   int64_t suspicious = 0, suspicious_below_before = 0, suspicious_below_after = 0;
   int64_t legitimate = 0, legitimate_high_before = 0, legitimate_high_after = 0;
+  static const HeuristicScorer scorer{ScoringOptions{}};  // The server's (default) options.
   for (size_t i = 0; i < accesses->size(); ++i) {
-    const Band b = RebandRecorded((*accesses)[i], *current);
-    const Band a = RebandRecorded((*accesses)[i], *candidate);
+    const Band b = RebandRecorded((*accesses)[i], *current, scorer);
+    const Band a = RebandRecorded((*accesses)[i], *candidate, scorer);
     ++before[static_cast<int>(b)];
     ++after[static_cast<int>(a)];
     if (a != b) ++changed;

@@ -203,7 +203,7 @@ def test_link_previews_record_nothing_and_the_guest_stays_low(srv, browsers):
     b.open(url(srv, link))
     b.wait_state("ready")
     newest = accesses(srv, host, ev["id"])[0]
-    assert newest["kind"] == "open" and newest["decision"]["band"] == "low", newest
+    assert newest["kind"] == "open" and newest["decision"]["band"] == "low", newest["decision"]
 
 
 def test_forged_expired_and_rotated_away_links_show_the_same_page(srv, browsers):
