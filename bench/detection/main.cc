@@ -66,6 +66,7 @@ struct Sample {
   bool fraud;
   int uncapped;
   std::vector<Finding> findings;
+  int scenario = 0;  // Fraud: index into kFrauds + 1; legitimate: 0.
 };
 
 struct RunResult {
@@ -99,7 +100,8 @@ RunResult Run(const Config& cfg, const RunSpec& spec) {
         for (size_t k = 0; k < ev.accesses.size(); ++k) {
           const Label l = ev.accesses[k].label;
           if (l == Label::kLegitBot || res.outcomes[k].preview) continue;
-          samples[i].push_back({IsFraud(l), res.outcomes[k].uncapped, res.outcomes[k].findings});
+          samples[i].push_back({IsFraud(l), res.outcomes[k].uncapped, res.outcomes[k].findings,
+                                IsFraud(l) ? static_cast<int>(spec.fraud) : 0});
         }
       }
     }
@@ -203,18 +205,34 @@ void ThresholdSweep(Report& rep, const std::vector<Sample>& samples, const std::
   const HeuristicScorer scorer{ScoringOptions{}};
   int64_t pos = 0, neg = 0;
   for (const Sample& s : samples) (s.fraud ? pos : neg)++;
-  rep.Line(absl::StrFormat("\n%s: precision/recall at >= high as high sweeps (block = 100)", key));
+  // Recall is the mean over fraud scenarios (each counts once, whatever its
+  // number of accesses: a public post has hundreds, a forward one to three).
+  std::vector<int64_t> per_scenario(kFrauds.size() + 2, 0);
+  for (const Sample& s : samples) {
+    if (s.fraud) ++per_scenario[static_cast<size_t>(s.scenario)];
+  }
+  int scenarios = 0;
+  for (int64_t n : per_scenario) scenarios += n > 0;
+  rep.Line(absl::StrFormat(
+      "\n%s: precision/recall at >= high as high sweeps (block = 100; recall averaged over the "
+      "%d fraud scenarios)",
+      key, scenarios));
   rep.Line(
       absl::StrFormat("  %5s %8s %8s %12s %12s", "high", "recall", "FPR", "prec@1%", "prec@5%"));
   std::string json = "[";
   for (int high = 31; high <= 99; high += 4) {
     const Thresholds t{std::min(30, high - 1), high, 100};
-    int64_t tp = 0, fp = 0;
+    std::vector<int64_t> tp(per_scenario.size(), 0);
+    int64_t fp = 0;
     for (const Sample& s : samples) {
       const bool flagged = Recombine(scorer, s.findings, t).band >= Band::kHigh;
-      if (flagged) (s.fraud ? tp : fp)++;
+      if (flagged && s.fraud) ++tp[static_cast<size_t>(s.scenario)];
+      if (flagged && !s.fraud) ++fp;
     }
-    const double tpr = pos == 0 ? 0 : static_cast<double>(tp) / pos;
+    double tpr = 0;
+    for (size_t k = 0; k < tp.size(); ++k) {
+      if (per_scenario[k] > 0) tpr += static_cast<double>(tp[k]) / per_scenario[k] / scenarios;
+    }
     const double fpr = neg == 0 ? 0 : static_cast<double>(fp) / neg;
     auto precision = [&](double prevalence) {
       const double d = prevalence * tpr + (1 - prevalence) * fpr;
