@@ -321,9 +321,9 @@ void Detection(Report& rep, const Config& cfg, Mode mode, bool assert_mode,
     const auto* ev = &r.events;
     rep.Line(absl::StrFormat(
         "  %s: fraud accesses %d: >=medium %s  >=high %s  block %s; "
-        "incidents flagged before a fraud check-in %s",
+        "incidents flagged before a fraud check-in %s; poisoned guests %s",
         FraudName(f), s.fraud_medium.total, Pct(Share(s.fraud_medium)), Pct(Share(s.fraud_high)),
-        Pct(Share(s.fraud_block)), Pct(Share(s.incident_before_checkin))));
+        Pct(Share(s.fraud_block)), Pct(Share(s.incident_before_checkin)), Pct(Share(s.poisoned))));
     switch (f) {
       case Fraud::kF1:
         // Not met (see docs/detection.md): friends with a phone of the guest's model and
