@@ -140,12 +140,24 @@ void RegisterRoutes(Router& router, AppState& app) {
                });
   }
 
+  // The web UI's files (embedded, or --ui-dir while developing).
+  std::shared_ptr<const WebAssets> assets = app.config.ui_dir.empty()
+                                                ? WebAssets::Embedded()
+                                                : WebAssets::FromDirectory(app.config.ui_dir);
+
   // Collaborator invites: the public preview is rate limited per client IP
   // with the guest endpoints' limits (its own bucket); accepting needs a session.
+  // A browser opening an invite link gets the console's invite-accept page.
   auto invite_limiter =
       std::make_shared<RateLimiter>(app.config.rate_limit_per_minute, app.config.rate_limit_burst);
   router.Add(
-      "GET", "/invites/{token}", [&app, invite_limiter](const Request& req, const Params& params) {
+      "GET", "/invites/{token}",
+      [&app, invite_limiter, assets](const Request& req, const Params& params) {
+        if (!WantsJson(req)) {
+          Response page = assets->ConsolePage(req);
+          page.headers.emplace_back("Vary", "Accept, Accept-Encoding");
+          return page;
+        }
         if (auto limited = RateLimited(*invite_limiter, app, req, "invite request rate limited")) {
           return *std::move(limited);
         }
@@ -201,13 +213,19 @@ void RegisterRoutes(Router& router, AppState& app) {
                });
   }
 
-  // The web UI's files (embedded, or --ui-dir while developing).
-  std::shared_ptr<const WebAssets> assets = app.config.ui_dir.empty()
-                                                ? WebAssets::Embedded()
-                                                : WebAssets::FromDirectory(app.config.ui_dir);
+  // The web UI's files.
   router.Add("GET", "/ui/{dir}/{file}", [assets](const Request& req, const Params& params) {
     return assets->Serve(req, params.at("dir") + "/" + params.at("file"));
   });
+  router.Add("GET", "/ui/{dir}/{sub}/{file}", [assets](const Request& req, const Params& params) {
+    return assets->Serve(req, params.at("dir") + "/" + params.at("sub") + "/" + params.at("file"));
+  });
+  // The host console: the home page and every console URL are one shell whose
+  // script routes on the client (guest links stay under /rsvp/).
+  auto console = [assets](const Request& req, const Params&) { return assets->ConsolePage(req); };
+  router.Add("GET", "/", console);
+  router.Add("GET", "/console/{page}", console);
+  router.Add("GET", "/console/events/{id}/{tab}", console);
 
   // Guest side (public: the token is the credential), rate limited per client
   // IP. A browser opening a link gets the guest page: the same bytes for every
