@@ -47,6 +47,13 @@ bool WantsJson(const Request& req) {
   return accept != nullptr && accept->find("application/json") != std::string::npos;
 }
 
+// An invite link answers JSON unless a browser navigates to it (its Accept
+// names text/html): API clients that send no Accept keep the JSON preview.
+bool WantsHtml(const Request& req) {
+  const std::string* accept = req.Header("accept");
+  return accept != nullptr && accept->find("text/html") != std::string::npos;
+}
+
 }  // namespace
 
 void RegisterRoutes(Router& router, AppState& app) {
@@ -153,7 +160,7 @@ void RegisterRoutes(Router& router, AppState& app) {
   router.Add(
       "GET", "/invites/{token}",
       [&app, invite_limiter, assets](const Request& req, const Params& params) {
-        if (!WantsJson(req)) {
+        if (WantsHtml(req)) {
           Response page = assets->ConsolePage(req);
           page.headers.emplace_back("Vary", "Accept, Accept-Encoding");
           return page;
