@@ -72,4 +72,6 @@ function App() {
   return html`<${TopBar} user=${user} onSignOut=${signOut} /><main id="main">${screen}</main>`;
 }
 
-render(html`<${App} />`, document.getElementById('app'));
+const root = document.getElementById('app');
+root.textContent = '';  // The loading note of index.html.
+render(html`<${App} />`, root);
