@@ -47,6 +47,13 @@ bool WantsJson(const Request& req) {
   return accept != nullptr && accept->find("application/json") != std::string::npos;
 }
 
+// An invite link answers JSON unless a browser navigates to it (its Accept
+// names text/html): API clients that send no Accept keep the JSON preview.
+bool WantsHtml(const Request& req) {
+  const std::string* accept = req.Header("accept");
+  return accept != nullptr && accept->find("text/html") != std::string::npos;
+}
+
 }  // namespace
 
 void RegisterRoutes(Router& router, AppState& app) {
@@ -140,12 +147,24 @@ void RegisterRoutes(Router& router, AppState& app) {
                });
   }
 
+  // The web UI's files (embedded, or --ui-dir while developing).
+  std::shared_ptr<const WebAssets> assets = app.config.ui_dir.empty()
+                                                ? WebAssets::Embedded()
+                                                : WebAssets::FromDirectory(app.config.ui_dir);
+
   // Collaborator invites: the public preview is rate limited per client IP
   // with the guest endpoints' limits (its own bucket); accepting needs a session.
+  // A browser opening an invite link gets the console's invite-accept page.
   auto invite_limiter =
       std::make_shared<RateLimiter>(app.config.rate_limit_per_minute, app.config.rate_limit_burst);
   router.Add(
-      "GET", "/invites/{token}", [&app, invite_limiter](const Request& req, const Params& params) {
+      "GET", "/invites/{token}",
+      [&app, invite_limiter, assets](const Request& req, const Params& params) {
+        if (WantsHtml(req)) {
+          Response page = assets->ConsolePage(req);
+          page.headers.emplace_back("Vary", "Accept, Accept-Encoding");
+          return page;
+        }
         if (auto limited = RateLimited(*invite_limiter, app, req, "invite request rate limited")) {
           return *std::move(limited);
         }
@@ -201,13 +220,19 @@ void RegisterRoutes(Router& router, AppState& app) {
                });
   }
 
-  // The web UI's files (embedded, or --ui-dir while developing).
-  std::shared_ptr<const WebAssets> assets = app.config.ui_dir.empty()
-                                                ? WebAssets::Embedded()
-                                                : WebAssets::FromDirectory(app.config.ui_dir);
+  // The web UI's files.
   router.Add("GET", "/ui/{dir}/{file}", [assets](const Request& req, const Params& params) {
     return assets->Serve(req, params.at("dir") + "/" + params.at("file"));
   });
+  router.Add("GET", "/ui/{dir}/{sub}/{file}", [assets](const Request& req, const Params& params) {
+    return assets->Serve(req, params.at("dir") + "/" + params.at("sub") + "/" + params.at("file"));
+  });
+  // The host console: the home page and every console URL are one shell whose
+  // script routes on the client (guest links stay under /rsvp/).
+  auto console = [assets](const Request& req, const Params&) { return assets->ConsolePage(req); };
+  router.Add("GET", "/", console);
+  router.Add("GET", "/console/{page}", console);
+  router.Add("GET", "/console/events/{id}/{tab}", console);
 
   // Guest side (public: the token is the credential), rate limited per client
   // IP. A browser opening a link gets the guest page: the same bytes for every

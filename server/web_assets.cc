@@ -167,9 +167,9 @@ Response WebAssets::Serve(const Request& request, std::string_view path) const {
   return response;
 }
 
-Response WebAssets::GuestPage(const Request& request) const {
+Response WebAssets::Page(const Request& request, std::string_view path) const {
   File file;
-  if (!Find(kGuestPagePath, &file)) return Response::Error(404, "not_found", "no such resource");
+  if (!Find(path, &file)) return Response::Error(404, "not_found", "no such resource");
   Response response;
   response.status = 200;
   response.content_type = std::string(file.content_type);

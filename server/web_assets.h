@@ -57,6 +57,10 @@ inline constexpr char kHtmlContentSecurityPolicy[] =
 
 // The file of the guest page (relative to web/).
 inline constexpr char kGuestPagePath[] = "guest/index.html";
+// The file of the host console (relative to web/): one shell for every
+// console URL (/, /console/..., /invites/{token} in a browser); its script
+// routes on the client.
+inline constexpr char kConsolePagePath[] = "console/index.html";
 
 class WebAssets {
  public:
@@ -74,7 +78,10 @@ class WebAssets {
 
   // The guest page (kGuestPagePath) for GET /rsvp/{token} asked for as HTML:
   // like Serve, but without ETag and with `Cache-Control: no-store`.
-  Response GuestPage(const Request& request) const;
+  Response GuestPage(const Request& request) const { return Page(request, kGuestPagePath); }
+  // The console shell (kConsolePagePath), served like GuestPage (an invite
+  // URL holds a token).
+  Response ConsolePage(const Request& request) const { return Page(request, kConsolePagePath); }
 
  private:
   struct File {
@@ -84,6 +91,8 @@ class WebAssets {
     std::string gzip;  // Empty when there is no gzip copy.
   };
   WebAssets() = default;
+  // The HTML file at `path`, with no ETag and `Cache-Control: no-store`.
+  Response Page(const Request& request, std::string_view path) const;
   // The file at `path`, or false.
   bool Find(std::string_view path, File* file) const;
 

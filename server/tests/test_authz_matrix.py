@@ -91,6 +91,10 @@ RULES = {
                                                        {"verdict": "legitimate"}),
     "GET /events/{id}/security/feedback": ("viewer", 200, None),
     "GET /ui/{dir}/{file}": ("public", 200, None),
+    "GET /ui/{dir}/{sub}/{file}": ("public", 200, None),
+    "GET /": ("public", 200, None),
+    "GET /console/{page}": ("public", 200, None),
+    "GET /console/events/{id}/{tab}": ("public", 200, None),
     "GET /events/{id}/security/feedback/export": ("editor", 200, None),
     "GET /rsvp/{token}": ("public", 200, None),
     "POST /rsvp/{token}": ("public", 200,
@@ -213,6 +217,12 @@ class World:
             values["log_id"] = self.log_b if foreign else self.log_a
         if "file" in sub_ids:
             values["dir"], values["file"] = "guest", "main.js"
+        if "sub" in sub_ids:
+            values["dir"], values["sub"], values["file"] = "console", "screens", "home.js"
+        if "page" in sub_ids:
+            values["page"] = "events"
+        if "tab" in sub_ids:
+            values["tab"] = "guests"
         if "token" in sub_ids:
             if pattern.startswith("/invites/"):
                 values["token"] = self.invite_b if foreign else self.invite_a

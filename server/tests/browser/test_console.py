@@ -1,0 +1,330 @@
+"""The host console in a real Chromium against the real server (ctest Server.Browser).
+
+One journey, the way a host uses it: sign up → create an event → import a CSV
+with one bad row (shown on its row; fix; commit) → make links for everyone →
+watch the live monitor while a guest (second profile) answers → a third
+profile with another device opens the same link → it is flagged → mark it
+suspicious from the inbox → move the sliders (clamping holds, the what-if
+changes) and save → invite a viewer, who accepts in a fourth profile and sees
+no write control. No browser may log a JavaScript error or a CSP violation.
+Screenshots of every screen at 1280 and 375 px go to $GUESTGUARD_SCREENSHOTS.
+"""
+import json
+import os
+import statistics
+import tempfile
+import time
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+from browser import IPHONE_UA, LINUX_UA, WINDOWS_UA, WAIT, Browser, available
+from test_accounts import call
+from test_collaborators import LINK, log_records
+from test_guest_page import KEYRING, shot
+from test_http import Server
+
+pytestmark = pytest.mark.skipif(not available(), reason="chromium / chromedriver not installed")
+
+FIGURES = os.environ.get("GUESTGUARD_CONSOLE_FIGURES", "")
+
+
+@pytest.fixture
+def srv():
+    args = ["--threads", "4", "--keyring", KEYRING, "--rate-limit-burst", "1000",
+            "--rate-limit-per-minute", "100000"]
+    if os.environ.get("GUESTGUARD_TEST_UI_DIR"):  # Iterating on web/ without a rebuild.
+        args += ["--ui-dir", os.environ["GUESTGUARD_TEST_UI_DIR"]]
+    s = Server(args)
+    try:
+        yield s
+        assert s.stop() == 0, s.stderr()
+    finally:
+        s.close()
+
+
+@pytest.fixture
+def browsers():
+    opened = []
+
+    def open_browser(*args, **kwargs):
+        b = Browser(*args, **kwargs)
+        opened.append(b)
+        return b
+
+    yield open_browser
+    try:
+        for b in opened:
+            # The one expected failed load: the deliberately expired session's 401.
+            bad = [e for e in b.console()
+                   if (e["level"] == "SEVERE" and not (e.get("source") == "network"
+                                                       and "status of 401" in e["message"]))
+                   or "Content Security Policy" in e["message"]]
+            assert not bad, f"browser log:\n{json.dumps(b.console(), indent=1)}"
+    finally:
+        for b in opened:
+            b.close()
+
+
+def until(b, condition, timeout=WAIT):
+    return WebDriverWait(b.driver, timeout).until(condition)
+
+
+def see(b, css, timeout=WAIT):
+    return until(b, EC.visibility_of_element_located((By.CSS_SELECTOR, css)), timeout)
+
+
+def text_in(b, css, text, timeout=WAIT):
+    until(b, EC.text_to_be_present_in_element((By.CSS_SELECTOR, css), text), timeout)
+    return b.find(css)
+
+
+def type_in(b, css, value):
+    el = b.find(css)
+    el.clear()
+    el.send_keys(value)
+
+
+def click(b, css):
+    el = see(b, css)
+    b.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", el)
+    el.click()
+
+
+def csv_file(text):
+    f = tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False)
+    f.write(text)
+    f.close()
+    return f.name
+
+
+def sign_up(b, name, email):
+    see(b, '[data-state="signup"]')
+    type_in(b, "#name", name)
+    type_in(b, "#email", email)
+    type_in(b, "#password", "correct horse battery")
+    click(b, 'button[type="submit"]')
+
+
+def test_a_host_runs_an_event_from_the_console(srv, browsers):
+    base = f"http://127.0.0.1:{srv.port}"
+    host = browsers(LINUX_UA, 1280, 900)
+    shots = []  # (name, path) of every screen, for the 375 px pass.
+
+    def screen(name):
+        shot(host, f"console-{name}-1280.png")
+        shots.append((name, host.driver.current_url))
+
+    # The home page, then sign up.
+    host.open(base + "/")
+    see(host, '[data-state="home"]')
+    assert "Invitations only your guests can use" in host.text()
+    screen("home")
+    click(host, 'a[href="/console/signup"].primary')
+    sign_up(host, "Hedy Host", "hedy@example.com")
+    see(host, "#no-events")
+    assert host.find("#who").text == "Hedy Host"
+    screen("events-empty")
+
+    # Kept across reloads; the time to the events list on loopback.
+    host.open(base + "/console/events")
+    see(host, "#no-events")
+    to_events = host.driver.execute_script(
+        "return performance.getEntriesByName('gg:events-shown')[0].startTime")
+
+    # Create an event.
+    click(host, "#new-event")
+    type_in(host, "#event-name", "Summer Gala")
+    host.driver.execute_script("arguments[0].value = '2031-06-20T18:30'",
+                               host.find("#event-starts"))
+    type_in(host, "#event-venue", "The Orangery, Kew")
+    click(host, "#event-save")
+    see(host, '[data-state="guests"]')
+    assert host.find("#event-title").text == "Summer Gala"
+    assert host.find("#your-role").text == "Owner"
+    event_id = host.driver.current_url.split("/")[-2]
+
+    # CSV import: one bad row, shown on its own row; nothing can be committed.
+    click(host, "#open-import")
+    bad = csv_file("name,email,phone,plus_ones_allowed\nGrace Hopper,grace@example.com,,1\n"
+                   "Alan Turing,alan@example,,lots\nAda Lovelace,ada@example.com,,0\n")
+    host.find("#import-file").send_keys(bad)
+    row = see(host, '#import-rows tr.bad')
+    assert row.get_attribute("data-line") == "3"
+    assert row.find_element(By.CSS_SELECTOR, ".row-errors").text
+    assert "1 row has a problem" in host.find("#import-summary").text
+    assert not host.find("#import-commit").is_enabled()
+    screen("import-preview")
+    good = csv_file("name,email,phone,plus_ones_allowed\nGrace Hopper,grace@example.com,,1\n"
+                    "Alan Turing,alan@example.com,,2\nAda Lovelace,ada@example.com,,0\n")
+    host.find("#import-file").send_keys(good)
+    text_in(host, "#import-summary", "3 guests are ready")
+    click(host, "#import-commit")
+    text_in(host, "#guests-notice", "Imported 3 guests")
+    text_in(host, "#guest-count", "3 of 3 guests")
+
+    # Links for everyone, then search kept in the URL.
+    click(host, "#bulk-links")
+    text_in(host, "#guests-notice", "Made 3 new links")
+    link = host.find('tr[data-guest="Grace Hopper"] .copy-link').get_attribute("data-link")
+    assert "/rsvp/" in link
+    token = link.rsplit("/", 1)[1]
+    type_in(host, "#guest-search", "ada")
+    text_in(host, "#guest-count", "1 of 3 guests")
+    assert "q=ada" in host.driver.current_url
+    screen("guests")
+    host.driver.refresh()
+    text_in(host, "#guest-count", "1 of 3 guests")
+
+    # The live monitor.
+    host.open(f"{base}/console/events/{event_id}/activity")
+    until(host, lambda d: d.find_element(By.ID, "connection").get_attribute("data-connection") == "live")
+    # The guest answers on a phone; the host sees it without reloading, within 1 s.
+    guest = browsers(IPHONE_UA, 375, 812, phone=True)
+    guest.open(f"{base}/rsvp/{token}")
+    guest.wait_state("ready")
+    guest.find("#answer-yes").click()
+    sent = time.time()
+    guest.find("#send-answer").click()
+    item = see(host, "#feed li.item-rsvp", timeout=5)
+    shown = int(item.get_attribute("data-shown-at") or 0) / 1000
+    assert shown and shown - sent < 1.0, shown - sent
+    assert "Grace Hopper replied yes" in item.text
+
+    # Another device opens the same link: flagged, with reasons in words.
+    other = browsers(WINDOWS_UA, 1280, 900, timezone="America/New_York", language="fr-FR")
+    other.open(f"{base}/rsvp/{token}")
+    other.wait_state("ready")
+    flagged = see(host, "#feed li.item-access:not(.band-low)", timeout=5)
+    assert flagged.find_elements(By.CSS_SELECTOR, ".reasons li"), flagged.text
+    assert "127.0.0.1" in flagged.text and "Opened the invitation" in flagged.text
+    assert host.find("#connection").text == "Live"
+    screen("activity")
+
+    # The inbox: mark it suspicious with a note.
+    click(host, "#tab-security")
+    see(host, "#inbox-item")
+    screen("security")
+    type_in(host, "#verdict-note", "Not Grace's laptop")
+    click(host, "#mark-suspicious")
+    text_in(host, "#verdicts", "suspicious")
+    assert "Not Grace's laptop" in host.find("#verdicts").text
+
+    # Sliders: Review dragged to the top pushes Suspicious and Blocked; the
+    # what-if follows; save.
+    see(host, "#whatif")
+    before = host.find("#whatif").text
+    host.find("#t-medium").send_keys(Keys.END)
+    text_in(host, "#t-medium-value", "98")
+    assert host.find("#t-high-value").text == "99" and host.find("#t-block-value").text == "100"
+    until(host, lambda d: d.find_element(By.ID, "whatif").text != before)
+    host.find("#t-block").send_keys(Keys.HOME)
+    text_in(host, "#t-block-value", "3")
+    assert host.find("#t-medium-value").text == "1" and host.find("#t-high-value").text == "2"
+    click(host, "#reset-thresholds")
+    host.find("#t-medium").send_keys(Keys.ARROW_RIGHT)
+    click(host, "#save-thresholds")
+    text_in(host, "#thresholds-notice", "Saved")
+    status, _, saved = call(srv, "GET", f"/events/{event_id}/security/thresholds",
+                            token=json.loads(host.driver.execute_script(
+                                "return localStorage.getItem('guestguard.session')"))["token"])
+    assert status == 200 and saved["medium"] == saved["defaults"]["medium"] + 1, saved
+
+    # Team: invite a viewer.
+    click(host, "#tab-team")
+    see(host, "#invite-form")
+    type_in(host, "#invite-email", "vera@example.com")
+    host.find("#invite-role").send_keys("Viewer")
+    click(host, "#invite-send")
+    text_in(host, "#team-notice", "Invitation sent to vera@example.com")
+    text_in(host, "#pending", "vera@example.com")
+    screen("team")
+    deadline = time.time() + 10
+    invite_token = None
+    while not invite_token and time.time() < deadline:
+        for r in log_records(srv):
+            if r["msg"] == "notification" and r.get("type") == "collaborator_invite":
+                invite_token = LINK.findall(r["text"])[0]
+        time.sleep(0.05)
+    assert invite_token
+
+    # The viewer accepts in a fourth profile and sees no write control.
+    viewer = browsers(LINUX_UA, 1280, 900)
+    viewer.open(f"{base}/invites/{invite_token}")
+    text_in(viewer, "#invite-event", "Summer Gala")
+    shot(viewer, "console-invite-1280.png")
+    shots.append(("invite", viewer.driver.current_url))
+    click(viewer, "#invite-signup")
+    sign_up(viewer, "Vera Viewer", "vera@example.com")
+    click(viewer, "#accept-invite")
+    see(viewer, '[data-state="guests"]')
+    assert viewer.find("#your-role").text == "Viewer"
+    for control in ("#add-guest", "#open-import", "#bulk-links", ".issue-link", ".rotate-link"):
+        assert not viewer.driver.find_elements(By.CSS_SELECTOR, control), control
+    click(viewer, "#tab-security")
+    see(viewer, "#thresholds")
+    assert not viewer.driver.find_elements(By.CSS_SELECTOR, "#save-thresholds, #mark-suspicious")
+    assert not viewer.find("#t-medium").is_enabled()
+
+    # Sign out, and an expired session goes back to sign-in remembering the page.
+    click(host, "#sign-out")
+    see(host, '[data-state="home"]')
+    host.open(f"{base}/console/events/{event_id}/team")
+    see(host, '[data-state="signin"]')
+    assert "next=%2Fconsole%2Fevents%2F" in host.driver.current_url
+    shot(host, "console-signin-1280.png")
+    type_in(host, "#email", "hedy@example.com")
+    type_in(host, "#password", "correct horse battery")
+    click(host, 'button[type="submit"]')
+    see(host, "#invite-form")
+    host.driver.execute_script("localStorage.setItem('guestguard.session', JSON.stringify("
+                               "{token: 'expired', user: {name: 'Hedy Host'}}))")
+    host.open(f"{base}/console/events/{event_id}/guests")
+    see(host, '[data-state="signin"]')
+    assert "next=%2Fconsole%2Fevents%2F" in host.driver.current_url
+
+    # Every screen at 375 px, signed in as the host.
+    session = json.dumps(call(srv, "POST", "/auth/login", {"email": "hedy@example.com",
+                                                          "password": "correct horse battery"})[2])
+    small = browsers(IPHONE_UA, 375, 812, phone=True)
+    small.open(base + "/")
+    see(small, '[data-state="home"]')
+    shot(small, "console-home-375.png")
+    small.open(base + "/console/signin")
+    shot(small, "console-signin-375.png")
+    small.driver.execute_script("localStorage.setItem('guestguard.session', arguments[0])", session)
+    for name, url in shots:
+        if name in ("home", "invite"):
+            continue
+        small.open(url)
+        see(small, "main .wrap")
+        time.sleep(0.5)
+        if name == "import-preview":
+            click(small, "#open-import")
+            small.find("#import-file").send_keys(bad)
+            see(small, "#import-rows tr.bad")
+        assert small.driver.execute_script("return document.documentElement.scrollWidth") <= 375, name
+        shot(small, f"console-{name}-375.png")
+    # The accepted invite is used up (410): a fresh one for the phone's screenshot.
+    fresh = call(srv, "POST", f"/events/{event_id}/collaborators",
+                 {"email": "eddie@example.com", "role": "editor"},
+                 token=json.loads(session)["token"])
+    assert fresh[0] == 201, fresh
+    deadline = time.time() + 10
+    fresh_token = None
+    while not fresh_token and time.time() < deadline:
+        notes = [r for r in log_records(srv) if r["msg"] == "notification"
+                 and r.get("recipient") == "eddie@example.com"]
+        fresh_token = LINK.findall(notes[0]["text"])[0] if notes else None
+        time.sleep(0.05)
+    small.driver.execute_script("localStorage.clear()")
+    small.open(f"{base}/invites/{fresh_token}")
+    text_in(small, "#invite-event", "Summer Gala")
+    shot(small, "console-invite-375.png")
+
+    if FIGURES:
+        with open(FIGURES, "w") as f:
+            json.dump({"to_events_ms": to_events}, f)

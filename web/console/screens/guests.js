@@ -1,0 +1,198 @@
+// Guests: the table (search and filters kept in the URL), add / edit /
+// delete, CSV import with a per-row preview, and links (issue, rotate,
+// bulk-issue, copy, export).
+import { html, useEffect, useMemo, useState } from '../../vendor/htm-preact-standalone.module.js';
+import { api } from '../api.js';
+import { guestSummaries } from '../lib/activity.js';
+import { linksCsv, previewRows, previewSummary } from '../lib/csv.js';
+import { queryString } from '../lib/route.js';
+import { navigate } from '../nav.js';
+import { BandBadge, ErrorNote, Field, canEdit } from './ui.js';
+
+function download(name, text) {
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+function GuestForm({ guest, onSubmit, onCancel }) {
+  const [error, setError] = useState(null);
+  const submit = async (e) => {
+    e.preventDefault();
+    const f = e.target.elements;
+    setError(null);
+    try {
+      await onSubmit({
+        name: f['guest-name'].value.trim(),
+        email: f['guest-email'].value.trim() || null,
+        phone: f['guest-phone'].value.trim() || null,
+        plus_ones_allowed: Number(f['guest-plus'].value) || 0,
+      });
+    } catch (err) { setError(err); }
+  };
+  return html`<form class="card" id="guest-form" onSubmit=${submit}>
+    <h2>${guest ? `Edit ${guest.name}` : 'Add a guest'}</h2>
+    <div class="row">
+      <${Field} id="guest-name" label="Name"><input id="guest-name" type="text" required value=${guest ? guest.name : ''} /><//>
+      <${Field} id="guest-email" label="Email"><input id="guest-email" type="email" value=${guest ? guest.email || '' : ''} /><//>
+      <${Field} id="guest-phone" label="Phone"><input id="guest-phone" type="text" value=${guest ? guest.phone || '' : ''} /><//>
+      <${Field} id="guest-plus" label="Plus-ones allowed"><input id="guest-plus" type="number" min="0" max="20" value=${guest ? guest.plus_ones_allowed : 0} /><//>
+    </div>
+    <${ErrorNote} error=${error} />
+    <div class="actions"><button class="primary" type="submit" id="guest-save">${guest ? 'Save guest' : 'Add guest'}</button>
+      <button type="button" onClick=${onCancel}>Cancel</button></div>
+  </form>`;
+}
+
+function Import({ event, onDone, onCancel }) {
+  const [csv, setCsv] = useState('');
+  const [preview, setPreview] = useState(null);
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState('');
+  const pick = async (e) => {
+    const file = e.target.files[0];
+    if (!file) return;
+    setError(null);
+    setPreview(null);
+    setBusy(`Reading ${file.name}…`);
+    const text = await file.text();
+    setCsv(text);
+    setBusy(`Checking ${file.name}…`);
+    try { setPreview(await api.importPreview(event.id, text)); } catch (err) { setError(err); }
+    setBusy('');
+  };
+  const template = async () => {
+    try { download('guests-template.csv', await api.importTemplate(event.id)); } catch (err) { setError(err); }
+  };
+  const commit = async () => {
+    setBusy('Importing…');
+    try {
+      const r = await api.importCommit(event.id, csv);
+      onDone(r.created);
+    } catch (err) {
+      if (err.body && err.body.rows) setPreview(err.body);
+      setError(err);
+    }
+    setBusy('');
+  };
+  const rows = preview ? previewRows(preview) : [];
+  return html`<section class="card" id="import" data-state=${preview ? 'preview' : 'pick'}>
+    <h2>Import guests from a CSV file</h2>
+    <p class="muted">Columns: name, email, phone, plus_ones_allowed. <button class="small" id="import-template" onClick=${template}>Download the template</button></p>
+    <${Field} id="import-file" label="CSV file"><input id="import-file" type="file" accept=".csv,text/csv" onChange=${pick} /><//>
+    ${busy && html`<p role="status" class="meta">${busy}</p>`}
+    <${ErrorNote} error=${error} />
+    ${preview && html`<p id="import-summary" class=${preview.invalid ? 'error' : 'ok'}>${previewSummary(preview)}</p>
+      <div class="table-wrap"><table id="import-rows"><thead><tr><th>Line</th><th>Name</th><th>Email</th><th class="hide-sm">Phone</th><th>Plus-ones</th><th>Problem</th></tr></thead>
+      <tbody>${rows.map((r) => html`<tr key=${r.line} class=${r.ok ? '' : 'bad'} data-line=${r.line}>
+        <td>${r.line}</td><td>${r.name}</td><td>${r.email}</td><td class="hide-sm">${r.phone}</td><td>${r.plusOnes}</td>
+        <td class="row-errors">${r.errors.join('; ')}</td></tr>`)}</tbody></table></div>`}
+    <div class="actions">
+      <button class="primary" id="import-commit" disabled=${!preview || preview.invalid > 0 || !!busy} onClick=${commit}>
+        Import ${preview ? preview.valid : ''} guests</button>
+      <button onClick=${onCancel}>Close</button></div>
+  </section>`;
+}
+
+export function Guests({ event, route }) {
+  const editable = canEdit(event.your_role);
+  const q = route.query;
+  const [guests, setGuests] = useState(null);
+  const [rsvps, setRsvps] = useState({});
+  const [summary, setSummary] = useState(new Map());
+  const [links, setLinks] = useState({});
+  const [panel, setPanel] = useState(null); // 'add' | 'import' | guest object
+  const [rotating, setRotating] = useState(null);
+  const [error, setError] = useState(null);
+  const [notice, setNotice] = useState('');
+  const load = async () => {
+    try {
+      const [g, r, a] = await Promise.all([api.guests(event.id), api.rsvps(event.id), api.activity(event.id)]);
+      setGuests(g.guests);
+      setRsvps(Object.fromEntries(r.rsvps.map((x) => [x.guest_id, x])));
+      setSummary(guestSummaries(a.items));
+    } catch (err) { setError(err); }
+  };
+  useEffect(() => { load(); }, [event.id]);
+
+  const setFilter = (key, value) => navigate(`${location.pathname}${queryString({ ...q, [key]: value })}`, { replace: true });
+  const shown = useMemo(() => (guests || []).filter((g) => {
+    const s = summary.get(g.id) || {};
+    const term = (q.q || '').toLowerCase();
+    if (term && !`${g.name} ${g.email || ''}`.toLowerCase().includes(term)) return false;
+    if (q.rsvp && (q.rsvp === 'none' ? rsvps[g.id] : !rsvps[g.id] || rsvps[g.id].response !== q.rsvp)) return false;
+    if (q.band && s.band !== q.band) return false;
+    if (q.checked === 'yes' && !s.checkedIn) return false;
+    if (q.checked === 'no' && s.checkedIn) return false;
+    return true;
+  }), [guests, rsvps, summary, q.q, q.rsvp, q.band, q.checked]);
+
+  const act = async (fn, message) => {
+    setError(null);
+    setNotice('');
+    try { await fn(); if (message) setNotice(message); } catch (err) { setError(err); }
+  };
+  const issue = (g, rotate) => act(async () => {
+    const r = await api.issueLink(event.id, g.id, rotate);
+    setLinks((l) => ({ ...l, [g.id]: r.link }));
+    setRotating(null);
+  }, rotate ? 'New link made. The old link no longer works.' : 'Link made.');
+  const bulk = () => act(async () => {
+    const r = await api.bulkLinks(event.id);
+    setLinks((l) => ({ ...l, ...Object.fromEntries(r.issued.map((i) => [i.guest_id, i.link])) }));
+    setNotice(r.issued.length ? `Made ${r.issued.length} new ${r.issued.length === 1 ? 'link' : 'links'}.` : 'Every guest already has a link.');
+  });
+  const copy = (g) => act(async () => { await navigator.clipboard.writeText(links[g.id]); }, `Copied ${g.name}'s link.`);
+  const remove = (g) => act(async () => { await api.deleteGuest(event.id, g.id); await load(); }, `${g.name} removed.`);
+  const save = async (fields) => {
+    if (panel === 'add') await api.addGuest(event.id, fields);
+    else await api.patchGuest(event.id, panel.id, fields);
+    setPanel(null);
+    await load();
+  };
+  const linkCount = Object.keys(links).length;
+
+  return html`<div data-state=${guests ? 'guests' : 'loading'}>
+    ${editable && html`<div class="actions">
+      <button class="primary" id="add-guest" onClick=${() => setPanel('add')}>Add guest</button>
+      <button id="open-import" onClick=${() => setPanel('import')}>Import CSV</button>
+      <button id="bulk-links" onClick=${bulk}>Make links for guests without one</button>
+      <button id="export-links" disabled=${!linkCount} onClick=${() => download(`${event.name} links.csv`, linksCsv(guests, links))}>Export links (CSV)</button>
+    </div>`}
+    ${(panel === 'add' || (panel && panel.id)) && html`<${GuestForm} guest=${panel === 'add' ? null : panel} onSubmit=${save} onCancel=${() => setPanel(null)} />`}
+    ${panel === 'import' && html`<${Import} event=${event} onCancel=${() => setPanel(null)}
+      onDone=${(n) => { setPanel(null); setNotice(`Imported ${n} guests.`); load(); }} />`}
+    ${notice && html`<p class="ok" role="status" id="guests-notice">${notice}</p>`}
+    <${ErrorNote} error=${error} />
+    <div class="row card" role="search">
+      <${Field} id="guest-search" label="Search name or email"><input id="guest-search" type="search" value=${q.q || ''} onInput=${(e) => setFilter('q', e.target.value)} /><//>
+      <${Field} id="filter-rsvp" label="Reply"><select id="filter-rsvp" value=${q.rsvp || ''} onChange=${(e) => setFilter('rsvp', e.target.value)}>
+        <option value="">Any</option><option value="yes">Yes</option><option value="no">No</option><option value="maybe">Maybe</option><option value="none">No reply</option></select><//>
+      <${Field} id="filter-band" label="Latest check"><select id="filter-band" value=${q.band || ''} onChange=${(e) => setFilter('band', e.target.value)}>
+        <option value="">Any</option><option value="low">Verified</option><option value="medium">Review</option><option value="high">Suspicious</option><option value="block">Blocked</option></select><//>
+      <${Field} id="filter-checked" label="Checked in"><select id="filter-checked" value=${q.checked || ''} onChange=${(e) => setFilter('checked', e.target.value)}>
+        <option value="">Any</option><option value="yes">Checked in</option><option value="no">Not yet</option></select><//>
+    </div>
+    ${guests && html`<p class="meta" id="guest-count">${shown.length} of ${guests.length} guests</p>
+    <div class="table-wrap"><table id="guests"><thead><tr><th>Name</th><th class="hide-sm">Email</th><th>Reply</th><th>Latest check</th><th>Link</th>${editable && html`<th><span class="visually-hidden">Actions</span></th>`}</tr></thead>
+    <tbody>${shown.map((g) => {
+      const r = rsvps[g.id];
+      const s = summary.get(g.id) || {};
+      return html`<tr key=${g.id} data-guest=${g.name}>
+        <td>${g.name}${g.plus_ones_allowed ? html` <span class="meta">+${g.plus_ones_allowed}</span>` : ''}${s.checkedIn ? html` <span class="badge low">Checked in</span>` : ''}</td>
+        <td class="hide-sm">${g.email}</td>
+        <td>${r ? html`<span class="badge">${r.response}${r.plus_ones ? ` +${r.plus_ones}` : ''}</span>` : html`<span class="meta">No reply</span>`}</td>
+        <td><${BandBadge} band=${s.band} /></td>
+        <td>${links[g.id] ? html`<button class="small copy-link" data-link=${links[g.id]} onClick=${() => copy(g)}>Copy link</button>`
+          : editable ? html`<button class="small issue-link" onClick=${() => issue(g, false)}>Make link</button>` : html`<span class="meta">—</span>`}
+          ${editable && (rotating === g.id
+            ? html`<div class="warn">The current link will stop working. <button class="small danger rotate-confirm" onClick=${() => issue(g, true)}>Replace link</button> <button class="small" onClick=${() => setRotating(null)}>Cancel</button></div>`
+            : html` <button class="small rotate-link" onClick=${() => setRotating(g.id)}>New link…</button>`)}</td>
+        ${editable && html`<td><button class="small" onClick=${() => setPanel(g)}>Edit</button> <button class="small danger" onClick=${() => remove(g)}>Remove</button></td>`}
+      </tr>`;
+    })}</tbody></table></div>`}
+  </div>`;
+}

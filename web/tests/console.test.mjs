@@ -1,0 +1,121 @@
+// The console's pure logic (web/console/lib/): threshold clamping, ribbon
+// maths, CSV preview mapping and formula-safe export, reason texts, reconnect
+// backoff, activity merging, routes and error words.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { inbox, itemKey, mergeItems, guestSummaries } from '../console/lib/activity.js';
+import { backoffDelay, connectionText } from '../console/lib/backoff.js';
+import { csvCell, linksCsv, neutralise, previewRows, previewSummary } from '../console/lib/csv.js';
+import { errorText } from '../console/lib/errors.js';
+import { deviceSummary, reasonsInWords } from '../console/lib/reasons.js';
+import { parseRoute, queryString, safeNext, signinUrl } from '../console/lib/route.js';
+import { bandOf, clampThresholds, ribbon, validThresholds } from '../console/lib/thresholds.js';
+
+const T = { medium: 30, high: 60, block: 85 };
+
+test('dragging Review past Suspicious pushes Suspicious and Blocked up, never out of order', () => {
+  assert.deepEqual(clampThresholds(T, 'medium', 70), { medium: 70, high: 71, block: 85 });
+  assert.deepEqual(clampThresholds(T, 'medium', 100), { medium: 98, high: 99, block: 100 });
+  assert.deepEqual(clampThresholds(T, 'block', 1), { medium: 1, high: 2, block: 3 });
+  assert.deepEqual(clampThresholds(T, 'high', 20), { medium: 19, high: 20, block: 85 });
+  assert.deepEqual(clampThresholds(T, 'high', 'x'), { medium: 1, high: 2, block: 85 });
+  for (const which of ['medium', 'high', 'block']) {
+    for (let v = -5; v <= 110; v += 7) assert.ok(validThresholds(clampThresholds(T, which, v)), `${which}=${v}`);
+  }
+  assert.throws(() => clampThresholds(T, 'low', 5));
+});
+
+test('the ribbon is proportional to the thresholds and adds up to 100 %', () => {
+  const r = ribbon(T);
+  assert.deepEqual(r.map((s) => [s.band, s.from, s.to]),
+    [['low', 0, 29], ['medium', 30, 59], ['high', 60, 84], ['block', 85, 100]]);
+  assert.ok(Math.abs(r.reduce((a, s) => a + s.percent, 0) - 100) < 0.05);
+  assert.equal(r[0].label, 'Verified');
+  assert.equal(bandOf(29, T), 'low');
+  assert.equal(bandOf(85, T), 'block');
+});
+
+test('the import preview maps rows and errors; the summary says what to do', () => {
+  const p = { rows: [{ line: 2, name: 'Grace', email: 'g@x.org', phone: '', plus_ones_allowed: 1, errors: [] },
+    { line: 3, name: 'Alan', email: 'a@x', phone: '', plus_ones_allowed: 'lots', errors: ['email is not valid'] }],
+  valid: 1, invalid: 1 };
+  const rows = previewRows(p);
+  assert.equal(rows[1].line, 3);
+  assert.equal(rows[1].plusOnes, 'lots');
+  assert.equal(rows[1].ok, false);
+  assert.equal(rows[0].ok, true);
+  assert.match(previewSummary(p), /^1 row has a problem/);
+  assert.equal(previewSummary({ rows: [], valid: 3, invalid: 0 }), '3 guests are ready to import.');
+});
+
+test('the link export neutralises formulas and quotes', () => {
+  for (const bad of ['=1+1', '+1', '-1', '@SUM(A1)', '\tx', '\rx']) assert.equal(neutralise(bad)[0], "'");
+  assert.equal(neutralise('Grace'), 'Grace');
+  assert.equal(csvCell('a,"b"'), '"a,""b"""');
+  const out = linksCsv([{ id: '1', name: '=HYPERLINK("x")', email: 'g@x.org' }, { id: '2', name: 'No link' }],
+    { 1: 'http://h/rsvp/t' });
+  assert.equal(out, 'name,email,link\r\n"\'=HYPERLINK(""x"")",g@x.org,http://h/rsvp/t\r\n');
+});
+
+test('reasons read in words, strongest first; unknown codes keep the server message', () => {
+  const r = reasonsInWords([{ code: 'new_network', score: 10 }, { code: 'fingerprint_mismatch', score: 70 },
+    { code: 'brand_new', score: 5, message: 'something new' }]);
+  assert.deepEqual(r.map((x) => x.text), ['A device this guest never used before',
+    'A network this guest never used before', 'something new']);
+  assert.equal(deviceSummary({ client_ip: '203.0.113.7', signals: { platform: 'iPhone;hc=6', timezone: 'Europe/London',
+    user_agent: 'Mozilla/5.0 (iPhone) Version/17.5 Mobile Safari/604.1', language: 'en-GB,en' } }),
+  'iPhone · Safari · Europe/London · en-GB · 203.0.113.7');
+  assert.equal(deviceSummary({}), 'No device details');
+});
+
+test('reconnect backoff grows exponentially with jitter, capped', () => {
+  assert.equal(backoffDelay(0, { random: () => 0 }), 250);
+  assert.equal(backoffDelay(0, { random: () => 1 }), 500);
+  assert.equal(backoffDelay(3, { random: () => 1 }), 4000);
+  assert.equal(backoffDelay(50, { random: () => 1 }), 15000);
+  assert.equal(backoffDelay(50, { random: () => 0 }), 7500);
+  for (let i = 0; i < 20; i++) {
+    const d = backoffDelay(i);
+    assert.ok(d >= Math.min(15000, 500 * 2 ** i) / 2 && d <= 15000);
+  }
+  assert.equal(connectionText('waiting', 2100), 'Reconnecting in 3 s');
+  assert.equal(connectionText('live'), 'Live');
+});
+
+test('live items and backfill merge without duplicates, newest first', () => {
+  const a = { type: 'access', at: '2031-01-01T10:00:00Z', guest_id: '1', kind: 'open',
+    decision: { access_log_id: '7', band: 'high' }, signals: { timezone: 'X' } };
+  const r = { type: 'rsvp', at: '2031-01-01T10:01:00Z', guest_id: '1', response: 'yes', plus_ones: 0 };
+  const live = { ...a, signals: undefined };
+  delete live.signals;
+  const merged = mergeItems([a], [r, live, r]);
+  assert.equal(merged.length, 2);
+  assert.equal(merged[0].type, 'rsvp');
+  assert.equal(merged[1].signals.timezone, 'X');
+  assert.equal(itemKey(a), 'a:7');
+  const checkin = { type: 'access', at: '2031-01-01T11:00:00Z', guest_id: '1', kind: 'checkin',
+    decision: { access_log_id: '8', band: 'low' } };
+  assert.deepEqual(guestSummaries([a, checkin]).get('1'), { band: 'low', checkedIn: true });
+  assert.deepEqual(inbox([checkin, a], []).map(itemKey), ['a:7']);
+  assert.deepEqual(inbox([a], [{ access_log_id: '7' }]), []);
+  assert.deepEqual(inbox([{ ...a, effective: { band: 'low' } }], []), []);
+});
+
+test('routes, the remembered page and errors in words', () => {
+  assert.deepEqual(parseRoute('/', ''), { name: 'home', query: {} });
+  assert.deepEqual(parseRoute('/console/events/12/guests', '?q=ada'),
+    { name: 'event', id: '12', tab: 'guests', query: { q: 'ada' } });
+  assert.equal(parseRoute('/console/events/x/guests').name, 'notfound');
+  assert.equal(parseRoute('/invites/abc').token, 'abc');
+  assert.equal(signinUrl('/console/events/1/team'), '/console/signin?next=%2Fconsole%2Fevents%2F1%2Fteam');
+  assert.ok(!safeNext('https://evil.example/'));
+  assert.ok(!safeNext('//evil.example/console/'));
+  assert.equal(queryString({ q: 'a', rsvp: '' }), '?q=a');
+  assert.equal(errorText(403, 'permission_denied', 'this action requires the owner role or higher'),
+    'Your role on this event does not allow this.');
+  assert.equal(errorText(409, 'failed_precondition', 'an event must keep at least one owner'),
+    'An event must keep at least one owner.');
+  assert.match(errorText(0, 'network', ''), /cannot be reached/);
+  assert.match(errorText(500, 'internal', 'boom'), /ran into a problem/);
+});
