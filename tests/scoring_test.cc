@@ -166,7 +166,8 @@ TEST_F(ScoringTest, NewAddressInAKnownNetworkScoresLowerThanANewNetwork) {
 
   // A device never seen, on a network never seen: the network counts fully.
   AccessAttempt stranger = OtherDevice(kT0 + absl::Hours(1));
-  const Reason* r = Find(Score(stranger, UsualBaseline()), reason::kNewNetwork);
+  const Verdict v3 = Score(stranger, UsualBaseline());
+  const Reason* r = Find(v3, reason::kNewNetwork);
   ASSERT_NE(r, nullptr);
   EXPECT_EQ(r->score, options_.new_network_score);
   EXPECT_LT(v1.score, r->score);
@@ -204,7 +205,8 @@ TEST_F(ScoringTest, AStrangerHoppingAcrossNetworksIsHopping) {
   RecordUses(b, "fp-other", {"192.0.10.1", "192.0.11.1", "192.0.12.1"}, kT0 + absl::Hours(30));
   AccessAttempt next = OtherDevice(kT0 + absl::Hours(30) + absl::Minutes(20));
   next.client_ip = "198.51.100.1";
-  const Reason* r = Find(Score(next, b), reason::kNetworkHopping);
+  const Verdict v = Score(next, b);
+  const Reason* r = Find(v, reason::kNetworkHopping);
   ASSERT_NE(r, nullptr);
   EXPECT_EQ(r->score, options_.network_hopping_score);
   // The guest's own phone changing cell networks is not.
