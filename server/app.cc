@@ -3,12 +3,14 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 #include <string>
 #include <utility>
 
 #include "guestguard/in_process_bus.h"
 #include "guestguard/nats_bus.h"
 #include "server/auth.h"
+#include "server/keys.h"
 #include "server/migrations.h"
 #include "server/remote_scorer.h"
 #include "sql/postgres_driver.h"
@@ -40,6 +42,37 @@ absl::StatusOr<std::unique_ptr<Bus>> OpenBus(const Config& config) {
   return NewNatsBus(std::move(options));
 }
 
+// Development without a keyring: the keyring file next to the SQLite database
+// (created once, reused after), or a throw-away key for a database with no
+// file. The path is logged, the keys never.
+absl::Status UseDevelopmentKeyring(Config& config, Logger& logger) {
+  std::optional<std::string> path = DevKeyringPath(config.database_url);
+  if (!path) {
+    absl::StatusOr<Keyring> generated = Keyring::Generate(DefaultKeyId(absl::Now()));
+    if (!generated.ok()) return generated.status();
+    config.keyring = *std::move(generated);
+    logger.Warn(
+        "NO KEYRING CONFIGURED: generated a throw-away development key (the database has no "
+        "file to keep one next to); every guest link issued now stops working at restart. Set "
+        "--keyring / GUESTGUARD_KEYRING.");
+    return absl::OkStatus();
+  }
+  absl::StatusOr<KeyringFile> file = LoadOrCreateKeyringFile(*path);
+  if (!file.ok()) return file.status();
+  config.keyring = file->keyring;
+  // Field names avoid "key": the logger would redact them.
+  logger.Warn(file->created ? "DEVELOPMENT KEYRING created: guest links are signed with a key "
+                              "kept next to the database; production needs --keyring"
+                            : "DEVELOPMENT KEYRING reused: guest links are signed with the key "
+                              "kept next to the database; production needs --keyring",
+              {{"file", *path}, {"active_kid", std::string(file->keyring.active_key_id())}});
+  if (file->too_open) {
+    logger.Warn("the development keyring file is readable by other users; chmod 600 it",
+                {{"file", *path}});
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<sql::Database>> OpenDatabase(std::string_view url,
@@ -66,12 +99,8 @@ absl::StatusOr<std::unique_ptr<AppState>> AppState::Open(Config config,
     if (config.env == Environment::kProduction) {
       return absl::FailedPreconditionError("production needs a keyring (--keyring)");
     }
-    absl::StatusOr<Keyring> generated = Keyring::Generate("dev");
-    if (!generated.ok()) return generated.status();
-    config.keyring = *std::move(generated);
-    app->logger->Warn(
-        "NO KEYRING CONFIGURED: generated a throw-away development key; every guest link "
-        "issued now stops working at restart. Set --keyring / GUESTGUARD_KEYRING.");
+    absl::Status keyring = UseDevelopmentKeyring(config, *app->logger);
+    if (!keyring.ok()) return keyring;
   }
   absl::StatusOr<std::unique_ptr<sql::Database>> db =
       OpenDatabase(config.database_url, std::min(config.threads + kBackgroundConnections, 256));

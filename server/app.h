@@ -58,8 +58,10 @@ struct AppState {
   // migrations and the server's own (component "server", server/migrations/),
   // initialises libsodium, opens the Guard with config.keyring, the bus, the
   // notification sender and (config.notifier) the worker. An empty keyring is
-  // replaced by a generated one (development only; Open refuses it in
-  // production with FailedPrecondition) and logged as a warning. The store
+  // replaced (development only; Open refuses it in production with
+  // FailedPrecondition) by the development keyring file next to the SQLite
+  // database (keys.h; created once, then reused), or by a throw-away key when
+  // the database has no file; either is logged as a warning. The store
   // writes access.scored to the outbox; the relay and the monitor start here.
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<AppState>> Open(
       Config config, std::shared_ptr<Logger> logger);

@@ -73,8 +73,8 @@ struct Config {
   // "sqlite:PATH", "sqlite::memory:", "postgresql://..." or "postgres://...".
   // Default: sqlite:guestguard.db.
   std::string database_url = "sqlite:guestguard.db";
-  // The signing keys. Default: empty (development generates one at start;
-  // production refuses to start).
+  // The signing keys. Default: empty (development uses the keyring file next
+  // to the SQLite database, see keys.h; production refuses to start).
   Keyring keyring;
   Environment env = Environment::kDevelopment;
   // Threads running the io_context. Handlers block on the database, so this

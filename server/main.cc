@@ -9,6 +9,10 @@
 // outbox relay) without HTTP, for deployments that split it from the web
 // nodes (give those --notifier off); it shares their database and a NATS bus.
 //
+// `guestguard-server keygen [--kid ID]` prints a new keyring entry and
+// `guestguard-server keygen --rotate SPEC|- [--kid ID]` the keyring with a new
+// active key first (see keys.h); neither opens anything.
+//
 // Exit codes: 0 after a clean shutdown, 1 when the server cannot start
 // (database, bus, address in use), 2 for an invalid configuration.
 #include <pthread.h>
@@ -22,6 +26,7 @@
 #include "server/app.h"
 #include "server/config.h"
 #include "server/http_server.h"
+#include "server/keys.h"
 #include "server/log.h"
 #include "server/router.h"
 #include "server/routes.h"
@@ -38,6 +43,10 @@ int main(int argc, char** argv) {
       std::printf("%s %s\n", route.method.c_str(), route.pattern.c_str());
     }
     return 0;
+  }
+  if (!args.empty() && args[0] == "keygen") {
+    return gs::RunKeygen(std::vector<std::string>(args.begin() + 1, args.end()), stdin, stdout,
+                         stderr);
   }
   const bool notifier_only = !args.empty() && args[0] == "notifier";
   if (notifier_only) args.erase(args.begin());
