@@ -75,6 +75,10 @@ absl::Status UseDevelopmentKeyring(Config& config, Logger& logger) {
 
 }  // namespace
 
+int DatabaseMaxConnections(const Config& config) {
+  return std::min(config.threads + kBackgroundConnections, 256);
+}
+
 absl::StatusOr<std::unique_ptr<sql::Database>> OpenDatabase(std::string_view url,
                                                             int max_connections) {
   sql::DatabaseOptions options;
@@ -95,6 +99,7 @@ absl::StatusOr<std::unique_ptr<AppState>> AppState::Open(Config config,
                                                          std::shared_ptr<Logger> logger) {
   auto app = std::make_unique<AppState>();
   app->logger = std::move(logger);
+  app->metrics = std::make_shared<ServerMetrics>();
   if (config.keyring.size() == 0) {
     if (config.env == Environment::kProduction) {
       return absl::FailedPreconditionError("production needs a keyring (--keyring)");
@@ -103,7 +108,7 @@ absl::StatusOr<std::unique_ptr<AppState>> AppState::Open(Config config,
     if (!keyring.ok()) return keyring;
   }
   absl::StatusOr<std::unique_ptr<sql::Database>> db =
-      OpenDatabase(config.database_url, std::min(config.threads + kBackgroundConnections, 256));
+      OpenDatabase(config.database_url, DatabaseMaxConnections(config));
   if (!db.ok()) return db.status();
   app->db = std::shared_ptr<sql::Database>(*std::move(db));
   absl::StatusOr<std::unique_ptr<Store>> store =
@@ -141,12 +146,14 @@ absl::StatusOr<std::unique_ptr<AppState>> AppState::Open(Config config,
   absl::StatusOr<std::unique_ptr<Guard>> guard = Guard::Open(std::move(options));
   if (!guard.ok()) return guard.status();
   app->guard = *std::move(guard);
+  std::shared_ptr<NotificationSender> sender;
   if (config.smtp.url.empty()) {
-    app->notifier = std::make_shared<LogNotificationSender>(app->logger);
+    sender = std::make_shared<LogNotificationSender>(app->logger);
   } else {
     InitCurl();
-    app->notifier = std::make_shared<SmtpNotificationSender>(config.smtp);
+    sender = std::make_shared<SmtpNotificationSender>(config.smtp);
   }
+  app->notifier = std::make_shared<MeteredNotificationSender>(std::move(sender), app->metrics);
   app->sealer = std::make_unique<SecretSealer>(config.keyring);
 
   absl::StatusOr<std::unique_ptr<Bus>> bus = OpenBus(config);

@@ -22,6 +22,7 @@
 #include "guestguard/store.h"
 #include "server/config.h"
 #include "server/log.h"
+#include "server/metrics.h"
 #include "server/monitor_hub.h"
 #include "server/notification_worker.h"
 #include "server/notifier.h"
@@ -48,6 +49,8 @@ struct AppState {
   std::unique_ptr<OutboxRelay> relay;     // guard_outbox → bus.
   std::unique_ptr<MonitorHub> monitor;    // bus → monitor WebSockets.
   std::unique_ptr<WsTickets> ws_tickets;  // Tickets of this process.
+  // Counters for GET /metrics; set by Open (and never null after it).
+  std::shared_ptr<ServerMetrics> metrics;
 
   // Wakes the relay after a transaction that enqueued an outbox row.
   void NotifyOutbox() {
@@ -71,6 +74,10 @@ struct AppState {
   // the monitor, the guard, the store, the bus and the database, in that order.
   void Close();
 };
+
+// Database connections a process with `config` opens at most: one per serving
+// thread plus the background workers', at most 256.
+int DatabaseMaxConnections(const Config& config);
 
 // Opens a sql::Database from a "sqlite:" or "postgres(ql)://" URL, with at
 // most `max_connections` PostgreSQL connections (AppState::Open: one per
