@@ -3,12 +3,14 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 #include <string>
 #include <utility>
 
 #include "guestguard/in_process_bus.h"
 #include "guestguard/nats_bus.h"
 #include "server/auth.h"
+#include "server/keys.h"
 #include "server/migrations.h"
 #include "server/remote_scorer.h"
 #include "sql/postgres_driver.h"
@@ -40,7 +42,42 @@ absl::StatusOr<std::unique_ptr<Bus>> OpenBus(const Config& config) {
   return NewNatsBus(std::move(options));
 }
 
+// Development without a keyring: the keyring file next to the SQLite database
+// (created once, reused after), or a throw-away key for a database with no
+// file. The path is logged, the keys never.
+absl::Status UseDevelopmentKeyring(Config& config, Logger& logger) {
+  std::optional<std::string> path = DevKeyringPath(config.database_url);
+  if (!path) {
+    absl::StatusOr<Keyring> generated = Keyring::Generate(DefaultKeyId(absl::Now()));
+    if (!generated.ok()) return generated.status();
+    config.keyring = *std::move(generated);
+    logger.Warn(
+        "NO KEYRING CONFIGURED: generated a throw-away development key (the database has no "
+        "file to keep one next to); every guest link issued now stops working at restart. Set "
+        "--keyring / GUESTGUARD_KEYRING.");
+    return absl::OkStatus();
+  }
+  absl::StatusOr<KeyringFile> file = LoadOrCreateKeyringFile(*path);
+  if (!file.ok()) return file.status();
+  config.keyring = file->keyring;
+  // Field names avoid "key": the logger would redact them.
+  logger.Warn(file->created ? "DEVELOPMENT KEYRING created: guest links are signed with a key "
+                              "kept next to the database; production needs --keyring"
+                            : "DEVELOPMENT KEYRING reused: guest links are signed with the key "
+                              "kept next to the database; production needs --keyring",
+              {{"file", *path}, {"active_kid", std::string(file->keyring.active_key_id())}});
+  if (file->too_open) {
+    logger.Warn("the development keyring file is readable by other users; chmod 600 it",
+                {{"file", *path}});
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
+
+int DatabaseMaxConnections(const Config& config) {
+  return std::min(config.threads + kBackgroundConnections, 256);
+}
 
 absl::StatusOr<std::unique_ptr<sql::Database>> OpenDatabase(std::string_view url,
                                                             int max_connections) {
@@ -62,19 +99,16 @@ absl::StatusOr<std::unique_ptr<AppState>> AppState::Open(Config config,
                                                          std::shared_ptr<Logger> logger) {
   auto app = std::make_unique<AppState>();
   app->logger = std::move(logger);
+  app->metrics = std::make_shared<ServerMetrics>();
   if (config.keyring.size() == 0) {
     if (config.env == Environment::kProduction) {
       return absl::FailedPreconditionError("production needs a keyring (--keyring)");
     }
-    absl::StatusOr<Keyring> generated = Keyring::Generate("dev");
-    if (!generated.ok()) return generated.status();
-    config.keyring = *std::move(generated);
-    app->logger->Warn(
-        "NO KEYRING CONFIGURED: generated a throw-away development key; every guest link "
-        "issued now stops working at restart. Set --keyring / GUESTGUARD_KEYRING.");
+    absl::Status keyring = UseDevelopmentKeyring(config, *app->logger);
+    if (!keyring.ok()) return keyring;
   }
   absl::StatusOr<std::unique_ptr<sql::Database>> db =
-      OpenDatabase(config.database_url, std::min(config.threads + kBackgroundConnections, 256));
+      OpenDatabase(config.database_url, DatabaseMaxConnections(config));
   if (!db.ok()) return db.status();
   app->db = std::shared_ptr<sql::Database>(*std::move(db));
   absl::StatusOr<std::unique_ptr<Store>> store =
@@ -112,12 +146,14 @@ absl::StatusOr<std::unique_ptr<AppState>> AppState::Open(Config config,
   absl::StatusOr<std::unique_ptr<Guard>> guard = Guard::Open(std::move(options));
   if (!guard.ok()) return guard.status();
   app->guard = *std::move(guard);
+  std::shared_ptr<NotificationSender> sender;
   if (config.smtp.url.empty()) {
-    app->notifier = std::make_shared<LogNotificationSender>(app->logger);
+    sender = std::make_shared<LogNotificationSender>(app->logger);
   } else {
     InitCurl();
-    app->notifier = std::make_shared<SmtpNotificationSender>(config.smtp);
+    sender = std::make_shared<SmtpNotificationSender>(config.smtp);
   }
+  app->notifier = std::make_shared<MeteredNotificationSender>(std::move(sender), app->metrics);
   app->sealer = std::make_unique<SecretSealer>(config.keyring);
 
   absl::StatusOr<std::unique_ptr<Bus>> bus = OpenBus(config);

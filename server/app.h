@@ -22,6 +22,7 @@
 #include "guestguard/store.h"
 #include "server/config.h"
 #include "server/log.h"
+#include "server/metrics.h"
 #include "server/monitor_hub.h"
 #include "server/notification_worker.h"
 #include "server/notifier.h"
@@ -48,6 +49,8 @@ struct AppState {
   std::unique_ptr<OutboxRelay> relay;     // guard_outbox → bus.
   std::unique_ptr<MonitorHub> monitor;    // bus → monitor WebSockets.
   std::unique_ptr<WsTickets> ws_tickets;  // Tickets of this process.
+  // Counters for GET /metrics; set by Open (and never null after it).
+  std::shared_ptr<ServerMetrics> metrics;
 
   // Wakes the relay after a transaction that enqueued an outbox row.
   void NotifyOutbox() {
@@ -58,8 +61,10 @@ struct AppState {
   // migrations and the server's own (component "server", server/migrations/),
   // initialises libsodium, opens the Guard with config.keyring, the bus, the
   // notification sender and (config.notifier) the worker. An empty keyring is
-  // replaced by a generated one (development only; Open refuses it in
-  // production with FailedPrecondition) and logged as a warning. The store
+  // replaced (development only; Open refuses it in production with
+  // FailedPrecondition) by the development keyring file next to the SQLite
+  // database (keys.h; created once, then reused), or by a throw-away key when
+  // the database has no file; either is logged as a warning. The store
   // writes access.scored to the outbox; the relay and the monitor start here.
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<AppState>> Open(
       Config config, std::shared_ptr<Logger> logger);
@@ -69,6 +74,10 @@ struct AppState {
   // the monitor, the guard, the store, the bus and the database, in that order.
   void Close();
 };
+
+// Database connections a process with `config` opens at most: one per serving
+// thread plus the background workers', at most 256.
+int DatabaseMaxConnections(const Config& config);
 
 // Opens a sql::Database from a "sqlite:" or "postgres(ql)://" URL, with at
 // most `max_connections` PostgreSQL connections (AppState::Open: one per

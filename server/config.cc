@@ -178,6 +178,10 @@ ConfigParse ParseConfig(const std::vector<std::string>& args, const EnvLookup& e
        false},
       {"--scorer-connections", "GUESTGUARD_SCORER_CONNECTIONS",
        "connections to the remote scorer, and calls in flight, at most (default 8)", false},
+      {"--metrics-listen", "GUESTGUARD_METRICS_LISTEN",
+       "HOST:PORT serving GET /metrics apart from the public listener (default: none; "
+       "development serves /metrics on the public listener, production nowhere)",
+       false},
   };
   constexpr size_t kUiDir = 32;
 
@@ -438,6 +442,14 @@ ConfigParse ParseConfig(const std::vector<std::string>& args, const EnvLookup& e
       return Fail(source(connections_i) + ": expected a number from 1 to 256, got \"" +
                   *values[connections_i] + "\"");
     }
+  }
+  const size_t metrics_i = index_of("--metrics-listen");
+  if (values[metrics_i] && !values[metrics_i]->empty()) {
+    if (!ParseListen(*values[metrics_i], &config.metrics_host, &config.metrics_port)) {
+      return Fail(source(metrics_i) + ": expected HOST:PORT (e.g. 127.0.0.1:9090), got \"" +
+                  *values[metrics_i] + "\"");
+    }
+    config.metrics_listen = true;
   }
   ConfigParse result;
   result.config = std::move(config);

@@ -32,6 +32,7 @@
 //   --scorer-url URL      GUESTGUARD_SCORER_URL       (none: heuristic only; http:// only)
 //   --scorer-deadline-ms N   GUESTGUARD_SCORER_DEADLINE_MS   250
 //   --scorer-connections N   GUESTGUARD_SCORER_CONNECTIONS   8
+//   --metrics-listen HOST:PORT  GUESTGUARD_METRICS_LISTEN  (none; see metrics_listen)
 // Hidden (tests and operators tuning timeouts), in milliseconds:
 //   --header-timeout-ms   GUESTGUARD_HEADER_TIMEOUT_MS    10000
 //   --request-timeout-ms  GUESTGUARD_REQUEST_TIMEOUT_MS   30000
@@ -73,8 +74,8 @@ struct Config {
   // "sqlite:PATH", "sqlite::memory:", "postgresql://..." or "postgres://...".
   // Default: sqlite:guestguard.db.
   std::string database_url = "sqlite:guestguard.db";
-  // The signing keys. Default: empty (development generates one at start;
-  // production refuses to start).
+  // The signing keys. Default: empty (development uses the keyring file next
+  // to the SQLite database, see keys.h; production refuses to start).
   Keyring keyring;
   Environment env = Environment::kDevelopment;
   // Threads running the io_context. Handlers block on the database, so this
@@ -154,7 +155,19 @@ struct Config {
   absl::Duration scorer_deadline = absl::Milliseconds(250);
   // Connections to it (and scorer calls in flight) at once. Default: 8. 1-256.
   int scorer_connections = 8;
+  // Serve GET /metrics on metrics_host:metrics_port (only there) when set.
+  // Default: unset — development serves /metrics on the public listener,
+  // production serves it nowhere (MetricsOnPublicListener).
+  bool metrics_listen = false;
+  std::string metrics_host;
+  uint16_t metrics_port = 0;
 };
+
+// True when GET /metrics belongs on the public listener: development without
+// --metrics-listen.
+inline bool MetricsOnPublicListener(const Config& config) {
+  return !config.metrics_listen && config.env == Environment::kDevelopment;
+}
 
 // The largest WebSocket message the server reads (bigger ones close the socket
 // with 1009).

@@ -77,13 +77,20 @@ std::string_view Trim(std::string_view s) {
 
 class Session;
 
-// State shared by the listener, the sessions and the signal handler.
+// What one listener serves: a router, and the metrics slot of each of its
+// routes (by route index).
+struct Front {
+  const Router& router;
+  std::vector<int> slots;
+};
+
+// State shared by the listeners, the sessions and the signal handler.
 struct Shared {
-  Shared(const Config& c, Logger& l, const Router& r) : config(c), logger(l), router(r) {}
+  Shared(const Config& c, Logger& l, ServerMetrics* m) : config(c), logger(l), metrics(m) {}
 
   const Config& config;
   Logger& logger;
-  const Router& router;
+  ServerMetrics* const metrics;  // May be null.
   std::atomic<bool> stopping{false};
 
   std::mutex mu;
@@ -100,10 +107,13 @@ struct Shared {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket&& socket, Shared& shared)
-      : socket_(std::move(socket)), timer_(socket_.get_executor()), shared_(shared) {}
+  Session(tcp::socket&& socket, Shared& shared, const Front& front)
+      : socket_(std::move(socket)), timer_(socket_.get_executor()), shared_(shared), front_(front) {
+    if (shared_.metrics != nullptr) shared_.metrics->ConnectionOpened();
+  }
 
   ~Session() {
+    if (shared_.metrics != nullptr) shared_.metrics->ConnectionClosed();
     std::lock_guard<std::mutex> lock(shared_.mu);
     shared_.sessions.erase(this);
   }
@@ -161,6 +171,7 @@ class Session : public std::enable_shared_from_this<Session> {
     request_id_ = NewRequestId();
     method_.clear();
     path_.clear();
+    metrics_slot_ = ServerMetrics::kRejected;
     reading_header_ = true;
     ArmDeadline(request_start_ + ToChrono(shared_.config.header_timeout));
     http::async_read_header(
@@ -249,7 +260,11 @@ class Session : public std::enable_shared_from_this<Session> {
       request.client_ip =
           ResolveClientIp(client_ip_, forwarded_for, shared_.config.trusted_proxies);
       request.body = std::move(req.body());
-      response = DispatchOrInternalError(shared_.router, request, shared_.logger);
+      response = DispatchOrInternalError(front_.router, request, shared_.logger);
+      metrics_slot_ =
+          response.route >= 0 && static_cast<size_t>(response.route) < front_.slots.size()
+              ? front_.slots[static_cast<size_t>(response.route)]
+              : ServerMetrics::kUnmatched;
     }
     if (response.status == 101 && response.websocket && !shared_.stopping.load()) {
       return Upgrade(std::move(response.websocket));
@@ -265,6 +280,7 @@ class Session : public std::enable_shared_from_this<Session> {
     const int64_t micros =
         std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - request_start_)
             .count();
+    if (shared_.metrics != nullptr) shared_.metrics->RecordRequest(metrics_slot_, 101, micros);
     // The path only, never the query string: monitor tickets travel there.
     shared_.logger.Info("request", {{"request_id", request_id_},
                                     {"status", 101},
@@ -310,6 +326,9 @@ class Session : public std::enable_shared_from_this<Session> {
     const int64_t micros =
         std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - request_start_)
             .count();
+    if (shared_.metrics != nullptr) {
+      shared_.metrics->RecordRequest(metrics_slot_, response.status, micros);
+    }
     boost::json::object fields = {{"request_id", request_id_},
                                   {"status", response.status},
                                   {"duration_us", micros},
@@ -381,6 +400,7 @@ class Session : public std::enable_shared_from_this<Session> {
   tcp::socket socket_;
   net::steady_timer timer_;
   Shared& shared_;
+  const Front& front_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::shared_ptr<http::response<http::string_body>> response_;
@@ -389,6 +409,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string method_;
   std::string path_;
   Clock::time_point request_start_;
+  int metrics_slot_ = ServerMetrics::kRejected;
   uint64_t deadline_generation_ = 0;
   CancelReason cancel_reason_ = CancelReason::kNone;
   bool reading_header_ = false;
@@ -399,8 +420,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
-  Listener(net::io_context& ioc, Shared& shared)
-      : ioc_(ioc), acceptor_(net::make_strand(ioc)), shared_(shared) {}
+  Listener(net::io_context& ioc, Shared& shared, const Front& front)
+      : ioc_(ioc), acceptor_(net::make_strand(ioc)), shared_(shared), front_(front) {}
 
   absl::Status Listen(const tcp::endpoint& endpoint) {
     boost::system::error_code ec;
@@ -434,7 +455,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
           } else if (self->shared_.stopping.load()) {
             return;  // Drop the socket: we are draining.
           } else {
-            std::make_shared<Session>(std::move(socket), self->shared_)->Run();
+            std::make_shared<Session>(std::move(socket), self->shared_, self->front_)->Run();
           }
           self->Accept();
         });
@@ -443,38 +464,69 @@ class Listener : public std::enable_shared_from_this<Listener> {
   net::io_context& ioc_;
   tcp::acceptor acceptor_;
   Shared& shared_;
+  const Front& front_;
 };
+
+// `router`'s routes with their metrics slots (none without metrics).
+Front FrontOf(const Router& router, ServerMetrics* metrics) {
+  Front front{router, {}};
+  if (metrics == nullptr) return front;
+  for (const Router::RouteInfo& route : router.routes()) {
+    front.slots.push_back(metrics->AddRoute(route.method, route.pattern));
+  }
+  return front;
+}
 
 }  // namespace
 
-absl::Status RunHttpServer(const Config& config, Logger& logger, const Router& router) {
+absl::Status RunHttpServer(const Config& config, Logger& logger, const Router& router,
+                           ServerMetrics* metrics, const Router* metrics_router) {
   // Declared before the io_context: sessions still queued in it at
-  // destruction unregister themselves from `shared`.
-  Shared shared{config, logger, router};
+  // destruction unregister themselves from `shared` and refer to a front.
+  Shared shared{config, logger, metrics};
+  const Front public_front = FrontOf(router, metrics);
+  const bool separate_metrics = config.metrics_listen && metrics_router != nullptr;
+  const Front metrics_front =
+      separate_metrics ? FrontOf(*metrics_router, metrics) : Front{router, public_front.slots};
   net::io_context ioc(config.threads);
 
-  boost::system::error_code ec;
-  net::ip::address address = net::ip::make_address(config.listen_host, ec);
-  if (ec) {
-    tcp::resolver resolver(ioc);
-    auto results = resolver.resolve(config.listen_host, "", ec);
-    if (ec || results.empty()) {
-      return absl::InvalidArgumentError("cannot resolve listen host \"" + config.listen_host +
-                                        "\"");
+  auto start = [&](const std::string& host, uint16_t port, const Front& front,
+                   std::string_view what) -> absl::StatusOr<std::shared_ptr<Listener>> {
+    boost::system::error_code ec;
+    net::ip::address address = net::ip::make_address(host, ec);
+    if (ec) {
+      tcp::resolver resolver(ioc);
+      auto results = resolver.resolve(host, "", ec);
+      if (ec || results.empty()) {
+        return absl::InvalidArgumentError("cannot resolve listen host \"" + host + "\"");
+      }
+      address = results.begin()->endpoint().address();
     }
-    address = results.begin()->endpoint().address();
+    auto listener = std::make_shared<Listener>(ioc, shared, front);
+    absl::Status listening = listener->Listen(tcp::endpoint(address, port));
+    if (!listening.ok()) {
+      return absl::UnavailableError(std::string(listening.message()) + " (" + host + ":" +
+                                    std::to_string(port) + ")");
+    }
+    tcp::endpoint bound = listener->local_endpoint();
+    logger.Info(what, {{"address", bound.address().to_string()},
+                       {"port", bound.port()},
+                       {"threads", config.threads}});
+    return listener;
+  };
+  absl::StatusOr<std::shared_ptr<Listener>> main_listener =
+      start(config.listen_host, config.listen_port, public_front, "listening");
+  if (!main_listener.ok()) return main_listener.status();
+  std::shared_ptr<Listener> listener = *std::move(main_listener);
+  std::shared_ptr<Listener> metrics_listener;
+  if (separate_metrics) {
+    absl::StatusOr<std::shared_ptr<Listener>> started =
+        start(config.metrics_host, config.metrics_port, metrics_front, "metrics listening");
+    if (!started.ok()) return started.status();
+    metrics_listener = *std::move(started);
   }
-  auto listener = std::make_shared<Listener>(ioc, shared);
-  absl::Status listening = listener->Listen(tcp::endpoint(address, config.listen_port));
-  if (!listening.ok()) {
-    return absl::UnavailableError(std::string(listening.message()) + " (" + config.listen_host +
-                                  ":" + std::to_string(config.listen_port) + ")");
-  }
-  tcp::endpoint bound = listener->local_endpoint();
-  logger.Info("listening", {{"address", bound.address().to_string()},
-                            {"port", bound.port()},
-                            {"threads", config.threads}});
   listener->Start();
+  if (metrics_listener) metrics_listener->Start();
 
   net::signal_set signals(ioc, SIGINT, SIGTERM);
   net::steady_timer drain_timer(ioc);
@@ -506,6 +558,7 @@ absl::Status RunHttpServer(const Config& config, Logger& logger, const Router& r
     }
     logger.Info("shutting down", {{"signal", signal_number}});
     listener->Stop();
+    if (metrics_listener) metrics_listener->Stop();
     std::vector<std::shared_ptr<Session>> sessions;
     {
       std::lock_guard<std::mutex> lock(shared.mu);

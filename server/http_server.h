@@ -17,16 +17,21 @@
 #include "absl/status/status.h"
 #include "server/config.h"
 #include "server/log.h"
+#include "server/metrics.h"
 #include "server/router.h"
 
 namespace guestguard::server {
 
 // Serves `router` on config.listen_host:listen_port with config.threads
-// threads until SIGINT or SIGTERM, then drains and returns OK. Errors:
-// Unavailable when the address cannot be bound. `router` and `logger` must
-// outlive the call.
-[[nodiscard]] absl::Status RunHttpServer(const Config& config, Logger& logger,
-                                         const Router& router);
+// threads until SIGINT or SIGTERM, then drains and returns OK; with
+// config.metrics_listen, also `metrics_router` on config.metrics_host:
+// metrics_port (same threads, same drain). `metrics` (may be null) counts
+// every answer by the template of the route that gave it and the open
+// connections. Errors: Unavailable when an address cannot be bound. Every
+// argument must outlive the call.
+[[nodiscard]] absl::Status RunHttpServer(const Config& config, Logger& logger, const Router& router,
+                                         ServerMetrics* metrics = nullptr,
+                                         const Router* metrics_router = nullptr);
 
 }  // namespace guestguard::server
 

@@ -8,6 +8,11 @@
 // `guestguard-server notifier [flags]` runs the notification worker (and the
 // outbox relay) without HTTP, for deployments that split it from the web
 // nodes (give those --notifier off); it shares their database and a NATS bus.
+// With --metrics-listen it serves GET /metrics there (and nothing else).
+//
+// `guestguard-server keygen [--kid ID]` prints a new keyring entry and
+// `guestguard-server keygen --rotate SPEC|- [--kid ID]` the keyring with a new
+// active key first (see keys.h); neither opens anything.
 //
 // Exit codes: 0 after a clean shutdown, 1 when the server cannot start
 // (database, bus, address in use), 2 for an invalid configuration.
@@ -21,7 +26,9 @@
 
 #include "server/app.h"
 #include "server/config.h"
+#include "server/handlers/metrics.h"
 #include "server/http_server.h"
+#include "server/keys.h"
 #include "server/log.h"
 #include "server/router.h"
 #include "server/routes.h"
@@ -39,6 +46,10 @@ int main(int argc, char** argv) {
     }
     return 0;
   }
+  if (!args.empty() && args[0] == "keygen") {
+    return gs::RunKeygen(std::vector<std::string>(args.begin() + 1, args.end()), stdin, stdout,
+                         stderr);
+  }
   const bool notifier_only = !args.empty() && args[0] == "notifier";
   if (notifier_only) args.erase(args.begin());
   gs::ConfigParse parsed = gs::ParseConfig(args, gs::EnvFromProcess());
@@ -53,8 +64,9 @@ int main(int argc, char** argv) {
   sigaddset(&stop_signals, SIGTERM);
   if (notifier_only) {
     config.notifier = true;
-    // Blocked before any thread starts, so that only sigwait below sees them.
-    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+    // Blocked before any thread starts, so that only sigwait below sees them
+    // (with --metrics-listen the HTTP server's signal handling does instead).
+    if (!config.metrics_listen) pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   }
   auto logger = std::make_shared<gs::Logger>(config.log_level);
   logger->Info("starting",
@@ -68,6 +80,27 @@ int main(int argc, char** argv) {
     logger->Error("cannot start", {{"error", std::string(app.status().ToString())}});
     return 1;
   }
+  // GET /metrics on its own address (routes.cc puts it on the public listener
+  // in development when no address is given).
+  gs::Router metrics_router;
+  if (config.metrics_listen) gs::RegisterMetricsRoute(metrics_router, **app);
+  if (notifier_only && config.metrics_listen) {
+    logger->Info("notifier running", {{"bus", (*app)->config.bus_url}});
+    // Only the metrics address: the public listener is not opened.
+    gs::Config metrics_only = (*app)->config;
+    metrics_only.listen_host = metrics_only.metrics_host;
+    metrics_only.listen_port = metrics_only.metrics_port;
+    metrics_only.metrics_listen = false;
+    absl::Status served =
+        gs::RunHttpServer(metrics_only, *logger, metrics_router, (*app)->metrics.get());
+    (*app)->Close();
+    if (!served.ok()) {
+      logger->Error("cannot serve", {{"error", std::string(served.message())}});
+      return 1;
+    }
+    logger->Info("stopped");
+    return 0;
+  }
   if (notifier_only) {
     logger->Info("notifier running", {{"bus", (*app)->config.bus_url}});
     int signal_number = 0;
@@ -80,7 +113,8 @@ int main(int argc, char** argv) {
   gs::Router router;
   gs::RegisterRoutes(router, **app);
 
-  absl::Status served = gs::RunHttpServer((*app)->config, *logger, router);
+  absl::Status served =
+      gs::RunHttpServer((*app)->config, *logger, router, (*app)->metrics.get(), &metrics_router);
   (*app)->Close();
   if (!served.ok()) {
     logger->Error("cannot serve", {{"error", std::string(served.message())}});

@@ -20,6 +20,7 @@
 
 #include "absl/status/statusor.h"
 #include "server/log.h"
+#include "server/metrics.h"
 
 namespace guestguard::server {
 
@@ -55,6 +56,25 @@ class LogNotificationSender final : public NotificationSender {
 
  private:
   const std::shared_ptr<Logger> logger_;
+};
+
+// Counts every Send of `inner` in `metrics` (by type, delivered or not) and
+// passes it on unchanged.
+class MeteredNotificationSender final : public NotificationSender {
+ public:
+  MeteredNotificationSender(std::shared_ptr<NotificationSender> inner,
+                            std::shared_ptr<ServerMetrics> metrics)
+      : inner_(std::move(inner)), metrics_(std::move(metrics)) {}
+  std::string_view channel() const override { return inner_->channel(); }
+  absl::StatusOr<std::string> Send(const Notification& notification) override {
+    absl::StatusOr<std::string> sent = inner_->Send(notification);
+    metrics_->RecordNotificationSend(notification.type, sent.ok());
+    return sent;
+  }
+
+ private:
+  const std::shared_ptr<NotificationSender> inner_;
+  const std::shared_ptr<ServerMetrics> metrics_;
 };
 
 }  // namespace guestguard::server

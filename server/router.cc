@@ -156,9 +156,14 @@ Response Router::Dispatch(const Request& request) const {
   std::vector<std::string_view> segments = SplitPath(request.path);
   std::set<std::string> allowed;
   Params params;
-  for (const Route& route : routes_) {
+  for (size_t i = 0; i < routes_.size(); ++i) {
+    const Route& route = routes_[i];
     if (!Match(route, segments, &params)) continue;
-    if (route.method == request.method) return route.handler(request, params);
+    if (route.method == request.method) {
+      Response response = route.handler(request, params);
+      response.route = static_cast<int>(i);
+      return response;
+    }
     allowed.insert(route.method);
   }
   if (allowed.empty()) {
@@ -189,7 +194,20 @@ Response DispatchOrInternalError(const Router& router, const Request& request, L
                                     {"method", request.method},
                                     {"path", PathForLog(request.path)}});
   }
-  return Response::Error(500, "internal", "internal server error");
+  Response response = Response::Error(500, "internal", "internal server error");
+  response.route = router.RouteIndex(request.method, request.path);
+  return response;
+}
+
+int Router::RouteIndex(std::string_view method, std::string_view path) const {
+  std::vector<std::string_view> segments = SplitPath(path);
+  Params params;
+  for (size_t i = 0; i < routes_.size(); ++i) {
+    if (routes_[i].method == method && Match(routes_[i], segments, &params)) {
+      return static_cast<int>(i);
+    }
+  }
+  return -1;
 }
 
 std::vector<Router::RouteInfo> Router::routes() const {

@@ -54,6 +54,9 @@ struct Response {
   // With status 101: accept the WebSocket upgrade and call this once it is open
   // (see websocket.h). Ignored otherwise.
   WebSocketOpen websocket;
+  // The index (in Router::routes()) of the route that answered; set by
+  // Router::Dispatch, -1 when no route matched. For metrics labels.
+  int route = -1;
 
   static Response Json(int status, const boost::json::value& value);
   // {"error":{"code":code,"message":message}}.
@@ -81,6 +84,10 @@ class Router {
   // Every registered route, in registration order.
   std::vector<RouteInfo> routes() const;
 
+  // The index of the route Dispatch would call for `method` and `path`; -1
+  // when none (404 or 405).
+  int RouteIndex(std::string_view method, std::string_view path) const;
+
  private:
   struct Route {
     std::string method;
@@ -96,7 +103,8 @@ class Router {
 
 // router.Dispatch(request), except that an exception thrown by the handler is
 // logged (error level, with the request id and path) and answered 500
-// {"error":{"code":"internal",...}} without its text reaching the client.
+// {"error":{"code":"internal",...}} without its text reaching the client (with
+// `route` still naming the route that threw).
 Response DispatchOrInternalError(const Router& router, const Request& request, Logger& logger);
 
 // Splits a request target into a decoded path and query map. False when the

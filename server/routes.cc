@@ -16,6 +16,7 @@
 #include "server/handlers/guests.h"
 #include "server/handlers/health.h"
 #include "server/handlers/invites.h"
+#include "server/handlers/metrics.h"
 #include "server/handlers/monitor.h"
 #include "server/handlers/notifications.h"
 #include "server/handlers/rsvp.h"
@@ -61,6 +62,8 @@ void RegisterRoutes(Router& router, AppState& app) {
   router.Add("GET", "/healthz", Healthz);
   router.Add("GET", "/readyz",
              [&app](const Request& req, const Params& params) { return Readyz(app, req, params); });
+  // Metrics: here in development only; otherwise on --metrics-listen (main.cc).
+  if (MetricsOnPublicListener(app.config)) RegisterMetricsRoute(router, app);
 
   // Accounts. Signup and login (Argon2 work per request) are rate limited per client IP.
   auto auth_limiter = std::make_shared<RateLimiter>(app.config.auth_rate_limit_per_minute,

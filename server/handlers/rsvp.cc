@@ -131,7 +131,10 @@ absl::StatusOr<GuestCheck> CheckGuestAccess(AppState& app, std::string_view toke
                                             std::string_view client_ip, ClientSignals signals,
                                             Invitation* inv, Decision* decision) {
   GG_ASSIGN_OR_RETURN(std::optional<Invitation> loaded, LoadInvitation(app, token));
-  if (!loaded.has_value()) return GuestCheck::kInvalidLink;
+  if (!loaded.has_value()) {
+    if (app.metrics) app.metrics->RecordCheck(kind, ServerMetrics::CheckOutcome::kInvalidLink);
+    return GuestCheck::kInvalidLink;
+  }
   *inv = *std::move(loaded);
   AccessAttempt attempt;
   attempt.kind = kind;
@@ -145,10 +148,18 @@ absl::StatusOr<GuestCheck> CheckGuestAccess(AppState& app, std::string_view toke
   app.NotifyOutbox();  // The store wrote access.scored to the outbox.
   if (!checked.ok()) {
     // The check could not be made (store down, unusable client IP): refuse.
+    if (app.metrics) app.metrics->RecordCheck(kind, ServerMetrics::CheckOutcome::kError);
     return absl::UnavailableError(checked.status().ToString());
   }
   *decision = *std::move(checked);
-  if (decision->token_status != TokenStatus::kValid) return GuestCheck::kInvalidLink;
+  if (decision->token_status != TokenStatus::kValid) {
+    if (app.metrics) app.metrics->RecordCheck(kind, ServerMetrics::CheckOutcome::kInvalidLink);
+    return GuestCheck::kInvalidLink;
+  }
+  if (app.metrics) {
+    app.metrics->RecordCheck(kind, ServerMetrics::CheckOutcome::kDecided, decision->band,
+                             decision->preview);
+  }
   if (!decision->allowed()) return GuestCheck::kRefused;
   return GuestCheck::kAllowed;
 }

@@ -38,6 +38,7 @@ CSV = "name,email,phone,plus_ones_allowed\nMatrix Guest,,,0\n"
 RULES = {
     "GET /healthz": ("public", 200, None),
     "GET /readyz": ("public", 200, None),
+    "GET /metrics": ("public", 200, None),  # Development only (test_metrics.py).
     "POST /auth/signup": ("public", 201,
                           lambda n: {"email": f"new{n}@example.com", "password": PASSWORD,
                                      "name": "New"}),

@@ -1,0 +1,141 @@
+// Copyright 2026 GuestGuard authors.
+#include "server/handlers/metrics.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <utility>
+
+#include "absl/time/clock.h"
+
+namespace guestguard::server {
+namespace {
+
+// Pending outbox rows counted at most (a scrape stays cheap during an outage).
+constexpr int64_t kMaxCountedBacklog = 1000000;
+
+struct Queues {
+  int64_t outbox_backlog = 0;
+  double outbox_lag_seconds = 0;
+  int64_t pending = 0;   // Notifications not attempted yet.
+  int64_t retrying = 0;  // Pending after a failed attempt.
+  int64_t failed = 0;    // Failed for good.
+};
+
+absl::StatusOr<Queues> ReadQueues(sql::Database& db) {
+  Queues q;
+  const absl::Time now = absl::Now();
+  absl::Status read = db.Autocommit([&](sql::Connection& c) -> absl::Status {
+    q = Queues();
+    absl::StatusOr<sql::Rows> backlog = c.Query(
+        "SELECT count(*) FROM (SELECT 1 FROM guard_outbox WHERE published_at IS NULL "
+        "LIMIT " +
+        std::to_string(kMaxCountedBacklog) + ") AS pending");
+    if (!backlog.ok()) return backlog.status();
+    absl::StatusOr<int64_t> count = backlog->Int(0, 0);
+    if (!count.ok()) return count.status();
+    q.outbox_backlog = *count;
+    absl::StatusOr<sql::Rows> oldest = c.Query(
+        "SELECT created_at FROM guard_outbox WHERE published_at IS NULL ORDER BY id LIMIT 1");
+    if (!oldest.ok()) return oldest.status();
+    if (!oldest->empty()) {
+      absl::StatusOr<absl::Time> at = oldest->Time(0, 0);
+      if (!at.ok()) return at.status();
+      q.outbox_lag_seconds = std::max(0.0, absl::ToDoubleSeconds(now - *at));
+    }
+    absl::StatusOr<sql::Rows> states = c.Query(
+        "SELECT status, CASE WHEN attempts > 0 THEN 1 ELSE 0 END AS retried, count(*) "
+        "FROM notifications WHERE status IN ('pending', 'failed') GROUP BY 1, 2");
+    if (!states.ok()) return states.status();
+    for (size_t i = 0; i < states->size(); ++i) {
+      absl::StatusOr<std::string> status = states->Text(i, 0);
+      absl::StatusOr<int64_t> retried = states->Int(i, 1);
+      absl::StatusOr<int64_t> n = states->Int(i, 2);
+      if (!status.ok() || !retried.ok() || !n.ok()) {
+        return absl::InternalError("unexpected notification state row");
+      }
+      if (*status == "failed") {
+        q.failed += *n;
+      } else if (*retried != 0) {
+        q.retrying += *n;
+      } else {
+        q.pending += *n;
+      }
+    }
+    return absl::OkStatus();
+  });
+  if (!read.ok()) return read;
+  return q;
+}
+
+void Gauge(std::string* out, std::string_view name, std::string_view type, std::string_view help,
+           double value) {
+  AppendMetricFamily(out, name, type, help);
+  AppendSample(out, name, "", value);
+}
+
+}  // namespace
+
+Response ScrapeMetrics(AppState& app, const Request& request, const Params& /*params*/) {
+  std::string out;
+  out.reserve(64 * 1024);
+  if (app.metrics) app.metrics->Render(&out);
+
+  absl::StatusOr<Queues> queues =
+      app.db ? ReadQueues(*app.db) : absl::UnavailableError("no database");
+  if (!queues.ok()) {
+    app.logger->Warn(
+        "metrics: cannot read the queues",
+        {{"request_id", request.request_id}, {"error", std::string(queues.status().message())}});
+  }
+  Gauge(&out, "guestguard_database_up", "gauge",
+        "1 when this scrape could read the database, 0 otherwise (queue gauges are then absent).",
+        queues.ok() ? 1 : 0);
+  Gauge(&out, "guestguard_database_pool_max_connections", "gauge",
+        "Database connections this process may open (PostgreSQL pool size; SQLite: the same "
+        "setting, one writer). Connections in use are not exposed by the driver.",
+        app.db ? DatabaseMaxConnections(app.config) : 0);
+  if (queues.ok()) {
+    Gauge(&out, "guestguard_outbox_backlog", "gauge",
+          "Outbox rows not yet published to the bus (counted up to 1000000).",
+          static_cast<double>(queues->outbox_backlog));
+    Gauge(&out, "guestguard_outbox_lag_seconds", "gauge",
+          "Age of the oldest unpublished outbox row; 0 when none is pending.",
+          queues->outbox_lag_seconds);
+    AppendMetricFamily(&out, "guestguard_notifications", "gauge",
+                       "Notifications waiting or given up, by state (pending: not attempted yet; "
+                       "retrying: waiting after a failed attempt; failed: given up).");
+    AppendSample(&out, "guestguard_notifications", "state=\"pending\"",
+                 static_cast<double>(queues->pending));
+    AppendSample(&out, "guestguard_notifications", "state=\"retrying\"",
+                 static_cast<double>(queues->retrying));
+    AppendSample(&out, "guestguard_notifications", "state=\"failed\"",
+                 static_cast<double>(queues->failed));
+  }
+  if (app.relay) {
+    Gauge(&out, "guestguard_outbox_published_total", "counter",
+          "Outbox rows this process's relay published since it started.",
+          static_cast<double>(app.relay->published()));
+    Gauge(&out, "guestguard_outbox_relay_healthy", "gauge",
+          "1 while the relay's last publish succeeded, 0 while the bus refuses messages.",
+          app.relay->health().ok() ? 1 : 0);
+  }
+  Gauge(&out, "guestguard_bus_connected", "gauge", "1 when the event bus answers a ping.",
+        app.bus && app.bus->Ping().ok() ? 1 : 0);
+  Gauge(&out, "guestguard_monitor_sockets", "gauge", "Live monitor WebSockets open now.",
+        app.monitor ? static_cast<double>(app.monitor->watchers()) : 0);
+
+  Response response;
+  response.status = 200;
+  response.content_type = "text/plain; version=0.0.4; charset=utf-8";
+  response.body = std::move(out);
+  return response;
+}
+
+void RegisterMetricsRoute(Router& router, AppState& app) {
+  router.Add("GET", "/metrics", [&app](const Request& req, const Params& params) {
+    return ScrapeMetrics(app, req, params);
+  });
+}
+
+}  // namespace guestguard::server
