@@ -57,6 +57,30 @@ std::string PathForLog(std::string_view path) {
   return std::string(path);
 }
 
+std::string StripUrlCredentials(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  size_t pos = 0;
+  while (true) {
+    const size_t scheme_end = text.find("://", pos);
+    if (scheme_end == std::string_view::npos) break;
+    const size_t authority = scheme_end + 3;
+    out.append(text.substr(pos, authority - pos));
+    // The authority ends at the first '/', '?', '#' or whitespace; its
+    // userinfo is everything up to the last '@' inside it.
+    size_t end = authority;
+    while (end < text.size() && text[end] != '/' && text[end] != '?' && text[end] != '#' &&
+           !std::isspace(static_cast<unsigned char>(text[end])) && text[end] != '"' &&
+           text[end] != '\'' && text[end] != ',') {
+      ++end;
+    }
+    const size_t at = text.substr(authority, end - authority).rfind('@');
+    pos = at == std::string_view::npos ? authority : authority + at + 1;
+  }
+  out.append(text.substr(pos));
+  return out;
+}
+
 Logger::Logger(LogLevel min_level, std::FILE* out) : min_level_(min_level), out_(out) {}
 
 void Logger::Log(LogLevel level, std::string_view msg, boost::json::object fields) {
@@ -69,6 +93,8 @@ void Logger::Log(LogLevel level, std::string_view msg, boost::json::object field
     if (name == "time" || name == "level" || name == "msg") continue;
     if (IsSecretFieldName(name)) {
       line[name] = "[redacted]";
+    } else if (value.is_string() && value.get_string().find("://") != std::string::npos) {
+      line[name] = StripUrlCredentials(value.get_string());
     } else {
       line[name] = std::move(value);
     }

@@ -63,6 +63,11 @@ bool IsSecretFieldName(std::string_view name);
 // token segment is replaced by "[redacted]"; other paths are unchanged.
 std::string PathForLog(std::string_view path);
 
+// `text` with the userinfo of every URL in it ("scheme://user:pass@host")
+// removed ("scheme://host"), so that a logged URL or an error message quoting
+// one never carries a credential. Text without "://" is returned unchanged.
+std::string StripUrlCredentials(std::string_view text);
+
 }  // namespace guestguard::server
 
 #endif  // GUESTGUARD_SERVER_LOG_H_

@@ -221,5 +221,31 @@ TEST(Log, TokenPathSegmentsAreRedacted) {
   EXPECT_EQ(PathForLog("/"), "/");
 }
 
+TEST(Log, UrlCredentialsAreStripped) {
+  EXPECT_EQ(StripUrlCredentials("nats://alice:s3cret@bus.internal:4222"),
+            "nats://bus.internal:4222");
+  EXPECT_EQ(StripUrlCredentials("postgresql://gg:pw@db/gg?sslmode=require"),
+            "postgresql://db/gg?sslmode=require");
+  EXPECT_EQ(StripUrlCredentials("cannot reach nats://u:p@h:1 nor https://x:y@z/q"),
+            "cannot reach nats://h:1 nor https://z/q");
+  EXPECT_EQ(StripUrlCredentials("https://example.com/a@b"), "https://example.com/a@b");
+  EXPECT_EQ(StripUrlCredentials("inprocess"), "inprocess");
+  EXPECT_EQ(StripUrlCredentials("://@"), "://");
+}
+
+TEST(Log, LoggedUrlsCarryNoCredentials) {
+  std::FILE* out = std::tmpfile();
+  ASSERT_NE(out, nullptr);
+  Logger logger(LogLevel::kInfo, out);
+  logger.Info("notifier running", {{"bus", "nats://alice:s3cret@bus.internal:4222"}});
+  std::rewind(out);
+  char buffer[512] = {};
+  const size_t n = std::fread(buffer, 1, sizeof(buffer) - 1, out);
+  std::fclose(out);
+  const std::string line(buffer, n);
+  EXPECT_EQ(line.find("s3cret"), std::string::npos) << line;
+  EXPECT_NE(line.find("nats://bus.internal:4222"), std::string::npos) << line;
+}
+
 }  // namespace
 }  // namespace guestguard::server
