@@ -82,6 +82,8 @@ TEST(ParseTarget, DecodesQueryAndRejectsBadEscapes) {
   EXPECT_EQ(query["token"], "x+y");
   EXPECT_EQ(query["name"], "a b");
   EXPECT_EQ(query["flag"], "");
+  ASSERT_TRUE(ParseTarget("/a%2fb/%72svp/c%25d", &path, &query));
+  EXPECT_EQ(path, "/a%2Fb/rsvp/c%25d");
   EXPECT_FALSE(ParseTarget("/a%zz", &path, &query));
   EXPECT_FALSE(ParseTarget("/a%2", &path, &query));
   EXPECT_FALSE(ParseTarget("http://x/a", &path, &query));
@@ -219,6 +221,29 @@ TEST(Log, TokenPathSegmentsAreRedacted) {
   EXPECT_EQ(PathForLog("/events/7/guests"), "/events/7/guests");
   EXPECT_EQ(PathForLog("/rsvpx/abc"), "/rsvpx/abc");
   EXPECT_EQ(PathForLog("/"), "/");
+}
+
+TEST(Log, EncodedTokenRoutesAreRedactedToo) {
+  EXPECT_EQ(PathForLog("/%72svp/gg1.abc.def"), "/rsvp/[redacted]");
+  EXPECT_EQ(PathForLog("/%63heck%69n/gg1.abc"), "/checkin/[redacted]");
+  EXPECT_EQ(PathForLog("/invite%73/AbC/accept"), "/invites/[redacted]/accept");
+  EXPECT_EQ(PathForLog("/rsvp/gg1.a%2Fb/x"), "/rsvp/[redacted]/x");
+  EXPECT_EQ(PathForLog("/%zzsvp/abc"), "/%zzsvp/abc");
+}
+
+TEST(Router, EncodedSlashIsPartOfItsSegment) {
+  Router router;
+  router.Add("GET", "/a/b", [](const Request&, const Params&) { return Response::Json(200, 1); });
+  router.Add("GET", "/x/{id}", [](const Request&, const Params& p) {
+    return Response::Json(200, {{"id", p.at("id")}});
+  });
+  EXPECT_EQ(router.Dispatch(Get("GET", "/a%2Fb")).status, 404);
+  EXPECT_EQ(router.Dispatch(Get("GET", "/a/b")).status, 200);
+  Response res = router.Dispatch(Get("GET", "/x/1%2F2%2525"));
+  EXPECT_EQ(res.status, 200);
+  EXPECT_EQ(res.body, R"({"id":"1/2%25"})");
+  EXPECT_EQ(router.Dispatch(Get("GET", "/x/1%2F..%2Fa")).status, 200);  // One segment.
+  EXPECT_EQ(router.Dispatch(Get("GET", "/%61/%62")).status, 200);
 }
 
 TEST(Log, UrlCredentialsAreStripped) {
