@@ -30,12 +30,15 @@ TEST(Auth, ValidateEmail) {
 }
 
 TEST(Auth, ValidatePasswordAndNameCountCharacters) {
-  EXPECT_FALSE(ValidatePassword("1234567").ok());
-  EXPECT_TRUE(ValidatePassword("12345678").ok());
+  EXPECT_FALSE(ValidatePassword("12345678901").ok());  // ASVS 2.1.1: 12 at least.
+  EXPECT_TRUE(ValidatePassword("123456789012").ok());
   EXPECT_TRUE(ValidatePassword(std::string(128, 'x')).ok());
   EXPECT_FALSE(ValidatePassword(std::string(129, 'x')).ok());
-  EXPECT_TRUE(ValidatePassword("\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9")
-                  .ok());  // 8 × "é".
+  EXPECT_TRUE(ValidatePassword("\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+                               "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9")
+                  .ok());  // 12 × "é" (24 bytes).
+  EXPECT_FALSE(ValidatePassword("\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9")
+                   .ok());  // 6 × "é" is 12 bytes but 6 characters.
   EXPECT_FALSE(ValidateName("").ok());
   EXPECT_TRUE(ValidateName("A").ok());
   EXPECT_FALSE(ValidateName(std::string(101, 'n')).ok());

@@ -37,3 +37,56 @@ def test_an_encoded_slash_is_not_a_separator(srv):
     assert status == 404
     status, _, _ = call(srv, "GET", f"/events/{ev['id']}/guests", token=owner)
     assert status == 200
+
+
+def test_a_nul_in_any_json_string_is_400(srv):
+    """Fault 13: NUL is refused at the edge (PostgreSQL answered 500)."""
+    owner, _ = user(srv, "alice@example.com")
+    ev = create(srv, owner)
+    for path, body in ((f"/events/{ev['id']}/guests", {"name": "Gr\u0000ace"}),
+                       ("/events", {"name": "Party\u0000", "starts_at": "2030-01-01T18:00:00Z"}),
+                       (f"/events/{ev['id']}/guests", {"name": "G", "x\u0000": 1}),
+                       (f"/events/{ev['id']}/security/allowlist",
+                        {"cidr": "10.0.0.1", "note": ["\u0000"]})):
+        status, _, answer = call(srv, "POST", path, body, token=owner)
+        assert "NUL" in error_of(status, answer, 400, "invalid_argument"), (path, answer)
+
+
+def test_very_wide_allowlist_ranges_need_a_confirmation_and_wide_ones_warn(srv):
+    """Fault 13: /0 (and anything wider than /8 or /32) is refused unless confirmed."""
+    owner, _ = user(srv, "alice@example.com")
+    ev = create(srv, owner)
+    path = f"/events/{ev['id']}/security/allowlist"
+    for cidr in ("0.0.0.0/0", "10.0.0.0/7", "::/0", "2001::/31"):
+        status, _, answer = call(srv, "POST", path, {"cidr": cidr}, token=owner)
+        assert "confirm_wide" in error_of(status, answer, 400, "invalid_argument"), answer
+    status, _, answer = call(srv, "POST", path, {"cidr": "0.0.0.0/0", "confirm_wide": "yes"},
+                             token=owner)
+    assert status == 400, answer
+    status, _, answer = call(srv, "POST", path, {"cidr": "0.0.0.0/0", "confirm_wide": True},
+                             token=owner)
+    assert status == 201 and "wide range" in answer["warning"], answer
+    status, _, answer = call(srv, "POST", path, {"cidr": "10.0.0.0/8"}, token=owner)
+    assert status == 201 and "warning" in answer, answer
+    status, _, answer = call(srv, "POST", path, {"cidr": "10.1.0.0/16"}, token=owner)
+    assert status == 201 and "warning" not in answer, answer
+    assert any(line.get("msg") == "wide allowlist entry" for line in log_lines(srv))
+
+
+def test_passwords_need_12_characters(srv):
+    """Fault 13 (ASVS 2.1.1)."""
+    status, _, answer = call(srv, "POST", "/auth/signup",
+                             {"email": "a@example.com", "password": "elevenchars", "name": "A"})
+    assert "12 to 128" in error_of(status, answer, 400, "invalid_argument"), answer
+    status, _, answer = call(srv, "POST", "/auth/signup",
+                             {"email": "a@example.com", "password": "twelve chars", "name": "A"})
+    assert status == 201, answer
+
+
+def test_help_says_to_pass_the_keyring_by_environment():
+    """Fault 13: a --keyring flag shows in `ps` to every local user."""
+    import subprocess
+    from test_http import BIN
+    out = subprocess.run([BIN, "--help"], capture_output=True, timeout=30).stdout.decode()
+    text = " ".join(out.split())
+    assert "GUESTGUARD_KEYRING" in text and "not as a flag" in text, out
