@@ -9,6 +9,7 @@
 #include <set>
 
 #include "boost/json/serialize.hpp"
+#include "server/wire.h"
 
 namespace guestguard::server {
 namespace {
@@ -93,7 +94,7 @@ bool ParseTarget(std::string_view target, std::string* path,
   path->clear();
   std::string segment;
   for (std::string_view raw : SplitPath(target.substr(0, q))) {
-    if (!PercentDecode(raw, /*plus_is_space=*/false, &segment)) return false;
+    if (!PercentDecode(raw, /*plus_is_space=*/false, &segment) || !IsUtf8(segment)) return false;
     path->push_back('/');
     for (char c : segment) {
       if (c == '%') {
@@ -121,6 +122,7 @@ bool ParseTarget(std::string_view target, std::string* path,
     if (eq != std::string_view::npos && !PercentDecode(pair.substr(eq + 1), true, &value)) {
       return false;
     }
+    if (!IsUtf8(key) || !IsUtf8(value)) return false;
     (*query)[key] = std::move(value);
   }
   return true;

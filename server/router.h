@@ -103,7 +103,8 @@ Response DispatchOrInternalError(const Router& router, const Request& request, L
 
 // Splits a request target into a path (decoded segment by segment; see
 // Request::path) and a decoded query map. False when the target is not
-// origin-form ("/...") or its percent-encoding is malformed.
+// origin-form ("/...") or its percent-encoding is malformed or decodes to
+// something that is not UTF-8.
 bool ParseTarget(std::string_view target, std::string* path,
                  std::map<std::string, std::string, std::less<>>* query);
 

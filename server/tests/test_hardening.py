@@ -90,3 +90,48 @@ def test_help_says_to_pass_the_keyring_by_environment():
     out = subprocess.run([BIN, "--help"], capture_output=True, timeout=30).stdout.decode()
     text = " ".join(out.split())
     assert "GUESTGUARD_KEYRING" in text and "not as a flag" in text, out
+
+
+def test_text_that_is_not_utf8_is_refused_at_the_edge(srv):
+    """Fault 8: JSON bodies, CSV files, paths and query strings."""
+    owner, _ = user(srv, "alice@example.com")
+    ev = create(srv, owner)
+    status, _, _ = call(srv, "POST", f"/events/{ev['id']}/guests", token=owner,
+                        raw=b'{"name": "Zo\xeb"}')
+    assert status == 400
+    status, _, _ = srv.request("GET", f"/events/{ev['id']}?x=%E9",
+                               headers={"Authorization": f"Bearer {owner}"})
+    assert status == 400
+    # A Windows-1252 CSV saved by Excel: 400 naming the line and the encoding.
+    body = "name,email\r\nAda,ada@example.com\r\nZoë,zoe@example.com\r\n".encode("cp1252")
+    status, _, answer = srv.request("POST", f"/events/{ev['id']}/guests/import/commit", body=body,
+                                    headers={"Authorization": f"Bearer {owner}",
+                                             "Content-Type": "text/csv"})
+    answer = json.loads(answer)
+    assert status == 400, answer
+    message = answer["error"]["message"]
+    assert "line 3" in message and "Windows-1252" in message and "CSV UTF-8" in message, message
+    status, _, guests = call(srv, "GET", f"/events/{ev['id']}/guests", token=owner)
+    assert status == 200 and not guests["guests"], guests
+
+
+def test_names_refuse_line_breaks_and_nul(srv):
+    """Fault 8: an event name can no longer break (and so disable) its emails."""
+    owner, _ = user(srv, "alice@example.com")
+    ev = create(srv, owner)
+    for name in ("Party\r\nBcc: everyone@example.com", "Party\n", "Pa\u0007rty"):
+        status, _, answer = call(srv, "POST", "/events",
+                                 {"name": "x" + name, "starts_at": "2030-01-01T18:00:00Z"},
+                                 token=owner)
+        assert status == 400, answer
+        status, _, answer = call(srv, "PATCH", f"/events/{ev['id']}", {"name": "x" + name},
+                                 token=owner)
+        assert status == 400, answer
+        status, _, answer = call(srv, "POST", f"/events/{ev['id']}/guests", {"name": "x" + name},
+                                 token=owner)
+        assert status == 400, answer
+    body = b'name,email\r\n"Ada\rLovelace",ada@example.com\r\n'
+    status, _, answer = srv.request("POST", f"/events/{ev['id']}/guests/import/commit", body=body,
+                                    headers={"Authorization": f"Bearer {owner}",
+                                             "Content-Type": "text/csv"})
+    assert status == 400, answer
