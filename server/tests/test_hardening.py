@@ -135,3 +135,23 @@ def test_names_refuse_line_breaks_and_nul(srv):
                                     headers={"Authorization": f"Bearer {owner}",
                                              "Content-Type": "text/csv"})
     assert status == 400, answer
+
+
+def test_ipv6_clients_are_rate_limited_by_their_64():
+    """Fault 4: rotating addresses inside one /64 does not escape the guest limit."""
+    from test_http import Server
+    s = Server(["--trusted-proxies", "127.0.0.1", "--rate-limit-burst", "3",
+                "--rate-limit-per-minute", "1"])
+    try:
+        def get(ip):
+            return s.request("GET", "/rsvp/gg1.not-a-token.x",
+                             headers={"Accept": "application/json", **BROWSER,
+                                      "X-Forwarded-For": ip})[0]
+        statuses = [get(f"2001:db8:5:6::{i:x}") for i in range(1, 6)]
+        assert statuses[:3] == [404, 404, 404] and statuses[3:] == [429, 429], statuses
+        assert get("2001:db8:5:7::1") == 404  # Another /64.
+        statuses = [get("::ffff:198.51.100.9") for _ in range(3)] + [get("198.51.100.9")]
+        assert statuses == [404, 404, 404, 429], statuses  # IPv4-mapped folds to IPv4.
+        assert s.stop() == 0, s.stderr()
+    finally:
+        s.close()
