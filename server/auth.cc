@@ -102,8 +102,9 @@ absl::Status ValidateEmail(std::string_view email) {
 
 absl::Status ValidatePassword(std::string_view password) {
   const size_t n = CodePoints(password);
-  if (n < 8 || n > 128) {
-    return absl::InvalidArgumentError("password must be 8 to 128 characters long");
+  // ASVS 2.1.1: at least 12 characters.
+  if (n < 12 || n > 128) {
+    return absl::InvalidArgumentError("password must be 12 to 128 characters long");
   }
   return absl::OkStatus();
 }

@@ -40,7 +40,7 @@ inline constexpr absl::Duration kSessionLifetime = absl::Hours(24 * 30);
 std::string NormalizeEmail(std::string_view email);
 // InvalidArgument naming the field unless: email (normalised) has exactly one
 // '@', a non-empty local part, a domain with an inner dot, no whitespace or
-// control characters, and at most 254 bytes; password is 8-128 characters;
+// control characters, and at most 254 bytes; password is 12-128 characters;
 // name (trimmed) is 1-100 characters. Characters are UTF-8 code points.
 [[nodiscard]] absl::Status ValidateEmail(std::string_view normalized_email);
 [[nodiscard]] absl::Status ValidatePassword(std::string_view password);

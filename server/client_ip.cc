@@ -63,4 +63,13 @@ absl::StatusOr<CidrSet> ParseTrustedProxies(std::string_view text) {
   return CidrSet(std::move(entries));
 }
 
+std::string RateLimitKey(std::string_view client_ip) {
+  absl::StatusOr<IpAddress> address = IpAddress::Parse(client_ip);
+  if (!address.ok()) return std::string(client_ip);
+  const IpAddress ip = address->Unmapped();
+  if (ip.is_v4()) return ip.ToString();
+  absl::StatusOr<Cidr> network = Cidr::Make(ip, 64);
+  return network.ok() ? network->ToString() : ip.ToString();
+}
+
 }  // namespace guestguard::server

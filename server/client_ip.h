@@ -32,6 +32,13 @@ std::string ResolveClientIp(std::string_view peer, const std::vector<std::string
 // the bad entry.
 [[nodiscard]] absl::StatusOr<CidrSet> ParseTrustedProxies(std::string_view text);
 
+// The key a per-client rate limit counts `client_ip` under: an IPv4 address
+// as is, an IPv4-mapped IPv6 address as its IPv4 address, any other IPv6
+// address as its /64 (one subscriber usually holds a whole /64, so counting
+// single addresses would let one client rotate through 2^64 of them). Text
+// that is not an address is returned unchanged.
+std::string RateLimitKey(std::string_view client_ip);
+
 }  // namespace guestguard::server
 
 #endif  // GUESTGUARD_SERVER_CLIENT_IP_H_

@@ -117,7 +117,9 @@ ConfigParse ParseConfig(const std::vector<std::string>& args, const EnvLookup& e
       {"--listen", "GUESTGUARD_LISTEN", "HOST:PORT to listen on (default 127.0.0.1:8080)", false},
       {"--database", "GUESTGUARD_DATABASE",
        "database URL: sqlite:PATH or postgresql://... (default sqlite:guestguard.db)", false},
-      {"--keyring", "GUESTGUARD_KEYRING", "signing keys \"kid:BASE64,...\" (first is active)",
+      {"--keyring", "GUESTGUARD_KEYRING",
+       "signing keys \"kid:BASE64,...\" (first is active); pass them in the environment "
+       "(GUESTGUARD_KEYRING), not as a flag: command lines are visible to every local user",
        false},
       {"--env", "GUESTGUARD_ENV", "development|production (default development)", false},
       {"--threads", "GUESTGUARD_THREADS",

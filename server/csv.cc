@@ -4,17 +4,41 @@
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "server/wire.h"
 
 namespace guestguard::server {
 namespace {
 
 std::string LinePrefix(int line) { return "line " + std::to_string(line) + ": "; }
 
+// InvalidArgument("line N: ...") naming the first line that is not UTF-8 and
+// the encoding the file most likely has, so that the host knows how to save it.
+absl::Status CheckUtf8(std::string_view text) {
+  const bool utf16 = text.substr(0, 2) == "\xFF\xFE" || text.substr(0, 2) == "\xFE\xFF" ||
+                     text.find('\0') != std::string_view::npos;
+  const size_t bad = utf16 ? 0 : InvalidUtf8Offset(text);
+  if (!utf16 && bad == std::string_view::npos) return absl::OkStatus();
+  int line = 1;
+  for (size_t k = 0; k < bad; ++k) {
+    if (text[k] == '\n' || (text[k] == '\r' && !(k + 1 < text.size() && text[k + 1] == '\n'))) {
+      ++line;
+    }
+  }
+  const char* likely =
+      utf16 ? "it looks like UTF-16 (Excel's \"Unicode text\")"
+            : "it looks like Windows-1252 or ISO-8859-1 (Excel's plain \"CSV\" on Windows)";
+  return absl::InvalidArgumentError(absl::StrCat(LinePrefix(line), "the file is not UTF-8; ",
+                                                 likely,
+                                                 ". Save it as \"CSV UTF-8\" and upload it again"));
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<CsvRecord>> ParseCsv(std::string_view text, size_t max_records) {
   constexpr std::string_view kBom = "\xEF\xBB\xBF";
   if (text.substr(0, kBom.size()) == kBom) text.remove_prefix(kBom.size());
+  if (absl::Status encoding = CheckUtf8(text); !encoding.ok()) return encoding;
 
   std::vector<CsvRecord> records;
   const size_t n = text.size();

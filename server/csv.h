@@ -27,9 +27,10 @@ struct CsvRecord {
   std::vector<std::string> fields;
 };
 
-// The records of `text`. InvalidArgument("line N: ...") for an unterminated
-// quoted field or a character other than a comma or line break after a
-// closing quote; ResourceExhausted when there are more than `max_records`.
+// The records of `text`. InvalidArgument("line N: ...") for text that is not
+// UTF-8 (naming the likely encoding), an unterminated quoted field or a
+// character other than a comma or line break after a closing quote;
+// ResourceExhausted when there are more than `max_records`.
 absl::StatusOr<std::vector<CsvRecord>> ParseCsv(std::string_view text, size_t max_records);
 
 }  // namespace guestguard::server

@@ -46,6 +46,38 @@ std::string_view ErrorCodeFor(absl::StatusCode code) {
   }
 }
 
+namespace {
+
+// True for a message written by the database layer (the SQL drivers and the
+// library's SQL stores): it may quote SQL, table and constraint names, so it
+// is logged, never sent.
+bool IsDatabaseLayerMessage(std::string_view message) {
+  for (std::string_view prefix : {"sqlite", "postgres", "sql:", "sql store:", "outbox:"}) {
+    if (message.substr(0, prefix.size()) == prefix) return true;
+  }
+  return message.find("SQLSTATE") != std::string_view::npos;
+}
+
+// The client-facing text of a 4xx whose own message is not safe to show.
+std::string_view GenericMessageFor(int http_status) {
+  switch (http_status) {
+    case 400:
+      return "the request is not valid";
+    case 401:
+      return "sign in first";
+    case 403:
+      return "not allowed";
+    case 404:
+      return "no such resource";
+    case 409:
+      return "the request conflicts with the current state; reload and try again";
+    default:
+      return "the request cannot be completed";
+  }
+}
+
+}  // namespace
+
 Response ErrorResponse(const absl::Status& status, const Request& request, Logger& logger) {
   const int http_status = HttpStatusFor(status.code());
   if (http_status >= 500) {
@@ -57,8 +89,16 @@ Response ErrorResponse(const absl::Status& status, const Request& request, Logge
         http_status, ErrorCodeFor(status.code()),
         http_status == 503 ? "the service is temporarily unavailable" : "internal server error");
   }
-  Response response =
-      Response::Error(http_status, ErrorCodeFor(status.code()), std::string(status.message()));
+  std::string message(status.message());
+  if (IsDatabaseLayerMessage(message)) {
+    logger.Warn("request refused by the database", {{"request_id", request.request_id},
+                                                    {"method", request.method},
+                                                    {"path", PathForLog(request.path)},
+                                                    {"status", http_status},
+                                                    {"error", std::string(status.ToString())}});
+    message = GenericMessageFor(http_status);
+  }
+  Response response = Response::Error(http_status, ErrorCodeFor(status.code()), message);
   if (http_status == 401) response.headers.emplace_back("WWW-Authenticate", "Bearer");
   return response;
 }

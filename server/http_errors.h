@@ -6,7 +6,9 @@
 //   AlreadyExists   409 already_exists      FailedPrecondition 409 failed_precondition
 //   Unavailable     503 unavailable         anything else      500 internal
 // 500 and 503 answers carry a generic message (the status text is logged, not
-// sent); the others carry the status message, which must be safe to show.
+// sent); the others carry the status message, which must be safe to show —
+// except a database-layer message ("sqlite: ...", "postgres: ...", anything
+// quoting a SQLSTATE), which is logged and replaced by a generic text.
 //
 //   if (!user.ok()) return ErrorResponse(user.status(), request, *app.logger);
 #ifndef GUESTGUARD_SERVER_HTTP_ERRORS_H_

@@ -287,7 +287,7 @@ class Session : public std::enable_shared_from_this<Session> {
                                     {"duration_us", micros},
                                     {"client_ip", client_ip_},
                                     {"method", method_},
-                                    {"path", path_}});
+                                    {"path", PathForLog(path_)}});
     WebSocketSettings settings;
     settings.send_queue = shared_.config.ws_send_queue;
     settings.idle_timeout = shared_.config.ws_idle_timeout;

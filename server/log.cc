@@ -45,16 +45,67 @@ bool IsSecretFieldName(std::string_view name) {
                      [&](std::string_view s) { return lower.find(s) != std::string::npos; });
 }
 
-std::string PathForLog(std::string_view path) {
-  for (std::string_view prefix : {"/rsvp/", "/checkin/", "/invites/"}) {
-    if (path.substr(0, prefix.size()) != prefix) continue;
-    const size_t end = path.find('/', prefix.size());
-    std::string out(prefix);
-    out += "[redacted]";
-    if (end != std::string_view::npos) out += path.substr(end);
-    return out;
+namespace {
+
+// The percent-decoding of one path segment; `raw` itself when malformed.
+std::string DecodeSegment(std::string_view raw) {
+  auto hex = [](char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::string out;
+  for (size_t i = 0; i < raw.size(); ++i) {
+    if (raw[i] != '%') {
+      out.push_back(raw[i]);
+      continue;
+    }
+    if (i + 2 >= raw.size() || hex(raw[i + 1]) < 0 || hex(raw[i + 2]) < 0) return std::string(raw);
+    out.push_back(static_cast<char>(hex(raw[i + 1]) * 16 + hex(raw[i + 2])));
+    i += 2;
   }
-  return std::string(path);
+  return out;
+}
+
+}  // namespace
+
+std::string PathForLog(std::string_view path) {
+  // Compared on the decoded first segment, so "/%72svp/<token>" (which the
+  // router serves as /rsvp/<token>) is redacted too.
+  if (path.empty() || path.front() != '/') return std::string(path);
+  const size_t first_end = path.find('/', 1);
+  if (first_end == std::string_view::npos) return std::string(path);
+  const std::string first = DecodeSegment(path.substr(1, first_end - 1));
+  if (first != "rsvp" && first != "checkin" && first != "invites") return std::string(path);
+  const size_t end = path.find('/', first_end + 1);
+  std::string out = "/" + first + "/[redacted]";
+  if (end != std::string_view::npos) out += path.substr(end);
+  return out;
+}
+
+std::string StripUrlCredentials(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  size_t pos = 0;
+  while (true) {
+    const size_t scheme_end = text.find("://", pos);
+    if (scheme_end == std::string_view::npos) break;
+    const size_t authority = scheme_end + 3;
+    out.append(text.substr(pos, authority - pos));
+    // The authority ends at the first '/', '?', '#' or whitespace; its
+    // userinfo is everything up to the last '@' inside it.
+    size_t end = authority;
+    while (end < text.size() && text[end] != '/' && text[end] != '?' && text[end] != '#' &&
+           !std::isspace(static_cast<unsigned char>(text[end])) && text[end] != '"' &&
+           text[end] != '\'' && text[end] != ',') {
+      ++end;
+    }
+    const size_t at = text.substr(authority, end - authority).rfind('@');
+    pos = at == std::string_view::npos ? authority : authority + at + 1;
+  }
+  out.append(text.substr(pos));
+  return out;
 }
 
 Logger::Logger(LogLevel min_level, std::FILE* out) : min_level_(min_level), out_(out) {}
@@ -69,6 +120,8 @@ void Logger::Log(LogLevel level, std::string_view msg, boost::json::object field
     if (name == "time" || name == "level" || name == "msg") continue;
     if (IsSecretFieldName(name)) {
       line[name] = "[redacted]";
+    } else if (value.is_string() && value.get_string().find("://") != std::string::npos) {
+      line[name] = StripUrlCredentials(value.get_string());
     } else {
       line[name] = std::move(value);
     }

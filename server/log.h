@@ -60,8 +60,15 @@ bool IsSecretFieldName(std::string_view name);
 
 // A request path as log lines may show it: on the routes addressed by a
 // credential (/rsvp/<token>, /checkin/<token>, /invites/<token>[/...]) the
-// token segment is replaced by "[redacted]"; other paths are unchanged.
+// token segment is replaced by "[redacted]"; other paths are unchanged. The
+// route is recognised on the percent-decoded first segment, so raw targets
+// ("/%72svp/<token>") and decoded paths are both safe to pass.
 std::string PathForLog(std::string_view path);
+
+// `text` with the userinfo of every URL in it ("scheme://user:pass@host")
+// removed ("scheme://host"), so that a logged URL or an error message quoting
+// one never carries a credential. Text without "://" is returned unchanged.
+std::string StripUrlCredentials(std::string_view text);
 
 }  // namespace guestguard::server
 

@@ -102,7 +102,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (notifier_only) {
-    logger->Info("notifier running", {{"bus", (*app)->config.bus_url}});
+    logger->Info("notifier running", {{"bus", gs::StripUrlCredentials((*app)->config.bus_url)}});
     int signal_number = 0;
     sigwait(&stop_signals, &signal_number);
     logger->Info("stopping", {{"signal", signal_number}});

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "boost/json/serialize.hpp"
+#include "server/wire.h"
 
 namespace guestguard::server {
 namespace {
@@ -87,8 +88,24 @@ bool ParseTarget(std::string_view target, std::string* path,
                  std::map<std::string, std::string, std::less<>>* query) {
   if (target.empty() || target.front() != '/') return false;
   size_t q = target.find('?');
-  std::string_view raw_path = target.substr(0, q);
-  if (!PercentDecode(raw_path, /*plus_is_space=*/false, path)) return false;
+  // Segment by segment: an encoded '/' (%2F) is part of its segment, never a
+  // separator, and stays encoded in `path` (as does '%', so that the router
+  // can split `path` and decode each segment back exactly).
+  path->clear();
+  std::string segment;
+  for (std::string_view raw : SplitPath(target.substr(0, q))) {
+    if (!PercentDecode(raw, /*plus_is_space=*/false, &segment) || !IsUtf8(segment)) return false;
+    path->push_back('/');
+    for (char c : segment) {
+      if (c == '%') {
+        path->append("%25");
+      } else if (c == '/') {
+        path->append("%2F");
+      } else {
+        path->push_back(c);
+      }
+    }
+  }
   query->clear();
   if (q == std::string_view::npos) return true;
   std::string_view rest = target.substr(q + 1);
@@ -105,6 +122,7 @@ bool ParseTarget(std::string_view target, std::string* path,
     if (eq != std::string_view::npos && !PercentDecode(pair.substr(eq + 1), true, &value)) {
       return false;
     }
+    if (!IsUtf8(key) || !IsUtf8(value)) return false;
     (*query)[key] = std::move(value);
   }
   return true;
@@ -153,7 +171,13 @@ bool Router::Match(const Route& route, const std::vector<std::string_view>& segm
 }
 
 Response Router::Dispatch(const Request& request) const {
-  std::vector<std::string_view> segments = SplitPath(request.path);
+  std::vector<std::string> decoded;
+  for (std::string_view raw : SplitPath(request.path)) {
+    std::string segment;
+    decoded.push_back(PercentDecode(raw, /*plus_is_space=*/false, &segment) ? std::move(segment)
+                                                                            : std::string(raw));
+  }
+  std::vector<std::string_view> segments(decoded.begin(), decoded.end());
   std::set<std::string> allowed;
   Params params;
   for (size_t i = 0; i < routes_.size(); ++i) {

@@ -34,7 +34,9 @@ namespace guestguard::server {
 struct Request {
   std::string method;  // "GET", "POST", ...
   std::string target;  // As sent: path and query (may hold secrets: never log it).
-  std::string path;    // Percent-decoded path without the query.
+  // Percent-decoded path without the query, except that a '/' or '%' inside
+  // a segment stays encoded (%2F, %25): "/a%2Fb" is one segment "a/b".
+  std::string path;
   std::map<std::string, std::string, std::less<>> query;  // Decoded; last value wins.
   // Header names lower-cased, in arrival order.
   std::vector<std::pair<std::string, std::string>> headers;
@@ -107,8 +109,10 @@ class Router {
 // `route` still naming the route that threw).
 Response DispatchOrInternalError(const Router& router, const Request& request, Logger& logger);
 
-// Splits a request target into a decoded path and query map. False when the
-// target is not origin-form ("/...") or its percent-encoding is malformed.
+// Splits a request target into a path (decoded segment by segment; see
+// Request::path) and a decoded query map. False when the target is not
+// origin-form ("/...") or its percent-encoding is malformed or decodes to
+// something that is not UTF-8.
 bool ParseTarget(std::string_view target, std::string* path,
                  std::map<std::string, std::string, std::less<>>* query);
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <utility>
 
+#include "server/client_ip.h"
 #include "server/handlers/accounts.h"
 #include "server/handlers/activity.h"
 #include "server/handlers/collaborators.h"
@@ -30,7 +31,7 @@ namespace {
 // 429 with Retry-After when `limiter` has no token for the client IP.
 std::optional<Response> RateLimited(RateLimiter& limiter, AppState& app, const Request& req,
                                     const char* what) {
-  std::optional<absl::Duration> wait = limiter.Acquire(req.client_ip);
+  std::optional<absl::Duration> wait = limiter.Acquire(RateLimitKey(req.client_ip));
   if (!wait) return std::nullopt;
   const int64_t seconds = RetryAfterSeconds(*wait);
   app.logger->Info(

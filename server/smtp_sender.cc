@@ -83,6 +83,34 @@ std::string NewMessageId(std::string_view from) {
 
 }  // namespace
 
+std::string EncodeSubject(std::string_view subject) {
+  const bool plain = std::all_of(subject.begin(), subject.end(), [](char c) {
+    return static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7F;
+  });
+  if (plain) return std::string(subject);
+  // "=?UTF-8?B?" + base64 + "?=" is at most 75: 12 characters of framing
+  // leave 63, so 60 base64 characters, which carry 45 bytes.
+  constexpr size_t kMaxBytesPerWord = 45;
+  std::string out;
+  size_t i = 0;
+  while (i < subject.size()) {
+    size_t end = std::min(subject.size(), i + kMaxBytesPerWord);
+    // Back off to a character boundary (not in the middle of a sequence).
+    while (end < subject.size() && end > i + 1 &&
+           (static_cast<unsigned char>(subject[end]) & 0xC0) == 0x80) {
+      --end;
+    }
+    std::string b64(sodium_base64_encoded_len(end - i, sodium_base64_VARIANT_ORIGINAL), '\0');
+    sodium_bin2base64(b64.data(), b64.size(), reinterpret_cast<const unsigned char*>(&subject[i]),
+                      end - i, sodium_base64_VARIANT_ORIGINAL);
+    b64.resize(std::strlen(b64.c_str()));
+    if (!out.empty()) out += "\r\n ";
+    absl::StrAppend(&out, "=?UTF-8?B?", b64, "?=");
+    i = end;
+  }
+  return out;
+}
+
 void InitCurl() {
   static const bool done = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
   (void)done;
@@ -122,7 +150,7 @@ absl::StatusOr<std::string> SmtpNotificationSender::Send(const Notification& n) 
   upload.data = absl::StrCat(
       "Date: ", absl::FormatTime("%a, %d %b %Y %H:%M:%S +0000", absl::Now(), absl::UTCTimeZone()),
       "\r\nFrom: ", options_.from, "\r\nTo: <", n.recipient, ">\r\nMessage-ID: ", message_id,
-      "\r\nSubject: ", n.subject,
+      "\r\nSubject: ", EncodeSubject(n.subject),
       "\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
       "Content-Transfer-Encoding: 8bit\r\n\r\n",
       NormaliseBody(n.text), "\r\n");

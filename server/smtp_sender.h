@@ -57,6 +57,12 @@ class SmtpNotificationSender final : public NotificationSender {
 // Validates options (URL scheme, from address); InvalidArgument naming the problem.
 [[nodiscard]] absl::Status ValidateSmtpOptions(const SmtpOptions& options);
 
+// A Subject header value: printable ASCII as is; anything else as RFC 2047
+// "=?UTF-8?B?...?=" encoded-words of at most 75 characters, never splitting a
+// UTF-8 character, folded onto continuation lines ("\r\n "). `subject` must
+// not hold CR or LF.
+std::string EncodeSubject(std::string_view subject);
+
 // Initialises libcurl once per process (call before threads start).
 void InitCurl();
 

@@ -23,6 +23,16 @@ absl::Time NowMicros();
 // Code points of valid UTF-8 (continuation bytes are not counted).
 size_t CodePoints(std::string_view s);
 
+// The offset of the first byte of `s` that is not part of well-formed UTF-8
+// (RFC 3629: no overlong forms, surrogates or code points above U+10FFFF);
+// std::string_view::npos when all of `s` is UTF-8.
+size_t InvalidUtf8Offset(std::string_view s);
+inline bool IsUtf8(std::string_view s) { return InvalidUtf8Offset(s) == std::string_view::npos; }
+
+// True when `s` holds a C0 control character (CR, LF, NUL, ...) or DEL: not
+// allowed in names, which end up in mail headers, logs and single-line UI.
+bool HasControlCharacter(std::string_view s);
+
 }  // namespace guestguard::server
 
 #endif  // GUESTGUARD_SERVER_WIRE_H_

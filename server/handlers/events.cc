@@ -38,6 +38,9 @@ struct EventInput {
 absl::StatusOr<std::string> ValidName(const boost::json::value& v) {
   if (!v.is_string()) return absl::InvalidArgumentError("name must be a string");
   std::string name(TrimSpaces(std::string_view(v.as_string().data(), v.as_string().size())));
+  if (HasControlCharacter(name)) {
+    return absl::InvalidArgumentError("name must not hold line breaks or control characters");
+  }
   const size_t n = CodePoints(name);
   if (n < 1 || n > kMaxName) {
     return absl::InvalidArgumentError("name must be 1-200 characters");

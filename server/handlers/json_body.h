@@ -13,7 +13,8 @@
 namespace guestguard::server {
 
 // The body as a JSON object. Otherwise an error status, with `*error` set to
-// the 400 to send: invalid_json (unparsable) or invalid_argument (not an object).
+// the 400 to send: invalid_json (unparsable, which includes invalid UTF-8) or
+// invalid_argument (not an object, or a NUL character in any string or key).
 absl::StatusOr<boost::json::object> ParseObject(const Request& request, Response* error);
 
 // `s` without leading and trailing spaces and tabs.

@@ -52,6 +52,20 @@ absl::StatusOr<Cidr> ParseCidrText(std::string_view text) {
   return Cidr::Parse(text);  // Its InvalidArgument says what is wrong and where.
 }
 
+// Allowlisted accesses are never blocked, so a wide range switches the guard
+// off for everyone in it. Wider than these prefixes: a warning in the answer
+// and the log. Wider than the "very wide" ones (a /0 above all): refused
+// unless the body says "confirm_wide": true.
+constexpr int kWideIpv4Prefix = 16;
+constexpr int kWideIpv6Prefix = 48;
+constexpr int kVeryWideIpv4Prefix = 8;
+constexpr int kVeryWideIpv6Prefix = 32;
+
+bool IsWider(const Cidr& cidr, int ipv4_prefix, int ipv6_prefix) {
+  return cidr.prefix_length() <
+         (cidr.family() == IpAddress::Family::kV4 ? ipv4_prefix : ipv6_prefix);
+}
+
 boost::json::object EntryJson(const AllowlistEntry& e) {
   return boost::json::object{
       {"cidr", e.cidr.ToString()}, {"note", e.note}, {"created_at", FormatRfc3339(e.created_at)}};
@@ -134,6 +148,22 @@ Response AddAllowlistEntry(AppState& app, const Request& request, const Params& 
   }
   absl::StatusOr<Cidr> cidr = ParseCidrText(cidr_value->as_string());
   if (!cidr.ok()) return ErrorResponse(cidr.status(), request, *app.logger);
+  const boost::json::value* confirm = body->if_contains("confirm_wide");
+  if (confirm != nullptr && !confirm->is_bool()) {
+    return ErrorResponse(absl::InvalidArgumentError("confirm_wide must be a boolean"), request,
+                         *app.logger);
+  }
+  if (IsWider(*cidr, kVeryWideIpv4Prefix, kVeryWideIpv6Prefix) &&
+      !(confirm != nullptr && confirm->get_bool())) {
+    return ErrorResponse(
+        absl::InvalidArgumentError(absl::StrCat(
+            cidr->ToString(), " covers a very large part of the internet (wider than /",
+            kVeryWideIpv4Prefix, " for IPv4, /", kVeryWideIpv6Prefix,
+            " for IPv6) and its accesses would never be blocked; send \"confirm_wide\": true "
+            "to add it anyway")),
+        request, *app.logger);
+  }
+  const bool wide = IsWider(*cidr, kWideIpv4Prefix, kWideIpv6Prefix);
   AllowlistEntry entry{*cidr, "", NowMicros()};
   if (const boost::json::value* v = body->if_contains("note"); v != nullptr && !v->is_null()) {
     if (!v->is_string()) {
@@ -173,7 +203,16 @@ Response AddAllowlistEntry(AppState& app, const Request& request, const Params& 
                                              {"user_id", scope.user.id},
                                              {"event_id", scope.event_key},
                                              {"cidr", entry.cidr.ToString()}});
-  return Response::Json(201, EntryJson(entry));
+  boost::json::object out = EntryJson(entry);
+  if (wide) {
+    app.logger->Warn("wide allowlist entry", {{"request_id", request.request_id},
+                                              {"user_id", scope.user.id},
+                                              {"event_id", scope.event_key},
+                                              {"cidr", entry.cidr.ToString()}});
+    out["warning"] = absl::StrCat(entry.cidr.ToString(),
+                                  " is a wide range: no access from it will ever be blocked");
+  }
+  return Response::Json(201, out);
 }
 
 Response RemoveAllowlistEntry(AppState& app, const Request& request, const Params& params) {

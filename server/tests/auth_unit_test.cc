@@ -30,12 +30,15 @@ TEST(Auth, ValidateEmail) {
 }
 
 TEST(Auth, ValidatePasswordAndNameCountCharacters) {
-  EXPECT_FALSE(ValidatePassword("1234567").ok());
-  EXPECT_TRUE(ValidatePassword("12345678").ok());
+  EXPECT_FALSE(ValidatePassword("12345678901").ok());  // ASVS 2.1.1: 12 at least.
+  EXPECT_TRUE(ValidatePassword("123456789012").ok());
   EXPECT_TRUE(ValidatePassword(std::string(128, 'x')).ok());
   EXPECT_FALSE(ValidatePassword(std::string(129, 'x')).ok());
-  EXPECT_TRUE(ValidatePassword("\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9")
-                  .ok());  // 8 × "é".
+  EXPECT_TRUE(ValidatePassword("\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+                               "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9")
+                  .ok());  // 12 × "é" (24 bytes).
+  EXPECT_FALSE(ValidatePassword("\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9")
+                   .ok());  // 6 × "é" is 12 bytes but 6 characters.
   EXPECT_FALSE(ValidateName("").ok());
   EXPECT_TRUE(ValidateName("A").ok());
   EXPECT_FALSE(ValidateName(std::string(101, 'n')).ok());
@@ -126,6 +129,37 @@ TEST(HttpErrors, MapsStatusCodes) {
   res = ErrorResponse(absl::InvalidArgumentError("email is bad"), r, logger);
   EXPECT_EQ(res.status, 400);
   EXPECT_NE(res.body.find("email is bad"), std::string::npos);
+  std::fclose(sink);
+}
+
+TEST(HttpErrors, ClientErrorsNeverCarryDatabaseLayerText) {
+  std::FILE* sink = std::tmpfile();
+  ASSERT_NE(sink, nullptr);
+  Logger logger(LogLevel::kInfo, sink);
+  Request r;
+  const absl::Status driver_errors[] = {
+      absl::AlreadyExistsError(
+          "sqlite: UNIQUE constraint failed: users.email (in: INSERT INTO users (email) ...)"),
+      absl::FailedPreconditionError("postgres: insert or update on table \"guests\" violates "
+                                    "foreign key constraint [SQLSTATE 23503] in: INSERT INTO"),
+      absl::PermissionDeniedError("sqlite: attempt to write a readonly database (in: UPDATE)"),
+      absl::InvalidArgumentError("sqlite: statement takes 3 parameters, got 2"),
+      absl::NotFoundError("postgres: database \"gg\" does not exist"),
+      absl::AlreadyExistsError("sql store: duplicate key in access_log"),
+  };
+  for (const absl::Status& status : driver_errors) {
+    Response res = ErrorResponse(status, r, logger);
+    EXPECT_GE(res.status, 400);
+    EXPECT_LT(res.status, 500);
+    for (std::string_view leak : {"sqlite", "postgres", "SQLSTATE", "INSERT", "UPDATE", "users",
+                                  "guests", "constraint", "sql store"}) {
+      EXPECT_EQ(res.body.find(leak), std::string::npos) << res.body;
+    }
+  }
+  // Handler-written messages are still shown.
+  Response res =
+      ErrorResponse(absl::AlreadyExistsError("10.0.0.0/8 is already on the allowlist"), r, logger);
+  EXPECT_NE(res.body.find("already on the allowlist"), std::string::npos);
   std::fclose(sink);
 }
 

@@ -95,5 +95,14 @@ TEST(ActivityCursor, RoundTripsAndRejectsGarbage) {
   }
 }
 
+TEST(ClientIp, RateLimitKeysFoldIpv6To64AndUnmapIpv4) {
+  EXPECT_EQ(RateLimitKey("203.0.113.7"), "203.0.113.7");
+  EXPECT_EQ(RateLimitKey("::ffff:203.0.113.7"), "203.0.113.7");
+  EXPECT_EQ(RateLimitKey("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
+  EXPECT_EQ(RateLimitKey("2001:db8:1:2:ffff:1:2:3"), RateLimitKey("2001:db8:1:2::9"));
+  EXPECT_NE(RateLimitKey("2001:db8:1:3::1"), RateLimitKey("2001:db8:1:2::1"));
+  EXPECT_EQ(RateLimitKey("not an ip"), "not an ip");
+}
+
 }  // namespace
 }  // namespace guestguard::server

@@ -95,5 +95,25 @@ TEST(CsvTest, RecordLimit) {
   EXPECT_EQ(r.status().code(), absl::StatusCode::kResourceExhausted);
 }
 
+TEST(CsvTest, TextThatIsNotUtf8NamesTheLineAndTheLikelyEncoding) {
+  // "Zoë" in Windows-1252 (Excel's plain "CSV" on Windows) on line 3.
+  absl::StatusOr<std::vector<CsvRecord>> r =
+      ParseCsv("name,email\r\nAda,a@example.com\r\nZo\xEB,z@example.com\r\n", 10);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  const std::string message(r.status().message());
+  EXPECT_EQ(message.rfind("line 3: ", 0), 0u) << message;
+  EXPECT_NE(message.find("Windows-1252"), std::string::npos) << message;
+  EXPECT_NE(message.find("CSV UTF-8"), std::string::npos) << message;
+  // UTF-16 (BOM FF FE, NUL bytes).
+  r = ParseCsv(std::string("\xFF\xFEn\0a\0", 6), 10);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(std::string(r.status().message()).find("UTF-16"), std::string::npos);
+  // Overlong forms and surrogates are not UTF-8 either; real UTF-8 is fine.
+  EXPECT_FALSE(ParseCsv("a\n\xC0\xAF\n", 10).ok());
+  EXPECT_FALSE(ParseCsv("a\n\xED\xA0\x80\n", 10).ok());
+  EXPECT_TRUE(ParseCsv("name\nZo\xC3\xAB \xF0\x9F\x8E\x89\n", 10).ok());
+}
+
 }  // namespace
 }  // namespace guestguard::server

@@ -9,10 +9,13 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "gtest/gtest.h"
 #include "server/config.h"
 #include "server/log.h"
 #include "server/router.h"
+#include "server/smtp_sender.h"
+#include "server/wire.h"
 
 namespace guestguard::server {
 namespace {
@@ -82,9 +85,14 @@ TEST(ParseTarget, DecodesQueryAndRejectsBadEscapes) {
   EXPECT_EQ(query["token"], "x+y");
   EXPECT_EQ(query["name"], "a b");
   EXPECT_EQ(query["flag"], "");
+  ASSERT_TRUE(ParseTarget("/a%2fb/%72svp/c%25d", &path, &query));
+  EXPECT_EQ(path, "/a%2Fb/rsvp/c%25d");
   EXPECT_FALSE(ParseTarget("/a%zz", &path, &query));
   EXPECT_FALSE(ParseTarget("/a%2", &path, &query));
   EXPECT_FALSE(ParseTarget("http://x/a", &path, &query));
+  EXPECT_FALSE(ParseTarget("/a%FF", &path, &query));  // Not UTF-8.
+  EXPECT_FALSE(ParseTarget("/a?q=%E9t%E9", &path, &query));
+  EXPECT_TRUE(ParseTarget("/a%C3%A9?q=%C3%A9", &path, &query));
 }
 
 EnvLookup FakeEnv(std::map<std::string, std::string> vars) {
@@ -219,6 +227,92 @@ TEST(Log, TokenPathSegmentsAreRedacted) {
   EXPECT_EQ(PathForLog("/events/7/guests"), "/events/7/guests");
   EXPECT_EQ(PathForLog("/rsvpx/abc"), "/rsvpx/abc");
   EXPECT_EQ(PathForLog("/"), "/");
+}
+
+TEST(Log, EncodedTokenRoutesAreRedactedToo) {
+  EXPECT_EQ(PathForLog("/%72svp/gg1.abc.def"), "/rsvp/[redacted]");
+  EXPECT_EQ(PathForLog("/%63heck%69n/gg1.abc"), "/checkin/[redacted]");
+  EXPECT_EQ(PathForLog("/invite%73/AbC/accept"), "/invites/[redacted]/accept");
+  EXPECT_EQ(PathForLog("/rsvp/gg1.a%2Fb/x"), "/rsvp/[redacted]/x");
+  EXPECT_EQ(PathForLog("/%zzsvp/abc"), "/%zzsvp/abc");
+}
+
+TEST(Router, EncodedSlashIsPartOfItsSegment) {
+  Router router;
+  router.Add("GET", "/a/b", [](const Request&, const Params&) { return Response::Json(200, 1); });
+  router.Add("GET", "/x/{id}", [](const Request&, const Params& p) {
+    return Response::Json(200, {{"id", p.at("id")}});
+  });
+  EXPECT_EQ(router.Dispatch(Get("GET", "/a%2Fb")).status, 404);
+  EXPECT_EQ(router.Dispatch(Get("GET", "/a/b")).status, 200);
+  Response res = router.Dispatch(Get("GET", "/x/1%2F2%2525"));
+  EXPECT_EQ(res.status, 200);
+  EXPECT_EQ(res.body, R"({"id":"1/2%25"})");
+  EXPECT_EQ(router.Dispatch(Get("GET", "/x/1%2F..%2Fa")).status, 200);  // One segment.
+  EXPECT_EQ(router.Dispatch(Get("GET", "/%61/%62")).status, 200);
+}
+
+TEST(Wire, Utf8ValidationFollowsRfc3629) {
+  EXPECT_TRUE(IsUtf8("plain"));
+  EXPECT_TRUE(IsUtf8("Zo\xC3\xAB \xE2\x82\xAC \xF0\x9F\x8E\x89"));
+  EXPECT_EQ(InvalidUtf8Offset("ab\xEB"), 2u);            // Windows-1252 "ë".
+  EXPECT_EQ(InvalidUtf8Offset("\xC0\xAF"), 0u);          // Overlong "/".
+  EXPECT_EQ(InvalidUtf8Offset("\xED\xA0\x80"), 0u);      // Surrogate.
+  EXPECT_EQ(InvalidUtf8Offset("\xF4\x90\x80\x80"), 0u);  // Above U+10FFFF.
+  EXPECT_EQ(InvalidUtf8Offset("x\xE2\x82"), 1u);         // Truncated.
+  EXPECT_TRUE(HasControlCharacter("a\r\nBcc: x"));
+  EXPECT_TRUE(HasControlCharacter(std::string("a\0b", 3)));
+  EXPECT_FALSE(HasControlCharacter("Zo\xC3\xAB's party"));
+}
+
+TEST(Smtp, NonAsciiSubjectsAreRfc2047Encoded) {
+  EXPECT_EQ(EncodeSubject("You're invited"), "You're invited");
+  EXPECT_EQ(EncodeSubject("Caf\xC3\xA9"), "=?UTF-8?B?Q2Fmw6k=?=");
+  std::string long_subject;
+  for (int i = 0; i < 40; ++i) long_subject += "\xC3\xA9";  // 40 × "é", 80 bytes.
+  const std::string encoded = EncodeSubject(long_subject);
+  std::string decoded;
+  size_t start = 0;
+  while (start < encoded.size()) {
+    size_t end = encoded.find("\r\n ", start);
+    if (end == std::string::npos) end = encoded.size();
+    const std::string word = encoded.substr(start, end - start);
+    EXPECT_LE(word.size(), 75u) << word;
+    ASSERT_EQ(word.rfind("=?UTF-8?B?", 0), 0u) << word;
+    ASSERT_EQ(word.substr(word.size() - 2), "?=") << word;
+    std::string bytes;
+    ASSERT_TRUE(absl::Base64Unescape(word.substr(10, word.size() - 12), &bytes)) << word;
+    EXPECT_TRUE(IsUtf8(bytes)) << word;  // No character split across words.
+    decoded += bytes;
+    start = end == encoded.size() ? end : end + 3;
+  }
+  EXPECT_EQ(decoded, long_subject);
+}
+
+TEST(Log, UrlCredentialsAreStripped) {
+  EXPECT_EQ(StripUrlCredentials("nats://alice:s3cret@bus.internal:4222"),
+            "nats://bus.internal:4222");
+  EXPECT_EQ(StripUrlCredentials("postgresql://gg:pw@db/gg?sslmode=require"),
+            "postgresql://db/gg?sslmode=require");
+  EXPECT_EQ(StripUrlCredentials("cannot reach nats://u:p@h:1 nor https://x:y@z/q"),
+            "cannot reach nats://h:1 nor https://z/q");
+  EXPECT_EQ(StripUrlCredentials("https://example.com/a@b"), "https://example.com/a@b");
+  EXPECT_EQ(StripUrlCredentials("inprocess"), "inprocess");
+  EXPECT_EQ(StripUrlCredentials("://@"), "://");
+}
+
+TEST(Log, LoggedUrlsCarryNoCredentials) {
+  std::FILE* out = std::tmpfile();
+  ASSERT_NE(out, nullptr);
+  Logger logger(LogLevel::kInfo, out);
+  logger.Info("notifier running", {{"bus", "nats://alice:s3cret@bus.internal:4222"}});
+  std::rewind(out);
+  char buffer[512] = {};
+  const size_t n = std::fread(buffer, 1, sizeof(buffer) - 1, out);
+  std::fclose(out);
+  const std::string line(buffer, n);
+  EXPECT_EQ(line.find("s3cret"), std::string::npos) << line;
+  EXPECT_NE(line.find("nats://bus.internal:4222"), std::string::npos) << line;
 }
 
 }  // namespace

@@ -168,7 +168,7 @@ def test_healthz_is_ok_json_with_request_id(server):
 def test_readyz_pings_the_database_and_reports_the_bus(server):
     status, _, body = server.request("GET", "/readyz")
     assert status == 200
-    assert json.loads(body) == {"status": "ready", "database": "ok", "bus": "inprocess"}
+    assert json.loads(body) == {"status": "ready", "database": "ok", "bus": "ok"}
 
 
 def test_unknown_path_is_404_json(server):
@@ -382,3 +382,16 @@ def test_production_with_keyring_starts():
         assert spec.split(":")[1] not in s.stderr()
     finally:
         s.close()
+
+
+def test_notifier_mode_logs_no_bus_credential():
+    """A bus URL with userinfo reaches no log line (issue 15, fault 1)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        proc = subprocess.run(
+            [BIN, "notifier", "--database", "sqlite:" + os.path.join(tmp, "gg.db"),
+             "--bus", f"nats://alice:s3cret-pw@127.0.0.1:{free_port()}"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=60,
+            env={k: v for k, v in os.environ.items() if not k.startswith("GUESTGUARD_")})
+    err = proc.stderr.decode()
+    assert proc.returncode == 1, err  # NATS is not there: exit 1 for the supervisor.
+    assert "s3cret-pw" not in err and "alice" not in err, err

@@ -103,6 +103,29 @@ def nats_ctl(command):
     subprocess.run([NATS_CTL, command], check=True, timeout=60)
 
 
+def test_notifier_running_line_names_the_bus_without_its_credential(shared):
+    url, prefix = shared
+    parsed = urllib.parse.urlsplit(NATS_URL)
+    with_userinfo = f"nats://alice:s3cret-pw@{parsed.netloc.rsplit('@', 1)[-1]}"
+    notifier = subprocess.Popen(
+        [BIN, "notifier", "--database", url, "--bus", with_userinfo, "--subject-prefix", prefix,
+         "--keyring", KEYRING],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={
+            k: v for k, v in os.environ.items() if not k.startswith("GUESTGUARD_")})
+    try:
+        lines = []
+        while not any(b"notifier running" in line for line in lines):
+            line = notifier.stderr.readline()
+            assert line, b"".join(lines)
+            lines.append(line)
+    finally:
+        notifier.send_signal(15)
+        _, err = notifier.communicate(timeout=30)
+    text = (b"".join(lines) + err).decode()
+    assert "s3cret-pw" not in text and "alice" not in text, text
+    assert parsed.netloc.rsplit("@", 1)[-1] in text, text
+
+
 def test_kill9_nats_during_a_burst_every_confirmation_is_sent_once(shared, servers):
     url, prefix = shared
     with SmtpSink() as sink:

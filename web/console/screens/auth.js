@@ -61,8 +61,8 @@ export function SignUp({ route, onSignedIn }) {
     <form class="card" onSubmit=${submit}>
       <${Field} id="name" label="Your name"><input id="name" name="name" type="text" autocomplete="name" required /><//>
       <${Field} id="email" label="Email"><input id="email" name="email" type="email" autocomplete="email" required /><//>
-      <${Field} id="password" label="Password" hint="8 to 128 characters.">
-        <input id="password" name="password" type="password" autocomplete="new-password" minlength="8" required /><//>
+      <${Field} id="password" label="Password" hint="12 to 128 characters.">
+        <input id="password" name="password" type="password" autocomplete="new-password" minlength="12" required /><//>
       <${ErrorNote} error=${error} />
       <button class="primary" type="submit" disabled=${busy}>Create account</button>
     </form>
