@@ -3,8 +3,9 @@
 # tree, checks its control data and file list (dpkg-deb -I/-c), extracts it
 # into a scratch root (dpkg-deb -x) and runs the extracted binary with the
 # packaged environment file against a temporary SQLite database on loopback,
-# then checks the systemd units with `systemd-analyze verify` (skipped, with a
-# line saying so, where systemd-analyze is missing).
+# then checks the systemd units with `systemd-analyze verify` and the account
+# with `systemd-sysusers --root` (each skipped, with a line saying so, where
+# missing), and the maintainer scripts with `sh -n`.
 #
 #   deb_package_test.sh BUILD_DIR CPACK VERSION
 set -euo pipefail
@@ -127,5 +128,20 @@ if command -v systemd-analyze >/dev/null; then
   echo "systemd-analyze verify: both units clean"
 else
   echo "systemd-analyze not found: unit verification skipped"
+fi
+
+# 7. The maintainer scripts parse, and the sysusers entry makes the account the
+#    units run as (systemd-sysusers --root writes only into the scratch root).
+dpkg-deb -e "$deb" "$tmp/control"
+for script in postinst prerm postrm; do
+  sh -n "$tmp/control/$script" || fail "$script: syntax"
+done
+if command -v systemd-sysusers >/dev/null; then
+  systemd-sysusers --root="$root" >/dev/null 2>&1 || fail "systemd-sysusers --root"
+  grep -q '^guestguard:x:[0-9]*:[0-9]*:[^:]*:/var/lib/guestguard:/usr/sbin/nologin$' "$root/etc/passwd" ||
+    fail "sysusers: no guestguard account: $(cat "$root/etc/passwd" 2>&1)"
+  echo "systemd-sysusers: account guestguard created in the scratch root"
+else
+  echo "systemd-sysusers not found: account check skipped"
 fi
 echo "Package.Deb OK"
