@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """GuestGuard from Python: issue guest links, check accesses, print decisions.
 
-Build the package, then run with it on the path:
+Install it with pip (bindings/python/README.md) and run this with the venv's python, or
+build the package and run with it on the path:
 
     cmake -S . -B build -DGUESTGUARD_WITH_PYTHON=ON -DPython_EXECUTABLE=/usr/bin/python3
     cmake --build build --target _guestguard

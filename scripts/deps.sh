@@ -10,6 +10,8 @@ GUESTGUARD_PACKAGES=(
   libsqlite3-dev libpqxx-dev postgresql-15
   libnats-dev nats-server
   python3-dev pybind11-dev python3-pytest
+  python3-venv python3-pip python3-setuptools python3-wheel
+  dpkg-dev systemd
   libboost1.81-dev libboost-json1.81-dev libcli11-dev libsodium-dev libcurl4-openssl-dev wrk curl
   chromium chromium-driver python3-selenium nodejs
 )
