@@ -186,7 +186,14 @@ void RegisterRoutes(Router& router, AppState& app) {
     return OpenMonitor(app, req, params);
   });
 
-  // The door view (editor+): verify a guest's door pass and check them in.
+  // The door view: door staff or viewer+ read the arrivals and search names;
+  // door staff or editor+ verify a guest's door pass and check them in.
+  router.Add("GET", "/events/{id}/door", [&app](const Request& req, const Params& params) {
+    return DoorOverview(app, req, params);
+  });
+  router.Add("GET", "/events/{id}/door/guests", [&app](const Request& req, const Params& params) {
+    return SearchDoorGuests(app, req, params);
+  });
   router.Add("POST", "/events/{id}/door/verify", [&app](const Request& req, const Params& params) {
     return VerifyDoorPass(app, req, params);
   });

@@ -93,6 +93,10 @@ export const api = {
     request('GET', `${ev(id)}/activity?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`),
   wsTicket: (id) => request('POST', `${ev(id)}/ws-ticket`),
 
+  door: (id) => request('GET', `${ev(id)}/door`),
+  doorGuests: (id, q) => request('GET', `${ev(id)}/door/guests?q=${encodeURIComponent(q)}`),
+  doorVerify: (id, code) => request('POST', `${ev(id)}/door/verify`, { body: { code } }),
+
   thresholds: (id) => request('GET', `${ev(id)}/security/thresholds`),
   saveThresholds: (id, t) => request('PUT', `${ev(id)}/security/thresholds`, { body: t }),
   previewThresholds: (id, t) => request('POST', `${ev(id)}/security/thresholds/preview`, { body: t }),

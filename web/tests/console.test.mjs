@@ -119,3 +119,25 @@ test('routes, the remembered page and errors in words', () => {
   assert.match(errorText(0, 'network', ''), /cannot be reached/);
   assert.match(errorText(500, 'internal', 'boom'), /ran into a problem/);
 });
+
+test('door codes read the way the server reads them; the answer says who and how many', async () => {
+  const { normalizeCode, arrivalsText, verdictView, counterText } = await import('../console/lib/door.js');
+  assert.equal(normalizeCode('k7pm 2qx9'), 'K7PM-2QX9');
+  assert.equal(normalizeCode('K7PM-2QX9'), 'K7PM-2QX9');
+  assert.equal(normalizeCode('o1il-0000'), '0111-0000');
+  assert.equal(normalizeCode('K7PM-2QX'), '');
+  assert.equal(normalizeCode('K7PM-2QX99'), '');
+  assert.equal(normalizeCode('K7PM-2QXU'), '');  // U is not Crockford.
+  assert.equal(normalizeCode(null), '');
+  assert.equal(arrivalsText({ admitted: 2, places: 3 }), '2 of 3 admitted');
+  const ok = verdictView({ admitted: true, guest: { name: 'Grace' }, arrivals: { admitted: 1, places: 2 }, message: 'Admitted.' });
+  assert.deepEqual(ok, { tone: 'admitted', title: 'Admitted', name: 'Grace', count: '1 of 2 admitted', message: 'Admitted.' });
+  const full = verdictView({ admitted: false, reason: 'checkin_limit', guest: { name: 'Grace' }, arrivals: { admitted: 2, places: 2 }, message: 'm' });
+  assert.equal(full.tone, 'refused');
+  assert.equal(full.title, 'Already used');
+  assert.equal(full.count, '2 of 2 admitted');
+  assert.equal(verdictView({ admitted: false, reason: 'code_not_valid', message: 'm' }).name, '');
+  assert.deepEqual(counterText({ admitted: 1, guests_arrived: 1, expected: 4, guests: 3 }),
+    { big: '1 person in', small: 'of 4 expected (1 of 3 invitations)' });
+  assert.equal(counterText({ admitted: 0, guests_arrived: 0, expected: 0, guests: 2 }).small, '0 of 2 invitations');
+});

@@ -6,9 +6,12 @@ watch the live monitor while a guest (second profile) answers → a third
 profile with another device opens the same link → it is flagged → mark it
 suspicious from the inbox → move the sliders (clamping holds, the what-if
 changes) and save → invite a viewer, who accepts in a fourth profile and sees
-no write control. No browser may log a JavaScript error or a CSP violation.
+no write control → invite door staff, who accept in a fifth profile, see only
+the door view, admit the guest's pass and refuse a surplus one. No browser
+may log a JavaScript error or a CSP violation.
 Screenshots of every screen at 1280 and 375 px go to $GUESTGUARD_SCREENSHOTS.
 """
+import datetime
 import json
 import os
 import statistics
@@ -24,6 +27,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from browser import IPHONE_UA, LINUX_UA, WINDOWS_UA, WAIT, Browser, available
 from test_accounts import call
 from test_collaborators import LINK, log_records
+from test_door import device_pass, pass_code
 from test_guest_page import KEYRING, shot
 from test_http import Server
 
@@ -99,6 +103,17 @@ def csv_file(text):
     f.write(text)
     f.close()
     return f.name
+
+
+def invite_link(srv, email):
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        notes = [r for r in log_records(srv) if r["msg"] == "notification"
+                 and r.get("recipient") == email]
+        if notes:
+            return LINK.findall(notes[-1]["text"])[0]
+        time.sleep(0.05)
+    raise AssertionError(f"no invitation to {email}")
 
 
 def sign_up(b, name, email):
@@ -268,6 +283,64 @@ def test_a_host_runs_an_event_from_the_console(srv, browsers):
     see(viewer, "#thresholds")
     assert not viewer.driver.find_elements(By.CSS_SELECTOR, "#save-thresholds, #mark-suspicious")
     assert not viewer.find("#t-medium").is_enabled()
+
+    # Door staff: invited from the team card, they land on the door view and
+    # see nothing else. The event starts within the hour (the door window).
+    host_token = json.loads(host.driver.execute_script(
+        "return localStorage.getItem('guestguard.session')"))["token"]
+    soon = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=1)
+    status, _, _ = call(srv, "PATCH", f"/events/{event_id}",
+                        {"starts_at": soon.strftime("%Y-%m-%dT%H:%M:%SZ")}, token=host_token)
+    assert status == 200
+    type_in(host, "#invite-email", "dora@example.com")
+    host.find("#invite-role").send_keys("Door staff")
+    click(host, "#invite-send")
+    text_in(host, "#team-notice", "Invitation sent to dora@example.com")
+    door = browsers(IPHONE_UA, 375, 812, phone=True)
+    door.open(f"{base}/invites/{invite_link(srv, 'dora@example.com')}")
+    text_in(door, "#invite-event", "Summer Gala")
+    click(door, "#invite-signup")
+    sign_up(door, "Dora Door", "dora@example.com")
+    click(door, "#accept-invite")
+    see(door, '[data-state="door"]')
+    text_in(door, "#door-arrivals", "0 people in")
+    assert door.find("#your-role").text == "Door staff"
+    assert not door.driver.find_elements(By.CSS_SELECTOR, ".tabs, #tab-guests, #tab-activity")
+    # The guest's phone shows its pass on the event day; door staff type it.
+    guest.driver.refresh()
+    guest.wait_state("pass")
+    type_in(door, "#door-code", guest.find("#pass-code").text)
+    click(door, "#door-check")
+    result = see(door, '#door-result[data-admitted="yes"]')
+    assert door.find("#door-guest").text == "Grace Hopper"
+    assert door.find("#door-count").text == "1 of 2 admitted", result.text
+    text_in(door, "#door-arrivals", "1 person in")
+    # The plus-one's phone, then a third device: beyond 1 + plus-ones.
+    second = device_pass(srv, token, "d" * 64)
+    type_in(door, "#door-code", pass_code(second, time.time()).lower())
+    click(door, "#door-check")
+    text_in(door, "#door-count", "2 of 2 admitted")
+    assert door.find("#door-result").get_attribute("data-admitted") == "yes"
+    surplus = device_pass(srv, token, "e" * 64)
+    type_in(door, "#door-code", pass_code(surplus, time.time()))
+    click(door, "#door-check")
+    refused = see(door, '#door-result[data-admitted="no"]')
+    assert "Already used" in refused.text and "Grace Hopper" in refused.text, refused.text
+    assert door.find("#door-count").text == "2 of 2 admitted"
+    text_in(door, "#door-arrivals", "2 people in")
+    # Search by name, the fallback.
+    type_in(door, "#door-search", "grace")
+    click(door, "#door-search-go")
+    text_in(door, "#door-found", "2 of 2 admitted")
+    assert door.driver.execute_script("return document.documentElement.scrollWidth") <= 375
+    shot(door, "console-door-375.png")
+    host.open(f"{base}/console/events/{event_id}/door")
+    text_in(host, "#door-arrivals", "2 people in")
+    see(host, "#door-form")
+    type_in(host, "#door-code", pass_code(surplus, time.time()))
+    click(host, "#door-check")
+    see(host, '#door-result[data-admitted="no"]')
+    shot(host, "console-door-1280.png")
 
     # Sign out, and an expired session goes back to sign-in remembering the page.
     click(host, "#sign-out")

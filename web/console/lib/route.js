@@ -2,9 +2,9 @@
 // work; the server answers every one of them with the same shell.
 //   /                               home (signed out) → events (signed in)
 //   /console/signin, /console/signup, /console/events
-//   /console/events/{id}/{tab}      tab: guests activity security team settings
+//   /console/events/{id}/{tab}      tab: guests activity security team settings door
 //   /invites/{token}                a collaborator invite
-export const TABS = ['guests', 'activity', 'security', 'team', 'settings'];
+export const TABS = ['guests', 'activity', 'security', 'team', 'settings', 'door'];
 
 export function parseRoute(pathname, search = '') {
   const query = Object.fromEntries(new URLSearchParams(search));
