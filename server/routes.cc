@@ -15,6 +15,7 @@
 #include "server/handlers/guest_import.h"
 #include "server/handlers/guests.h"
 #include "server/handlers/health.h"
+#include "server/handlers/invitations.h"
 #include "server/handlers/invites.h"
 #include "server/handlers/monitor.h"
 #include "server/handlers/notifications.h"
@@ -196,6 +197,14 @@ void RegisterRoutes(Router& router, AppState& app) {
   });
   router.Add("POST", "/events/{id}/door/verify", [&app](const Request& req, const Params& params) {
     return VerifyDoorPass(app, req, params);
+  });
+
+  // Guest invitations by email (editor+ sends; viewer+ reads the delivery state).
+  router.Add("POST", "/events/{id}/invitations", [&app](const Request& req, const Params& params) {
+    return SendInvitations(app, req, params);
+  });
+  router.Add("GET", "/events/{id}/invitations", [&app](const Request& req, const Params& params) {
+    return ListInvitations(app, req, params);
   });
 
   // Notifications (editor+).

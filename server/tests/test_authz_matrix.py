@@ -79,6 +79,8 @@ RULES = {
     # (viewer+ of the event gets one) and upgrades with it; 401 otherwise.
     "GET /events/{id}/monitor": ("ticket", 101, None),
     "GET /events/{id}/notifications": ("editor", 200, None),
+    "POST /events/{id}/invitations": ("editor", 202, {"guest_ids": []}),
+    "GET /events/{id}/invitations": ("viewer", 200, None),
     "GET /events/{id}/security/thresholds": ("viewer", 200, None),
     "PUT /events/{id}/security/thresholds": ("editor", 200,
                                             {"medium": 30, "high": 60, "block": 85}),

@@ -85,6 +85,11 @@ export const api = {
     request('POST', `${ev(id)}/guests/${encodeURIComponent(gid)}/token${rotate ? '/rotate' : ''}`),
   bulkLinks: (id) => request('POST', `${ev(id)}/tokens/bulk`),
   rsvps: (id) => request('GET', `${ev(id)}/rsvps`),
+  sendInvitations: (id, guestIds, kind) =>
+    request('POST', `${ev(id)}/invitations`, { body: { guest_ids: guestIds, kind } }),
+  invitations: (id) => request('GET', `${ev(id)}/invitations`),
+  notifications: (id, before) =>
+    request('GET', `${ev(id)}/notifications?limit=50${before ? `&before=${encodeURIComponent(before)}` : ''}`),
   importTemplate: (id) => request('GET', `${ev(id)}/guests/import/template`, { text: true }),
   importPreview: (id, csv) => request('POST', `${ev(id)}/guests/import/preview`, { csv }),
   importCommit: (id, csv) => request('POST', `${ev(id)}/guests/import/commit`, { csv }),

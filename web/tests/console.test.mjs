@@ -141,3 +141,19 @@ test('door codes read the way the server reads them; the answer says who and how
     { big: '1 person in', small: 'of 4 expected (1 of 3 invitations)' });
   assert.equal(counterText({ admitted: 0, guests_arrived: 0, expected: 0, guests: 2 }).small, '0 of 2 invitations');
 });
+
+test('invitation delivery states and send answers in words', async () => {
+  const { deliveryText, sendSummary, anyPending } = await import('../console/lib/invitations.js');
+  assert.deepEqual(deliveryText(undefined), { text: 'Not sent', tone: '' });
+  assert.deepEqual(deliveryText({ type: 'guest_invitation', status: 'sent', attempts: 1 }), { text: 'Invitation sent', tone: 'low' });
+  assert.equal(deliveryText({ type: 'guest_reminder', status: 'pending', attempts: 1 }).text, 'Reminder sending…');
+  assert.equal(deliveryText({ type: 'guest_invitation', status: 'pending', attempts: 3 }).text, 'Invitation: retrying (attempt 3)');
+  assert.equal(deliveryText({ type: 'guest_invitation', status: 'failed', attempts: 6 }).tone, 'block');
+  assert.equal(sendSummary({ queued: ['1', '2'], skipped: [{ guest_id: '3', reason: 'no_email' }] }, 'invitation'),
+    'Sending 2 invitations. Not sent to 1 guest: no email address.');
+  assert.equal(sendSummary({ queued: ['1'], skipped: [{ reason: 'answered' }, { reason: 'answered' }, { reason: 'no_email' }] }, 'reminder'),
+    'Sending 1 reminder. Not sent to 2 guests: already replied; 1 guest: no email address.');
+  assert.equal(sendSummary({ queued: [], skipped: [] }, 'reminder'), 'No reminders to send.');
+  assert.equal(anyPending({ 1: { status: 'sent' }, 2: { status: 'pending' } }), true);
+  assert.equal(anyPending({}), false);
+});

@@ -187,6 +187,18 @@ def test_a_host_runs_an_event_from_the_console(srv, browsers):
     link = host.find('tr[data-guest="Grace Hopper"] .copy-link').get_attribute("data-link")
     assert "/rsvp/" in link
     token = link.rsplit("/", 1)[1]
+    # Email Grace and Ada their links; the table shows each delivery.
+    for name in ("Grace Hopper", "Ada Lovelace"):
+        click(host, f'tr[data-guest="{name}"] .select-guest')
+    text_in(host, "#send-invitations", "(2)")
+    click(host, "#send-invitations")
+    text_in(host, "#guests-notice", "Sending 2 invitations.")
+    text_in(host, 'tr[data-guest="Grace Hopper"] td.delivery', "Invitation sent")
+    text_in(host, 'tr[data-guest="Ada Lovelace"] td.delivery', "Invitation sent")
+    assert host.find('tr[data-guest="Alan Turing"] td.delivery').text == "Not sent"
+    emailed = [r["text"] for r in log_records(srv) if r["msg"] == "notification"
+               and r.get("type") == "guest_invitation" and r.get("recipient") == "grace@example.com"]
+    assert len(emailed) == 1 and f"{base}/rsvp/gg1." in emailed[0]
     type_in(host, "#guest-search", "ada")
     text_in(host, "#guest-count", "1 of 3 guests")
     assert "q=ada" in host.driver.current_url
