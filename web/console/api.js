@@ -94,8 +94,9 @@ export const api = {
   importPreview: (id, csv) => request('POST', `${ev(id)}/guests/import/preview`, { csv }),
   importCommit: (id, csv) => request('POST', `${ev(id)}/guests/import/commit`, { csv }),
 
-  activity: (id, cursor, limit = 100) =>
-    request('GET', `${ev(id)}/activity?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`),
+  activity: (id, cursor, limit = 100, guestId) =>
+    request('GET', `${ev(id)}/activity?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}${
+      guestId ? `&guest_id=${encodeURIComponent(guestId)}` : ''}`),
   wsTicket: (id) => request('POST', `${ev(id)}/ws-ticket`),
 
   door: (id) => request('GET', `${ev(id)}/door`),

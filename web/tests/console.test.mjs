@@ -157,3 +157,25 @@ test('invitation delivery states and send answers in words', async () => {
   assert.equal(anyPending({ 1: { status: 'sent' }, 2: { status: 'pending' } }), true);
   assert.equal(anyPending({}), false);
 });
+
+test('RSVP counts add plus-ones to the heads; a timeline runs oldest first', async () => {
+  const { rsvpCounts, timeline } = await import('../console/lib/rsvps.js');
+  const counts = rsvpCounts([{ response: 'yes', plus_ones: 2 }, { response: 'yes', plus_ones: 0 },
+    { response: 'no', plus_ones: 0 }, { response: 'maybe', plus_ones: 1 }], 6);
+  assert.deepEqual(counts, { yes: 2, no: 1, maybe: 1, none: 2, heads: 4, maybeHeads: 2 });
+  assert.equal(rsvpCounts([], 0).none, 0);
+  const t = timeline([
+    { type: 'access', kind: 'checkin', at: '2031-01-01T20:00:00Z', decision: { band: 'low' } },
+    { type: 'rsvp', response: 'yes', plus_ones: 1, at: '2031-01-01T10:00:01Z' },
+    { type: 'access', kind: 'rsvp', at: '2031-01-01T10:00:00Z', decision: { band: 'low' } },
+    { type: 'access', kind: 'open', at: '2031-01-01T09:00:00Z', decision: { band: 'medium' } },
+    { type: 'access', kind: 'open', at: '2031-01-01T09:30:00Z', decision: { band: 'block' } },
+  ]);
+  assert.deepEqual(t.steps.map((s) => s.what), ['Opened the invitation', 'Opened the invitation — refused',
+    'Sent the reply', 'Replied yes with 1 more', 'Checked in']);
+  assert.deepEqual(t.reached, { open: true, rsvp: true, checkin: true });
+  const blocked = timeline([{ type: 'access', kind: 'checkin', at: 'x', decision: { band: 'block' } }]);
+  assert.deepEqual(blocked.reached, { open: false, rsvp: false, checkin: false });
+  const relabelled = timeline([{ type: 'access', kind: 'open', at: 'x', decision: { band: 'block' }, effective: { band: 'low' } }]);
+  assert.equal(relabelled.reached.open, true);
+});

@@ -231,6 +231,33 @@ def test_a_host_runs_an_event_from_the_console(srv, browsers):
     assert host.find("#connection").text == "Live"
     screen("activity")
 
+    # One click from the feed: Grace's timeline (open → RSVP → check-in).
+    click(host, "#feed li.item-rsvp a.guest-link")
+    see(host, "#timeline")
+    text_in(host, "#timeline-title", "Grace Hopper")
+    reached = [li.get_attribute("data-reached")
+               for li in host.driver.find_elements(By.CSS_SELECTOR, "#timeline .milestones li")]
+    assert reached == ["yes", "yes", "no"], reached
+    steps = host.find("#timeline-steps").text
+    assert "Opened the invitation" in steps and "Replied yes" in steps, steps
+    assert host.find("#connection").text == "Live"  # The monitor stayed connected.
+    screen("timeline")
+
+    # RSVP counts and the list; what was sent.
+    click(host, "#tab-rsvps")
+    see(host, '[data-state="rsvps"]')
+    assert host.find("#count-yes .tile-value").text == "1"
+    assert host.find("#count-none .tile-value").text == "2"
+    assert host.find("#count-heads .tile-value").text == "1"
+    assert "Grace Hopper" in host.find("#rsvps").text
+    screen("rsvps")
+    click(host, "#tab-notifications")
+    see(host, "#notifications")
+    sent = host.driver.find_elements(
+        By.CSS_SELECTOR, '#notifications tr[data-type="guest_invitation"][data-status="sent"]')
+    assert len(sent) == 2 and "grace@example.com" in host.find("#notifications").text
+    screen("notifications")
+
     # The inbox: mark it suspicious with a note.
     click(host, "#tab-security")
     see(host, "#inbox-item")

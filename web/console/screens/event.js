@@ -6,14 +6,19 @@ import { api } from '../api.js';
 import { Link, navigate } from '../nav.js';
 import { Activity } from './activity.js';
 import { Door } from './door.js';
+import { Notifications } from './notifications.js';
+import { Rsvps } from './rsvps.js';
 import { EventSettings } from './events.js';
 import { Guests } from './guests.js';
 import { Security } from './security.js';
 import { Team } from './team.js';
 import { ErrorNote, ROLE_WORDS, when } from './ui.js';
 
-const TAB_WORDS = { guests: 'Guests', activity: 'Activity', security: 'Security', team: 'Team', door: 'Door',
-  settings: 'Settings' };
+const TAB_WORDS = { guests: 'Guests', rsvps: 'RSVPs', activity: 'Activity', security: 'Security', team: 'Team',
+  notifications: 'Notifications', door: 'Door', settings: 'Settings' };
+// Notifications are for editors and owners (the server refuses viewers).
+const shownTabs = (role) => Object.entries(TAB_WORDS)
+  .filter(([tab]) => tab !== 'notifications' || role === 'owner' || role === 'editor');
 
 export function EventPage({ route }) {
   const [event, setEvent] = useState(null);
@@ -46,6 +51,8 @@ export function EventPage({ route }) {
     case 'activity': body = html`<${Activity} ...${props} />`; break;
     case 'security': body = html`<${Security} ...${props} />`; break;
     case 'team': body = html`<${Team} ...${props} />`; break;
+    case 'rsvps': body = html`<${Rsvps} ...${props} />`; break;
+    case 'notifications': body = html`<${Notifications} ...${props} />`; break;
     case 'door': body = html`<${Door} event=${event} role=${event.your_role} />`; break;
     default: body = html`<${EventSettings} event=${event} onChanged=${setEvent} />`;
   }
@@ -55,7 +62,7 @@ export function EventPage({ route }) {
     <p class="meta">${when(event.starts_at)}${event.venue ? ` · ${event.venue}` : ''} ·
       You are <span class="badge" id="your-role">${ROLE_WORDS[event.your_role] || event.your_role}</span></p>
     ${event.your_role !== 'door' && html`<nav class="tabs" aria-label="Event sections">
-      ${Object.entries(TAB_WORDS).map(([tab, words]) => html`<${Link} key=${tab} id=${`tab-${tab}`}
+      ${shownTabs(event.your_role).map(([tab, words]) => html`<${Link} key=${tab} id=${`tab-${tab}`}
         href=${`${base}/${tab}`} aria-current=${route.tab === tab ? 'page' : undefined}>${words}<//>`)}
     </nav>`}
     ${body}
