@@ -24,7 +24,7 @@ export function Rsvps({ event }) {
   return html`<div data-state="rsvps">
     <section class="card"><h2>Replies</h2>
       <div class="tiles" id="rsvp-counts">
-        ${tile('count-heads', 'People coming', c.heads, `${c.yes} ${c.yes === 1 ? 'reply' : 'replies'} with plus-ones`)}
+        ${tile('count-heads', 'People coming', c.heads, 'Yes replies and their plus-ones')}
         ${tile('count-yes', 'Yes', c.yes)}
         ${tile('count-maybe', 'Maybe', c.maybe, c.maybeHeads ? `up to ${c.maybeHeads} people` : '')}
         ${tile('count-no', 'No', c.no)}
