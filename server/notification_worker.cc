@@ -58,7 +58,8 @@ struct NotificationWorker::Pending {
   std::string recipient;
   std::string type;
   std::string subject;
-  std::string body;  // Sealed when it holds a secret.
+  std::string body;                                // Sealed when it holds a secret.
+  std::optional<int64_t> guest_id = std::nullopt;  // The guest it is about, if any.
 };
 
 NotificationWorker::NotificationWorker(std::shared_ptr<sql::Database> db,
@@ -88,6 +89,7 @@ absl::StatusOr<std::unique_ptr<NotificationWorker>> NotificationWorker::Start(
       {kSubjectRsvpConfirmed, &NotificationWorker::HandleRsvpConfirmed},
       {kSubjectAccessScored, &NotificationWorker::HandleAccessScored},
       {kSubjectCollaboratorInvited, &NotificationWorker::HandleCollaboratorInvited},
+      {kSubjectGuestInvited, &NotificationWorker::HandleGuestInvited},
   };
   for (const auto& [subject, method] : consumers) {
     const std::string consumer = "notifier." + std::string(subject);
@@ -259,12 +261,13 @@ absl::Status NotificationWorker::Record(std::string_view consumer, const Message
     for (const Pending& p : notifications) {
       GG_RETURN_IF_ERROR(
           c.Exec("INSERT INTO notifications (event_id, source_id, recipient, channel, type,"
-                 " subject, body, status, next_attempt_at, created_at, updated_at)"
-                 " VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)"
+                 " subject, body, status, next_attempt_at, created_at, updated_at, guest_id)"
+                 " VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)"
                  " ON CONFLICT (source_id, type, recipient) DO NOTHING",
                  {p.event_id ? sql::Int(*p.event_id) : sql::Null(), sql::Text(message.id),
                   sql::Text(p.recipient), sql::Text(sender_->channel()), sql::Text(p.type),
-                  sql::Text(p.subject), sql::Text(p.body), now, now, now})
+                  sql::Text(p.subject), sql::Text(p.body), now, now, now,
+                  p.guest_id ? sql::Int(*p.guest_id) : sql::Null()})
               .status());
     }
     return absl::OkStatus();
@@ -398,6 +401,56 @@ absl::Status NotificationWorker::HandleCollaboratorInvited(const Message& messag
                         absl::StrCat(inviter, " invited you to \"", event, "\" on GuestGuard"),
                         sealer_.Seal(text)});
   return Record("notifier.collaborator.invited", message, out);
+}
+
+absl::Status NotificationWorker::HandleGuestInvited(const Message& message) {
+  GG_ASSIGN_OR_RETURN(boost::json::object payload, ParsePayload(message));
+  GG_ASSIGN_OR_RETURN(const int64_t event_id, IdField(payload, "event_id"));
+  GG_ASSIGN_OR_RETURN(const int64_t guest_id, IdField(payload, "guest_id"));
+  const std::string kind = TextField(payload, "kind");
+  if (kind != "invitation" && kind != "reminder") {
+    return absl::InvalidArgumentError("payload lacks a valid kind");
+  }
+  // The guest's link is their credential: it travels sealed and is stored sealed.
+  GG_ASSIGN_OR_RETURN(std::string link, sealer_.Open(TextField(payload, "link_sealed")));
+  sql::Rows rows;
+  GG_RETURN_IF_ERROR(db_->Autocommit([&](sql::Connection& c) -> absl::Status {
+    GG_ASSIGN_OR_RETURN(rows, c.Query("SELECT g.email, g.name, e.name, e.starts_at, e.venue"
+                                      " FROM guests g JOIN events e ON e.id = g.event_id"
+                                      " WHERE g.id = ? AND g.event_id = ?",
+                                      {sql::Int(guest_id), sql::Int(event_id)}));
+    return absl::OkStatus();
+  }));
+  std::vector<Pending> out;
+  if (!rows.empty()) {  // A guest deleted since: nobody to invite.
+    GG_ASSIGN_OR_RETURN(std::string email, rows.Text(0, 0));
+    GG_ASSIGN_OR_RETURN(std::string guest, rows.Text(0, 1));
+    GG_ASSIGN_OR_RETURN(std::string event, rows.Text(0, 2));
+    GG_ASSIGN_OR_RETURN(absl::Time starts_at, rows.Time(0, 3));
+    GG_ASSIGN_OR_RETURN(std::string venue, rows.Text(0, 4));
+    const std::string host = TextField(payload, "host_name");
+    const bool reminder = kind == "reminder";
+    const std::string when =
+        absl::StrCat(FormatRfc3339(starts_at), venue.empty() ? "" : ", ", venue);
+    const std::string text =
+        reminder ? absl::StrCat("Hello ", guest, ",\n\nA reminder: ", host,
+                                " would like to know whether you are coming to ", event, " (", when,
+                                ").\n\nPlease answer with your personal link:\n", link,
+                                "\n\nThis link is for you only: please do not forward it.\n")
+                 : absl::StrCat("Hello ", guest, ",\n\n", host, " invites you to ", event, " (",
+                                when, ").\n\nPlease answer with your personal link:\n", link,
+                                "\n\nThis link is for you only: please do not forward it. On the "
+                                "day it also shows your door pass.\n");
+    if (!email.empty()) {
+      Pending p{event_id, email, reminder ? "guest_reminder" : "guest_invitation",
+                reminder ? absl::StrCat("Reminder: will you come to ", event, "?")
+                         : absl::StrCat("You are invited to ", event),
+                sealer_.Seal(text)};
+      p.guest_id = guest_id;
+      out.push_back(std::move(p));
+    }
+  }
+  return Record("notifier.guest.invited", message, out);
 }
 
 }  // namespace guestguard::server

@@ -9,7 +9,10 @@
 //                                       of the event, when the decision's band
 //                                       is high or block;
 //       <prefix>.collaborator.invited → "collaborator_invite" (with the link)
-//                                       to the invited email.
+//                                       to the invited email;
+//       <prefix>.guest.invited        → "guest_invitation" or "guest_reminder"
+//                                       (with the guest's personal link) to
+//                                       the guest's email, on the guest's row.
 //     Each message that notifies someone becomes notification rows and an
 //     `inbox` row in ONE transaction (one that notifies nobody — a low-band
 //     access — writes nothing); a message id already in the inbox is acked
@@ -97,6 +100,7 @@ class NotificationWorker {
   [[nodiscard]] absl::Status HandleRsvpConfirmed(const Message& message);
   [[nodiscard]] absl::Status HandleAccessScored(const Message& message);
   [[nodiscard]] absl::Status HandleCollaboratorInvited(const Message& message);
+  [[nodiscard]] absl::Status HandleGuestInvited(const Message& message);
 
  private:
   struct Pending;  // One notification to insert.

@@ -1,6 +1,7 @@
 // Copyright 2026 GuestGuard authors.
 //
-// Roles on an event (owner > editor > viewer) and the one check every
+// Roles on an event (owner > editor > viewer, and door staff below them all)
+// and the one check every
 // event-scoped handler starts with:
 //
 //   EventScope scope;
@@ -28,10 +29,12 @@
 
 namespace guestguard::server {
 
-// Ordered: a larger role may do everything a smaller one may.
-enum class Role { kViewer = 0, kEditor = 1, kOwner = 2 };
+// Ordered: a larger role may do everything a smaller one may. Door staff
+// (kDoor) sit below viewers: every minimum from kViewer up refuses them (403);
+// the door view's routes admit them with EnterDoor.
+enum class Role { kDoor = -1, kViewer = 0, kEditor = 1, kOwner = 2 };
 
-// "viewer", "editor", "owner" (the wire and database names).
+// "door", "viewer", "editor", "owner" (the wire and database names).
 std::string_view RoleName(Role role);
 // The role named `name` exactly; nullopt for anything else.
 std::optional<Role> ParseRole(std::string_view name);
@@ -60,6 +63,12 @@ struct EventScope {
 // with `scope` filled.
 std::optional<Response> EnterEvent(AppState& app, const Request& request, const Params& params,
                                    Role minimum, EventScope* scope);
+
+// The door view's check: like EnterEvent, but door staff pass too; any other
+// role must be at least `others_minimum` (kViewer for the door view's reads,
+// kEditor for check-ins). Non-members still get 404.
+std::optional<Response> EnterDoor(AppState& app, const Request& request, const Params& params,
+                                  Role others_minimum, EventScope* scope);
 
 }  // namespace guestguard::server
 

@@ -16,6 +16,7 @@
 #include "server/handlers/guest_import.h"
 #include "server/handlers/guests.h"
 #include "server/handlers/health.h"
+#include "server/handlers/invitations.h"
 #include "server/handlers/invites.h"
 #include "server/handlers/metrics.h"
 #include "server/handlers/monitor.h"
@@ -190,9 +191,24 @@ void RegisterRoutes(Router& router, AppState& app) {
     return OpenMonitor(app, req, params);
   });
 
-  // The door view (editor+): verify a guest's door pass and check them in.
+  // The door view: door staff or viewer+ read the arrivals and search names;
+  // door staff or editor+ verify a guest's door pass and check them in.
+  router.Add("GET", "/events/{id}/door", [&app](const Request& req, const Params& params) {
+    return DoorOverview(app, req, params);
+  });
+  router.Add("GET", "/events/{id}/door/guests", [&app](const Request& req, const Params& params) {
+    return SearchDoorGuests(app, req, params);
+  });
   router.Add("POST", "/events/{id}/door/verify", [&app](const Request& req, const Params& params) {
     return VerifyDoorPass(app, req, params);
+  });
+
+  // Guest invitations by email (editor+ sends; viewer+ reads the delivery state).
+  router.Add("POST", "/events/{id}/invitations", [&app](const Request& req, const Params& params) {
+    return SendInvitations(app, req, params);
+  });
+  router.Add("GET", "/events/{id}/invitations", [&app](const Request& req, const Params& params) {
+    return ListInvitations(app, req, params);
   });
 
   // Notifications (editor+).

@@ -34,6 +34,7 @@ inline constexpr std::string_view kDefaultSubjectPrefix = "guestguard";
 inline constexpr std::string_view kSubjectRsvpConfirmed = "rsvp.confirmed";
 inline constexpr std::string_view kSubjectAccessScored = "access.scored";
 inline constexpr std::string_view kSubjectCollaboratorInvited = "collaborator.invited";
+inline constexpr std::string_view kSubjectGuestInvited = "guest.invited";
 
 struct Message {
   std::string id;       // Unique per logical event; duplicates are the same event.

@@ -65,13 +65,17 @@ void AppendBefore(const std::optional<ActivityCursor>& cursor, int rank, std::st
   }
 }
 
-absl::Status LoadRsvps(sql::Connection& c, int64_t event_id,
+absl::Status LoadRsvps(sql::Connection& c, int64_t event_id, std::optional<int64_t> guest_id,
                        const std::optional<ActivityCursor>& cursor, int64_t n,
                        std::vector<Item>* out) {
   std::string q =
       "SELECT r.guest_id, r.updated_at, r.response, r.plus_ones, g.name"
       " FROM rsvps r JOIN guests g ON g.id = r.guest_id WHERE r.event_id = ?";
   std::vector<sql::Value> args = {sql::Int(event_id)};
+  if (guest_id) {
+    q += " AND r.guest_id = ?";
+    args.push_back(sql::Int(*guest_id));
+  }
   AppendBefore(cursor, kRsvpRank, "r.updated_at", "r.guest_id", &q, &args);
   q += " ORDER BY r.updated_at DESC, r.guest_id DESC LIMIT ?";
   args.push_back(sql::Int(n));
@@ -91,11 +95,15 @@ absl::Status LoadRsvps(sql::Connection& c, int64_t event_id,
 }
 
 // The ids (newest first) of the accesses before the cursor.
-absl::Status LoadAccessIds(sql::Connection& c, int64_t event_id,
+absl::Status LoadAccessIds(sql::Connection& c, int64_t event_id, std::optional<int64_t> guest_id,
                            const std::optional<ActivityCursor>& cursor, int64_t n,
                            std::vector<int64_t>* ids) {
   std::string q = "SELECT a.id FROM guard_access_log a WHERE a.event_id = ?";
   std::vector<sql::Value> args = {sql::Text(std::to_string(event_id))};
+  if (guest_id) {
+    q += " AND a.guest_id = ?";
+    args.push_back(sql::Text(std::to_string(*guest_id)));
+  }
   AppendBefore(cursor, kAccessRank, "a.occurred_at", "a.id", &q, &args);
   q += " ORDER BY a.occurred_at DESC, a.id DESC LIMIT ?";
   args.push_back(sql::Int(n));
@@ -199,6 +207,15 @@ Response ListActivity(AppState& app, const Request& request, const Params& param
     }
   }
 
+  std::optional<int64_t> guest_id;
+  if (auto it = request.query.find("guest_id"); it != request.query.end()) {
+    guest_id = ParseEventId(it->second);  // Same shape as event ids.
+    if (!guest_id) {
+      return ErrorResponse(absl::InvalidArgumentError("guest_id must be a guest id"), request,
+                           *app.logger);
+    }
+  }
+
   // Up to limit + 1 of each source before the cursor; merged, the first
   // limit + 1 tell whether another page follows.
   std::vector<Item> items;
@@ -210,8 +227,8 @@ Response ListActivity(AppState& app, const Request& request, const Params& param
     access_ids.clear();
     guest_names.clear();
     verdicts.clear();
-    GG_RETURN_IF_ERROR(LoadRsvps(c, event_id, cursor, limit + 1, &items));
-    GG_RETURN_IF_ERROR(LoadAccessIds(c, event_id, cursor, limit + 1, &access_ids));
+    GG_RETURN_IF_ERROR(LoadRsvps(c, event_id, guest_id, cursor, limit + 1, &items));
+    GG_RETURN_IF_ERROR(LoadAccessIds(c, event_id, guest_id, cursor, limit + 1, &access_ids));
     if (!access_ids.empty()) {
       GG_ASSIGN_OR_RETURN(sql::Rows rows, c.Query("SELECT id, name FROM guests WHERE event_id = ?",
                                                   {sql::Int(event_id)}));

@@ -17,6 +17,7 @@
 // covers its client_ip (server/rebanding.h has the exact rule).
 // ?limit= 1-100 (default 50); ?cursor= the next_cursor of the previous page
 // (opaque; malformed → 400). next_cursor is null on the last page.
+// ?guest_id= only that guest's items (a guest's timeline; malformed → 400).
 // Items are ordered by (at, type, id) descending: keyset pagination, so new
 // activity never shifts or duplicates the pages already walked.
 #ifndef GUESTGUARD_SERVER_HANDLERS_ACTIVITY_H_

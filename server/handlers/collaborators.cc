@@ -101,7 +101,7 @@ boost::json::object CollaboratorJson(int64_t user_id, const Member& member) {
 
 absl::StatusOr<Role> ValidRole(const boost::json::object& body) {
   const absl::Status bad = absl::InvalidArgumentError(
-      "role is required and must be \"owner\", \"editor\" or \"viewer\"");
+      "role is required and must be \"owner\", \"editor\", \"viewer\" or \"door\"");
   const boost::json::value* v = body.if_contains("role");
   if (v == nullptr || !v->is_string()) return bad;
   std::optional<Role> role =

@@ -69,6 +69,34 @@ struct StoredPass {
   bool checked_in = false;
 };
 
+// The guest's passes checked in so far.
+absl::StatusOr<int64_t> CountArrived(AppState& app, int64_t guest_id) {
+  int64_t n = 0;
+  GG_RETURN_IF_ERROR(app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
+    GG_ASSIGN_OR_RETURN(sql::Rows rows, c.Query("SELECT COUNT(*) FROM door_passes"
+                                                " WHERE guest_id = ? AND checked_in_at IS NOT NULL",
+                                                {sql::Int(guest_id)}));
+    GG_ASSIGN_OR_RETURN(n, rows.Int(0, 0));
+    return absl::OkStatus();
+  }));
+  return n;
+}
+
+constexpr size_t kMaxSearch = 100;
+constexpr int64_t kSearchResults = 20;
+
+// `text` ASCII-lower-cased with LIKE's wildcards escaped (ESCAPE '!').
+std::string LikePattern(std::string_view text) {
+  std::string out = "%";
+  for (char c : text) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c == '%' || c == '_' || c == '!') out.push_back('!');
+    out.push_back(c);
+  }
+  out.push_back('%');
+  return out;
+}
+
 }  // namespace
 
 std::string DoorPassCode(std::string_view secret, int64_t step) {
@@ -155,7 +183,7 @@ absl::StatusOr<boost::json::value> HandOutDoorPass(AppState& app, const Request&
 
 Response VerifyDoorPass(AppState& app, const Request& request, const Params& params) {
   EventScope scope;
-  if (auto r = EnterEvent(app, request, params, Role::kEditor, &scope)) return *r;
+  if (auto r = EnterDoor(app, request, params, Role::kEditor, &scope)) return *r;
   Response body_error;
   absl::StatusOr<boost::json::object> body = ParseObject(request, &body_error);
   if (!body.ok()) return body_error;
@@ -236,6 +264,10 @@ Response VerifyDoorPass(AppState& app, const Request& request, const Params& par
   if (*checked == GuestCheck::kRefused) {
     bool limit = false;
     for (const Reason& r : decision.reasons) limit = limit || r.code == "checkin_limit";
+    absl::StatusOr<int64_t> arrived = CountArrived(app, inv.guest_id);
+    if (!arrived.ok()) return ErrorResponse(arrived.status(), request, *app.logger);
+    answer["arrivals"] =
+        boost::json::object{{"admitted", *arrived}, {"places", 1 + inv.plus_ones_allowed}};
     answer["admitted"] = false;
     if (limit) {
       const int64_t places = 1 + inv.plus_ones_allowed;
@@ -262,8 +294,12 @@ Response VerifyDoorPass(AppState& app, const Request& request, const Params& par
         .status();
   });
   if (!marked.ok()) return ErrorResponse(marked, request, *app.logger);
+  absl::StatusOr<int64_t> arrived = CountArrived(app, inv.guest_id);
+  if (!arrived.ok()) return ErrorResponse(arrived.status(), request, *app.logger);
   answer["admitted"] = true;
   answer["already_checked_in"] = match->checked_in;
+  answer["arrivals"] =
+      boost::json::object{{"admitted", *arrived}, {"places", 1 + inv.plus_ones_allowed}};
   answer["message"] =
       match->checked_in ? "Admitted again: this pass was already checked in." : "Admitted.";
   app.logger->Info("door check-in", {{"request_id", request.request_id},
@@ -271,6 +307,102 @@ Response VerifyDoorPass(AppState& app, const Request& request, const Params& par
                                      {"guest_id", std::to_string(inv.guest_id)},
                                      {"access_log_id", decision.access_log_id}});
   return Response::Json(200, answer);
+}
+
+Response DoorOverview(AppState& app, const Request& request, const Params& params) {
+  EventScope scope;
+  if (auto r = EnterDoor(app, request, params, Role::kViewer, &scope)) return *r;
+  boost::json::object answer;
+  absl::Status status = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
+    GG_ASSIGN_OR_RETURN(sql::Rows event,
+                        c.Query("SELECT e.name, e.starts_at, e.venue, m.role FROM events e"
+                                " JOIN event_members m ON m.event_id = e.id AND m.user_id = ?"
+                                " WHERE e.id = ?",
+                                {sql::Int(scope.user_id), sql::Int(scope.event_id)}));
+    if (event.empty()) return absl::NotFoundError("event not found");
+    GG_ASSIGN_OR_RETURN(std::string name, event.Text(0, 0));
+    GG_ASSIGN_OR_RETURN(absl::Time starts_at, event.Time(0, 1));
+    GG_ASSIGN_OR_RETURN(std::string venue, event.Text(0, 2));
+    GG_ASSIGN_OR_RETURN(std::string role, event.Text(0, 3));
+    GG_ASSIGN_OR_RETURN(
+        sql::Rows counts,
+        c.Query("SELECT"
+                " (SELECT COUNT(*) FROM door_passes WHERE event_id = ? AND checked_in_at IS NOT "
+                "NULL),"
+                " (SELECT COUNT(DISTINCT guest_id) FROM door_passes WHERE event_id = ?"
+                "  AND checked_in_at IS NOT NULL),"
+                " (SELECT COALESCE(SUM(1 + plus_ones), 0) FROM rsvps WHERE event_id = ?"
+                "  AND response = 'yes'),"
+                " (SELECT COUNT(*) FROM guests WHERE event_id = ?)",
+                {sql::Int(scope.event_id), sql::Int(scope.event_id), sql::Int(scope.event_id),
+                 sql::Int(scope.event_id)}));
+    GG_ASSIGN_OR_RETURN(int64_t admitted, counts.Int(0, 0));
+    GG_ASSIGN_OR_RETURN(int64_t guests_arrived, counts.Int(0, 1));
+    GG_ASSIGN_OR_RETURN(int64_t expected, counts.Int(0, 2));
+    GG_ASSIGN_OR_RETURN(int64_t guests, counts.Int(0, 3));
+    answer =
+        boost::json::object{{"event", boost::json::object{{"id", scope.event_key},
+                                                          {"name", name},
+                                                          {"starts_at", FormatRfc3339(starts_at)},
+                                                          {"venue", venue}}},
+                            {"your_role", role},
+                            {"arrivals", boost::json::object{{"admitted", admitted},
+                                                             {"guests_arrived", guests_arrived},
+                                                             {"expected", expected},
+                                                             {"guests", guests}}}};
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return ErrorResponse(status, request, *app.logger);
+  return Response::Json(200, answer);
+}
+
+Response SearchDoorGuests(AppState& app, const Request& request, const Params& params) {
+  EventScope scope;
+  if (auto r = EnterDoor(app, request, params, Role::kViewer, &scope)) return *r;
+  auto it = request.query.find("q");
+  const std::string q =
+      it == request.query.end() ? std::string() : std::string(TrimSpaces(it->second));
+  if (q.empty() || CodePoints(q) > kMaxSearch) {
+    return ErrorResponse(absl::InvalidArgumentError("q must be 1-100 characters of a name"),
+                         request, *app.logger);
+  }
+  sql::Rows rows;
+  absl::Status status = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
+    GG_ASSIGN_OR_RETURN(rows, c.Query("SELECT g.id, g.name, g.plus_ones_allowed,"
+                                      " (SELECT COUNT(*) FROM door_passes p WHERE p.guest_id = g.id"
+                                      "  AND p.checked_in_at IS NOT NULL),"
+                                      " r.response, r.plus_ones"
+                                      " FROM guests g LEFT JOIN rsvps r ON r.guest_id = g.id"
+                                      " WHERE g.event_id = ? AND lower(g.name) LIKE ? ESCAPE '!'"
+                                      " ORDER BY lower(g.name), g.id LIMIT ?",
+                                      {sql::Int(scope.event_id), sql::Text(LikePattern(q)),
+                                       sql::Int(kSearchResults)}));
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return ErrorResponse(status, request, *app.logger);
+  boost::json::array guests;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    absl::StatusOr<boost::json::object> guest = [&]() -> absl::StatusOr<boost::json::object> {
+      GG_ASSIGN_OR_RETURN(int64_t id, rows.Int(i, 0));
+      GG_ASSIGN_OR_RETURN(std::string name, rows.Text(i, 1));
+      GG_ASSIGN_OR_RETURN(int64_t plus_ones_allowed, rows.Int(i, 2));
+      GG_ASSIGN_OR_RETURN(int64_t admitted, rows.Int(i, 3));
+      boost::json::value rsvp = nullptr;
+      if (!rows.IsNull(i, 4)) {
+        GG_ASSIGN_OR_RETURN(std::string response, rows.Text(i, 4));
+        GG_ASSIGN_OR_RETURN(int64_t plus_ones, rows.Int(i, 5));
+        rsvp = boost::json::object{{"response", response}, {"plus_ones", plus_ones}};
+      }
+      return boost::json::object{{"id", std::to_string(id)},
+                                 {"name", name},
+                                 {"plus_ones_allowed", plus_ones_allowed},
+                                 {"admitted", admitted},
+                                 {"rsvp", std::move(rsvp)}};
+    }();
+    if (!guest.ok()) return ErrorResponse(guest.status(), request, *app.logger);
+    guests.emplace_back(*std::move(guest));
+  }
+  return Response::Json(200, boost::json::object{{"guests", std::move(guests)}});
 }
 
 }  // namespace guestguard::server

@@ -10,9 +10,10 @@
 //        until 24 h after): no extra scored call per page load. One pass per
 //        device (guest + fingerprint): opening again returns the same secret,
 //        re-bound to this access (its token, signals and client IP).
-//   POST /events/{id}/door/verify  {code} (editor+: the door view)
+//   POST /events/{id}/door/verify  {code} (door staff or editor+: the door view)
 //        → 200 {admitted, reason?, message, guest?, rsvp?, already_checked_in?,
-//               decision?}
+//               decision?, arrivals?: {admitted, places}}
+//        arrivals: this guest's passes checked in so far, of 1 + plus-ones.
 //        `code` is the 8-character code (dashes, spaces and case ignored; the
 //        Crockford look-alikes O, I, L read as 0, 1, 1). The code of the
 //        current 30-second step or of the previous one is accepted; older
@@ -24,6 +25,15 @@
 //        (refused), and check-ins beyond 1 + the guest's plus-ones distinct
 //        devices are refused (checkin_limit). Door staff are hosts: the answer
 //        carries the decision and a sentence saying why.
+//
+//   GET /events/{id}/door (door staff or viewer+) → 200 {event: {id, name,
+//        starts_at, venue}, your_role, arrivals: {admitted, guests_arrived,
+//        expected, guests}}: passes checked in, guests with at least one, the
+//        heads of "yes" answers (1 + plus-ones each) and the guest count.
+//   GET /events/{id}/door/guests?q= (door staff or viewer+) → 200 {guests:
+//        [{id, name, plus_ones_allowed, admitted, rsvp}]}: at most 20 guests
+//        whose name contains q (1-100 characters, case-insensitive for ASCII),
+//        by name; no email or phone (door staff see names only).
 //
 //   code(step) = first 40 bits of HMAC-SHA256(secret, "ggpass1:" + step) in
 //                Crockford base32; step = floor(unix seconds / 30)
@@ -62,6 +72,8 @@ absl::StatusOr<boost::json::value> HandOutDoorPass(AppState& app, const Request&
                                                    const Decision& decision,
                                                    const ClientSignals& signals);
 Response VerifyDoorPass(AppState& app, const Request& request, const Params& params);
+Response DoorOverview(AppState& app, const Request& request, const Params& params);
+Response SearchDoorGuests(AppState& app, const Request& request, const Params& params);
 
 }  // namespace guestguard::server
 

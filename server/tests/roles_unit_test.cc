@@ -6,12 +6,13 @@ namespace guestguard::server {
 namespace {
 
 TEST(Roles, AreOrderedOwnerEditorViewer) {
+  EXPECT_LT(Role::kDoor, Role::kViewer);
   EXPECT_LT(Role::kViewer, Role::kEditor);
   EXPECT_LT(Role::kEditor, Role::kOwner);
 }
 
 TEST(Roles, NamesRoundTrip) {
-  for (Role role : {Role::kViewer, Role::kEditor, Role::kOwner}) {
+  for (Role role : {Role::kDoor, Role::kViewer, Role::kEditor, Role::kOwner}) {
     EXPECT_EQ(ParseRole(RoleName(role)), role);
   }
   EXPECT_EQ(RoleName(Role::kOwner), "owner");

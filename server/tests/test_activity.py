@@ -87,6 +87,29 @@ def test_activity_pagination_walks_every_item_once(srv):
     assert rest == {"items": full["items"][3:], "next_cursor": None}
 
 
+def test_activity_of_one_guest_is_their_timeline(srv):
+    token, ev, g, _, _ = scenario(srv)
+    other = add_guest(srv, token, ev["id"], name="Ada Lovelace")
+    link = issue(srv, token, ev["id"], other["id"])["token"]
+    status, _ = rsvp_post(srv, link, {"response": "no", "plus_ones": 0})
+    assert status == 200
+    _, _, everything = activity(srv, token, ev["id"])
+    assert len(everything["items"]) == 6
+    status, _, mine = activity(srv, token, ev["id"], guest_id=g["id"])
+    assert status == 200 and [i for i in everything["items"] if i["guest_id"] == g["id"]] == \
+        mine["items"] and len(mine["items"]) == 4
+    status, _, page = activity(srv, token, ev["id"], guest_id=other["id"], limit=1)
+    assert [i["type"] for i in page["items"]] == ["rsvp"] and page["next_cursor"]
+    status, _, rest = activity(srv, token, ev["id"], guest_id=other["id"],
+                               cursor=page["next_cursor"])
+    assert [i["type"] for i in rest["items"]] == ["access"] and rest["next_cursor"] is None
+    status, _, none = activity(srv, token, ev["id"], guest_id="999999")
+    assert status == 200 and none["items"] == []
+    for bad in ("x", "0", "-1", ""):
+        status, _, answer = activity(srv, token, ev["id"], guest_id=bad)
+        error_of(status, answer, 400, "invalid_argument")
+
+
 def test_activity_rejects_bad_queries_and_hides_the_event(srv):
     token, ev, _, _, _ = scenario(srv)
     for query in ({"cursor": "nope!"}, {"cursor": "bm9wZQ"}, {"cursor": ""},

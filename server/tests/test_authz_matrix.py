@@ -2,7 +2,7 @@
 `guestguard-server --print-routes`) × every kind of caller × {own ids, foreign
 ids} → the expected status, on SQLite and PostgreSQL.
 
-Callers: owner, editor and viewer of event A; `other` (owner of event B only:
+Callers: owner, editor, viewer and door staff of event A; `other` (owner of event B only:
 a member of another event); `stranger` (signed in, no events); anonymous.
 Own ids: event A and its guests, members, access logs and invites. Foreign
 ids: event A with sub-resource ids of event B (a guest, member or access log
@@ -27,14 +27,15 @@ from test_http import BIN, Server
 from ws_client import HandshakeRefused, WebSocket
 
 ROLES = ("owner", "editor", "viewer")
-CALLERS = ROLES + ("other", "stranger", "anonymous")
-RANK = {"viewer": 0, "editor": 1, "owner": 2}
+MEMBERS = ROLES + ("door",)  # Door staff rank below viewers and pass only the door routes.
+CALLERS = MEMBERS + ("other", "stranger", "anonymous")
+RANK = {"door": -1, "viewer": 0, "editor": 1, "owner": 2}
 LINK = re.compile(r"/invites/([A-Za-z0-9_-]+)")
 CSV = "name,email,phone,plus_ones_allowed\nMatrix Guest,,,0\n"
 
 # "METHOD pattern" → (access, success status, body). access: "public" (no
 # session, same answer for everyone), "session" (any signed-in user), or the
-# minimum role on the event. A body may be a callable of a counter (fresh values).
+# minimum role on the event ("door+viewer": door staff, or that role and up). A body may be a callable of a counter (fresh values).
 RULES = {
     "GET /healthz": ("public", 200, None),
     "GET /readyz": ("public", 200, None),
@@ -79,6 +80,8 @@ RULES = {
     # (viewer+ of the event gets one) and upgrades with it; 401 otherwise.
     "GET /events/{id}/monitor": ("ticket", 101, None),
     "GET /events/{id}/notifications": ("editor", 200, None),
+    "POST /events/{id}/invitations": ("editor", 202, {"guest_ids": []}),
+    "GET /events/{id}/invitations": ("viewer", 200, None),
     "GET /events/{id}/security/thresholds": ("viewer", 200, None),
     "PUT /events/{id}/security/thresholds": ("editor", 200,
                                             {"medium": 30, "high": 60, "block": 85}),
@@ -101,7 +104,9 @@ RULES = {
     "POST /rsvp/{token}": ("public", 200,
                            {"response": "yes", "plus_ones": 0, "signals": BROWSER_SIGNALS}),
     "POST /checkin/{token}": ("public", 200, {"signals": BROWSER_SIGNALS}),
-    "POST /events/{id}/door/verify": ("editor", 200, {"code": "0000-0000"}),
+    "GET /events/{id}/door": ("door+viewer", 200, None),
+    "GET /events/{id}/door/guests": ("door+viewer", 200, None),
+    "POST /events/{id}/door/verify": ("door+editor", 200, {"code": "0000-0000"}),
 }
 # Routes whose cells each need a resource of their own (they destroy or
 # consume it).
@@ -132,9 +137,11 @@ def expected(route, caller, foreign):
         return 401
     if access == "session":
         return ok
-    if caller not in ROLES or (foreign and foreign_event(route)):
+    if caller not in MEMBERS or (foreign and foreign_event(route)):
         return 404  # Not a member of the event in the path.
-    if RANK[caller] < RANK[access]:
+    door_too = access.startswith("door+")
+    minimum = access.removeprefix("door+")
+    if RANK[caller] < RANK[minimum] and not (door_too and caller == "door"):
         return 403  # The role check comes before looking the resource up.
     return 404 if foreign else ok
 
@@ -145,7 +152,7 @@ class World:
     def __init__(self, s):
         self.s, self.n = s, itertools.count(1)
         self.session, self.user_id = {}, {}
-        for caller in ROLES + ("other", "stranger", "outsider", "login"):
+        for caller in MEMBERS + ("other", "stranger", "outsider", "login"):
             status, _, body = signup(s, email=f"{caller}@example.com", name=caller.title())
             assert status == 201, body
             self.session[caller], self.user_id[caller] = body["token"], body["user"]["id"]
@@ -165,7 +172,7 @@ class World:
 
     def event(self, owner):
         event_id = create(self.s, self.session[owner])["id"]
-        for role in ("editor", "viewer"):
+        for role in ("editor", "viewer", "door"):
             add_member(self.s, event_id, self.user_id[role], role)
         return event_id
 
@@ -235,6 +242,8 @@ class World:
             if caller == "owner" and not foreign:
                 self.invite(self.a, "owner", email)
             path += f"?email={email}"
+        if route == "GET /events/{id}/door/guests":
+            path += "?q=matrix"
         if route == "DELETE /events/{id}/security/allowlist":
             cidr = f"10.8.{next(self.n) % 250}.0/24"
             if caller in ("owner", "editor") and not foreign:

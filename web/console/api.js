@@ -85,13 +85,23 @@ export const api = {
     request('POST', `${ev(id)}/guests/${encodeURIComponent(gid)}/token${rotate ? '/rotate' : ''}`),
   bulkLinks: (id) => request('POST', `${ev(id)}/tokens/bulk`),
   rsvps: (id) => request('GET', `${ev(id)}/rsvps`),
+  sendInvitations: (id, guestIds, kind) =>
+    request('POST', `${ev(id)}/invitations`, { body: { guest_ids: guestIds, kind } }),
+  invitations: (id) => request('GET', `${ev(id)}/invitations`),
+  notifications: (id, before) =>
+    request('GET', `${ev(id)}/notifications?limit=50${before ? `&before=${encodeURIComponent(before)}` : ''}`),
   importTemplate: (id) => request('GET', `${ev(id)}/guests/import/template`, { text: true }),
   importPreview: (id, csv) => request('POST', `${ev(id)}/guests/import/preview`, { csv }),
   importCommit: (id, csv) => request('POST', `${ev(id)}/guests/import/commit`, { csv }),
 
-  activity: (id, cursor, limit = 100) =>
-    request('GET', `${ev(id)}/activity?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`),
+  activity: (id, cursor, limit = 100, guestId) =>
+    request('GET', `${ev(id)}/activity?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}${
+      guestId ? `&guest_id=${encodeURIComponent(guestId)}` : ''}`),
   wsTicket: (id) => request('POST', `${ev(id)}/ws-ticket`),
+
+  door: (id) => request('GET', `${ev(id)}/door`),
+  doorGuests: (id, q) => request('GET', `${ev(id)}/door/guests?q=${encodeURIComponent(q)}`),
+  doorVerify: (id, code) => request('POST', `${ev(id)}/door/verify`, { body: { code } }),
 
   thresholds: (id) => request('GET', `${ev(id)}/security/thresholds`),
   saveThresholds: (id, t) => request('PUT', `${ev(id)}/security/thresholds`, { body: t }),

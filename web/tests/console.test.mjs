@@ -119,3 +119,63 @@ test('routes, the remembered page and errors in words', () => {
   assert.match(errorText(0, 'network', ''), /cannot be reached/);
   assert.match(errorText(500, 'internal', 'boom'), /ran into a problem/);
 });
+
+test('door codes read the way the server reads them; the answer says who and how many', async () => {
+  const { normalizeCode, arrivalsText, verdictView, counterText } = await import('../console/lib/door.js');
+  assert.equal(normalizeCode('k7pm 2qx9'), 'K7PM-2QX9');
+  assert.equal(normalizeCode('K7PM-2QX9'), 'K7PM-2QX9');
+  assert.equal(normalizeCode('o1il-0000'), '0111-0000');
+  assert.equal(normalizeCode('K7PM-2QX'), '');
+  assert.equal(normalizeCode('K7PM-2QX99'), '');
+  assert.equal(normalizeCode('K7PM-2QXU'), '');  // U is not Crockford.
+  assert.equal(normalizeCode(null), '');
+  assert.equal(arrivalsText({ admitted: 2, places: 3 }), '2 of 3 admitted');
+  const ok = verdictView({ admitted: true, guest: { name: 'Grace' }, arrivals: { admitted: 1, places: 2 }, message: 'Admitted.' });
+  assert.deepEqual(ok, { tone: 'admitted', title: 'Admitted', name: 'Grace', count: '1 of 2 admitted', message: 'Admitted.' });
+  const full = verdictView({ admitted: false, reason: 'checkin_limit', guest: { name: 'Grace' }, arrivals: { admitted: 2, places: 2 }, message: 'm' });
+  assert.equal(full.tone, 'refused');
+  assert.equal(full.title, 'Already used');
+  assert.equal(full.count, '2 of 2 admitted');
+  assert.equal(verdictView({ admitted: false, reason: 'code_not_valid', message: 'm' }).name, '');
+  assert.deepEqual(counterText({ admitted: 1, guests_arrived: 1, expected: 4, guests: 3 }),
+    { big: '1 person in', small: 'of 4 expected (1 of 3 invitations)' });
+  assert.equal(counterText({ admitted: 0, guests_arrived: 0, expected: 0, guests: 2 }).small, '0 of 2 invitations');
+});
+
+test('invitation delivery states and send answers in words', async () => {
+  const { deliveryText, sendSummary, anyPending } = await import('../console/lib/invitations.js');
+  assert.deepEqual(deliveryText(undefined), { text: 'Not sent', tone: '' });
+  assert.deepEqual(deliveryText({ type: 'guest_invitation', status: 'sent', attempts: 1 }), { text: 'Invitation sent', tone: 'low' });
+  assert.equal(deliveryText({ type: 'guest_reminder', status: 'pending', attempts: 1 }).text, 'Reminder sending…');
+  assert.equal(deliveryText({ type: 'guest_invitation', status: 'pending', attempts: 3 }).text, 'Invitation: retrying (attempt 3)');
+  assert.equal(deliveryText({ type: 'guest_invitation', status: 'failed', attempts: 6 }).tone, 'block');
+  assert.equal(sendSummary({ queued: ['1', '2'], skipped: [{ guest_id: '3', reason: 'no_email' }] }, 'invitation'),
+    'Sending 2 invitations. Not sent to 1 guest: no email address.');
+  assert.equal(sendSummary({ queued: ['1'], skipped: [{ reason: 'answered' }, { reason: 'answered' }, { reason: 'no_email' }] }, 'reminder'),
+    'Sending 1 reminder. Not sent to 2 guests: already replied; 1 guest: no email address.');
+  assert.equal(sendSummary({ queued: [], skipped: [] }, 'reminder'), 'No reminders to send.');
+  assert.equal(anyPending({ 1: { status: 'sent' }, 2: { status: 'pending' } }), true);
+  assert.equal(anyPending({}), false);
+});
+
+test('RSVP counts add plus-ones to the heads; a timeline runs oldest first', async () => {
+  const { rsvpCounts, timeline } = await import('../console/lib/rsvps.js');
+  const counts = rsvpCounts([{ response: 'yes', plus_ones: 2 }, { response: 'yes', plus_ones: 0 },
+    { response: 'no', plus_ones: 0 }, { response: 'maybe', plus_ones: 1 }], 6);
+  assert.deepEqual(counts, { yes: 2, no: 1, maybe: 1, none: 2, heads: 4, maybeHeads: 2 });
+  assert.equal(rsvpCounts([], 0).none, 0);
+  const t = timeline([
+    { type: 'access', kind: 'checkin', at: '2031-01-01T20:00:00Z', decision: { band: 'low' } },
+    { type: 'rsvp', response: 'yes', plus_ones: 1, at: '2031-01-01T10:00:01Z' },
+    { type: 'access', kind: 'rsvp', at: '2031-01-01T10:00:00Z', decision: { band: 'low' } },
+    { type: 'access', kind: 'open', at: '2031-01-01T09:00:00Z', decision: { band: 'medium' } },
+    { type: 'access', kind: 'open', at: '2031-01-01T09:30:00Z', decision: { band: 'block' } },
+  ]);
+  assert.deepEqual(t.steps.map((s) => s.what), ['Opened the invitation', 'Opened the invitation — refused',
+    'Sent the reply', 'Replied yes with 1 more', 'Checked in']);
+  assert.deepEqual(t.reached, { open: true, rsvp: true, checkin: true });
+  const blocked = timeline([{ type: 'access', kind: 'checkin', at: 'x', decision: { band: 'block' } }]);
+  assert.deepEqual(blocked.reached, { open: false, rsvp: false, checkin: false });
+  const relabelled = timeline([{ type: 'access', kind: 'open', at: 'x', decision: { band: 'block' }, effective: { band: 'low' } }]);
+  assert.equal(relabelled.reached.open, true);
+});

@@ -6,9 +6,12 @@ watch the live monitor while a guest (second profile) answers → a third
 profile with another device opens the same link → it is flagged → mark it
 suspicious from the inbox → move the sliders (clamping holds, the what-if
 changes) and save → invite a viewer, who accepts in a fourth profile and sees
-no write control. No browser may log a JavaScript error or a CSP violation.
+no write control → invite door staff, who accept in a fifth profile, see only
+the door view, admit the guest's pass and refuse a surplus one. No browser
+may log a JavaScript error or a CSP violation.
 Screenshots of every screen at 1280 and 375 px go to $GUESTGUARD_SCREENSHOTS.
 """
+import datetime
 import json
 import os
 import statistics
@@ -24,7 +27,9 @@ from selenium.webdriver.support.ui import WebDriverWait
 from browser import IPHONE_UA, LINUX_UA, WINDOWS_UA, WAIT, Browser, available
 from test_accounts import call
 from test_collaborators import LINK, log_records
+from test_door import device_pass, pass_code
 from test_guest_page import KEYRING, shot
+from test_guests import BROWSER_SIGNALS, rsvp_post
 from test_http import Server
 
 pytestmark = pytest.mark.skipif(not available(), reason="chromium / chromedriver not installed")
@@ -101,6 +106,17 @@ def csv_file(text):
     return f.name
 
 
+def invite_link(srv, email):
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        notes = [r for r in log_records(srv) if r["msg"] == "notification"
+                 and r.get("recipient") == email]
+        if notes:
+            return LINK.findall(notes[-1]["text"])[0]
+        time.sleep(0.05)
+    raise AssertionError(f"no invitation to {email}")
+
+
 def sign_up(b, name, email):
     see(b, '[data-state="signup"]')
     type_in(b, "#name", name)
@@ -172,6 +188,19 @@ def test_a_host_runs_an_event_from_the_console(srv, browsers):
     link = host.find('tr[data-guest="Grace Hopper"] .copy-link').get_attribute("data-link")
     assert "/rsvp/" in link
     token = link.rsplit("/", 1)[1]
+    ada_link = host.find('tr[data-guest="Ada Lovelace"] .copy-link').get_attribute("data-link")
+    # Email Grace and Ada their links; the table shows each delivery.
+    for name in ("Grace Hopper", "Ada Lovelace"):
+        click(host, f'tr[data-guest="{name}"] .select-guest')
+    text_in(host, "#send-invitations", "(2)")
+    click(host, "#send-invitations")
+    text_in(host, "#guests-notice", "Sending 2 invitations.")
+    text_in(host, 'tr[data-guest="Grace Hopper"] td.delivery', "Invitation sent")
+    text_in(host, 'tr[data-guest="Ada Lovelace"] td.delivery', "Invitation sent")
+    assert host.find('tr[data-guest="Alan Turing"] td.delivery').text == "Not sent"
+    emailed = [r["text"] for r in log_records(srv) if r["msg"] == "notification"
+               and r.get("type") == "guest_invitation" and r.get("recipient") == "grace@example.com"]
+    assert len(emailed) == 1 and f"{base}/rsvp/gg1." in emailed[0]
     type_in(host, "#guest-search", "ada")
     text_in(host, "#guest-count", "1 of 3 guests")
     assert "q=ada" in host.driver.current_url
@@ -203,6 +232,33 @@ def test_a_host_runs_an_event_from_the_console(srv, browsers):
     assert "127.0.0.1" in flagged.text and "Opened the invitation" in flagged.text
     assert host.find("#connection").text == "Live"
     screen("activity")
+
+    # One click from the feed: Grace's timeline (open → RSVP → check-in).
+    click(host, "#feed li.item-rsvp a.guest-link")
+    see(host, "#timeline")
+    text_in(host, "#timeline-title", "Grace Hopper")
+    reached = [li.get_attribute("data-reached")
+               for li in host.driver.find_elements(By.CSS_SELECTOR, "#timeline .milestones li")]
+    assert reached == ["yes", "yes", "no"], reached
+    steps = host.find("#timeline-steps").text
+    assert "Opened the invitation" in steps and "Replied yes" in steps, steps
+    assert host.find("#connection").text == "Live"  # The monitor stayed connected.
+    screen("timeline")
+
+    # RSVP counts and the list; what was sent.
+    click(host, "#tab-rsvps")
+    see(host, '[data-state="rsvps"]')
+    assert host.find("#count-yes .tile-value").text == "1"
+    assert host.find("#count-none .tile-value").text == "2"
+    assert host.find("#count-heads .tile-value").text == "1"
+    assert "Grace Hopper" in host.find("#rsvps").text
+    screen("rsvps")
+    click(host, "#tab-notifications")
+    see(host, "#notifications")
+    sent = host.driver.find_elements(
+        By.CSS_SELECTOR, '#notifications tr[data-type="guest_invitation"][data-status="sent"]')
+    assert len(sent) == 2 and "grace@example.com" in host.find("#notifications").text
+    screen("notifications")
 
     # The inbox: mark it suspicious with a note.
     click(host, "#tab-security")
@@ -269,6 +325,64 @@ def test_a_host_runs_an_event_from_the_console(srv, browsers):
     assert not viewer.driver.find_elements(By.CSS_SELECTOR, "#save-thresholds, #mark-suspicious")
     assert not viewer.find("#t-medium").is_enabled()
 
+    # Door staff: invited from the team card, they land on the door view and
+    # see nothing else. The event starts within the hour (the door window).
+    host_token = json.loads(host.driver.execute_script(
+        "return localStorage.getItem('guestguard.session')"))["token"]
+    soon = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=1)
+    status, _, _ = call(srv, "PATCH", f"/events/{event_id}",
+                        {"starts_at": soon.strftime("%Y-%m-%dT%H:%M:%SZ")}, token=host_token)
+    assert status == 200
+    type_in(host, "#invite-email", "dora@example.com")
+    host.find("#invite-role").send_keys("Door staff")
+    click(host, "#invite-send")
+    text_in(host, "#team-notice", "Invitation sent to dora@example.com")
+    door = browsers(IPHONE_UA, 375, 812, phone=True)
+    door.open(f"{base}/invites/{invite_link(srv, 'dora@example.com')}")
+    text_in(door, "#invite-event", "Summer Gala")
+    click(door, "#invite-signup")
+    sign_up(door, "Dora Door", "dora@example.com")
+    click(door, "#accept-invite")
+    see(door, '[data-state="door"]')
+    text_in(door, "#door-arrivals", "0 people in")
+    assert door.find("#your-role").text == "Door staff"
+    assert not door.driver.find_elements(By.CSS_SELECTOR, ".tabs, #tab-guests, #tab-activity")
+    # The guest's phone shows its pass on the event day; door staff type it.
+    guest.driver.refresh()
+    guest.wait_state("pass")
+    type_in(door, "#door-code", guest.find("#pass-code").text)
+    click(door, "#door-check")
+    result = see(door, '#door-result[data-admitted="yes"]')
+    assert door.find("#door-guest").text == "Grace Hopper"
+    assert door.find("#door-count").text == "1 of 2 admitted", result.text
+    text_in(door, "#door-arrivals", "1 person in")
+    # The plus-one's phone, then a third device: beyond 1 + plus-ones.
+    second = device_pass(srv, token, "d" * 64)
+    type_in(door, "#door-code", pass_code(second, time.time()).lower())
+    click(door, "#door-check")
+    text_in(door, "#door-count", "2 of 2 admitted")
+    assert door.find("#door-result").get_attribute("data-admitted") == "yes"
+    surplus = device_pass(srv, token, "e" * 64)
+    type_in(door, "#door-code", pass_code(surplus, time.time()))
+    click(door, "#door-check")
+    refused = see(door, '#door-result[data-admitted="no"]')
+    assert "Already used" in refused.text and "Grace Hopper" in refused.text, refused.text
+    assert door.find("#door-count").text == "2 of 2 admitted"
+    text_in(door, "#door-arrivals", "2 people in")
+    # Search by name, the fallback.
+    type_in(door, "#door-search", "grace")
+    click(door, "#door-search-go")
+    text_in(door, "#door-found", "2 of 2 admitted")
+    assert door.driver.execute_script("return document.documentElement.scrollWidth") <= 375
+    shot(door, "console-door-375.png")
+    host.open(f"{base}/console/events/{event_id}/door")
+    text_in(host, "#door-arrivals", "2 people in")
+    see(host, "#door-form")
+    type_in(host, "#door-code", pass_code(surplus, time.time()))
+    click(host, "#door-check")
+    see(host, '#door-result[data-admitted="no"]')
+    shot(host, "console-door-1280.png")
+
     # Sign out, and an expired session goes back to sign-in remembering the page.
     click(host, "#sign-out")
     see(host, '[data-state="home"]')
@@ -326,5 +440,27 @@ def test_a_host_runs_an_event_from_the_console(srv, browsers):
     shot(small, "console-invite-375.png")
 
     if FIGURES:
+        # The monitor's delivery latency: an RSVP sent → its item shown, 20 times.
+        small.driver.execute_script("localStorage.setItem('guestguard.session', arguments[0])",
+                                    session)
+        small.open(f"{base}/console/events/{event_id}/activity")
+        until(small, lambda d: d.find_element(By.ID, "connection")
+              .get_attribute("data-connection") == "live")
+        ada = ada_link.rsplit("/", 1)[1]
+        newest = ("const li = [...document.querySelectorAll('#feed li.item-rsvp')]"
+                  ".find((e) => e.textContent.includes('Ada Lovelace'));"
+                  "return li ? li.dataset.key + ' ' + (li.dataset.shownAt || '') : '';")
+        latencies = []
+        for i in range(20):
+            before = small.driver.execute_script(newest)
+            sent = time.time()
+            status, answer = rsvp_post(srv, ada, {"response": "yes" if i % 2 else "maybe",
+                                                  "plus_ones": 0, "signals": BROWSER_SIGNALS})
+            assert status == 200, answer
+            until(small, lambda d: d.execute_script(newest) not in ("", before), timeout=5)
+            shown = int(small.driver.execute_script(newest).rsplit(" ", 1)[1]) / 1000
+            latencies.append((shown - sent) * 1000)
         with open(FIGURES, "w") as f:
-            json.dump({"to_events_ms": to_events}, f)
+            json.dump({"to_events_ms": to_events,
+                       "monitor_ms": {"median": statistics.median(latencies),
+                                      "max": max(latencies), "n": len(latencies)}}, f)

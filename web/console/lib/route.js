@@ -2,9 +2,10 @@
 // work; the server answers every one of them with the same shell.
 //   /                               home (signed out) → events (signed in)
 //   /console/signin, /console/signup, /console/events
-//   /console/events/{id}/{tab}      tab: guests activity security team settings
+//   /console/events/{id}/{tab}      tab: guests rsvps activity security team notifications
+//                                   settings door (activity?guest=<id>: a guest's timeline)
 //   /invites/{token}                a collaborator invite
-export const TABS = ['guests', 'activity', 'security', 'team', 'settings'];
+export const TABS = ['guests', 'rsvps', 'activity', 'security', 'team', 'notifications', 'settings', 'door'];
 
 export function parseRoute(pathname, search = '') {
   const query = Object.fromEntries(new URLSearchParams(search));

@@ -50,7 +50,15 @@ export function Events() {
   const [error, setError] = useState(null);
   const [creating, setCreating] = useState(false);
   useEffect(() => {
-    api.events().then((r) => { setEvents(r.events); performance.mark('gg:events-shown'); }).catch(setError);
+    api.events().then((r) => {
+      // Door staff of a single event (and nothing else) land on its door view.
+      if (r.events.length === 1 && r.events[0].your_role === 'door') {
+        navigate(`/console/events/${r.events[0].id}/door`, { replace: true });
+        return;
+      }
+      setEvents(r.events);
+      performance.mark('gg:events-shown');
+    }).catch(setError);
   }, []);
   const create = async (fields) => {
     const ev = await api.createEvent(fields);
@@ -64,7 +72,7 @@ export function Events() {
     ${events && (events.length === 0
       ? html`<p class="muted" id="no-events">No events yet. Create your first one.</p>`
       : html`<ul class="list card" id="events">${events.map((ev) => html`<li key=${ev.id}>
-          <${Link} class="event-link" href=${`/console/events/${ev.id}/guests`}>${ev.name}<//>
+          <${Link} class="event-link" href=${`/console/events/${ev.id}/${ev.your_role === 'door' ? 'door' : 'guests'}`}>${ev.name}<//>
           <div class="meta">${when(ev.starts_at)}${ev.venue ? ` · ${ev.venue}` : ''} ·
             <span class="badge role">${ROLE_WORDS[ev.your_role] || ev.your_role}</span></div></li>`)}</ul>`)}
   </div>`;

@@ -1,10 +1,13 @@
 // Guests: the table (search and filters kept in the URL), add / edit /
 // delete, CSV import with a per-row preview, and links (issue, rotate,
-// bulk-issue, copy, export).
+// bulk-issue, copy, export), and invitations by email (send to the selected
+// guests, resend, remind those who have not replied; each guest's delivery
+// state in the table).
 import { html, useEffect, useMemo, useState } from '../../vendor/htm-preact-standalone.module.js';
 import { api } from '../api.js';
 import { guestSummaries } from '../lib/activity.js';
 import { linksCsv, previewRows, previewSummary } from '../lib/csv.js';
+import { anyPending, deliveryText, sendSummary } from '../lib/invitations.js';
 import { queryString } from '../lib/route.js';
 import { navigate } from '../nav.js';
 import { BandBadge, ErrorNote, Field, canEdit } from './ui.js';
@@ -108,15 +111,38 @@ export function Guests({ event, route }) {
   const [rotating, setRotating] = useState(null);
   const [error, setError] = useState(null);
   const [notice, setNotice] = useState('');
+  const [delivery, setDelivery] = useState({});
+  const [selected, setSelected] = useState(() => new Set());
+  const loadDelivery = async () => {
+    const d = await api.invitations(event.id);
+    const byGuest = Object.fromEntries(d.invitations.map((i) => [i.guest_id, i]));
+    setDelivery(byGuest);
+    return byGuest;
+  };
   const load = async () => {
     try {
       const [g, r, a] = await Promise.all([api.guests(event.id), api.rsvps(event.id), api.activity(event.id)]);
       setGuests(g.guests);
       setRsvps(Object.fromEntries(r.rsvps.map((x) => [x.guest_id, x])));
       setSummary(guestSummaries(a.items));
+      await loadDelivery();
     } catch (err) { setError(err); }
   };
   useEffect(() => { load(); }, [event.id]);
+  // While an invitation is on its way, its state is refreshed every second (up to a minute).
+  const [watching, setWatching] = useState(0);
+  useEffect(() => {
+    if (!watching) return undefined;
+    let ticks = 0;
+    const timer = setInterval(async () => {
+      ticks += 1;
+      try {
+        const d = await loadDelivery();
+        if (!anyPending(d) || ticks >= 60) clearInterval(timer);
+      } catch (e) { clearInterval(timer); }
+    }, 1000);
+    return () => clearInterval(timer);
+  }, [watching]);
 
   const setFilter = (key, value) => navigate(`${location.pathname}${queryString({ ...q, [key]: value })}`, { replace: true });
   const shown = useMemo(() => (guests || []).filter((g) => {
@@ -154,6 +180,21 @@ export function Guests({ event, route }) {
     await load();
   };
   const linkCount = Object.keys(links).length;
+  const toggle = (id) => setSelected((sel) => {
+    const next = new Set(sel);
+    if (next.has(id)) next.delete(id); else next.add(id);
+    return next;
+  });
+  const allShown = shown.length > 0 && shown.every((g) => selected.has(g.id));
+  const toggleAll = () => setSelected(allShown ? new Set() : new Set(shown.map((g) => g.id)));
+  const send = (kind) => act(async () => {
+    const ids = kind === 'reminder' ? null : [...selected];
+    const r = await api.sendInvitations(event.id, ids, kind);
+    setNotice(sendSummary(r, kind));
+    if (kind !== 'reminder') setSelected(new Set());
+    await loadDelivery();
+    setWatching((w) => w + 1);
+  });
 
   return html`<div data-state=${guests ? 'guests' : 'loading'}>
     ${editable && html`<div class="actions">
@@ -161,6 +202,12 @@ export function Guests({ event, route }) {
       <button id="open-import" onClick=${() => setPanel('import')}>Import CSV</button>
       <button id="bulk-links" onClick=${bulk}>Make links for guests without one</button>
       <button id="export-links" disabled=${!linkCount} onClick=${() => download(`${event.name} links.csv`, linksCsv(guests, links))}>Export links (CSV)</button>
+    </div>
+    <div class="actions" id="invite-actions">
+      <button class="primary" id="send-invitations" disabled=${!selected.size} onClick=${() => send('invitation')}>
+        Email invitations${selected.size ? ` (${selected.size})` : ''}</button>
+      <button id="send-reminders" onClick=${() => send('reminder')}>Remind everyone who has not replied</button>
+      <span class="meta">Each guest gets their personal link by email. Sending again resends it.</span>
     </div>`}
     ${(panel === 'add' || (panel && panel.id)) && html`<${GuestForm} guest=${panel === 'add' ? null : panel} onSubmit=${save} onCancel=${() => setPanel(null)} />`}
     ${panel === 'import' && html`<${Import} event=${event} onCancel=${() => setPanel(null)}
@@ -177,15 +224,20 @@ export function Guests({ event, route }) {
         <option value="">Any</option><option value="yes">Checked in</option><option value="no">Not yet</option></select><//>
     </div>
     ${guests && html`<p class="meta" id="guest-count">${shown.length} of ${guests.length} guests</p>
-    <div class="table-wrap"><table id="guests"><thead><tr><th>Name</th><th class="hide-sm">Email</th><th>Reply</th><th>Latest check</th><th>Link</th>${editable && html`<th><span class="visually-hidden">Actions</span></th>`}</tr></thead>
+    <div class="table-wrap"><table id="guests"><thead><tr>${editable && html`<th><input type="checkbox" id="select-all" aria-label="Select every guest shown" checked=${allShown} onChange=${toggleAll} /></th>`}<th>Name</th><th class="hide-sm">Email</th><th>Reply</th><th>Latest check</th><th>Invitation</th><th>Link</th>${editable && html`<th><span class="visually-hidden">Actions</span></th>`}</tr></thead>
     <tbody>${shown.map((g) => {
       const r = rsvps[g.id];
       const s = summary.get(g.id) || {};
+      const d = deliveryText(delivery[g.id]);
       return html`<tr key=${g.id} data-guest=${g.name}>
+        ${editable && html`<td><input type="checkbox" class="select-guest" aria-label=${`Select ${g.name}`}
+          checked=${selected.has(g.id)} onChange=${() => toggle(g.id)} /></td>`}
         <td>${g.name}${g.plus_ones_allowed ? html` <span class="meta">+${g.plus_ones_allowed}</span>` : ''}${s.checkedIn ? html` <span class="badge low">Checked in</span>` : ''}</td>
         <td class="hide-sm">${g.email}</td>
         <td>${r ? html`<span class="badge">${r.response}${r.plus_ones ? ` +${r.plus_ones}` : ''}</span>` : html`<span class="meta">No reply</span>`}</td>
         <td><${BandBadge} band=${s.band} /></td>
+        <td class="delivery" data-status=${delivery[g.id] ? delivery[g.id].status : 'none'}>${d.tone
+          ? html`<span class=${`badge ${d.tone}`}>${d.text}</span>` : html`<span class="meta">${g.email ? d.text : 'No email'}</span>`}</td>
         <td>${links[g.id] ? html`<button class="small copy-link" data-link=${links[g.id]} onClick=${() => copy(g)}>Copy link</button>`
           : editable ? html`<button class="small issue-link" onClick=${() => issue(g, false)}>Make link</button>` : html`<span class="meta">—</span>`}
           ${editable && (rotating === g.id

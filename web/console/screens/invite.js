@@ -14,7 +14,7 @@ export function InviteAccept({ token, user }) {
     setError(null);
     try {
       const r = await api.acceptInvite(token);
-      navigate(`/console/events/${r.event_id}/guests`);
+      navigate(`/console/events/${r.event_id}/${r.role === 'door' ? 'door' : 'guests'}`);
     } catch (err) { setError(err); }
   };
   return html`<div class="wrap narrow" data-state=${invite ? 'invite' : error ? 'invite-error' : 'loading'}>

@@ -4,7 +4,7 @@ import { html, useEffect, useState } from '../../vendor/htm-preact-standalone.mo
 import { api } from '../api.js';
 import { ErrorNote, Field, ROLE_WORDS, when } from './ui.js';
 
-const ROLES = ['viewer', 'editor', 'owner'];
+const ROLES = ['viewer', 'editor', 'owner', 'door'];
 
 export function Team({ event }) {
   const owner = event.your_role === 'owner';
@@ -44,6 +44,6 @@ export function Team({ event }) {
       <div class="row"><${Field} id="invite-email" label="Email"><input id="invite-email" type="email" required /><//>
       <${Field} id="invite-role" label="Role"><select id="invite-role">${ROLES.map((r) => html`<option value=${r}>${ROLE_WORDS[r]}</option>`)}</select><//>
       <button class="primary" type="submit" id="invite-send">Send invitation</button></div>
-      <p class="meta">Viewers see everything and change nothing; editors manage guests, links and security; owners also manage the team.</p></form>`}
+      <p class="meta">Viewers see everything and change nothing; editors manage guests, links and security; owners also manage the team; door staff see only the door view and check guests in.</p></form>`}
   </div>`;
 }
