@@ -51,6 +51,36 @@ std::string TextField(const boost::json::object& o, std::string_view name) {
 
 std::string Clip(absl::string_view s, size_t n) { return std::string(s.substr(0, n)); }
 
+// The guest and event a guest notification speaks of; nullopt when the guest
+// was deleted since (nobody to tell).
+struct GuestContact {
+  std::string email;
+  std::string guest;
+  std::string event;
+  absl::Time starts_at;
+  std::string venue;
+};
+
+absl::StatusOr<std::optional<GuestContact>> LoadGuestContact(sql::Database& db, int64_t event_id,
+                                                             int64_t guest_id) {
+  sql::Rows rows;
+  GG_RETURN_IF_ERROR(db.Autocommit([&](sql::Connection& c) -> absl::Status {
+    GG_ASSIGN_OR_RETURN(rows, c.Query("SELECT g.email, g.name, e.name, e.starts_at, e.venue"
+                                      " FROM guests g JOIN events e ON e.id = g.event_id"
+                                      " WHERE g.id = ? AND g.event_id = ?",
+                                      {sql::Int(guest_id), sql::Int(event_id)}));
+    return absl::OkStatus();
+  }));
+  if (rows.empty()) return std::optional<GuestContact>();
+  GuestContact g;
+  GG_ASSIGN_OR_RETURN(g.email, rows.Text(0, 0));
+  GG_ASSIGN_OR_RETURN(g.guest, rows.Text(0, 1));
+  GG_ASSIGN_OR_RETURN(g.event, rows.Text(0, 2));
+  GG_ASSIGN_OR_RETURN(g.starts_at, rows.Time(0, 3));
+  GG_ASSIGN_OR_RETURN(g.venue, rows.Text(0, 4));
+  return std::optional<GuestContact>(std::move(g));
+}
+
 }  // namespace
 
 struct NotificationWorker::Pending {
@@ -303,21 +333,11 @@ absl::Status NotificationWorker::HandleRsvpConfirmed(const Message& message) {
   GG_ASSIGN_OR_RETURN(boost::json::object payload, ParsePayload(message));
   GG_ASSIGN_OR_RETURN(const int64_t event_id, IdField(payload, "event_id"));
   GG_ASSIGN_OR_RETURN(const int64_t guest_id, IdField(payload, "guest_id"));
-  sql::Rows rows;
-  GG_RETURN_IF_ERROR(db_->Autocommit([&](sql::Connection& c) -> absl::Status {
-    GG_ASSIGN_OR_RETURN(rows, c.Query("SELECT g.email, g.name, e.name, e.starts_at, e.venue"
-                                      " FROM guests g JOIN events e ON e.id = g.event_id"
-                                      " WHERE g.id = ? AND g.event_id = ?",
-                                      {sql::Int(guest_id), sql::Int(event_id)}));
-    return absl::OkStatus();
-  }));
+  GG_ASSIGN_OR_RETURN(const std::optional<GuestContact> contact,
+                      LoadGuestContact(*db_, event_id, guest_id));
   std::vector<Pending> out;
-  if (!rows.empty()) {  // A guest deleted since: nobody to tell.
-    GG_ASSIGN_OR_RETURN(std::string email, rows.Text(0, 0));
-    GG_ASSIGN_OR_RETURN(std::string guest, rows.Text(0, 1));
-    GG_ASSIGN_OR_RETURN(std::string event, rows.Text(0, 2));
-    GG_ASSIGN_OR_RETURN(absl::Time starts_at, rows.Time(0, 3));
-    GG_ASSIGN_OR_RETURN(std::string venue, rows.Text(0, 4));
+  if (contact) {
+    const auto& [email, guest, event, starts_at, venue] = *contact;
     const std::string response = TextField(payload, "response");
     const boost::json::value* plus = payload.if_contains("plus_ones");
     const int64_t plus_ones = plus != nullptr && plus->is_int64() ? plus->as_int64() : 0;
@@ -413,21 +433,11 @@ absl::Status NotificationWorker::HandleGuestInvited(const Message& message) {
   }
   // The guest's link is their credential: it travels sealed and is stored sealed.
   GG_ASSIGN_OR_RETURN(std::string link, sealer_.Open(TextField(payload, "link_sealed")));
-  sql::Rows rows;
-  GG_RETURN_IF_ERROR(db_->Autocommit([&](sql::Connection& c) -> absl::Status {
-    GG_ASSIGN_OR_RETURN(rows, c.Query("SELECT g.email, g.name, e.name, e.starts_at, e.venue"
-                                      " FROM guests g JOIN events e ON e.id = g.event_id"
-                                      " WHERE g.id = ? AND g.event_id = ?",
-                                      {sql::Int(guest_id), sql::Int(event_id)}));
-    return absl::OkStatus();
-  }));
+  GG_ASSIGN_OR_RETURN(const std::optional<GuestContact> contact,
+                      LoadGuestContact(*db_, event_id, guest_id));
   std::vector<Pending> out;
-  if (!rows.empty()) {  // A guest deleted since: nobody to invite.
-    GG_ASSIGN_OR_RETURN(std::string email, rows.Text(0, 0));
-    GG_ASSIGN_OR_RETURN(std::string guest, rows.Text(0, 1));
-    GG_ASSIGN_OR_RETURN(std::string event, rows.Text(0, 2));
-    GG_ASSIGN_OR_RETURN(absl::Time starts_at, rows.Time(0, 3));
-    GG_ASSIGN_OR_RETURN(std::string venue, rows.Text(0, 4));
+  if (contact) {
+    const auto& [email, guest, event, starts_at, venue] = *contact;
     const std::string host = TextField(payload, "host_name");
     const bool reminder = kind == "reminder";
     const std::string when =
