@@ -32,6 +32,11 @@ def available():
     return os.access(CHROMIUM, os.X_OK) and os.access(CHROMEDRIVER, os.X_OK)
 
 
+# The suite's fixed signing key (tests mint tokens with it).
+KEY = bytes(range(32))
+KEYRING = "k1:" + base64.urlsafe_b64encode(KEY).decode().rstrip("=")
+
+
 class Browser:
     """One Chromium profile: its own user-data dir, user agent, language, time
     zone and viewport (phone: touch and device metrics emulated)."""
@@ -81,12 +86,16 @@ class Browser:
         return self.log
 
     def problems(self):
-        """Console errors and CSP violations. The page's own JSON calls answered
-        404 (a link that is not valid) or 403 (a refused access) are expected:
-        Chromium logs them as failed network loads, not as script errors."""
+        """Console errors and CSP violations. Expected, and logged by Chromium as
+        failed network loads rather than script errors: the guest page's JSON
+        calls answered 404 (a link that is not valid) or 403 (a refused access),
+        and a console call answered 401 (an expired session)."""
         def expected(e):
-            return (e.get("source") == "network" and "/rsvp/" in e["message"]
-                    and ("status of 404" in e["message"] or "status of 403" in e["message"]))
+            if e.get("source") != "network":
+                return False
+            m = e["message"]
+            return ("/rsvp/" in m and ("status of 404" in m or "status of 403" in m)) \
+                or "status of 401" in m
         return [e for e in self.console()
                 if (e["level"] == "SEVERE" and not expected(e))
                 or "Content Security Policy" in e["message"]

@@ -24,54 +24,16 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from browser import IPHONE_UA, LINUX_UA, WINDOWS_UA, WAIT, Browser, available
+from browser import IPHONE_UA, LINUX_UA, WINDOWS_UA, WAIT, available
 from test_accounts import call
 from test_collaborators import LINK, log_records
 from test_door import device_pass, pass_code
-from test_guest_page import KEYRING, shot
+from test_guest_page import shot
 from test_guests import BROWSER_SIGNALS, rsvp_post
-from test_http import Server
 
 pytestmark = pytest.mark.skipif(not available(), reason="chromium / chromedriver not installed")
 
 FIGURES = os.environ.get("GUESTGUARD_CONSOLE_FIGURES", "")
-
-
-@pytest.fixture
-def srv():
-    args = ["--threads", "4", "--keyring", KEYRING, "--rate-limit-burst", "1000",
-            "--rate-limit-per-minute", "100000"]
-    if os.environ.get("GUESTGUARD_TEST_UI_DIR"):  # Iterating on web/ without a rebuild.
-        args += ["--ui-dir", os.environ["GUESTGUARD_TEST_UI_DIR"]]
-    s = Server(args)
-    try:
-        yield s
-        assert s.stop() == 0, s.stderr()
-    finally:
-        s.close()
-
-
-@pytest.fixture
-def browsers():
-    opened = []
-
-    def open_browser(*args, **kwargs):
-        b = Browser(*args, **kwargs)
-        opened.append(b)
-        return b
-
-    yield open_browser
-    try:
-        for b in opened:
-            # The one expected failed load: the deliberately expired session's 401.
-            bad = [e for e in b.console()
-                   if (e["level"] == "SEVERE" and not (e.get("source") == "network"
-                                                       and "status of 401" in e["message"]))
-                   or "Content Security Policy" in e["message"]]
-            assert not bad, f"browser log:\n{json.dumps(b.console(), indent=1)}"
-    finally:
-        for b in opened:
-            b.close()
 
 
 def until(b, condition, timeout=WAIT):

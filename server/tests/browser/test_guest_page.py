@@ -5,7 +5,6 @@ more fresh Chromium profiles with normal (not headless) user agents, then
 reads what the host sees through the API. After every test, no browser may
 have logged a JavaScript error or a Content-Security-Policy violation.
 """
-import base64
 import datetime
 import http.client
 import json
@@ -17,17 +16,14 @@ import time
 
 import pytest
 
-from browser import (ANDROID_UA, IPHONE_UA, LINUX_UA, WINDOWS_UA, Browser, available,
-                     mint_token, pass_code, token_generation)
+from browser import (ANDROID_UA, IPHONE_UA, KEY, LINUX_UA, WINDOWS_UA, available, mint_token,
+                     pass_code, token_generation)
 from test_accounts import call
 from test_events import create, user
 from test_guests import add_guest, issue
-from test_http import Server
 
 pytestmark = pytest.mark.skipif(not available(), reason="chromium / chromedriver not installed")
 
-KEY = bytes(range(32))
-KEYRING = "k1:" + base64.urlsafe_b64encode(KEY).decode().rstrip("=")
 IMAGES = pathlib.Path(os.environ.get("GUESTGUARD_SCREENSHOTS", ""))
 PREVIEW_AGENTS = {
     "Slack": "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)",
@@ -44,36 +40,6 @@ PREVIEW_AGENTS = {
                           "(KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36 "
                           "Microsoft Office/16.0 (Microsoft Outlook 16.0; Safe Links)",
 }
-
-
-@pytest.fixture
-def srv():
-    s = Server(["--threads", "4", "--keyring", KEYRING, "--rate-limit-burst", "1000",
-                "--rate-limit-per-minute", "100000"])
-    try:
-        yield s
-        assert s.stop() == 0, s.stderr()
-    finally:
-        s.close()
-
-
-@pytest.fixture
-def browsers():
-    """Opens browsers on demand; closes them and checks their logs afterwards."""
-    opened = []
-
-    def open_browser(*args, **kwargs):
-        b = Browser(*args, **kwargs)
-        opened.append(b)
-        return b
-
-    yield open_browser
-    try:
-        for b in opened:
-            assert not b.problems(), f"browser log:\n{json.dumps(b.console(), indent=1)}"
-    finally:
-        for b in opened:
-            b.close()
 
 
 def phone(browsers):
