@@ -194,14 +194,15 @@ def test_sender_failures_and_retrying_notifications_show():
         link = issue(s, token, ev["id"], guest["id"])["token"]
         assert rsvp_post(s, link, {"response": "yes", "plus_ones": 0})[0] == 200
         deadline = time.monotonic() + TIMEOUT
+        # The row's state and the failure counter are two writes: wait for both.
         while True:
             _, samples = parse(scrape(s))
-            if value(samples, "guestguard_notifications", state="retrying") == 1:
+            if (value(samples, "guestguard_notifications", state="retrying") == 1
+                    and value(samples, "guestguard_notification_send_failures_total",
+                              type="rsvp_confirmation") == 1):
                 break
             assert time.monotonic() < deadline, samples
             time.sleep(0.1)
-        assert value(samples, "guestguard_notification_send_failures_total",
-                     type="rsvp_confirmation") == 1
         assert value(samples, "guestguard_notifications", state="pending") == 0
         assert s.stop() == 0, s.stderr()
     finally:
