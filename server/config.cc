@@ -184,6 +184,12 @@ ConfigParse ParseConfig(const std::vector<std::string>& args, const EnvLookup& e
        "HOST:PORT serving GET /metrics apart from the public listener (default: none; "
        "development serves /metrics on the public listener, production nowhere)",
        false},
+      {"--max-events-per-account", "GUESTGUARD_MAX_EVENTS_PER_ACCOUNT",
+       "events an account may have created, at most (default 100)", false},
+      {"--max-guests-per-event", "GUESTGUARD_MAX_GUESTS_PER_EVENT",
+       "guests an event may have, at most (default 10000)", false},
+      {"--max-imports-per-hour", "GUESTGUARD_MAX_IMPORTS_PER_HOUR",
+       "CSV imports per event per hour, at most (default 20)", false},
   };
   constexpr size_t kUiDir = 32;
 
@@ -452,6 +458,17 @@ ConfigParse ParseConfig(const std::vector<std::string>& args, const EnvLookup& e
                   *values[metrics_i] + "\"");
     }
     config.metrics_listen = true;
+  }
+  const std::pair<const char*, int64_t*> quotas[] = {
+      {"--max-events-per-account", &config.max_events_per_account},
+      {"--max-guests-per-event", &config.max_guests_per_event},
+      {"--max-imports-per-hour", &config.max_imports_per_hour}};
+  for (const auto& [flag, field] : quotas) {
+    const size_t i = index_of(flag);
+    if (!values[i]) continue;
+    if (!ParseNumber(*values[i], field) || *field < 1 || *field > 1000000) {
+      return Fail(source(i) + ": expected a number from 1 to 1000000, got \"" + *values[i] + "\"");
+    }
   }
   ConfigParse result;
   result.config = std::move(config);

@@ -33,6 +33,9 @@
 //   --scorer-deadline-ms N   GUESTGUARD_SCORER_DEADLINE_MS   250
 //   --scorer-connections N   GUESTGUARD_SCORER_CONNECTIONS   8
 //   --metrics-listen HOST:PORT  GUESTGUARD_METRICS_LISTEN  (none; see metrics_listen)
+//   --max-events-per-account N  GUESTGUARD_MAX_EVENTS_PER_ACCOUNT  100 (409 beyond)
+//   --max-guests-per-event N    GUESTGUARD_MAX_GUESTS_PER_EVENT    10000 (409 beyond)
+//   --max-imports-per-hour N    GUESTGUARD_MAX_IMPORTS_PER_HOUR    20 (per event; 429 beyond)
 // Hidden (tests and operators tuning timeouts), in milliseconds:
 //   --header-timeout-ms   GUESTGUARD_HEADER_TIMEOUT_MS    10000
 //   --request-timeout-ms  GUESTGUARD_REQUEST_TIMEOUT_MS   30000
@@ -161,6 +164,13 @@ struct Config {
   bool metrics_listen = false;
   std::string metrics_host;
   uint16_t metrics_port = 0;
+  // Quotas (server/quotas.h), each 1-1000000: events an account may have
+  // created (that still exist), guests per event (a CSV import that would
+  // pass it is refused whole), and CSV imports committed per event in any
+  // hour. Defaults: 100, 10000, 20.
+  int64_t max_events_per_account = 100;
+  int64_t max_guests_per_event = 10000;
+  int64_t max_imports_per_hour = 20;
 };
 
 // True when GET /metrics belongs on the public listener: development without

@@ -14,6 +14,7 @@
 #include "server/handlers/door_pass.h"
 #include "server/handlers/events.h"
 #include "server/handlers/guest_import.h"
+#include "server/handlers/guest_lists.h"
 #include "server/handlers/guests.h"
 #include "server/handlers/health.h"
 #include "server/handlers/invitations.h"

@@ -18,6 +18,7 @@
 #include "guestguard/thresholds.h"
 #include "internal/status_macros.h"
 #include "server/auth.h"
+#include "server/handlers/guest_names.h"
 #include "server/http_errors.h"
 #include "server/rebanding.h"
 #include "server/roles.h"
@@ -94,11 +95,12 @@ absl::Status LoadRsvps(sql::Connection& c, int64_t event_id, std::optional<int64
   return absl::OkStatus();
 }
 
-// The ids (newest first) of the accesses before the cursor.
+// The ids (newest first) of the accesses before the cursor, and the guest
+// each names.
 absl::Status LoadAccessIds(sql::Connection& c, int64_t event_id, std::optional<int64_t> guest_id,
                            const std::optional<ActivityCursor>& cursor, int64_t n,
-                           std::vector<int64_t>* ids) {
-  std::string q = "SELECT a.id FROM guard_access_log a WHERE a.event_id = ?";
+                           std::vector<int64_t>* ids, std::vector<std::string>* guest_ids) {
+  std::string q = "SELECT a.id, a.guest_id FROM guard_access_log a WHERE a.event_id = ?";
   std::vector<sql::Value> args = {sql::Text(std::to_string(event_id))};
   if (guest_id) {
     q += " AND a.guest_id = ?";
@@ -111,6 +113,7 @@ absl::Status LoadAccessIds(sql::Connection& c, int64_t event_id, std::optional<i
   for (size_t i = 0; i < rows.size(); ++i) {
     GG_ASSIGN_OR_RETURN(int64_t id, rows.Int(i, 0));
     ids->push_back(id);
+    GG_ASSIGN_OR_RETURN(guest_ids->emplace_back(), rows.Text(i, 1));
   }
   return absl::OkStatus();
 }
@@ -220,22 +223,20 @@ Response ListActivity(AppState& app, const Request& request, const Params& param
   // limit + 1 tell whether another page follows.
   std::vector<Item> items;
   std::vector<int64_t> access_ids;
+  std::vector<std::string> access_guests;
   std::map<std::string, std::string> guest_names;
   std::map<int64_t, FeedbackVerdict> verdicts;
   absl::Status status = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
     items.clear();
     access_ids.clear();
-    guest_names.clear();
+    access_guests.clear();
     verdicts.clear();
     GG_RETURN_IF_ERROR(LoadRsvps(c, event_id, guest_id, cursor, limit + 1, &items));
-    GG_RETURN_IF_ERROR(LoadAccessIds(c, event_id, guest_id, cursor, limit + 1, &access_ids));
+    GG_RETURN_IF_ERROR(
+        LoadAccessIds(c, event_id, guest_id, cursor, limit + 1, &access_ids, &access_guests));
     if (!access_ids.empty()) {
-      GG_ASSIGN_OR_RETURN(sql::Rows rows, c.Query("SELECT id, name FROM guests WHERE event_id = ?",
-                                                  {sql::Int(event_id)}));
-      for (size_t i = 0; i < rows.size(); ++i) {
-        GG_ASSIGN_OR_RETURN(int64_t id, rows.Int(i, 0));
-        GG_ASSIGN_OR_RETURN(guest_names[std::to_string(id)], rows.Text(i, 1));
-      }
+      // Only the guests this page names (RSVP rows carry their own).
+      GG_ASSIGN_OR_RETURN(guest_names, LoadGuestNames(c, event_id, access_guests));
       GG_ASSIGN_OR_RETURN(verdicts, LoadVerdicts(c, std::to_string(event_id), access_ids));
     }
     return absl::OkStatus();

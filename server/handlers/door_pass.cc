@@ -15,6 +15,7 @@
 #include "guestguard/thresholds.h"
 #include "internal/status_macros.h"
 #include "server/handlers/json_body.h"
+#include "server/handlers/list_query.h"
 #include "server/handlers/rsvp.h"
 #include "server/http_errors.h"
 #include "server/roles.h"
@@ -84,18 +85,6 @@ absl::StatusOr<int64_t> CountArrived(AppState& app, int64_t guest_id) {
 
 constexpr size_t kMaxSearch = 100;
 constexpr int64_t kSearchResults = 20;
-
-// `text` ASCII-lower-cased with LIKE's wildcards escaped (ESCAPE '!').
-std::string LikePattern(std::string_view text) {
-  std::string out = "%";
-  for (char c : text) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c == '%' || c == '_' || c == '!') out.push_back('!');
-    out.push_back(c);
-  }
-  out.push_back('%');
-  return out;
-}
 
 }  // namespace
 

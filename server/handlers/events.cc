@@ -16,6 +16,7 @@
 #include "server/auth.h"
 #include "server/handlers/json_body.h"
 #include "server/http_errors.h"
+#include "server/quotas.h"
 #include "server/roles.h"
 #include "server/wire.h"
 
@@ -169,6 +170,7 @@ Response CreateEvent(AppState& app, const Request& request, const Params& /*para
   const std::string description = in->description.value_or("");
   int64_t id = 0;
   absl::Status status = app.db->Transact([&](sql::Connection& c) -> absl::Status {
+    GG_RETURN_IF_ERROR(CheckEventQuota(c, *user_id, app.config.max_events_per_account));
     GG_ASSIGN_OR_RETURN(
         sql::Rows rows,
         c.Query("INSERT INTO events (name, starts_at, venue, description, created_by,"
@@ -182,6 +184,7 @@ Response CreateEvent(AppState& app, const Request& request, const Params& /*para
               {sql::Int(id), sql::Int(*user_id)})
         .status();
   });
+  if (IsQuotaRefusal(status)) return QuotaResponse(status, 0);
   if (!status.ok()) return ErrorResponse(status, request, *app.logger);
   app.logger->Info("event created", {{"request_id", request.request_id},
                                      {"user_id", user->id},

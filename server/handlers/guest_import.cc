@@ -22,6 +22,7 @@
 #include "server/handlers/guests.h"
 #include "server/handlers/json_body.h"
 #include "server/http_errors.h"
+#include "server/quotas.h"
 #include "server/roles.h"
 #include "server/wire.h"
 
@@ -272,17 +273,25 @@ Response GuestImportCommit(AppState& app, const Request& request, const Params& 
   }
   const absl::Time now = NowMicros();
   Checked checked;
-  // One transaction: the duplicate check sees the guests it inserts beside.
+  int64_t retry_after = 0;
+  // One transaction: the duplicate check sees the guests it inserts beside,
+  // and a refused quota writes nothing.
   absl::Status status = app.db->Transact([&](sql::Connection& c) -> absl::Status {
     GG_ASSIGN_OR_RETURN(std::set<std::string> existing, ExistingEmails(c, event_id));
     checked = CheckRows(records, existing);
     if (checked.invalid > 0) return absl::OkStatus();  // Nothing written.
+    retry_after = 0;
+    GG_RETURN_IF_ERROR(ClaimImportSlot(c, event_id, checked.valid, now,
+                                       app.config.max_imports_per_hour, &retry_after));
+    GG_RETURN_IF_ERROR(
+        CheckGuestQuota(c, event_id, checked.valid, app.config.max_guests_per_event));
     for (const ImportRow& row : checked.rows) {
       GG_ASSIGN_OR_RETURN(int64_t id, InsertGuest(c, event_id, row.input, now));
       (void)id;
     }
     return absl::OkStatus();
   });
+  if (IsQuotaRefusal(status)) return QuotaResponse(status, retry_after);
   // AlreadyExists: a concurrent import or edit added one of these emails after
   // our duplicate check; the transaction rolled back.
   if (!status.ok()) return ErrorResponse(DuplicateEmailAware(status), request, *app.logger);

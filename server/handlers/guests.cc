@@ -15,6 +15,7 @@
 #include "server/auth.h"
 #include "server/handlers/json_body.h"
 #include "server/http_errors.h"
+#include "server/quotas.h"
 #include "server/roles.h"
 #include "server/wire.h"
 
@@ -24,7 +25,6 @@ namespace {
 constexpr size_t kMaxName = 200;
 constexpr size_t kMaxPhone = 40;
 constexpr int64_t kMaxPlusOnes = 20;
-constexpr char kGuestColumns[] = "id, event_id, name, email, phone, plus_ones_allowed, created_at";
 
 }  // namespace
 
@@ -95,13 +95,6 @@ absl::StatusOr<int64_t> InsertGuest(sql::Connection& c, int64_t event_id, const 
   return rows.Int(0, 0);
 }
 
-absl::Status DuplicateEmailAware(absl::Status status) {
-  if (!absl::IsAlreadyExists(status)) return status;
-  return absl::AlreadyExistsError("email is already used by a guest of this event");
-}
-
-namespace {
-
 absl::StatusOr<boost::json::object> GuestJson(const sql::Rows& rows, size_t i) {
   GG_ASSIGN_OR_RETURN(int64_t id, rows.Int(i, 0));
   GG_ASSIGN_OR_RETURN(int64_t event_id, rows.Int(i, 1));
@@ -110,14 +103,27 @@ absl::StatusOr<boost::json::object> GuestJson(const sql::Rows& rows, size_t i) {
   GG_ASSIGN_OR_RETURN(std::string phone, rows.Text(i, 4));
   GG_ASSIGN_OR_RETURN(int64_t plus_ones_allowed, rows.Int(i, 5));
   GG_ASSIGN_OR_RETURN(absl::Time created_at, rows.Time(i, 6));
+  boost::json::value link_issued_at = nullptr;
+  if (!rows.IsNull(i, 7)) {
+    GG_ASSIGN_OR_RETURN(absl::Time issued, rows.Time(i, 7));
+    link_issued_at = boost::json::value(FormatRfc3339(issued));
+  }
   return boost::json::object{{"id", std::to_string(id)},
                              {"event_id", std::to_string(event_id)},
                              {"name", name},
                              {"email", email},
                              {"phone", phone},
                              {"plus_ones_allowed", plus_ones_allowed},
-                             {"created_at", FormatRfc3339(created_at)}};
+                             {"created_at", FormatRfc3339(created_at)},
+                             {"link_issued_at", std::move(link_issued_at)}};
 }
+
+absl::Status DuplicateEmailAware(absl::Status status) {
+  if (!absl::IsAlreadyExists(status)) return status;
+  return absl::AlreadyExistsError("email is already used by a guest of this event");
+}
+
+namespace {
 
 // The authenticated user's event id (with at least `minimum`) and the guest id
 // of the path, or the error response to send.
@@ -148,7 +154,7 @@ Response GuestResponse(AppState& app, const Request& request, const Scope& scope
   sql::Rows rows;
   absl::Status s = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
     GG_ASSIGN_OR_RETURN(rows, c.Query(std::string("SELECT ") + kGuestColumns +
-                                          " FROM guests WHERE id = ? AND event_id = ?",
+                                          " FROM guests g WHERE g.id = ? AND g.event_id = ?",
                                       {sql::Int(scope.guest_id), sql::Int(scope.event_id)}));
     return absl::OkStatus();
   });
@@ -219,39 +225,18 @@ Response CreateGuest(AppState& app, const Request& request, const Params& params
   absl::StatusOr<GuestInput> in = ValidateGuestInput(*body, /*require_create=*/true);
   if (!in.ok()) return ErrorResponse(in.status(), request, *app.logger);
   const absl::Time now = NowMicros();
-  absl::Status status = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
+  absl::Status status = app.db->Transact([&](sql::Connection& c) -> absl::Status {
+    GG_RETURN_IF_ERROR(CheckGuestQuota(c, scope.event_id, 1, app.config.max_guests_per_event));
     GG_ASSIGN_OR_RETURN(scope.guest_id, InsertGuest(c, scope.event_id, *in, now));
     return absl::OkStatus();
   });
+  if (IsQuotaRefusal(status)) return QuotaResponse(status, 0);
   if (!status.ok()) return ErrorResponse(DuplicateEmailAware(status), request, *app.logger);
   app.logger->Info("guest created", {{"request_id", request.request_id},
                                      {"user_id", scope.user_id},
                                      {"event_id", std::to_string(scope.event_id)},
                                      {"guest_id", std::to_string(scope.guest_id)}});
   return GuestResponse(app, request, scope, 201);
-}
-
-Response ListGuests(AppState& app, const Request& request, const Params& params) {
-  Scope scope;
-  if (std::optional<Response> r =
-          Enter(app, request, params, Role::kViewer, /*with_guest=*/false, &scope)) {
-    return *r;
-  }
-  sql::Rows rows;
-  absl::Status status = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
-    GG_ASSIGN_OR_RETURN(rows, c.Query(std::string("SELECT ") + kGuestColumns +
-                                          " FROM guests WHERE event_id = ? ORDER BY id",
-                                      {sql::Int(scope.event_id)}));
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return ErrorResponse(status, request, *app.logger);
-  boost::json::array guests;
-  for (size_t i = 0; i < rows.size(); ++i) {
-    absl::StatusOr<boost::json::object> guest = GuestJson(rows, i);
-    if (!guest.ok()) return ErrorResponse(guest.status(), request, *app.logger);
-    guests.emplace_back(std::move(*guest));
-  }
-  return Response::Json(200, boost::json::object{{"guests", std::move(guests)}});
 }
 
 Response GetGuest(AppState& app, const Request& request, const Params& params) {
@@ -399,56 +384,6 @@ Response BulkIssueTokens(AppState& app, const Request& request, const Params& pa
                                                    {"event_id", event_id},
                                                    {"count", static_cast<int64_t>(issued.size())}});
   return Response::Json(200, boost::json::object{{"issued", std::move(issued)}});
-}
-
-Response ListRsvps(AppState& app, const Request& request, const Params& params) {
-  Scope scope;
-  if (std::optional<Response> r =
-          Enter(app, request, params, Role::kViewer, /*with_guest=*/false, &scope)) {
-    return *r;
-  }
-  std::optional<std::string> filter;
-  if (auto it = request.query.find("response"); it != request.query.end()) {
-    if (it->second != "yes" && it->second != "no" && it->second != "maybe") {
-      return ErrorResponse(
-          absl::InvalidArgumentError("response must be \"yes\", \"no\" or \"maybe\""), request,
-          *app.logger);
-    }
-    filter = it->second;
-  }
-  std::string query =
-      "SELECT r.guest_id, g.name, r.response, r.plus_ones, r.updated_at"
-      " FROM rsvps r JOIN guests g ON g.id = r.guest_id WHERE r.event_id = ?";
-  std::vector<sql::Value> values = {sql::Int(scope.event_id)};
-  if (filter) {
-    query += " AND r.response = ?";
-    values.push_back(sql::Text(*filter));
-  }
-  query += " ORDER BY r.updated_at DESC, r.guest_id DESC";
-  sql::Rows rows;
-  absl::Status status = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
-    GG_ASSIGN_OR_RETURN(rows, c.Query(query, values));
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return ErrorResponse(status, request, *app.logger);
-  boost::json::array rsvps;
-  for (size_t i = 0; i < rows.size(); ++i) {
-    absl::StatusOr<boost::json::object> item = [&]() -> absl::StatusOr<boost::json::object> {
-      GG_ASSIGN_OR_RETURN(int64_t guest_id, rows.Int(i, 0));
-      GG_ASSIGN_OR_RETURN(std::string guest_name, rows.Text(i, 1));
-      GG_ASSIGN_OR_RETURN(std::string response, rows.Text(i, 2));
-      GG_ASSIGN_OR_RETURN(int64_t plus_ones, rows.Int(i, 3));
-      GG_ASSIGN_OR_RETURN(absl::Time updated_at, rows.Time(i, 4));
-      return boost::json::object{{"guest_id", std::to_string(guest_id)},
-                                 {"guest_name", guest_name},
-                                 {"response", response},
-                                 {"plus_ones", plus_ones},
-                                 {"updated_at", FormatRfc3339(updated_at)}};
-    }();
-    if (!item.ok()) return ErrorResponse(item.status(), request, *app.logger);
-    rsvps.emplace_back(std::move(*item));
-  }
-  return Response::Json(200, boost::json::object{{"rsvps", std::move(rsvps)}});
 }
 
 }  // namespace guestguard::server

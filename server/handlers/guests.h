@@ -3,7 +3,8 @@
 // Guest endpoints under an event (Bearer session required: 401 otherwise;
 // viewer+ to read, editor+ to write; JSON in and out):
 //   POST   /events/{id}/guests  {name, email?, phone?, plus_ones_allowed?} → 201 guest
-//   GET    /events/{id}/guests  → 200 {guests: [guest...]}, oldest first
+//   GET    /events/{id}/guests  → 200 {guests, total, next_cursor?}: paged and
+//          filtered, oldest first (server/handlers/guest_lists.h)
 //   GET    /events/{id}/guests/{guest_id}  → 200 guest
 //   PATCH  /events/{id}/guests/{guest_id}  any non-empty subset of the create fields → 200 guest
 //   DELETE /events/{id}/guests/{guest_id}  → 204
@@ -13,11 +14,13 @@
 //   POST   /events/{id}/tokens/bulk  → 200 {issued: [{guest_id, token, link}]}, one
 //          per guest of the event never given a link (guests.token_issued_at
 //          NULL, also set by the two token endpoints above), by guest id
-//   GET    /events/{id}/rsvps[?response=yes|no|maybe]  (viewer+) → 200
-//          {rsvps: [{guest_id, guest_name, response, plus_ones, updated_at}]},
-//          newest first; any other response filter is 400 invalid_argument
-// A guest: {id, event_id, name, email, phone, plus_ones_allowed, created_at};
-// ids decimal strings, email and phone "" when unset, created_at RFC 3339 UTC.
+//   GET    /events/{id}/rsvps  → 200 {rsvps, counts, next_cursor?}: paged, newest
+//          first (server/handlers/guest_lists.h)
+// A guest: {id, event_id, name, email, phone, plus_ones_allowed, created_at,
+// link_issued_at}; ids decimal strings, email and phone "" when unset, times
+// RFC 3339 UTC; link_issued_at is when the guest was last given a link (issue,
+// rotate, bulk, or an emailed invitation that made the first one), null while
+// the guest has none (the server never stores the link itself).
 // Validation (400 invalid_argument naming the field, 400 invalid_json): name
 // trimmed 1-200 characters; email (may be null or "") a valid address,
 // stored normalised; phone (may be null) at most 40 characters;
@@ -58,19 +61,25 @@ absl::StatusOr<GuestInput> ValidateGuestInput(const boost::json::object& body, b
 absl::StatusOr<int64_t> InsertGuest(sql::Connection& c, int64_t event_id, const GuestInput& in,
                                     absl::Time created_at);
 
+// What GuestJson reads, in order: "SELECT " + kGuestColumns + " FROM guests g ...".
+inline constexpr char kGuestColumns[] =
+    "g.id, g.event_id, g.name, g.email, g.phone, g.plus_ones_allowed, g.created_at,"
+    " g.token_issued_at";
+
+// The guest (the shape above) of row `i` of a kGuestColumns query.
+absl::StatusOr<boost::json::object> GuestJson(const sql::Rows& rows, size_t i);
+
 // `status`, except that AlreadyExists (the unique index on a guest's non-empty
 // email within its event) says so in words a host understands.
 absl::Status DuplicateEmailAware(absl::Status status);
 
 Response CreateGuest(AppState& app, const Request& request, const Params& params);
-Response ListGuests(AppState& app, const Request& request, const Params& params);
 Response GetGuest(AppState& app, const Request& request, const Params& params);
 Response PatchGuest(AppState& app, const Request& request, const Params& params);
 Response DeleteGuest(AppState& app, const Request& request, const Params& params);
 Response IssueGuestToken(AppState& app, const Request& request, const Params& params);
 Response RotateGuestToken(AppState& app, const Request& request, const Params& params);
 Response BulkIssueTokens(AppState& app, const Request& request, const Params& params);
-Response ListRsvps(AppState& app, const Request& request, const Params& params);
 
 }  // namespace guestguard::server
 

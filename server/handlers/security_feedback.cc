@@ -15,6 +15,7 @@
 #include "guestguard/access.h"
 #include "guestguard/store.h"
 #include "internal/status_macros.h"
+#include "server/handlers/guest_names.h"
 #include "server/handlers/json_body.h"
 #include "server/handlers/security.h"
 #include "server/http_errors.h"
@@ -160,12 +161,11 @@ Response ListFeedback(AppState& app, const Request& request, const Params& param
     }
   }
   // The newest limit + 1 verdicts (the extra one tells whether more exist),
-  // then each access through the store.
+  // then each access through the store, then the names of just the guests
+  // those accesses name.
   std::vector<StoredVerdict> verdicts;
-  std::map<std::string, std::string> guest_names;
   absl::Status s = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
     verdicts.clear();
-    guest_names.clear();
     GG_ASSIGN_OR_RETURN(
         sql::Rows rows,
         c.Query("SELECT access_log_id, verdict, note, created_at FROM guard_feedback"
@@ -183,26 +183,33 @@ Response ListFeedback(AppState& app, const Request& request, const Params& param
       GG_ASSIGN_OR_RETURN(v.created_at, rows.Time(i, 3));
       verdicts.push_back(std::move(v));
     }
-    if (verdicts.empty()) return absl::OkStatus();
-    GG_ASSIGN_OR_RETURN(sql::Rows names, c.Query("SELECT id, name FROM guests WHERE event_id = ?",
-                                                 {sql::Int(scope.event_id)}));
-    for (size_t i = 0; i < names.size(); ++i) {
-      GG_ASSIGN_OR_RETURN(const int64_t id, names.Int(i, 0));
-      GG_ASSIGN_OR_RETURN(guest_names[std::to_string(id)], names.Text(i, 1));
-    }
     return absl::OkStatus();
   });
   if (!s.ok()) return ErrorResponse(s, request, *app.logger);
   const bool truncated = verdicts.size() > static_cast<size_t>(limit);
   if (truncated) verdicts.resize(static_cast<size_t>(limit));
-  boost::json::array out;
+  std::vector<std::pair<const StoredVerdict*, AccessRecord>> shown;
   for (const StoredVerdict& v : verdicts) {
     absl::StatusOr<AccessRecord> access = app.store->GetAccess(scope.event_key, v.access_log_id);
     if (absl::IsNotFound(access.status())) continue;  // Deleted meanwhile.
     if (!access.ok()) return ErrorResponse(access.status(), request, *app.logger);
-    auto name = guest_names.find(access->guest_id);
-    Feedback f{scope.event_key, v.access_log_id, v.verdict, v.note, v.created_at};
-    out.emplace_back(FeedbackJson(f, *access,
+    shown.emplace_back(&v, *std::move(access));
+  }
+  std::map<std::string, std::string> guest_names;
+  if (!shown.empty()) {
+    std::vector<std::string> guest_ids;
+    for (const auto& [v, access] : shown) guest_ids.push_back(access.guest_id);
+    s = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
+      GG_ASSIGN_OR_RETURN(guest_names, LoadGuestNames(c, scope.event_id, guest_ids));
+      return absl::OkStatus();
+    });
+    if (!s.ok()) return ErrorResponse(s, request, *app.logger);
+  }
+  boost::json::array out;
+  for (const auto& [v, access] : shown) {
+    auto name = guest_names.find(access.guest_id);
+    Feedback f{scope.event_key, v->access_log_id, v->verdict, v->note, v->created_at};
+    out.emplace_back(FeedbackJson(f, access,
                                   name == guest_names.end() ? boost::json::value(nullptr)
                                                             : boost::json::value(name->second)));
   }

@@ -131,16 +131,23 @@ def test_rsvp_list_and_filter(srv):
     base = f"/events/{ev['id']}/rsvps"
     status, _, listed = call(srv, "GET", base, token=bob)
     assert status == 200, listed
-    assert listed == {"rsvps": [expected(guests[2]), expected(guests[1]), expected(guests[0])]}
+    counts = {"yes": 2, "no": 1, "maybe": 0, "none": len(guests) - 3,
+              "heads": sum(1 + recorded[g["id"]]["plus_ones"] for g in guests
+                           if recorded.get(g["id"], {}).get("response") == "yes"),
+              "maybe_heads": 0}
+    assert listed == {"rsvps": [expected(guests[2]), expected(guests[1]), expected(guests[0])],
+                      "counts": counts}
     status, _, listed = call(srv, "GET", base + "?response=yes", token=bob)
-    assert status == 200 and listed == {"rsvps": [expected(guests[2]), expected(guests[0])]}
+    assert status == 200 and listed == {"rsvps": [expected(guests[2]), expected(guests[0])],
+                                        "counts": counts}
     status, _, listed = call(srv, "GET", base + "?response=maybe", token=bob)
-    assert status == 200 and listed == {"rsvps": []}
+    assert status == 200 and listed == {"rsvps": [], "counts": counts}
     for bad in ("perhaps", "", "YES"):
         status, _, answer = call(srv, "GET", f"{base}?response={bad}", token=bob)
         error_of(status, answer, 400, "invalid_argument")
     other = create(srv, alice, name="Other")
     status, _, listed = call(srv, "GET", f"/events/{other['id']}/rsvps", token=alice)
-    assert status == 200 and listed == {"rsvps": []}
+    assert status == 200 and listed == {"rsvps": [], "counts": {
+        "yes": 0, "no": 0, "maybe": 0, "none": 0, "heads": 0, "maybe_heads": 0}}
     status, _, answer = call(srv, "GET", f"/events/{other['id']}/rsvps", token=bob)
     error_of(status, answer, 404, "not_found")

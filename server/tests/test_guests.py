@@ -20,9 +20,21 @@ BROWSER = {
 BROWSER_SIGNALS = {"fingerprint": BROWSER["X-Device-Fingerprint"],
                    "user_agent": BROWSER["User-Agent"], "language": "en-GB",
                    "timezone": "Europe/London", "screen": "1920x1080", "platform": "Linux"}
-GUEST_KEYS = {"id", "event_id", "name", "email", "phone", "plus_ones_allowed", "created_at"}
+GUEST_KEYS = {"id", "event_id", "name", "email", "phone", "plus_ones_allowed", "created_at",
+              "link_issued_at"}
 DECISION_KEYS = {"score", "band", "label", "allowlisted", "reasons", "access_log_id"}
 UNIFORM_404 = {"error": {"code": "not_found", "message": "invitation not found"}}
+
+
+SUMMARY = {"rsvp": None, "latest_band": None, "checked_in": False}
+
+
+def listing(guests, summaries=None):
+    """A GET .../guests answer (one page) holding `guests`, each with its
+    summary (none by default: no reply, no access yet)."""
+    summaries = summaries or [{}] * len(guests)
+    return {"guests": [{**g, **SUMMARY, **s} for g, s in zip(guests, summaries)],
+            "total": len(guests)}
 
 
 def add_guest(s, token, event_id, **fields):
@@ -87,7 +99,7 @@ def test_guest_crud(srv):
     status, _, got = call(srv, "GET", f"{base}/{g['id']}", token=token)
     assert status == 200 and got == g
     status, _, listed = call(srv, "GET", base, token=token)
-    assert status == 200 and listed == {"guests": [g, minimal]}
+    assert status == 200 and listed == listing([g, minimal])
 
     status, _, patched = call(srv, "PATCH", f"{base}/{g['id']}",
                               {"name": "Rear Admiral Hopper", "email": None,
@@ -103,7 +115,7 @@ def test_guest_crud(srv):
         status, _, body = call(srv, method, f"{base}/{g['id']}", token=token)
         error_of(status, body, 404, "not_found")
     status, _, listed = call(srv, "GET", base, token=token)
-    assert status == 200 and listed == {"guests": [minimal]}
+    assert status == 200 and listed == listing([minimal])
 
 
 def test_an_email_names_at_most_one_guest_of_an_event(srv):
@@ -182,7 +194,7 @@ def test_other_events_guests_are_404_and_viewers_cannot_write(srv):
     error_of(status, answer, 404, "not_found")
     add_member(srv, ev2["id"], bob_id, "viewer")
     status, _, listed = call(srv, "GET", base, token=bob)
-    assert status == 200 and listed == {"guests": [g2]}
+    assert status == 200 and listed == listing([g2])
     writes = [("POST", base, {"name": "Eve"}), ("PATCH", f"{base}/{g2['id']}", {"name": "Eve"}),
               ("DELETE", f"{base}/{g2['id']}", None),
               ("POST", f"{base}/{g2['id']}/token", None),

@@ -1,0 +1,386 @@
+// Copyright 2026 GuestGuard authors.
+#include "server/handlers/guest_lists.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "boost/json/array.hpp"
+#include "boost/json/object.hpp"
+#include "guestguard/store.h"
+#include "guestguard/thresholds.h"
+#include "internal/status_macros.h"
+#include "server/handlers/guests.h"
+#include "server/handlers/json_body.h"
+#include "server/handlers/list_query.h"
+#include "server/http_errors.h"
+#include "server/rebanding.h"
+#include "server/roles.h"
+#include "server/wire.h"
+
+namespace guestguard::server {
+namespace {
+
+constexpr int64_t kDefaultLimit = 100;
+constexpr int64_t kMaxLimit = 500;
+constexpr size_t kMaxSearch = 100;
+// With a band filter (computed here, not in SQL): guests read per query, and
+// at most per request.
+constexpr int64_t kScanChunk = 500;
+constexpr int64_t kMaxScan = 5000;
+// Guest ids per latest-access query (one statement shape: short chunks repeat
+// their last id).
+constexpr size_t kIdChunk = 50;
+constexpr char kGuestCursor[] = "g";
+constexpr char kRsvpCursor[] = "r";
+
+// A host's check-in: a scored check-in of the guest that was not blocked.
+constexpr char kCheckedIn[] =
+    "EXISTS (SELECT 1 FROM guard_access_log a WHERE a.event_id = ?"
+    " AND a.guest_id = CAST(g.id AS TEXT) AND a.kind = 'checkin' AND a.band <> 'block')";
+
+struct GuestFilters {
+  std::string q;                     // "" for none.
+  std::optional<std::string> rsvp;   // yes | no | maybe | none
+  std::optional<Band> band;
+  std::optional<bool> checked;
+};
+
+// The filters of the query string; InvalidArgument naming the first bad one.
+absl::StatusOr<GuestFilters> ParseFilters(const Request& request) {
+  GuestFilters f;
+  if (auto it = request.query.find("q"); it != request.query.end()) {
+    f.q = std::string(TrimSpaces(it->second));
+    if (CodePoints(f.q) > kMaxSearch) {
+      return absl::InvalidArgumentError("q must be at most 100 characters");
+    }
+  }
+  if (auto it = request.query.find("rsvp"); it != request.query.end() && !it->second.empty()) {
+    const std::string& v = it->second;
+    if (v != "yes" && v != "no" && v != "maybe" && v != "none") {
+      return absl::InvalidArgumentError("rsvp must be \"yes\", \"no\", \"maybe\" or \"none\"");
+    }
+    f.rsvp = v;
+  }
+  if (auto it = request.query.find("band"); it != request.query.end() && !it->second.empty()) {
+    f.band = ParseBand(it->second);
+    if (!f.band) {
+      return absl::InvalidArgumentError(
+          "band must be \"low\", \"medium\", \"high\" or \"block\"");
+    }
+  }
+  if (auto it = request.query.find("checked"); it != request.query.end() && !it->second.empty()) {
+    if (it->second != "yes" && it->second != "no") {
+      return absl::InvalidArgumentError("checked must be \"yes\" or \"no\"");
+    }
+    f.checked = it->second == "yes";
+  }
+  return f;
+}
+
+// The guest ids (with their latest access) a page needs the band of.
+struct Latest {
+  int64_t access_id = 0;
+  AccessRecord record;  // id, guest_id, band, client_ip, allowlisted only.
+};
+
+// guest id → the guest's latest access (by occurred_at, then id), for the
+// given guests of the event.
+absl::StatusOr<std::map<int64_t, Latest>> LoadLatest(sql::Connection& c, int64_t event_id,
+                                                     const std::vector<int64_t>& guest_ids) {
+  std::map<int64_t, Latest> out;
+  if (guest_ids.empty()) return out;
+  std::string query =
+      "SELECT t.guest_id, t.id, t.band, t.client_ip, t.allowlisted FROM ("
+      " SELECT a.guest_id, a.id, a.band, a.client_ip, a.allowlisted, ROW_NUMBER() OVER"
+      " (PARTITION BY a.guest_id ORDER BY a.occurred_at DESC, a.id DESC) AS n"
+      " FROM guard_access_log a WHERE a.event_id = ? AND a.guest_id IN (";
+  for (size_t i = 0; i < kIdChunk; ++i) query += i == 0 ? "?" : ", ?";
+  query += ")) t WHERE t.n = 1";
+  for (size_t start = 0; start < guest_ids.size(); start += kIdChunk) {
+    std::vector<sql::Value> args = {sql::Text(std::to_string(event_id))};
+    for (size_t i = 0; i < kIdChunk; ++i) {
+      args.push_back(
+          sql::Text(std::to_string(guest_ids[std::min(start + i, guest_ids.size() - 1)])));
+    }
+    GG_ASSIGN_OR_RETURN(sql::Rows rows, c.Query(query, args));
+    for (size_t i = 0; i < rows.size(); ++i) {
+      Latest latest;
+      GG_ASSIGN_OR_RETURN(latest.record.guest_id, rows.Text(i, 0));
+      std::optional<int64_t> guest = ParseEventId(latest.record.guest_id);
+      if (!guest) continue;
+      GG_ASSIGN_OR_RETURN(latest.access_id, rows.Int(i, 1));
+      latest.record.id = std::to_string(latest.access_id);
+      GG_ASSIGN_OR_RETURN(const std::string band, rows.Text(i, 2));
+      std::optional<Band> parsed = ParseBand(band);
+      if (!parsed) return absl::DataLossError("stored access has an unknown band");
+      latest.record.band = *parsed;
+      GG_ASSIGN_OR_RETURN(latest.record.client_ip, rows.Text(i, 3));
+      GG_ASSIGN_OR_RETURN(latest.record.allowlisted, rows.Bool(i, 4));
+      out[*guest] = std::move(latest);
+    }
+  }
+  return out;
+}
+
+// One page's rows: kGuestColumns, then r.response, r.plus_ones, r.updated_at,
+// then checked-in (0/1).
+constexpr size_t kResponseColumn = 8;
+constexpr size_t kCheckedColumn = 11;
+
+absl::StatusOr<sql::Rows> QueryGuests(sql::Connection& c, int64_t event_id, int64_t after,
+                                      const GuestFilters& f, int64_t n) {
+  std::string q = std::string("SELECT ") + kGuestColumns +
+                  ", r.response, r.plus_ones, r.updated_at, CASE WHEN " + kCheckedIn +
+                  " THEN 1 ELSE 0 END"
+                  " FROM guests g LEFT JOIN rsvps r ON r.guest_id = g.id"
+                  " WHERE g.event_id = ? AND g.id > ?";
+  std::vector<sql::Value> args = {sql::Text(std::to_string(event_id)), sql::Int(event_id),
+                                  sql::Int(after)};
+  if (!f.q.empty()) {
+    q += " AND (lower(g.name) LIKE ? ESCAPE '!' OR lower(g.email) LIKE ? ESCAPE '!')";
+    args.push_back(sql::Text(LikePattern(f.q)));
+    args.push_back(sql::Text(LikePattern(f.q)));
+  }
+  if (f.rsvp) {
+    if (*f.rsvp == "none") {
+      q += " AND r.guest_id IS NULL";
+    } else {
+      q += " AND r.response = ?";
+      args.push_back(sql::Text(*f.rsvp));
+    }
+  }
+  if (f.checked) {
+    q += std::string(*f.checked ? " AND " : " AND NOT ") + kCheckedIn;
+    args.push_back(sql::Text(std::to_string(event_id)));
+  }
+  q += " ORDER BY g.id LIMIT ?";
+  args.push_back(sql::Int(n));
+  return c.Query(q, args);
+}
+
+}  // namespace
+
+Response ListGuests(AppState& app, const Request& request, const Params& params) {
+  EventScope scope;
+  if (auto r = EnterEvent(app, request, params, Role::kViewer, &scope)) return *r;
+  absl::StatusOr<int64_t> limit = ParseLimit(request, kDefaultLimit, kMaxLimit);
+  if (!limit.ok()) return ErrorResponse(limit.status(), request, *app.logger);
+  absl::StatusOr<GuestFilters> filters = ParseFilters(request);
+  if (!filters.ok()) return ErrorResponse(filters.status(), request, *app.logger);
+  int64_t after = 0;
+  if (auto it = request.query.find("cursor"); it != request.query.end()) {
+    std::optional<std::vector<int64_t>> keys = DecodeCursor(it->second, kGuestCursor, 1);
+    if (!keys) return ErrorResponse(absl::InvalidArgumentError("invalid cursor"), request, *app.logger);
+    after = (*keys)[0];
+  }
+
+  // Re-labels use the allowlist as it is now; read once, when first needed.
+  std::shared_ptr<const CidrSet> allowlist;
+  boost::json::array page;
+  std::vector<int64_t> page_ids;
+  int64_t total = 0;
+  int64_t scanned = 0;
+  int64_t last_scanned = after;
+  bool exhausted = false;
+  const int64_t chunk = filters->band ? kScanChunk : *limit + 1;
+  while (true) {
+    sql::Rows rows;
+    std::map<int64_t, Latest> latest;
+    std::map<int64_t, FeedbackVerdict> verdicts;
+    absl::Status status = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
+      if (scanned == 0) {
+        GG_ASSIGN_OR_RETURN(sql::Rows count, c.Query("SELECT COUNT(*) FROM guests WHERE event_id = ?",
+                                                     {sql::Int(scope.event_id)}));
+        GG_ASSIGN_OR_RETURN(total, count.Int(0, 0));
+      }
+      GG_ASSIGN_OR_RETURN(rows, QueryGuests(c, scope.event_id, last_scanned, *filters, chunk));
+      std::vector<int64_t> ids;
+      for (size_t i = 0; i < rows.size(); ++i) {
+        GG_ASSIGN_OR_RETURN(ids.emplace_back(), rows.Int(i, 0));
+      }
+      GG_ASSIGN_OR_RETURN(latest, LoadLatest(c, scope.event_id, ids));
+      std::vector<int64_t> access_ids;
+      for (const auto& [guest, l] : latest) {
+        if (l.record.band != Band::kLow) access_ids.push_back(l.access_id);
+      }
+      GG_ASSIGN_OR_RETURN(verdicts, LoadVerdicts(c, scope.event_key, access_ids));
+      return absl::OkStatus();
+    });
+    if (!status.ok()) return ErrorResponse(status, request, *app.logger);
+    for (size_t i = 0; i < rows.size(); ++i) {
+      absl::StatusOr<boost::json::object> guest = GuestJson(rows, i);
+      if (!guest.ok()) return ErrorResponse(guest.status(), request, *app.logger);
+      const int64_t id = rows.Int(i, 0).value_or(0);
+      last_scanned = id;
+      ++scanned;
+      std::optional<Band> band;
+      if (auto l = latest.find(id); l != latest.end()) {
+        band = l->second.record.band;
+        auto v = verdicts.find(l->second.access_id);
+        const std::optional<FeedbackVerdict> verdict =
+            v == verdicts.end() ? std::nullopt : std::optional<FeedbackVerdict>(v->second);
+        if (*band != Band::kLow && !allowlist) {
+          absl::StatusOr<EventPolicy> policy = app.store->GetPolicy(scope.event_key);
+          if (!policy.ok()) return ErrorResponse(policy.status(), request, *app.logger);
+          allowlist = policy->allowlist;
+        }
+        std::optional<EffectiveLabel> label =
+            *band == Band::kLow ? std::nullopt : Relabel(l->second.record, *allowlist, verdict);
+        if (label && label->because == RelabelCause::kAllowlisted) {
+          // Rare: the full record says whether it was refused for its token,
+          // which an allowlist never clears.
+          absl::StatusOr<AccessRecord> full =
+              app.store->GetAccess(scope.event_key, l->second.record.id);
+          if (!full.ok() && !absl::IsNotFound(full.status())) {
+            return ErrorResponse(full.status(), request, *app.logger);
+          }
+          if (full.ok()) label = Relabel(*full, *allowlist, verdict);
+        }
+        if (label) band = label->band;
+      }
+      if (filters->band && band != filters->band) continue;
+      boost::json::value rsvp = nullptr;
+      if (!rows.IsNull(i, kResponseColumn)) {
+        absl::StatusOr<boost::json::object> r = [&]() -> absl::StatusOr<boost::json::object> {
+          GG_ASSIGN_OR_RETURN(std::string response, rows.Text(i, kResponseColumn));
+          GG_ASSIGN_OR_RETURN(int64_t plus_ones, rows.Int(i, kResponseColumn + 1));
+          GG_ASSIGN_OR_RETURN(absl::Time updated_at, rows.Time(i, kResponseColumn + 2));
+          return boost::json::object{{"response", response},
+                                     {"plus_ones", plus_ones},
+                                     {"updated_at", FormatRfc3339(updated_at)}};
+        }();
+        if (!r.ok()) return ErrorResponse(r.status(), request, *app.logger);
+        rsvp = *std::move(r);
+      }
+      (*guest)["rsvp"] = std::move(rsvp);
+      (*guest)["latest_band"] =
+          band ? boost::json::value(BandName(*band)) : boost::json::value(nullptr);
+      (*guest)["checked_in"] = rows.Int(i, kCheckedColumn).value_or(0) != 0;
+      page.emplace_back(std::move(*guest));
+      page_ids.push_back(id);
+      if (static_cast<int64_t>(page.size()) > *limit) break;
+    }
+    if (static_cast<int64_t>(page.size()) > *limit) break;
+    if (static_cast<int64_t>(rows.size()) < chunk) {
+      exhausted = true;
+      break;
+    }
+    if (!filters->band || scanned >= kMaxScan) break;
+  }
+  boost::json::object answer{{"guests", nullptr}, {"total", total}};
+  if (static_cast<int64_t>(page.size()) > *limit) {
+    page.resize(static_cast<size_t>(*limit));
+    answer["next_cursor"] = EncodeCursor(kGuestCursor, {page_ids[static_cast<size_t>(*limit) - 1]});
+  } else if (!exhausted) {
+    answer["next_cursor"] = EncodeCursor(kGuestCursor, {last_scanned});  // Scan bound reached.
+  }
+  answer["guests"] = std::move(page);
+  return Response::Json(200, answer);
+}
+
+Response ListRsvps(AppState& app, const Request& request, const Params& params) {
+  EventScope scope;
+  if (auto r = EnterEvent(app, request, params, Role::kViewer, &scope)) return *r;
+  absl::StatusOr<int64_t> limit = ParseLimit(request, kDefaultLimit, kMaxLimit);
+  if (!limit.ok()) return ErrorResponse(limit.status(), request, *app.logger);
+  std::optional<std::string> filter;
+  if (auto it = request.query.find("response"); it != request.query.end()) {
+    if (it->second != "yes" && it->second != "no" && it->second != "maybe") {
+      return ErrorResponse(
+          absl::InvalidArgumentError("response must be \"yes\", \"no\" or \"maybe\""), request,
+          *app.logger);
+    }
+    filter = it->second;
+  }
+  std::optional<std::vector<int64_t>> cursor;
+  if (auto it = request.query.find("cursor"); it != request.query.end()) {
+    cursor = DecodeCursor(it->second, kRsvpCursor, 2);
+    if (!cursor) return ErrorResponse(absl::InvalidArgumentError("invalid cursor"), request, *app.logger);
+  }
+  std::string query =
+      "SELECT r.guest_id, g.name, r.response, r.plus_ones, r.updated_at"
+      " FROM rsvps r JOIN guests g ON g.id = r.guest_id WHERE r.event_id = ?";
+  std::vector<sql::Value> values = {sql::Int(scope.event_id)};
+  if (filter) {
+    query += " AND r.response = ?";
+    values.push_back(sql::Text(*filter));
+  }
+  if (cursor) {
+    const absl::Time at = absl::FromUnixMicros((*cursor)[0]);
+    query += " AND (r.updated_at < ? OR (r.updated_at = ? AND r.guest_id < ?))";
+    values.push_back(at);
+    values.push_back(at);
+    values.push_back(sql::Int((*cursor)[1]));
+  }
+  query += " ORDER BY r.updated_at DESC, r.guest_id DESC LIMIT ?";
+  values.push_back(sql::Int(*limit + 1));
+  sql::Rows rows;
+  sql::Rows counts;
+  int64_t guests = 0;
+  absl::Status status = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
+    GG_ASSIGN_OR_RETURN(rows, c.Query(query, values));
+    GG_ASSIGN_OR_RETURN(counts,
+                        c.Query("SELECT response, COUNT(*), COALESCE(SUM(1 + plus_ones), 0)"
+                                " FROM rsvps WHERE event_id = ? GROUP BY response",
+                                {sql::Int(scope.event_id)}));
+    GG_ASSIGN_OR_RETURN(sql::Rows n, c.Query("SELECT COUNT(*) FROM guests WHERE event_id = ?",
+                                             {sql::Int(scope.event_id)}));
+    GG_ASSIGN_OR_RETURN(guests, n.Int(0, 0));
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return ErrorResponse(status, request, *app.logger);
+  std::map<std::string, std::pair<int64_t, int64_t>> by_response;  // replies, heads
+  for (size_t i = 0; i < counts.size(); ++i) {
+    absl::Status read = [&]() -> absl::Status {
+      GG_ASSIGN_OR_RETURN(std::string response, counts.Text(i, 0));
+      GG_ASSIGN_OR_RETURN(by_response[response].first, counts.Int(i, 1));
+      GG_ASSIGN_OR_RETURN(by_response[response].second, counts.Int(i, 2));
+      return absl::OkStatus();
+    }();
+    if (!read.ok()) return ErrorResponse(read, request, *app.logger);
+  }
+  const int64_t yes = by_response["yes"].first;
+  const int64_t no = by_response["no"].first;
+  const int64_t maybe = by_response["maybe"].first;
+  boost::json::object count_json{{"yes", yes},
+                                 {"no", no},
+                                 {"maybe", maybe},
+                                 {"none", std::max<int64_t>(0, guests - yes - no - maybe)},
+                                 {"heads", by_response["yes"].second},
+                                 {"maybe_heads", by_response["maybe"].second}};
+  boost::json::array rsvps;
+  int64_t last_at = 0;
+  int64_t last_guest = 0;
+  for (size_t i = 0; i < rows.size() && static_cast<int64_t>(i) < *limit; ++i) {
+    absl::StatusOr<boost::json::object> item = [&]() -> absl::StatusOr<boost::json::object> {
+      GG_ASSIGN_OR_RETURN(int64_t guest_id, rows.Int(i, 0));
+      GG_ASSIGN_OR_RETURN(std::string guest_name, rows.Text(i, 1));
+      GG_ASSIGN_OR_RETURN(std::string response, rows.Text(i, 2));
+      GG_ASSIGN_OR_RETURN(int64_t plus_ones, rows.Int(i, 3));
+      GG_ASSIGN_OR_RETURN(absl::Time updated_at, rows.Time(i, 4));
+      last_at = absl::ToUnixMicros(updated_at);
+      last_guest = guest_id;
+      return boost::json::object{{"guest_id", std::to_string(guest_id)},
+                                 {"guest_name", guest_name},
+                                 {"response", response},
+                                 {"plus_ones", plus_ones},
+                                 {"updated_at", FormatRfc3339(updated_at)}};
+    }();
+    if (!item.ok()) return ErrorResponse(item.status(), request, *app.logger);
+    rsvps.emplace_back(std::move(*item));
+  }
+  boost::json::object answer{{"rsvps", std::move(rsvps)}, {"counts", std::move(count_json)}};
+  if (static_cast<int64_t>(rows.size()) > *limit) {
+    answer["next_cursor"] = EncodeCursor(kRsvpCursor, {last_at, last_guest});
+  }
+  return Response::Json(200, answer);
+}
+
+}  // namespace guestguard::server
