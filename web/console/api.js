@@ -4,6 +4,7 @@
 // (lib/errors.js). A 401 ends the session and tells the app, which sends the
 // host to sign in, remembering the page.
 import { errorText } from './lib/errors.js';
+import { pageQuery } from './lib/paging.js';
 
 const KEY = 'guestguard.session';
 
@@ -77,14 +78,15 @@ export const api = {
   patchEvent: (id, fields) => request('PATCH', ev(id), { body: fields }),
   deleteEvent: (id) => request('DELETE', ev(id)),
 
-  guests: (id) => request('GET', `${ev(id)}/guests`),
+  // One page: filters {q, rsvp, band, checked}, the previous page's next_cursor.
+  guests: (id, filters, cursor, limit = 100) => request('GET', `${ev(id)}/guests${pageQuery(filters, cursor, limit)}`),
   addGuest: (id, g) => request('POST', `${ev(id)}/guests`, { body: g }),
   patchGuest: (id, gid, g) => request('PATCH', `${ev(id)}/guests/${encodeURIComponent(gid)}`, { body: g }),
   deleteGuest: (id, gid) => request('DELETE', `${ev(id)}/guests/${encodeURIComponent(gid)}`),
   issueLink: (id, gid, rotate) =>
     request('POST', `${ev(id)}/guests/${encodeURIComponent(gid)}/token${rotate ? '/rotate' : ''}`),
   bulkLinks: (id) => request('POST', `${ev(id)}/tokens/bulk`),
-  rsvps: (id) => request('GET', `${ev(id)}/rsvps`),
+  rsvps: (id, cursor, limit = 100) => request('GET', `${ev(id)}/rsvps${pageQuery({}, cursor, limit)}`),
   sendInvitations: (id, guestIds, kind) =>
     request('POST', `${ev(id)}/invitations`, { body: { guest_ids: guestIds, kind } }),
   invitations: (id) => request('GET', `${ev(id)}/invitations`),

@@ -4,9 +4,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { inbox, itemKey, mergeItems, guestSummaries } from '../console/lib/activity.js';
+import { inbox, itemKey, mergeItems } from '../console/lib/activity.js';
 import { backoffDelay, connectionText } from '../console/lib/backoff.js';
-import { csvCell, linksCsv, neutralise, previewRows, previewSummary } from '../console/lib/csv.js';
+import { csvCell, dataLines, importProgress, linksCsv, neutralise, previewRows, previewShown, previewSummary } from '../console/lib/csv.js';
+import { appendPage, countText, guestFilters, linkState, pageQuery } from '../console/lib/paging.js';
 import { errorText } from '../console/lib/errors.js';
 import { deviceSummary, reasonsInWords } from '../console/lib/reasons.js';
 import { parseRoute, queryString, safeNext, signinUrl } from '../console/lib/route.js';
@@ -96,7 +97,6 @@ test('live items and backfill merge without duplicates, newest first', () => {
   assert.equal(itemKey(a), 'a:7');
   const checkin = { type: 'access', at: '2031-01-01T11:00:00Z', guest_id: '1', kind: 'checkin',
     decision: { access_log_id: '8', band: 'low' } };
-  assert.deepEqual(guestSummaries([a, checkin]).get('1'), { band: 'low', checkedIn: true });
   assert.deepEqual(inbox([checkin, a], []).map(itemKey), ['a:7']);
   assert.deepEqual(inbox([a], [{ access_log_id: '7' }]), []);
   assert.deepEqual(inbox([{ ...a, effective: { band: 'low' } }], []), []);
@@ -158,12 +158,8 @@ test('invitation delivery states and send answers in words', async () => {
   assert.equal(anyPending({}), false);
 });
 
-test('RSVP counts add plus-ones to the heads; a timeline runs oldest first', async () => {
-  const { rsvpCounts, timeline } = await import('../console/lib/rsvps.js');
-  const counts = rsvpCounts([{ response: 'yes', plus_ones: 2 }, { response: 'yes', plus_ones: 0 },
-    { response: 'no', plus_ones: 0 }, { response: 'maybe', plus_ones: 1 }], 6);
-  assert.deepEqual(counts, { yes: 2, no: 1, maybe: 1, none: 2, heads: 4, maybeHeads: 2 });
-  assert.equal(rsvpCounts([], 0).none, 0);
+test('a timeline runs oldest first', async () => {
+  const { timeline } = await import('../console/lib/rsvps.js');
   const t = timeline([
     { type: 'access', kind: 'checkin', at: '2031-01-01T20:00:00Z', decision: { band: 'low' } },
     { type: 'rsvp', response: 'yes', plus_ones: 1, at: '2031-01-01T10:00:01Z' },
@@ -178,4 +174,42 @@ test('RSVP counts add plus-ones to the heads; a timeline runs oldest first', asy
   assert.deepEqual(blocked.reached, { open: false, rsvp: false, checkin: false });
   const relabelled = timeline([{ type: 'access', kind: 'open', at: 'x', decision: { band: 'block' }, effective: { band: 'low' } }]);
   assert.equal(relabelled.reached.open, true);
+});
+
+test('a page query carries the set filters, the limit and the cursor only', () => {
+  assert.equal(pageQuery({}, null, 100), '?limit=100');
+  assert.equal(pageQuery({ q: ' ada ', rsvp: '', band: 'high' }, 'Zzk6MTI', 50),
+    '?limit=50&q=ada&band=high&cursor=Zzk6MTI');
+  assert.deepEqual(guestFilters({ q: 'x', checked: 'yes', guest: '4', page: '2' }), { q: 'x', checked: 'yes' });
+  assert.equal(pageQuery({ q: 'a&b=c' }), '?limit=100&q=a%26b%3Dc');
+});
+
+test('pages append without duplicates; the count and a link state in words', () => {
+  const list = appendPage([{ id: '1' }, { id: '2' }], [{ id: '2' }, { id: '3' }]);
+  assert.deepEqual(list.map((g) => g.id), ['1', '2', '3']);
+  assert.deepEqual(appendPage([], [{ guest_id: '9' }], 'guest_id'), [{ guest_id: '9' }]);
+  assert.equal(countText(100, 250), '100 of 250 guests');
+  const fmt = (iso) => iso.slice(0, 10);
+  assert.deepEqual(linkState({ id: '1', link_issued_at: null }, {}, fmt), { state: 'none', text: 'No link yet' });
+  assert.deepEqual(linkState({ id: '1', link_issued_at: '2031-01-02T03:04:05Z' }, {}, fmt),
+    { state: 'made', text: 'Link made 2031-01-02' });
+  assert.equal(linkState({ id: '1', link_issued_at: null }, { 1: 'http://x/rsvp/t' }).state, 'known');
+});
+
+test('the import progress reads bytes, then checks and imports the rows', () => {
+  assert.deepEqual(importProgress('reading', { loaded: 32768, total: 65536, name: 'g.csv' }),
+    { value: 32768, max: 65536, text: 'Reading g.csv… 50 %' });
+  assert.equal(importProgress('checking', { rows: 5000 }).text, 'Checking 5,000 rows…');
+  assert.equal(importProgress('checking', { rows: 5000 }).value, null);  // Indeterminate.
+  assert.equal(importProgress('importing', { rows: 12 }).text, 'Importing 12 guests…');
+  assert.deepEqual(importProgress('done', { rows: 5000 }), { value: 1, max: 1, text: '5,000 rows read and checked' });
+  assert.equal(importProgress('done', { rows: 1 }).text, '1 row read and checked');
+  assert.equal(dataLines('name,email\r\nA,a@x\r\nB,b@x\r\n'), 2);
+  assert.equal(dataLines('name\n"two\nlines"\n\nC'), 2);
+  assert.equal(dataLines('name,email\n'), 0);
+  const rows = Array.from({ length: 300 }, (_, i) => ({ line: i + 2, ok: i !== 250 }));
+  const { shown, hidden } = previewShown(rows, 100);
+  assert.equal(shown.length, 101);
+  assert.equal(shown[100].line, 252);
+  assert.equal(hidden, 199);
 });

@@ -426,3 +426,70 @@ def test_a_host_runs_an_event_from_the_console(srv, browsers):
             json.dump({"to_events_ms": to_events,
                        "monitor_ms": {"median": statistics.median(latencies),
                                       "max": max(latencies), "n": len(latencies)}}, f)
+
+
+def test_large_import_pages_and_link_state_survive_a_reload(srv, browsers):
+    """5,000 guests from a CSV with a progress bar and the final count; the
+    table pages 100 at a time; a link made shows "Link made <date>" after a
+    reload (the server keeps when, never the link); bulk acts on the server."""
+    base = f"http://127.0.0.1:{srv.port}"
+    status, _, session = call(srv, "POST", "/auth/signup", {
+        "name": "Pat Host", "email": "pat@example.com", "password": "correct horse battery"})
+    assert status == 201, session
+    status, _, ev = call(srv, "POST", "/events", {"name": "Big Party",
+                                                  "starts_at": "2031-07-01T18:00:00Z"},
+                         token=session["token"])
+    assert status == 201, ev
+    host = browsers(LINUX_UA, 1280, 900)
+    host.open(base + "/")
+    host.driver.execute_script("localStorage.setItem('guestguard.session', arguments[0])",
+                               json.dumps(session))
+    guests_url = f"{base}/console/events/{ev['id']}/guests"
+    host.open(guests_url)
+    see(host, '[data-state="guests"]')
+
+    big = csv_file("name,email,phone,plus_ones_allowed\r\n" + "".join(
+        f"Guest {i:04d},guest{i}@example.com,,0\r\n" for i in range(5000)))
+    click(host, "#open-import")
+    host.find("#import-file").send_keys(big)
+    done = see(host, '#import-progress[data-stage="done"]', timeout=60)
+    assert "5,000 rows read and checked" in done.text
+    bar = host.find("#import-bar")
+    assert bar.tag_name == "progress"
+    assert bar.get_attribute("value") == bar.get_attribute("max")
+    text_in(host, "#import-summary", "5000 guests are ready")
+    assert "more valid rows" in host.find("#import-hidden").text  # The table shows the first 100.
+    click(host, "#import-commit")
+    text_in(host, "#guests-notice", "Imported 5000 guests", timeout=60)
+    text_in(host, "#guest-count", "100 of 5000 guests")
+    click(host, "#guests-more")
+    text_in(host, "#guest-count", "200 of 5000 guests")
+    assert len(host.driver.find_elements(By.CSS_SELECTOR, "#guests tbody tr")) == 200
+
+    # Filters go to the server: the search finds a guest beyond the first page.
+    type_in(host, "#guest-search", "Guest 4321")
+    text_in(host, "#guest-count", "1 of 5000 guests")
+    row = 'tr[data-guest="Guest 4321"]'
+    assert host.find(f"{row} td.link").get_attribute("data-link-state") == "none"
+    click(host, f"{row} .issue-link")
+    see(host, f"{row} .copy-link")
+    host.driver.refresh()
+    text_in(host, "#guest-count", "1 of 5000 guests")
+    cell = host.find(f"{row} td.link")
+    assert cell.get_attribute("data-link-state") == "made"
+    assert "Link made" in cell.text and "Show link" in cell.text
+
+    # Make links for everyone without one: the server knows who has one.
+    click(host, "#bulk-links")
+    text_in(host, "#guests-notice", "Made 4999 new links.", timeout=60)
+    host.open(guests_url)
+    text_in(host, "#guest-count", "100 of 5000 guests")
+    states = {td.get_attribute("data-link-state")
+              for td in host.driver.find_elements(By.CSS_SELECTOR, "#guests td.link")}
+    assert states == {"made"}, states
+    click(host, "#bulk-links")
+    text_in(host, "#guests-notice", "Every guest already has a link.")
+
+    # RSVP counts cover the whole event, not one page.
+    host.open(f"{base}/console/events/{ev['id']}/rsvps")
+    text_in(host, "#count-none", "5000")

@@ -31,20 +31,6 @@ export function effectiveBand(item) {
   return item.decision ? item.decision.band : null;
 }
 
-// Per guest: the latest access band and whether a check-in was admitted.
-export function guestSummaries(items) {
-  const out = new Map();
-  const sorted = [...items].sort((a, b) => (a.at < b.at ? -1 : 1));
-  for (const item of sorted) {
-    if (item.type !== 'access' || !item.guest_id) continue;
-    const s = out.get(item.guest_id) || { band: null, checkedIn: false };
-    s.band = effectiveBand(item);
-    if (item.kind === 'checkin' && item.decision && item.decision.band !== 'block') s.checkedIn = true;
-    out.set(item.guest_id, s);
-  }
-  return out;
-}
-
 // The verdict inbox: accesses flagged Review or above with no verdict yet,
 // oldest first.
 export function inbox(items, verdicts) {

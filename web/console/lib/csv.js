@@ -16,6 +16,13 @@ export function previewRows(preview) {
   }));
 }
 
+// The rows a large preview table shows: every row with a problem, and the
+// first `max` rows; `hidden` says how many fine rows are left out.
+export function previewShown(rows, max = 100) {
+  const shown = rows.filter((r, i) => !r.ok || i < max);
+  return { shown, hidden: rows.length - shown.length };
+}
+
 export function previewSummary(preview) {
   const valid = preview.valid || 0;
   const invalid = preview.invalid || 0;
@@ -46,4 +53,39 @@ export function linksCsv(guests, links) {
     lines.push([g.name, g.email, link].map(csvCell).join(','));
   }
   return lines.join('\r\n') + '\r\n';
+}
+
+// The import's progress line: reading the file (bytes), then the server's
+// check and the commit of `rows` rows (no fraction: one request each).
+export function importProgress(stage, { loaded = 0, total = 0, rows = 0, name = '' } = {}) {
+  const n = rows.toLocaleString('en');
+  if (stage === 'reading') {
+    const pct = total ? Math.min(100, Math.floor((loaded / total) * 100)) : 0;
+    return { value: loaded, max: total || 1, text: `Reading ${name}… ${pct} %` };
+  }
+  if (stage === 'checking') return { value: null, max: 1, text: `Checking ${n} rows…` };
+  if (stage === 'importing') return { value: null, max: 1, text: `Importing ${n} guests…` };
+  return { value: 1, max: 1, text: `${n} ${rows === 1 ? 'row' : 'rows'} read and checked` };
+}
+
+// The number of data lines of a CSV text (header excluded; blank lines and
+// line breaks inside quoted cells not counted): what the bar counts while
+// reading, before the server's own count.
+export function dataLines(text) {
+  let lines = 0;
+  let quoted = false;
+  let content = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i];
+    if (c === '"') quoted = !quoted;
+    if (!quoted && (c === '\n' || c === '\r')) {
+      if (content) lines += 1;
+      content = false;
+      if (c === '\r' && text[i + 1] === '\n') i += 1;
+    } else if (c !== ' ' && c !== '\t') {
+      content = true;
+    }
+  }
+  if (content) lines += 1;
+  return Math.max(0, lines - 1);
 }

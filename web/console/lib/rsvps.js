@@ -1,18 +1,4 @@
-// RSVP counts and a guest's timeline (pure).
-
-// {yes, no, maybe, none, heads, maybeHeads}: heads are the people coming
-// (1 + plus-ones of every "yes"); none the guests who have not replied.
-export function rsvpCounts(rsvps, guestCount) {
-  const c = { yes: 0, no: 0, maybe: 0, none: 0, heads: 0, maybeHeads: 0 };
-  for (const r of rsvps) {
-    if (!(r.response in c)) continue;
-    c[r.response] += 1;
-    if (r.response === 'yes') c.heads += 1 + (r.plus_ones || 0);
-    if (r.response === 'maybe') c.maybeHeads += 1 + (r.plus_ones || 0);
-  }
-  c.none = Math.max(0, guestCount - c.yes - c.no - c.maybe);
-  return c;
-}
+// A guest's timeline (pure). (RSVP counts come from the server: GET .../rsvps counts the whole event.)
 
 const STEP_OF = { open: 'open', rsvp: 'rsvp', checkin: 'checkin' };
 
