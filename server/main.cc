@@ -14,6 +14,9 @@
 // `guestguard-server keygen --rotate SPEC|- [--kid ID]` the keyring with a new
 // active key first (see keys.h); neither opens anything.
 //
+// `guestguard-server --version` prints "guestguard-server <version>" (the
+// project version of CMakeLists.txt) and exits 0.
+//
 // Exit codes: 0 after a clean shutdown, 1 when the server cannot start
 // (database, bus, address in use), 2 for an invalid configuration.
 #include <pthread.h>
@@ -44,6 +47,10 @@ int main(int argc, char** argv) {
     for (const gs::Router::RouteInfo& route : router.routes()) {
       std::printf("%s %s\n", route.method.c_str(), route.pattern.c_str());
     }
+    return 0;
+  }
+  if (args.size() == 1 && args[0] == "--version") {
+    std::printf("guestguard-server %s\n", GUESTGUARD_VERSION);
     return 0;
   }
   if (!args.empty() && args[0] == "keygen") {
