@@ -18,9 +18,10 @@ std::vector<ComponentMigrations> AllMigrations(sql::Dialect dialect) {
   const bool sqlite = dialect == sql::Dialect::kSqlite;
   // The library's store first (internal::NewSqlStore applies it as "guard"),
   // then the server's own tables, as AppState::Open does.
-  return {{"guard", sqlite ? &internal::SqliteStoreMigrations() : &internal::PostgresStoreMigrations()},
-          {"server",
-           sqlite ? &internal::ServerSqliteMigrations() : &internal::ServerPostgresMigrations()}};
+  return {
+      {"guard", sqlite ? &internal::SqliteStoreMigrations() : &internal::PostgresStoreMigrations()},
+      {"server",
+       sqlite ? &internal::ServerSqliteMigrations() : &internal::ServerPostgresMigrations()}};
 }
 
 int RunMigrate(const std::vector<std::string>& args, const EnvLookup& env, std::FILE* err) {
@@ -66,14 +67,15 @@ int RunMigrate(const std::vector<std::string>& args, const EnvLookup& env, std::
   const int total = static_cast<int>(plan.size());
   for (int i = 0; i < total; ++i) {
     const Planned& p = plan[i];
-    progress.Step(i + 1, total,
-                  absl::StrFormat("%s/%04d_%s", p.component, p.migration.version,
-                                  p.migration.name));
+    progress.Step(
+        i + 1, total,
+        absl::StrFormat("%s/%04d_%s", p.component, p.migration.version, p.migration.name));
     // Migrate re-checks under its lock: a migration another process applied
     // meanwhile is skipped, not applied twice.
     absl::Status applied = sql::Migrate(**db, p.component, {p.migration});
     if (!applied.ok()) {
-      progress.Fail(absl::StrCat("migration failed: ", StripUrlCredentials(std::string(applied.message()))));
+      progress.Fail(
+          absl::StrCat("migration failed: ", StripUrlCredentials(std::string(applied.message()))));
       return 1;
     }
   }
