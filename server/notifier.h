@@ -27,7 +27,7 @@ namespace guestguard::server {
 // One message to one recipient. The text may hold a secret link (an invite
 // token): senders deliver it but must not log it anywhere but the message.
 struct Notification {
-  std::string type;  // "collaborator_invite", "guest_invitation", "rsvp_confirmation", ...
+  std::string type;       // "collaborator_invite", "guest_invitation", "rsvp_confirmation", ...
   std::string recipient;  // A normalised email address.
   std::string subject;
   std::string text;        // Plain text.

@@ -47,8 +47,8 @@ class SmtpNotificationSender final : public NotificationSender {
   explicit SmtpNotificationSender(SmtpOptions options);
   std::string_view channel() const override { return "email"; }
   // InvalidArgument for a recipient, subject or message id that cannot go in
-  // a header (CR, LF, not an address, a subject over 998 bytes); Unavailable when the SMTP exchange fails (connection,
-  // TLS, a 4xx/5xx reply: the message says which), so the worker retries.
+  // a header (CR, LF, not an address, a subject over 998 bytes); Unavailable when the SMTP exchange
+  // fails (connection, TLS, a 4xx/5xx reply: the message says which), so the worker retries.
   absl::StatusOr<std::string> Send(const Notification& notification) override;
 
  private:
