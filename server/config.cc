@@ -197,6 +197,10 @@ ConfigParse ParseConfig(const std::vector<std::string>& args, const EnvLookup& e
       "GuestGuard reference server. Every flag can also be set with the "
       "GUESTGUARD_* environment variable named after it.",
       "guestguard-server");
+  app.footer(
+      "Also: guestguard-server migrate [flags] (apply pending migrations, exit), "
+      "guestguard-server notifier [flags] (the notification worker alone), "
+      "guestguard-server keygen [--kid ID] [--rotate SPEC|-], guestguard-server --version.");
   std::vector<CLI::Option*> options;
   std::vector<std::string> flag_values(raw.size());
   for (size_t i = 0; i < raw.size(); ++i) {

@@ -14,6 +14,12 @@
 // `guestguard-server keygen --rotate SPEC|- [--kid ID]` the keyring with a new
 // active key first (see keys.h); neither opens anything.
 //
+// `guestguard-server migrate [flags]` applies pending migrations and exits
+// (migrate_command.h); the server also applies them at every start.
+//
+// `guestguard-server --version` prints "guestguard-server <version>" (the
+// project version of CMakeLists.txt) and exits 0.
+//
 // Exit codes: 0 after a clean shutdown, 1 when the server cannot start
 // (database, bus, address in use), 2 for an invalid configuration.
 #include <pthread.h>
@@ -30,6 +36,7 @@
 #include "server/http_server.h"
 #include "server/keys.h"
 #include "server/log.h"
+#include "server/migrate_command.h"
 #include "server/router.h"
 #include "server/routes.h"
 
@@ -46,9 +53,17 @@ int main(int argc, char** argv) {
     }
     return 0;
   }
+  if (args.size() == 1 && args[0] == "--version") {
+    std::printf("guestguard-server %s\n", GUESTGUARD_VERSION);
+    return 0;
+  }
   if (!args.empty() && args[0] == "keygen") {
     return gs::RunKeygen(std::vector<std::string>(args.begin() + 1, args.end()), stdin, stdout,
                          stderr);
+  }
+  if (!args.empty() && args[0] == "migrate") {
+    return gs::RunMigrate(std::vector<std::string>(args.begin() + 1, args.end()),
+                          gs::EnvFromProcess(), stderr);
   }
   const bool notifier_only = !args.empty() && args[0] == "notifier";
   if (notifier_only) args.erase(args.begin());

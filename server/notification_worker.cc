@@ -12,10 +12,11 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "boost/json/parse.hpp"
+#include "boost/json/serialize.hpp"
 #include "boost/json/value.hpp"
 #include "internal/status_macros.h"
+#include "server/email_templates.h"
 #include "server/wire.h"
 
 namespace guestguard::server {
@@ -24,6 +25,34 @@ namespace {
 constexpr size_t kMaxPayload = 256 * 1024;
 constexpr size_t kMaxErrorText = 1000;
 constexpr char kSealedPrefix[] = "gs1.";
+// A stored body holding both parts: "gm1." + {"text": ..., "html": ...}.
+// Rows written before emails had HTML hold the text alone.
+constexpr char kEmailPrefix[] = "gm1.";
+
+std::string StoreEmail(const RenderedEmail& email) {
+  return kEmailPrefix +
+         boost::json::serialize(boost::json::object{{"text", email.text}, {"html", email.html}});
+}
+
+// Fills n->text (and n->html) from a stored body; DataLoss for a damaged one.
+absl::Status ReadStoredEmail(std::string body, Notification* n) {
+  if (!absl::StartsWith(body, kEmailPrefix)) {
+    n->text = std::move(body);
+    return absl::OkStatus();
+  }
+  boost::system::error_code ec;
+  boost::json::value v =
+      boost::json::parse(std::string_view(body).substr(sizeof(kEmailPrefix) - 1), ec);
+  const boost::json::object* o = ec ? nullptr : v.if_object();
+  const boost::json::value* text = o != nullptr ? o->if_contains("text") : nullptr;
+  const boost::json::value* html = o != nullptr ? o->if_contains("html") : nullptr;
+  if (text == nullptr || !text->is_string() || html == nullptr || !html->is_string()) {
+    return absl::DataLossError("a stored email body is damaged");
+  }
+  n->text = std::string(text->as_string());
+  n->html = std::string(html->as_string());
+  return absl::OkStatus();
+}
 
 absl::StatusOr<boost::json::object> ParsePayload(const Message& message) {
   if (message.payload.size() > kMaxPayload) return absl::InvalidArgumentError("payload too large");
@@ -59,14 +88,16 @@ struct GuestContact {
   std::string event;
   absl::Time starts_at;
   std::string venue;
+  std::string host;  // The name of the event's creator ("" if the account is gone).
 };
 
 absl::StatusOr<std::optional<GuestContact>> LoadGuestContact(sql::Database& db, int64_t event_id,
                                                              int64_t guest_id) {
   sql::Rows rows;
   GG_RETURN_IF_ERROR(db.Autocommit([&](sql::Connection& c) -> absl::Status {
-    GG_ASSIGN_OR_RETURN(rows, c.Query("SELECT g.email, g.name, e.name, e.starts_at, e.venue"
-                                      " FROM guests g JOIN events e ON e.id = g.event_id"
+    GG_ASSIGN_OR_RETURN(rows, c.Query("SELECT g.email, g.name, e.name, e.starts_at, e.venue,"
+                                      " u.name FROM guests g JOIN events e ON e.id = g.event_id"
+                                      " LEFT JOIN users u ON u.id = e.created_by"
                                       " WHERE g.id = ? AND g.event_id = ?",
                                       {sql::Int(guest_id), sql::Int(event_id)}));
     return absl::OkStatus();
@@ -78,6 +109,7 @@ absl::StatusOr<std::optional<GuestContact>> LoadGuestContact(sql::Database& db, 
   GG_ASSIGN_OR_RETURN(g.event, rows.Text(0, 2));
   GG_ASSIGN_OR_RETURN(g.starts_at, rows.Time(0, 3));
   GG_ASSIGN_OR_RETURN(g.venue, rows.Text(0, 4));
+  GG_ASSIGN_OR_RETURN(g.host, rows.Text(0, 5));  // NULL reads as "".
   return std::optional<GuestContact>(std::move(g));
 }
 
@@ -235,9 +267,10 @@ absl::StatusOr<int> NotificationWorker::DeliverDue() {
     const bool sealed = absl::StartsWith(body, kSealedPrefix);
     n.message_id = absl::StrCat("<notification-", id, "@guestguard>");
     absl::StatusOr<std::string> opened = sealed ? sealer_.Open(body) : std::move(body);
-    if (opened.ok()) n.text = *std::move(opened);
+    const absl::Status readable =
+        opened.ok() ? ReadStoredEmail(*std::move(opened), &n) : opened.status();
     const absl::StatusOr<std::string> provider_id =
-        opened.ok() ? sender_->Send(n) : absl::StatusOr<std::string>(opened.status());
+        readable.ok() ? sender_->Send(n) : absl::StatusOr<std::string>(readable);
     const absl::Time at = NowMicros();
     // Errors no retry can fix (a bad address, a retired sealing key) fail at once.
     const bool permanent = !provider_id.ok() && !absl::IsUnavailable(provider_id.status()) &&
@@ -336,19 +369,18 @@ absl::Status NotificationWorker::HandleRsvpConfirmed(const Message& message) {
   GG_ASSIGN_OR_RETURN(const std::optional<GuestContact> contact,
                       LoadGuestContact(*db_, event_id, guest_id));
   std::vector<Pending> out;
-  if (contact) {
-    const auto& [email, guest, event, starts_at, venue] = *contact;
-    const std::string response = TextField(payload, "response");
+  if (contact && !contact->email.empty()) {
     const boost::json::value* plus = payload.if_contains("plus_ones");
-    const int64_t plus_ones = plus != nullptr && plus->is_int64() ? plus->as_int64() : 0;
-    if (!email.empty()) {
-      out.push_back(Pending{
-          event_id, email, "rsvp_confirmation", absl::StrCat("Your RSVP to ", event),
-          absl::StrCat("Hello ", guest, ",\n\nWe have your answer to ", event, " (",
-                       FormatRfc3339(starts_at), venue.empty() ? "" : ", ", venue, "): ", response,
-                       plus_ones > 0 ? absl::StrCat(", with ", plus_ones, " guest(s)") : "",
-                       ".\n\nYou can change it with your personal link until the event.\n")});
-    }
+    const RenderedEmail email = RenderEmail(RsvpConfirmationEmail{
+        .guest = contact->guest,
+        .event = contact->event,
+        .host = contact->host,
+        .starts_at = contact->starts_at,
+        .venue = contact->venue,
+        .response = TextField(payload, "response"),
+        .plus_ones = plus != nullptr && plus->is_int64() ? plus->as_int64() : 0});
+    out.push_back(
+        Pending{event_id, contact->email, "rsvp_confirmation", email.subject, StoreEmail(email)});
   }
   return Record("notifier.rsvp.confirmed", message, out);
 }
@@ -374,27 +406,35 @@ absl::Status NotificationWorker::HandleAccessScored(const Message& message) {
       return absl::OkStatus();
     }));
     if (!names.empty()) {  // An event deleted since: nobody to alert.
-      GG_ASSIGN_OR_RETURN(std::string event, names.Text(0, 0));
-      std::string guest = names.IsNull(0, 1) ? "a guest" : names.Text(0, 1).value_or("a guest");
-      std::vector<std::string> reasons;
+      FraudAlertEmail alert;
+      GG_ASSIGN_OR_RETURN(alert.event, names.Text(0, 0));
+      if (!names.IsNull(0, 1)) alert.guest = names.Text(0, 1).value_or("");
+      alert.kind = TextField(payload, "kind");
+      alert.client_ip = TextField(payload, "client_ip");
+      const boost::json::value* score = payload.if_contains("score");
+      alert.score = score != nullptr && score->is_int64() ? score->as_int64() : 0;
+      const boost::json::value* blocked = payload.if_contains("blocked");
+      alert.blocked =
+          blocked != nullptr && blocked->is_bool() ? blocked->as_bool() : band == "block";
+      alert.label = band == "block" ? "Blocked" : "Suspicious";
       if (const boost::json::value* r = payload.if_contains("reasons"); r && r->is_array()) {
         for (const boost::json::value& reason : r->as_array()) {
-          if (reason.is_object()) reasons.push_back(TextField(reason.as_object(), "message"));
+          if (!reason.is_object()) continue;
+          const boost::json::value* sub = reason.as_object().if_contains("score");
+          alert.reasons.push_back({TextField(reason.as_object(), "code"),
+                                   sub != nullptr && sub->is_int64() ? sub->as_int64() : 0,
+                                   TextField(reason.as_object(), "message")});
         }
       }
-      const boost::json::value* score = payload.if_contains("score");
-      const std::string text = absl::StrCat(
-          "An access to ", guest, "'s invitation to ", event, " (", TextField(payload, "kind"),
-          " from ", TextField(payload, "client_ip"), ") scored ",
-          score != nullptr && score->is_int64() ? score->as_int64() : 0, " — ",
-          band == "block" ? "Blocked" : "Suspicious", ".\n\n",
-          reasons.empty() ? "" : absl::StrCat("Why:\n- ", absl::StrJoin(reasons, "\n- "), "\n\n"),
-          "Review it in the event's activity: ", options_.public_url, "/events/", event_id,
-          "/activity\n");
+      // The guest's timeline in the console (web/console/lib/route.js).
+      alert.console_link =
+          absl::StrCat(options_.public_url, "/console/events/", event_id, "/activity",
+                       guest_id > 0 ? absl::StrCat("?guest=", guest_id) : std::string());
+      const RenderedEmail email = RenderEmail(alert);
+      const std::string body = StoreEmail(email);
       for (size_t i = 0; i < members.size(); ++i) {
-        GG_ASSIGN_OR_RETURN(std::string email, members.Text(i, 0));
-        out.push_back(Pending{event_id, email, "fraud_alert",
-                              absl::StrCat("Suspicious invitation use: ", event), text});
+        GG_ASSIGN_OR_RETURN(std::string recipient, members.Text(i, 0));
+        out.push_back(Pending{event_id, recipient, "fraud_alert", email.subject, body});
       }
     }
   }
@@ -408,18 +448,15 @@ absl::Status NotificationWorker::HandleCollaboratorInvited(const Message& messag
   if (email.empty()) return absl::InvalidArgumentError("payload lacks the email");
   // The link holds the invite token: it travels sealed and is stored sealed.
   GG_ASSIGN_OR_RETURN(std::string link, sealer_.Open(TextField(payload, "link_sealed")));
-  const std::string event = TextField(payload, "event_name");
-  const std::string inviter = TextField(payload, "inviter_name");
-  const std::string text = absl::StrCat(
-      inviter, " invited you to collaborate on \"", event, "\" as ", TextField(payload, "role"),
-      ".\n\nSign in with this email address and open this link to accept. It works once and "
-      "expires at ",
-      TextField(payload, "expires_at"), ":\n", link,
-      "\n\nIf you did not expect this invitation, ignore this message.\n");
+  const RenderedEmail rendered =
+      RenderEmail(CollaboratorInviteEmail{.event = TextField(payload, "event_name"),
+                                          .inviter = TextField(payload, "inviter_name"),
+                                          .role = TextField(payload, "role"),
+                                          .link = std::move(link),
+                                          .expires_at = TextField(payload, "expires_at")});
   std::vector<Pending> out;
-  out.push_back(Pending{event_id, email, "collaborator_invite",
-                        absl::StrCat(inviter, " invited you to \"", event, "\" on GuestGuard"),
-                        sealer_.Seal(text)});
+  out.push_back(Pending{event_id, email, "collaborator_invite", rendered.subject,
+                        sealer_.Seal(StoreEmail(rendered))});
   return Record("notifier.collaborator.invited", message, out);
 }
 
@@ -436,29 +473,20 @@ absl::Status NotificationWorker::HandleGuestInvited(const Message& message) {
   GG_ASSIGN_OR_RETURN(const std::optional<GuestContact> contact,
                       LoadGuestContact(*db_, event_id, guest_id));
   std::vector<Pending> out;
-  if (contact) {
-    const auto& [email, guest, event, starts_at, venue] = *contact;
-    const std::string host = TextField(payload, "host_name");
+  if (contact && !contact->email.empty()) {
     const bool reminder = kind == "reminder";
-    const std::string when =
-        absl::StrCat(FormatRfc3339(starts_at), venue.empty() ? "" : ", ", venue);
-    const std::string text =
-        reminder ? absl::StrCat("Hello ", guest, ",\n\nA reminder: ", host,
-                                " would like to know whether you are coming to ", event, " (", when,
-                                ").\n\nPlease answer with your personal link:\n", link,
-                                "\n\nThis link is for you only: please do not forward it.\n")
-                 : absl::StrCat("Hello ", guest, ",\n\n", host, " invites you to ", event, " (",
-                                when, ").\n\nPlease answer with your personal link:\n", link,
-                                "\n\nThis link is for you only: please do not forward it. On the "
-                                "day it also shows your door pass.\n");
-    if (!email.empty()) {
-      Pending p{event_id, email, reminder ? "guest_reminder" : "guest_invitation",
-                reminder ? absl::StrCat("Reminder: will you come to ", event, "?")
-                         : absl::StrCat("You are invited to ", event),
-                sealer_.Seal(text)};
-      p.guest_id = guest_id;
-      out.push_back(std::move(p));
-    }
+    const RenderedEmail email =
+        RenderEmail(GuestInvitationEmail{.guest = contact->guest,
+                                         .event = contact->event,
+                                         .host = TextField(payload, "host_name"),
+                                         .starts_at = contact->starts_at,
+                                         .venue = contact->venue,
+                                         .link = std::move(link),
+                                         .reminder = reminder});
+    Pending p{event_id, contact->email, reminder ? "guest_reminder" : "guest_invitation",
+              email.subject, sealer_.Seal(StoreEmail(email))};
+    p.guest_id = guest_id;
+    out.push_back(std::move(p));
   }
   return Record("notifier.guest.invited", message, out);
 }

@@ -27,10 +27,11 @@ namespace guestguard::server {
 // One message to one recipient. The text may hold a secret link (an invite
 // token): senders deliver it but must not log it anywhere but the message.
 struct Notification {
-  std::string type;       // "collaborator_invite", "rsvp_confirmation", "fraud_alert".
+  std::string type;       // "collaborator_invite", "guest_invitation", "rsvp_confirmation", ...
   std::string recipient;  // A normalised email address.
   std::string subject;
   std::string text;        // Plain text.
+  std::string html;        // The same message in HTML; empty: text only. Not logged.
   std::string message_id;  // Unique per notification ("<id@host>" for email); may be empty.
 };
 

@@ -13,6 +13,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "server/email_mime.h"
 
 namespace guestguard::server {
 namespace {
@@ -42,21 +43,6 @@ bool LooksLikeAddress(std::string_view a) {
          at + 1 < a.size() && a.find_first_of(" <>\r\n\t,;") == std::string_view::npos;
 }
 
-// Lines end in CRLF; a line starting with '.' is dot-stuffed by libcurl.
-std::string NormaliseBody(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + text.size() / 40);
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '\r') continue;
-    if (text[i] == '\n') {
-      out += "\r\n";
-    } else {
-      out += text[i];
-    }
-  }
-  return out;
-}
-
 struct Upload {
   std::string data;
   size_t offset = 0;
@@ -82,34 +68,6 @@ std::string NewMessageId(std::string_view from) {
 }
 
 }  // namespace
-
-std::string EncodeSubject(std::string_view subject) {
-  const bool plain = std::all_of(subject.begin(), subject.end(), [](char c) {
-    return static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7F;
-  });
-  if (plain) return std::string(subject);
-  // "=?UTF-8?B?" + base64 + "?=" is at most 75: 12 characters of framing
-  // leave 63, so 60 base64 characters, which carry 45 bytes.
-  constexpr size_t kMaxBytesPerWord = 45;
-  std::string out;
-  size_t i = 0;
-  while (i < subject.size()) {
-    size_t end = std::min(subject.size(), i + kMaxBytesPerWord);
-    // Back off to a character boundary (not in the middle of a sequence).
-    while (end < subject.size() && end > i + 1 &&
-           (static_cast<unsigned char>(subject[end]) & 0xC0) == 0x80) {
-      --end;
-    }
-    std::string b64(sodium_base64_encoded_len(end - i, sodium_base64_VARIANT_ORIGINAL), '\0');
-    sodium_bin2base64(b64.data(), b64.size(), reinterpret_cast<const unsigned char*>(&subject[i]),
-                      end - i, sodium_base64_VARIANT_ORIGINAL);
-    b64.resize(std::strlen(b64.c_str()));
-    if (!out.empty()) out += "\r\n ";
-    absl::StrAppend(&out, "=?UTF-8?B?", b64, "?=");
-    i = end;
-  }
-  return out;
-}
 
 void InitCurl() {
   static const bool done = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
@@ -140,20 +98,18 @@ absl::StatusOr<std::string> SmtpNotificationSender::Send(const Notification& n) 
   if (!LooksLikeAddress(n.recipient)) {
     return absl::InvalidArgumentError("the recipient is not an email address");
   }
-  if (HasLineBreak(n.subject) || n.subject.size() > 998) {
-    return absl::InvalidArgumentError("the subject cannot go in a mail header");
-  }
   const std::string message_id = n.message_id.empty() ? NewMessageId(options_.from) : n.message_id;
-  if (HasLineBreak(message_id)) return absl::InvalidArgumentError("malformed message id");
-
+  // Header values with a line break are refused there (InvalidArgument: no retry).
+  absl::StatusOr<std::string> data = BuildMimeMessage({.from = options_.from,
+                                                       .to = n.recipient,
+                                                       .subject = n.subject,
+                                                       .message_id = message_id,
+                                                       .date = absl::Now(),
+                                                       .text = n.text,
+                                                       .html = n.html});
+  if (!data.ok()) return data.status();
   Upload upload;
-  upload.data = absl::StrCat(
-      "Date: ", absl::FormatTime("%a, %d %b %Y %H:%M:%S +0000", absl::Now(), absl::UTCTimeZone()),
-      "\r\nFrom: ", options_.from, "\r\nTo: <", n.recipient, ">\r\nMessage-ID: ", message_id,
-      "\r\nSubject: ", EncodeSubject(n.subject),
-      "\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
-      "Content-Transfer-Encoding: 8bit\r\n\r\n",
-      NormaliseBody(n.text), "\r\n");
+  upload.data = *std::move(data);
 
   std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
   if (!curl) return absl::UnavailableError("smtp: cannot create a curl handle");

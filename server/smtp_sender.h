@@ -3,7 +3,8 @@
 // Email delivery over SMTP through libcurl: one connection per message (no
 // pooling: notification volume is low and a fresh connection never inherits a
 // broken one), STARTTLS per SmtpOptions::tls, optional AUTH, bounded connect
-// and total timeouts. The message is plain text, UTF-8, with Date, From, To,
+// and total timeouts. The message is built by email_mime.h: text, or text and
+// HTML as multipart/alternative, quoted-printable UTF-8, with Date, From, To,
 // Subject and Message-ID headers; the Message-ID is the provider id returned.
 //
 //   SmtpNotificationSender smtp({.url = "smtp://mail.example.com:587",
@@ -45,9 +46,9 @@ class SmtpNotificationSender final : public NotificationSender {
  public:
   explicit SmtpNotificationSender(SmtpOptions options);
   std::string_view channel() const override { return "email"; }
-  // InvalidArgument for a recipient or subject that cannot go in a header (CR,
-  // LF, not an address); Unavailable when the SMTP exchange fails (connection,
-  // TLS, a 4xx/5xx reply: the message says which), so the worker retries.
+  // InvalidArgument for a recipient, subject or message id that cannot go in
+  // a header (CR, LF, not an address, a subject over 998 bytes); Unavailable when the SMTP exchange
+  // fails (connection, TLS, a 4xx/5xx reply: the message says which), so the worker retries.
   absl::StatusOr<std::string> Send(const Notification& notification) override;
 
  private:
@@ -56,12 +57,6 @@ class SmtpNotificationSender final : public NotificationSender {
 
 // Validates options (URL scheme, from address); InvalidArgument naming the problem.
 [[nodiscard]] absl::Status ValidateSmtpOptions(const SmtpOptions& options);
-
-// A Subject header value: printable ASCII as is; anything else as RFC 2047
-// "=?UTF-8?B?...?=" encoded-words of at most 75 characters, never splitting a
-// UTF-8 character, folded onto continuation lines ("\r\n "). `subject` must
-// not hold CR or LF.
-std::string EncodeSubject(std::string_view subject);
 
 // Initialises libcurl once per process (call before threads start).
 void InitCurl();

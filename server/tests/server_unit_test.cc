@@ -9,12 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/escaping.h"
 #include "gtest/gtest.h"
 #include "server/config.h"
 #include "server/log.h"
 #include "server/router.h"
-#include "server/smtp_sender.h"
 #include "server/wire.h"
 
 namespace guestguard::server {
@@ -263,30 +261,6 @@ TEST(Wire, Utf8ValidationFollowsRfc3629) {
   EXPECT_TRUE(HasControlCharacter("a\r\nBcc: x"));
   EXPECT_TRUE(HasControlCharacter(std::string("a\0b", 3)));
   EXPECT_FALSE(HasControlCharacter("Zo\xC3\xAB's party"));
-}
-
-TEST(Smtp, NonAsciiSubjectsAreRfc2047Encoded) {
-  EXPECT_EQ(EncodeSubject("You're invited"), "You're invited");
-  EXPECT_EQ(EncodeSubject("Caf\xC3\xA9"), "=?UTF-8?B?Q2Fmw6k=?=");
-  std::string long_subject;
-  for (int i = 0; i < 40; ++i) long_subject += "\xC3\xA9";  // 40 × "é", 80 bytes.
-  const std::string encoded = EncodeSubject(long_subject);
-  std::string decoded;
-  size_t start = 0;
-  while (start < encoded.size()) {
-    size_t end = encoded.find("\r\n ", start);
-    if (end == std::string::npos) end = encoded.size();
-    const std::string word = encoded.substr(start, end - start);
-    EXPECT_LE(word.size(), 75u) << word;
-    ASSERT_EQ(word.rfind("=?UTF-8?B?", 0), 0u) << word;
-    ASSERT_EQ(word.substr(word.size() - 2), "?=") << word;
-    std::string bytes;
-    ASSERT_TRUE(absl::Base64Unescape(word.substr(10, word.size() - 12), &bytes)) << word;
-    EXPECT_TRUE(IsUtf8(bytes)) << word;  // No character split across words.
-    decoded += bytes;
-    start = end == encoded.size() ? end : end + 3;
-  }
-  EXPECT_EQ(decoded, long_subject);
 }
 
 TEST(Log, UrlCredentialsAreStripped) {

@@ -3,6 +3,8 @@ alerts and collaborator invites, through the outbox, the bus, the inbox and
 the delivery loop, to the log sender or a real SMTP exchange with a local sink
 (server/tests/smtp_sink.py) — on SQLite and PostgreSQL.
 """
+import email
+import email.policy
 import json
 import re
 import time
@@ -80,6 +82,20 @@ def header(message, name):
     return m.group(1).strip() if m else None
 
 
+def parts(message):
+    """(subject, text, html) of a delivered message, checked to be
+    multipart/alternative with a text/plain then a text/html part, UTF-8,
+    CRLF line endings."""
+    data = message["data"]
+    assert "\n" not in data.replace("\r\n", ""), "a bare LF on the wire"
+    parsed = email.message_from_string(data, policy=email.policy.default)
+    assert parsed.get_content_type() == "multipart/alternative", data[:400]
+    text, html = parsed.get_payload()
+    assert text.get_content_type() == "text/plain" and html.get_content_type() == "text/html"
+    assert text.get_content_charset() == html.get_content_charset() == "utf-8"
+    return str(parsed["Subject"]), text.get_content(), html.get_content()
+
+
 def test_log_sender_is_the_default(servers):
     s = servers()
     owner, _ = user(s, "owner@example.com")
@@ -116,7 +132,13 @@ def test_rsvp_confirmation_and_invite_by_smtp_with_sealed_links(servers):
         # The provider id recorded is the Message-ID the sink received.
         ids = {n["recipient"]: n["provider_id"] for n in got}
         assert ids["grace@example.com"] == header(by_to["<grace@example.com>"], "Message-ID")
-        invite_token = LINK.findall(by_to["<cy@example.com>"]["data"])[0]
+        _, invite_text, invite_html = parts(by_to["<cy@example.com>"])
+        invite_token = LINK.findall(invite_text)[0]
+        assert f'href="http://127.0.0.1:{s.port}/invites/{invite_token}"' in invite_html
+        subject, text, html = parts(by_to["<grace@example.com>"])
+        assert subject == f"Your RSVP to {ev['name']}"
+        assert "Your answer: Yes, I will come" in text and "Hello grace," in text
+        assert "We have your answer</h1>" in html and "Yes, I will come" in html
         status, _, preview = call(s, "GET", f"/invites/{invite_token}")
         assert status == 200 and preview["role"] == "editor", preview
         # The invite token is nowhere at rest: not in the outbox, the
@@ -148,8 +170,34 @@ def test_fraud_alert_goes_to_owners_and_editors_only(servers):
         assert all(n["type"] == "fraud_alert" and n["status"] == "sent" for n in got)
         messages = wait_for("two alerts", lambda: len(sink.snapshot()[0]) == 2 and
                             sink.snapshot()[0])
-        assert all("Blocked" in m["data"] and f"/events/{ev['id']}/activity" in m["data"]
-                   for m in messages)
+        for m in messages:
+            subject, text, html = parts(m)
+            assert subject.startswith("Blocked: ") and ev["name"] in subject, subject
+            assert "It was refused." in text and "Why:" in text, text
+            console = f"http://127.0.0.1:{s.port}/console/events/{ev['id']}/activity?guest={g['id']}"
+            assert console in text and f'href="{console}"' in html, html
+            assert "<li" in html and "automation" in html.lower(), html
+
+
+def test_a_delivered_email_encodes_a_non_ascii_event_and_escapes_the_guest_name(servers):
+    with SmtpSink() as sink:
+        s = servers("--smtp-url", f"smtp://127.0.0.1:{sink.port}", "--smtp-tls", "none")
+        owner, _ = user(s, "owner@example.com")
+        ev = create(s, owner, name="F\u00eate d'\u00e9t\u00e9 \u2014 Z\u00fcrich")
+        g = add_guest(s, owner, ev["id"], name='<script>&"', email="zoe@example.com")
+        link = issue(s, owner, ev["id"], g["id"])["token"]
+        status, body = rsvp_post(s, link, {"response": "maybe", "plus_ones": 0,
+                                           "signals": BROWSER_SIGNALS})
+        assert status == 200, body
+        settled(s, owner, ev["id"], 1)
+        [m] = wait_for("the confirmation", lambda: sink.snapshot()[0])
+        raw_subject = re.search(r"^Subject: (.*(?:\r\n .*)*)", m["data"], re.M).group(1)
+        assert raw_subject.startswith("=?UTF-8?B?") and raw_subject.isascii(), raw_subject
+        subject, text, html = parts(m)
+        assert subject == f"Your RSVP to {ev['name']}"
+        assert 'Hello <script>&",' in text
+        assert "<script>" not in html and "Hello &lt;script&gt;&amp;&quot;," in html, html
+        assert ev["name"].replace("'", "&#39;") in html
 
 
 def test_a_flaky_smtp_server_gets_every_message_exactly_once(servers):

@@ -14,6 +14,11 @@ absl::Status TypeError(size_t row, size_t column, std::string_view wanted) {
       absl::StrCat("sql: row ", row, " column ", column, " is not ", std::string(wanted)));
 }
 
+constexpr char kCreateSchemaMigrations[] =
+    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+    " component TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL,"
+    " applied_at TEXT NOT NULL, PRIMARY KEY (component, version))";
+
 }  // namespace
 
 bool Rows::IsNull(size_t row, size_t column) const {
@@ -68,10 +73,7 @@ absl::Status Migrate(Database& db, std::string_view component,
         // Serialises concurrent migrators (other processes) until this transaction ends.
         GG_RETURN_IF_ERROR(c.Query("SELECT pg_advisory_xact_lock(4747474747474747)").status());
       }
-      GG_RETURN_IF_ERROR(
-          c.ExecScript("CREATE TABLE IF NOT EXISTS schema_migrations ("
-                       " component TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL,"
-                       " applied_at TEXT NOT NULL, PRIMARY KEY (component, version))"));
+      GG_RETURN_IF_ERROR(c.ExecScript(kCreateSchemaMigrations));
       GG_ASSIGN_OR_RETURN(
           Rows applied,
           c.Query("SELECT 1 FROM schema_migrations WHERE component = ? AND version = ?",
@@ -92,6 +94,28 @@ absl::Status Migrate(Database& db, std::string_view component,
     }));
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<Migration>> PendingMigrations(Database& db, std::string_view component,
+                                                         const std::vector<Migration>& migrations) {
+  std::set<int64_t> applied;
+  GG_RETURN_IF_ERROR(db.Transact([&](Connection& c) -> absl::Status {
+    applied.clear();  // Transact may retry the body.
+    GG_RETURN_IF_ERROR(c.ExecScript(kCreateSchemaMigrations));
+    GG_ASSIGN_OR_RETURN(Rows rows, c.Query("SELECT version FROM schema_migrations"
+                                           " WHERE component = ?",
+                                           {Text(component)}));
+    for (size_t i = 0; i < rows.size(); ++i) {
+      GG_ASSIGN_OR_RETURN(const int64_t version, rows.Int(i, 0));
+      applied.insert(version);
+    }
+    return absl::OkStatus();
+  }));
+  std::vector<Migration> pending;
+  for (const Migration& m : migrations) {
+    if (applied.count(m.version) == 0) pending.push_back(m);
+  }
+  return pending;
 }
 
 }  // namespace guestguard::sql

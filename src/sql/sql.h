@@ -169,6 +169,12 @@ struct Migration {
 [[nodiscard]] absl::Status Migrate(Database& db, std::string_view component,
                                    const std::vector<Migration>& migrations);
 
+// The migrations of `component` (in the given order) not yet recorded in
+// `schema_migrations` (created if missing): what Migrate would apply now. For
+// progress displays; Migrate re-checks each one under its lock.
+[[nodiscard]] absl::StatusOr<std::vector<Migration>> PendingMigrations(
+    Database& db, std::string_view component, const std::vector<Migration>& migrations);
+
 }  // namespace guestguard::sql
 
 #endif  // GUESTGUARD_SQL_SQL_H_

@@ -21,6 +21,7 @@ number of seconds.
 """
 
 from ._guestguard import (
+    __version__,  # project(guestguard VERSION ...) in CMakeLists.txt
     DEFAULT_BLOCK_THRESHOLD,
     DEFAULT_HIGH_THRESHOLD,
     DEFAULT_MEDIUM_THRESHOLD,
@@ -67,7 +68,6 @@ from ._guestguard import (
     verify_token,
 )
 
-__version__ = "0.1.0"
 
 __all__ = [
     "DEFAULT_BLOCK_THRESHOLD",

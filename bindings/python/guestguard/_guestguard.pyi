@@ -5,6 +5,7 @@ from typing import Any, ClassVar, Iterable, Iterator, Mapping, overload
 
 _Seconds = datetime.timedelta | float | int
 
+__version__: str  # The project version (CMakeLists.txt).
 MAX_TOKEN_LENGTH: int
 MIN_KEY_BYTES: int
 MAX_KEY_ID_LENGTH: int

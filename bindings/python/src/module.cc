@@ -231,6 +231,7 @@ std::string ReasonsRepr(const std::vector<Reason>& reasons) {
 
 PYBIND11_MODULE(_guestguard, m) {
   m.doc() = "Private C++ extension of the `guestguard` package; import `guestguard` instead.";
+  m.attr("__version__") = GUESTGUARD_VERSION;  // project(guestguard VERSION ...) in CMake.
   guestguard::python::RegisterErrors(m);
   guestguard::python::BindValues(m);
   guestguard::python::BindGuard(m);
