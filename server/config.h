@@ -33,6 +33,7 @@
 //   --scorer-deadline-ms N   GUESTGUARD_SCORER_DEADLINE_MS   250
 //   --scorer-connections N   GUESTGUARD_SCORER_CONNECTIONS   8
 //   --metrics-listen HOST:PORT  GUESTGUARD_METRICS_LISTEN  (none; see metrics_listen)
+//   --mail-dir DIR        GUESTGUARD_MAIL_DIR         (none; development mail sink)
 // Hidden (tests and operators tuning timeouts), in milliseconds:
 //   --header-timeout-ms   GUESTGUARD_HEADER_TIMEOUT_MS    10000
 //   --request-timeout-ms  GUESTGUARD_REQUEST_TIMEOUT_MS   30000
@@ -42,6 +43,9 @@
 //   --outbox-poll-ms      GUESTGUARD_OUTBOX_POLL_MS       1000
 //   --notify-backoff-ms   GUESTGUARD_NOTIFY_BACKOFF_MS    2000 (first retry; doubles)
 //   --notify-poll-ms      GUESTGUARD_NOTIFY_POLL_MS       1000
+//   --session-lifetime-ms      GUESTGUARD_SESSION_LIFETIME_MS      2592000000 (30 days)
+//   --session-idle-timeout-ms  GUESTGUARD_SESSION_IDLE_TIMEOUT_MS  604800000 (7 days)
+//   --monitor-recheck-ms       GUESTGUARD_MONITOR_RECHECK_MS       3000
 //
 //   ConfigParse parsed = ParseConfig(args, EnvFromProcess());
 //   if (!parsed.config) { std::fputs(parsed.message.c_str(), stderr); return parsed.exit_code; }
@@ -161,6 +165,18 @@ struct Config {
   bool metrics_listen = false;
   std::string metrics_host;
   uint16_t metrics_port = 0;
+  // Development mail sink: every notification is written as an RFC 5322
+  // .eml file (mode 0600) into this directory instead of being logged
+  // (mail_dir_sender.h). Default: empty (off). Must be an existing directory;
+  // refused together with smtp.url and in production.
+  std::string mail_dir;
+  // A session ends this long after sign-in. Default: 30 days. 1 ms - 365 days.
+  absl::Duration session_lifetime = absl::Hours(24 * 30);
+  // ... or after this long without a request. Default: 7 days. 1 ms - 365 days.
+  absl::Duration session_idle_timeout = absl::Hours(24 * 7);
+  // How often every open monitor WebSocket's session and role are checked
+  // again (monitor_access.h). Default: 3 s. 10 ms - 60 s.
+  absl::Duration monitor_recheck_interval = absl::Seconds(3);
 };
 
 // True when GET /metrics belongs on the public listener: development without

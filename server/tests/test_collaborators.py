@@ -17,7 +17,7 @@ import threading
 
 import pytest
 
-from test_accounts import PG_URL, backend, call, error_of, psql, srv  # noqa: F401
+from test_accounts import PG_URL, backend, call, error_of, psql, sent, srv  # noqa: F401
 from test_events import create, user
 from test_http import Server
 
@@ -30,14 +30,14 @@ def log_records(s):
 
 def invite(s, owner, event_id, email, role="editor"):
     """Invites `email`; returns (response body, token read from the notification log line)."""
-    before = len([r for r in log_records(s) if r["msg"] == "notification"])
+    before = len(sent(s))
     status, _, body = call(s, "POST", f"/events/{event_id}/collaborators",
                            {"email": email, "role": role}, token=owner)
     assert status == 201, body
     # The notification worker sends it (outbox → bus → worker → log sender).
     deadline = time.monotonic() + 10
     while True:
-        notes = [r for r in log_records(s) if r["msg"] == "notification"]
+        notes = sent(s)
         if len(notes) > before or time.monotonic() > deadline:
             break
         time.sleep(0.02)
@@ -147,7 +147,7 @@ def test_the_log_sender_writes_the_link_but_never_the_token_hash(srv):
     assert preview(srv, token)[0] == 200 and accept(srv, token, bob)[0] == 200
     assert preview(srv, token)[0] == 410
     records = log_records(srv)
-    notes = [r for r in records if r["msg"] == "notification"]
+    notes = sent(srv)
     assert len(notes) == 1
     assert f"http://127.0.0.1:{srv.port}/invites/{token}" in notes[0]["text"]
     assert "viewer" in notes[0]["text"] and notes[0]["subject"]

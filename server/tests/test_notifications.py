@@ -4,13 +4,15 @@ the delivery loop, to the log sender or a real SMTP exchange with a local sink
 (server/tests/smtp_sink.py) — on SQLite and PostgreSQL.
 """
 import json
+import os
 import re
+import stat
 import time
 
 import pytest
 
 from smtp_sink import SmtpSink, closed_port
-from test_accounts import PG_URL, backend, call, psql  # noqa: F401
+from test_accounts import PG_URL, backend, call, psql, sent  # noqa: F401
 from test_events import add_member, create, user
 from test_guests import BROWSER_SIGNALS, CURL, add_guest, issue, rsvp_get, rsvp_post, sql_rows
 from test_http import Server
@@ -80,18 +82,52 @@ def header(message, name):
     return m.group(1).strip() if m else None
 
 
-def test_log_sender_is_the_default(servers):
+def test_log_sender_is_the_default(backend):
+    kind, url, schema = backend
+    # No mail directory (GUESTGUARD_MAIL_DIR empty), no SMTP: the log sender.
+    s = Server(["--threads", "4", "--notify-poll-ms", "50"], database=url,
+               env={"GUESTGUARD_MAIL_DIR": ""})
+    s.kind, s.schema = kind, schema
+    try:
+        assert s.mail_dir is None
+        owner, _ = user(s, "owner@example.com")  # Verified in the database (no mail to read).
+        ev = create(s, owner)
+        rsvp_yes(s, owner, ev["id"], "grace@example.com")
+        [n] = settled(s, owner, ev["id"], 1)
+        assert n["type"] == "rsvp_confirmation" and n["channel"] == "log"
+        assert n["status"] == "sent" and n["attempts"] == 1
+        assert n["recipient"] == "grace@example.com"
+        lines = [json.loads(line) for line in s.stderr().splitlines()]
+        notes = [r for r in lines
+                 if r["msg"] == "notification" and r["type"] == "rsvp_confirmation"]
+        assert len(notes) == 1 and notes[0]["recipient"] == "grace@example.com"
+        assert ev["name"] in notes[0]["subject"]
+        assert s.stop() == 0, s.stderr()
+    finally:
+        s.close()
+
+
+def test_the_mail_dir_sink_writes_one_private_eml_per_message(servers):
     s = servers()
     owner, _ = user(s, "owner@example.com")
     ev = create(s, owner)
     rsvp_yes(s, owner, ev["id"], "grace@example.com")
     [n] = settled(s, owner, ev["id"], 1)
-    assert n["type"] == "rsvp_confirmation" and n["channel"] == "log"
+    assert n["type"] == "rsvp_confirmation" and n["channel"] == "mail-dir"
     assert n["status"] == "sent" and n["attempts"] == 1 and n["recipient"] == "grace@example.com"
-    lines = [json.loads(line) for line in s.stderr().splitlines()]
-    notes = [r for r in lines if r["msg"] == "notification" and r["type"] == "rsvp_confirmation"]
-    assert len(notes) == 1 and notes[0]["recipient"] == "grace@example.com"
-    assert ev["name"] in notes[0]["subject"]
+    [note] = sent(s, "rsvp_confirmation")
+    assert note["recipient"] == "grace@example.com" and ev["name"] in note["subject"]
+    names = [f for f in os.listdir(s.mail_dir) if f.endswith(".eml")]
+    assert len(names) == 2  # The owner's verification mail and the confirmation.
+    for name in names:
+        path = os.path.join(s.mail_dir, name)
+        assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+        raw = open(path, "rb").read()
+        head = raw.split(b"\r\n\r\n", 1)[0].decode()
+        for field in ("Date", "From", "To", "Message-ID", "Subject", "MIME-Version"):
+            assert re.search(rf"^{field}: ", head, re.M), head
+        assert b"\n" not in raw.replace(b"\r\n", b"")  # CRLF line ends only.
+    assert not any("/console/verify#" in line for line in s.stderr().splitlines())
 
 
 def test_rsvp_confirmation_and_invite_by_smtp_with_sealed_links(servers):
