@@ -43,7 +43,7 @@ def invite(s, owner, event_id, email, role="editor"):
         time.sleep(0.02)
     assert len(notes) == before + 1
     note = notes[-1]
-    assert note["type"] == "collaborator_invite" and note["level"] == "info"
+    assert note["type"] == "collaborator_invite"
     assert note["recipient"] == email.strip().lower()
     tokens = LINK.findall(note["text"])
     assert len(tokens) == 1, note
