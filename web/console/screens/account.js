@@ -34,6 +34,7 @@ export function Account({ user, onSignedOutEverywhere }) {
     <p class="muted">${user.name} · ${user.email}</p>
     <form class="card" onSubmit=${change} aria-labelledby="password-title">
       <h2 id="password-title">Change password</h2>
+      <input type="text" name="username" autocomplete="username" value=${user.email} hidden readonly />
       <${Field} id="current-password" label="Current password"><input id="current-password" name="current-password" type="password" autocomplete="current-password" required /><//>
       <${Field} id="new-password" label="New password" hint="12 to 128 characters.">
         <input id="new-password" name="new-password" type="password" autocomplete="new-password" minlength="12" required /><//>

@@ -30,8 +30,7 @@ export function InviteAccept({ token, user }) {
     <h1>Team invitation</h1>
     ${error && !invite && html`<${ErrorNote} error=${error.status === 404 ? new Error('This invitation link is not valid. Ask the event owner for a new one.') : error} />`}
     ${invite && html`<div class="card">
-      <p><strong>${invite.inviter_name}</strong> invites <strong>${invite.email}</strong> to help with
-        <strong id="invite-event">${invite.event_name}</strong> as <span class="badge">${ROLE_WORDS[invite.role] || invite.role}</span>.</p>
+      <p><strong>${invite.inviter_name}</strong> invites <strong>${invite.email}</strong> to help with${' '}<strong id="invite-event">${invite.event_name}</strong> as <span class="badge">${ROLE_WORDS[invite.role] || invite.role}</span>.</p>
       <p class="meta">The invitation is valid until ${when(invite.expires_at)}.</p>
       ${user ? html`${user.email && !emailMatchesMask(invite.email, user.email) && html`<p class="warn">You are signed in as ${user.email}; this invitation is for ${invite.email}.</p>`}
           ${unverified ? html`<div id="verify-first"><p class="warn">Verify your email address before you join: open the link in the verification email we sent to ${user.email}, then come back to this invitation.</p>
