@@ -25,7 +25,8 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 from browser import IPHONE_UA, LINUX_UA, WINDOWS_UA, WAIT, available
-from test_accounts import VERIFY_LINK, call, sent, wait_for_mail
+from test_accounts import VERIFY_LINK, call, wait_for_mail
+from test_accounts import sent as mailed
 from test_collaborators import LINK
 from test_door import device_pass, pass_code
 from test_guest_page import shot
@@ -71,7 +72,7 @@ def csv_file(text):
 def invite_link(srv, email):
     deadline = time.time() + 10
     while time.time() < deadline:
-        notes = [r for r in sent(srv, "collaborator_invite") if r["recipient"] == email]
+        notes = [r for r in mailed(srv, "collaborator_invite") if r["recipient"] == email]
         if notes:
             return LINK.findall(notes[-1]["text"])[0]
         time.sleep(0.05)
@@ -165,7 +166,7 @@ def test_a_host_runs_an_event_from_the_console(srv, browsers):
     text_in(host, 'tr[data-guest="Grace Hopper"] td.delivery', "Invitation sent")
     text_in(host, 'tr[data-guest="Ada Lovelace"] td.delivery', "Invitation sent")
     assert host.find('tr[data-guest="Alan Turing"] td.delivery').text == "Not sent"
-    emailed = [r["text"] for r in sent(srv, "guest_invitation")
+    emailed = [r["text"] for r in mailed(srv, "guest_invitation")
                if r["recipient"] == "grace@example.com"]
     assert len(emailed) == 1 and f"{base}/rsvp/gg1." in emailed[0]
     type_in(host, "#guest-search", "ada")
@@ -268,7 +269,7 @@ def test_a_host_runs_an_event_from_the_console(srv, browsers):
     deadline = time.time() + 10
     invite_token = None
     while not invite_token and time.time() < deadline:
-        for r in sent(srv, "collaborator_invite"):
+        for r in mailed(srv, "collaborator_invite"):
             invite_token = LINK.findall(r["text"])[0]
         time.sleep(0.05)
     assert invite_token
@@ -396,7 +397,7 @@ def test_a_host_runs_an_event_from_the_console(srv, browsers):
     deadline = time.time() + 10
     fresh_token = None
     while not fresh_token and time.time() < deadline:
-        notes = [r for r in sent(srv) if r["recipient"] == "eddie@example.com"]
+        notes = [r for r in mailed(srv) if r["recipient"] == "eddie@example.com"]
         fresh_token = LINK.findall(notes[0]["text"])[0] if notes else None
         time.sleep(0.05)
     small.driver.execute_script("localStorage.clear()")
