@@ -42,11 +42,11 @@ absl::StatusOr<bool> EnqueueAccountEmail(sql::Connection& c, const AppState& app
   if (kind == AccountEmail::kVerify) {
     const std::string token = NewInviteToken();  // Same shape and strength as invite tokens.
     const absl::Time expires_at = now + kVerificationLifetime;
-    GG_RETURN_IF_ERROR(c.Exec("INSERT INTO email_verifications (token_hash, user_id, created_at,"
-                              " expires_at) VALUES (?, ?, ?, ?)",
-                              {sql::Text(HashInviteToken(token)), sql::Int(user_id), now,
-                               expires_at})
-                           .status());
+    GG_RETURN_IF_ERROR(
+        c.Exec("INSERT INTO email_verifications (token_hash, user_id, created_at,"
+               " expires_at) VALUES (?, ?, ?, ?)",
+               {sql::Text(HashInviteToken(token)), sql::Int(user_id), now, expires_at})
+            .status());
     payload["kind"] = "verify";
     payload["expires_at"] = FormatRfc3339(expires_at);
     // The link is a credential (it signs in): it travels sealed.

@@ -79,8 +79,8 @@ absl::StatusOr<std::string> MailDirNotificationSender::Send(const Notification& 
   const std::string temp_path = absl::StrCat(dir_, "/.", name, ".tmp");
   const int fd = ::open(temp_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) {
-    return absl::UnavailableError(absl::StrCat("mail-dir: cannot create a file in ", dir_, ": ",
-                                               strerror(errno)));
+    return absl::UnavailableError(
+        absl::StrCat("mail-dir: cannot create a file in ", dir_, ": ", strerror(errno)));
   }
   absl::Status written = WriteAll(fd, message);
   if (::close(fd) != 0 && written.ok()) {

@@ -476,7 +476,8 @@ absl::Status NotificationWorker::HandleAccountEmail(const Message& message) {
     // The link signs in: it travels sealed and is stored sealed.
     GG_ASSIGN_OR_RETURN(std::string link, sealer_.Open(TextField(payload, "link_sealed")));
     const std::string text = absl::StrCat(
-        "Hello ", name, ",\n\nPlease verify your email address for GuestGuard by opening this "
+        "Hello ", name,
+        ",\n\nPlease verify your email address for GuestGuard by opening this "
         "link. It works once, signs you in, and expires at ",
         TextField(payload, "expires_at"), ":\n", link,
         "\n\nIf you did not sign up for GuestGuard, ignore this message: without this link "

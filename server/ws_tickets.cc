@@ -24,7 +24,7 @@ absl::StatusOr<WsTickets::Issued> WsTickets::Issue(std::string_view user_id, int
     }
   }
   by_hash_[HashSessionToken(issued.ticket)] = {std::string(user_id), event_id, issued.expires_at,
-                                              std::string(session_hash)};
+                                               std::string(session_hash)};
   return issued;
 }
 

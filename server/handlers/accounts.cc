@@ -29,8 +29,7 @@ boost::json::object UserJson(const User& user) {
 
 // Signup's and resend's one answer, whatever the address's account state.
 Response VerificationSent() {
-  Response response =
-      Response::Json(202, boost::json::object{{"status", "verification_sent"}});
+  Response response = Response::Json(202, boost::json::object{{"status", "verification_sent"}});
   response.headers.emplace_back("Cache-Control", "no-store");
   return response;
 }
@@ -183,10 +182,9 @@ Response Login(AppState& app, const Request& request, const Params& /*params*/) 
     });
     if (!status.ok()) return ErrorResponse(status, request, *app.logger);
     if (mailed) app.NotifyOutbox();
-    app.logger->Info("sign-in refused: email not verified",
-                     {{"request_id", request.request_id},
-                      {"user_id", std::to_string(*id)},
-                      {"email_queued", mailed}});
+    app.logger->Info("sign-in refused: email not verified", {{"request_id", request.request_id},
+                                                             {"user_id", std::to_string(*id)},
+                                                             {"email_queued", mailed}});
     return ErrorResponse(wrong, request, *app.logger);
   }
 
@@ -218,14 +216,14 @@ Response LogoutEverywhere(AppState& app, const Request& request, const Params& /
   if (!user.ok()) return ErrorResponse(user.status(), request, *app.logger);
   int64_t ended = 0;
   absl::Status status = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
-    GG_ASSIGN_OR_RETURN(ended, c.Exec("DELETE FROM sessions WHERE user_id = ?",
-                                      {sql::Int(std::stoll(user->id))}));
+    GG_ASSIGN_OR_RETURN(
+        ended, c.Exec("DELETE FROM sessions WHERE user_id = ?", {sql::Int(std::stoll(user->id))}));
     return absl::OkStatus();
   });
   if (!status.ok()) return ErrorResponse(status, request, *app.logger);
-  app.logger->Info("signed out everywhere", {{"request_id", request.request_id},
-                                             {"user_id", user->id},
-                                             {"sessions_ended", ended}});
+  app.logger->Info(
+      "signed out everywhere",
+      {{"request_id", request.request_id}, {"user_id", user->id}, {"sessions_ended", ended}});
   return NoContent();
 }
 
@@ -279,9 +277,9 @@ Response ChangePassword(AppState& app, const Request& request, const Params& /*p
     return absl::OkStatus();
   });
   if (!status.ok()) return ErrorResponse(status, request, *app.logger);
-  app.logger->Info("password changed", {{"request_id", request.request_id},
-                                        {"user_id", user->id},
-                                        {"other_sessions_ended", ended}});
+  app.logger->Info(
+      "password changed",
+      {{"request_id", request.request_id}, {"user_id", user->id}, {"other_sessions_ended", ended}});
   return NoContent();
 }
 
@@ -337,11 +335,12 @@ Response ResendVerification(AppState& app, const Request& request, const Params&
   absl::Status status = app.db->Transact([&](sql::Connection& c) -> absl::Status {
     mailed = false;
     GG_ASSIGN_OR_RETURN(sql::Rows rows, c.Query("SELECT id FROM users WHERE email = ?"
-                                                 " AND email_verified_at IS NULL",
-                                                 {sql::Text(normalized)}));
+                                                " AND email_verified_at IS NULL",
+                                                {sql::Text(normalized)}));
     if (rows.empty()) return absl::OkStatus();  // Unknown or verified: nothing to send.
     GG_ASSIGN_OR_RETURN(const int64_t id, rows.Int(0, 0));
-    GG_ASSIGN_OR_RETURN(mailed, EnqueueAccountEmail(c, app, id, AccountEmail::kVerify, NowMicros()));
+    GG_ASSIGN_OR_RETURN(mailed,
+                        EnqueueAccountEmail(c, app, id, AccountEmail::kVerify, NowMicros()));
     return absl::OkStatus();
   });
   if (!status.ok()) return ErrorResponse(status, request, *app.logger);

@@ -132,10 +132,9 @@ TEST(Config, SessionLimitsAndMonitorRecheckDefaultAndParse) {
   EXPECT_EQ(defaults.config->session_idle_timeout, absl::Hours(24 * 7));
   EXPECT_EQ(defaults.config->monitor_recheck_interval, absl::Seconds(3));
   EXPECT_EQ(defaults.config->mail_dir, "");
-  ConfigParse parsed =
-      ParseConfig({"--session-idle-timeout-ms", "1500", "--mail-dir", "/tmp"},
-                  FakeEnv({{"GUESTGUARD_SESSION_LIFETIME_MS", "4000"},
-                           {"GUESTGUARD_MONITOR_RECHECK_MS", "250"}}));
+  ConfigParse parsed = ParseConfig({"--session-idle-timeout-ms", "1500", "--mail-dir", "/tmp"},
+                                   FakeEnv({{"GUESTGUARD_SESSION_LIFETIME_MS", "4000"},
+                                            {"GUESTGUARD_MONITOR_RECHECK_MS", "250"}}));
   ASSERT_TRUE(parsed.config) << parsed.message;
   EXPECT_EQ(parsed.config->session_idle_timeout, absl::Milliseconds(1500));
   EXPECT_EQ(parsed.config->session_lifetime, absl::Milliseconds(4000));
