@@ -17,31 +17,8 @@ from test_accounts import (PASSWORD, VERIFY_LINK, backend, call, db_exec, error_
                            verification_token, wait_for_mail)
 from test_collaborators import LINK, sql
 from test_events import create, user
-from test_http import Server
+from test_notifications import servers  # noqa: F401 (a fixture)
 from ws_client import Closed, WebSocket
-
-
-def start(backend, *extra):
-    kind, url, schema = backend
-    s = Server(["--threads", "4", *extra], database=url)
-    s.kind, s.schema = kind, schema
-    return s
-
-
-@pytest.fixture
-def servers(backend):
-    started = []
-
-    def make(*extra):
-        s = start(backend, *extra)
-        started.append(s)
-        return s
-    yield make
-    for s in started:
-        try:
-            assert s.stop() == 0, s.stderr()
-        finally:
-            s.close()
 
 
 def invite(s, owner, event_id, email, role):
