@@ -98,7 +98,7 @@ Response Signup(AppState& app, const Request& request, const Params& /*params*/)
   bool created = false;
   bool mailed = false;
   absl::Status status = app.db->Transact([&](sql::Connection& c) -> absl::Status {
-    created = false;
+    created = mailed = false;  // Reset for every (re)run of the transaction.
     GG_ASSIGN_OR_RETURN(sql::Rows existing,
                         c.Query("SELECT id, email_verified_at IS NOT NULL FROM users"
                                 " WHERE email = ?",
