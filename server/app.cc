@@ -11,6 +11,7 @@
 #include "guestguard/nats_bus.h"
 #include "server/auth.h"
 #include "server/keys.h"
+#include "server/mail_dir_sender.h"
 #include "server/migrations.h"
 #include "server/remote_scorer.h"
 #include "sql/postgres_driver.h"
@@ -147,7 +148,10 @@ absl::StatusOr<std::unique_ptr<AppState>> AppState::Open(Config config,
   if (!guard.ok()) return guard.status();
   app->guard = *std::move(guard);
   std::shared_ptr<NotificationSender> sender;
-  if (config.smtp.url.empty()) {
+  if (!config.mail_dir.empty()) {
+    sender = std::make_shared<MailDirNotificationSender>(config.mail_dir, config.smtp.from);
+    app->logger->Info("email goes to the mail directory", {{"dir", config.mail_dir}});
+  } else if (config.smtp.url.empty()) {
     sender = std::make_shared<LogNotificationSender>(app->logger);
   } else {
     InitCurl();
@@ -163,6 +167,8 @@ absl::StatusOr<std::unique_ptr<AppState>> AppState::Open(Config config,
       MonitorHub::Start(app->bus, app->db, config.subject_prefix, app->logger);
   if (!monitor.ok()) return monitor.status();
   app->monitor = *std::move(monitor);
+  app->monitor_access = MonitorAccess::Start(app->db, config.monitor_recheck_interval,
+                                             config.session_idle_timeout, app->logger);
   OutboxRelayOptions relay_options;
   relay_options.poll_interval = config.outbox_poll_interval;
   absl::StatusOr<std::unique_ptr<OutboxRelay>> relay =
@@ -201,6 +207,7 @@ void AppState::Close() {
   // After the drain: the events it published are in the worker's tables.
   notification_worker.reset();
   notifier.reset();
+  monitor_access.reset();
   monitor.reset();
   guard.reset();
   store.reset();

@@ -23,6 +23,7 @@
 #include "server/config.h"
 #include "server/log.h"
 #include "server/metrics.h"
+#include "server/monitor_access.h"
 #include "server/monitor_hub.h"
 #include "server/notification_worker.h"
 #include "server/notifier.h"
@@ -48,6 +49,8 @@ struct AppState {
   std::shared_ptr<Bus> bus;               // config.bus_url.
   std::unique_ptr<OutboxRelay> relay;     // guard_outbox → bus.
   std::unique_ptr<MonitorHub> monitor;    // bus → monitor WebSockets.
+  // Closes monitor WebSockets whose session or role went away.
+  std::unique_ptr<MonitorAccess> monitor_access;
   std::unique_ptr<WsTickets> ws_tickets;  // Tickets of this process.
   // Counters for GET /metrics; set by Open (and never null after it).
   std::shared_ptr<ServerMetrics> metrics;

@@ -3,6 +3,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <cctype>
 #include <string>
 
@@ -76,6 +77,15 @@ std::string NormalizeEmail(std::string_view email) {
   std::string out(Trim(email));
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
+}
+
+std::string MaskEmail(std::string_view email) {
+  static constexpr char kBullets[] = "\xE2\x80\xA2\xE2\x80\xA2\xE2\x80\xA2";  // "•••"
+  const size_t at = email.rfind('@');
+  if (at == std::string_view::npos || at == 0) return kBullets;
+  size_t first = 1;  // The first code point: its lead byte and continuation bytes.
+  while (first < at && (static_cast<unsigned char>(email[first]) & 0xC0) == 0x80) ++first;
+  return std::string(email.substr(0, first)) + kBullets + std::string(email.substr(at));
 }
 
 absl::Status ValidateEmail(std::string_view email) {
@@ -168,7 +178,16 @@ std::string HashSessionToken(std::string_view token) {
   return std::string(hex);
 }
 
-absl::StatusOr<std::string> CreateSession(sql::Connection& c, int64_t user_id, absl::Time now) {
+absl::Duration SessionTouchInterval(absl::Duration idle) {
+  return std::min(kSessionTouchInterval, idle / 10);
+}
+
+bool SessionLive(absl::Time expires_at, absl::Time last_seen, absl::Time now, absl::Duration idle) {
+  return now < expires_at && now - last_seen < idle;
+}
+
+absl::StatusOr<std::string> CreateSession(sql::Connection& c, int64_t user_id, absl::Time now,
+                                          absl::Duration lifetime) {
   std::string token = NewSessionToken();
   // "LIMIT <large> OFFSET n": the one spelling of "all but the first n" that
   // both SQLite and PostgreSQL accept.
@@ -179,9 +198,9 @@ absl::StatusOr<std::string> CreateSession(sql::Connection& c, int64_t user_id, a
              {sql::Int(user_id), now, sql::Int(user_id), sql::Int(kMaxSessionsPerUser - 1)})
           .status());
   GG_RETURN_IF_ERROR(
-      c.Exec("INSERT INTO sessions (token_hash, user_id, created_at, expires_at)"
-             " VALUES (?, ?, ?, ?)",
-             {sql::Text(HashSessionToken(token)), sql::Int(user_id), now, now + kSessionLifetime})
+      c.Exec("INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at)"
+             " VALUES (?, ?, ?, ?, ?)",
+             {sql::Text(HashSessionToken(token)), sql::Int(user_id), now, now + lifetime, now})
           .status());
   return token;
 }
@@ -212,22 +231,41 @@ absl::StatusOr<std::string> BearerToken(const Request& request) {
 absl::StatusOr<User> Authenticate(const Request& request, AppState& app) {
   GG_ASSIGN_OR_RETURN(std::string token, BearerToken(request));
   const std::string token_hash = HashSessionToken(token);
+  const absl::Duration idle = app.config.session_idle_timeout;
+  const absl::Time now = NowMicros();
   sql::Rows rows;
+  bool live = false;
   GG_RETURN_IF_ERROR(app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
-    GG_ASSIGN_OR_RETURN(rows, c.Query("SELECT u.id, u.email, u.name, s.expires_at"
+    GG_ASSIGN_OR_RETURN(rows, c.Query("SELECT u.id, u.email, u.name, s.expires_at,"
+                                      " COALESCE(s.last_seen_at, s.created_at),"
+                                      " u.email_verified_at IS NOT NULL"
                                       " FROM sessions s JOIN users u ON u.id = s.user_id"
                                       " WHERE s.token_hash = ?",
                                       {sql::Text(token_hash)}));
+    if (rows.empty()) return absl::OkStatus();
+    GG_ASSIGN_OR_RETURN(absl::Time expires_at, rows.Time(0, 3));
+    GG_ASSIGN_OR_RETURN(absl::Time last_seen, rows.Time(0, 4));
+    live = SessionLive(expires_at, last_seen, now, idle);
+    if (!live) {
+      // Expired or idle too long: gone for good.
+      return c.Exec("DELETE FROM sessions WHERE token_hash = ?", {sql::Text(token_hash)}).status();
+    }
+    if (now - last_seen >= SessionTouchInterval(idle)) {
+      return c
+          .Exec("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?",
+                {now, sql::Text(token_hash)})
+          .status();
+    }
     return absl::OkStatus();
   }));
-  if (rows.empty()) return absl::UnauthenticatedError("invalid or expired session");
-  GG_ASSIGN_OR_RETURN(absl::Time expires_at, rows.Time(0, 3));
-  if (expires_at <= absl::Now()) return absl::UnauthenticatedError("invalid or expired session");
+  if (!live) return absl::UnauthenticatedError("invalid or expired session");
   User user;
   GG_ASSIGN_OR_RETURN(int64_t id, rows.Int(0, 0));
   user.id = std::to_string(id);
   GG_ASSIGN_OR_RETURN(user.email, rows.Text(0, 1));
   GG_ASSIGN_OR_RETURN(user.name, rows.Text(0, 2));
+  GG_ASSIGN_OR_RETURN(user.email_verified, rows.Bool(0, 5));
+  user.session_hash = token_hash;
   return user;
 }
 

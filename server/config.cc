@@ -190,6 +190,13 @@ ConfigParse ParseConfig(const std::vector<std::string>& args, const EnvLookup& e
        "guests an event may have, at most (default 10000)", false},
       {"--max-imports-per-hour", "GUESTGUARD_MAX_IMPORTS_PER_HOUR",
        "CSV imports per event per hour, at most (default 20)", false},
+      {"--mail-dir", "GUESTGUARD_MAIL_DIR",
+       "development mail sink: write each email as an .eml file (mode 0600) into DIR instead "
+       "of logging it (default: none; not with --smtp-url, not in production)",
+       false},
+      {"--session-lifetime-ms", "GUESTGUARD_SESSION_LIFETIME_MS", "", true},
+      {"--session-idle-timeout-ms", "GUESTGUARD_SESSION_IDLE_TIMEOUT_MS", "", true},
+      {"--monitor-recheck-ms", "GUESTGUARD_MONITOR_RECHECK_MS", "", true},
   };
   constexpr size_t kUiDir = 32;
 
@@ -473,6 +480,42 @@ ConfigParse ParseConfig(const std::vector<std::string>& args, const EnvLookup& e
     if (!ParseNumber(*values[i], field) || *field < 1 || *field > 1000000) {
       return Fail(source(i) + ": expected a number from 1 to 1000000, got \"" + *values[i] + "\"");
     }
+  }
+  const size_t mail_i = index_of("--mail-dir");
+  if (values[mail_i] && !values[mail_i]->empty()) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(*values[mail_i], ec)) {
+      return Fail(source(mail_i) + ": not a directory: \"" + *values[mail_i] + "\"");
+    }
+    if (!config.smtp.url.empty()) {
+      return Fail(source(mail_i) + ": choose one of the mail sink and --smtp-url");
+    }
+    if (config.env == Environment::kProduction) {
+      return Fail(source(mail_i) +
+                  ": the mail directory is a development sink; production sends with --smtp-url");
+    }
+    config.mail_dir = *values[mail_i];
+  }
+  // Hidden duration flags: {flag, target, smallest, largest}.
+  const struct {
+    const char* flag;
+    absl::Duration* target;
+    int64_t min_ms, max_ms;
+  } durations_ms[] = {
+      {"--session-lifetime-ms", &config.session_lifetime, 1, int64_t{365} * 24 * 3600 * 1000},
+      {"--session-idle-timeout-ms", &config.session_idle_timeout, 1,
+       int64_t{365} * 24 * 3600 * 1000},
+      {"--monitor-recheck-ms", &config.monitor_recheck_interval, 10, 60000},
+  };
+  for (const auto& d : durations_ms) {
+    const size_t i = index_of(d.flag);
+    if (!values[i]) continue;
+    int64_t ms = 0;
+    if (!ParseNumber(*values[i], &ms) || ms < d.min_ms || ms > d.max_ms) {
+      return Fail(source(i) + ": expected milliseconds from " + std::to_string(d.min_ms) + " to " +
+                  std::to_string(d.max_ms) + ", got \"" + *values[i] + "\"");
+    }
+    *d.target = absl::Milliseconds(ms);
   }
   ConfigParse result;
   result.config = std::move(config);

@@ -36,6 +36,7 @@
 //   --max-events-per-account N  GUESTGUARD_MAX_EVENTS_PER_ACCOUNT  100 (409 beyond)
 //   --max-guests-per-event N    GUESTGUARD_MAX_GUESTS_PER_EVENT    10000 (409 beyond)
 //   --max-imports-per-hour N    GUESTGUARD_MAX_IMPORTS_PER_HOUR    20 (per event; 429 beyond)
+//   --mail-dir DIR        GUESTGUARD_MAIL_DIR         (none; development mail sink)
 // Hidden (tests and operators tuning timeouts), in milliseconds:
 //   --header-timeout-ms   GUESTGUARD_HEADER_TIMEOUT_MS    10000
 //   --request-timeout-ms  GUESTGUARD_REQUEST_TIMEOUT_MS   30000
@@ -45,6 +46,9 @@
 //   --outbox-poll-ms      GUESTGUARD_OUTBOX_POLL_MS       1000
 //   --notify-backoff-ms   GUESTGUARD_NOTIFY_BACKOFF_MS    2000 (first retry; doubles)
 //   --notify-poll-ms      GUESTGUARD_NOTIFY_POLL_MS       1000
+//   --session-lifetime-ms      GUESTGUARD_SESSION_LIFETIME_MS      2592000000 (30 days)
+//   --session-idle-timeout-ms  GUESTGUARD_SESSION_IDLE_TIMEOUT_MS  604800000 (7 days)
+//   --monitor-recheck-ms       GUESTGUARD_MONITOR_RECHECK_MS       3000
 //
 //   ConfigParse parsed = ParseConfig(args, EnvFromProcess());
 //   if (!parsed.config) { std::fputs(parsed.message.c_str(), stderr); return parsed.exit_code; }
@@ -171,6 +175,18 @@ struct Config {
   int64_t max_events_per_account = 100;
   int64_t max_guests_per_event = 10000;
   int64_t max_imports_per_hour = 20;
+  // Development mail sink: every notification is written as an RFC 5322
+  // .eml file (mode 0600) into this directory instead of being logged
+  // (mail_dir_sender.h). Default: empty (off). Must be an existing directory;
+  // refused together with smtp.url and in production.
+  std::string mail_dir;
+  // A session ends this long after sign-in. Default: 30 days. 1 ms - 365 days.
+  absl::Duration session_lifetime = absl::Hours(24 * 30);
+  // ... or after this long without a request. Default: 7 days. 1 ms - 365 days.
+  absl::Duration session_idle_timeout = absl::Hours(24 * 7);
+  // How often every open monitor WebSocket's session and role are checked
+  // again (monitor_access.h). Default: 3 s. 10 ms - 60 s.
+  absl::Duration monitor_recheck_interval = absl::Seconds(3);
 };
 
 // True when GET /metrics belongs on the public listener: development without

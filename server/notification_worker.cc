@@ -152,6 +152,7 @@ absl::StatusOr<std::unique_ptr<NotificationWorker>> NotificationWorker::Start(
       {kSubjectAccessScored, &NotificationWorker::HandleAccessScored},
       {kSubjectCollaboratorInvited, &NotificationWorker::HandleCollaboratorInvited},
       {kSubjectGuestInvited, &NotificationWorker::HandleGuestInvited},
+      {kSubjectAccountEmail, &NotificationWorker::HandleAccountEmail},
   };
   for (const auto& [subject, method] : consumers) {
     const std::string consumer = "notifier." + std::string(subject);
@@ -489,6 +490,43 @@ absl::Status NotificationWorker::HandleGuestInvited(const Message& message) {
     out.push_back(std::move(p));
   }
   return Record("notifier.guest.invited", message, out);
+}
+
+absl::Status NotificationWorker::HandleAccountEmail(const Message& message) {
+  GG_ASSIGN_OR_RETURN(boost::json::object payload, ParsePayload(message));
+  const std::string email = TextField(payload, "email");
+  if (email.empty()) return absl::InvalidArgumentError("payload lacks the email");
+  const std::string kind = TextField(payload, "kind");
+  const std::string name = TextField(payload, "name");
+  const std::string sign_in = TextField(payload, "sign_in_url");
+  std::vector<Pending> out;
+  if (kind == "verify") {
+    // The link signs in: it travels sealed and is stored sealed.
+    GG_ASSIGN_OR_RETURN(std::string link, sealer_.Open(TextField(payload, "link_sealed")));
+    const std::string text = absl::StrCat(
+        "Hello ", name,
+        ",\n\nPlease verify your email address for GuestGuard by opening this "
+        "link. It works once, signs you in, and expires at ",
+        TextField(payload, "expires_at"), ":\n", link,
+        "\n\nIf you did not sign up for GuestGuard, ignore this message: without this link "
+        "nobody can use the account.\n");
+    out.push_back(Pending{std::nullopt, email, "email_verification",
+                          "Verify your email address for GuestGuard", sealer_.Seal(text)});
+  } else if (kind == "signup_attempt") {
+    const std::string text = absl::StrCat(
+        "Hello ", name,
+        ",\n\nSomeone just tried to create a GuestGuard account with this email address, which "
+        "already has one. Nothing was changed.\n\nIf it was you, sign in with your existing "
+        "password: ",
+        sign_in,
+        "\nGuestGuard has no password reset yet: if you forgot your password, ask the operator "
+        "of this GuestGuard server.\n\nIf it was not you, you can ignore this message.\n");
+    out.push_back(Pending{std::nullopt, email, "signup_notice",
+                          "Someone tried to sign up with your email address", text});
+  } else {
+    return absl::InvalidArgumentError("payload lacks a valid kind");
+  }
+  return Record("notifier.account.email", message, out);
 }
 
 }  // namespace guestguard::server

@@ -12,7 +12,10 @@
 //                                       to the invited email;
 //       <prefix>.guest.invited        → "guest_invitation" or "guest_reminder"
 //                                       (with the guest's personal link) to
-//                                       the guest's email, on the guest's row.
+//                                       the guest's email, on the guest's row;
+//       <prefix>.account.email        → "email_verification" (with the
+//                                       verification link, sealed) or
+//                                       "signup_notice" to an account's email.
 //     Each message that notifies someone becomes notification rows and an
 //     `inbox` row in ONE transaction (one that notifies nobody — a low-band
 //     access — writes nothing); a message id already in the inbox is acked
@@ -101,6 +104,7 @@ class NotificationWorker {
   [[nodiscard]] absl::Status HandleAccessScored(const Message& message);
   [[nodiscard]] absl::Status HandleCollaboratorInvited(const Message& message);
   [[nodiscard]] absl::Status HandleGuestInvited(const Message& message);
+  [[nodiscard]] absl::Status HandleAccountEmail(const Message& message);
 
  private:
   struct Pending;  // One notification to insert.

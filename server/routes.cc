@@ -84,8 +84,26 @@ void RegisterRoutes(Router& router, AppState& app) {
     }
     return Login(app, req, params);
   });
+  // Following a verification link, asking for a new one and changing the
+  // password (Argon2 work, or a mail) share the signup/login limit.
+  const std::pair<const char*, Response (*)(AppState&, const Request&, const Params&)> limited[] = {
+      {"/auth/verify", VerifyEmail},
+      {"/auth/verify/resend", ResendVerification},
+      {"/auth/password", ChangePassword}};
+  for (const auto& [path, handler] : limited) {
+    router.Add(
+        "POST", path, [&app, auth_limiter, handler](const Request& req, const Params& params) {
+          if (auto limited = RateLimited(*auth_limiter, app, req, "auth request rate limited")) {
+            return *std::move(limited);
+          }
+          return handler(app, req, params);
+        });
+  }
   router.Add("POST", "/auth/logout",
              [&app](const Request& req, const Params& params) { return Logout(app, req, params); });
+  router.Add("POST", "/auth/logout-everywhere", [&app](const Request& req, const Params& params) {
+    return LogoutEverywhere(app, req, params);
+  });
   router.Add("GET", "/me",
              [&app](const Request& req, const Params& params) { return Me(app, req, params); });
 

@@ -14,6 +14,7 @@
 #ifndef GUESTGUARD_SERVER_WEBSOCKET_H_
 #define GUESTGUARD_SERVER_WEBSOCKET_H_
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -28,6 +29,9 @@ class WebSocketPeer {
   // Queues one text message. A peer whose bounded send queue is full is closed
   // with 1008 (policy violation) and the message dropped; after close, a no-op.
   virtual void SendText(std::shared_ptr<const std::string> text) = 0;
+  // Starts the closing handshake with `code` (1000-4999) and `reason` (at
+  // most 123 bytes; longer is cut). After close, a no-op.
+  virtual void Close(uint16_t code, std::string reason) = 0;
 };
 
 // Called once, on the socket's strand, right after the handshake.

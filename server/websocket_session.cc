@@ -65,6 +65,13 @@ class Session : public WebSocketPeer,
     });
   }
 
+  void Close(uint16_t code, std::string reason) override {
+    if (reason.size() > 123) reason.resize(123);
+    net::post(ws_.get_executor(), [self = shared_from_this(), code, reason = std::move(reason)] {
+      self->CloseWith(static_cast<websocket::close_code>(code), reason);
+    });
+  }
+
   void Shutdown() override {
     net::post(ws_.get_executor(), [self = shared_from_this()] {
       self->CloseWith(websocket::close_code::going_away, "server shutting down");
@@ -140,14 +147,14 @@ class Session : public WebSocketPeer,
 
   // Starts the closing handshake (after a write in progress); the connection
   // is dropped if it does not complete within close_timeout.
-  void CloseWith(websocket::close_code code, const char* reason) {
+  void CloseWith(websocket::close_code code, std::string_view reason) {
     if (!open_ || closing_) return;
     Finish();
     close_timer_.expires_after(ToChrono(settings_.close_timeout));
     close_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
       if (!ec) self->Abort();
     });
-    ws_.async_close(websocket::close_reason(code, reason),
+    ws_.async_close(websocket::close_reason(code, beast::string_view(reason.data(), reason.size())),
                     [self = shared_from_this()](beast::error_code) { self->Abort(); });
   }
 

@@ -38,25 +38,31 @@ class WsTickets {
   struct Issued {
     std::string ticket;  // Shown once to the client; never stored or logged.
     absl::Time expires_at;
+    std::string session_hash;
   };
 
   // `clock` null: SystemClock(). `ttl` must be positive.
   WsTickets(absl::Duration ttl, size_t capacity, std::shared_ptr<Clock> clock = nullptr);
 
-  // A new ticket for `user_id` on `event_id`. ResourceExhausted when
-  // `capacity` unexpired tickets are outstanding.
-  [[nodiscard]] absl::StatusOr<Issued> Issue(std::string_view user_id, int64_t event_id);
+  // A new ticket for `user_id` on `event_id`, remembering the hash of the
+  // session that asked (so the socket can be closed when that session ends).
+  // ResourceExhausted when `capacity` unexpired tickets are outstanding.
+  [[nodiscard]] absl::StatusOr<Issued> Issue(std::string_view user_id, int64_t event_id,
+                                             std::string_view session_hash = {});
 
   // Consumes `ticket`; the user id it was issued to when it is unexpired and
   // bound to `event_id`, nullopt otherwise (unknown, reused, expired, other
-  // event).
-  std::optional<std::string> Redeem(std::string_view ticket, int64_t event_id);
+  // event). On success, `*session_hash` (when not null) is the issuing
+  // session's hash.
+  std::optional<std::string> Redeem(std::string_view ticket, int64_t event_id,
+                                    std::string* session_hash = nullptr);
 
  private:
   struct Entry {
     std::string user_id;
     int64_t event_id = 0;
     absl::Time expires_at;
+    std::string session_hash;
   };
 
   const absl::Duration ttl_;

@@ -35,6 +35,8 @@ inline constexpr std::string_view kSubjectRsvpConfirmed = "rsvp.confirmed";
 inline constexpr std::string_view kSubjectAccessScored = "access.scored";
 inline constexpr std::string_view kSubjectCollaboratorInvited = "collaborator.invited";
 inline constexpr std::string_view kSubjectGuestInvited = "guest.invited";
+// The reference server's account emails (email verification, signup notices).
+inline constexpr std::string_view kSubjectAccountEmail = "account.email";
 
 struct Message {
   std::string id;       // Unique per logical event; duplicates are the same event.

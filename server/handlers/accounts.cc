@@ -8,16 +8,37 @@
 #include "boost/json/parse.hpp"
 #include "internal/status_macros.h"
 #include "server/auth.h"
+#include "server/email_verification.h"
 #include "server/handlers/json_body.h"
 #include "server/http_errors.h"
+#include "server/invite_tokens.h"
+#include "server/wire.h"
 
 namespace guestguard::server {
 namespace {
 
-constexpr std::string_view kWrongCredentials = "wrong email or password";
+constexpr std::string_view kWrongCredentials =
+    "wrong email or password (a new account signs in once its email address is verified)";
 
 boost::json::object UserJson(const User& user) {
-  return {{"id", user.id}, {"email", user.email}, {"name", user.name}};
+  return {{"id", user.id},
+          {"email", user.email},
+          {"name", user.name},
+          {"email_verified", user.email_verified}};
+}
+
+// Signup's and resend's one answer, whatever the address's account state.
+Response VerificationSent() {
+  Response response = Response::Json(202, boost::json::object{{"status", "verification_sent"}});
+  response.headers.emplace_back("Cache-Control", "no-store");
+  return response;
+}
+
+Response NoContent() {
+  Response response;
+  response.status = 204;
+  response.content_type.clear();
+  return response;
 }
 
 Response SessionResponse(int status, const std::string& token, const User& user) {
@@ -67,32 +88,51 @@ Response Signup(AppState& app, const Request& request, const Params& /*params*/)
   if (!body.ok()) return error;
   absl::StatusOr<SignupInput> in = ValidateSignup(*body);
   if (!in.ok()) return ErrorResponse(in.status(), request, *app.logger);
+  // Hashed whether or not the account exists: both answers cost the same.
   absl::StatusOr<std::string> hash = HashPassword(in->password);
   if (absl::IsUnavailable(hash.status())) return Busy(app, request);
   if (!hash.ok()) return ErrorResponse(hash.status(), request, *app.logger);
 
-  const absl::Time now = absl::Now();
+  const absl::Time now = NowMicros();
   int64_t id = 0;
-  std::string token;
+  bool created = false;
+  bool mailed = false;
   absl::Status status = app.db->Transact([&](sql::Connection& c) -> absl::Status {
-    GG_ASSIGN_OR_RETURN(
-        sql::Rows rows,
-        c.Query("INSERT INTO users (email, name, password_hash, created_at)"
-                " VALUES (?, ?, ?, ?) RETURNING id",
-                {sql::Text(in->email), sql::Text(in->name), sql::Text(*hash), now}));
-    if (rows.size() != 1) return absl::InternalError("insert returned no id");
-    GG_ASSIGN_OR_RETURN(id, rows.Int(0, 0));
-    GG_ASSIGN_OR_RETURN(token, CreateSession(c, id, now));
+    created = mailed = false;  // Reset for every (re)run of the transaction.
+    GG_ASSIGN_OR_RETURN(sql::Rows existing,
+                        c.Query("SELECT id, email_verified_at IS NOT NULL FROM users"
+                                " WHERE email = ?",
+                                {sql::Text(in->email)}));
+    AccountEmail kind = AccountEmail::kVerify;
+    if (!existing.empty()) {
+      // The account stays as it is (its password and name too); its owner
+      // hears of the attempt, or gets a new link while still unverified.
+      GG_ASSIGN_OR_RETURN(id, existing.Int(0, 0));
+      GG_ASSIGN_OR_RETURN(bool verified, existing.Bool(0, 1));
+      if (verified) kind = AccountEmail::kSignupAttempt;
+    } else {
+      GG_ASSIGN_OR_RETURN(
+          sql::Rows rows,
+          c.Query("INSERT INTO users (email, name, password_hash, created_at)"
+                  " VALUES (?, ?, ?, ?) RETURNING id",
+                  {sql::Text(in->email), sql::Text(in->name), sql::Text(*hash), now}));
+      if (rows.size() != 1) return absl::InternalError("insert returned no id");
+      GG_ASSIGN_OR_RETURN(id, rows.Int(0, 0));
+      created = true;
+    }
+    GG_ASSIGN_OR_RETURN(mailed, EnqueueAccountEmail(c, app, id, kind, now));
     return absl::OkStatus();
   });
-  if (absl::IsAlreadyExists(status)) {
-    return ErrorResponse(absl::AlreadyExistsError("an account with this email already exists"),
-                         request, *app.logger);
+  // A concurrent signup with the same address created it first: that one mailed.
+  if (!status.ok() && !absl::IsAlreadyExists(status)) {
+    return ErrorResponse(status, request, *app.logger);
   }
-  if (!status.ok()) return ErrorResponse(status, request, *app.logger);
-  User user{std::to_string(id), in->email, in->name};
-  app.logger->Info("account created", {{"request_id", request.request_id}, {"user_id", user.id}});
-  return SessionResponse(201, token, user);
+  if (mailed) app.NotifyOutbox();
+  app.logger->Info(created ? "account created" : "signup for an existing account",
+                   {{"request_id", request.request_id},
+                    {"user_id", std::to_string(id)},
+                    {"email_queued", mailed}});
+  return VerificationSent();
 }
 
 Response Login(AppState& app, const Request& request, const Params& /*params*/) {
@@ -107,7 +147,8 @@ Response Login(AppState& app, const Request& request, const Params& /*params*/) 
 
   sql::Rows rows;
   absl::Status status = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
-    GG_ASSIGN_OR_RETURN(rows, c.Query("SELECT id, name, password_hash FROM users WHERE email = ?",
+    GG_ASSIGN_OR_RETURN(rows, c.Query("SELECT id, name, password_hash,"
+                                      " email_verified_at IS NOT NULL FROM users WHERE email = ?",
                                       {sql::Text(normalized)}));
     return absl::OkStatus();
   });
@@ -122,20 +163,38 @@ Response Login(AppState& app, const Request& request, const Params& /*params*/) 
   absl::StatusOr<int64_t> id = rows.Int(0, 0);
   absl::StatusOr<std::string> name = rows.Text(0, 1);
   absl::StatusOr<std::string> hash = rows.Text(0, 2);
-  if (!id.ok() || !name.ok() || !hash.ok()) {
+  absl::StatusOr<bool> verified = rows.Bool(0, 3);
+  if (!id.ok() || !name.ok() || !hash.ok() || !verified.ok()) {
     return ErrorResponse(absl::InternalError("unreadable users row"), request, *app.logger);
   }
   absl::StatusOr<bool> matched = VerifyPassword(*hash, *password);
   if (absl::IsUnavailable(matched.status())) return Busy(app, request);
   if (!matched.ok() || !*matched) return ErrorResponse(wrong, request, *app.logger);
+  if (!*verified) {
+    // The right password, but the address is unproven: no session, and the
+    // same answer as a wrong password (so signup's uniform answer is not
+    // undone here); the owner gets a fresh link (at most one a minute).
+    bool mailed = false;
+    status = app.db->Transact([&](sql::Connection& c) -> absl::Status {
+      GG_ASSIGN_OR_RETURN(mailed,
+                          EnqueueAccountEmail(c, app, *id, AccountEmail::kVerify, NowMicros()));
+      return absl::OkStatus();
+    });
+    if (!status.ok()) return ErrorResponse(status, request, *app.logger);
+    if (mailed) app.NotifyOutbox();
+    app.logger->Info("sign-in refused: email not verified", {{"request_id", request.request_id},
+                                                             {"user_id", std::to_string(*id)},
+                                                             {"email_queued", mailed}});
+    return ErrorResponse(wrong, request, *app.logger);
+  }
 
   std::string token;
   status = app.db->Transact([&](sql::Connection& c) -> absl::Status {
-    GG_ASSIGN_OR_RETURN(token, CreateSession(c, *id, absl::Now()));
+    GG_ASSIGN_OR_RETURN(token, CreateSession(c, *id, NowMicros(), app.config.session_lifetime));
     return absl::OkStatus();
   });
   if (!status.ok()) return ErrorResponse(status, request, *app.logger);
-  User user{std::to_string(*id), normalized, *name};
+  User user{std::to_string(*id), normalized, *name, true};
   app.logger->Info("signed in", {{"request_id", request.request_id}, {"user_id", user.id}});
   return SessionResponse(200, token, user);
 }
@@ -143,18 +202,152 @@ Response Login(AppState& app, const Request& request, const Params& /*params*/) 
 Response Logout(AppState& app, const Request& request, const Params& /*params*/) {
   absl::StatusOr<User> user = Authenticate(request, app);
   if (!user.ok()) return ErrorResponse(user.status(), request, *app.logger);
-  absl::StatusOr<std::string> token = BearerToken(request);
-  if (!token.ok()) return ErrorResponse(token.status(), request, *app.logger);
-  const std::string token_hash = HashSessionToken(*token);
   absl::Status status = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
-    return c.Exec("DELETE FROM sessions WHERE token_hash = ?", {sql::Text(token_hash)}).status();
+    return c.Exec("DELETE FROM sessions WHERE token_hash = ?", {sql::Text(user->session_hash)})
+        .status();
   });
   if (!status.ok()) return ErrorResponse(status, request, *app.logger);
   app.logger->Info("signed out", {{"request_id", request.request_id}, {"user_id", user->id}});
-  Response response;
-  response.status = 204;
-  response.content_type.clear();
-  return response;
+  return NoContent();
+}
+
+Response LogoutEverywhere(AppState& app, const Request& request, const Params& /*params*/) {
+  absl::StatusOr<User> user = Authenticate(request, app);
+  if (!user.ok()) return ErrorResponse(user.status(), request, *app.logger);
+  int64_t ended = 0;
+  absl::Status status = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
+    GG_ASSIGN_OR_RETURN(
+        ended, c.Exec("DELETE FROM sessions WHERE user_id = ?", {sql::Int(std::stoll(user->id))}));
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return ErrorResponse(status, request, *app.logger);
+  app.logger->Info(
+      "signed out everywhere",
+      {{"request_id", request.request_id}, {"user_id", user->id}, {"sessions_ended", ended}});
+  return NoContent();
+}
+
+Response ChangePassword(AppState& app, const Request& request, const Params& /*params*/) {
+  absl::StatusOr<User> user = Authenticate(request, app);
+  if (!user.ok()) return ErrorResponse(user.status(), request, *app.logger);
+  Response error;
+  absl::StatusOr<boost::json::object> body = ParseObject(request, &error);
+  if (!body.ok()) return error;
+  absl::StatusOr<std::string> current = StringField(*body, "current");
+  if (!current.ok()) return ErrorResponse(current.status(), request, *app.logger);
+  absl::StatusOr<std::string> next = StringField(*body, "new");
+  if (!next.ok()) return ErrorResponse(next.status(), request, *app.logger);
+  if (absl::Status valid = ValidatePassword(*next); !valid.ok()) {
+    return ErrorResponse(absl::InvalidArgumentError("new " + std::string(valid.message())), request,
+                         *app.logger);
+  }
+  const int64_t user_id = std::stoll(user->id);
+  sql::Rows rows;
+  absl::Status status = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
+    GG_ASSIGN_OR_RETURN(
+        rows, c.Query("SELECT password_hash FROM users WHERE id = ?", {sql::Int(user_id)}));
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return ErrorResponse(status, request, *app.logger);
+  if (rows.empty()) {
+    return ErrorResponse(absl::UnauthenticatedError("invalid or expired session"), request,
+                         *app.logger);
+  }
+  absl::StatusOr<std::string> hash = rows.Text(0, 0);
+  if (!hash.ok()) return ErrorResponse(hash.status(), request, *app.logger);
+  absl::StatusOr<bool> matched = VerifyPassword(*hash, *current);
+  if (absl::IsUnavailable(matched.status())) return Busy(app, request);
+  if (!matched.ok() || !*matched) {
+    app.logger->Info("password change refused: wrong current password",
+                     {{"request_id", request.request_id}, {"user_id", user->id}});
+    return ErrorResponse(absl::PermissionDeniedError("the current password is wrong"), request,
+                         *app.logger);
+  }
+  absl::StatusOr<std::string> new_hash = HashPassword(*next);
+  if (absl::IsUnavailable(new_hash.status())) return Busy(app, request);
+  if (!new_hash.ok()) return ErrorResponse(new_hash.status(), request, *app.logger);
+  int64_t ended = 0;
+  status = app.db->Transact([&](sql::Connection& c) -> absl::Status {
+    GG_RETURN_IF_ERROR(c.Exec("UPDATE users SET password_hash = ? WHERE id = ?",
+                              {sql::Text(*new_hash), sql::Int(user_id)})
+                           .status());
+    // Every other session ends; this one stays.
+    GG_ASSIGN_OR_RETURN(ended, c.Exec("DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?",
+                                      {sql::Int(user_id), sql::Text(user->session_hash)}));
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return ErrorResponse(status, request, *app.logger);
+  app.logger->Info(
+      "password changed",
+      {{"request_id", request.request_id}, {"user_id", user->id}, {"other_sessions_ended", ended}});
+  return NoContent();
+}
+
+Response VerifyEmail(AppState& app, const Request& request, const Params& /*params*/) {
+  Response error;
+  absl::StatusOr<boost::json::object> body = ParseObject(request, &error);
+  if (!body.ok()) return error;
+  absl::StatusOr<std::string> token = StringField(*body, "token");
+  if (!token.ok()) return ErrorResponse(token.status(), request, *app.logger);
+  const absl::Status unknown = absl::NotFoundError("verification link not found");
+  if (!IsWellFormedInviteToken(*token)) return ErrorResponse(unknown, request, *app.logger);
+  const std::string token_hash = HashInviteToken(*token);
+  User user;
+  std::string session;
+  absl::Status status = app.db->Transact([&](sql::Connection& c) -> absl::Status {
+    const absl::Time now = NowMicros();
+    GG_ASSIGN_OR_RETURN(const int64_t id, ConsumeVerification(c, token_hash, now));
+    GG_ASSIGN_OR_RETURN(sql::Rows rows,
+                        c.Query("SELECT email, name FROM users WHERE id = ?", {sql::Int(id)}));
+    if (rows.empty()) return absl::NotFoundError("verification link not found");
+    user.id = std::to_string(id);
+    GG_ASSIGN_OR_RETURN(user.email, rows.Text(0, 0));
+    GG_ASSIGN_OR_RETURN(user.name, rows.Text(0, 1));
+    user.email_verified = true;
+    GG_ASSIGN_OR_RETURN(session, CreateSession(c, id, now, app.config.session_lifetime));
+    return absl::OkStatus();
+  });
+  if (absl::IsFailedPrecondition(status)) {
+    return Response::Error(410, "gone", std::string(status.message()));
+  }
+  if (!status.ok()) return ErrorResponse(status, request, *app.logger);
+  app.logger->Info("email verified; signed in",
+                   {{"request_id", request.request_id}, {"user_id", user.id}});
+  return SessionResponse(200, session, user);
+}
+
+Response ResendVerification(AppState& app, const Request& request, const Params& /*params*/) {
+  Response error;
+  absl::StatusOr<boost::json::object> body = ParseObject(request, &error);
+  if (!body.ok()) return error;
+  absl::StatusOr<std::string> email = StringField(*body, "email");
+  if (!email.ok()) return ErrorResponse(email.status(), request, *app.logger);
+  if (email->size() > 1024) {
+    return ErrorResponse(
+        absl::InvalidArgumentError("email must be a valid email address (at most 254 characters)"),
+        request, *app.logger);
+  }
+  const std::string normalized = NormalizeEmail(*email);
+  if (absl::Status valid = ValidateEmail(normalized); !valid.ok()) {
+    return ErrorResponse(valid, request, *app.logger);
+  }
+  bool mailed = false;
+  absl::Status status = app.db->Transact([&](sql::Connection& c) -> absl::Status {
+    mailed = false;
+    GG_ASSIGN_OR_RETURN(sql::Rows rows, c.Query("SELECT id FROM users WHERE email = ?"
+                                                " AND email_verified_at IS NULL",
+                                                {sql::Text(normalized)}));
+    if (rows.empty()) return absl::OkStatus();  // Unknown or verified: nothing to send.
+    GG_ASSIGN_OR_RETURN(const int64_t id, rows.Int(0, 0));
+    GG_ASSIGN_OR_RETURN(mailed,
+                        EnqueueAccountEmail(c, app, id, AccountEmail::kVerify, NowMicros()));
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return ErrorResponse(status, request, *app.logger);
+  if (mailed) app.NotifyOutbox();
+  app.logger->Info("verification resend asked",
+                   {{"request_id", request.request_id}, {"email_queued", mailed}});
+  return VerificationSent();
 }
 
 Response Me(AppState& app, const Request& request, const Params& /*params*/) {

@@ -69,7 +69,7 @@ Response PreviewInvite(AppState& app, const Request& request, const Params& para
   }
   return Response::Json(200, boost::json::object{{"event_name", *event_name},
                                                  {"inviter_name", *inviter_name},
-                                                 {"email", *email},
+                                                 {"email", MaskEmail(*email)},
                                                  {"role", *role},
                                                  {"expires_at", FormatRfc3339(*expires_at)}});
 }
@@ -80,6 +80,12 @@ Response AcceptInvite(AppState& app, const Request& request, const Params& param
   int64_t user_id = 0;
   if (!absl::SimpleAtoi(user->id, &user_id)) {
     return ErrorResponse(absl::InternalError("malformed user id"), request, *app.logger);
+  }
+  if (!user->email_verified) {
+    // Fault 2 of issue 15: the address an invite is bound to must be proven.
+    return Response::Error(403, "email_unverified",
+                           "verify your email address before accepting an invite: follow the link"
+                           " in the verification email we sent you, or ask for a new one");
   }
   const std::string& token = params.at("token");
   if (!IsWellFormedInviteToken(token)) return NotFound(app, request);

@@ -3,7 +3,9 @@
 // The invitee's side of a collaborator invite, addressed by the token of the
 // link "<public_url>/invites/<token>" (see invite_tokens.h):
 //   GET  /invites/{token}         (public, rate limited per client IP) → 200
-//        {event_name, inviter_name, email, role, expires_at}
+//        {event_name, inviter_name, email, role, expires_at}; the email is
+//        masked (MaskEmail: "c•••@example.com"), so a leaked link does not say
+//        which address to sign up with
 //   POST /invites/{token}/accept  (Bearer session) → 200 {event_id, role}: the
 //        membership is granted in the same transaction that consumes the
 //        invite, by one conditional UPDATE, so of any number of concurrent

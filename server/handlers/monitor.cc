@@ -45,7 +45,7 @@ Response IssueWsTicket(AppState& app, const Request& request, const Params& para
   absl::StatusOr<Role> role = RequireRole(app, *user, params.at("id"), Role::kViewer);
   if (!role.ok()) return ErrorResponse(role.status(), request, *app.logger);
   absl::StatusOr<WsTickets::Issued> issued =
-      app.ws_tickets->Issue(user->id, *ParseEventId(params.at("id")));
+      app.ws_tickets->Issue(user->id, *ParseEventId(params.at("id")), user->session_hash);
   if (!issued.ok()) {
     Response res = Response::Error(503, "unavailable", std::string(issued.status().message()));
     res.headers.emplace_back("Retry-After", "1");
@@ -80,8 +80,9 @@ Response OpenMonitor(AppState& app, const Request& request, const Params& params
   const std::optional<int64_t> event_id = ParseEventId(params.at("id"));
   auto ticket = request.query.find("ticket");
   std::optional<std::string> user_id;
+  std::string session_hash;
   if (event_id && ticket != request.query.end()) {
-    user_id = app.ws_tickets->Redeem(ticket->second, *event_id);
+    user_id = app.ws_tickets->Redeem(ticket->second, *event_id, &session_hash);
   }
   if (!user_id) {
     return Response::Error(401, "unauthenticated",
@@ -96,9 +97,16 @@ Response OpenMonitor(AppState& app, const Request& request, const Params& params
   res.status = 101;
   res.content_type.clear();
   MonitorHub* hub = app.monitor.get();
+  MonitorAccess* access = app.monitor_access.get();
   const int64_t event = *event_id;
-  res.websocket = [hub, event](std::shared_ptr<WebSocketPeer> peer) {
-    return hub->Register(event, std::move(peer));
+  const int64_t uid = std::stoll(*user_id);
+  // Streams while registered; closed by MonitorAccess when the session or the
+  // role goes away.
+  res.websocket = [hub, access, event, uid,
+                   session_hash = std::move(session_hash)](std::shared_ptr<WebSocketPeer> peer) {
+    auto both = std::make_shared<std::pair<std::shared_ptr<void>, std::shared_ptr<void>>>(
+        hub->Register(event, peer), access->Watch(peer, event, uid, session_hash));
+    return std::shared_ptr<void>(std::move(both));
   };
   return res;
 }

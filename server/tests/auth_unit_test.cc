@@ -45,6 +45,30 @@ TEST(Auth, ValidatePasswordAndNameCountCharacters) {
   EXPECT_FALSE(ValidateName("a\nb").ok());
 }
 
+TEST(Auth, MaskEmailKeepsTheFirstCharacterAndTheWholeDomain) {
+  EXPECT_EQ(MaskEmail("carol@example.com"), "c\u2022\u2022\u2022@example.com");
+  EXPECT_EQ(MaskEmail("c@example.com"), "c\u2022\u2022\u2022@example.com");
+  EXPECT_EQ(MaskEmail("bob.smith@mail.example.org"), "b\u2022\u2022\u2022@mail.example.org");
+  // A multi-byte first character stays whole.
+  EXPECT_EQ(MaskEmail("\u00e9lise@example.com"), "\u00e9\u2022\u2022\u2022@example.com");
+  EXPECT_EQ(MaskEmail("@example.com"), "\u2022\u2022\u2022");
+  EXPECT_EQ(MaskEmail("no-at-sign"), "\u2022\u2022\u2022");
+  EXPECT_EQ(MaskEmail(""), "\u2022\u2022\u2022");
+}
+
+TEST(Auth, SessionLivesUntilItsLifetimeOrItsIdleTimeout) {
+  const absl::Time t0 = absl::FromUnixSeconds(1'800'000'000);
+  const absl::Duration idle = absl::Hours(24 * 7);
+  const absl::Time expires = t0 + absl::Hours(24 * 30);
+  EXPECT_TRUE(SessionLive(expires, t0, t0 + absl::Hours(24 * 6), idle));
+  EXPECT_FALSE(SessionLive(expires, t0, t0 + idle, idle));  // Idle for exactly the timeout.
+  // Used every day: alive until the absolute end, not a moment after.
+  EXPECT_TRUE(SessionLive(expires, expires - absl::Hours(1), expires - absl::Seconds(1), idle));
+  EXPECT_FALSE(SessionLive(expires, expires - absl::Hours(1), expires, idle));
+  EXPECT_EQ(SessionTouchInterval(idle), absl::Minutes(1));
+  EXPECT_EQ(SessionTouchInterval(absl::Seconds(2)), absl::Milliseconds(200));
+}
+
 TEST(Auth, PasswordHashIsArgon2idAndVerifies) {
   ASSERT_TRUE(InitCrypto().ok());
   absl::StatusOr<std::string> hash = HashPassword("correct horse");

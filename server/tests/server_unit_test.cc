@@ -123,6 +123,35 @@ TEST(Config, FlagBeatsEnvironmentBeatsDefault) {
   EXPECT_EQ(parsed.config->listen_port, 9);
 }
 
+TEST(Config, SessionLimitsAndMonitorRecheckDefaultAndParse) {
+  ConfigParse defaults = ParseConfig({}, FakeEnv({}));
+  ASSERT_TRUE(defaults.config) << defaults.message;
+  EXPECT_EQ(defaults.config->session_lifetime, absl::Hours(24 * 30));
+  EXPECT_EQ(defaults.config->session_idle_timeout, absl::Hours(24 * 7));
+  EXPECT_EQ(defaults.config->monitor_recheck_interval, absl::Seconds(3));
+  EXPECT_EQ(defaults.config->mail_dir, "");
+  ConfigParse parsed = ParseConfig({"--session-idle-timeout-ms", "1500", "--mail-dir", "/tmp"},
+                                   FakeEnv({{"GUESTGUARD_SESSION_LIFETIME_MS", "4000"},
+                                            {"GUESTGUARD_MONITOR_RECHECK_MS", "250"}}));
+  ASSERT_TRUE(parsed.config) << parsed.message;
+  EXPECT_EQ(parsed.config->session_idle_timeout, absl::Milliseconds(1500));
+  EXPECT_EQ(parsed.config->session_lifetime, absl::Milliseconds(4000));
+  EXPECT_EQ(parsed.config->monitor_recheck_interval, absl::Milliseconds(250));
+  EXPECT_EQ(parsed.config->mail_dir, "/tmp");
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"--monitor-recheck-ms", "5"},
+           {"--monitor-recheck-ms", "60001"},
+           {"--session-lifetime-ms", "0"},
+           {"--session-idle-timeout-ms", "x"},
+           {"--mail-dir", "/nonexistent/gg"},
+           {"--mail-dir", "/tmp", "--smtp-url", "smtp://127.0.0.1:25"}}) {
+    ConfigParse bad = ParseConfig(args, FakeEnv({}));
+    EXPECT_FALSE(bad.config) << args[0];
+    EXPECT_EQ(bad.exit_code, 2);
+    EXPECT_NE(bad.message.find(args[0]), std::string::npos) << bad.message;
+  }
+}
+
 TEST(Config, ProductionWithoutKeyringIsExit2) {
   ConfigParse parsed = ParseConfig({"--env", "production"}, FakeEnv({}));
   EXPECT_FALSE(parsed.config);

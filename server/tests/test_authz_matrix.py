@@ -20,7 +20,7 @@ import time
 
 import pytest
 
-from test_accounts import PASSWORD, backend, call, signup  # noqa: F401
+from test_accounts import PASSWORD, backend, call, sent, signup  # noqa: F401
 from test_events import add_member, create
 from test_guests import BROWSER, BROWSER_SIGNALS, add_guest, issue, sql_rows
 from test_http import BIN, Server
@@ -40,9 +40,18 @@ RULES = {
     "GET /healthz": ("public", 200, None),
     "GET /readyz": ("public", 200, None),
     "GET /metrics": ("public", 200, None),  # Development only (test_metrics.py).
-    "POST /auth/signup": ("public", 201,
+    # One answer whether or not the address has an account (issue 15 item 13).
+    "POST /auth/signup": ("public", 202,
                           lambda n: {"email": f"new{n}@example.com", "password": PASSWORD,
                                      "name": "New"}),
+    # A link's token works once (test_accounts.py follows real ones): an
+    # unknown token is 404 for everyone.
+    "POST /auth/verify": ("public", 404, {"token": "A" * 43}),
+    "POST /auth/verify/resend": ("public", 202, lambda n: {"email": f"new{n}@example.com"}),
+    # A throwaway account's session each (token_for): these end sessions.
+    "POST /auth/logout-everywhere": ("session", 204, None),
+    "POST /auth/password": ("session", 204,
+                            {"current": PASSWORD, "new": "a brand new password 42"}),
     "POST /auth/login": ("public", 200,
                          lambda n: {"email": "login@example.com", "password": PASSWORD}),
     "POST /auth/logout": ("session", 204, None),
@@ -154,7 +163,7 @@ class World:
         self.session, self.user_id = {}, {}
         for caller in MEMBERS + ("other", "stranger", "outsider", "login"):
             status, _, body = signup(s, email=f"{caller}@example.com", name=caller.title())
-            assert status == 201, body
+            assert status == 200, body
             self.session[caller], self.user_id[caller] = body["token"], body["user"]["id"]
         self.session["anonymous"] = None
         self.a = self.event("owner")
@@ -178,7 +187,7 @@ class World:
 
     def new_member(self, event_id, role):
         status, _, body = signup(self.s, email=f"member{next(self.n)}@example.com", name="M")
-        assert status == 201, body
+        assert status == 200, body
         add_member(self.s, event_id, body["user"]["id"], role)
         return body["user"]["id"]
 
@@ -195,9 +204,8 @@ class World:
         assert status == 201, body
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
-            for line in reversed(self.s.stderr().splitlines()):
-                record = json.loads(line)
-                if record.get("msg") == "notification" and record.get("recipient") == email:
+            for record in reversed(sent(self.s, "collaborator_invite")):
+                if record["recipient"] == email:
                     return LINK.findall(record["text"])[0]
             time.sleep(0.05)
         raise AssertionError(f"no invite notification for {email}")
@@ -266,6 +274,12 @@ class World:
         return 101, b""
 
     def token_for(self, route, caller):
+        if route in ("POST /auth/logout-everywhere", "POST /auth/password") \
+                and caller != "anonymous":
+            status, _, body = signup(self.s, email=f"throwaway{next(self.n)}@example.com",
+                                     name="T")
+            assert status == 200, body
+            return body["token"]
         if route == "POST /auth/logout" and caller != "anonymous":
             status, _, body = call(self.s, "POST", "/auth/login",
                                    {"email": f"{caller}@example.com", "password": PASSWORD})

@@ -80,7 +80,7 @@ def test_passwords_need_12_characters(srv):
     assert "12 to 128" in error_of(status, answer, 400, "invalid_argument"), answer
     status, _, answer = call(srv, "POST", "/auth/signup",
                              {"email": "a@example.com", "password": "twelve chars", "name": "A"})
-    assert status == 201, answer
+    assert status == 202, answer
 
 
 def test_help_says_to_pass_the_keyring_by_environment():

@@ -41,6 +41,17 @@ class Server:
             variable = "GUESTGUARD_" + flag[2:].upper().replace("-", "_")
             if flag not in extra_args and variable not in (env or {}):
                 args += [flag, value]
+        # Email goes to a mail directory the tests read (the development mail
+        # sink), unless the test sends it elsewhere (SMTP, production) or runs
+        # no notification worker in this process: then mail_dir is None.
+        self.mail_dir = None
+        everything = " ".join([*extra_args, *(f"{k}={v}" for k, v in (env or {}).items())])
+        if not any(word in everything for word in ("--smtp-url", "SMTP_URL", "production",
+                                                    "--mail-dir", "MAIL_DIR")) \
+                and "--notifier off" not in " ".join(extra_args):
+            self.mail_dir = os.path.join(self.tmp.name, "mail")
+            os.mkdir(self.mail_dir)
+            args += ["--mail-dir", self.mail_dir]
         full_env = {k: v for k, v in os.environ.items() if not k.startswith("GUESTGUARD_")}
         full_env.update(env or {})
         self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=self.stderr_file,

@@ -8,7 +8,7 @@ import json
 import re
 
 from smtp_sink import closed_port
-from test_accounts import PG_URL, backend, call, error_of, psql  # noqa: F401
+from test_accounts import PG_URL, backend, call, error_of, psql, sent  # noqa: F401
 from test_events import create, user
 from test_guests import BROWSER, BROWSER_SIGNALS, add_guest, rsvp_post, sql_rows
 from test_notifications import servers, settled, wait_for  # noqa: F401
@@ -30,10 +30,8 @@ def delivery(s, owner, event_id):
 
 
 def sent_links(s, email):
-    lines = [json.loads(line) for line in s.stderr().splitlines()]
-    return [LINK.findall(r["text"])[0] for r in lines
-            if r["msg"] == "notification" and r.get("recipient") == email
-            and r["type"] in ("guest_invitation", "guest_reminder")]
+    return [LINK.findall(r["text"])[0] for r in sent(s)
+            if r["recipient"] == email and r["type"] in ("guest_invitation", "guest_reminder")]
 
 
 def dump(s):
@@ -82,8 +80,7 @@ def test_invite_resend_and_remind_with_sealed_links(servers):
     settled(s, owner, ev["id"], 4)  # 2 invitations, Grace's RSVP confirmation, the reminder.
     state = delivery(s, owner, ev["id"])
     assert state[ada["id"]]["type"] == "guest_reminder" and state[ada["id"]]["status"] == "sent"
-    reminders = [r for r in map(json.loads, s.stderr().splitlines())
-                 if r["msg"] == "notification" and r.get("type") == "guest_reminder"]
+    reminders = sent(s, "guest_reminder")
     assert len(reminders) == 1 and reminders[0]["subject"].startswith("Reminder")
 
     # Resend: a second message with a link of the same generation (both work;

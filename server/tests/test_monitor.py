@@ -246,8 +246,10 @@ def test_slow_consumer_is_closed_while_others_keep_receiving(make_srv):
 
 
 def outbox_rows(s, where=""):
-    return sql_rows(s, "SELECT id, subject, published_at IS NOT NULL FROM guard_outbox"
+    """Outbox rows of guest events (the account emails of signing up left out)."""
+    rows = sql_rows(s, "SELECT id, subject, published_at IS NOT NULL FROM guard_outbox"
                        f" {where} ORDER BY id")
+    return [r for r in rows if r[1] != "guestguard.account.email"]
 
 
 def wait_all_published(s):

@@ -70,6 +70,10 @@ export const api = {
   signup: (name, email, password) => request('POST', '/auth/signup', { body: { name, email, password } }),
   login: (email, password) => request('POST', '/auth/login', { body: { email, password } }),
   logout: () => request('POST', '/auth/logout'),
+  logoutEverywhere: () => request('POST', '/auth/logout-everywhere'),
+  changePassword: (current, next) => request('POST', '/auth/password', { body: { current, new: next } }),
+  verify: (token) => request('POST', '/auth/verify', { body: { token } }),
+  resendVerification: (email) => request('POST', '/auth/verify/resend', { body: { email } }),
   me: () => request('GET', '/me'),
 
   events: () => request('GET', '/events'),

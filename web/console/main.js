@@ -5,11 +5,13 @@ import { html, render, useEffect, useState } from '../vendor/htm-preact-standalo
 import { api, onSignedOut, session } from './api.js';
 import { parseRoute, signinUrl } from './lib/route.js';
 import { Link, navigate } from './nav.js';
+import { Account } from './screens/account.js';
 import { SignIn, SignUp } from './screens/auth.js';
 import { EventPage } from './screens/event.js';
 import { Events } from './screens/events.js';
 import { Home } from './screens/home.js';
 import { InviteAccept } from './screens/invite.js';
+import { Verify } from './screens/verify.js';
 
 const current = () => parseRoute(location.pathname, location.search);
 
@@ -17,7 +19,7 @@ function TopBar({ user, onSignOut }) {
   return html`<header class="topbar">
     <${Link} class="brand" href=${user ? '/console/events' : '/'}>Guest<span>Guard</span><//>
     <nav aria-label="Account">
-      ${user ? html`<span class="who" id="who">${user.name}</span>
+      ${user ? html`<${Link} class="who" id="who" href="/console/account" title="Your account">${user.name}<//>
         <button class="small" id="sign-out" onClick=${onSignOut}>Sign out</button>`
         : html`<${Link} class="btn" href="/console/signin">Sign in<//>
           <${Link} class="btn primary" href="/console/signup">Sign up<//>`}
@@ -44,7 +46,7 @@ function App() {
   }, []);
 
   // A private screen without a session: sign in first, then come back.
-  const needsSession = ['events', 'event'].includes(route.name);
+  const needsSession = ['events', 'event', 'account'].includes(route.name);
   useEffect(() => {
     if (needsSession && !user) navigate(signinUrl(location.pathname + location.search), { replace: true });
     if (route.name === 'home' && user) navigate('/console/events', { replace: true });
@@ -58,11 +60,19 @@ function App() {
     navigate('/');
   };
 
+  const signedOutEverywhere = () => {
+    session.clear();
+    setUser(null);
+    navigate('/console/signin');
+  };
+
   let screen;
   switch (route.name) {
     case 'home': screen = html`<${Home} />`; break;
     case 'signin': screen = html`<${SignIn} route=${route} onSignedIn=${signedIn} />`; break;
-    case 'signup': screen = html`<${SignUp} route=${route} onSignedIn=${signedIn} />`; break;
+    case 'signup': screen = html`<${SignUp} route=${route} />`; break;
+    case 'verify': screen = html`<${Verify} onSignedIn=${signedIn} />`; break;
+    case 'account': screen = user && html`<${Account} user=${user} onSignedOutEverywhere=${signedOutEverywhere} />`; break;
     case 'events': screen = user && html`<${Events} user=${user} />`; break;
     case 'event': screen = user && html`<${EventPage} key=${route.id} route=${route} user=${user} />`; break;
     case 'invite': screen = html`<${InviteAccept} token=${route.token} user=${user} />`; break;

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { inbox, itemKey, mergeItems } from '../console/lib/activity.js';
-import { backoffDelay, connectionText } from '../console/lib/backoff.js';
+import { emailMatchesMask, newPasswordProblem, verificationToken } from '../console/lib/account.js';
+import { backoffDelay, connectionText, monitorCloseAction } from '../console/lib/backoff.js';
 import { csvCell, dataLines, importProgress, linksCsv, neutralise, previewRows, previewShown, previewSummary } from '../console/lib/csv.js';
 import { appendPage, countText, guestFilters, linkState, pageQuery } from '../console/lib/paging.js';
 import { errorText } from '../console/lib/errors.js';
@@ -212,4 +213,43 @@ test('the import progress reads bytes, then checks and imports the rows', () => 
   assert.equal(shown.length, 101);
   assert.equal(shown[100].line, 252);
   assert.equal(hidden, 199);
+});
+
+test('an invite preview mask matches the address it hides, and only that', () => {
+  assert.ok(emailMatchesMask('c•••@example.com', 'carol@example.com'));
+  assert.ok(emailMatchesMask('c•••@example.com', ' Carol@Example.COM '));
+  assert.ok(!emailMatchesMask('c•••@example.com', 'dave@example.com'));
+  assert.ok(!emailMatchesMask('c•••@example.com', 'carol@example.org'));
+  assert.ok(!emailMatchesMask('c•••@example.com', 'carol@sub.example.com'));
+  assert.ok(emailMatchesMask('é•••@example.com', 'élise@example.com'));
+  assert.ok(!emailMatchesMask('•••', 'carol@example.com'));
+  assert.ok(!emailMatchesMask(undefined, 'carol@example.com'));
+});
+
+test('a new password needs 12 to 128 characters and the same confirmation', () => {
+  assert.match(newPasswordProblem('elevenchars', 'elevenchars'), /at least 12/);
+  assert.equal(newPasswordProblem('twelve chars', 'twelve chars'), null);
+  assert.match(newPasswordProblem('twelve chars', 'twelve charz'), /not the same/);
+  assert.match(newPasswordProblem('x'.repeat(129), 'x'.repeat(129)), /at most 128/);
+  assert.equal(newPasswordProblem('ééééééééééé€', 'ééééééééééé€'), null);  // Characters, not bytes.
+});
+
+test('the verification page takes the token from the fragment only when well formed', () => {
+  const t = 'A'.repeat(40) + '_-9';
+  assert.equal(verificationToken(`#${t}`), t);
+  assert.equal(verificationToken(t), t);
+  assert.equal(verificationToken('#short'), null);
+  assert.equal(verificationToken(`#${t}x`), null);
+  assert.equal(verificationToken(''), null);
+});
+
+test('the monitor signs out on 4401, stops on 4403 and retries anything else', () => {
+  assert.equal(monitorCloseAction(4401), 'signed-out');
+  assert.equal(monitorCloseAction(4403), 'no-access');
+  for (const code of [1000, 1001, 1006, 1008, 1011, undefined]) assert.equal(monitorCloseAction(code), 'retry');
+});
+
+test('the verify and account pages have their own URLs', () => {
+  assert.deepEqual(parseRoute('/console/verify'), { name: 'verify', query: {} });
+  assert.deepEqual(parseRoute('/console/account'), { name: 'account', query: {} });
 });

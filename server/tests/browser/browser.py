@@ -89,13 +89,17 @@ class Browser:
         """Console errors and CSP violations. Expected, and logged by Chromium as
         failed network loads rather than script errors: the guest page's JSON
         calls answered 404 (a link that is not valid) or 403 (a refused access),
-        and a console call answered 401 (an expired session)."""
+        a console call answered 401 (an expired session, or a sign-in refused),
+        a verification link answered 404 or 410 (broken, used or expired), and
+        accepting an invite answered 403 (an unverified address)."""
         def expected(e):
             if e.get("source") != "network":
                 return False
             m = e["message"]
             return ("/rsvp/" in m and ("status of 404" in m or "status of 403" in m)) \
-                or "status of 401" in m
+                or "status of 401" in m \
+                or ("/auth/verify " in m and ("status of 404" in m or "status of 410" in m)) \
+                or ("/accept " in m and "status of 403" in m)
         return [e for e in self.console()
                 if (e["level"] == "SEVERE" and not expected(e))
                 or "Content Security Policy" in e["message"]

@@ -25,8 +25,9 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 from browser import IPHONE_UA, LINUX_UA, WINDOWS_UA, WAIT, available
-from test_accounts import call
-from test_collaborators import LINK, log_records
+from test_accounts import VERIFY_LINK, call, wait_for_mail
+from test_accounts import sent as mailed
+from test_collaborators import LINK
 from test_door import device_pass, pass_code
 from test_guest_page import shot
 from test_guests import BROWSER_SIGNALS, rsvp_post
@@ -71,20 +72,25 @@ def csv_file(text):
 def invite_link(srv, email):
     deadline = time.time() + 10
     while time.time() < deadline:
-        notes = [r for r in log_records(srv) if r["msg"] == "notification"
-                 and r.get("recipient") == email]
+        notes = [r for r in mailed(srv, "collaborator_invite") if r["recipient"] == email]
         if notes:
             return LINK.findall(notes[-1]["text"])[0]
         time.sleep(0.05)
     raise AssertionError(f"no invitation to {email}")
 
 
-def sign_up(b, name, email):
+def sign_up(b, srv, name, email):
+    """Signs up in the console, then opens the link of the verification mail
+    (the server's mail directory) in the same browser, as a person would."""
     see(b, '[data-state="signup"]')
     type_in(b, "#name", name)
     type_in(b, "#email", email)
     type_in(b, "#password", "correct horse battery")
     click(b, 'button[type="submit"]')
+    text_in(b, "#sent-to", email)
+    body = wait_for_mail(srv, email, "email_verification")[-1].get_content()
+    link = [line for line in body.splitlines() if VERIFY_LINK.search(line)][0].strip()
+    b.open(link)
 
 
 def test_a_host_runs_an_event_from_the_console(srv, browsers):
@@ -102,7 +108,7 @@ def test_a_host_runs_an_event_from_the_console(srv, browsers):
     assert "Invitations only your guests can use" in host.text()
     screen("home")
     click(host, 'a[href="/console/signup"].primary')
-    sign_up(host, "Hedy Host", "hedy@example.com")
+    sign_up(host, srv, "Hedy Host", "hedy@example.com")
     see(host, "#no-events")
     assert host.find("#who").text == "Hedy Host"
     screen("events-empty")
@@ -160,8 +166,8 @@ def test_a_host_runs_an_event_from_the_console(srv, browsers):
     text_in(host, 'tr[data-guest="Grace Hopper"] td.delivery', "Invitation sent")
     text_in(host, 'tr[data-guest="Ada Lovelace"] td.delivery', "Invitation sent")
     assert host.find('tr[data-guest="Alan Turing"] td.delivery').text == "Not sent"
-    emailed = [r["text"] for r in log_records(srv) if r["msg"] == "notification"
-               and r.get("type") == "guest_invitation" and r.get("recipient") == "grace@example.com"]
+    emailed = [r["text"] for r in mailed(srv, "guest_invitation")
+               if r["recipient"] == "grace@example.com"]
     assert len(emailed) == 1 and f"{base}/rsvp/gg1." in emailed[0]
     type_in(host, "#guest-search", "ada")
     text_in(host, "#guest-count", "1 of 3 guests")
@@ -263,9 +269,8 @@ def test_a_host_runs_an_event_from_the_console(srv, browsers):
     deadline = time.time() + 10
     invite_token = None
     while not invite_token and time.time() < deadline:
-        for r in log_records(srv):
-            if r["msg"] == "notification" and r.get("type") == "collaborator_invite":
-                invite_token = LINK.findall(r["text"])[0]
+        for r in mailed(srv, "collaborator_invite"):
+            invite_token = LINK.findall(r["text"])[0]
         time.sleep(0.05)
     assert invite_token
 
@@ -276,7 +281,7 @@ def test_a_host_runs_an_event_from_the_console(srv, browsers):
     shot(viewer, "console-invite-1280.png")
     shots.append(("invite", viewer.driver.current_url))
     click(viewer, "#invite-signup")
-    sign_up(viewer, "Vera Viewer", "vera@example.com")
+    sign_up(viewer, srv, "Vera Viewer", "vera@example.com")
     click(viewer, "#accept-invite")
     see(viewer, '[data-state="guests"]')
     assert viewer.find("#your-role").text == "Viewer"
@@ -303,7 +308,7 @@ def test_a_host_runs_an_event_from_the_console(srv, browsers):
     door.open(f"{base}/invites/{invite_link(srv, 'dora@example.com')}")
     text_in(door, "#invite-event", "Summer Gala")
     click(door, "#invite-signup")
-    sign_up(door, "Dora Door", "dora@example.com")
+    sign_up(door, srv, "Dora Door", "dora@example.com")
     click(door, "#accept-invite")
     see(door, '[data-state="door"]')
     text_in(door, "#door-arrivals", "0 people in")
@@ -392,8 +397,7 @@ def test_a_host_runs_an_event_from_the_console(srv, browsers):
     deadline = time.time() + 10
     fresh_token = None
     while not fresh_token and time.time() < deadline:
-        notes = [r for r in log_records(srv) if r["msg"] == "notification"
-                 and r.get("recipient") == "eddie@example.com"]
+        notes = [r for r in mailed(srv) if r["recipient"] == "eddie@example.com"]
         fresh_token = LINK.findall(notes[0]["text"])[0] if notes else None
         time.sleep(0.05)
     small.driver.execute_script("localStorage.clear()")
@@ -433,9 +437,9 @@ def test_large_import_pages_and_link_state_survive_a_reload(srv, browsers):
     table pages 100 at a time; a link made shows "Link made <date>" after a
     reload (the server keeps when, never the link); bulk acts on the server."""
     base = f"http://127.0.0.1:{srv.port}"
-    status, _, session = call(srv, "POST", "/auth/signup", {
-        "name": "Pat Host", "email": "pat@example.com", "password": "correct horse battery"})
-    assert status == 201, session
+    from test_accounts import signup
+    status, _, session = signup(srv, "pat@example.com", "correct horse battery", "Pat Host")
+    assert status == 200, session
     status, _, ev = call(srv, "POST", "/events", {"name": "Big Party",
                                                   "starts_at": "2031-07-01T18:00:00Z"},
                          token=session["token"])
@@ -493,3 +497,90 @@ def test_large_import_pages_and_link_state_survive_a_reload(srv, browsers):
     # RSVP counts cover the whole event, not one page.
     host.open(f"{base}/console/events/{ev['id']}/rsvps")
     text_in(host, "#count-none", "5000")
+
+
+def test_verification_account_page_and_an_unverified_invitee(srv, browsers):
+    """Issue 15 items 2, 7, 13 as a person sees them: signing up ends at "check
+    your email" and the mailed link signs in; an unverified address cannot sign
+    in (and can ask for the link again); the account page changes the password
+    and signs out everywhere; an unverified invitee is told to verify first."""
+    from test_accounts import PASSWORD, db_exec, request_signup, signup
+    base = f"http://127.0.0.1:{srv.port}"
+    ann = browsers(LINUX_UA, 1280, 900)
+    ann.open(base + "/console/signup")
+    sign_up(ann, srv, "Ann Account", "ann@example.com")
+    see(ann, "#no-events")
+    assert ann.find("#who").text == "Ann Account"
+
+    # An address not verified yet: the sign-in says so and offers the link again.
+    assert request_signup(srv, "uma@example.com", PASSWORD, "Uma")[0] == 202
+    uma = browsers(LINUX_UA, 1280, 900)
+    uma.open(base + "/console/signin")
+    type_in(uma, "#email", "uma@example.com")
+    type_in(uma, "#password", PASSWORD)
+    click(uma, 'button[type="submit"]')
+    text_in(uma, "[role=alert], .error", "verification email")
+    click(uma, "#resend-verification")
+    text_in(uma, "#resend-sent", "new link is on its way")
+    # A used link says what to do.
+    used = VERIFY_LINK.findall(wait_for_mail(srv, "ann@example.com",
+                                             "email_verification")[-1].get_content())[0]
+    uma.open(f"{base}/console/verify#{used}")
+    see(uma, '[data-state="verify-error"]')
+    assert "already been used" in uma.text()
+    assert "#" not in uma.driver.current_url  # The token left the address bar.
+
+    # The account page: a password change ends the other sessions.
+    status, _, other = call(srv, "POST", "/auth/login",
+                            {"email": "ann@example.com", "password": "correct horse battery"})
+    assert status == 200
+    click(ann, "#who")
+    see(ann, '[data-state="account"]')
+    type_in(ann, "#current-password", "correct horse battery")
+    type_in(ann, "#new-password", "a longer new password")
+    type_in(ann, "#confirm-password", "a longer new passwort")
+    click(ann, "#change-password")
+    text_in(ann, "[role=alert], .error", "not the same")
+    type_in(ann, "#confirm-password", "a longer new password")
+    click(ann, "#change-password")
+    text_in(ann, "#password-changed", "Every other device is signed out")
+    assert call(srv, "GET", "/me", token=other["token"])[0] == 401
+    shot(ann, "console-account-1280.png")
+    phone = browsers(IPHONE_UA, 375, 812, phone=True)
+    phone.open(base + "/")
+    phone.driver.execute_script("localStorage.setItem('guestguard.session', arguments[0])",
+                                ann.driver.execute_script(
+                                    "return localStorage.getItem('guestguard.session')"))
+    phone.open(base + "/console/account")
+    see(phone, '[data-state="account"]')
+    assert phone.driver.execute_script("return document.documentElement.scrollWidth") <= 375
+    shot(phone, "console-account-375.png")
+
+    # An invitee signed in without a verified address (an account from before
+    # verification existed) is told to verify, not let in.
+    status, _, owner = signup(srv, "olive@example.com", PASSWORD, "Olive")
+    assert status == 200
+    status, _, ev = call(srv, "POST", "/events", {"name": "Spring Fair",
+                                                  "starts_at": "2031-04-01T10:00:00Z"},
+                         token=owner["token"])
+    assert status == 201
+    assert call(srv, "POST", f"/events/{ev['id']}/collaborators",
+                {"email": "ann@example.com", "role": "editor"}, token=owner["token"])[0] == 201
+    db_exec(srv, "UPDATE users SET email_verified_at = NULL WHERE email = 'ann@example.com'")
+    ann.open(f"{base}/invites/{invite_link(srv, 'ann@example.com')}")
+    text_in(ann, "#invite-event", "Spring Fair")
+    assert "a\u2022\u2022\u2022@example.com" in ann.text()  # The masked address.
+    assert "this invitation is for" not in ann.text()  # The mask matches Ann.
+    click(ann, "#accept-invite")
+    text_in(ann, "#verify-first", "Verify your email address before you join")
+    shot(ann, "console-invite-unverified-1280.png")
+
+    # Sign out everywhere: this browser goes to sign-in, and the server agrees.
+    db_exec(srv, "UPDATE users SET email_verified_at = created_at WHERE email = 'ann@example.com'")
+    click(ann, "#who")
+    see(ann, '[data-state="account"]')
+    token = json.loads(ann.driver.execute_script(
+        "return localStorage.getItem('guestguard.session')"))["token"]
+    click(ann, "#sign-out-everywhere")
+    see(ann, '[data-state="signin"]')
+    assert call(srv, "GET", "/me", token=token)[0] == 401

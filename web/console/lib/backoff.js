@@ -19,3 +19,12 @@ export function connectionText(state, retryInMs) {
     default: return 'Not connected';
   }
 }
+
+// What the live monitor does when its socket closes with `code`: the server
+// closes 4401 when the session ended (sign in again) and 4403 when the role on
+// the event was removed (stop, say so); anything else is retried.
+export function monitorCloseAction(code) {
+  if (code === 4401) return 'signed-out';
+  if (code === 4403) return 'no-access';
+  return 'retry';
+}

@@ -2,6 +2,8 @@
 // work; the server answers every one of them with the same shell.
 //   /                               home (signed out) → events (signed in)
 //   /console/signin, /console/signup, /console/events
+//   /console/verify#<token>         an email verification link (signs in)
+//   /console/account                password change, sign out everywhere
 //   /console/events/{id}/{tab}      tab: guests rsvps activity security team notifications
 //                                   settings door (activity?guest=<id>: a guest's timeline)
 //   /invites/{token}                a collaborator invite
@@ -13,7 +15,7 @@ export function parseRoute(pathname, search = '') {
   if (parts.length === 0) return { name: 'home', query };
   if (parts[0] === 'invites' && parts.length === 2) return { name: 'invite', token: parts[1], query };
   if (parts[0] === 'console') {
-    if (parts.length === 2 && ['signin', 'signup', 'events'].includes(parts[1])) {
+    if (parts.length === 2 && ['signin', 'signup', 'events', 'verify', 'account'].includes(parts[1])) {
       return { name: parts[1], query };
     }
     if (parts.length === 4 && parts[1] === 'events' && /^\d+$/.test(parts[2]) && TABS.includes(parts[3])) {

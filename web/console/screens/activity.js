@@ -8,7 +8,7 @@ import { api } from '../api.js';
 import { Link } from '../nav.js';
 import { itemKey, mergeItems } from '../lib/activity.js';
 import { timeline } from '../lib/rsvps.js';
-import { backoffDelay, connectionText } from '../lib/backoff.js';
+import { backoffDelay, connectionText, monitorCloseAction } from '../lib/backoff.js';
 import { deviceSummary, reasonsInWords } from '../lib/reasons.js';
 import { BAND_LABELS } from '../lib/thresholds.js';
 import { BandBadge, ErrorNote, when } from './ui.js';
@@ -80,6 +80,9 @@ export function Activity({ event, route }) {
   useEffect(() => {
     const l = live.current;
     l.closed = false;
+    // The session ended on the server: any call now answers 401, which signs
+    // the console out and sends the host to sign in (api.js).
+    const signOutHere = () => { api.me().catch(() => {}); };
     const retry = () => {
       if (l.closed) return;
       const delay = backoffDelay(l.attempt++);
@@ -113,7 +116,16 @@ export function Activity({ event, route }) {
         item.shownAt = String(Date.now());
         setItems((list) => mergeItems(list, [item]));
       };
-      ws.onclose = () => { if (l.ws === ws) { l.ws = null; retry(); } };
+      ws.onclose = (e) => {
+        if (l.ws !== ws) return;
+        l.ws = null;
+        const action = monitorCloseAction(e.code);
+        if (action === 'retry') { retry(); return; }
+        // Access went away while watching: no reconnecting.
+        setState('offline');
+        if (action === 'signed-out') { signOutHere(); return; }
+        setError(new Error('You no longer have access to this event’s live activity.'));
+      };
     }
     backfill().catch(setError);
     connect();

@@ -1,0 +1,99 @@
+// Copyright 2026 GuestGuard authors.
+#include "server/mail_dir_sender.h"
+
+#include <fcntl.h>
+#include <sodium.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "server/auth.h"
+#include "server/smtp_sender.h"
+
+namespace guestguard::server {
+namespace {
+
+bool HasLineBreak(std::string_view s) { return s.find_first_of("\r\n") != std::string_view::npos; }
+
+std::string RandomHex(size_t bytes) {
+  unsigned char raw[16];
+  randombytes_buf(raw, bytes);
+  char hex[sizeof(raw) * 2 + 1];
+  sodium_bin2hex(hex, sizeof(hex), raw, bytes);
+  return std::string(hex);
+}
+
+// LF or CRLF line ends → CRLF (RFC 5322 line ends).
+std::string CrlfLines(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + text.size() / 40 + 2);
+  for (char c : text) {
+    if (c == '\r') continue;
+    if (c == '\n') out += '\r';
+    out += c;
+  }
+  return out;
+}
+
+absl::Status WriteAll(int fd, std::string_view data) {
+  while (!data.empty()) {
+    const ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return absl::UnavailableError(absl::StrCat("mail-dir: write: ", strerror(errno)));
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> MailDirNotificationSender::Send(const Notification& n) {
+  if (n.recipient.empty() || HasLineBreak(n.recipient) ||
+      n.recipient.find_first_of("<> \t") != std::string::npos) {
+    return absl::InvalidArgumentError("the recipient is not an email address");
+  }
+  if (HasLineBreak(n.subject) || n.subject.size() > 998) {
+    return absl::InvalidArgumentError("the subject cannot go in a mail header");
+  }
+  if (!InitCrypto().ok()) return absl::InternalError("libsodium failed to initialise");
+  const std::string message_id =
+      n.message_id.empty() ? absl::StrCat("<", RandomHex(16), "@guestguard>") : n.message_id;
+  if (HasLineBreak(message_id)) return absl::InvalidArgumentError("malformed message id");
+  const absl::Time now = absl::Now();
+  const std::string message = absl::StrCat(
+      "Date: ", absl::FormatTime("%a, %d %b %Y %H:%M:%S +0000", now, absl::UTCTimeZone()),
+      "\r\nFrom: ", from_, "\r\nTo: <", n.recipient, ">\r\nMessage-ID: ", message_id,
+      "\r\nSubject: ", EncodeSubject(n.subject), "\r\nX-GuestGuard-Type: ", n.type,
+      "\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
+      "Content-Transfer-Encoding: 8bit\r\n\r\n",
+      CrlfLines(n.text), "\r\n");
+  const std::string name = absl::StrCat(
+      absl::FormatTime("%Y%m%dT%H%M%E6S", now, absl::UTCTimeZone()), "-", RandomHex(8), ".eml");
+  const std::string final_path = absl::StrCat(dir_, "/", name);
+  const std::string temp_path = absl::StrCat(dir_, "/.", name, ".tmp");
+  const int fd = ::open(temp_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return absl::UnavailableError(
+        absl::StrCat("mail-dir: cannot create a file in ", dir_, ": ", strerror(errno)));
+  }
+  absl::Status written = WriteAll(fd, message);
+  if (::close(fd) != 0 && written.ok()) {
+    written = absl::UnavailableError(absl::StrCat("mail-dir: close: ", strerror(errno)));
+  }
+  if (written.ok() && std::rename(temp_path.c_str(), final_path.c_str()) != 0) {
+    written = absl::UnavailableError(absl::StrCat("mail-dir: rename: ", strerror(errno)));
+  }
+  if (!written.ok()) {
+    ::unlink(temp_path.c_str());
+    return written;
+  }
+  return message_id;
+}
+
+}  // namespace guestguard::server
