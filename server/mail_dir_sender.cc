@@ -14,7 +14,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "server/auth.h"
-#include "server/smtp_sender.h"
+#include "server/email_mime.h"
 
 namespace guestguard::server {
 namespace {
@@ -27,18 +27,6 @@ std::string RandomHex(size_t bytes) {
   char hex[sizeof(raw) * 2 + 1];
   sodium_bin2hex(hex, sizeof(hex), raw, bytes);
   return std::string(hex);
-}
-
-// LF or CRLF line ends → CRLF (RFC 5322 line ends).
-std::string CrlfLines(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + text.size() / 40 + 2);
-  for (char c : text) {
-    if (c == '\r') continue;
-    if (c == '\n') out += '\r';
-    out += c;
-  }
-  return out;
 }
 
 absl::Status WriteAll(int fd, std::string_view data) {
@@ -58,21 +46,22 @@ absl::StatusOr<std::string> MailDirNotificationSender::Send(const Notification& 
       n.recipient.find_first_of("<> \t") != std::string::npos) {
     return absl::InvalidArgumentError("the recipient is not an email address");
   }
-  if (HasLineBreak(n.subject) || n.subject.size() > 998) {
-    return absl::InvalidArgumentError("the subject cannot go in a mail header");
-  }
   if (!InitCrypto().ok()) return absl::InternalError("libsodium failed to initialise");
   const std::string message_id =
       n.message_id.empty() ? absl::StrCat("<", RandomHex(16), "@guestguard>") : n.message_id;
   if (HasLineBreak(message_id)) return absl::InvalidArgumentError("malformed message id");
   const absl::Time now = absl::Now();
-  const std::string message = absl::StrCat(
-      "Date: ", absl::FormatTime("%a, %d %b %Y %H:%M:%S +0000", now, absl::UTCTimeZone()),
-      "\r\nFrom: ", from_, "\r\nTo: <", n.recipient, ">\r\nMessage-ID: ", message_id,
-      "\r\nSubject: ", EncodeSubject(n.subject), "\r\nX-GuestGuard-Type: ", n.type,
-      "\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
-      "Content-Transfer-Encoding: 8bit\r\n\r\n",
-      CrlfLines(n.text), "\r\n");
+  // The same bytes an SMTP server would receive, plus the notification type
+  // (tests and developers sort the directory by it).
+  absl::StatusOr<std::string> wire = BuildMimeMessage({.from = from_,
+                                                       .to = n.recipient,
+                                                       .subject = n.subject,
+                                                       .message_id = message_id,
+                                                       .date = now,
+                                                       .text = n.text,
+                                                       .html = n.html});
+  if (!wire.ok()) return wire.status();
+  const std::string message = absl::StrCat("X-GuestGuard-Type: ", n.type, "\r\n", *wire);
   const std::string name = absl::StrCat(
       absl::FormatTime("%Y%m%dT%H%M%E6S", now, absl::UTCTimeZone()), "-", RandomHex(8), ".eml");
   const std::string final_path = absl::StrCat(dir_, "/", name);

@@ -107,7 +107,7 @@ def sent(s, kind=None):
     out = []
     for m in mails(s):
         record = {"type": m["X-GuestGuard-Type"], "recipient": str(m["To"]).strip("<>"),
-                  "subject": str(m["Subject"]), "text": m.get_content()}
+                  "subject": str(m["Subject"]), "text": m.get_body(preferencelist=("plain",)).get_content()}
         if kind is None and record["type"] in ACCOUNT_MAIL:
             continue
         if kind is not None and record["type"] != kind:
