@@ -375,7 +375,8 @@ def test_development_without_keyring_warns_loudly():
 def test_production_with_keyring_starts():
     import base64
     spec = "k1:" + base64.b64encode(os.urandom(32)).decode()
-    s = Server(["--env", "production"], env={"GUESTGUARD_KEYRING": spec})
+    s = Server(["--env", "production"],
+               env={"GUESTGUARD_KEYRING": spec, "GUESTGUARD_ALLOW_LOG_SENDER": "on"})
     try:
         assert s.request("GET", "/readyz")[0] == 200
         assert s.stop() == 0
