@@ -148,7 +148,13 @@ absl::StatusOr<std::unique_ptr<AppState>> AppState::Open(Config config,
   app->guard = *std::move(guard);
   std::shared_ptr<NotificationSender> sender;
   if (config.smtp.url.empty()) {
-    sender = std::make_shared<LogNotificationSender>(app->logger);
+    const bool production = config.env == Environment::kProduction;
+    if (production) {
+      app->logger->Warn(
+          "no SMTP server (--smtp-url): notifications go to the log, link tokens redacted, "
+          "and reach nobody (--allow-log-sender is on)");
+    }
+    sender = std::make_shared<LogNotificationSender>(app->logger, /*redact_links=*/production);
   } else {
     InitCurl();
     sender = std::make_shared<SmtpNotificationSender>(config.smtp);

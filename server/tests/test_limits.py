@@ -136,3 +136,44 @@ def test_the_soft_descriptor_limit_is_raised_to_the_hard_limit_at_start():
         assert s.stop() == 0, s.stderr()
     finally:
         s.close()
+
+
+def test_production_refuses_the_log_sender_unless_allowed():
+    """Fault 9: no --smtp-url in production is exit 2 naming the way out."""
+    from test_http import run_and_expect_exit
+    keyring = {"GUESTGUARD_KEYRING": "k1:" + "A" * 43 + "="}
+    code, err = run_and_expect_exit(["--env", "production"], env=keyring)
+    assert code == 2 and "--allow-log-sender" in err and "--smtp-url" in err, err
+
+
+def test_the_log_sender_redacts_link_tokens_in_production():
+    """Fault 9: with --allow-log-sender the log says an email went, never its link."""
+    from test_events import create, user
+    from test_guests import add_guest
+    from test_accounts import call
+    s = Server(["--env", "production", "--threads", "2"],
+               env={"GUESTGUARD_KEYRING": "k1:" + "A" * 43 + "=",
+                    "GUESTGUARD_ALLOW_LOG_SENDER": "on"})
+    try:
+        owner, _ = user(s, "owner@example.com")
+        ev = create(s, owner)
+        g = add_guest(s, owner, ev["id"], name="Grace", email="grace@example.com")
+        status, _, answer = call(s, "POST", f"/events/{ev['id']}/invitations",
+                                 {"guest_ids": [g["id"]]}, token=owner)
+        assert status == 202, answer
+        status, _, answer = call(s, "POST", f"/events/{ev['id']}/collaborators",
+                                 {"email": "bob@example.com", "role": "editor"}, token=owner)
+        assert status in (200, 201), answer
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            notes = [r for r in log_lines(s) if r.get("msg") == "notification"]
+            if len(notes) >= 2:
+                break
+            assert time.monotonic() < deadline, s.stderr()
+            time.sleep(0.1)
+        texts = "\n".join(n["text"] for n in notes)
+        assert "/rsvp/[redacted]" in texts and "/invites/[redacted]" in texts, texts
+        assert "gg1." not in s.stderr()
+        assert s.stop() == 0, s.stderr()
+    finally:
+        s.close()
