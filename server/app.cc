@@ -189,11 +189,24 @@ absl::StatusOr<std::unique_ptr<AppState>> AppState::Open(Config config,
     if (!worker.ok()) return worker.status();
     app->notification_worker = *std::move(worker);
   }
+  app->login_throttle = std::make_unique<LoginThrottle>(config.login_max_failures);
+  app->account_writes = std::make_unique<RateLimiter>(config.account_rate_limit_per_minute,
+                                                      config.account_rate_limit_burst);
+  app->ws_tickets_per_account = std::make_unique<RateLimiter>(
+      config.ws_ticket_rate_limit_per_minute, config.ws_ticket_rate_limit_per_minute);
+  app->invites_per_address =
+      std::make_unique<WindowLimiter>(config.invites_per_address_per_hour, absl::Hours(1));
+  if (config.access_log_retention > absl::ZeroDuration()) {
+    app->retention = RetentionJob::Start(app->store, app->logger,
+                                         {.retention = config.access_log_retention,
+                                          .interval = config.retention_interval});
+  }
   app->config = std::move(config);
   return app;
 }
 
 void AppState::Close() {
+  retention.reset();
   if (relay) {
     absl::Status drained = relay->Drain(config.shutdown_timeout);
     if (drained.ok()) {
