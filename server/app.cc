@@ -126,6 +126,7 @@ absl::StatusOr<std::unique_ptr<AppState>> AppState::Open(Config config,
   GuardOptions options;
   options.store = app->store;
   options.keyring = config.keyring;
+  options.token_ttl = config.link_ttl;  // Zero: links end with their event (link_expiry.h).
   if (!config.scorer_url.empty()) {
     absl::StatusOr<ScorerUrl> url = ParseScorerUrl(config.scorer_url);  // Valid: ParseConfig.
     if (!url.ok()) return url.status();
@@ -184,6 +185,7 @@ absl::StatusOr<std::unique_ptr<AppState>> AppState::Open(Config config,
     notify.initial_backoff = config.notify_backoff;
     notify.max_backoff = std::max(config.notify_backoff, absl::Minutes(15));
     notify.poll_interval = config.notify_poll_interval;
+    notify.alert_digest_window = config.alert_digest_window;
     absl::StatusOr<std::unique_ptr<NotificationWorker>> worker = NotificationWorker::Start(
         app->db, *app->bus, app->notifier, *app->sealer, app->logger, notify);
     if (!worker.ok()) return worker.status();

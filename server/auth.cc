@@ -6,10 +6,13 @@
 #include <algorithm>
 #include <cctype>
 #include <functional>
+#include <optional>
 #include <string>
 #include <thread>
 
 #include "internal/status_macros.h"
+#include "server/http_errors.h"
+#include "server/rate_limiter.h"
 #include "server/wire.h"
 #include "server/work_pool.h"
 
@@ -220,7 +223,21 @@ absl::StatusOr<User> Authenticate(const Request& request, AppState& app) {
   user.id = std::to_string(id);
   GG_ASSIGN_OR_RETURN(user.email, rows.Text(0, 1));
   GG_ASSIGN_OR_RETURN(user.name, rows.Text(0, 2));
+  GG_RETURN_IF_ERROR(ChargeAccountWrite(request, app, user));
   return user;
+}
+
+absl::Status ChargeAccountWrite(const Request& request, AppState& app, const User& user) {
+  const std::string& m = request.method;
+  if (app.account_writes == nullptr || (m != "POST" && m != "PUT" && m != "PATCH" && m != "DELETE")) {
+    return absl::OkStatus();
+  }
+  std::optional<absl::Duration> wait = app.account_writes->Acquire(user.id);
+  if (!wait) return absl::OkStatus();
+  app.logger->Info("account write rate limited", {{"request_id", request.request_id},
+                                                  {"user_id", user.id},
+                                                  {"retry_after", RetryAfterSeconds(*wait)}});
+  return RateLimitedError("too many changes from this account; wait and try again", *wait);
 }
 
 }  // namespace guestguard::server

@@ -82,8 +82,14 @@ inline constexpr int kMaxSessionsPerUser = 20;
 
 // The user whose unexpired session the request's bearer token names;
 // Unauthenticated when missing, unknown or expired; Unavailable/Internal when
-// the database fails.
+// the database fails; ResourceExhausted (429 with Retry-After) when the
+// request is a write (POST, PUT, PATCH, DELETE) and ChargeAccountWrite refuses.
 [[nodiscard]] absl::StatusOr<User> Authenticate(const Request& request, AppState& app);
+
+// Spends a token of `user`'s write bucket (app.account_writes) when the
+// request is a write; RateLimitedError when it is empty. Logged with the user id.
+[[nodiscard]] absl::Status ChargeAccountWrite(const Request& request, AppState& app,
+                                              const User& user);
 
 }  // namespace guestguard::server
 

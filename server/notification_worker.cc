@@ -16,6 +16,7 @@
 #include "boost/json/parse.hpp"
 #include "boost/json/value.hpp"
 #include "internal/status_macros.h"
+#include "server/alert_digest.h"
 #include "server/wire.h"
 
 namespace guestguard::server {
@@ -361,7 +362,11 @@ absl::Status NotificationWorker::HandleAccessScored(const Message& message) {
   if (band == "high" || band == "block") {
     const int64_t guest_id = IdField(payload, "guest_id").value_or(0);
     sql::Rows members, names;
+    AlertDigest digest;
     GG_RETURN_IF_ERROR(db_->Autocommit([&](sql::Connection& c) -> absl::Status {
+      GG_ASSIGN_OR_RETURN(digest, DecideFraudAlert(c, event_id, guest_id, NowMicros(),
+                                                   options_.alert_digest_window));
+      if (!digest.send) return absl::OkStatus();
       GG_ASSIGN_OR_RETURN(members, c.Query("SELECT u.email FROM event_members m"
                                            " JOIN users u ON u.id = m.user_id"
                                            " WHERE m.event_id = ? AND m.role IN ('owner', 'editor')"
@@ -373,7 +378,10 @@ absl::Status NotificationWorker::HandleAccessScored(const Message& message) {
                                          {sql::Int(guest_id), sql::Int(event_id)}));
       return absl::OkStatus();
     }));
-    if (!names.empty()) {  // An event deleted since: nobody to alert.
+    if (!digest.send) {
+      logger_->Info("fraud alert held back (digest window)",
+                    {{"event_id", event_id}, {"guest_id", guest_id}});
+    } else if (!names.empty()) {  // An event deleted since: nobody to alert.
       GG_ASSIGN_OR_RETURN(std::string event, names.Text(0, 0));
       std::string guest = names.IsNull(0, 1) ? "a guest" : names.Text(0, 1).value_or("a guest");
       std::vector<std::string> reasons;
@@ -384,6 +392,12 @@ absl::Status NotificationWorker::HandleAccessScored(const Message& message) {
       }
       const boost::json::value* score = payload.if_contains("score");
       const std::string text = absl::StrCat(
+          digest.more_since_last > 0
+              ? absl::StrCat(digest.more_since_last, " more suspicious ",
+                             digest.more_since_last == 1 ? "access" : "accesses", " to ", guest,
+                             "'s invitation since the last alert (one alert per guest every ",
+                             absl::ToInt64Minutes(options_.alert_digest_window), " minutes).\n\n")
+              : "",
           "An access to ", guest, "'s invitation to ", event, " (", TextField(payload, "kind"),
           " from ", TextField(payload, "client_ip"), ") scored ",
           score != nullptr && score->is_int64() ? score->as_int64() : 0, " — ",
@@ -393,8 +407,10 @@ absl::Status NotificationWorker::HandleAccessScored(const Message& message) {
           "/activity\n");
       for (size_t i = 0; i < members.size(); ++i) {
         GG_ASSIGN_OR_RETURN(std::string email, members.Text(i, 0));
-        out.push_back(Pending{event_id, email, "fraud_alert",
-                              absl::StrCat("Suspicious invitation use: ", event), text});
+        Pending p{event_id, email, "fraud_alert",
+                  absl::StrCat("Suspicious invitation use: ", event), text};
+        if (!names.IsNull(0, 1)) p.guest_id = guest_id;  // The digest's key.
+        out.push_back(std::move(p));
       }
     }
   }

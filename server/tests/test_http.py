@@ -34,10 +34,17 @@ class Server:
         args = [BIN, "--listen", f"127.0.0.1:{self.port}", "--database", self.database,
                 "--header-timeout-ms", "1000", "--request-timeout-ms", "3000",
                 "--shutdown-timeout-ms", "5000", *extra_args]
-        # Tests sign in many times from 127.0.0.1: generous signup/login limits
-        # unless a test sets its own (flag or environment).
+        # Tests sign in many times from 127.0.0.1, write quickly from one account,
+        # re-send invitations and raise many alerts: generous limits unless a
+        # test sets its own (flag or environment); test_limits.py tests them.
         for flag, value in (("--auth-rate-limit-burst", "1000"),
-                            ("--auth-rate-limit-per-minute", "1000000")):
+                            ("--auth-rate-limit-per-minute", "1000000"),
+                            ("--login-max-failures", "1000"),
+                            ("--account-rate-limit-burst", "1000000"),
+                            ("--account-rate-limit-per-minute", "1000000"),
+                            ("--ws-ticket-rate-limit-per-minute", "1000000"),
+                            ("--invites-per-address-per-hour", "1000"),
+                            ("--alert-digest-minutes", "0")):
             variable = "GUESTGUARD_" + flag[2:].upper().replace("-", "_")
             if flag not in extra_args and variable not in (env or {}):
                 args += [flag, value]
