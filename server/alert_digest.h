@@ -4,11 +4,13 @@
 // email per guest per `window` (owners and editors of an event whose link is
 // being hammered get one email, not one per access). The next alert after
 // the window says how many suspicious accesses (band high or block) came
-// since the last one. The decision reads what is stored — the last
-// fraud_alert notification about the guest and the access log — so it holds
+// between the access the last email was about and this one. The decision
+// reads what is stored — the last fraud_alert notification about the guest
+// (with its notifications.access_log_id) and the access log — so it holds
 // across restarts and processes, and needs no table of its own.
 //
-//   GG_ASSIGN_OR_RETURN(AlertDigest d, DecideFraudAlert(c, event_id, guest_id, now, window));
+//   GG_ASSIGN_OR_RETURN(AlertDigest d,
+//                       DecideFraudAlert(c, event_id, guest_id, access_id, now, window));
 //   if (!d.send) → record nothing; else mention d.more_since_last when > 0
 //
 // Thread-safe (state is in the database).
@@ -25,18 +27,18 @@ namespace guestguard::server {
 
 struct AlertDigest {
   bool send = true;
-  // Suspicious accesses to the guest's link after the last alert email and
-  // before this one (those whose alerts the window held back).
+  // Suspicious accesses to the guest's link after the one the last alert
+  // email was about and before this one (those the window held back).
   int64_t more_since_last = 0;
 };
 
-// For a high/block access of `guest_id` in `event_id` (already in the access
-// log) decided at `now`: send unless a fraud_alert about the guest was
-// recorded less than `window` ago. A zero window, or guest_id 0 (unknown),
-// always sends.
+// For the high/block access `access_id` of `guest_id` in `event_id` (already
+// in the access log) decided at `now`: send unless a fraud_alert about the
+// guest was recorded less than `window` ago. A zero window, or guest_id 0
+// (unknown), always sends.
 [[nodiscard]] absl::StatusOr<AlertDigest> DecideFraudAlert(sql::Connection& c, int64_t event_id,
-                                                           int64_t guest_id, absl::Time now,
-                                                           absl::Duration window);
+                                                           int64_t guest_id, int64_t access_id,
+                                                           absl::Time now, absl::Duration window);
 
 }  // namespace guestguard::server
 

@@ -91,6 +91,7 @@ struct NotificationWorker::Pending {
   std::string subject;
   std::string body;                                // Sealed when it holds a secret.
   std::optional<int64_t> guest_id = std::nullopt;  // The guest it is about, if any.
+  std::optional<int64_t> access_log_id = std::nullopt;  // The access (fraud alerts).
 };
 
 NotificationWorker::NotificationWorker(std::shared_ptr<sql::Database> db,
@@ -292,13 +293,14 @@ absl::Status NotificationWorker::Record(std::string_view consumer, const Message
     for (const Pending& p : notifications) {
       GG_RETURN_IF_ERROR(
           c.Exec("INSERT INTO notifications (event_id, source_id, recipient, channel, type,"
-                 " subject, body, status, next_attempt_at, created_at, updated_at, guest_id)"
-                 " VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)"
+                 " subject, body, status, next_attempt_at, created_at, updated_at, guest_id,"
+                 " access_log_id) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)"
                  " ON CONFLICT (source_id, type, recipient) DO NOTHING",
                  {p.event_id ? sql::Int(*p.event_id) : sql::Null(), sql::Text(message.id),
                   sql::Text(p.recipient), sql::Text(sender_->channel()), sql::Text(p.type),
                   sql::Text(p.subject), sql::Text(p.body), now, now, now,
-                  p.guest_id ? sql::Int(*p.guest_id) : sql::Null()})
+                  p.guest_id ? sql::Int(*p.guest_id) : sql::Null(),
+                  p.access_log_id ? sql::Int(*p.access_log_id) : sql::Null()})
               .status());
     }
     return absl::OkStatus();
@@ -361,10 +363,11 @@ absl::Status NotificationWorker::HandleAccessScored(const Message& message) {
   std::vector<Pending> out;
   if (band == "high" || band == "block") {
     const int64_t guest_id = IdField(payload, "guest_id").value_or(0);
+    const int64_t access_id = IdField(payload, "access_log_id").value_or(0);
     sql::Rows members, names;
     AlertDigest digest;
     GG_RETURN_IF_ERROR(db_->Autocommit([&](sql::Connection& c) -> absl::Status {
-      GG_ASSIGN_OR_RETURN(digest, DecideFraudAlert(c, event_id, guest_id, NowMicros(),
+      GG_ASSIGN_OR_RETURN(digest, DecideFraudAlert(c, event_id, guest_id, access_id, NowMicros(),
                                                    options_.alert_digest_window));
       if (!digest.send) return absl::OkStatus();
       GG_ASSIGN_OR_RETURN(members, c.Query("SELECT u.email FROM event_members m"
@@ -410,6 +413,7 @@ absl::Status NotificationWorker::HandleAccessScored(const Message& message) {
         Pending p{event_id, email, "fraud_alert",
                   absl::StrCat("Suspicious invitation use: ", event), text};
         if (!names.IsNull(0, 1)) p.guest_id = guest_id;  // The digest's key.
+        if (access_id > 0) p.access_log_id = access_id;
         out.push_back(std::move(p));
       }
     }

@@ -32,8 +32,12 @@ class Server:
         self.sqlite_path = os.path.join(self.tmp.name, "gg.db")
         self.database = database or "sqlite:" + self.sqlite_path
         args = [BIN, "--listen", f"127.0.0.1:{self.port}", "--database", self.database,
-                "--header-timeout-ms", "1000", "--request-timeout-ms", "3000",
-                "--shutdown-timeout-ms", "5000", *extra_args]
+                *extra_args]
+        # Short timeouts unless a test sets its own.
+        for flag, value in (("--header-timeout-ms", "1000"), ("--request-timeout-ms", "3000"),
+                            ("--shutdown-timeout-ms", "5000")):
+            if flag not in extra_args:
+                args += [flag, value]
         # Tests sign in many times from 127.0.0.1, write quickly from one account,
         # re-send invitations and raise many alerts: generous limits unless a
         # test sets its own (flag or environment); test_limits.py tests them.
