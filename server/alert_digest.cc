@@ -7,8 +7,8 @@
 
 namespace guestguard::server {
 
-absl::StatusOr<AlertDigest> DecideFraudAlert(sql::Connection& c, int64_t event_id,
-                                             int64_t guest_id, int64_t access_id, absl::Time now,
+absl::StatusOr<AlertDigest> DecideFraudAlert(sql::Connection& c, int64_t event_id, int64_t guest_id,
+                                             int64_t access_id, absl::Time now,
                                              absl::Duration window) {
   AlertDigest digest;
   if (window <= absl::ZeroDuration() || guest_id <= 0) return digest;
@@ -26,13 +26,13 @@ absl::StatusOr<AlertDigest> DecideFraudAlert(sql::Connection& c, int64_t event_i
   if (last.IsNull(0, 1)) return digest;  // Written before the digest kept access ids.
   GG_ASSIGN_OR_RETURN(const int64_t last_access, last.Int(0, 1));
   // The library keys events and guests by their decimal ids.
-  GG_ASSIGN_OR_RETURN(sql::Rows count,
-                      c.Query("SELECT COUNT(*) FROM guard_access_log"
-                              " WHERE event_id = ? AND guest_id = ? AND id > ? AND id < ?"
-                              " AND band IN ('high', 'block')",
-                              {sql::Text(std::to_string(event_id)),
-                               sql::Text(std::to_string(guest_id)), sql::Int(last_access),
-                               sql::Int(access_id)}));
+  GG_ASSIGN_OR_RETURN(
+      sql::Rows count,
+      c.Query("SELECT COUNT(*) FROM guard_access_log"
+              " WHERE event_id = ? AND guest_id = ? AND id > ? AND id < ?"
+              " AND band IN ('high', 'block')",
+              {sql::Text(std::to_string(event_id)), sql::Text(std::to_string(guest_id)),
+               sql::Int(last_access), sql::Int(access_id)}));
   GG_ASSIGN_OR_RETURN(digest.more_since_last, count.Int(0, 0));
   return digest;
 }

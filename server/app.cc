@@ -199,9 +199,9 @@ absl::StatusOr<std::unique_ptr<AppState>> AppState::Open(Config config,
   app->invites_per_address =
       std::make_unique<WindowLimiter>(config.invites_per_address_per_hour, absl::Hours(1));
   if (config.access_log_retention > absl::ZeroDuration()) {
-    app->retention = RetentionJob::Start(app->store, app->logger,
-                                         {.retention = config.access_log_retention,
-                                          .interval = config.retention_interval});
+    app->retention = RetentionJob::Start(
+        app->store, app->logger,
+        {.retention = config.access_log_retention, .interval = config.retention_interval});
   }
   app->config = std::move(config);
   return app;

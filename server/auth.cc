@@ -48,8 +48,8 @@ const std::string& DummyHash() {
 
 // Runs `work` (an Argon2id call) on the process-wide pool.
 absl::StatusOr<int> OnPasswordHashPool(const std::function<int()>& work) {
-  static WorkPool* const pool = new WorkPool(PasswordHashThreads(),
-                                             static_cast<size_t>(PasswordHashThreads()));
+  static WorkPool* const pool =
+      new WorkPool(PasswordHashThreads(), static_cast<size_t>(PasswordHashThreads()));
   return pool->Run(work);
 }
 
@@ -229,7 +229,8 @@ absl::StatusOr<User> Authenticate(const Request& request, AppState& app) {
 
 absl::Status ChargeAccountWrite(const Request& request, AppState& app, const User& user) {
   const std::string& m = request.method;
-  if (app.account_writes == nullptr || (m != "POST" && m != "PUT" && m != "PATCH" && m != "DELETE")) {
+  if (app.account_writes == nullptr ||
+      (m != "POST" && m != "PUT" && m != "PATCH" && m != "DELETE")) {
     return absl::OkStatus();
   }
   std::optional<absl::Duration> wait = app.account_writes->Acquire(user.id);

@@ -10,9 +10,7 @@
 namespace guestguard::server {
 namespace {
 
-int64_t AsInt(rlim_t value) {
-  return value == RLIM_INFINITY ? -1 : static_cast<int64_t>(value);
-}
+int64_t AsInt(rlim_t value) { return value == RLIM_INFINITY ? -1 : static_cast<int64_t>(value); }
 
 // /proc/sys/fs/nr_open: the most a process may ask for (setrlimit refuses
 // RLIM_INFINITY for RLIMIT_NOFILE). 1048576 when it cannot be read.

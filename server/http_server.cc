@@ -169,8 +169,8 @@ std::shared_ptr<ConnectionSlot> TakeConnectionSlot(Shared& shared, const net::ip
       const bool total_full =
           shared.open_connections >= static_cast<size_t>(shared.config.max_connections);
       auto it = address.empty() ? shared.per_address.end() : shared.per_address.find(address);
-      const bool address_full = it != shared.per_address.end() &&
-                                it->second >= shared.config.max_connections_per_address;
+      const bool address_full =
+          it != shared.per_address.end() && it->second >= shared.config.max_connections_per_address;
       if (!total_full && !address_full) {
         ++shared.open_connections;
         if (!address.empty()) ++shared.per_address[address];
@@ -180,15 +180,15 @@ std::shared_ptr<ConnectionSlot> TakeConnectionSlot(Shared& shared, const net::ip
         ++shared.refused;
         const Clock::time_point now = Clock::now();
         if (now - shared.refusal_logged >= std::chrono::seconds(10)) {
-          shared.logger.Warn(total_full ? "connection cap reached; closing new connections"
-                                        : "per-address connection cap reached; closing its "
-                                          "new connections",
-                             {{"client_ip", peer.to_string()},
-                              {"open", shared.open_connections},
-                              {"max_connections", shared.config.max_connections},
-                              {"max_connections_per_address",
-                               shared.config.max_connections_per_address},
-                              {"refused", shared.refused}});
+          shared.logger.Warn(
+              total_full ? "connection cap reached; closing new connections"
+                         : "per-address connection cap reached; closing its "
+                           "new connections",
+              {{"client_ip", peer.to_string()},
+               {"open", shared.open_connections},
+               {"max_connections", shared.config.max_connections},
+               {"max_connections_per_address", shared.config.max_connections_per_address},
+               {"refused", shared.refused}});
           shared.refusal_logged = now;
           shared.refused = 0;
         }

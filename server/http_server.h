@@ -9,8 +9,8 @@
 // websocket_session), connection caps (config.max_connections in total and
 // config.max_connections_per_address: a connection over either is closed on
 // arrival), a backoff of 50 ms doubling to 1 s when accept runs out of
-// descriptors (EMFILE/ENFILE: no busy loop), and graceful shutdown on SIGINT/SIGTERM (stop accepting,
-// let in-flight requests finish and close WebSockets with 1001 within
+// descriptors (EMFILE/ENFILE: no busy loop), and graceful shutdown on SIGINT/SIGTERM (stop
+// accepting, let in-flight requests finish and close WebSockets with 1001 within
 // config.shutdown_timeout, then return).
 //
 //   absl::Status s = RunHttpServer(app->config, *app->logger, router);

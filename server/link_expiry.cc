@@ -8,8 +8,8 @@ namespace guestguard::server {
 absl::StatusOr<absl::Time> LinkNotAfter(sql::Database& db, int64_t event_id, absl::Time now) {
   sql::Rows rows;
   GG_RETURN_IF_ERROR(db.Autocommit([&](sql::Connection& c) -> absl::Status {
-    GG_ASSIGN_OR_RETURN(
-        rows, c.Query("SELECT starts_at FROM events WHERE id = ?", {sql::Int(event_id)}));
+    GG_ASSIGN_OR_RETURN(rows,
+                        c.Query("SELECT starts_at FROM events WHERE id = ?", {sql::Int(event_id)}));
     return absl::OkStatus();
   }));
   if (rows.empty()) return absl::NotFoundError("event not found");

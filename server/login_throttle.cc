@@ -40,7 +40,8 @@ int LoginThrottle::RecordFailure(std::string_view account) {
   auto it = entries_.find(std::string(account));
   if (it == entries_.end()) {
     if (entries_.size() >= max_keys_) {
-      std::erase_if(entries_, [&](const auto& e) { return now - e.second.last_failure >= kWindow; });
+      std::erase_if(entries_,
+                    [&](const auto& e) { return now - e.second.last_failure >= kWindow; });
     }
     if (entries_.size() >= max_keys_) {
       // Still full: keep the newer half (the accounts under attack right now).

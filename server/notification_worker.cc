@@ -89,8 +89,8 @@ struct NotificationWorker::Pending {
   std::string recipient;
   std::string type;
   std::string subject;
-  std::string body;                                // Sealed when it holds a secret.
-  std::optional<int64_t> guest_id = std::nullopt;  // The guest it is about, if any.
+  std::string body;                                     // Sealed when it holds a secret.
+  std::optional<int64_t> guest_id = std::nullopt;       // The guest it is about, if any.
   std::optional<int64_t> access_log_id = std::nullopt;  // The access (fraud alerts).
 };
 

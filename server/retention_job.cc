@@ -11,8 +11,7 @@ namespace guestguard::server {
 std::unique_ptr<RetentionJob> RetentionJob::Start(std::shared_ptr<Store> store,
                                                   std::shared_ptr<Logger> logger,
                                                   RetentionOptions options) {
-  std::unique_ptr<RetentionJob> job(
-      new RetentionJob(std::move(store), std::move(logger), options));
+  std::unique_ptr<RetentionJob> job(new RetentionJob(std::move(store), std::move(logger), options));
   job->thread_ = std::thread([raw = job.get()] { raw->Loop(); });
   return job;
 }

@@ -168,8 +168,8 @@ absl::StatusOr<std::unique_ptr<Guard>> Guard::Open(GuardOptions options) {
 Guard::Guard(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Guard::~Guard() = default;
 
-absl::StatusOr<std::string> Guard::IssueToken(std::string_view event_id,
-                                              std::string_view guest_id, absl::Time not_after) {
+absl::StatusOr<std::string> Guard::IssueToken(std::string_view event_id, std::string_view guest_id,
+                                              absl::Time not_after) {
   GG_RETURN_IF_ERROR(ValidateIds(event_id, guest_id));
   const absl::Time now = impl_->options.clock->Now();
   if (not_after <= now) {
@@ -191,8 +191,8 @@ absl::StatusOr<std::string> Guard::IssueToken(std::string_view event_id,
   return SignToken(impl_->options.keyring, claims);
 }
 
-absl::StatusOr<std::string> Guard::RotateToken(std::string_view event_id,
-                                               std::string_view guest_id, absl::Time not_after) {
+absl::StatusOr<std::string> Guard::RotateToken(std::string_view event_id, std::string_view guest_id,
+                                               absl::Time not_after) {
   GG_RETURN_IF_ERROR(ValidateIds(event_id, guest_id));
   if (not_after <= impl_->options.clock->Now()) {
     return absl::InvalidArgumentError("guard: the link would expire before it is issued");

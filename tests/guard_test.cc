@@ -148,8 +148,7 @@ TEST_F(GuardTest, NotAfterBoundsTheLinkBelowTheTtl) {
   EXPECT_EQ(MustCheck(*token, UsualBrowser(clock_->Now())).token_status, TokenStatus::kExpired);
   EXPECT_TRUE(MustCheck(*rotated, UsualBrowser(clock_->Now())).allowed());
   clock_->Advance(absl::Hours(8));  // The TTL (10 h) comes before not_after (20 h).
-  EXPECT_EQ(MustCheck(*rotated, UsualBrowser(clock_->Now())).token_status,
-            TokenStatus::kExpired);
+  EXPECT_EQ(MustCheck(*rotated, UsualBrowser(clock_->Now())).token_status, TokenStatus::kExpired);
   EXPECT_EQ(guard_->IssueToken("ev1", "g1", clock_->Now()).status().code(),
             absl::StatusCode::kInvalidArgument);
 }

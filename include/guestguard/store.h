@@ -171,8 +171,7 @@ class Store {
   // Deletes at most `limit` access-log entries (oldest ids first) whose
   // access happened before `before`, with their feedback; returns how many.
   // Baselines keep what they learned. Callers loop while it returns `limit`.
-  [[nodiscard]] virtual absl::StatusOr<size_t> PruneAccessLog(absl::Time before,
-                                                              size_t limit) = 0;
+  [[nodiscard]] virtual absl::StatusOr<size_t> PruneAccessLog(absl::Time before, size_t limit) = 0;
 };
 
 }  // namespace guestguard

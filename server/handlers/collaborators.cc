@@ -207,11 +207,12 @@ Response InviteCollaborator(AppState& app, const Request& request, const Params&
   if (std::optional<absl::Duration> wait = app.invites_per_address->Peek(*email)) {
     app.logger->Info("collaborator invite rate limited",
                      {{"request_id", request.request_id}, {"user_id", scope.user.id}});
-    return ErrorResponse(RateLimitedError("this address was already sent " +
-                                              std::to_string(app.config.invites_per_address_per_hour) +
-                                              " invitations in the last hour; try again later",
-                                          *wait),
-                         request, *app.logger);
+    return ErrorResponse(
+        RateLimitedError("this address was already sent " +
+                             std::to_string(app.config.invites_per_address_per_hour) +
+                             " invitations in the last hour; try again later",
+                         *wait),
+        request, *app.logger);
   }
 
   const std::string token = NewInviteToken();

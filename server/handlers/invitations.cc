@@ -131,7 +131,8 @@ Response SendInvitations(AppState& app, const Request& request, const Params& pa
           boost::json::object{{"guest_id", std::to_string(id)}, {"reason", reason}});
       continue;
     }
-    absl::StatusOr<std::string> token = app.guard->IssueToken(scope.event_key, std::to_string(id), *not_after);
+    absl::StatusOr<std::string> token =
+        app.guard->IssueToken(scope.event_key, std::to_string(id), *not_after);
     if (!token.ok()) {
       return ErrorResponse(absl::InternalError(token.status().ToString()), request, *app.logger);
     }

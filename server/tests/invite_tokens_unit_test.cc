@@ -80,8 +80,8 @@ TEST(LogNotificationSender, RedactsEveryLinkTokenInProduction) {
   const std::string guest = "gg1.eyJlIjoiNyIsImciOiIxMiJ9.c2lnbmF0dXJlc2lnbmF0dXJl";
   const std::string invite = "Qm9iSW52aXRlVG9rZW5Gb3JUZXN0aW5nT25seTEyMzQ1";
   Notification n{"guest_invitation", "bob@example.com", "Party " + guest,
-                 "Your link: https://gg.example.com/rsvp/" + guest + "\nTeam: " +
-                     "https://gg.example.com/invites/" + invite + " and " + guest +
+                 "Your link: https://gg.example.com/rsvp/" + guest +
+                     "\nTeam: " + "https://gg.example.com/invites/" + invite + " and " + guest +
                      "\nVerify: https://gg.example.com/verify-email?token=" + invite +
                      "\nActivity: https://gg.example.com/events/7/activity\n",
                  ""};
@@ -95,10 +95,12 @@ TEST(LogNotificationSender, RedactsEveryLinkTokenInProduction) {
 }
 
 TEST(Log, RedactLinkTokensKeepsHostsAndShortSegments) {
-  EXPECT_EQ(RedactLinkTokens("see https://a.example/rsvp/abc."), "see https://a.example/rsvp/[redacted]");
+  EXPECT_EQ(RedactLinkTokens("see https://a.example/rsvp/abc."),
+            "see https://a.example/rsvp/[redacted]");
   EXPECT_EQ(RedactLinkTokens("https://a.example/checkin/x?y=1"),
             "https://a.example/checkin/[redacted]?y=1");
-  EXPECT_EQ(RedactLinkTokens("https://a.example/verify/abc"), "https://a.example/verify/[redacted]");
+  EXPECT_EQ(RedactLinkTokens("https://a.example/verify/abc"),
+            "https://a.example/verify/[redacted]");
   EXPECT_EQ(RedactLinkTokens("https://a.example/x?t=AAAAAAAAAAAAAAAAAAAA&b=2"),
             "https://a.example/x?t=[redacted]&b=2");
   EXPECT_EQ(RedactLinkTokens("no links, gg1 is fine"), "no links, gg1 is fine");

@@ -110,8 +110,7 @@ TEST(WorkPool, FailsFastWhenThreadsAndQueueAreFull) {
   std::vector<std::thread> callers;
   for (int i = 0; i < 2; ++i) {
     callers.emplace_back([&] {
-      EXPECT_TRUE(pool
-                      .Run([&] {
+      EXPECT_TRUE(pool.Run([&] {
                         ++started;
                         release.WaitForNotification();
                         return 0;

@@ -143,9 +143,9 @@ TEST(Config, ProductionRefusesTheLogSenderUnlessAllowed) {
                        FakeEnv({{"GUESTGUARD_KEYRING", keyring}}));
   ASSERT_TRUE(parsed.config) << parsed.message;
   EXPECT_TRUE(parsed.config->allow_log_sender);
-  parsed = ParseConfig({"--env", "production", "--smtp-url", "smtp://mail.example.com:25",
-                        "--smtp-tls", "none"},
-                       FakeEnv({{"GUESTGUARD_KEYRING", keyring}}));
+  parsed = ParseConfig(
+      {"--env", "production", "--smtp-url", "smtp://mail.example.com:25", "--smtp-tls", "none"},
+      FakeEnv({{"GUESTGUARD_KEYRING", keyring}}));
   EXPECT_TRUE(parsed.config) << parsed.message;
   parsed = ParseConfig({}, FakeEnv({}));  // Development keeps the log sender.
   EXPECT_TRUE(parsed.config) << parsed.message;
@@ -161,21 +161,21 @@ TEST(Config, LimitFlagsHaveDefaultsAndBounds) {
   EXPECT_EQ(parsed.config->invites_per_address_per_hour, 3);
   EXPECT_EQ(parsed.config->link_ttl, absl::ZeroDuration());
   EXPECT_EQ(parsed.config->access_log_retention, absl::Hours(24 * 180));
-  parsed = ParseConfig({"--max-connections", "7", "--link-ttl-days", "2",
-                        "--access-log-retention-days", "0"},
-                       FakeEnv({{"GUESTGUARD_MAX_CONNECTIONS_PER_ADDRESS", "3"},
-                                {"GUESTGUARD_ALERT_DIGEST_MINUTES", "0"}}));
+  parsed = ParseConfig(
+      {"--max-connections", "7", "--link-ttl-days", "2", "--access-log-retention-days", "0"},
+      FakeEnv({{"GUESTGUARD_MAX_CONNECTIONS_PER_ADDRESS", "3"},
+               {"GUESTGUARD_ALERT_DIGEST_MINUTES", "0"}}));
   ASSERT_TRUE(parsed.config) << parsed.message;
   EXPECT_EQ(parsed.config->max_connections, 7);
   EXPECT_EQ(parsed.config->max_connections_per_address, 3);
   EXPECT_EQ(parsed.config->alert_digest_window, absl::ZeroDuration());
   EXPECT_EQ(parsed.config->link_ttl, absl::Hours(48));
   EXPECT_EQ(parsed.config->access_log_retention, absl::ZeroDuration());
-  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
-           {"--max-connections", "0"},
-           {"--login-max-failures", "x"},
-           {"--alert-digest-minutes", "1441"},
-           {"--allow-log-sender", "yes"}}) {
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{"--max-connections", "0"},
+                                             {"--login-max-failures", "x"},
+                                             {"--alert-digest-minutes", "1441"},
+                                             {"--allow-log-sender", "yes"}}) {
     parsed = ParseConfig(args, FakeEnv({}));
     EXPECT_FALSE(parsed.config) << args[0];
     EXPECT_NE(parsed.message.find(args[0]), std::string::npos) << parsed.message;

@@ -414,10 +414,9 @@ TEST_P(StoreSuite, PruneAccessLogDeletesOldEntriesWithTheirFeedbackInBatches) {
   EXPECT_EQ(*store_->PruneAccessLog(cutoff, 3), 2u);
   EXPECT_EQ(*store_->PruneAccessLog(cutoff, 3), 0u);
   for (const std::string& id : old_ids) {
-    EXPECT_EQ(store_->GetAccess(id == old_ids[1] || id == old_ids[3] ? "ev1" : "ev2", id)
-                  .status()
-                  .code(),
-              absl::StatusCode::kNotFound)
+    EXPECT_EQ(
+        store_->GetAccess(id == old_ids[1] || id == old_ids[3] ? "ev1" : "ev2", id).status().code(),
+        absl::StatusCode::kNotFound)
         << id;
   }
   auto left = store_->ListAccesses("ev1", 10);
