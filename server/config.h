@@ -36,8 +36,8 @@
 //   --max-connections N   GUESTGUARD_MAX_CONNECTIONS  10000
 //   --max-connections-per-address N  GUESTGUARD_MAX_CONNECTIONS_PER_ADDRESS  256
 //   --login-max-failures N  GUESTGUARD_LOGIN_MAX_FAILURES  5
-//   --account-rate-limit-per-minute N  GUESTGUARD_ACCOUNT_RATE_LIMIT_PER_MINUTE  120
-//   --account-rate-limit-burst N       GUESTGUARD_ACCOUNT_RATE_LIMIT_BURST       60
+//   --account-rate-limit-per-minute N  GUESTGUARD_ACCOUNT_RATE_LIMIT_PER_MINUTE  300
+//   --account-rate-limit-burst N       GUESTGUARD_ACCOUNT_RATE_LIMIT_BURST       100
 //   --ws-ticket-rate-limit-per-minute N  GUESTGUARD_WS_TICKET_RATE_LIMIT_PER_MINUTE  20
 //   --alert-digest-minutes N  GUESTGUARD_ALERT_DIGEST_MINUTES  10 (0: every alert)
 //   --invites-per-address-per-hour N  GUESTGUARD_INVITES_PER_ADDRESS_PER_HOUR  3
@@ -186,10 +186,12 @@ struct Config {
   // login resets it. Default: 5. 1-1000.
   int login_max_failures = 5;
   // Per-account token bucket on every authenticated write (POST, PUT, PATCH,
-  // DELETE with a bearer session): refill per minute and bucket size.
-  // Defaults: 120 and 60. Both 1-1000000.
-  int64_t account_rate_limit_per_minute = 120;
-  int64_t account_rate_limit_burst = 60;
+  // DELETE with a bearer session): refill per minute and bucket size. Door
+  // staff scanning passes on one shared account are writes too: 5 a second
+  // sustained is a busy door, not an attack. Defaults: 300 and 100. Both
+  // 1-1000000.
+  int64_t account_rate_limit_per_minute = 300;
+  int64_t account_rate_limit_burst = 100;
   // Monitor tickets (POST /events/{id}/ws-ticket) per account per minute; as
   // many may be taken at once. Default: 20. 1-1000000.
   int64_t ws_ticket_rate_limit_per_minute = 20;

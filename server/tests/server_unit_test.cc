@@ -157,6 +157,9 @@ TEST(Config, LimitFlagsHaveDefaultsAndBounds) {
   EXPECT_EQ(parsed.config->max_connections, 10000);
   EXPECT_EQ(parsed.config->max_connections_per_address, 256);
   EXPECT_EQ(parsed.config->login_max_failures, 5);
+  EXPECT_EQ(parsed.config->account_rate_limit_per_minute, 300);
+  EXPECT_EQ(parsed.config->account_rate_limit_burst, 100);
+  EXPECT_EQ(parsed.config->ws_ticket_rate_limit_per_minute, 20);
   EXPECT_EQ(parsed.config->alert_digest_window, absl::Minutes(10));
   EXPECT_EQ(parsed.config->invites_per_address_per_hour, 3);
   EXPECT_EQ(parsed.config->link_ttl, absl::ZeroDuration());

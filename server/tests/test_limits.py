@@ -43,16 +43,52 @@ def open_connections(s, n):
 
 
 def healthz_on(sock):
-    sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
-    sock.settimeout(TIMEOUT)
-    return sock.recv(64).startswith(b"HTTP/1.1 200")
+    """True when GET /healthz on the kept-alive `sock` answers 200 (the whole
+    answer is read, so the socket can ask again)."""
+    try:
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        sock.settimeout(TIMEOUT)
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = sock.recv(4096)
+            if not chunk:
+                return False
+            data += chunk
+        head, body = data.split(b"\r\n\r\n", 1)
+        length = next(int(line.split(b":")[1]) for line in head.split(b"\r\n")
+                      if line.lower().startswith(b"content-length:"))
+        while len(body) < length:
+            chunk = sock.recv(4096)
+            if not chunk:
+                return False
+            body += chunk
+        return head.startswith(b"HTTP/1.1 200")
+    except OSError:
+        return False
+
+
+def held_connections(s, n):
+    """`n` connections the server answered on (so each holds a slot). One may
+    be refused while the slot of an earlier, closed connection (the start-up
+    health check) is still being released: retried."""
+    held = []
+    deadline = time.monotonic() + TIMEOUT
+    while len(held) < n:
+        c = socket.create_connection(("127.0.0.1", s.port), timeout=TIMEOUT)
+        if healthz_on(c):
+            held.append(c)
+            continue
+        c.close()
+        assert time.monotonic() < deadline, s.stderr()
+        time.sleep(0.1)
+    return held
 
 
 def test_connections_over_the_per_address_cap_are_closed_on_arrival():
     s = Server(["--threads", "2", "--max-connections-per-address", "4",
                 "--header-timeout-ms", "30000"])
     try:
-        kept = open_connections(s, 4)
+        kept = held_connections(s, 4)
         extra = open_connections(s, 2)
         assert all(is_closed_by_server(c) for c in extra)
         assert all(healthz_on(c) for c in kept)  # The four still work.
@@ -60,8 +96,7 @@ def test_connections_over_the_per_address_cap_are_closed_on_arrival():
             c.close()
         kept.pop().close()
         time.sleep(0.2)
-        again = open_connections(s, 1)[0]
-        assert healthz_on(again)  # A freed slot is reused.
+        again = held_connections(s, 1)[0]  # A freed slot is reused.
         again.close()
         for c in kept:
             c.close()
@@ -75,7 +110,7 @@ def test_connections_over_the_per_address_cap_are_closed_on_arrival():
 def test_connections_over_the_total_cap_are_closed_on_arrival():
     s = Server(["--threads", "2", "--max-connections", "3", "--header-timeout-ms", "30000"])
     try:
-        kept = open_connections(s, 3)
+        kept = held_connections(s, 3)
         extra = open_connections(s, 1)[0]
         assert is_closed_by_server(extra)
         extra.close()
