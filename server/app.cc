@@ -127,6 +127,7 @@ absl::StatusOr<std::unique_ptr<AppState>> AppState::Open(Config config,
   GuardOptions options;
   options.store = app->store;
   options.keyring = config.keyring;
+  options.token_ttl = config.link_ttl;  // Zero: links end with their event (link_expiry.h).
   if (!config.scorer_url.empty()) {
     absl::StatusOr<ScorerUrl> url = ParseScorerUrl(config.scorer_url);  // Valid: ParseConfig.
     if (!url.ok()) return url.status();
@@ -152,7 +153,13 @@ absl::StatusOr<std::unique_ptr<AppState>> AppState::Open(Config config,
     sender = std::make_shared<MailDirNotificationSender>(config.mail_dir, config.smtp.from);
     app->logger->Info("email goes to the mail directory", {{"dir", config.mail_dir}});
   } else if (config.smtp.url.empty()) {
-    sender = std::make_shared<LogNotificationSender>(app->logger);
+    const bool production = config.env == Environment::kProduction;
+    if (production) {
+      app->logger->Warn(
+          "no SMTP server (--smtp-url): notifications go to the log, link tokens redacted, "
+          "and reach nobody (--allow-log-sender is on)");
+    }
+    sender = std::make_shared<LogNotificationSender>(app->logger, /*redact_links=*/production);
   } else {
     InitCurl();
     sender = std::make_shared<SmtpNotificationSender>(config.smtp);
@@ -184,16 +191,30 @@ absl::StatusOr<std::unique_ptr<AppState>> AppState::Open(Config config,
     notify.initial_backoff = config.notify_backoff;
     notify.max_backoff = std::max(config.notify_backoff, absl::Minutes(15));
     notify.poll_interval = config.notify_poll_interval;
+    notify.alert_digest_window = config.alert_digest_window;
     absl::StatusOr<std::unique_ptr<NotificationWorker>> worker = NotificationWorker::Start(
         app->db, *app->bus, app->notifier, *app->sealer, app->logger, notify);
     if (!worker.ok()) return worker.status();
     app->notification_worker = *std::move(worker);
+  }
+  app->login_throttle = std::make_unique<LoginThrottle>(config.login_max_failures);
+  app->account_writes = std::make_unique<RateLimiter>(config.account_rate_limit_per_minute,
+                                                      config.account_rate_limit_burst);
+  app->ws_tickets_per_account = std::make_unique<RateLimiter>(
+      config.ws_ticket_rate_limit_per_minute, config.ws_ticket_rate_limit_per_minute);
+  app->invites_per_address =
+      std::make_unique<WindowLimiter>(config.invites_per_address_per_hour, absl::Hours(1));
+  if (config.access_log_retention > absl::ZeroDuration()) {
+    app->retention = RetentionJob::Start(
+        app->store, app->logger,
+        {.retention = config.access_log_retention, .interval = config.retention_interval});
   }
   app->config = std::move(config);
   return app;
 }
 
 void AppState::Close() {
+  retention.reset();
   if (relay) {
     absl::Status drained = relay->Drain(config.shutdown_timeout);
     if (drained.ok()) {

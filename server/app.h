@@ -22,13 +22,17 @@
 #include "guestguard/store.h"
 #include "server/config.h"
 #include "server/log.h"
+#include "server/login_throttle.h"
 #include "server/metrics.h"
 #include "server/monitor_access.h"
 #include "server/monitor_hub.h"
 #include "server/notification_worker.h"
 #include "server/notifier.h"
 #include "server/outbox_relay.h"
+#include "server/rate_limiter.h"
+#include "server/retention_job.h"
 #include "server/secret_seal.h"
+#include "server/window_limiter.h"
 #include "server/ws_tickets.h"
 #include "sql/sql.h"
 
@@ -54,6 +58,15 @@ struct AppState {
   std::unique_ptr<WsTickets> ws_tickets;  // Tickets of this process.
   // Counters for GET /metrics; set by Open (and never null after it).
   std::shared_ptr<ServerMetrics> metrics;
+  // Abuse limits (config: login_max_failures, account_rate_limit_*,
+  // ws_ticket_rate_limit_per_minute, invites_per_address_per_hour); set by
+  // Open. Keyed by normalised email, user id, user id, and normalised email.
+  std::unique_ptr<LoginThrottle> login_throttle;
+  std::unique_ptr<RateLimiter> account_writes;
+  std::unique_ptr<RateLimiter> ws_tickets_per_account;
+  std::unique_ptr<WindowLimiter> invites_per_address;
+  // Prunes the access log (config.access_log_retention); null when kept forever.
+  std::unique_ptr<RetentionJob> retention;
 
   // Wakes the relay after a transaction that enqueued an outbox row.
   void NotifyOutbox() {
@@ -72,8 +85,8 @@ struct AppState {
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<AppState>> Open(
       Config config, std::shared_ptr<Logger> logger);
 
-  // Drains the relay (publishes pending outbox rows, up to
-  // config.shutdown_timeout), then stops the notification worker and releases
+  // Stops the retention job, drains the relay (publishes pending outbox rows,
+  // up to config.shutdown_timeout), then stops the notification worker and releases
   // the monitor, the guard, the store, the bus and the database, in that order.
   void Close();
 };

@@ -5,10 +5,16 @@
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
+#include <optional>
 #include <string>
+#include <thread>
 
 #include "internal/status_macros.h"
+#include "server/http_errors.h"
+#include "server/rate_limiter.h"
 #include "server/wire.h"
+#include "server/work_pool.h"
 
 namespace guestguard::server {
 namespace {
@@ -40,29 +46,17 @@ const std::string& DummyHash() {
   return *hash;
 }
 
-// Runs `work` (an Argon2id call) holding one of the process-wide slots.
-template <typename Work>
-absl::StatusOr<int> WithPasswordHashSlot(Work work) {
-  static CountingSemaphore* const slots = new CountingSemaphore(kMaxConcurrentPasswordHashes);
-  if (!slots->Acquire(kPasswordHashWait)) return absl::UnavailableError("busy, try again");
-  const int result = work();
-  slots->Release();
-  return result;
+// Runs `work` (an Argon2id call) on the process-wide pool.
+absl::StatusOr<int> OnPasswordHashPool(const std::function<int()>& work) {
+  static WorkPool* const pool =
+      new WorkPool(PasswordHashThreads(), static_cast<size_t>(PasswordHashThreads()));
+  return pool->Run(work);
 }
 
 }  // namespace
 
-bool CountingSemaphore::Acquire(absl::Duration timeout) {
-  auto has_free = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) { return free_ > 0; };
-  const bool got = mu_.LockWhenWithTimeout(absl::Condition(&has_free), timeout);
-  if (got) --free_;
-  mu_.Unlock();
-  return got;
-}
-
-void CountingSemaphore::Release() {
-  absl::MutexLock lock(&mu_);
-  ++free_;
+int PasswordHashThreads() {
+  return static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 64u));
 }
 
 absl::Status InitCrypto() {
@@ -133,19 +127,19 @@ absl::Status ValidateName(std::string_view name) {
 absl::StatusOr<std::string> HashPassword(std::string_view password) {
   GG_RETURN_IF_ERROR(InitCrypto());
   char out[crypto_pwhash_STRBYTES];
-  GG_ASSIGN_OR_RETURN(const int rc, WithPasswordHashSlot([&] {
+  GG_ASSIGN_OR_RETURN(const int rc, OnPasswordHashPool([&] {
                         return crypto_pwhash_str(out, password.data(), password.size(),
                                                  crypto_pwhash_OPSLIMIT_INTERACTIVE,
                                                  crypto_pwhash_MEMLIMIT_INTERACTIVE);
                       }));
-  if (rc != 0) return absl::ResourceExhaustedError("password hashing ran out of memory");
+  if (rc != 0) return absl::InternalError("password hashing ran out of memory");
   return std::string(out);
 }
 
 absl::StatusOr<bool> VerifyPassword(std::string_view hash, std::string_view password) {
   if (!InitCrypto().ok() || hash.empty() || hash.size() >= crypto_pwhash_STRBYTES) return false;
   const std::string terminated(hash);  // crypto_pwhash_str_verify wants a C string.
-  GG_ASSIGN_OR_RETURN(const int rc, WithPasswordHashSlot([&] {
+  GG_ASSIGN_OR_RETURN(const int rc, OnPasswordHashPool([&] {
                         return crypto_pwhash_str_verify(terminated.c_str(), password.data(),
                                                         password.size());
                       }));
@@ -266,7 +260,22 @@ absl::StatusOr<User> Authenticate(const Request& request, AppState& app) {
   GG_ASSIGN_OR_RETURN(user.name, rows.Text(0, 2));
   GG_ASSIGN_OR_RETURN(user.email_verified, rows.Bool(0, 5));
   user.session_hash = token_hash;
+  GG_RETURN_IF_ERROR(ChargeAccountWrite(request, app, user));
   return user;
+}
+
+absl::Status ChargeAccountWrite(const Request& request, AppState& app, const User& user) {
+  const std::string& m = request.method;
+  if (app.account_writes == nullptr ||
+      (m != "POST" && m != "PUT" && m != "PATCH" && m != "DELETE")) {
+    return absl::OkStatus();
+  }
+  std::optional<absl::Duration> wait = app.account_writes->Acquire(user.id);
+  if (!wait) return absl::OkStatus();
+  app.logger->Info("account write rate limited", {{"request_id", request.request_id},
+                                                  {"user_id", user.id},
+                                                  {"retry_after", RetryAfterSeconds(*wait)}});
+  return RateLimitedError("too many changes from this account; wait and try again", *wait);
 }
 
 }  // namespace guestguard::server

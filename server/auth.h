@@ -18,7 +18,6 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "server/app.h"
 #include "server/router.h"
@@ -69,37 +68,17 @@ std::string MaskEmail(std::string_view email);
 [[nodiscard]] absl::Status ValidatePassword(std::string_view password);
 [[nodiscard]] absl::Status ValidateName(std::string_view trimmed_name);
 
-// A counting semaphore: at most `slots` holders at once. Thread-safe.
-//
-//   if (!sem.Acquire(absl::Seconds(2))) return busy;
-//   ... work ...
-//   sem.Release();
-class CountingSemaphore {
- public:
-  explicit CountingSemaphore(int slots) : free_(slots) {}
-  CountingSemaphore(const CountingSemaphore&) = delete;
-  CountingSemaphore& operator=(const CountingSemaphore&) = delete;
-
-  // Takes a slot, waiting up to `timeout` for one; false when none came free.
-  [[nodiscard]] bool Acquire(absl::Duration timeout);
-  // Returns a slot taken by a successful Acquire.
-  void Release();
-
- private:
-  absl::Mutex mu_;
-  int free_;  // Guarded by mu_.
-};
-
-// Argon2id calls (hash or verify) allowed at once across the process, and how
-// long a caller waits for a slot before giving up with Unavailable.
-inline constexpr int kMaxConcurrentPasswordHashes = 2;
-inline constexpr absl::Duration kPasswordHashWait = absl::Seconds(2);
+// Argon2id calls (hash or verify) run on a pool of one thread per CPU core
+// (std::thread::hardware_concurrency), never more at once; as many more may
+// wait for a thread, and a call beyond that fails at once with Unavailable
+// (503 "busy, try again") rather than holding a serving thread.
+int PasswordHashThreads();
 
 // "$argon2id$..." (libsodium's self-describing format). Unavailable ("busy, try
-// again") when no Argon2 slot came free in time.
+// again") when the Argon2 pool is full; Internal when it ran out of memory.
 [[nodiscard]] absl::StatusOr<std::string> HashPassword(std::string_view password);
 // True when `password` matches `hash`. False for a malformed hash. Unavailable
-// when no Argon2 slot came free in time.
+// when the Argon2 pool is full.
 [[nodiscard]] absl::StatusOr<bool> VerifyPassword(std::string_view hash, std::string_view password);
 // Runs the same Argon2id work as VerifyPassword against a fixed dummy hash, so
 // an unknown email costs what a wrong password costs. False, or Unavailable.
@@ -129,8 +108,15 @@ inline constexpr int kMaxSessionsPerUser = 20;
 // the request's bearer token names; Unauthenticated when missing, unknown,
 // expired or idle too long (an idle session is deleted). Refreshes the
 // session's last_seen_at when SessionTouchInterval has passed since the last
-// write. Unavailable/Internal when the database fails.
+// write. Unavailable/Internal when the database fails; ResourceExhausted (429
+// with Retry-After) when the request is a write (POST, PUT, PATCH, DELETE) and
+// ChargeAccountWrite refuses.
 [[nodiscard]] absl::StatusOr<User> Authenticate(const Request& request, AppState& app);
+
+// Spends a token of `user`'s write bucket (app.account_writes) when the
+// request is a write; RateLimitedError when it is empty. Logged with the user id.
+[[nodiscard]] absl::Status ChargeAccountWrite(const Request& request, AppState& app,
+                                              const User& user);
 
 }  // namespace guestguard::server
 

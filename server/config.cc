@@ -9,6 +9,7 @@
 #include <limits>
 #include <sstream>
 #include <system_error>
+#include <tuple>
 
 #include "server/client_ip.h"
 #include "server/remote_scorer.h"
@@ -197,6 +198,40 @@ ConfigParse ParseConfig(const std::vector<std::string>& args, const EnvLookup& e
       {"--session-lifetime-ms", "GUESTGUARD_SESSION_LIFETIME_MS", "", true},
       {"--session-idle-timeout-ms", "GUESTGUARD_SESSION_IDLE_TIMEOUT_MS", "", true},
       {"--monitor-recheck-ms", "GUESTGUARD_MONITOR_RECHECK_MS", "", true},
+      {"--max-connections", "GUESTGUARD_MAX_CONNECTIONS",
+       "connections open at once; more are closed on arrival (default 10000)", false},
+      {"--max-connections-per-address", "GUESTGUARD_MAX_CONNECTIONS_PER_ADDRESS",
+       "connections open at once per client address (IPv6: per /64; trusted proxies exempt) "
+       "(default 256)",
+       false},
+      {"--login-max-failures", "GUESTGUARD_LOGIN_MAX_FAILURES",
+       "failed logins per account in 15 minutes before each attempt waits 1, 2, 4 ... s "
+       "(default 5)",
+       false},
+      {"--account-rate-limit-per-minute", "GUESTGUARD_ACCOUNT_RATE_LIMIT_PER_MINUTE",
+       "authenticated writes per minute per account (default 300)", false},
+      {"--account-rate-limit-burst", "GUESTGUARD_ACCOUNT_RATE_LIMIT_BURST",
+       "authenticated write burst per account (default 100)", false},
+      {"--ws-ticket-rate-limit-per-minute", "GUESTGUARD_WS_TICKET_RATE_LIMIT_PER_MINUTE",
+       "live monitor tickets per minute per account (default 20)", false},
+      {"--alert-digest-minutes", "GUESTGUARD_ALERT_DIGEST_MINUTES",
+       "at most one fraud alert email per guest in this many minutes; 0 sends every alert "
+       "(default 10)",
+       false},
+      {"--invites-per-address-per-hour", "GUESTGUARD_INVITES_PER_ADDRESS_PER_HOUR",
+       "collaborator invites and guest invitations sent to one address per hour (default 3)",
+       false},
+      {"--allow-log-sender", "GUESTGUARD_ALLOW_LOG_SENDER",
+       "on|off: allow production without --smtp-url (emails go to the log, links redacted) "
+       "(default off)",
+       false},
+      {"--link-ttl-days", "GUESTGUARD_LINK_TTL_DAYS",
+       "guest links also expire this many days after they are issued; 0: only the day after "
+       "the event (default 0)",
+       false},
+      {"--access-log-retention-days", "GUESTGUARD_ACCESS_LOG_RETENTION_DAYS",
+       "delete access-log entries older than this many days; 0 keeps them (default 180)", false},
+      {"--retention-interval-ms", "GUESTGUARD_RETENTION_INTERVAL_MS", "", true},
   };
   constexpr size_t kUiDir = 32;
 
@@ -470,17 +505,6 @@ ConfigParse ParseConfig(const std::vector<std::string>& args, const EnvLookup& e
     }
     config.metrics_listen = true;
   }
-  const std::pair<const char*, int64_t*> quotas[] = {
-      {"--max-events-per-account", &config.max_events_per_account},
-      {"--max-guests-per-event", &config.max_guests_per_event},
-      {"--max-imports-per-hour", &config.max_imports_per_hour}};
-  for (const auto& [flag, field] : quotas) {
-    const size_t i = index_of(flag);
-    if (!values[i]) continue;
-    if (!ParseNumber(*values[i], field) || *field < 1 || *field > 1000000) {
-      return Fail(source(i) + ": expected a number from 1 to 1000000, got \"" + *values[i] + "\"");
-    }
-  }
   const size_t mail_i = index_of("--mail-dir");
   if (values[mail_i] && !values[mail_i]->empty()) {
     std::error_code ec;
@@ -516,6 +540,66 @@ ConfigParse ParseConfig(const std::vector<std::string>& args, const EnvLookup& e
                   std::to_string(d.max_ms) + ", got \"" + *values[i] + "\"");
     }
     *d.target = absl::Milliseconds(ms);
+  }
+  // A whole number in [low, high] from the option `flag`, into *out (kept when unset).
+  auto number = [&](std::string_view flag, int64_t low, int64_t high,
+                    int64_t* out) -> std::optional<ConfigParse> {
+    const size_t i = index_of(flag);
+    if (!values[i]) return std::nullopt;
+    if (!ParseNumber(*values[i], out) || *out < low || *out > high) {
+      return Fail(source(i) + ": expected a number from " + std::to_string(low) + " to " +
+                  std::to_string(high) + ", got \"" + *values[i] + "\"");
+    }
+    return std::nullopt;
+  };
+  int64_t max_connections = config.max_connections;
+  int64_t per_address = config.max_connections_per_address;
+  int64_t login_failures = config.login_max_failures;
+  int64_t digest_minutes = absl::ToInt64Minutes(config.alert_digest_window);
+  int64_t invites = config.invites_per_address_per_hour;
+  int64_t link_days = 0;
+  int64_t retention_days = absl::ToInt64Hours(config.access_log_retention) / 24;
+  int64_t retention_ms = absl::ToInt64Milliseconds(config.retention_interval);
+  const std::tuple<const char*, int64_t, int64_t, int64_t*> numbers[] = {
+      {"--max-connections", 1, 1000000, &max_connections},
+      {"--max-connections-per-address", 1, 1000000, &per_address},
+      {"--login-max-failures", 1, 1000, &login_failures},
+      {"--account-rate-limit-per-minute", 1, 1000000, &config.account_rate_limit_per_minute},
+      {"--account-rate-limit-burst", 1, 1000000, &config.account_rate_limit_burst},
+      {"--ws-ticket-rate-limit-per-minute", 1, 1000000, &config.ws_ticket_rate_limit_per_minute},
+      {"--alert-digest-minutes", 0, 1440, &digest_minutes},
+      {"--invites-per-address-per-hour", 1, 1000, &invites},
+      {"--link-ttl-days", 0, 3650, &link_days},
+      {"--access-log-retention-days", 0, 36500, &retention_days},
+      {"--retention-interval-ms", 1, 86400000, &retention_ms},
+      {"--max-events-per-account", 1, 1000000, &config.max_events_per_account},
+      {"--max-guests-per-event", 1, 1000000, &config.max_guests_per_event},
+      {"--max-imports-per-hour", 1, 1000000, &config.max_imports_per_hour},
+  };
+  for (const auto& [flag, low, high, out] : numbers) {
+    if (std::optional<ConfigParse> failed = number(flag, low, high, out)) return *failed;
+  }
+  config.max_connections = static_cast<int>(max_connections);
+  config.max_connections_per_address = static_cast<int>(per_address);
+  config.login_max_failures = static_cast<int>(login_failures);
+  config.alert_digest_window = absl::Minutes(digest_minutes);
+  config.invites_per_address_per_hour = static_cast<int>(invites);
+  config.link_ttl = absl::Hours(24 * link_days);
+  config.access_log_retention = absl::Hours(24 * retention_days);
+  config.retention_interval = absl::Milliseconds(retention_ms);
+  const size_t allow_i = index_of("--allow-log-sender");
+  if (values[allow_i]) {
+    if (*values[allow_i] != "on" && *values[allow_i] != "off") {
+      return Fail(source(allow_i) + ": expected on or off, got \"" + *values[allow_i] + "\"");
+    }
+    config.allow_log_sender = *values[allow_i] == "on";
+  }
+  if (config.env == Environment::kProduction && config.smtp.url.empty() &&
+      !config.allow_log_sender) {
+    return Fail(
+        "refusing to start in production without --smtp-url: the log sender would write every "
+        "email to the log. Set --smtp-url / GUESTGUARD_SMTP_URL, or --allow-log-sender on / "
+        "GUESTGUARD_ALLOW_LOG_SENDER=on to accept that (links are redacted)");
   }
   ConfigParse result;
   result.config = std::move(config);

@@ -37,6 +37,17 @@
 //   --max-guests-per-event N    GUESTGUARD_MAX_GUESTS_PER_EVENT    10000 (409 beyond)
 //   --max-imports-per-hour N    GUESTGUARD_MAX_IMPORTS_PER_HOUR    20 (per event; 429 beyond)
 //   --mail-dir DIR        GUESTGUARD_MAIL_DIR         (none; development mail sink)
+//   --max-connections N   GUESTGUARD_MAX_CONNECTIONS  10000
+//   --max-connections-per-address N  GUESTGUARD_MAX_CONNECTIONS_PER_ADDRESS  256
+//   --login-max-failures N  GUESTGUARD_LOGIN_MAX_FAILURES  5
+//   --account-rate-limit-per-minute N  GUESTGUARD_ACCOUNT_RATE_LIMIT_PER_MINUTE  300
+//   --account-rate-limit-burst N       GUESTGUARD_ACCOUNT_RATE_LIMIT_BURST       100
+//   --ws-ticket-rate-limit-per-minute N  GUESTGUARD_WS_TICKET_RATE_LIMIT_PER_MINUTE  20
+//   --alert-digest-minutes N  GUESTGUARD_ALERT_DIGEST_MINUTES  10 (0: every alert)
+//   --invites-per-address-per-hour N  GUESTGUARD_INVITES_PER_ADDRESS_PER_HOUR  3
+//   --allow-log-sender    GUESTGUARD_ALLOW_LOG_SENDER  off (production refuses the log sender)
+//   --link-ttl-days N     GUESTGUARD_LINK_TTL_DAYS    0 (links expire the day after the event)
+//   --access-log-retention-days N  GUESTGUARD_ACCESS_LOG_RETENTION_DAYS  180 (0: keep forever)
 // Hidden (tests and operators tuning timeouts), in milliseconds:
 //   --header-timeout-ms   GUESTGUARD_HEADER_TIMEOUT_MS    10000
 //   --request-timeout-ms  GUESTGUARD_REQUEST_TIMEOUT_MS   30000
@@ -49,6 +60,7 @@
 //   --session-lifetime-ms      GUESTGUARD_SESSION_LIFETIME_MS      2592000000 (30 days)
 //   --session-idle-timeout-ms  GUESTGUARD_SESSION_IDLE_TIMEOUT_MS  604800000 (7 days)
 //   --monitor-recheck-ms       GUESTGUARD_MONITOR_RECHECK_MS       3000
+//   --retention-interval-ms  GUESTGUARD_RETENTION_INTERVAL_MS  3600000 (the prune job's period)
 //
 //   ConfigParse parsed = ParseConfig(args, EnvFromProcess());
 //   if (!parsed.config) { std::fputs(parsed.message.c_str(), stderr); return parsed.exit_code; }
@@ -187,6 +199,48 @@ struct Config {
   // How often every open monitor WebSocket's session and role are checked
   // again (monitor_access.h). Default: 3 s. 10 ms - 60 s.
   absl::Duration monitor_recheck_interval = absl::Seconds(3);
+  // Connections open at once (HTTP and WebSocket), in total and per client
+  // address (the socket peer's RateLimitKey: IPv4, or an IPv6 /64; peers in
+  // trusted_proxies are exempt from the per-address cap). A connection over
+  // either cap is accepted and closed at once, without an answer. Defaults:
+  // 10000 and 256. Both 1-1000000.
+  int max_connections = 10000;
+  int max_connections_per_address = 256;
+  // Failed logins of one account (by email, whatever the client IP) allowed
+  // within 15 minutes; each further attempt within the window first waits 1,
+  // 2, 4, ... s (at most 15 min; 429 with Retry-After meanwhile). A successful
+  // login resets it. Default: 5. 1-1000.
+  int login_max_failures = 5;
+  // Per-account token bucket on every authenticated write (POST, PUT, PATCH,
+  // DELETE with a bearer session): refill per minute and bucket size. Door
+  // staff scanning passes on one shared account are writes too: 5 a second
+  // sustained is a busy door, not an attack. Defaults: 300 and 100. Both
+  // 1-1000000.
+  int64_t account_rate_limit_per_minute = 300;
+  int64_t account_rate_limit_burst = 100;
+  // Monitor tickets (POST /events/{id}/ws-ticket) per account per minute; as
+  // many may be taken at once. Default: 20. 1-1000000.
+  int64_t ws_ticket_rate_limit_per_minute = 20;
+  // At most one fraud alert email per guest within this window; the next one
+  // says how many suspicious accesses came since. Default: 10 min. Zero: every
+  // alert is sent. At most 24 h.
+  absl::Duration alert_digest_window = absl::Minutes(10);
+  // Invitations (collaborator invites, guest invitations and reminders) sent
+  // to one address per hour, in this process. Default: 3. 1-1000.
+  int invites_per_address_per_hour = 3;
+  // Production refuses to start with the log sender (no smtp.url) unless this
+  // is set: the log would hold what the emails say. Default: false.
+  bool allow_log_sender = false;
+  // Guest links expire the day after their event starts (starts_at + 1 day);
+  // with a positive link_ttl they also expire this long after they are issued,
+  // whichever comes first (GuardOptions.token_ttl). Default: zero (the event
+  // alone decides). At most 3650 days.
+  absl::Duration link_ttl = absl::ZeroDuration();
+  // Access-log entries (with their feedback) older than this are deleted by a
+  // background job running every retention_interval. Defaults: 180 days and
+  // 1 h. Zero retention keeps them forever.
+  absl::Duration access_log_retention = absl::Hours(24 * 180);
+  absl::Duration retention_interval = absl::Hours(1);
 };
 
 // True when GET /metrics belongs on the public listener: development without

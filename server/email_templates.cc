@@ -272,6 +272,12 @@ RenderedEmail RenderEmail(const FraudAlertEmail& e) {
   l.subject = absl::StrCat(label, ": ", whose, " invitation to ", e.event);
   l.heading = absl::StrCat(label, " use of ", whose, " invitation");
   l.preheader = absl::StrCat("Scored ", e.score, " of 100 at ", e.event, ".");
+  if (e.more_since_last > 0) {
+    l.paragraphs.push_back(absl::StrCat(
+        e.more_since_last, " more suspicious ", e.more_since_last == 1 ? "access" : "accesses",
+        " to ", whose, " invitation since the last alert (one alert per guest every ",
+        absl::ToInt64Minutes(e.digest_window), " minutes)."));
+  }
   l.paragraphs.push_back(absl::StrCat(
       "Someone ", KindInWords(e.kind), " with ", whose, " personal link to ", e.event,
       ". GuestGuard scored it ", e.score, " of 100: ", label, ".",

@@ -74,6 +74,10 @@ struct FraudAlertEmail {
   bool blocked = false;
   std::vector<Reason> reasons;
   std::string console_link;  // The guest's timeline in the console.
+  // Digest (alert_digest.h): alerts about this guest held back since the last
+  // email, and the window that holds them back; 0 says nothing about it.
+  int64_t more_since_last = 0;
+  absl::Duration digest_window;
 };
 
 RenderedEmail RenderEmail(const CollaboratorInviteEmail& email);

@@ -1,7 +1,11 @@
 // Copyright 2026 GuestGuard authors.
 #include "server/http_errors.h"
 
+#include <optional>
 #include <string>
+
+#include "absl/strings/cord.h"
+#include "server/rate_limiter.h"
 
 namespace guestguard::server {
 
@@ -18,6 +22,8 @@ int HttpStatusFor(absl::StatusCode code) {
     case absl::StatusCode::kAlreadyExists:
     case absl::StatusCode::kFailedPrecondition:
       return 409;
+    case absl::StatusCode::kResourceExhausted:
+      return 429;
     case absl::StatusCode::kUnavailable:
       return 503;
     default:
@@ -39,6 +45,8 @@ std::string_view ErrorCodeFor(absl::StatusCode code) {
       return "already_exists";
     case absl::StatusCode::kFailedPrecondition:
       return "failed_precondition";
+    case absl::StatusCode::kResourceExhausted:
+      return "rate_limited";
     case absl::StatusCode::kUnavailable:
       return "unavailable";
     default:
@@ -47,6 +55,9 @@ std::string_view ErrorCodeFor(absl::StatusCode code) {
 }
 
 namespace {
+
+// The payload RateLimitedError puts the wait in (whole seconds, as text).
+constexpr char kRetryAfterPayload[] = "type.guestguard.dev/retry-after";
 
 // True for a message written by the database layer (the SQL drivers and the
 // library's SQL stores): it may quote SQL, table and constraint names, so it
@@ -78,6 +89,12 @@ std::string_view GenericMessageFor(int http_status) {
 
 }  // namespace
 
+absl::Status RateLimitedError(std::string_view message, absl::Duration wait) {
+  absl::Status status = absl::ResourceExhaustedError(std::string(message));
+  status.SetPayload(kRetryAfterPayload, absl::Cord(std::to_string(RetryAfterSeconds(wait))));
+  return status;
+}
+
 Response ErrorResponse(const absl::Status& status, const Request& request, Logger& logger) {
   const int http_status = HttpStatusFor(status.code());
   if (http_status >= 500) {
@@ -100,6 +117,9 @@ Response ErrorResponse(const absl::Status& status, const Request& request, Logge
   }
   Response response = Response::Error(http_status, ErrorCodeFor(status.code()), message);
   if (http_status == 401) response.headers.emplace_back("WWW-Authenticate", "Bearer");
+  if (absl::optional<absl::Cord> wait = status.GetPayload(kRetryAfterPayload)) {
+    response.headers.emplace_back("Retry-After", std::string(*wait));
+  }
   return response;
 }
 

@@ -4,6 +4,7 @@
 //   InvalidArgument 400 invalid_argument    Unauthenticated    401 unauthenticated
 //   PermissionDenied 403 permission_denied  NotFound           404 not_found
 //   AlreadyExists   409 already_exists      FailedPrecondition 409 failed_precondition
+//   ResourceExhausted 429 rate_limited (with Retry-After from RateLimitedError)
 //   Unavailable     503 unavailable         anything else      500 internal
 // 500 and 503 answers carry a generic message (the status text is logged, not
 // sent); the others carry the status message, which must be safe to show —
@@ -17,12 +18,17 @@
 #include <string_view>
 
 #include "absl/status/status.h"
+#include "absl/time/time.h"
 #include "server/log.h"
 #include "server/router.h"
 
 namespace guestguard::server {
 
 int HttpStatusFor(absl::StatusCode code);
+
+// ResourceExhausted with `message` (shown to the client) and the wait, which
+// ErrorResponse sends as Retry-After (whole seconds, rounded up, at least 1).
+absl::Status RateLimitedError(std::string_view message, absl::Duration wait);
 // "invalid_argument", "unauthenticated", ..., "internal".
 std::string_view ErrorCodeFor(absl::StatusCode code);
 

@@ -20,6 +20,7 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -32,6 +33,7 @@
 #include "boost/asio/strand.hpp"
 #include "boost/beast/core/flat_buffer.hpp"
 #include "boost/beast/http.hpp"
+#include "guestguard/cidr.h"
 #include "server/client_ip.h"
 #include "server/websocket_session.h"
 
@@ -76,6 +78,13 @@ std::string_view Trim(std::string_view s) {
 }
 
 class Session;
+class ConnectionSlot;
+
+// An open WebSocket and the connection slot it holds until it ends.
+struct OpenWebSocket {
+  std::weak_ptr<WebSocketControl> control;
+  std::shared_ptr<ConnectionSlot> slot;
+};
 
 // What one listener serves: a router, and the metrics slot of each of its
 // routes (by route index).
@@ -95,20 +104,111 @@ struct Shared {
 
   std::mutex mu;
   std::map<Session*, std::weak_ptr<Session>> sessions;  // Guarded by mu.
-  // Open WebSockets (expired entries are swept when counted). Guarded by mu.
-  std::vector<std::weak_ptr<WebSocketControl>> websockets;
+  // Open WebSockets (expired entries, and so their slots, are swept when
+  // counted). Guarded by mu.
+  std::vector<OpenWebSocket> websockets;
+
+  // Connection slots (see ConnectionSlot). Never lock mu while holding
+  // slots_mu (a slot is released under mu when a WebSocket is swept).
+  std::mutex slots_mu;
+  size_t open_connections = 0;                       // Guarded by slots_mu.
+  std::unordered_map<std::string, int> per_address;  // Guarded by slots_mu.
+  int64_t refused = 0;                               // Guarded by slots_mu.
+  Clock::time_point refusal_logged;                  // Guarded by slots_mu.
 
   size_t SessionCount() {
+    std::vector<OpenWebSocket> ended;  // Released outside the lock.
     std::lock_guard<std::mutex> lock(mu);
-    std::erase_if(websockets, [](const auto& w) { return w.expired(); });
+    for (auto it = websockets.begin(); it != websockets.end();) {
+      if (it->control.expired()) {
+        ended.push_back(std::move(*it));
+        it = websockets.erase(it);
+      } else {
+        ++it;
+      }
+    }
     return sessions.size() + websockets.size();
   }
 };
 
+// One counted connection: taken when it is accepted, given back when it ends
+// (the HTTP session, or the WebSocket it became). `address` is empty for a
+// peer exempt from the per-address cap (a trusted proxy).
+class ConnectionSlot {
+ public:
+  ConnectionSlot(Shared& shared, std::string address)
+      : shared_(shared), address_(std::move(address)) {}
+  ConnectionSlot(const ConnectionSlot&) = delete;
+  ConnectionSlot& operator=(const ConnectionSlot&) = delete;
+  ~ConnectionSlot() {
+    std::lock_guard<std::mutex> lock(shared_.slots_mu);
+    --shared_.open_connections;
+    if (address_.empty()) return;
+    auto it = shared_.per_address.find(address_);
+    if (it != shared_.per_address.end() && --it->second <= 0) shared_.per_address.erase(it);
+  }
+
+ private:
+  Shared& shared_;
+  const std::string address_;
+};
+
+// A slot for a connection from `peer`, or null when config.max_connections
+// are open, or config.max_connections_per_address from the peer's address
+// (its RateLimitKey: an IPv6 peer counts by /64). Refusals are logged at
+// most every 10 s, with how many there were.
+std::shared_ptr<ConnectionSlot> TakeConnectionSlot(Shared& shared, const net::ip::address& peer) {
+  std::string address;
+  if (absl::StatusOr<IpAddress> ip = IpAddress::Parse(peer.to_string());
+      !ip.ok() || !shared.config.trusted_proxies.Contains(*ip)) {
+    address = RateLimitKey(peer.to_string());
+  }
+  for (int pass = 0; pass < 2; ++pass) {
+    {
+      std::lock_guard<std::mutex> lock(shared.slots_mu);
+      const bool total_full =
+          shared.open_connections >= static_cast<size_t>(shared.config.max_connections);
+      auto it = address.empty() ? shared.per_address.end() : shared.per_address.find(address);
+      const bool address_full =
+          it != shared.per_address.end() && it->second >= shared.config.max_connections_per_address;
+      if (!total_full && !address_full) {
+        ++shared.open_connections;
+        if (!address.empty()) ++shared.per_address[address];
+        return std::make_shared<ConnectionSlot>(shared, address);
+      }
+      if (pass == 1) {
+        ++shared.refused;
+        const Clock::time_point now = Clock::now();
+        if (now - shared.refusal_logged >= std::chrono::seconds(10)) {
+          shared.logger.Warn(
+              total_full ? "connection cap reached; closing new connections"
+                         : "per-address connection cap reached; closing its "
+                           "new connections",
+              {{"client_ip", peer.to_string()},
+               {"open", shared.open_connections},
+               {"max_connections", shared.config.max_connections},
+               {"max_connections_per_address", shared.config.max_connections_per_address},
+               {"refused", shared.refused}});
+          shared.refusal_logged = now;
+          shared.refused = 0;
+        }
+        return nullptr;
+      }
+    }
+    shared.SessionCount();  // Sweeps ended WebSockets, which frees their slots.
+  }
+  return nullptr;
+}
+
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket&& socket, Shared& shared, const Front& front)
-      : socket_(std::move(socket)), timer_(socket_.get_executor()), shared_(shared), front_(front) {
+  Session(tcp::socket&& socket, Shared& shared, const Front& front,
+          std::shared_ptr<ConnectionSlot> slot)
+      : socket_(std::move(socket)),
+        timer_(socket_.get_executor()),
+        shared_(shared),
+        front_(front),
+        slot_(std::move(slot)) {
     if (shared_.metrics != nullptr) shared_.metrics->ConnectionOpened();
   }
 
@@ -295,7 +395,7 @@ class Session : public std::enable_shared_from_this<Session> {
         StartWebSocketSession(std::move(socket_), parser_->release(), std::move(on_open), settings,
                               shared_.logger, client_ip_, request_id_);
     std::lock_guard<std::mutex> lock(shared_.mu);
-    shared_.websockets.push_back(control);
+    shared_.websockets.push_back(OpenWebSocket{control, std::move(slot_)});
   }
 
   void SendErrorAndClose(int status, std::string_view code, const std::string& message) {
@@ -401,6 +501,7 @@ class Session : public std::enable_shared_from_this<Session> {
   net::steady_timer timer_;
   Shared& shared_;
   const Front& front_;
+  std::shared_ptr<ConnectionSlot> slot_;  // Moves to the WebSocket on upgrade.
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::shared_ptr<http::response<http::string_body>> response_;
@@ -421,7 +522,11 @@ class Session : public std::enable_shared_from_this<Session> {
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
   Listener(net::io_context& ioc, Shared& shared, const Front& front)
-      : ioc_(ioc), acceptor_(net::make_strand(ioc)), shared_(shared), front_(front) {}
+      : ioc_(ioc),
+        acceptor_(net::make_strand(ioc)),
+        backoff_timer_(acceptor_.get_executor()),
+        shared_(shared),
+        front_(front) {}
 
   absl::Status Listen(const tcp::endpoint& endpoint) {
     boost::system::error_code ec;
@@ -441,28 +546,83 @@ class Listener : public std::enable_shared_from_this<Listener> {
     net::post(acceptor_.get_executor(), [self = shared_from_this()] {
       boost::system::error_code ignored;
       self->acceptor_.close(ignored);
+      self->backoff_timer_.cancel();
     });
   }
 
  private:
+  static constexpr std::chrono::milliseconds kFirstBackoff{50};
+  static constexpr std::chrono::milliseconds kMaxBackoff{1000};
+
+  // Out of descriptors or kernel memory: accepting again at once would fail
+  // again at once (the pending connection stays queued), a busy spin.
+  static bool IsResourceShortage(const boost::system::error_code& ec) {
+    return ec == net::error::no_descriptors ||
+           ec == boost::system::errc::too_many_files_open_in_system ||
+           ec == net::error::no_buffer_space || ec == net::error::no_memory;
+  }
+
   void Accept() {
     acceptor_.async_accept(
         net::make_strand(ioc_),
         [self = shared_from_this()](boost::system::error_code ec, tcp::socket socket) {
-          if (ec == net::error::operation_aborted || !self->acceptor_.is_open()) return;
-          if (ec) {
-            self->shared_.logger.Warn("accept failed", {{"error", ec.message()}});
-          } else if (self->shared_.stopping.load()) {
-            return;  // Drop the socket: we are draining.
-          } else {
-            std::make_shared<Session>(std::move(socket), self->shared_, self->front_)->Run();
-          }
-          self->Accept();
+          self->OnAccept(ec, std::move(socket));
         });
+  }
+
+  // On the acceptor's strand.
+  void OnAccept(boost::system::error_code ec, tcp::socket socket) {
+    if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
+    if (IsResourceShortage(ec)) return BackOff(ec);
+    if (backoff_.count() > 0) {
+      shared_.logger.Info("accepting connections again", {{"backoffs", backoffs_}});
+      backoff_ = std::chrono::milliseconds(0);
+      backoffs_ = 0;
+    }
+    if (ec) {
+      shared_.logger.Warn("accept failed", {{"error", ec.message()}});
+    } else if (shared_.stopping.load()) {
+      return;  // Drop the socket: we are draining.
+    } else {
+      boost::system::error_code peer_ec;
+      const tcp::endpoint peer = socket.remote_endpoint(peer_ec);
+      std::shared_ptr<ConnectionSlot> slot =
+          peer_ec ? nullptr : TakeConnectionSlot(shared_, peer.address());
+      if (slot == nullptr) {
+        // Over a cap (or already gone): closed without an answer, which costs
+        // nothing more than the accept.
+        boost::system::error_code ignored;
+        socket.close(ignored);
+      } else {
+        std::make_shared<Session>(std::move(socket), shared_, front_, std::move(slot))->Run();
+      }
+    }
+    Accept();
+  }
+
+  // Waits 50 ms, doubling up to 1 s while the shortage lasts, then accepts
+  // again; the first failure of an episode is logged, and its end.
+  void BackOff(const boost::system::error_code& ec) {
+    if (backoff_.count() == 0) {
+      shared_.logger.Warn("accept: out of file descriptors or memory; backing off",
+                          {{"error", ec.message()}});
+      backoff_ = kFirstBackoff;
+    } else {
+      backoff_ = std::min(backoff_ * 2, kMaxBackoff);
+    }
+    ++backoffs_;
+    backoff_timer_.expires_after(backoff_);
+    backoff_timer_.async_wait([self = shared_from_this()](boost::system::error_code e) {
+      if (e || !self->acceptor_.is_open()) return;
+      self->Accept();
+    });
   }
 
   net::io_context& ioc_;
   tcp::acceptor acceptor_;
+  net::steady_timer backoff_timer_;
+  std::chrono::milliseconds backoff_{0};  // Zero when not backing off. On the strand.
+  int64_t backoffs_ = 0;
   Shared& shared_;
   const Front& front_;
 };
@@ -569,8 +729,8 @@ absl::Status RunHttpServer(const Config& config, Logger& logger, const Router& r
     std::vector<std::shared_ptr<WebSocketControl>> websockets;
     {
       std::lock_guard<std::mutex> lock(shared.mu);
-      for (auto& weak : shared.websockets) {
-        if (auto ws = weak.lock()) websockets.push_back(std::move(ws));
+      for (auto& open : shared.websockets) {
+        if (auto ws = open.control.lock()) websockets.push_back(std::move(ws));
       }
     }
     for (auto& session : sessions) session->OnServerStopping();

@@ -6,8 +6,11 @@
 // whole-request deadlines (408), keep-alive with a bounded pipeline, an
 // X-Request-Id and one log line per request, WebSocket upgrades a handler
 // accepted (101 with Response::websocket: the connection becomes a
-// websocket_session), and graceful shutdown on SIGINT/SIGTERM (stop accepting,
-// let in-flight requests finish and close WebSockets with 1001 within
+// websocket_session), connection caps (config.max_connections in total and
+// config.max_connections_per_address: a connection over either is closed on
+// arrival), a backoff of 50 ms doubling to 1 s when accept runs out of
+// descriptors (EMFILE/ENFILE: no busy loop), and graceful shutdown on SIGINT/SIGTERM (stop
+// accepting, let in-flight requests finish and close WebSockets with 1001 within
 // config.shutdown_timeout, then return).
 //
 //   absl::Status s = RunHttpServer(app->config, *app->logger, router);

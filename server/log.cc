@@ -84,6 +84,81 @@ std::string PathForLog(std::string_view path) {
   return out;
 }
 
+namespace {
+
+bool IsTokenChar(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' ||
+         c == '~' || c == '%' || c == '+';
+}
+
+bool EndsUrl(char c) {
+  return std::isspace(static_cast<unsigned char>(c)) || c == '"' || c == '\'' || c == '<' ||
+         c == '>' || c == '(' || c == ')' || c == '[' || c == ']' || c == '{' || c == '}' ||
+         c == ',';
+}
+
+// Calls `piece(run, is_token_run)` for the alternating runs of token and
+// other characters of `text`, appending what it returns.
+template <typename Piece>
+std::string MapRuns(std::string_view text, Piece piece) {
+  std::string out;
+  size_t i = 0;
+  while (i < text.size()) {
+    const bool token = IsTokenChar(text[i]);
+    size_t j = i;
+    while (j < text.size() && IsTokenChar(text[j]) == token) ++j;
+    out += piece(text.substr(i, j - i), token);
+    i = j;
+  }
+  return out;
+}
+
+std::string RedactGuestTokens(std::string_view text) {
+  return MapRuns(text, [](std::string_view run, bool token) {
+    return token && run.substr(0, 4) == "gg1." ? std::string("[redacted]") : std::string(run);
+  });
+}
+
+// The part of a URL after "scheme://".
+std::string RedactUrlTail(std::string_view tail) {
+  size_t authority = 0;
+  while (authority < tail.size() && tail[authority] != '/' && tail[authority] != '?' &&
+         tail[authority] != '#') {
+    ++authority;
+  }
+  std::string out(tail.substr(0, authority));
+  std::string previous;  // The last token run, to spot /rsvp/<token>.
+  out += MapRuns(tail.substr(authority), [&](std::string_view run, bool token) {
+    if (!token) return std::string(run);
+    const bool credential_route = previous == "rsvp" || previous == "checkin" ||
+                                  previous == "invites" || previous.rfind("verify", 0) == 0;
+    previous = std::string(run);
+    if (run.size() >= 16 || credential_route || run.substr(0, 4) == "gg1.") {
+      return std::string("[redacted]");
+    }
+    return std::string(run);
+  });
+  return out;
+}
+
+}  // namespace
+
+std::string RedactLinkTokens(std::string_view text) {
+  std::string out;
+  size_t i = 0;
+  while (i < text.size()) {
+    const size_t found = text.find("://", i);
+    const size_t stop = found == std::string_view::npos ? text.size() : found + 3;
+    out += RedactGuestTokens(text.substr(i, stop - i));
+    if (found == std::string_view::npos) break;
+    size_t end = stop;
+    while (end < text.size() && !EndsUrl(text[end])) ++end;
+    out += RedactUrlTail(text.substr(stop, end - stop));
+    i = end;
+  }
+  return out;
+}
+
 std::string StripUrlCredentials(std::string_view text) {
   std::string out;
   out.reserve(text.size());

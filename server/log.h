@@ -65,6 +65,14 @@ bool IsSecretFieldName(std::string_view name);
 // ("/%72svp/<token>") and decoded paths are both safe to pass.
 std::string PathForLog(std::string_view path);
 
+// `text` with every link token replaced by "[redacted]": in each URL
+// ("scheme://host/..."), every path segment, query name or value of 16 or
+// more token characters (letters, digits, "-_.~%+") and whatever follows
+// /rsvp/, /checkin/, /invites/ or /verify*/; anywhere, a guest token
+// ("gg1." and its token characters). The host and short segments stay, so
+// "https://x.example/events/7/activity" is unchanged.
+std::string RedactLinkTokens(std::string_view text);
+
 // `text` with the userinfo of every URL in it ("scheme://user:pass@host")
 // removed ("scheme://host"), so that a logged URL or an error message quoting
 // one never carries a credential. Text without "://" is returned unchanged.

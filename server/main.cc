@@ -32,6 +32,7 @@
 
 #include "server/app.h"
 #include "server/config.h"
+#include "server/fd_limit.h"
 #include "server/handlers/metrics.h"
 #include "server/http_server.h"
 #include "server/keys.h"
@@ -88,6 +89,17 @@ int main(int argc, char** argv) {
                {{"env", config.env == gs::Environment::kProduction ? "production" : "development"},
                 {"threads", config.threads},
                 {"max_body", config.max_body}});
+
+  // Every connection holds a descriptor: the soft limit goes up to the hard
+  // one (systemd's LimitNOFILE) before anything opens.
+  const gs::FileLimit files = gs::RaiseFileLimit();
+  if (files.error.empty()) {
+    logger->Info("file descriptor limit",
+                 {{"soft", files.soft}, {"hard", files.hard}, {"was", files.before}});
+  } else {
+    logger->Warn("cannot raise the file descriptor limit",
+                 {{"error", files.error}, {"soft", files.soft}, {"hard", files.hard}});
+  }
 
   absl::StatusOr<std::unique_ptr<gs::AppState>> app = gs::AppState::Open(config, logger);
   if (!app.ok()) {

@@ -17,6 +17,7 @@
 #include "boost/json/value.hpp"
 #include "internal/status_macros.h"
 #include "server/email_templates.h"
+#include "server/alert_digest.h"
 #include "server/wire.h"
 
 namespace guestguard::server {
@@ -120,8 +121,9 @@ struct NotificationWorker::Pending {
   std::string recipient;
   std::string type;
   std::string subject;
-  std::string body;                                // Sealed when it holds a secret.
-  std::optional<int64_t> guest_id = std::nullopt;  // The guest it is about, if any.
+  std::string body;                                     // Sealed when it holds a secret.
+  std::optional<int64_t> guest_id = std::nullopt;       // The guest it is about, if any.
+  std::optional<int64_t> access_log_id = std::nullopt;  // The access (fraud alerts).
 };
 
 NotificationWorker::NotificationWorker(std::shared_ptr<sql::Database> db,
@@ -325,13 +327,14 @@ absl::Status NotificationWorker::Record(std::string_view consumer, const Message
     for (const Pending& p : notifications) {
       GG_RETURN_IF_ERROR(
           c.Exec("INSERT INTO notifications (event_id, source_id, recipient, channel, type,"
-                 " subject, body, status, next_attempt_at, created_at, updated_at, guest_id)"
-                 " VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)"
+                 " subject, body, status, next_attempt_at, created_at, updated_at, guest_id,"
+                 " access_log_id) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)"
                  " ON CONFLICT (source_id, type, recipient) DO NOTHING",
                  {p.event_id ? sql::Int(*p.event_id) : sql::Null(), sql::Text(message.id),
                   sql::Text(p.recipient), sql::Text(sender_->channel()), sql::Text(p.type),
                   sql::Text(p.subject), sql::Text(p.body), now, now, now,
-                  p.guest_id ? sql::Int(*p.guest_id) : sql::Null()})
+                  p.guest_id ? sql::Int(*p.guest_id) : sql::Null(),
+                  p.access_log_id ? sql::Int(*p.access_log_id) : sql::Null()})
               .status());
     }
     return absl::OkStatus();
@@ -393,8 +396,13 @@ absl::Status NotificationWorker::HandleAccessScored(const Message& message) {
   std::vector<Pending> out;
   if (band == "high" || band == "block") {
     const int64_t guest_id = IdField(payload, "guest_id").value_or(0);
+    const int64_t access_id = IdField(payload, "access_log_id").value_or(0);
     sql::Rows members, names;
+    AlertDigest digest;
     GG_RETURN_IF_ERROR(db_->Autocommit([&](sql::Connection& c) -> absl::Status {
+      GG_ASSIGN_OR_RETURN(digest, DecideFraudAlert(c, event_id, guest_id, access_id, NowMicros(),
+                                                   options_.alert_digest_window));
+      if (!digest.send) return absl::OkStatus();
       GG_ASSIGN_OR_RETURN(members, c.Query("SELECT u.email FROM event_members m"
                                            " JOIN users u ON u.id = m.user_id"
                                            " WHERE m.event_id = ? AND m.role IN ('owner', 'editor')"
@@ -406,7 +414,10 @@ absl::Status NotificationWorker::HandleAccessScored(const Message& message) {
                                          {sql::Int(guest_id), sql::Int(event_id)}));
       return absl::OkStatus();
     }));
-    if (!names.empty()) {  // An event deleted since: nobody to alert.
+    if (!digest.send) {
+      logger_->Info("fraud alert held back (digest window)",
+                    {{"event_id", event_id}, {"guest_id", guest_id}});
+    } else if (!names.empty()) {  // An event deleted since: nobody to alert.
       FraudAlertEmail alert;
       GG_ASSIGN_OR_RETURN(alert.event, names.Text(0, 0));
       if (!names.IsNull(0, 1)) alert.guest = names.Text(0, 1).value_or("");
@@ -418,6 +429,8 @@ absl::Status NotificationWorker::HandleAccessScored(const Message& message) {
       alert.blocked =
           blocked != nullptr && blocked->is_bool() ? blocked->as_bool() : band == "block";
       alert.label = band == "block" ? "Blocked" : "Suspicious";
+      alert.more_since_last = digest.more_since_last;
+      alert.digest_window = options_.alert_digest_window;
       if (const boost::json::value* r = payload.if_contains("reasons"); r && r->is_array()) {
         for (const boost::json::value& reason : r->as_array()) {
           if (!reason.is_object()) continue;
@@ -435,7 +448,10 @@ absl::Status NotificationWorker::HandleAccessScored(const Message& message) {
       const std::string body = StoreEmail(email);
       for (size_t i = 0; i < members.size(); ++i) {
         GG_ASSIGN_OR_RETURN(std::string recipient, members.Text(i, 0));
-        out.push_back(Pending{event_id, recipient, "fraud_alert", email.subject, body});
+        Pending p{event_id, recipient, "fraud_alert", email.subject, body};
+        if (!names.IsNull(0, 1)) p.guest_id = guest_id;  // The digest's key.
+        if (access_id > 0) p.access_log_id = access_id;
+        out.push_back(std::move(p));
       }
     }
   }

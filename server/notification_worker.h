@@ -7,7 +7,8 @@
 //                                       the guest has an email);
 //       <prefix>.access.scored        → "fraud_alert" to every owner and editor
 //                                       of the event, when the decision's band
-//                                       is high or block;
+//                                       is high or block — at most one per
+//                                       guest per alert_digest_window;
 //       <prefix>.collaborator.invited → "collaborator_invite" (with the link)
 //                                       to the invited email;
 //       <prefix>.guest.invited        → "guest_invitation" or "guest_reminder"
@@ -75,6 +76,9 @@ struct NotificationWorkerOptions {
   int batch = 20;
   // Bus deliveries of one message before it is dead-lettered.
   int max_deliveries = 8;
+  // At most one fraud alert email per guest within this window (see
+  // alert_digest.h). Zero: every alert.
+  absl::Duration alert_digest_window = absl::Minutes(10);
 };
 
 class NotificationWorker {

@@ -48,15 +48,21 @@ class NotificationSender {
 
 // Writes every notification as one info line
 //   {"msg":"notification","type":...,"recipient":...,"subject":...,"text":...}
-// on `logger`. Never fails; the provider id is the notification's message_id.
+// on `logger`. With `redact_links` (production, which needs
+// --allow-log-sender for it), the subject and text go through
+// RedactLinkTokens: the log never holds a guest, invite or verification
+// link; without (development), links are shown so a developer can follow
+// them. Never fails; the provider id is the notification's message_id.
 class LogNotificationSender final : public NotificationSender {
  public:
-  explicit LogNotificationSender(std::shared_ptr<Logger> logger) : logger_(std::move(logger)) {}
+  LogNotificationSender(std::shared_ptr<Logger> logger, bool redact_links)
+      : logger_(std::move(logger)), redact_links_(redact_links) {}
   std::string_view channel() const override { return "log"; }
   absl::StatusOr<std::string> Send(const Notification& notification) override;
 
  private:
   const std::shared_ptr<Logger> logger_;
+  const bool redact_links_;
 };
 
 // Counts every Send of `inner` in `metrics` (by type, delivered or not) and

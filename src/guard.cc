@@ -168,27 +168,37 @@ absl::StatusOr<std::unique_ptr<Guard>> Guard::Open(GuardOptions options) {
 Guard::Guard(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Guard::~Guard() = default;
 
-absl::StatusOr<std::string> Guard::IssueToken(std::string_view event_id,
-                                              std::string_view guest_id) {
+absl::StatusOr<std::string> Guard::IssueToken(std::string_view event_id, std::string_view guest_id,
+                                              absl::Time not_after) {
   GG_RETURN_IF_ERROR(ValidateIds(event_id, guest_id));
+  const absl::Time now = impl_->options.clock->Now();
+  if (not_after <= now) {
+    return absl::InvalidArgumentError("guard: the link would expire before it is issued");
+  }
   GG_ASSIGN_OR_RETURN(uint32_t generation,
                       impl_->options.store->GetTokenGeneration(event_id, guest_id));
   TokenClaims claims;
   claims.event_id = std::string(event_id);
   claims.guest_id = std::string(guest_id);
   claims.generation = generation;
-  claims.issued_at = impl_->options.clock->Now();
+  claims.issued_at = now;
   if (impl_->options.token_ttl > absl::ZeroDuration()) {
     claims.expires_at = claims.issued_at + impl_->options.token_ttl;
+  }
+  if (not_after != absl::InfiniteFuture()) {
+    claims.expires_at = std::min(claims.expires_at.value_or(not_after), not_after);
   }
   return SignToken(impl_->options.keyring, claims);
 }
 
-absl::StatusOr<std::string> Guard::RotateToken(std::string_view event_id,
-                                               std::string_view guest_id) {
+absl::StatusOr<std::string> Guard::RotateToken(std::string_view event_id, std::string_view guest_id,
+                                               absl::Time not_after) {
   GG_RETURN_IF_ERROR(ValidateIds(event_id, guest_id));
+  if (not_after <= impl_->options.clock->Now()) {
+    return absl::InvalidArgumentError("guard: the link would expire before it is issued");
+  }
   GG_RETURN_IF_ERROR(impl_->options.store->BumpTokenGeneration(event_id, guest_id).status());
-  return IssueToken(event_id, guest_id);
+  return IssueToken(event_id, guest_id, not_after);
 }
 
 absl::StatusOr<Decision> Guard::Check(std::string_view token, AccessAttempt attempt) {

@@ -159,6 +159,7 @@ class MemoryStore final : public Store {
                                                          size_t limit) override {
     absl::MutexLock lock(&log_mu_);
     std::vector<AccessRecord> out;
+    if (event_id.empty()) return out;  // Tombstones have no event.
     for (auto it = log_.rbegin(); it != log_.rend() && out.size() < limit; ++it) {
       if (it->event_id == event_id) out.push_back(*it);
     }
@@ -195,7 +196,52 @@ class MemoryStore final : public Store {
     return out;
   }
 
+  absl::Status DeleteEventData(std::string_view event_id) override {
+    {
+      absl::MutexLock lock(&events_mu_);
+      events_.erase(Sv(event_id));
+    }
+    for (Shard& shard : shards_) {
+      absl::MutexLock lock(&shard.mu);
+      shard.guests.erase(Sv(event_id));
+    }
+    absl::MutexLock lock(&log_mu_);
+    for (size_t i = 0; i < log_.size(); ++i) {
+      if (log_[i].event_id == event_id) Forget(first_id_ + i);
+    }
+    DropForgottenFront();
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<size_t> PruneAccessLog(absl::Time before, size_t limit) override {
+    absl::MutexLock lock(&log_mu_);
+    size_t deleted = 0;
+    for (size_t i = 0; i < log_.size() && deleted < limit; ++i) {
+      if (log_[i].event_id.empty() || log_[i].at >= before) continue;
+      Forget(first_id_ + i);
+      ++deleted;
+    }
+    DropForgottenFront();
+    return deleted;
+  }
+
  private:
+  // A deleted record stays in log_ as a tombstone (an empty event id, which
+  // no lookup matches) so that ids keep indexing it; tombstones at the front
+  // are dropped.
+  void Forget(uint64_t id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(log_mu_) {
+    AccessRecord& record = log_[id - first_id_];
+    record = AccessRecord{};
+    record.id = std::to_string(id);
+    feedback_.erase(id);
+  }
+  void DropForgottenFront() ABSL_EXCLUSIVE_LOCKS_REQUIRED(log_mu_) {
+    while (!log_.empty() && log_.front().event_id.empty()) {
+      log_.pop_front();
+      ++first_id_;
+    }
+  }
+
   struct EventData {
     Thresholds thresholds;
     std::map<Cidr, AllowlistEntry> allowlist;
@@ -256,7 +302,7 @@ class MemoryStore final : public Store {
     std::optional<uint64_t> id = ParseAccessId(access_id);
     if (!id || *id < first_id_ || *id - first_id_ >= log_.size()) return nullptr;
     const AccessRecord& record = log_[*id - first_id_];
-    return record.event_id == event_id ? &record : nullptr;
+    return !record.event_id.empty() && record.event_id == event_id ? &record : nullptr;
   }
 
   const MemoryStoreOptions options_;

@@ -138,6 +138,21 @@ TEST_F(GuardTest, ExpiredTokenIsRefusedOnTheFakeClock) {
   EXPECT_TRUE(HasReason(d, reason::kTokenExpired));
 }
 
+TEST_F(GuardTest, NotAfterBoundsTheLinkBelowTheTtl) {
+  Open([](GuardOptions& o) { o.token_ttl = absl::Hours(10); });
+  auto token = guard_->IssueToken("ev1", "g1", clock_->Now() + absl::Hours(2));
+  ASSERT_TRUE(token.ok()) << token.status();
+  auto rotated = guard_->RotateToken("ev2", "g1", clock_->Now() + absl::Hours(20));
+  ASSERT_TRUE(rotated.ok()) << rotated.status();
+  clock_->Advance(absl::Hours(2) + absl::Seconds(1));
+  EXPECT_EQ(MustCheck(*token, UsualBrowser(clock_->Now())).token_status, TokenStatus::kExpired);
+  EXPECT_TRUE(MustCheck(*rotated, UsualBrowser(clock_->Now())).allowed());
+  clock_->Advance(absl::Hours(8));  // The TTL (10 h) comes before not_after (20 h).
+  EXPECT_EQ(MustCheck(*rotated, UsualBrowser(clock_->Now())).token_status, TokenStatus::kExpired);
+  EXPECT_EQ(guard_->IssueToken("ev1", "g1", clock_->Now()).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 TEST_F(GuardTest, InvalidClientIpIsAnErrorNotADecision) {
   const std::string token = MustIssue("ev1", "g1");
   AccessAttempt a = UsualBrowser(kT0);

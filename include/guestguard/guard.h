@@ -94,12 +94,18 @@ class Guard {
   Guard(const Guard&) = delete;
   Guard& operator=(const Guard&) = delete;
 
-  // A token for the guest's current generation (expiring after token_ttl if set).
-  [[nodiscard]] absl::StatusOr<std::string> IssueToken(std::string_view event_id,
-                                                       std::string_view guest_id);
-  // Bumps the guest's generation (revoking every earlier token) and issues a new one.
-  [[nodiscard]] absl::StatusOr<std::string> RotateToken(std::string_view event_id,
-                                                        std::string_view guest_id);
+  // A token for the guest's current generation, expiring after token_ttl if
+  // set, and at `not_after` at the latest (e.g. the day after the event;
+  // InfiniteFuture: no such bound). InvalidArgument when `not_after` is not
+  // after now (a link that never works).
+  [[nodiscard]] absl::StatusOr<std::string> IssueToken(
+      std::string_view event_id, std::string_view guest_id,
+      absl::Time not_after = absl::InfiniteFuture());
+  // Bumps the guest's generation (revoking every earlier token) and issues a
+  // new one (with IssueToken's expiry).
+  [[nodiscard]] absl::StatusOr<std::string> RotateToken(
+      std::string_view event_id, std::string_view guest_id,
+      absl::Time not_after = absl::InfiniteFuture());
 
   // Scores one use of `token`. A refused access is a Decision, not an error:
   // errors mean the check could not be made (store down, bad client_ip →

@@ -161,6 +161,17 @@ class Store {
   // Every verdict of the event with the access it judges, newest verdict first.
   [[nodiscard]] virtual absl::StatusOr<std::vector<LabelledAccess>> ListFeedback(
       std::string_view event_id) = 0;
+
+  // --- Retention ----------------------------------------------------------
+  // Deletes everything stored for the event — thresholds, allowlist, every
+  // guest's token generation and baseline, the access log and its feedback —
+  // in one transaction on SQL stores. OK when nothing was stored. (Event ids
+  // must not be reused: a guest's generation restarts at 0.)
+  [[nodiscard]] virtual absl::Status DeleteEventData(std::string_view event_id) = 0;
+  // Deletes at most `limit` access-log entries (oldest ids first) whose
+  // access happened before `before`, with their feedback; returns how many.
+  // Baselines keep what they learned. Callers loop while it returns `limit`.
+  [[nodiscard]] virtual absl::StatusOr<size_t> PruneAccessLog(absl::Time before, size_t limit) = 0;
 };
 
 }  // namespace guestguard

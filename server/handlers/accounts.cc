@@ -1,6 +1,7 @@
 // Copyright 2026 GuestGuard authors.
 #include "server/handlers/accounts.h"
 
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -13,6 +14,7 @@
 #include "server/http_errors.h"
 #include "server/invite_tokens.h"
 #include "server/wire.h"
+#include "server/rate_limiter.h"
 
 namespace guestguard::server {
 namespace {
@@ -61,6 +63,33 @@ absl::StatusOr<std::string> StringField(const boost::json::object& body, std::st
 Response Busy(AppState& app, const Request& request) {
   app.logger->Warn("password hashing busy", {{"request_id", request.request_id}});
   return Response::Error(503, "unavailable", "busy, try again");
+}
+
+// 429 while `email`'s failed logins make it wait (see LoginThrottle); no
+// Argon2 work is spent on it.
+std::optional<Response> LoginThrottled(AppState& app, const Request& request,
+                                       const std::string& email) {
+  std::optional<absl::Duration> wait = app.login_throttle->Check(email);
+  if (!wait) return std::nullopt;
+  app.logger->Warn("login throttled", {{"request_id", request.request_id},
+                                       {"email", email},
+                                       {"client_ip", request.client_ip},
+                                       {"retry_after", RetryAfterSeconds(*wait)}});
+  return ErrorResponse(
+      RateLimitedError("too many failed sign-ins for this account; wait and try again", *wait),
+      request, *app.logger);
+}
+
+// 401 for a wrong email or password, counted against the account and logged
+// with it (never with the password).
+Response LoginFailed(AppState& app, const Request& request, const std::string& email) {
+  const int failures = app.login_throttle->RecordFailure(email);
+  app.logger->Warn("login failed", {{"request_id", request.request_id},
+                                    {"email", email},
+                                    {"client_ip", request.client_ip},
+                                    {"failures", failures}});
+  return ErrorResponse(absl::UnauthenticatedError(std::string(kWrongCredentials)), request,
+                       *app.logger);
 }
 
 struct SignupInput {
@@ -144,6 +173,9 @@ Response Login(AppState& app, const Request& request, const Params& /*params*/) 
   absl::StatusOr<std::string> password = StringField(*body, "password");
   if (!password.ok()) return ErrorResponse(password.status(), request, *app.logger);
   const std::string normalized = NormalizeEmail(*email);
+  if (std::optional<Response> throttled = LoginThrottled(app, request, normalized)) {
+    return *std::move(throttled);
+  }
 
   sql::Rows rows;
   absl::Status status = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
@@ -153,12 +185,11 @@ Response Login(AppState& app, const Request& request, const Params& /*params*/) 
     return absl::OkStatus();
   });
   if (!status.ok()) return ErrorResponse(status, request, *app.logger);
-  const absl::Status wrong = absl::UnauthenticatedError(std::string(kWrongCredentials));
   if (rows.empty()) {
     if (absl::IsUnavailable(VerifyPasswordAgainstDummy(*password).status())) {
       return Busy(app, request);
     }
-    return ErrorResponse(wrong, request, *app.logger);
+    return LoginFailed(app, request, normalized);
   }
   absl::StatusOr<int64_t> id = rows.Int(0, 0);
   absl::StatusOr<std::string> name = rows.Text(0, 1);
@@ -169,7 +200,8 @@ Response Login(AppState& app, const Request& request, const Params& /*params*/) 
   }
   absl::StatusOr<bool> matched = VerifyPassword(*hash, *password);
   if (absl::IsUnavailable(matched.status())) return Busy(app, request);
-  if (!matched.ok() || !*matched) return ErrorResponse(wrong, request, *app.logger);
+  if (!matched.ok() || !*matched) return LoginFailed(app, request, normalized);
+  app.login_throttle->RecordSuccess(normalized);
   if (!*verified) {
     // The right password, but the address is unproven: no session, and the
     // same answer as a wrong password (so signup's uniform answer is not
@@ -185,7 +217,8 @@ Response Login(AppState& app, const Request& request, const Params& /*params*/) 
     app.logger->Info("sign-in refused: email not verified", {{"request_id", request.request_id},
                                                              {"user_id", std::to_string(*id)},
                                                              {"email_queued", mailed}});
-    return ErrorResponse(wrong, request, *app.logger);
+    return ErrorResponse(absl::UnauthenticatedError(std::string(kWrongCredentials)), request,
+                         *app.logger);
   }
 
   std::string token;

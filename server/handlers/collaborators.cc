@@ -203,6 +203,17 @@ Response InviteCollaborator(AppState& app, const Request& request, const Params&
   if (!email.ok()) return ErrorResponse(email.status(), request, *app.logger);
   absl::StatusOr<Role> role = ValidRole(*body);
   if (!role.ok()) return ErrorResponse(role.status(), request, *app.logger);
+  // Counted once the invite is made (below), so a refused one costs nothing.
+  if (std::optional<absl::Duration> wait = app.invites_per_address->Peek(*email)) {
+    app.logger->Info("collaborator invite rate limited",
+                     {{"request_id", request.request_id}, {"user_id", scope.user.id}});
+    return ErrorResponse(
+        RateLimitedError("this address was already sent " +
+                             std::to_string(app.config.invites_per_address_per_hour) +
+                             " invitations in the last hour; try again later",
+                         *wait),
+        request, *app.logger);
+  }
 
   const std::string token = NewInviteToken();
   const std::string token_hash = HashInviteToken(token);
@@ -254,6 +265,7 @@ Response InviteCollaborator(AppState& app, const Request& request, const Params&
     return EnqueueEvent(c, app.config.subject_prefix, kSubjectCollaboratorInvited, event).status();
   });
   if (!status.ok()) return ErrorResponse(status, request, *app.logger);
+  (void)app.invites_per_address->Acquire(*email);
   app.logger->Info("collaborator invited", {{"request_id", request.request_id},
                                             {"user_id", scope.user.id},
                                             {"event_id", std::to_string(scope.event_id)},

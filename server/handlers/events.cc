@@ -294,9 +294,15 @@ Response DeleteEvent(AppState& app, const Request& request, const Params& params
   absl::StatusOr<Role> role = RequireRole(app, *user, event_id, Role::kOwner);
   if (!role.ok()) return ErrorResponse(role.status(), request, *app.logger);
   const int64_t id = *ParseEventId(event_id);
-  absl::Status status = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
-    return c.Exec("DELETE FROM events WHERE id = ?", {sql::Int(id)}).status();
-  });
+  // The library's data first (access log, feedback, baselines, allowlist,
+  // thresholds): if deleting the event then fails, the owner's retry finishes
+  // the job, where the other order could orphan that data for good.
+  absl::Status status = app.store->DeleteEventData(std::to_string(id));
+  if (status.ok()) {
+    status = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
+      return c.Exec("DELETE FROM events WHERE id = ?", {sql::Int(id)}).status();
+    });
+  }
   if (!status.ok()) return ErrorResponse(status, request, *app.logger);
   app.logger->Info(
       "event deleted",

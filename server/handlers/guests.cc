@@ -16,6 +16,7 @@
 #include "server/handlers/json_body.h"
 #include "server/http_errors.h"
 #include "server/quotas.h"
+#include "server/link_expiry.h"
 #include "server/roles.h"
 #include "server/wire.h"
 
@@ -186,10 +187,13 @@ Response TokenResponse(AppState& app, const Request& request, const Params& para
   }
   absl::Status exists = GuestExists(app, scope);
   if (!exists.ok()) return ErrorResponse(exists, request, *app.logger);
+  absl::StatusOr<absl::Time> not_after = LinkNotAfter(*app.db, scope.event_id);
+  if (!not_after.ok()) return ErrorResponse(not_after.status(), request, *app.logger);
   const std::string event_id = std::to_string(scope.event_id);
   const std::string guest_id = std::to_string(scope.guest_id);
-  absl::StatusOr<std::string> token = rotate ? app.guard->RotateToken(event_id, guest_id)
-                                             : app.guard->IssueToken(event_id, guest_id);
+  absl::StatusOr<std::string> token = rotate
+                                          ? app.guard->RotateToken(event_id, guest_id, *not_after)
+                                          : app.guard->IssueToken(event_id, guest_id, *not_after);
   if (!token.ok()) {
     // Not the caller's fault (ids are ours): never a 400.
     return ErrorResponse(absl::InternalError(token.status().ToString()), request, *app.logger);
@@ -341,6 +345,8 @@ Response BulkIssueTokens(AppState& app, const Request& request, const Params& pa
           Enter(app, request, params, Role::kEditor, /*with_guest=*/false, &scope)) {
     return *r;
   }
+  absl::StatusOr<absl::Time> not_after = LinkNotAfter(*app.db, scope.event_id);
+  if (!not_after.ok()) return ErrorResponse(not_after.status(), request, *app.logger);
   // Claims the guests never given a link in one statement, so that two bulk
   // calls at once never issue to the same guest twice.
   std::vector<int64_t> guest_ids;
@@ -362,7 +368,7 @@ Response BulkIssueTokens(AppState& app, const Request& request, const Params& pa
   boost::json::array issued;
   for (size_t i = 0; i < guest_ids.size(); ++i) {
     const std::string guest_id = std::to_string(guest_ids[i]);
-    absl::StatusOr<std::string> token = app.guard->IssueToken(event_id, guest_id);
+    absl::StatusOr<std::string> token = app.guard->IssueToken(event_id, guest_id, *not_after);
     if (!token.ok()) {
       // Releases the claim on the guests not served so that a retry issues to them.
       for (size_t j = i; j < guest_ids.size(); ++j) {

@@ -1,6 +1,7 @@
 // Copyright 2026 GuestGuard authors.
 #include "server/handlers/invitations.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -10,13 +11,16 @@
 #include <vector>
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "boost/json/array.hpp"
 #include "boost/json/object.hpp"
 #include "boost/json/serialize.hpp"
 #include "guestguard/bus.h"
 #include "internal/status_macros.h"
+#include "server/auth.h"
 #include "server/handlers/json_body.h"
 #include "server/http_errors.h"
+#include "server/link_expiry.h"
 #include "server/outbox.h"
 #include "server/roles.h"
 #include "server/wire.h"
@@ -93,6 +97,9 @@ Response SendInvitations(AppState& app, const Request& request, const Params& pa
   });
   if (!loaded.ok()) return ErrorResponse(loaded, request, *app.logger);
 
+  absl::StatusOr<absl::Time> not_after = LinkNotAfter(*app.db, scope.event_id);
+  if (!not_after.ok()) return ErrorResponse(not_after.status(), request, *app.logger);
+
   std::vector<int64_t> wanted;
   if (selected->has_value()) {
     std::set<int64_t> seen;
@@ -104,6 +111,7 @@ Response SendInvitations(AppState& app, const Request& request, const Params& pa
   }
   boost::json::array queued, skipped;
   std::vector<std::pair<int64_t, std::string>> links;  // guest id, link
+  std::optional<absl::Duration> soonest;  // The shortest wait of a rate-limited address.
   for (int64_t id : wanted) {
     auto it = guests.find(id);
     const char* reason = nullptr;
@@ -113,18 +121,34 @@ Response SendInvitations(AppState& app, const Request& request, const Params& pa
       reason = "no_email";
     } else if (kind == "reminder" && it->second.answered) {
       reason = "answered";
+    } else if (std::optional<absl::Duration> wait =
+                   app.invites_per_address->Acquire(NormalizeEmail(it->second.email))) {
+      reason = "rate_limited";
+      soonest = std::min(soonest.value_or(*wait), *wait);
     }
     if (reason != nullptr) {
       skipped.emplace_back(
           boost::json::object{{"guest_id", std::to_string(id)}, {"reason", reason}});
       continue;
     }
-    absl::StatusOr<std::string> token = app.guard->IssueToken(scope.event_key, std::to_string(id));
+    absl::StatusOr<std::string> token =
+        app.guard->IssueToken(scope.event_key, std::to_string(id), *not_after);
     if (!token.ok()) {
       return ErrorResponse(absl::InternalError(token.status().ToString()), request, *app.logger);
     }
     links.emplace_back(id, app.config.public_url + "/rsvp/" + *token);
     queued.emplace_back(std::to_string(id));
+  }
+
+  if (links.empty() && soonest) {
+    app.logger->Info("guest invitations rate limited",
+                     {{"request_id", request.request_id}, {"event_id", scope.event_key}});
+    return ErrorResponse(
+        RateLimitedError(absl::StrCat("these addresses were already sent ",
+                                      app.config.invites_per_address_per_hour,
+                                      " invitations in the last hour; try again later"),
+                         *soonest),
+        request, *app.logger);
   }
 
   const absl::Time now = NowMicros();

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -44,6 +45,14 @@ Response IssueWsTicket(AppState& app, const Request& request, const Params& para
   if (!user.ok()) return ErrorResponse(user.status(), request, *app.logger);
   absl::StatusOr<Role> role = RequireRole(app, *user, params.at("id"), Role::kViewer);
   if (!role.ok()) return ErrorResponse(role.status(), request, *app.logger);
+  if (std::optional<absl::Duration> wait = app.ws_tickets_per_account->Acquire(user->id)) {
+    app.logger->Info("monitor ticket rate limited",
+                     {{"request_id", request.request_id}, {"user_id", user->id}});
+    return ErrorResponse(
+        RateLimitedError("too many live monitor tickets for this account; wait and try again",
+                         *wait),
+        request, *app.logger);
+  }
   absl::StatusOr<WsTickets::Issued> issued =
       app.ws_tickets->Issue(user->id, *ParseEventId(params.at("id")), user->session_hash);
   if (!issued.ok()) {

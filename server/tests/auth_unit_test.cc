@@ -81,34 +81,6 @@ TEST(Auth, PasswordHashIsArgon2idAndVerifies) {
   EXPECT_EQ(VerifyPasswordAgainstDummy("correct horse").value_or(true), false);
 }
 
-TEST(CountingSemaphore, ThirdHolderTimesOutUntilASlotIsReleased) {
-  CountingSemaphore sem(2);
-  ASSERT_TRUE(sem.Acquire(absl::Milliseconds(10)));
-  ASSERT_TRUE(sem.Acquire(absl::Milliseconds(10)));
-  const absl::Time start = absl::Now();
-  EXPECT_FALSE(sem.Acquire(absl::Milliseconds(50)));  // Both slots held.
-  EXPECT_GE(absl::Now() - start, absl::Milliseconds(45));
-  sem.Release();
-  EXPECT_TRUE(sem.Acquire(absl::Milliseconds(10)));
-  sem.Release();
-  sem.Release();
-}
-
-TEST(CountingSemaphore, WaitingThirdHolderGetsTheReleasedSlot) {
-  CountingSemaphore sem(2);
-  ASSERT_TRUE(sem.Acquire(absl::Milliseconds(10)));
-  ASSERT_TRUE(sem.Acquire(absl::Milliseconds(10)));
-  std::atomic<bool> got{false};
-  std::thread third([&] { got = sem.Acquire(absl::Seconds(5)); });
-  absl::SleepFor(absl::Milliseconds(50));
-  EXPECT_FALSE(got.load());  // Still waiting.
-  sem.Release();
-  third.join();
-  EXPECT_TRUE(got.load());
-  sem.Release();
-  sem.Release();
-}
-
 TEST(Auth, SessionTokensAreRandomBase64UrlAndHashedToSha256Hex) {
   std::string a = NewSessionToken(), b = NewSessionToken();
   EXPECT_EQ(a.size(), 43u);

@@ -159,6 +159,59 @@ TEST(Config, ProductionWithoutKeyringIsExit2) {
   EXPECT_NE(parsed.message.find("keyring"), std::string::npos);
 }
 
+TEST(Config, ProductionRefusesTheLogSenderUnlessAllowed) {
+  const std::string keyring = "k1:" + std::string(43, 'A') + "=";
+  ConfigParse parsed =
+      ParseConfig({"--env", "production"}, FakeEnv({{"GUESTGUARD_KEYRING", keyring}}));
+  EXPECT_FALSE(parsed.config);
+  EXPECT_EQ(parsed.exit_code, 2);
+  EXPECT_NE(parsed.message.find("--allow-log-sender"), std::string::npos) << parsed.message;
+  parsed = ParseConfig({"--env", "production", "--allow-log-sender", "on"},
+                       FakeEnv({{"GUESTGUARD_KEYRING", keyring}}));
+  ASSERT_TRUE(parsed.config) << parsed.message;
+  EXPECT_TRUE(parsed.config->allow_log_sender);
+  parsed = ParseConfig(
+      {"--env", "production", "--smtp-url", "smtp://mail.example.com:25", "--smtp-tls", "none"},
+      FakeEnv({{"GUESTGUARD_KEYRING", keyring}}));
+  EXPECT_TRUE(parsed.config) << parsed.message;
+  parsed = ParseConfig({}, FakeEnv({}));  // Development keeps the log sender.
+  EXPECT_TRUE(parsed.config) << parsed.message;
+}
+
+TEST(Config, LimitFlagsHaveDefaultsAndBounds) {
+  ConfigParse parsed = ParseConfig({}, FakeEnv({}));
+  ASSERT_TRUE(parsed.config);
+  EXPECT_EQ(parsed.config->max_connections, 10000);
+  EXPECT_EQ(parsed.config->max_connections_per_address, 256);
+  EXPECT_EQ(parsed.config->login_max_failures, 5);
+  EXPECT_EQ(parsed.config->account_rate_limit_per_minute, 300);
+  EXPECT_EQ(parsed.config->account_rate_limit_burst, 100);
+  EXPECT_EQ(parsed.config->ws_ticket_rate_limit_per_minute, 20);
+  EXPECT_EQ(parsed.config->alert_digest_window, absl::Minutes(10));
+  EXPECT_EQ(parsed.config->invites_per_address_per_hour, 3);
+  EXPECT_EQ(parsed.config->link_ttl, absl::ZeroDuration());
+  EXPECT_EQ(parsed.config->access_log_retention, absl::Hours(24 * 180));
+  parsed = ParseConfig(
+      {"--max-connections", "7", "--link-ttl-days", "2", "--access-log-retention-days", "0"},
+      FakeEnv({{"GUESTGUARD_MAX_CONNECTIONS_PER_ADDRESS", "3"},
+               {"GUESTGUARD_ALERT_DIGEST_MINUTES", "0"}}));
+  ASSERT_TRUE(parsed.config) << parsed.message;
+  EXPECT_EQ(parsed.config->max_connections, 7);
+  EXPECT_EQ(parsed.config->max_connections_per_address, 3);
+  EXPECT_EQ(parsed.config->alert_digest_window, absl::ZeroDuration());
+  EXPECT_EQ(parsed.config->link_ttl, absl::Hours(48));
+  EXPECT_EQ(parsed.config->access_log_retention, absl::ZeroDuration());
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{"--max-connections", "0"},
+                                             {"--login-max-failures", "x"},
+                                             {"--alert-digest-minutes", "1441"},
+                                             {"--allow-log-sender", "yes"}}) {
+    parsed = ParseConfig(args, FakeEnv({}));
+    EXPECT_FALSE(parsed.config) << args[0];
+    EXPECT_NE(parsed.message.find(args[0]), std::string::npos) << parsed.message;
+  }
+}
+
 TEST(Config, InvalidValuesAreExit2NamingTheSource) {
   for (const std::vector<std::string>& args :
        std::vector<std::vector<std::string>>{{"--threads", "x"},

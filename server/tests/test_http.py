@@ -32,12 +32,23 @@ class Server:
         self.sqlite_path = os.path.join(self.tmp.name, "gg.db")
         self.database = database or "sqlite:" + self.sqlite_path
         args = [BIN, "--listen", f"127.0.0.1:{self.port}", "--database", self.database,
-                "--header-timeout-ms", "1000", "--request-timeout-ms", "3000",
-                "--shutdown-timeout-ms", "5000", *extra_args]
-        # Tests sign in many times from 127.0.0.1: generous signup/login limits
-        # unless a test sets its own (flag or environment).
+                *extra_args]
+        # Short timeouts unless a test sets its own.
+        for flag, value in (("--header-timeout-ms", "1000"), ("--request-timeout-ms", "3000"),
+                            ("--shutdown-timeout-ms", "5000")):
+            if flag not in extra_args:
+                args += [flag, value]
+        # Tests sign in many times from 127.0.0.1, write quickly from one account,
+        # re-send invitations and raise many alerts: generous limits unless a
+        # test sets its own (flag or environment); test_limits.py tests them.
         for flag, value in (("--auth-rate-limit-burst", "1000"),
-                            ("--auth-rate-limit-per-minute", "1000000")):
+                            ("--auth-rate-limit-per-minute", "1000000"),
+                            ("--login-max-failures", "1000"),
+                            ("--account-rate-limit-burst", "1000000"),
+                            ("--account-rate-limit-per-minute", "1000000"),
+                            ("--ws-ticket-rate-limit-per-minute", "1000000"),
+                            ("--invites-per-address-per-hour", "1000"),
+                            ("--alert-digest-minutes", "0")):
             variable = "GUESTGUARD_" + flag[2:].upper().replace("-", "_")
             if flag not in extra_args and variable not in (env or {}):
                 args += [flag, value]
@@ -386,7 +397,8 @@ def test_development_without_keyring_warns_loudly():
 def test_production_with_keyring_starts():
     import base64
     spec = "k1:" + base64.b64encode(os.urandom(32)).decode()
-    s = Server(["--env", "production"], env={"GUESTGUARD_KEYRING": spec})
+    s = Server(["--env", "production"],
+               env={"GUESTGUARD_KEYRING": spec, "GUESTGUARD_ALLOW_LOG_SENDER": "on"})
     try:
         assert s.request("GET", "/readyz")[0] == 200
         assert s.stop() == 0

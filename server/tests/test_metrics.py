@@ -231,7 +231,7 @@ def test_metrics_listen_moves_metrics_off_the_public_listener():
 
 
 def test_production_serves_metrics_only_on_the_metrics_listener():
-    keyring = {"GUESTGUARD_KEYRING": "k1:" + "A" * 43 + "="}
+    keyring = {"GUESTGUARD_KEYRING": "k1:" + "A" * 43 + "=", "GUESTGUARD_ALLOW_LOG_SENDER": "on"}
     s = Server(["--env", "production"], env=keyring)
     try:
         assert s.request("GET", "/metrics")[0] == 404

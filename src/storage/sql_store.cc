@@ -427,6 +427,42 @@ class SqlStore final : public Store {
     return out;
   }
 
+  absl::Status DeleteEventData(std::string_view event_id) override {
+    GG_RETURN_IF_ERROR(db_->Transact([&](Connection& c) -> absl::Status {
+      for (const char* table : {"guard_feedback", "guard_access_log", "guard_guest_state",
+                                "guard_allowlist", "guard_event_policy"}) {
+        GG_RETURN_IF_ERROR(
+            c.Exec(absl::StrCat("DELETE FROM ", table, " WHERE event_id = ?"), {Text(event_id)})
+                .status());
+      }
+      return absl::OkStatus();
+    }));
+    // Rare: forgetting every cached entry is simpler than finding the event's.
+    absl::MutexLock lock(&cache_mu_);
+    allowlist_cache_.clear();
+    baseline_cache_.clear();
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<size_t> PruneAccessLog(absl::Time before, size_t limit) override {
+    int64_t deleted = 0;
+    const int64_t n = static_cast<int64_t>(std::min<size_t>(limit, INT32_MAX));
+    // Oldest ids first: the primary key finds them without an index on time.
+    constexpr const char* kVictims =
+        "SELECT id FROM guard_access_log WHERE occurred_at < ? ORDER BY id LIMIT ?";
+    GG_RETURN_IF_ERROR(db_->Transact([&](Connection& c) -> absl::Status {
+      GG_RETURN_IF_ERROR(
+          c.Exec(absl::StrCat("DELETE FROM guard_feedback WHERE access_log_id IN (", kVictims, ")"),
+                 {before, Int(n)})
+              .status());
+      GG_ASSIGN_OR_RETURN(
+          deleted, c.Exec(absl::StrCat("DELETE FROM guard_access_log WHERE id IN (", kVictims, ")"),
+                          {before, Int(n)}));
+      return absl::OkStatus();
+    }));
+    return static_cast<size_t>(deleted);
+  }
+
  private:
   static absl::Status ReadThresholds(const Rows& rows, size_t row, Thresholds& t) {
     GG_ASSIGN_OR_RETURN(const int64_t medium, rows.Int(row, 0));

@@ -86,10 +86,21 @@ set -e
 grep -q 'refusing to start in production without a keyring' "$tmp/refused.log" ||
   fail "without a keyring: $(cat "$tmp/refused.log")"
 
-#    With a keyring from the packaged binary's keygen it serves.
+#    With a keyring but no SMTP server it still refuses (the log sender would
+#    be the only "delivery"), naming the way out.
 keyring=$("$bin" keygen --kid pkgtest)
 [[ $keyring == pkgtest:* ]] || fail "keygen printed '$keyring'"
-"${run_env[@]}" GUESTGUARD_KEYRING="$keyring" "$bin" 2>"$tmp/server.log" &
+set +e
+"${run_env[@]}" GUESTGUARD_KEYRING="$keyring" "$bin" >"$tmp/refused.log" 2>&1
+rc=$?
+set -e
+[ $rc -eq 2 ] || fail "without SMTP: exit $rc, expected 2: $(cat "$tmp/refused.log")"
+grep -q 'allow-log-sender' "$tmp/refused.log" || fail "without SMTP: $(cat "$tmp/refused.log")"
+
+#    With a keyring from the packaged binary's keygen (and the log sender
+#    explicitly allowed) it serves.
+"${run_env[@]}" GUESTGUARD_KEYRING="$keyring" GUESTGUARD_ALLOW_LOG_SENDER=on "$bin" \
+  2>"$tmp/server.log" &
 server_pid=$!
 port=
 for _ in $(seq 100); do

@@ -360,5 +360,73 @@ TEST_P(StoreSuite, FeedbackListsNewestVerdictFirst) {
   EXPECT_EQ((*list)[1].access.id, *b);
 }
 
+TEST_P(StoreSuite, DeleteEventDataForgetsPolicyGuestsAccessesAndFeedbackOfThatEventOnly) {
+  for (const char* event : {"ev1", "ev2"}) {
+    ASSERT_TRUE(store_->SetThresholds(event, Thresholds{20, 50, 80}).ok());
+    ASSERT_TRUE(store_->AddAllowlistEntry(event, {MustCidr("10.0.0.0/8"), "office", kT0}).ok());
+    ASSERT_TRUE(store_->BumpTokenGeneration(event, "g1").ok());
+    const AccessFeatures f = Features("fp-a", "203.0.113.5", kT0);
+    ASSERT_TRUE(store_->UpdateBaseline(event, "g1", [&](Baseline& b) { b.Learn(f); }).ok());
+    auto id = store_->AppendAccess(MakeRecord(event, "g1", kT0, 70), std::nullopt);
+    ASSERT_TRUE(id.ok()) << id.status();
+    ASSERT_TRUE(store_->PutFeedback({event, *id, FeedbackVerdict::kSuspicious, "", kT0}).ok());
+  }
+  ASSERT_TRUE(store_->DeleteEventData("ev1").ok());
+  EXPECT_EQ(*store_->GetThresholds("ev1"), Thresholds());
+  EXPECT_TRUE(store_->ListAllowlist("ev1")->empty());
+  EXPECT_EQ(store_->GetPolicy("ev1")->allowlist->size(), 0u);
+  EXPECT_EQ(*store_->GetTokenGeneration("ev1", "g1"), 0u);
+  EXPECT_TRUE(store_->LoadGuestState("ev1", "g1")->baseline.empty());
+  EXPECT_TRUE(store_->ListAccesses("ev1", 10)->empty());
+  EXPECT_TRUE(store_->ListFeedback("ev1")->empty());
+  // The other event is untouched.
+  EXPECT_EQ(*store_->GetThresholds("ev2"), (Thresholds{20, 50, 80}));
+  EXPECT_EQ(store_->ListAllowlist("ev2")->size(), 1u);
+  EXPECT_EQ(*store_->GetTokenGeneration("ev2", "g1"), 1u);
+  EXPECT_FALSE(store_->LoadGuestState("ev2", "g1")->baseline.empty());
+  EXPECT_EQ(store_->ListAccesses("ev2", 10)->size(), 1u);
+  EXPECT_EQ(store_->ListFeedback("ev2")->size(), 1u);
+  // Deleting again (or an unknown event) is fine, and the event starts afresh.
+  EXPECT_TRUE(store_->DeleteEventData("ev1").ok());
+  EXPECT_TRUE(store_->DeleteEventData("nobody").ok());
+  ASSERT_TRUE(store_->AddAllowlistEntry("ev1", {MustCidr("192.0.2.0/24"), "", kT0}).ok());
+  EXPECT_TRUE(store_->GetPolicy("ev1")->allowlist->Contains(*IpAddress::Parse("192.0.2.9")));
+  EXPECT_FALSE(store_->GetPolicy("ev1")->allowlist->Contains(*IpAddress::Parse("10.1.2.3")));
+}
+
+TEST_P(StoreSuite, PruneAccessLogDeletesOldEntriesWithTheirFeedbackInBatches) {
+  std::vector<std::string> old_ids;
+  for (int i = 0; i < 5; ++i) {
+    auto id = store_->AppendAccess(MakeRecord(i % 2 ? "ev1" : "ev2", "g1", kT0 + absl::Hours(i)),
+                                   std::nullopt);
+    ASSERT_TRUE(id.ok()) << id.status();
+    old_ids.push_back(*id);
+  }
+  ASSERT_TRUE(store_->PutFeedback({"ev1", old_ids[1], FeedbackVerdict::kLegitimate, "", kT0}).ok());
+  auto recent = store_->AppendAccess(MakeRecord("ev1", "g1", kT0 + absl::Hours(100)), std::nullopt);
+  ASSERT_TRUE(recent.ok());
+  ASSERT_TRUE(store_->PutFeedback({"ev1", *recent, FeedbackVerdict::kSuspicious, "", kT0}).ok());
+
+  const absl::Time cutoff = kT0 + absl::Hours(50);
+  auto pruned = store_->PruneAccessLog(cutoff, 3);
+  ASSERT_TRUE(pruned.ok()) << pruned.status();
+  EXPECT_EQ(*pruned, 3u);
+  EXPECT_EQ(*store_->PruneAccessLog(cutoff, 3), 2u);
+  EXPECT_EQ(*store_->PruneAccessLog(cutoff, 3), 0u);
+  for (const std::string& id : old_ids) {
+    EXPECT_EQ(
+        store_->GetAccess(id == old_ids[1] || id == old_ids[3] ? "ev1" : "ev2", id).status().code(),
+        absl::StatusCode::kNotFound)
+        << id;
+  }
+  auto left = store_->ListAccesses("ev1", 10);
+  ASSERT_EQ(left->size(), 1u);
+  EXPECT_EQ((*left)[0].id, *recent);
+  auto feedback = store_->ListFeedback("ev1");
+  ASSERT_EQ(feedback->size(), 1u);
+  EXPECT_EQ((*feedback)[0].access.id, *recent);
+  EXPECT_TRUE(store_->ListAccesses("ev2", 10)->empty());
+}
+
 }  // namespace
 }  // namespace guestguard::testing
