@@ -54,7 +54,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     return 0;
   }
-  FUZZ_CHECK(guestguard::server::IsUtf8(text.substr(0, 3) == "\xEF\xBB\xBF" ? text.substr(3) : text));
+  FUZZ_CHECK(
+      guestguard::server::IsUtf8(text.substr(0, 3) == "\xEF\xBB\xBF" ? text.substr(3) : text));
   FUZZ_CHECK(records->size() <= max_records);
   int last_line = 0;
   for (const CsvRecord& r : *records) {

@@ -131,15 +131,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     guestguard::server::ConfigureRequestParser(config, parser);
     parser.eager(false);
     size_t header_bytes = 0;
-    if (!ReadUntil(stream, buffer, parser, [&] { return parser.is_header_done(); },
-                   &header_bytes)) {
+    if (!ReadUntil(
+            stream, buffer, parser, [&] { return parser.is_header_done(); }, &header_bytes)) {
       return 0;
     }
     FUZZ_CHECK(header_bytes <= config.max_header);
     if (!guestguard::server::FramingError(parser.get()).empty()) return 0;  // 400, closed.
     parser.eager(true);
     size_t body_bytes = 0;
-    if (!ReadUntil(stream, buffer, parser, [&] { return parser.is_done(); }, &body_bytes)) {
+    if (!ReadUntil(
+            stream, buffer, parser, [&] { return parser.is_done(); }, &body_bytes)) {
       return 0;
     }
     CheckRequest(parser, config);

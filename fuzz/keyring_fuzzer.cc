@@ -71,10 +71,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FUZZ_CHECK(again->size() == keyring->size());
   FUZZ_CHECK(again->active_key_id() == keyring->active_key_id());
 
-  guestguard::TokenClaims claims;
-  claims.event_id = "e1";
-  claims.guest_id = "g1";
-  claims.issued_at = absl::FromUnixSeconds(1767225600);
+  static const guestguard::TokenClaims claims = [] {
+    guestguard::TokenClaims c;
+    c.event_id = std::string(2, 'e');
+    c.guest_id = std::string(2, 'g');
+    c.issued_at = absl::FromUnixSeconds(1767225600);
+    return c;
+  }();
   absl::StatusOr<std::string> a = guestguard::SignToken(*keyring, claims);
   absl::StatusOr<std::string> b = guestguard::SignToken(*again, claims);
   // Long key ids can make the token too long; then both refuse.

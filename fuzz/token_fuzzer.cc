@@ -31,12 +31,12 @@ using guestguard::TokenVerification;
 // corpus holds tokens signed with these secrets.
 const Keyring& KeyringWithActive(std::string_view key_id) {
   static const Keyring* const k1 = [] {
-    return new Keyring(*Keyring::FromKeys({SigningKey{"k1", std::string(32, 'A')},
-                                           SigningKey{"old", std::string(32, 'B')}}));
+    return new Keyring(*Keyring::FromKeys(
+        {SigningKey{"k1", std::string(32, 'A')}, SigningKey{"old", std::string(32, 'B')}}));
   }();
   static const Keyring* const old = [] {
-    return new Keyring(*Keyring::FromKeys({SigningKey{"old", std::string(32, 'B')},
-                                           SigningKey{"k1", std::string(32, 'A')}}));
+    return new Keyring(*Keyring::FromKeys(
+        {SigningKey{"old", std::string(32, 'B')}, SigningKey{"k1", std::string(32, 'A')}}));
   }();
   return key_id == "old" ? *old : *k1;
 }
@@ -69,8 +69,8 @@ void CheckSign(guestguard::fuzz::Input& in) {
   // Seconds around the token's range (2^40), negative ones included.
   claims.issued_at = absl::FromUnixSeconds(static_cast<int64_t>(in.Fixed(6)) - (int64_t{1} << 44));
   if (in.Bool()) {
-    claims.expires_at = claims.issued_at + absl::Seconds(static_cast<int64_t>(in.Fixed(6)) -
-                                                         (int64_t{1} << 20));
+    claims.expires_at =
+        claims.issued_at + absl::Seconds(static_cast<int64_t>(in.Fixed(6)) - (int64_t{1} << 20));
   }
   const std::string_view key_id = in.Bool() ? "old" : "k1";
   absl::StatusOr<std::string> token = guestguard::SignToken(KeyringWithActive(key_id), claims);
