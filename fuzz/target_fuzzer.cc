@@ -67,17 +67,21 @@ std::optional<std::string> Decode(std::string_view s) {
   return out;
 }
 
-// Routes "/{p0}", "/{p0}/{p1}", ... answering with their segments (params
-// p0.. in a "\n"-joined body), for up to kMaxSegments segments.
+// Routes "/{a}", "/{a}/{b}", ... answering with their segments (params a, b,
+// ... in a "\n"-terminated body), for up to kMaxSegments segments.
 const Router& EchoRouter() {
   static const Router* const router = [] {
+    static constexpr std::string_view kNames = "abcdef";
+    static_assert(kNames.size() == kMaxSegments);
     auto* r = new Router;
     std::string pattern;
     for (size_t n = 0; n < kMaxSegments; ++n) {
-      pattern += "/{p" + std::to_string(n) + "}";
+      pattern.append("/{").append(kNames.substr(n, 1)).append("}");
       r->Add("GET", pattern, [n](const Request&, const Params& params) {
         Response response;
-        for (size_t i = 0; i <= n; ++i) response.body += params.at("p" + std::to_string(i)) + "\n";
+        for (size_t i = 0; i <= n; ++i) {
+          response.body.append(params.find(kNames.substr(i, 1))->second).append("\n");
+        }
         return response;
       });
     }
