@@ -59,7 +59,10 @@ class Input {
   }
   // A length byte (mod max_len + 1), then that many bytes.
   std::string String(size_t max_len) {
-    const size_t n = std::min<size_t>(Byte() % (max_len + 1), rest_.size());
+    // Read the length first: rest_.size() must be taken after Byte() (as
+    // arguments of one call, their order is unspecified).
+    const size_t wanted = Byte() % (max_len + 1);
+    const size_t n = std::min(wanted, rest_.size());
     std::string s(rest_.substr(0, n));
     rest_.remove_prefix(n);
     return s;

@@ -45,6 +45,8 @@ std::vector<std::string_view> Split(std::string_view path) {
 }
 
 // Plain RFC 3986 percent-decoding of one segment; nullopt when malformed.
+// Written here on purpose, apart from the server's decoders: it is the
+// reference the router is compared with.
 std::optional<std::string> Decode(std::string_view s) {
   auto hex = [](char c) -> int {
     if (c >= '0' && c <= '9') return c - '0';
