@@ -35,6 +35,7 @@
 #include "boost/beast/http.hpp"
 #include "guestguard/cidr.h"
 #include "server/client_ip.h"
+#include "server/http_request_parser.h"
 #include "server/websocket_session.h"
 
 namespace guestguard::server {
@@ -69,12 +70,6 @@ std::string Lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
 }
 
 class Session;
@@ -265,8 +260,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void ReadHeader() {
     if (shared_.stopping.load() && buffer_.size() == 0) return Close();
     parser_.emplace();
-    parser_->header_limit(static_cast<uint32_t>(shared_.config.max_header));
-    parser_->body_limit(shared_.config.max_body);
+    ConfigureRequestParser(shared_.config, *parser_);
     request_start_ = Clock::now();
     request_id_ = NewRequestId();
     method_.clear();
@@ -288,22 +282,8 @@ class Session : public std::enable_shared_from_this<Session> {
     path_ = std::string(target.substr(0, target.find('?')));
 
     // Request smuggling guards, on the raw fields.
-    int content_lengths = 0;
-    int transfer_encodings = 0;
-    std::string transfer_encoding;
-    for (const auto& field : req) {
-      if (field.name() == http::field::content_length) ++content_lengths;
-      if (field.name() == http::field::transfer_encoding) {
-        ++transfer_encodings;
-        transfer_encoding = Lower(Trim(field.value()));
-      }
-    }
-    if (content_lengths > 0 && transfer_encodings > 0) {
-      return SendErrorAndClose(400, "bad_request",
-                               "Content-Length and Transfer-Encoding must not both be set");
-    }
-    if (transfer_encodings > 1 || (transfer_encodings == 1 && transfer_encoding != "chunked")) {
-      return SendErrorAndClose(400, "bad_request", "only Transfer-Encoding: chunked is supported");
+    if (std::string_view error = FramingError(req); !error.empty()) {
+      return SendErrorAndClose(400, "bad_request", std::string(error));
     }
     if (parser_->is_done()) return Handle();
     ArmDeadline(request_start_ + ToChrono(shared_.config.request_timeout));
@@ -503,7 +483,7 @@ class Session : public std::enable_shared_from_this<Session> {
   const Front& front_;
   std::shared_ptr<ConnectionSlot> slot_;  // Moves to the WebSocket on upgrade.
   beast::flat_buffer buffer_;
-  std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<RequestParser> parser_;
   std::shared_ptr<http::response<http::string_body>> response_;
   std::string client_ip_;
   std::string request_id_;

@@ -169,10 +169,11 @@ absl::StatusOr<std::unique_ptr<NotificationWorker>> NotificationWorker::Start(
     // The consumer name is a NATS durable name: no dots.
     std::string durable = consumer;
     std::replace(durable.begin(), durable.end(), '.', '-');
-    GG_ASSIGN_OR_RETURN(std::unique_ptr<Subscription> s,
-                        bus.Subscribe(
-                            self->options_.subject_prefix + "." + std::string(subject), durable,
-                            [self, method](const Message& m) { return (self->*method)(m); }, sub));
+    GG_ASSIGN_OR_RETURN(
+        std::unique_ptr<Subscription> s,
+        bus.Subscribe(
+            self->options_.subject_prefix + "." + std::string(subject), durable,
+            [self, method = method](const Message& m) { return (self->*method)(m); }, sub));
     w->subscriptions_.push_back(std::move(s));
   }
   w->thread_ = std::thread([self] { self->Run(); });

@@ -92,7 +92,12 @@ constexpr uint8_t kUseKnownNetwork = 4;
 // and confirms it once kConfirmAfterSeconds passed since it was first learned.
 template <typename Entry>
 void Refresh(Entry& e, int64_t at, bool vouched) {
-  if (vouched || at - e.first_seen >= Baseline::kConfirmAfterSeconds) e.confirmed = true;
+  // at - first_seen, without overflow: both may be any int64 (times come from
+  // the caller and from stored baselines).
+  const bool waited =
+      at >= e.first_seen && static_cast<uint64_t>(at) - static_cast<uint64_t>(e.first_seen) >=
+                                static_cast<uint64_t>(Baseline::kConfirmAfterSeconds);
+  if (vouched || waited) e.confirmed = true;
   e.vouched = e.vouched || vouched;
   e.last_seen = std::max(e.last_seen, at);
 }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <set>
 #include <string>
@@ -573,6 +574,21 @@ TEST(Baseline, IsSmallAndFixedSize) {
   EXPECT_LE(sizeof(Baseline), 1024u);
   // A full baseline serializes to about a kilobyte at most.
   EXPECT_LE(FullBaseline().Serialize().size(), 1024u);
+}
+
+// Found by fuzz/baseline_fuzzer.cc: the wait before confirming was computed
+// as at - first_seen, which overflowed (UB; in practice it wrapped negative
+// and the entry stayed provisional) for times far apart.
+TEST(Baseline, ConfirmsAnEntryLearnedAgainAtTimesFarApart) {
+  AccessFeatures f;
+  f.device = f.fingerprint = 7;
+  f.at = absl::FromUnixSeconds(std::numeric_limits<int64_t>::min());
+  Baseline b;
+  b.Learn(f);
+  f.at = absl::FromUnixSeconds(std::numeric_limits<int64_t>::max());
+  b.Learn(f);
+  ASSERT_EQ(b.devices().size(), 1u);
+  EXPECT_TRUE(b.devices()[0].confirmed);
 }
 
 }  // namespace

@@ -33,7 +33,8 @@ constexpr int64_t kDefaultLimit = 50;
 constexpr int64_t kMaxLimit = 100;
 
 bool ParseDigits(std::string_view text, int64_t* out) {
-  if (text.empty() || text.size() > 18) return false;
+  // Up to 19 digits: every non-negative int64 (SimpleAtoi refuses overflow).
+  if (text.empty() || text.size() > 19) return false;
   for (char c : text) {
     if (c < '0' || c > '9') return false;
   }
@@ -185,6 +186,8 @@ std::optional<ActivityCursor> DecodeActivityCursor(std::string_view text) {
       !ParseDigits(view.substr(second + 1), &cursor.id)) {
     return std::nullopt;
   }
+  // One text per cursor: no leading zeros, padding or stray low bits.
+  if (EncodeActivityCursor(cursor) != text) return std::nullopt;
   return cursor;
 }
 

@@ -14,7 +14,8 @@ namespace guestguard::server {
 
 // The body as a JSON object. Otherwise an error status, with `*error` set to
 // the 400 to send: invalid_json (unparsable, which includes invalid UTF-8) or
-// invalid_argument (not an object, or a NUL character in any string or key).
+// invalid_argument (not an object, a NUL character in any string or key, or
+// a number too large for a double, such as 1e999).
 absl::StatusOr<boost::json::object> ParseObject(const Request& request, Response* error);
 
 // `s` without leading and trailing spaces and tabs.
