@@ -13,10 +13,12 @@ _CLASSES: "dict[StatusCode, type[Error]]" = {}
 
 
 def _maps(status_code: StatusCode):
-    """Class decorator: `cls` is raised for `status_code` and shows it as `cls.code`."""
+    """Class decorator: `cls` is raised for `status_code`, shows it as `cls.code` and is
+    shown as part of the package."""
 
     def register(cls):
         cls.code = status_code.name
+        cls.__module__ = "guestguard"
         _CLASSES[status_code] = cls
         return cls
 
@@ -35,56 +37,40 @@ class Error(Exception):
 class InvalidArgument(Error, ValueError):
     """A bad argument: an unparsable id, address, option or naive datetime."""
 
-    __module__ = "guestguard"
-
 
 @_maps(StatusCode.NOT_FOUND)
 class NotFound(Error, LookupError):
     """The thing named does not exist (in this event)."""
-
-    __module__ = "guestguard"
 
 
 @_maps(StatusCode.ALREADY_EXISTS)
 class AlreadyExists(Error):
     """The thing to create exists already, e.g. the same allowlist block."""
 
-    __module__ = "guestguard"
-
 
 @_maps(StatusCode.PERMISSION_DENIED)
 class PermissionDenied(Error):
     """The store cannot be written (file or directory permissions)."""
-
-    __module__ = "guestguard"
 
 
 @_maps(StatusCode.FAILED_PRECONDITION)
 class FailedPrecondition(Error):
     """The object is not in a state for this call (e.g. a closed Guard)."""
 
-    __module__ = "guestguard"
-
 
 @_maps(StatusCode.UNAVAILABLE)
 class Unavailable(Error):
     """The store is unreachable or busy; retrying may help."""
-
-    __module__ = "guestguard"
 
 
 @_maps(StatusCode.DATA_LOSS)
 class DataLoss(Error):
     """Stored data is corrupt, or the file is not a GuestGuard database."""
 
-    __module__ = "guestguard"
-
 
 @_maps(StatusCode.INTERNAL)
 class Internal(Error):
     """A bug or an unexpected backend failure."""
-
-    __module__ = "guestguard"
 
 
 def from_status(code: StatusCode, message: str) -> Error:

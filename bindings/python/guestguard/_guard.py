@@ -55,25 +55,21 @@ class Guard:
         self._url = store
         self._key_id = options.keyring.active_key_id
 
-    def _open_guard(self) -> _gg.Guard:
-        guard = self._guard
-        if guard is None:
+    @staticmethod
+    def _open(part: Any) -> Any:
+        """`part` (self._guard or self._store, read once by the caller); FailedPrecondition
+        after close()."""
+        if part is None:
             raise FailedPrecondition("the Guard is closed")
-        return guard
-
-    def _open_store(self) -> _gg.Store:
-        store = self._store
-        if store is None:
-            raise FailedPrecondition("the Guard is closed")
-        return store
+        return part
 
     def issue_token(self, event_id: str, guest_id: str) -> str:
         """A token for the guest's current generation (expiring after token_ttl if set)."""
-        return self._open_guard().issue_token(event_id, guest_id)
+        return self._open(self._guard).issue_token(event_id, guest_id)
 
     def rotate_token(self, event_id: str, guest_id: str) -> str:
         """Revokes every earlier token of the guest and issues a new one."""
-        return self._open_guard().rotate_token(event_id, guest_id)
+        return self._open(self._guard).rotate_token(event_id, guest_id)
 
     def check(self, token: str, attempt: _gg.AccessAttempt | None = None, *,
               kind: _gg.AccessKind | str | None = None, client_ip: str | None = None,
@@ -102,7 +98,7 @@ class Guard:
         elif fields != _NO_FIELDS:
             raise InvalidArgument(
                 "pass either an AccessAttempt or keyword fields to check(), not both")
-        return self._open_guard().check(token, attempt)
+        return self._open(self._guard).check(token, attempt)
 
     def record_feedback(self, event_id: str, access_log_id: str,
                         verdict: _gg.FeedbackVerdict | str, note: str = "") -> None:
@@ -114,11 +110,11 @@ class Guard:
                 raise InvalidArgument(
                     f'verdict must be "legitimate" or "suspicious", not {verdict!r}')
             verdict = _FEEDBACK_VERDICTS[verdict]
-        self._open_guard().record_feedback(event_id, access_log_id, verdict, note)
+        self._open(self._guard).record_feedback(event_id, access_log_id, verdict, note)
 
     def export_labelled_corpus(self, event_id: str) -> str:
         """The event's labelled accesses as JSON lines ({"access": ..., "feedback": ...})."""
-        return self._open_guard().export_labelled_corpus(event_id)
+        return self._open(self._guard).export_labelled_corpus(event_id)
 
     def set_thresholds(self, event_id: str, thresholds: _gg.Thresholds | None = None, *,
                        medium: int | None = None, high: int | None = None,
@@ -135,35 +131,35 @@ class Guard:
                 thresholds.high = high
             if block is not None:
                 thresholds.block = block
-        self._open_store().set_thresholds(event_id, thresholds)
+        self._open(self._store).set_thresholds(event_id, thresholds)
 
     def get_thresholds(self, event_id: str) -> _gg.Thresholds:
         """The event's thresholds; the defaults when never set."""
-        return self._open_store().get_thresholds(event_id)
+        return self._open(self._store).get_thresholds(event_id)
 
     def add_allowlist(self, event_id: str, cidr: _gg.Cidr | str, note: str = "") -> _gg.Cidr:
         """Allowlists a block (str or Cidr) for the event; returns the canonical Cidr.
         AlreadyExists when the same block is listed."""
         entry = _gg.AllowlistEntry(_cidr(cidr), note,
                                    datetime.datetime.now(datetime.timezone.utc))
-        self._open_store().add_allowlist_entry(event_id, entry)
+        self._open(self._store).add_allowlist_entry(event_id, entry)
         return entry.cidr
 
     def remove_allowlist(self, event_id: str, cidr: _gg.Cidr | str) -> None:
         """Removes an allowlisted block; NotFound when it is not listed."""
-        self._open_store().remove_allowlist_entry(event_id, _cidr(cidr))
+        self._open(self._store).remove_allowlist_entry(event_id, _cidr(cidr))
 
     def allowlist(self, event_id: str) -> list[_gg.AllowlistEntry]:
         """The event's allowlist (list[AllowlistEntry]), sorted by block."""
-        return self._open_store().list_allowlist(event_id)
+        return self._open(self._store).list_allowlist(event_id)
 
     def list_accesses(self, event_id: str, limit: int = 100) -> list[_gg.AccessRecord]:
         """The event's newest `limit` accesses (list[AccessRecord]), newest first."""
-        return self._open_store().list_accesses(event_id, limit)
+        return self._open(self._store).list_accesses(event_id, limit)
 
     def get_access(self, event_id: str, access_log_id: str) -> _gg.AccessRecord:
         """One recorded access; NotFound when it is not in this event."""
-        return self._open_store().get_access(event_id, access_log_id)
+        return self._open(self._store).get_access(event_id, access_log_id)
 
     def close(self) -> None:
         """Releases the guard and its store; later calls raise FailedPrecondition.

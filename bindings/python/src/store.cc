@@ -105,7 +105,8 @@ void BindStore(py::module_& m) {
           [](Store& s, std::string event_id, size_t limit) {
             return Unwrap(Released([&] { return s.ListAccesses(event_id, limit); }));
           },
-          py::arg("event_id"), py::arg("limit"), "The event's newest `limit` accesses, newest first.");
+          py::arg("event_id"), py::arg("limit"),
+          "The event's newest `limit` accesses, newest first.");
 
   m.def(
       "new_memory_store",
