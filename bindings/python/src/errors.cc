@@ -36,6 +36,10 @@ void RaiseStatus(const absl::Status& status) {
       return;
     }
     py::object error = py::reinterpret_borrow<py::object>(g_error_factory)(code, message);
+    if (!PyExceptionInstance_Check(error.ptr())) {
+      PyErr_SetString(PyExc_TypeError, "the error factory returned no exception instance");
+      return;
+    }
     PyErr_SetObject(reinterpret_cast<PyObject*>(Py_TYPE(error.ptr())), error.ptr());
   } catch (py::error_already_set& e) {
     e.restore();  // The factory itself failed: report that.

@@ -95,6 +95,9 @@ def test_the_factory_receives_the_code_and_message_and_its_own_failure_surfaces(
         _guestguard._set_error_factory(lambda code, message: 1 / 0)
         with pytest.raises(ZeroDivisionError):
             gg.IpAddress("junk")
+        _guestguard._set_error_factory(lambda code, message: message)
+        with pytest.raises(TypeError, match="no exception instance"):
+            gg.IpAddress("junk")
         with pytest.raises(TypeError):
             _guestguard._set_error_factory("not callable")
     finally:
