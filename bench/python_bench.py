@@ -7,6 +7,10 @@
 2. CIDR containment over the same 10,000 random networks: CidrSet vs Python's
    ipaddress module, both as a linear scan (what most code does) and as a
    bisect over merged integer ranges (the fast pure-Python way).
+3. Per-call overhead of the Guard on the memory store: check() with an
+   AccessAttempt and with keyword fields, a store read (get_thresholds) and the
+   Decision dict round trip, against a pure-Python no-op method taking the same
+   arguments (the anchor: what any Python call of that shape costs).
 
     PYTHONPATH=build/bindings/python python3 bench/python_bench.py
 
@@ -27,6 +31,8 @@ TOKEN_LOOPS = 100_000
 NETWORKS = 10_000
 QUERIES = 20_000
 LINEAR_QUERIES = 100  # A linear scan over 10k networks is slow; keep it bounded.
+GUARD_LOOPS = 20_000
+GUARD_GUESTS = 1_000  # Checks rotate over this many guests (bounded baselines).
 
 # --------------------------------------------------------------- pure-Python token check
 
@@ -246,6 +252,75 @@ def bench_cidr():
           f"{build_python * 1e3:.1f} ms ({build_python / build_binding:.1f}x)")
 
 
+class _NoOp:
+    """The anchor of the Guard section: a Python method doing nothing."""
+
+    def check(self, token, attempt=None, *, kind=None, client_ip=None, user_agent=None,
+              fingerprint=None, timezone=None, language=None, screen=None, platform=None,
+              at=None):
+        return None
+
+
+def bench_guard():
+    signals = dict(user_agent="Mozilla/5.0 (X11; Linux x86_64) Firefox/126.0",
+                   fingerprint="fp-1", timezone="Europe/Paris", language="fr-FR")
+    with gg.Guard(keyring=gg.Keyring.generate(), store="memory",
+                  max_access_records=GUARD_LOOPS) as guard:
+        tokens = [guard.issue_token("gala", f"g{i}") for i in range(GUARD_GUESTS)]
+        attempt = gg.AccessAttempt(client_ip="203.0.113.9", signals=gg.ClientSignals(**signals))
+        decision = guard.check(tokens[0], attempt)
+        assert decision.token_status == gg.TokenStatus.VALID
+        data = decision.to_dict()
+        assert gg.Decision.from_dict(data) == decision
+        noop = _NoOp()
+
+        def anchor(n):
+            check = noop.check
+            for i in range(n):
+                check(tokens[i % GUARD_GUESTS], client_ip="203.0.113.9", **signals)
+
+        def with_attempt(n):
+            check = guard.check
+            for i in range(n):
+                check(tokens[i % GUARD_GUESTS], attempt)
+
+        def with_keywords(n):
+            check = guard.check
+            for i in range(n):
+                check(tokens[i % GUARD_GUESTS], client_ip="203.0.113.9", **signals)
+
+        def store_read(n):
+            get = guard.get_thresholds
+            for _ in range(n):
+                get("gala")
+
+        def to_dict(n):
+            for _ in range(n):
+                decision.to_dict()
+
+        def from_dict(n):
+            parse = gg.Decision.from_dict
+            for _ in range(n):
+                parse(data)
+
+        base = best_of(anchor, GUARD_LOOPS)
+        print(f"\nGuard calls, memory store ({GUARD_LOOPS:,} loops over {GUARD_GUESTS:,} guests)")
+        row("anchor: pure-Python no-op check(...)", base, base)
+        row("Guard.check(token, attempt)", best_of(with_attempt, GUARD_LOOPS), base)
+        row("Guard.check(token, client_ip=..., ...)", best_of(with_keywords, GUARD_LOOPS), base)
+        row("Guard.get_thresholds(event_id)", best_of(store_read, GUARD_LOOPS), base)
+        row("Decision.to_dict()", best_of(to_dict, GUARD_LOOPS), base)
+        row("Decision.from_dict(data)", best_of(from_dict, GUARD_LOOPS), base)
+
+
 if __name__ == "__main__":
-    bench_tokens()
-    bench_cidr()
+    import os
+    import sys
+    print(f"load average before: {os.getloadavg()[0]:.2f} ({os.cpu_count()} CPUs)")
+    sections = sys.argv[1:] or ["tokens", "cidr", "guard"]
+    if "tokens" in sections:
+        bench_tokens()
+    if "cidr" in sections:
+        bench_cidr()
+    if "guard" in sections:
+        bench_guard()

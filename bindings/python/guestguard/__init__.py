@@ -1,7 +1,11 @@
 """GuestGuard: invite-fraud checks for personal guest links.
 
-A thin Python face over the C++ library (the private extension
-``guestguard._guestguard``). Typical use::
+Plain Python over the private extension ``guestguard._guestguard``, which
+exposes the C++ API one-to-one and releases the GIL around every call that can
+block. The conveniences live here: the keyword form of ``Guard.check`` and the
+owning, closable :class:`Guard` (``_guard.py``), store URLs (``_stores.py``),
+the dict round trip (``_dicts.py``) and the exception family (``_errors.py``).
+Typical use::
 
     import guestguard
     guard = guestguard.Guard(keyring=guestguard.Keyring.generate(), store="memory")
@@ -20,7 +24,25 @@ are rejected with :class:`InvalidArgument`. Durations take a ``timedelta`` or a
 number of seconds.
 """
 
-from ._guestguard import (
+from . import _guestguard
+from ._errors import (
+    AlreadyExists,
+    DataLoss,
+    Error,
+    FailedPrecondition,
+    Internal,
+    InvalidArgument,
+    NotFound,
+    PermissionDenied,
+    Unavailable,
+    from_status as _from_status,
+)
+
+_guestguard._set_error_factory(_from_status)  # Before anything else can fail.
+
+from . import _dicts  # noqa: E402
+from ._guard import Guard  # noqa: E402
+from ._guestguard import (  # noqa: E402
     __version__,  # project(guestguard VERSION ...) in CMakeLists.txt
     DEFAULT_BLOCK_THRESHOLD,
     DEFAULT_HIGH_THRESHOLD,
@@ -34,32 +56,22 @@ from ._guestguard import (
     AccessKind,
     AccessRecord,
     AllowlistEntry,
-    AlreadyExists,
     Band,
     Baseline,
     Cidr,
     CidrSet,
     ClientSignals,
-    DataLoss,
     Decision,
-    Error,
-    FailedPrecondition,
     FeedbackVerdict,
-    Guard,
     HeuristicScorer,
-    Internal,
-    InvalidArgument,
     IpAddress,
     Keyring,
-    NotFound,
-    PermissionDenied,
     Reason,
     ScoringOptions,
     Thresholds,
     TokenClaims,
     TokenStatus,
     TokenVerification,
-    Unavailable,
     Verdict,
     is_valid_id,
     is_well_formed_token,
@@ -67,6 +79,8 @@ from ._guestguard import (
     sign_token,
     verify_token,
 )
+
+_dicts.install()
 
 
 __all__ = [

@@ -1,15 +1,18 @@
 // Copyright 2026 GuestGuard authors.
 //
-// Shared helpers of the private `_guestguard` extension: the exception family
-// (every non-OK absl::Status becomes a guestguard.Error subclass carrying the
-// canonical code name), datetime/timedelta conversion, and the per-area
-// binding entry points called from module.cc. Every helper here needs the GIL.
+// Shared helpers of the private `_guestguard` extension: the one C++ error
+// type (every non-OK absl::Status is thrown as StatusError and raised in
+// Python by errors.cc), datetime/timedelta conversion, shared pointers whose
+// deleter drops the GIL, and the per-area binding entry points called from
+// module.cc. Every helper here needs the GIL unless it says otherwise.
 #ifndef GUESTGUARD_BINDINGS_PYTHON_COMMON_H_
 #define GUESTGUARD_BINDINGS_PYTHON_COMMON_H_
 
+#include <Python.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -28,8 +31,8 @@ namespace guestguard::python {
 
 namespace py = pybind11;
 
-// Carries a non-OK status from binding code to the exception translator, which
-// raises the matching guestguard.Error subclass.
+// Carries a non-OK status from binding code to the exception translator
+// (errors.cc), which raises the Python error mapped from its code.
 class StatusError : public std::runtime_error {
  public:
   explicit StatusError(absl::Status status)
@@ -50,8 +53,28 @@ T Unwrap(absl::StatusOr<T> value) {
   return *std::move(value);
 }
 
-// Creates the exception classes on `m` and registers the translator.
-void RegisterErrors(py::module_& m);
+// Runs `f` with the GIL released; `f` must not touch Python objects, so the
+// caller converts (copies) every argument first.
+template <typename F>
+auto Released(F&& f) {
+  py::gil_scoped_release release;
+  return f();
+}
+
+// Shares `owned` with a deleter that drops the GIL while the object is
+// destroyed when the last owner lets go from a Python thread (a Guard joins
+// its scorer threads; a store closes its database). Needs no GIL itself.
+template <typename T>
+std::shared_ptr<T> ShareReleasingGil(std::unique_ptr<T> owned) {
+  return std::shared_ptr<T>(owned.release(), [](T* object) {
+    if (PyGILState_Check()) {
+      py::gil_scoped_release release;
+      delete object;
+    } else {
+      delete object;
+    }
+  });
+}
 
 // A timezone-aware datetime → absl::Time. Naive datetimes: InvalidArgument.
 // Anything but a datetime: TypeError.
@@ -79,7 +102,9 @@ std::string Quote(std::string_view text);
 // "['code1', 'code2']": the codes of `reasons`.
 std::string ReasonsRepr(const std::vector<Reason>& reasons);
 
+void BindErrors(py::module_& m);  // errors.cc
 void BindValues(py::module_& m);  // values.cc
+void BindStore(py::module_& m);   // store.cc
 void BindGuard(py::module_& m);   // guard.cc
 
 }  // namespace guestguard::python

@@ -19,14 +19,6 @@
 namespace guestguard::python {
 namespace {
 
-py::dict ReasonToDict(const Reason& r) {
-  py::dict d;
-  d["code"] = r.code;
-  d["score"] = r.score;
-  d["message"] = r.message;
-  return d;
-}
-
 void BindTokens(py::module_& m) {
   m.attr("MAX_TOKEN_LENGTH") = kMaxTokenLength;
   m.attr("MIN_KEY_BYTES") = kMinKeyBytes;
@@ -440,7 +432,6 @@ void BindAccess(py::module_& m) {
       .def_readwrite("code", &Reason::code, "Stable code, e.g. \"new_network\".")
       .def_readwrite("score", &Reason::score, "This finding's sub-score, 0-100.")
       .def_readwrite("message", &Reason::message, "A sentence a host can read.")
-      .def("to_dict", &ReasonToDict, "{\"code\", \"score\", \"message\"}.")
       .def(py::self == py::self)
       .def("__repr__", [](const Reason& r) {
         return "Reason(code=" + Quote(r.code) + ", score=" + std::to_string(r.score) +
