@@ -49,15 +49,23 @@ def shared():
 
 
 @pytest.fixture
-def servers(shared):
+def servers(shared, tmp_path):
     url, prefix = shared
     started = []
+    # One mail directory for every process: whichever process's notification
+    # worker takes a message from the bus writes the email there.
+    mail_dir = tmp_path / "mail"
+    mail_dir.mkdir()
 
     def make(*args):
+        mail = [] if any("smtp" in a or "notifier" in a for a in args) else [
+            "--mail-dir", str(mail_dir)]
         s = Server(["--threads", "4", "--bus", NATS_URL, "--subject-prefix", prefix,
-                    "--notify-poll-ms", "50", "--keyring", KEYRING, *GENEROUS, *args],
+                    "--notify-poll-ms", "50", "--keyring", KEYRING, *GENEROUS, *mail, *args],
                    database=url)
         s.kind, s.schema = "postgres", None
+        if mail:
+            s.mail_dir = str(mail_dir)
         started.append(s)
         return s
     yield make
