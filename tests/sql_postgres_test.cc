@@ -102,6 +102,21 @@ TEST_F(PostgresDriver, ReportsThePostgresDialectAndAnswersPing) {
   EXPECT_TRUE(db_->Ping().ok());
 }
 
+TEST_F(PostgresDriver, PoolStatsCountConnectionsInUseWhileABodyRuns) {
+  ASSERT_TRUE(db_->Ping().ok());
+  const Database::PoolStats idle = db_->pool_stats();
+  EXPECT_GE(idle.open, 1);
+  EXPECT_EQ(idle.in_use, 0);
+  Database::PoolStats inside;
+  ASSERT_TRUE(db_->Transact([&](Connection&) {
+    inside = db_->pool_stats();
+    return absl::OkStatus();
+  }).ok());
+  EXPECT_EQ(inside.in_use, 1);
+  EXPECT_EQ(inside.open, idle.open);  // The idle connection was reused.
+  EXPECT_EQ(db_->pool_stats().in_use, 0);
+}
+
 TEST_F(PostgresDriver, EveryValueTypeRoundTrips) {
   ASSERT_TRUE(Script("DROP TABLE IF EXISTS pg_values;"
                      "CREATE TABLE pg_values (id INTEGER PRIMARY KEY, b BOOLEAN, i BIGINT,"

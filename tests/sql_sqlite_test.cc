@@ -124,6 +124,19 @@ TEST_F(SqliteDriver, RoundTripsEveryValueType) {
   EXPECT_EQ(rows.Time(2, 5).value(), absl::FromUnixMicros(-1));
 }
 
+TEST_F(SqliteDriver, PoolStatsShowItsOneConnectionInUseWhileABodyRuns) {
+  ASSERT_OK_AND_ASSIGN(auto db, OpenSqlite(PathOf("pool.db"), {}));
+  EXPECT_EQ(db->pool_stats().open, 1);
+  EXPECT_EQ(db->pool_stats().in_use, 0);
+  Database::PoolStats inside;
+  ASSERT_OK(db->Transact([&](Connection&) {
+    inside = db->pool_stats();
+    return absl::OkStatus();
+  }));
+  EXPECT_EQ(inside.in_use, 1);
+  EXPECT_EQ(db->pool_stats().in_use, 0);
+}
+
 TEST_F(SqliteDriver, ReadsRealColumnsAsText) {
   ASSERT_OK_AND_ASSIGN(auto db, OpenSqlite(":memory:", {}));
   ASSERT_OK_AND_ASSIGN(Rows rows, Query(*db, "SELECT 1.5 AS r"));

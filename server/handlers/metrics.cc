@@ -93,8 +93,15 @@ Response ScrapeMetrics(AppState& app, const Request& request, const Params& /*pa
         queues.ok() ? 1 : 0);
   Gauge(&out, "guestguard_database_pool_max_connections", "gauge",
         "Database connections this process may open (PostgreSQL pool size; SQLite: the same "
-        "setting, one writer). Connections in use are not exposed by the driver.",
+        "setting, one writer).",
         app.db ? DatabaseMaxConnections(app.config) : 0);
+  const sql::Database::PoolStats pool = app.db ? app.db->pool_stats() : sql::Database::PoolStats{};
+  Gauge(&out, "guestguard_database_pool_open_connections", "gauge",
+        "Database connections open now, idle or in use (SQLite: its one connection).", pool.open);
+  Gauge(&out, "guestguard_database_pool_in_use", "gauge",
+        "Database connections running a transaction or statement now (SQLite: 1 while a "
+        "transaction group runs).",
+        pool.in_use);
   if (queues.ok()) {
     Gauge(&out, "guestguard_outbox_backlog", "gauge",
           "Outbox rows not yet published to the bus (counted up to 1000000).",

@@ -98,6 +98,8 @@ EXPECTED_TYPES = {
     "guestguard_notification_send_failures_total": "counter",
     "guestguard_database_up": "gauge",
     "guestguard_database_pool_max_connections": "gauge",
+    "guestguard_database_pool_open_connections": "gauge",
+    "guestguard_database_pool_in_use": "gauge",
     "guestguard_outbox_backlog": "gauge",
     "guestguard_outbox_lag_seconds": "gauge",
     "guestguard_outbox_published_total": "counter",
@@ -177,6 +179,8 @@ def test_scrape_has_every_family_with_bounded_labels_and_counters_move():
         assert value(after, "guestguard_notification_send_failures_total") == 0
         assert value(after, "guestguard_bus_connected") == 1
         assert value(after, "guestguard_database_up") == 1
+        assert value(after, "guestguard_database_pool_open_connections") == 1  # SQLite.
+        assert value(after, "guestguard_database_pool_in_use") in (0, 1)
         assert value(after, "guestguard_http_open_connections") >= 1
         assert s.stop() == 0, s.stderr()
     finally:

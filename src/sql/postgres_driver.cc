@@ -438,6 +438,11 @@ class PostgresDatabase final : public Database {
     return Autocommit([](Connection& c) { return c.Query("SELECT 1").status(); });
   }
 
+  PoolStats pool_stats() override {
+    absl::MutexLock lock(&mu_);
+    return {open_, open_ - static_cast<int>(idle_.size())};
+  }
+
  private:
   struct Outcome {
     absl::Status status;

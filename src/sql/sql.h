@@ -139,6 +139,15 @@ class Database {
 
   // A cheap round trip (SELECT 1): OK when the database answers.
   [[nodiscard]] virtual absl::Status Ping() = 0;
+
+  // A snapshot of the connection pool, for metrics: connections open and in
+  // use right now. SQLite has one connection, in use while a transaction
+  // group runs. The default (for test doubles) reports nothing.
+  struct PoolStats {
+    int open = 0;
+    int in_use = 0;
+  };
+  virtual PoolStats pool_stats() { return {}; }
 };
 
 struct DatabaseOptions {

@@ -287,6 +287,11 @@ class SqliteDatabase final : public Database {
     return connection_->Query("SELECT 1", {}).status();
   }
 
+  PoolStats pool_stats() override {
+    absl::MutexLock lock(&queue_mu_);
+    return {1, leading_ ? 1 : 0};
+  }
+
  private:
   static constexpr size_t kMaxGroup = 64;
 
