@@ -136,7 +136,14 @@ absl::StatusOr<Verdict> Guard::Impl::RunExternal(const ScoringContext& ctx,
                                     "; the built-in verdict stands.")};
     return absl::DeadlineExceededError("scorer timed out");
   }
-  if (!call->result.ok()) {
+  if (absl::IsDeadlineExceeded(call->result.status())) {
+    // The scorer gave up on its own deadline (e.g. a remote call's timeout,
+    // set to ours) a moment before ours ran out: a timeout all the same.
+    fallback_reason = {std::string(reason::kScorerTimeout), 0,
+                       absl::StrCat("The external scorer did not answer within ",
+                                    absl::FormatDuration(options.scorer_deadline),
+                                    "; the built-in verdict stands.")};
+  } else if (!call->result.ok()) {
     fallback_reason = {std::string(reason::kScorerUnavailable), 0,
                        "The external scorer failed; the built-in verdict stands."};
   }

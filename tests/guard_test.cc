@@ -423,6 +423,15 @@ TEST_F(GuardTest, FailingScorerFailsOpen) {
   EXPECT_EQ(d.band, Band::kLow);
 }
 
+TEST_F(GuardTest, ScorerThatGivesUpOnItsOwnDeadlineIsATimeout) {
+  auto scorer = std::make_shared<FakeScorer>(FakeScorer::Mode::kOwnDeadline);
+  Open([&](GuardOptions& o) { o.scorer = scorer; });
+  Decision d = MustCheck(MustIssue("ev1", "g1"), UsualBrowser(kT0));
+  EXPECT_TRUE(HasReason(d, reason::kScorerTimeout));
+  EXPECT_FALSE(HasReason(d, reason::kScorerUnavailable));
+  EXPECT_EQ(d.band, Band::kLow);
+}
+
 TEST_F(GuardTest, ScorerVerdictReplacesTheHeuristicAndIsRebanded) {
   // The scorer says 90 and claims "low": the event's thresholds decide.
   Verdict answer{.score = 90, .band = Band::kLow, .reasons = {{"model", 90, "Model says so."}}};

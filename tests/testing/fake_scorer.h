@@ -14,7 +14,7 @@ namespace guestguard::testing {
 
 class FakeScorer final : public Scorer {
  public:
-  enum class Mode { kAnswer, kFail, kBlockUntilReleased };
+  enum class Mode { kAnswer, kFail, kOwnDeadline, kBlockUntilReleased };
 
   explicit FakeScorer(Mode mode, Verdict answer = {}) : mode_(mode), answer_(std::move(answer)) {}
   // Releases every blocked call; call before the Guard is destroyed.
@@ -27,6 +27,8 @@ class FakeScorer final : public Scorer {
         return answer_;
       case Mode::kFail:
         return absl::UnavailableError("model server down");
+      case Mode::kOwnDeadline:  // E.g. a remote call whose own timeout ran out first.
+        return absl::DeadlineExceededError("model server did not answer in time");
       case Mode::kBlockUntilReleased:
         release_.WaitForNotification();
         return answer_;
