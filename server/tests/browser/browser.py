@@ -39,10 +39,11 @@ KEYRING = "k1:" + base64.urlsafe_b64encode(KEY).decode().rstrip("=")
 
 class Browser:
     """One Chromium profile: its own user-data dir, user agent, language, time
-    zone and viewport (phone: touch and device metrics emulated)."""
+    zone and viewport (phone: touch and device metrics emulated); `extra_args`
+    are more Chromium switches (a fake camera, say)."""
 
     def __init__(self, user_agent, width, height, timezone="Europe/London", language="en-GB",
-                 phone=False):
+                 phone=False, extra_args=()):
         self.profile = tempfile.mkdtemp(prefix="gg-chromium-")
         options = webdriver.ChromeOptions()
         options.binary_location = CHROMIUM
@@ -51,7 +52,7 @@ class Browser:
                     "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
                     "--disable-default-apps", "--disable-extensions",
                     f"--user-data-dir={self.profile}", f"--user-agent={user_agent}",
-                    f"--window-size={width},{height}", f"--lang={language}"):
+                    f"--window-size={width},{height}", f"--lang={language}", *extra_args):
             options.add_argument(arg)
         options.add_experimental_option("prefs", {"intl.accept_languages": language})
         options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
@@ -105,13 +106,19 @@ class Browser:
                 or "Content Security Policy" in e["message"]
                 or "Content-Security-Policy" in e["message"]]
 
-    def screenshot(self, path):
-        """The whole page (not only the viewport) as a PNG."""
-        height = self.driver.execute_script("return document.documentElement.scrollHeight")
+    def screenshot(self, path, full=True):
+        """The whole page as a PNG, or (full=False) only what the viewport shows
+        now, for a page too long to picture whole."""
+        if full:
+            y = 0
+            height = self.driver.execute_script("return document.documentElement.scrollHeight")
+        else:
+            y = self.driver.execute_script("return window.scrollY")
+            height = self.driver.execute_script("return window.innerHeight")
         width = self.driver.execute_script("return document.documentElement.clientWidth")
         shot = self.driver.execute_cdp_cmd("Page.captureScreenshot", {
-            "format": "png", "captureBeyondViewport": True,
-            "clip": {"x": 0, "y": 0, "width": width, "height": height, "scale": 1}})
+            "format": "png", "captureBeyondViewport": full,
+            "clip": {"x": 0, "y": y, "width": width, "height": height, "scale": 1}})
         with open(path, "wb") as f:
             f.write(base64.b64decode(shot["data"]))
 

@@ -63,10 +63,11 @@ def click(b, css):
 
 
 def csv_file(text):
-    f = tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False)
-    f.write(text)
-    f.close()
-    return f.name
+    """`text` as guests.csv in a new temporary folder (the name the page shows)."""
+    path = os.path.join(tempfile.mkdtemp(prefix="gg-csv-"), "guests.csv")
+    with open(path, "w") as f:
+        f.write(text)
+    return path
 
 
 def invite_link(srv, email):
@@ -79,15 +80,20 @@ def invite_link(srv, email):
     raise AssertionError(f"no invitation to {email}")
 
 
-def sign_up(b, srv, name, email):
+def sign_up(b, srv, name, email, width=None):
     """Signs up in the console, then opens the link of the verification mail
-    (the server's mail directory) in the same browser, as a person would."""
+    (the server's mail directory) in the same browser, as a person would.
+    With `width`, shoots the form and "check your email" at that width."""
     see(b, '[data-state="signup"]')
     type_in(b, "#name", name)
     type_in(b, "#email", email)
     type_in(b, "#password", "correct horse battery")
+    if width:
+        shot(b, f"console-signup-{width}.png")
     click(b, 'button[type="submit"]')
     text_in(b, "#sent-to", email)
+    if width:
+        shot(b, f"console-signup-sent-{width}.png")
     body = wait_for_mail(srv, email, "email_verification")[-1].get_content()
     link = [line for line in body.splitlines() if VERIFY_LINK.search(line)][0].strip()
     b.open(link)
@@ -108,7 +114,7 @@ def test_a_host_runs_an_event_from_the_console(srv, browsers):
     assert "Invitations only your guests can use" in host.text()
     screen("home")
     click(host, 'a[href="/console/signup"].primary')
-    sign_up(host, srv, "Hedy Host", "hedy@example.com")
+    sign_up(host, srv, "Hedy Host", "hedy@example.com", width=1280)
     see(host, "#no-events")
     assert host.find("#who").text == "Hedy Host"
     screen("events-empty")
@@ -130,6 +136,11 @@ def test_a_host_runs_an_event_from_the_console(srv, browsers):
     assert host.find("#event-title").text == "Summer Gala"
     assert host.find("#your-role").text == "Owner"
     event_id = host.driver.current_url.split("/")[-2]
+    host.open(base + "/console/events")
+    text_in(host, "#events", "Summer Gala")
+    screen("events")
+    host.driver.back()
+    see(host, '[data-state="guests"]')
 
     # CSV import: one bad row, shown on its own row; nothing can be committed.
     click(host, "#open-import")
@@ -172,9 +183,13 @@ def test_a_host_runs_an_event_from_the_console(srv, browsers):
     type_in(host, "#guest-search", "ada")
     text_in(host, "#guest-count", "1 of 3 guests")
     assert "q=ada" in host.driver.current_url
-    screen("guests")
     host.driver.refresh()
     text_in(host, "#guest-count", "1 of 3 guests")
+    # After a reload the links made earlier show when they were made.
+    host.open(f"{base}/console/events/{event_id}/guests")
+    text_in(host, "#guest-count", "3 of 3 guests")
+    text_in(host, 'tr[data-guest="Grace Hopper"] td.link', "Link made")
+    screen("guests")
 
     # The live monitor.
     host.open(f"{base}/console/events/{event_id}/activity")
@@ -227,6 +242,9 @@ def test_a_host_runs_an_event_from_the_console(srv, browsers):
         By.CSS_SELECTOR, '#notifications tr[data-type="guest_invitation"][data-status="sent"]')
     assert len(sent) == 2 and "grace@example.com" in host.find("#notifications").text
     screen("notifications")
+    click(host, "#tab-settings")
+    see(host, "#delete-event")
+    screen("settings")
 
     # The inbox: mark it suspicious with a note.
     click(host, "#tab-security")
@@ -308,7 +326,7 @@ def test_a_host_runs_an_event_from_the_console(srv, browsers):
     door.open(f"{base}/invites/{invite_link(srv, 'dora@example.com')}")
     text_in(door, "#invite-event", "Summer Gala")
     click(door, "#invite-signup")
-    sign_up(door, srv, "Dora Door", "dora@example.com")
+    sign_up(door, srv, "Dora Door", "dora@example.com", width=375)
     click(door, "#accept-invite")
     see(door, '[data-state="door"]')
     text_in(door, "#door-arrivals", "0 people in")
@@ -378,7 +396,7 @@ def test_a_host_runs_an_event_from_the_console(srv, browsers):
     shot(small, "console-signin-375.png")
     small.driver.execute_script("localStorage.setItem('guestguard.session', arguments[0])", session)
     for name, url in shots:
-        if name in ("home", "invite"):
+        if name in ("home", "invite", "events-empty"):  # Shot elsewhere at 375.
             continue
         small.open(url)
         see(small, "main .wrap")
@@ -463,6 +481,20 @@ def test_large_import_pages_and_link_state_survive_a_reload(srv, browsers):
     assert bar.get_attribute("value") == bar.get_attribute("max")
     text_in(host, "#import-summary", "5000 guests are ready")
     assert "more valid rows" in host.find("#import-hidden").text  # The table shows the first 100.
+    phone = browsers(IPHONE_UA, 375, 812, phone=True)
+    phone.open(base + "/")
+    phone.driver.execute_script("localStorage.setItem('guestguard.session', arguments[0])",
+                                json.dumps(session))
+    phone.open(guests_url)
+    see(phone, '[data-state="guests"]')
+    click(phone, "#open-import")
+    phone.find("#import-file").send_keys(big)
+    see(phone, '#import-progress[data-stage="done"]', timeout=60)
+    for b, width in ((host, 1280), (phone, 375)):  # The bar and the top of the preview.
+        b.driver.execute_script("window.scrollTo(0, document.getElementById('import-progress')"
+                                ".getBoundingClientRect().top + window.scrollY - 160)")
+        assert b.driver.execute_script("return document.documentElement.scrollWidth") <= width
+        shot(b, f"console-import-progress-{width}.png", full=False)
     click(host, "#import-commit")
     text_in(host, "#guests-notice", "Imported 5000 guests", timeout=60)
     text_in(host, "#guest-count", "100 of 5000 guests")
@@ -491,6 +523,13 @@ def test_large_import_pages_and_link_state_survive_a_reload(srv, browsers):
     states = {td.get_attribute("data-link-state")
               for td in host.driver.find_elements(By.CSS_SELECTOR, "#guests td.link")}
     assert states == {"made"}, states
+    phone.open(guests_url)
+    text_in(phone, "#guest-count", "100 of 5000 guests")
+    for b, width in ((host, 1280), (phone, 375)):  # The end of the first page.
+        b.driver.execute_script("document.getElementById('guests-more')"
+                                ".scrollIntoView({block: 'end'})")
+        assert b.driver.execute_script("return document.documentElement.scrollWidth") <= width
+        shot(b, f"console-guests-paged-{width}.png", full=False)
     click(host, "#bulk-links")
     text_in(host, "#guests-notice", "Every guest already has a link.")
 
@@ -514,21 +553,25 @@ def test_verification_account_page_and_an_unverified_invitee(srv, browsers):
 
     # An address not verified yet: the sign-in says so and offers the link again.
     assert request_signup(srv, "uma@example.com", PASSWORD, "Uma")[0] == 202
-    uma = browsers(LINUX_UA, 1280, 900)
-    uma.open(base + "/console/signin")
-    type_in(uma, "#email", "uma@example.com")
-    type_in(uma, "#password", PASSWORD)
-    click(uma, 'button[type="submit"]')
-    text_in(uma, "[role=alert], .error", "verification email")
-    click(uma, "#resend-verification")
-    text_in(uma, "#resend-sent", "new link is on its way")
-    # A used link says what to do.
     used = VERIFY_LINK.findall(wait_for_mail(srv, "ann@example.com",
                                              "email_verification")[-1].get_content())[0]
-    uma.open(f"{base}/console/verify#{used}")
-    see(uma, '[data-state="verify-error"]')
-    assert "already been used" in uma.text()
-    assert "#" not in uma.driver.current_url  # The token left the address bar.
+    for uma, width in ((browsers(LINUX_UA, 1280, 900), 1280),
+                       (browsers(IPHONE_UA, 375, 812, phone=True), 375)):
+        uma.open(base + "/console/signin")
+        type_in(uma, "#email", "uma@example.com")
+        type_in(uma, "#password", PASSWORD)
+        click(uma, 'button[type="submit"]')
+        text_in(uma, "[role=alert], .error", "verification email")
+        click(uma, "#resend-verification")
+        text_in(uma, "#resend-sent", "new link is on its way")
+        shot(uma, f"console-signin-unverified-{width}.png")
+        # A used link says what to do.
+        uma.open(f"{base}/console/verify#{used}")
+        see(uma, '[data-state="verify-error"]')
+        assert "already been used" in uma.text()
+        assert "#" not in uma.driver.current_url  # The token left the address bar.
+        assert uma.driver.execute_script("return document.documentElement.scrollWidth") <= width
+        shot(uma, f"console-verify-error-{width}.png")
 
     # The account page: a password change ends the other sessions.
     status, _, other = call(srv, "POST", "/auth/login",
@@ -551,6 +594,9 @@ def test_verification_account_page_and_an_unverified_invitee(srv, browsers):
     phone.driver.execute_script("localStorage.setItem('guestguard.session', arguments[0])",
                                 ann.driver.execute_script(
                                     "return localStorage.getItem('guestguard.session')"))
+    phone.open(base + "/console/events")
+    see(phone, "#no-events")
+    shot(phone, "console-events-empty-375.png")
     phone.open(base + "/console/account")
     see(phone, '[data-state="account"]')
     assert phone.driver.execute_script("return document.documentElement.scrollWidth") <= 375
@@ -574,6 +620,12 @@ def test_verification_account_page_and_an_unverified_invitee(srv, browsers):
     click(ann, "#accept-invite")
     text_in(ann, "#verify-first", "Verify your email address before you join")
     shot(ann, "console-invite-unverified-1280.png")
+    phone.open(ann.driver.current_url)
+    text_in(phone, "#invite-event", "Spring Fair")
+    click(phone, "#accept-invite")
+    text_in(phone, "#verify-first", "Verify your email address before you join")
+    assert phone.driver.execute_script("return document.documentElement.scrollWidth") <= 375
+    shot(phone, "console-invite-unverified-375.png")
 
     # Sign out everywhere: this browser goes to sign-in, and the server agrees.
     db_exec(srv, "UPDATE users SET email_verified_at = created_at WHERE email = 'ann@example.com'")

@@ -70,11 +70,12 @@ def accesses(s, host, event_id):
     return [i for i in body["items"] if i["type"] == "access"]
 
 
-def shot(b, name):
+def shot(b, name, full=True):
+    """Writes b's page (full=False: the viewport) to $GUESTGUARD_SCREENSHOTS/name."""
     # Path("") is ".": test the variable itself, or every run writes into the cwd.
     if os.environ.get("GUESTGUARD_SCREENSHOTS"):
         IMAGES.mkdir(parents=True, exist_ok=True)
-        b.screenshot(str(IMAGES / name))
+        b.screenshot(str(IMAGES / name), full=full)
 
 
 def answer(b, response, plus_ones=0):

@@ -273,29 +273,29 @@ export function Guests({ event, route }) {
         <option value="">Any</option><option value="yes">Checked in</option><option value="no">Not yet</option></select><//>
     </div>
     ${guests && html`<p class="meta" id="guest-count">${countText(shown.length, total)}</p>
-    <div class="table-wrap"><table id="guests"><thead><tr>${editable && html`<th><input type="checkbox" id="select-all" aria-label="Select every guest shown" checked=${allShown} onChange=${toggleAll} /></th>`}<th>Name</th><th class="hide-sm">Email</th><th>Reply</th><th>Latest check</th><th>Invitation</th><th>Link</th>${editable && html`<th><span class="visually-hidden">Actions</span></th>`}</tr></thead>
+    <div class="table-wrap"><table id="guests" class="stack"><thead><tr>${editable && html`<th class="select"><input type="checkbox" id="select-all" aria-label="Select every guest shown" checked=${allShown} onChange=${toggleAll} /></th>`}<th>Name</th><th class="hide-sm">Email</th><th>Reply</th><th>Latest check</th><th>Invitation</th><th>Link</th>${editable && html`<th><span class="visually-hidden">Actions</span></th>`}</tr></thead>
     <tbody>${shown.map((g) => {
       const r = g.rsvp;
       const s = { band: g.latest_band, checkedIn: g.checked_in };
       const d = deliveryText(delivery[g.id]);
       const link = linkState(g, links, when);
       return html`<tr key=${g.id} data-guest=${g.name}>
-        ${editable && html`<td><input type="checkbox" class="select-guest" aria-label=${`Select ${g.name}`}
+        ${editable && html`<td class="select"><input type="checkbox" class="select-guest" aria-label=${`Select ${g.name}`}
           checked=${selected.has(g.id)} onChange=${() => toggle(g.id)} /></td>`}
-        <td>${g.name}${g.plus_ones_allowed ? html` <span class="meta">+${g.plus_ones_allowed}</span>` : ''}${s.checkedIn ? html` <span class="badge low">Checked in</span>` : ''}</td>
+        <td class="name">${g.name}${g.plus_ones_allowed ? html` <span class="meta">+${g.plus_ones_allowed}</span>` : ''}${s.checkedIn ? html` <span class="badge low">Checked in</span>` : ''}</td>
         <td class="hide-sm">${g.email}</td>
-        <td>${r ? html`<span class="badge">${r.response}${r.plus_ones ? ` +${r.plus_ones}` : ''}</span>` : html`<span class="meta">No reply</span>`}</td>
-        <td><${BandBadge} band=${s.band} /></td>
-        <td class="delivery" data-status=${delivery[g.id] ? delivery[g.id].status : 'none'}>${d.tone
+        <td data-label="Reply">${r ? html`<span class="badge">${r.response}${r.plus_ones ? ` +${r.plus_ones}` : ''}</span>` : html`<span class="meta">No reply</span>`}</td>
+        <td data-label="Latest check"><${BandBadge} band=${s.band} /></td>
+        <td class="delivery" data-label="Invitation" data-status=${delivery[g.id] ? delivery[g.id].status : 'none'}>${d.tone
           ? html`<span class=${`badge ${d.tone}`}>${d.text}</span>` : html`<span class="meta">${g.email ? d.text : 'No email'}</span>`}</td>
-        <td class="link" data-link-state=${link.state}>${link.state === 'known' ? html`<button class="small copy-link" data-link=${links[g.id]} onClick=${() => copy(g)}>Copy link</button>`
+        <td class="link" data-label="Link" data-link-state=${link.state}>${link.state === 'known' ? html`<button class="small copy-link" data-link=${links[g.id]} onClick=${() => copy(g)}>Copy link</button>`
           : html`${link.state === 'made' && html`<span class="meta link-made">${link.text}</span> `}${editable
             ? html`<button class="small issue-link" onClick=${() => issue(g, false)}>${link.state === 'made' ? 'Show link' : 'Make link'}</button>`
             : link.state === 'none' && html`<span class="meta">${link.text}</span>`}`}
           ${editable && (rotating === g.id
             ? html`<div class="warn">The current link will stop working. <button class="small danger rotate-confirm" onClick=${() => issue(g, true)}>Replace link</button> <button class="small" onClick=${() => setRotating(null)}>Cancel</button></div>`
             : html` <button class="small rotate-link" onClick=${() => setRotating(g.id)}>New link…</button>`)}</td>
-        ${editable && html`<td><button class="small" onClick=${() => setPanel(g)}>Edit</button> <button class="small danger" onClick=${() => remove(g)}>Remove</button></td>`}
+        ${editable && html`<td class="row-actions"><button class="small" onClick=${() => setPanel(g)}>Edit</button> <button class="small danger" onClick=${() => remove(g)}>Remove</button></td>`}
       </tr>`;
     })}</tbody></table></div>
     ${next && html`<div class="actions"><button id="guests-more" disabled=${more} onClick=${loadMore}>${more ? 'Loading…' : `Show ${PAGE} more`}</button></div>`}`}

@@ -26,14 +26,14 @@ export function Notifications({ event }) {
     <${ErrorNote} error=${error} />
     <p class="meta">Invitations and reminders to guests, reply confirmations, fraud alerts to owners and editors, and team invitations. Message texts are never shown here: they hold personal links.</p>
     ${items && items.length === 0 && html`<p class="muted" id="no-notifications">Nothing sent yet.</p>`}
-    ${items && items.length > 0 && html`<div class="table-wrap card"><table id="notifications"><thead><tr>
+    ${items && items.length > 0 && html`<div class="table-wrap card"><table id="notifications" class="stack"><thead><tr>
       <th>What, to whom</th><th>State</th><th>Attempts</th><th class="hide-sm">When</th></tr></thead>
       <tbody>${items.map((n) => {
         const [word, tone] = STATE[n.status] || [n.status, ''];
         return html`<tr key=${n.id} data-type=${n.type} data-status=${n.status}>
-          <td>${TYPE_WORDS[n.type] || n.type}<div class="meta wrap-any recipient">${n.recipient}</div></td>
-          <td><span class=${`badge ${tone}`}>${word}</span>${n.last_error && html`<div class="meta">${n.last_error}</div>`}</td>
-          <td>${n.attempts}</td><td class="hide-sm">${when(n.updated_at)}</td></tr>`;
+          <td class="name">${TYPE_WORDS[n.type] || n.type}<div class="meta wrap-any recipient">${n.recipient}</div></td>
+          <td data-label="State"><span class=${`badge ${tone}`}>${word}</span>${n.last_error && html`<div class="meta">${n.last_error}</div>`}</td>
+          <td data-label="Attempts">${n.attempts}</td><td class="hide-sm" data-label="When">${when(n.updated_at)}</td></tr>`;
       })}</tbody></table></div>`}
     ${next && html`<button id="older-notifications" onClick=${() => load(next)}>Show older</button>`}
   </div>`;
