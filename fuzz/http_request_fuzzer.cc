@@ -135,7 +135,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             stream, buffer, parser, [&] { return parser.is_header_done(); }, &header_bytes)) {
       return 0;
     }
-    FUZZ_CHECK(header_bytes <= config.max_header);
+    // Beast applies header_limit to the header up to its blank line's CR LF:
+    // a header ending exactly at the limit is read with those 2 bytes more
+    // (seed header-at-limit-plus-crlf, found by a 10-minute run).
+    FUZZ_CHECK(header_bytes <= config.max_header + 2);
     if (!guestguard::server::FramingError(parser.get()).empty()) return 0;  // 400, closed.
     parser.eager(true);
     size_t body_bytes = 0;

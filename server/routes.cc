@@ -92,7 +92,8 @@ void RegisterRoutes(Router& router, AppState& app) {
       {"/auth/password", ChangePassword}};
   for (const auto& [path, handler] : limited) {
     router.Add(
-        "POST", path, [&app, auth_limiter, handler](const Request& req, const Params& params) {
+        "POST", path,
+        [&app, auth_limiter, handler = handler](const Request& req, const Params& params) {
           if (auto limited = RateLimited(*auth_limiter, app, req, "auth request rate limited")) {
             return *std::move(limited);
           }
