@@ -135,10 +135,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             stream, buffer, parser, [&] { return parser.is_header_done(); }, &header_bytes)) {
       return 0;
     }
-    // Beast applies header_limit to the header up to its blank line's CR LF:
-    // a header ending exactly at the limit is read with those 2 bytes more
-    // (seed header-at-limit-plus-crlf, found by a 10-minute run).
-    FUZZ_CHECK(header_bytes <= config.max_header + 2);
+    // Beast's header_limit is not byte-exact: measured with one long field,
+    // headers of up to limit + 16 bytes are read and longer ones refused
+    // (seeds header-at-limit-plus-*, found by 10-minute runs). Bounded is
+    // what matters; a larger overshoot is a finding.
+    FUZZ_CHECK(header_bytes <= config.max_header + 16);
     if (!guestguard::server::FramingError(parser.get()).empty()) return 0;  // 400, closed.
     parser.eager(true);
     size_t body_bytes = 0;
