@@ -50,9 +50,9 @@ struct AppState {
   std::unique_ptr<SecretSealer> sealer;
   // Bus → notifications → sender; null when config.notifier is off.
   std::unique_ptr<NotificationWorker> notification_worker;
-  std::shared_ptr<Bus> bus;               // config.bus_url.
-  std::unique_ptr<OutboxRelay> relay;     // guard_outbox → bus.
-  std::unique_ptr<MonitorHub> monitor;    // bus → monitor WebSockets.
+  std::shared_ptr<Bus> bus;             // config.bus_url.
+  std::unique_ptr<OutboxRelay> relay;   // guard_outbox → bus.
+  std::unique_ptr<MonitorHub> monitor;  // bus → monitor WebSockets.
   // Closes monitor WebSockets whose session or role went away.
   std::unique_ptr<MonitorAccess> monitor_access;
   std::unique_ptr<WsTickets> ws_tickets;  // Tickets of this process.

@@ -16,8 +16,8 @@
 #include "boost/json/serialize.hpp"
 #include "boost/json/value.hpp"
 #include "internal/status_macros.h"
-#include "server/email_templates.h"
 #include "server/alert_digest.h"
+#include "server/email_templates.h"
 #include "server/wire.h"
 
 namespace guestguard::server {

@@ -109,9 +109,10 @@ TEST_F(PostgresDriver, PoolStatsCountConnectionsInUseWhileABodyRuns) {
   EXPECT_EQ(idle.in_use, 0);
   Database::PoolStats inside;
   ASSERT_TRUE(db_->Transact([&](Connection&) {
-    inside = db_->pool_stats();
-    return absl::OkStatus();
-  }).ok());
+                   inside = db_->pool_stats();
+                   return absl::OkStatus();
+                 })
+                  .ok());
   EXPECT_EQ(inside.in_use, 1);
   EXPECT_EQ(inside.open, idle.open);  // The idle connection was reused.
   EXPECT_EQ(db_->pool_stats().in_use, 0);

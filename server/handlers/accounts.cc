@@ -13,8 +13,8 @@
 #include "server/handlers/json_body.h"
 #include "server/http_errors.h"
 #include "server/invite_tokens.h"
-#include "server/wire.h"
 #include "server/rate_limiter.h"
+#include "server/wire.h"
 
 namespace guestguard::server {
 namespace {

@@ -46,8 +46,8 @@ constexpr char kCheckedIn[] =
     " AND a.guest_id = CAST(g.id AS TEXT) AND a.kind = 'checkin' AND a.band <> 'block')";
 
 struct GuestFilters {
-  std::string q;                     // "" for none.
-  std::optional<std::string> rsvp;   // yes | no | maybe | none
+  std::string q;                    // "" for none.
+  std::optional<std::string> rsvp;  // yes | no | maybe | none
   std::optional<Band> band;
   std::optional<bool> checked;
 };
@@ -71,8 +71,7 @@ absl::StatusOr<GuestFilters> ParseFilters(const Request& request) {
   if (auto it = request.query.find("band"); it != request.query.end() && !it->second.empty()) {
     f.band = ParseBand(it->second);
     if (!f.band) {
-      return absl::InvalidArgumentError(
-          "band must be \"low\", \"medium\", \"high\" or \"block\"");
+      return absl::InvalidArgumentError("band must be \"low\", \"medium\", \"high\" or \"block\"");
     }
   }
   if (auto it = request.query.find("checked"); it != request.query.end() && !it->second.empty()) {
@@ -177,7 +176,8 @@ Response ListGuests(AppState& app, const Request& request, const Params& params)
   int64_t after = 0;
   if (auto it = request.query.find("cursor"); it != request.query.end()) {
     std::optional<std::vector<int64_t>> keys = DecodeCursor(it->second, kGuestCursor, 1);
-    if (!keys) return ErrorResponse(absl::InvalidArgumentError("invalid cursor"), request, *app.logger);
+    if (!keys)
+      return ErrorResponse(absl::InvalidArgumentError("invalid cursor"), request, *app.logger);
     after = (*keys)[0];
   }
 
@@ -196,8 +196,9 @@ Response ListGuests(AppState& app, const Request& request, const Params& params)
     std::map<int64_t, FeedbackVerdict> verdicts;
     absl::Status status = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
       if (scanned == 0) {
-        GG_ASSIGN_OR_RETURN(sql::Rows count, c.Query("SELECT COUNT(*) FROM guests WHERE event_id = ?",
-                                                     {sql::Int(scope.event_id)}));
+        GG_ASSIGN_OR_RETURN(
+            sql::Rows count,
+            c.Query("SELECT COUNT(*) FROM guests WHERE event_id = ?", {sql::Int(scope.event_id)}));
         GG_ASSIGN_OR_RETURN(total, count.Int(0, 0));
       }
       GG_ASSIGN_OR_RETURN(rows, QueryGuests(c, scope.event_id, last_scanned, *filters, chunk));
@@ -302,7 +303,8 @@ Response ListRsvps(AppState& app, const Request& request, const Params& params) 
   std::optional<std::vector<int64_t>> cursor;
   if (auto it = request.query.find("cursor"); it != request.query.end()) {
     cursor = DecodeCursor(it->second, kRsvpCursor, 2);
-    if (!cursor) return ErrorResponse(absl::InvalidArgumentError("invalid cursor"), request, *app.logger);
+    if (!cursor)
+      return ErrorResponse(absl::InvalidArgumentError("invalid cursor"), request, *app.logger);
   }
   std::string query =
       "SELECT r.guest_id, g.name, r.response, r.plus_ones, r.updated_at"
@@ -326,10 +328,9 @@ Response ListRsvps(AppState& app, const Request& request, const Params& params) 
   int64_t guests = 0;
   absl::Status status = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
     GG_ASSIGN_OR_RETURN(rows, c.Query(query, values));
-    GG_ASSIGN_OR_RETURN(counts,
-                        c.Query("SELECT response, COUNT(*), COALESCE(SUM(1 + plus_ones), 0)"
-                                " FROM rsvps WHERE event_id = ? GROUP BY response",
-                                {sql::Int(scope.event_id)}));
+    GG_ASSIGN_OR_RETURN(counts, c.Query("SELECT response, COUNT(*), COALESCE(SUM(1 + plus_ones), 0)"
+                                        " FROM rsvps WHERE event_id = ? GROUP BY response",
+                                        {sql::Int(scope.event_id)}));
     GG_ASSIGN_OR_RETURN(sql::Rows n, c.Query("SELECT COUNT(*) FROM guests WHERE event_id = ?",
                                              {sql::Int(scope.event_id)}));
     GG_ASSIGN_OR_RETURN(guests, n.Int(0, 0));

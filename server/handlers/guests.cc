@@ -15,8 +15,8 @@
 #include "server/auth.h"
 #include "server/handlers/json_body.h"
 #include "server/http_errors.h"
-#include "server/quotas.h"
 #include "server/link_expiry.h"
+#include "server/quotas.h"
 #include "server/roles.h"
 #include "server/wire.h"
 
