@@ -1,6 +1,9 @@
 """Shared fixtures: the reference keyring and the access attempts the C++ tests use."""
 
 import datetime as dt
+import sqlite3
+import threading
+import time
 
 import pytest
 
@@ -42,6 +45,36 @@ def other_device(at):
             platform="Linux armv8l",
         ),
     )
+
+
+def run_while_locked(path, call):
+    """Runs call() in a thread while `path` is locked; returns (counts this thread made in
+    0.5 s, whether the call was still blocked then, what it returned)."""
+    lock = sqlite3.connect(path, isolation_level=None, timeout=10)
+    lock.execute("BEGIN EXCLUSIVE")
+    entered = threading.Event()
+    outcome = {}
+
+    def worker():
+        entered.set()
+        try:
+            outcome["value"] = call()
+        except Exception as e:  # Reported below.
+            outcome["error"] = e
+
+    th = threading.Thread(target=worker)
+    th.start()
+    entered.wait()
+    counter = 0
+    deadline = time.monotonic() + 0.5
+    while time.monotonic() < deadline:
+        counter += 1
+    still_blocked = th.is_alive()
+    lock.execute("ROLLBACK")
+    lock.close()
+    th.join(timeout=30)
+    assert "error" not in outcome, outcome.get("error")
+    return counter, still_blocked, outcome.get("value")
 
 
 @pytest.fixture(params=["memory", "sqlite::memory:", "sqlite-file"])

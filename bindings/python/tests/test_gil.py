@@ -7,14 +7,13 @@ count at all until the call returned. (test_threads.py shows the same for
 check.)
 """
 
-import sqlite3
 import threading
 import time
 
 import pytest
 
 import guestguard as gg
-from conftest import KEYRING_SPEC, usual_browser
+from conftest import KEYRING_SPEC, run_while_locked, usual_browser
 
 BLOCKING_CALLS = {
     "set_thresholds": lambda guard, state: guard.set_thresholds("ev1", medium=40),
@@ -26,43 +25,13 @@ BLOCKING_CALLS = {
 }
 
 
-def _blocked(path, call):
-    """Runs call() in a thread while `path` is locked; returns (counts this thread made in
-    0.5 s, whether the call was still blocked then, what it returned)."""
-    lock = sqlite3.connect(path, isolation_level=None, timeout=10)
-    lock.execute("BEGIN EXCLUSIVE")
-    entered = threading.Event()
-    outcome = {}
-
-    def worker():
-        entered.set()
-        try:
-            outcome["value"] = call()
-        except Exception as e:  # Reported below.
-            outcome["error"] = e
-
-    th = threading.Thread(target=worker)
-    th.start()
-    entered.wait()
-    counter = 0
-    deadline = time.monotonic() + 0.5
-    while time.monotonic() < deadline:
-        counter += 1
-    still_blocked = th.is_alive()
-    lock.execute("ROLLBACK")
-    lock.close()
-    th.join(timeout=30)
-    assert "error" not in outcome, outcome.get("error")
-    return counter, still_blocked, outcome.get("value")
-
-
 @pytest.mark.parametrize("name", sorted(BLOCKING_CALLS))
 def test_a_store_call_waiting_on_a_lock_lets_other_threads_run(name, tmp_path):
     path = tmp_path / "guard.db"
     with gg.Guard(keyring=KEYRING_SPEC, store=f"sqlite:{path}") as guard:
         state = {"token": guard.issue_token("ev1", "g1")}
         state["access"] = guard.check(state["token"], usual_browser()).access_log_id
-        counter, still_blocked, _ = _blocked(path, lambda: BLOCKING_CALLS[name](guard, state))
+        counter, still_blocked, _ = run_while_locked(path, lambda: BLOCKING_CALLS[name](guard, state))
         assert counter > 1000
         assert still_blocked, f"{name} finished while the file was locked"
 
@@ -81,7 +50,7 @@ def test_close_during_a_blocked_check_lets_the_check_finish(tmp_path):
         closer.join()
         return decision, time.monotonic()
 
-    counter, still_blocked, (decision, returned_at) = _blocked(path, check_then_close)
+    counter, still_blocked, (decision, returned_at) = run_while_locked(path, check_then_close)
     assert still_blocked and counter > 1000
     assert guard.closed and closed_at["t"] < returned_at
     assert decision.allowed and decision.access_log_id

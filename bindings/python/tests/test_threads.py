@@ -1,12 +1,10 @@
 """Concurrency: many Python threads share one Guard, and calls release the GIL."""
 
 import datetime as dt
-import sqlite3
 import threading
-import time
 
 import guestguard as gg
-from conftest import KEYRING_SPEC, T0, usual_browser
+from conftest import KEYRING_SPEC, T0, run_while_locked, usual_browser
 
 THREADS = 8
 CHECKS = 200
@@ -54,26 +52,8 @@ def test_a_blocked_check_lets_other_python_threads_run(tmp_path):
     path = tmp_path / "guard.db"
     with gg.Guard(keyring=KEYRING_SPEC, store=f"sqlite:{path}") as guard:
         token = guard.issue_token("ev1", "g1")
-        lock = sqlite3.connect(path, isolation_level=None, timeout=10)
-        lock.execute("BEGIN EXCLUSIVE")
-        entered = threading.Event()
-        outcome = {}
-
-        def worker():
-            entered.set()
-            outcome["decision"] = guard.check(token, usual_browser())
-
-        th = threading.Thread(target=worker)
-        th.start()
-        entered.wait()
-        counter = 0
-        deadline = time.monotonic() + 0.5
-        while time.monotonic() < deadline:
-            counter += 1
-        still_blocked = th.is_alive()
-        lock.execute("ROLLBACK")
-        lock.close()
-        th.join(timeout=30)
+        counter, still_blocked, decision = run_while_locked(
+            path, lambda: guard.check(token, usual_browser()))
         assert counter > 1000
         assert still_blocked, "the check finished while the file was locked"
-        assert outcome["decision"].allowed
+        assert decision.allowed
