@@ -34,17 +34,39 @@ std::vector<std::string_view> Lines(std::string_view text) {
   return lines;
 }
 
-std::string NewBoundary() {
-  unsigned char bytes[12];
-  randombytes_buf(bytes, sizeof(bytes));
+// `n` (at most 16) random bytes in hex.
+std::string RandomHex(size_t n) {
+  unsigned char bytes[16];
+  randombytes_buf(bytes, n);
   char hex[sizeof(bytes) * 2 + 1];
-  sodium_bin2hex(hex, sizeof(hex), bytes, sizeof(bytes));
+  sodium_bin2hex(hex, sizeof(hex), bytes, n);
+  return hex;
+}
+
+std::string NewBoundary() {
+  const std::string hex = RandomHex(12);
   // "=_" never occurs in quoted-printable output ('=' is always followed by
   // a hex digit or a line break there), so no body line can match.
   return absl::StrCat("=_gg_", hex);
 }
 
 }  // namespace
+
+std::string AddressOf(std::string_view mailbox) {
+  const size_t open = mailbox.rfind('<');
+  const size_t close = mailbox.rfind('>');
+  if (open != std::string_view::npos && close != std::string_view::npos && close > open) {
+    return std::string(mailbox.substr(open + 1, close - open - 1));
+  }
+  return std::string(mailbox);
+}
+
+std::string NewMessageId(std::string_view from) {
+  const std::string address = AddressOf(from);
+  const size_t at = address.find('@');
+  const std::string host = at == std::string::npos ? "localhost" : address.substr(at + 1);
+  return absl::StrCat("<", RandomHex(16), "@", host, ">");
+}
 
 std::string EncodeHeaderText(std::string_view text) {
   if (PrintableAscii(text)) return std::string(text);

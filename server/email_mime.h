@@ -38,6 +38,13 @@ struct MailMessage {
 // The multipart boundary is random and cannot occur in a quoted-printable body.
 [[nodiscard]] absl::StatusOr<std::string> BuildMimeMessage(const MailMessage& message);
 
+// The bare address of "Name <addr>" or "addr".
+std::string AddressOf(std::string_view mailbox);
+
+// A new, random Message-ID "<hex@host>", the host taken from `from`'s
+// address ("localhost" when it has none).
+std::string NewMessageId(std::string_view from);
+
 // A header's free text: printable ASCII as is; anything else as RFC 2047
 // "=?UTF-8?B?...?=" encoded-words of at most 75 characters, never splitting a
 // UTF-8 character, folded onto continuation lines ("\r\n "). `text` must not

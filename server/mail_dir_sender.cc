@@ -47,9 +47,7 @@ absl::StatusOr<std::string> MailDirNotificationSender::Send(const Notification& 
     return absl::InvalidArgumentError("the recipient is not an email address");
   }
   if (!InitCrypto().ok()) return absl::InternalError("libsodium failed to initialise");
-  const std::string message_id =
-      n.message_id.empty() ? absl::StrCat("<", RandomHex(16), "@guestguard>") : n.message_id;
-  if (HasLineBreak(message_id)) return absl::InvalidArgumentError("malformed message id");
+  const std::string message_id = n.message_id.empty() ? NewMessageId(from_) : n.message_id;
   const absl::Time now = absl::Now();
   // The same bytes an SMTP server would receive, plus the notification type
   // (tests and developers sort the directory by it).

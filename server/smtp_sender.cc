@@ -27,16 +27,6 @@ struct SlistDeleter {
 
 bool HasLineBreak(std::string_view s) { return s.find_first_of("\r\n") != std::string_view::npos; }
 
-// The bare address of "Name <addr>" or "addr".
-std::string AddressOf(std::string_view from) {
-  const size_t open = from.rfind('<');
-  const size_t close = from.rfind('>');
-  if (open != std::string_view::npos && close != std::string_view::npos && close > open) {
-    return std::string(from.substr(open + 1, close - open - 1));
-  }
-  return std::string(from);
-}
-
 bool LooksLikeAddress(std::string_view a) {
   const size_t at = a.find('@');
   return !a.empty() && a.size() <= 254 && at != std::string_view::npos && at > 0 &&
@@ -54,17 +44,6 @@ size_t ReadUpload(char* buffer, size_t size, size_t count, void* user) {
   std::memcpy(buffer, upload->data.data() + upload->offset, n);
   upload->offset += n;
   return n;
-}
-
-std::string NewMessageId(std::string_view from) {
-  unsigned char bytes[16];
-  randombytes_buf(bytes, sizeof(bytes));
-  char hex[sizeof(bytes) * 2 + 1];
-  sodium_bin2hex(hex, sizeof(hex), bytes, sizeof(bytes));
-  const std::string address = AddressOf(from);
-  const size_t at = address.find('@');
-  const std::string host = at == std::string::npos ? "localhost" : address.substr(at + 1);
-  return absl::StrCat("<", hex, "@", host, ">");
 }
 
 }  // namespace
