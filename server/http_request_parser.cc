@@ -16,6 +16,10 @@ void ConfigureRequestParser(const Config& config, RequestParser& parser) {
   parser.body_limit(config.max_body);
 }
 
+bool HeaderTooLarge(const Config& config, size_t header_bytes) {
+  return header_bytes > config.max_header;
+}
+
 std::string_view FramingError(const RequestParser::value_type& request) {
   // On the raw fields: Beast itself takes the last Content-Length it accepts.
   int content_lengths = 0;

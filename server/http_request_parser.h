@@ -9,12 +9,14 @@
 //   RequestParser parser;
 //   ConfigureRequestParser(config, parser);
 //   ... http::async_read_header(socket, buffer, parser, ...) ...
+//   if (HeaderTooLarge(config, bytes_read)) → 431
 //   if (std::string_view e = FramingError(parser.get()); !e.empty()) → 400 e
 //
 // Thread-compatible (plain functions over the caller's parser).
 #ifndef GUESTGUARD_SERVER_HTTP_REQUEST_PARSER_H_
 #define GUESTGUARD_SERVER_HTTP_REQUEST_PARSER_H_
 
+#include <cstddef>
 #include <string_view>
 
 #include "boost/beast/http/parser.hpp"
@@ -28,6 +30,14 @@ using RequestParser = boost::beast::http::request_parser<boost::beast::http::str
 // Sets `parser`'s header limit to config.max_header and its body limit to
 // config.max_body. Call on a fresh parser, before the first byte.
 void ConfigureRequestParser(const Config& config, RequestParser& parser);
+
+// True when a parsed header of `header_bytes` bytes (what the parser consumed
+// for it, start line included) is over config.max_header: answer 431.
+// Beast's header_limit bounds the start line and the fields separately (each
+// to the limit, give or take 16 bytes), so on its own it lets a header of up
+// to about twice the limit through when both arrive in one read; this check
+// makes the configured limit exact.
+bool HeaderTooLarge(const Config& config, size_t header_bytes);
 
 // "" when the framing of the parsed header `request` is acceptable;
 // otherwise the message of the 400 to send before closing: both

@@ -270,12 +270,15 @@ class Session : public std::enable_shared_from_this<Session> {
     ArmDeadline(request_start_ + ToChrono(shared_.config.header_timeout));
     http::async_read_header(
         socket_, buffer_, *parser_,
-        [self = shared_from_this()](boost::system::error_code ec, size_t) { self->OnHeader(ec); });
+        [self = shared_from_this()](boost::system::error_code ec, size_t header_bytes) {
+          self->OnHeader(ec, header_bytes);
+        });
   }
 
-  void OnHeader(boost::system::error_code ec) {
+  void OnHeader(boost::system::error_code ec, size_t header_bytes) {
     reading_header_ = false;
     if (ec) return OnReadError(ec);
+    if (HeaderTooLarge(shared_.config, header_bytes)) return OnReadError(http::error::header_limit);
     const auto& req = parser_->get();
     method_ = std::string(req.method_string());
     std::string_view target = req.target();

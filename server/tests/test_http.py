@@ -222,6 +222,25 @@ def test_header_over_8_kib_is_431(server):
         assert_error(*read_response(s), 431, "header_too_large")
 
 
+def test_header_over_8_kib_split_between_target_and_fields_is_431(server):
+    """Beast bounds the start line and the fields each by the limit, and
+    counts them together only while the header arrives in pieces. On a
+    keep-alive connection whose read buffer has grown, a 5 KiB target with
+    5 KiB of fields arrives in one read and was served (fuzz finding
+    http_request/pipelined-header-over-limit). The server counts the whole header."""
+    head = (b"GET /healthz?" + b"a" * 5000 + b" HTTP/1.1\r\nHost: x\r\nX-Big: "
+            + b"b" * 5000 + b"\r\n\r\n")
+    s = server.raw()
+    with s:
+        reader = Reader(s)
+        for _ in range(2):  # Within the limit: grows the connection's buffer.
+            s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Pad: " + b"p" * 8000 + b"\r\n\r\n")
+            assert reader.response()[0] == 200
+        time.sleep(0.1)  # Let the server wait on a read that the header then fills at once.
+        s.sendall(head)
+        assert_error(*reader.response(), 431, "header_too_large")
+
+
 def test_body_over_max_body_is_413_before_it_is_read(server):
     s = server.raw()
     with s:
