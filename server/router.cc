@@ -53,6 +53,18 @@ std::vector<std::string_view> SplitPath(std::string_view path) {
   return segments;
 }
 
+// The path's segments, each percent-decoded on its own (so "%2F" stays inside
+// its segment); a segment that does not decode is matched as written.
+std::vector<std::string> DecodedSegments(std::string_view path) {
+  std::vector<std::string> decoded;
+  for (std::string_view raw : SplitPath(path)) {
+    std::string segment;
+    decoded.push_back(PercentDecode(raw, /*plus_is_space=*/false, &segment) ? std::move(segment)
+                                                                            : std::string(raw));
+  }
+  return decoded;
+}
+
 }  // namespace
 
 const std::string* Request::Header(std::string_view name) const {
@@ -171,12 +183,7 @@ bool Router::Match(const Route& route, const std::vector<std::string_view>& segm
 }
 
 Response Router::Dispatch(const Request& request) const {
-  std::vector<std::string> decoded;
-  for (std::string_view raw : SplitPath(request.path)) {
-    std::string segment;
-    decoded.push_back(PercentDecode(raw, /*plus_is_space=*/false, &segment) ? std::move(segment)
-                                                                            : std::string(raw));
-  }
+  const std::vector<std::string> decoded = DecodedSegments(request.path);
   std::vector<std::string_view> segments(decoded.begin(), decoded.end());
   std::set<std::string> allowed;
   Params params;
@@ -224,7 +231,8 @@ Response DispatchOrInternalError(const Router& router, const Request& request, L
 }
 
 int Router::RouteIndex(std::string_view method, std::string_view path) const {
-  std::vector<std::string_view> segments = SplitPath(path);
+  const std::vector<std::string> decoded = DecodedSegments(path);
+  std::vector<std::string_view> segments(decoded.begin(), decoded.end());
   Params params;
   for (size_t i = 0; i < routes_.size(); ++i) {
     if (routes_[i].method == method && Match(routes_[i], segments, &params)) {
