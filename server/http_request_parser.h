@@ -32,7 +32,7 @@ using RequestParser = boost::beast::http::request_parser<boost::beast::http::str
 void ConfigureRequestParser(const Config& config, RequestParser& parser);
 
 // True when a parsed header of `header_bytes` bytes (what the parser consumed
-// for it, start line included) is over config.max_header: answer 431.
+// for it, start line included) is over config.max_header (8 KiB): answer 431.
 // Beast's header_limit bounds the start line and the fields separately (each
 // to the limit, give or take 16 bytes), so on its own it lets a header of up
 // to about twice the limit through when both arrive in one read; this check
