@@ -97,9 +97,15 @@ struct Config {
   // to the SQLite database, see keys.h; production refuses to start).
   Keyring keyring;
   Environment env = Environment::kDevelopment;
-  // Threads running the io_context. Handlers block on the database, so this
-  // is also how many requests can wait on it at once. Default: 8. Must be 1-256.
+  // Threads running the handlers of routes that may block (database, Argon2,
+  // network): how many requests are handled at once, and so how many can wait
+  // on the database. Requests beyond these queue, up to max_connections, then
+  // get 503. Default: 8. Must be 1-256.
   int threads = 8;
+  // Threads running the io_context: they only parse, route, write and run the
+  // inline routes (/healthz, the web files). 0: one per CPU core (at most 16).
+  // Must be 0-64.
+  int io_threads = 0;
   LogLevel log_level = LogLevel::kInfo;
   // Largest request body accepted (413 above). Default: 1 MiB. Must be > 0.
   size_t max_body = 1024 * 1024;

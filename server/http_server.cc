@@ -6,6 +6,7 @@
 // time in request order, and a drain on SIGINT/SIGTERM.
 #include "server/http_server.h"
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cctype>
@@ -37,6 +38,7 @@
 #include "server/client_ip.h"
 #include "server/http_request_parser.h"
 #include "server/websocket_session.h"
+#include "server/work_pool.h"
 
 namespace guestguard::server {
 namespace {
@@ -90,11 +92,14 @@ struct Front {
 
 // State shared by the listeners, the sessions and the signal handler.
 struct Shared {
-  Shared(const Config& c, Logger& l, ServerMetrics* m) : config(c), logger(l), metrics(m) {}
+  Shared(const Config& c, Logger& l, ServerMetrics* m, WorkPool* h)
+      : config(c), logger(l), metrics(m), handlers(h) {}
 
   const Config& config;
   Logger& logger;
   ServerMetrics* const metrics;  // May be null.
+  WorkPool* const handlers;      // Runs the routes that are not inline.
+
   std::atomic<bool> stopping{false};
 
   std::mutex mu;
@@ -322,38 +327,64 @@ class Session : public std::enable_shared_from_this<Session> {
     Close();  // Connection reset and the like: nobody to answer.
   }
 
+  // Builds the handler's Request from the parsed one. An inline route runs
+  // here; any other is handed to the handler pool, and its answer comes back
+  // to this connection's strand. A full pool answers 503 at once.
   void Handle() {
+    DisarmDeadline();  // The request has arrived; handling is not I/O.
     auto& req = parser_->get();
     Request request;
     request.method = method_;
     request.target = std::string(req.target());
     request.client_ip = client_ip_;
     request.request_id = request_id_;
-    Response response;
     if (!ParseTarget(request.target, &request.path, &request.query)) {
-      response = Response::Error(400, "bad_request", "invalid request target");
-    } else {
-      std::vector<std::string> forwarded_for;
-      for (const auto& field : req) {
-        request.headers.emplace_back(Lower(field.name_string()), std::string(field.value()));
-        if (request.headers.back().first == "x-forwarded-for") {
-          forwarded_for.push_back(request.headers.back().second);
-        }
-      }
-      request.client_ip =
-          ResolveClientIp(client_ip_, forwarded_for, shared_.config.trusted_proxies);
-      request.body = std::move(req.body());
-      response = DispatchOrInternalError(front_.router, request, shared_.logger);
-      metrics_slot_ =
-          response.route >= 0 && static_cast<size_t>(response.route) < front_.slots.size()
-              ? front_.slots[static_cast<size_t>(response.route)]
-              : ServerMetrics::kUnmatched;
+      return Respond(Response::Error(400, "bad_request", "invalid request target"));
     }
+    std::vector<std::string> forwarded_for;
+    for (const auto& field : req) {
+      request.headers.emplace_back(Lower(field.name_string()), std::string(field.value()));
+      if (request.headers.back().first == "x-forwarded-for") {
+        forwarded_for.push_back(request.headers.back().second);
+      }
+    }
+    request.client_ip = ResolveClientIp(client_ip_, forwarded_for, shared_.config.trusted_proxies);
+    request.body = std::move(req.body());
+    if (shared_.handlers == nullptr || front_.router.RunsInline(request)) {
+      return RespondRouted(DispatchOrInternalError(front_.router, request, shared_.logger));
+    }
+    const bool queued =
+        shared_.handlers->TryPost([self = shared_from_this(), request = std::move(request)] {
+          Response response =
+              DispatchOrInternalError(self->front_.router, request, self->shared_.logger);
+          net::post(self->socket_.get_executor(), [self, response = std::move(response)]() mutable {
+            self->RespondRouted(std::move(response));
+          });
+        });
+    if (!queued) {
+      Response busy = Response::Error(503, "unavailable", "the server is busy; try again shortly");
+      busy.headers.emplace_back("Retry-After", "1");
+      Respond(std::move(busy));
+    }
+  }
+
+  // Respond, counting the answer under the route that gave it.
+  void RespondRouted(Response response) {
+    metrics_slot_ = response.route >= 0 && static_cast<size_t>(response.route) < front_.slots.size()
+                        ? front_.slots[static_cast<size_t>(response.route)]
+                        : ServerMetrics::kUnmatched;
+    Respond(std::move(response));
+  }
+
+  // On the strand: upgrades to a WebSocket when the handler accepted one,
+  // otherwise writes `response`.
+  void Respond(Response response) {
+    const auto& req = parser_->get();
     if (response.status == 101 && response.websocket && !shared_.stopping.load()) {
       return Upgrade(std::move(response.websocket));
     }
     if (response.status == 101) response = Response::Error(503, "unavailable", "shutting down");
-    bool keep_alive = req.keep_alive() && !shared_.stopping.load();
+    const bool keep_alive = req.keep_alive() && !shared_.stopping.load();
     Send(std::move(response), keep_alive, req.version());
   }
 
@@ -624,14 +655,23 @@ Front FrontOf(const Router& router, ServerMetrics* metrics) {
 
 absl::Status RunHttpServer(const Config& config, Logger& logger, const Router& router,
                            ServerMetrics* metrics, const Router* metrics_router) {
+  // The handler pool: its queue is bounded by the connection cap (a
+  // connection has one request in handling at a time). Drained before the
+  // io_context goes, since its tasks post their answers there.
+  std::optional<WorkPool> handlers(std::in_place, config.threads,
+                                   static_cast<size_t>(config.max_connections));
   // Declared before the io_context: sessions still queued in it at
   // destruction unregister themselves from `shared` and refer to a front.
-  Shared shared{config, logger, metrics};
+  Shared shared{config, logger, metrics, &*handlers};
   const Front public_front = FrontOf(router, metrics);
   const bool separate_metrics = config.metrics_listen && metrics_router != nullptr;
   const Front metrics_front =
       separate_metrics ? FrontOf(*metrics_router, metrics) : Front{router, public_front.slots};
-  net::io_context ioc(config.threads);
+  const int io_threads =
+      config.io_threads > 0
+          ? config.io_threads
+          : std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 1, 16);
+  net::io_context ioc(io_threads);
 
   auto start = [&](const std::string& host, uint16_t port, const Front& front,
                    std::string_view what) -> absl::StatusOr<std::shared_ptr<Listener>> {
@@ -654,7 +694,8 @@ absl::Status RunHttpServer(const Config& config, Logger& logger, const Router& r
     tcp::endpoint bound = listener->local_endpoint();
     logger.Info(what, {{"address", bound.address().to_string()},
                        {"port", bound.port()},
-                       {"threads", config.threads}});
+                       {"io_threads", io_threads},
+                       {"handler_threads", config.threads}});
     return listener;
   };
   absl::StatusOr<std::shared_ptr<Listener>> main_listener =
@@ -727,9 +768,10 @@ absl::Status RunHttpServer(const Config& config, Logger& logger, const Router& r
   signals.async_wait(on_signal);
 
   std::vector<std::thread> threads;
-  for (int i = 1; i < config.threads; ++i) threads.emplace_back([&ioc] { ioc.run(); });
+  for (int i = 1; i < io_threads; ++i) threads.emplace_back([&ioc] { ioc.run(); });
   ioc.run();
   for (std::thread& t : threads) t.join();
+  handlers.reset();  // Finishes what is queued; its answers are dropped with the io_context.
   return absl::OkStatus();
 }
 

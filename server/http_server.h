@@ -25,10 +25,13 @@
 
 namespace guestguard::server {
 
-// Serves `router` on config.listen_host:listen_port with config.threads
-// threads until SIGINT or SIGTERM, then drains and returns OK; with
-// config.metrics_listen, also `metrics_router` on config.metrics_host:
-// metrics_port (same threads, same drain). `metrics` (may be null) counts
+// Serves `router` on config.listen_host:listen_port until SIGINT or SIGTERM,
+// then drains and returns OK; with config.metrics_listen, also
+// `metrics_router` on config.metrics_host:metrics_port (same threads, same
+// drain). config.io_threads threads parse, route and write, and run the
+// inline routes (Router::AddInline); every other handler runs on a pool of
+// config.threads threads whose queue holds up to config.max_connections
+// requests (beyond: 503 with Retry-After: 1). `metrics` (may be null) counts
 // every answer by the template of the route that gave it and the open
 // connections. Errors: Unavailable when an address cannot be bound. Every
 // argument must outlive the call.

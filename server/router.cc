@@ -141,6 +141,14 @@ bool ParseTarget(std::string_view target, std::string* path,
 }
 
 void Router::Add(std::string method, std::string pattern, Handler handler) {
+  AddRoute(std::move(method), std::move(pattern), std::move(handler), /*runs_inline=*/false);
+}
+
+void Router::AddInline(std::string method, std::string pattern, Handler handler) {
+  AddRoute(std::move(method), std::move(pattern), std::move(handler), /*runs_inline=*/true);
+}
+
+void Router::AddRoute(std::string method, std::string pattern, Handler handler, bool runs_inline) {
   if (pattern.empty() || pattern.front() != '/' || !handler) {
     std::fprintf(stderr, "Router::Add: bad route %s %s\n", method.c_str(), pattern.c_str());
     std::abort();
@@ -163,6 +171,7 @@ void Router::Add(std::string method, std::string pattern, Handler handler) {
   route.method = std::move(method);
   route.pattern = std::move(pattern);
   route.handler = std::move(handler);
+  route.runs_inline = runs_inline;
   routes_.push_back(std::move(route));
 }
 
@@ -228,6 +237,11 @@ Response DispatchOrInternalError(const Router& router, const Request& request, L
   Response response = Response::Error(500, "internal", "internal server error");
   response.route = router.RouteIndex(request.method, request.path);
   return response;
+}
+
+bool Router::RunsInline(const Request& request) const {
+  const int index = RouteIndex(request.method, request.path);
+  return index >= 0 && routes_[static_cast<size_t>(index)].runs_inline;
 }
 
 int Router::RouteIndex(std::string_view method, std::string_view path) const {

@@ -76,8 +76,17 @@ class Router {
   };
 
   // Registers a route. Aborts (a programming error) on a malformed pattern or a
-  // duplicate method + pattern.
+  // duplicate method + pattern. The HTTP server runs its handler on the
+  // handler pool: it may block (database, Argon2, network).
   void Add(std::string method, std::string pattern, Handler handler);
+  // The same for a handler that never blocks (it reads only memory, or a
+  // local file): the HTTP server runs it on the I/O thread, so it answers at
+  // once even while the handler pool is saturated (/healthz, the web files).
+  void AddInline(std::string method, std::string pattern, Handler handler);
+
+  // True when the route Dispatch would call for `request` was added with
+  // AddInline (false when none matches).
+  bool RunsInline(const Request& request) const;
 
   // Finds the route and calls its handler. Exceptions thrown by the handler
   // propagate to the caller (the HTTP layer turns them into 500 internal).
@@ -96,7 +105,9 @@ class Router {
     std::string pattern;
     std::vector<std::string> segments;  // "{name}" for a parameter.
     Handler handler;
+    bool runs_inline = false;
   };
+  void AddRoute(std::string method, std::string pattern, Handler handler, bool runs_inline);
   static bool Match(const Route& route, const std::vector<std::string_view>& segments,
                     Params* params);
 

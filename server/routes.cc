@@ -62,7 +62,7 @@ bool WantsHtml(const Request& req) {
 
 void RegisterRoutes(Router& router, AppState& app) {
   // Health.
-  router.Add("GET", "/healthz", Healthz);
+  router.AddInline("GET", "/healthz", Healthz);
   router.Add("GET", "/readyz",
              [&app](const Request& req, const Params& params) { return Readyz(app, req, params); });
   // Metrics: here in development only; otherwise on --metrics-listen (main.cc).
@@ -261,18 +261,20 @@ void RegisterRoutes(Router& router, AppState& app) {
   }
 
   // The web UI's files.
-  router.Add("GET", "/ui/{dir}/{file}", [assets](const Request& req, const Params& params) {
+  router.AddInline("GET", "/ui/{dir}/{file}", [assets](const Request& req, const Params& params) {
     return assets->Serve(req, params.at("dir") + "/" + params.at("file"));
   });
-  router.Add("GET", "/ui/{dir}/{sub}/{file}", [assets](const Request& req, const Params& params) {
-    return assets->Serve(req, params.at("dir") + "/" + params.at("sub") + "/" + params.at("file"));
-  });
+  router.AddInline("GET", "/ui/{dir}/{sub}/{file}",
+                   [assets](const Request& req, const Params& params) {
+                     return assets->Serve(
+                         req, params.at("dir") + "/" + params.at("sub") + "/" + params.at("file"));
+                   });
   // The host console: the home page and every console URL are one shell whose
   // script routes on the client (guest links stay under /rsvp/).
   auto console = [assets](const Request& req, const Params&) { return assets->ConsolePage(req); };
-  router.Add("GET", "/", console);
-  router.Add("GET", "/console/{page}", console);
-  router.Add("GET", "/console/events/{id}/{tab}", console);
+  router.AddInline("GET", "/", console);
+  router.AddInline("GET", "/console/{page}", console);
+  router.AddInline("GET", "/console/events/{id}/{tab}", console);
 
   // Guest side (public: the token is the credential), rate limited per client
   // IP. A browser opening a link gets the guest page: the same bytes for every

@@ -5,13 +5,6 @@
 
 namespace guestguard::server {
 
-// Lives on the caller's stack: Run waits until `done`.
-struct WorkPool::Task {
-  const std::function<int()>* work = nullptr;
-  int result = 0;
-  bool done = false;
-};
-
 WorkPool::WorkPool(int threads, size_t queue)
     : capacity_(static_cast<size_t>(std::max(threads, 1)) + queue) {
   for (int i = 0; i < std::max(threads, 1); ++i) threads_.emplace_back([this] { Loop(); });
@@ -26,15 +19,22 @@ WorkPool::~WorkPool() {
 }
 
 absl::StatusOr<int> WorkPool::Run(const std::function<int()>& work) {
-  Task task;
-  task.work = &work;
+  int result = 0;
+  bool done = false;  // `result` is written before `done` is set.
+  if (!Post({[&] { result = work(); }, &done})) return absl::UnavailableError("busy, try again");
   absl::MutexLock lock(&mu_);
-  if (in_flight_ >= capacity_ || stopping_) return absl::UnavailableError("busy, try again");
+  mu_.Await(absl::Condition(&done));
+  return result;
+}
+
+bool WorkPool::TryPost(std::function<void()> work) { return Post({std::move(work), nullptr}); }
+
+bool WorkPool::Post(Task task) {
+  absl::MutexLock lock(&mu_);
+  if (in_flight_ >= capacity_ || stopping_) return false;
   ++in_flight_;
-  queue_.push_back(&task);
-  mu_.Await(absl::Condition(&task.done));
-  --in_flight_;
-  return task.result;
+  queue_.push_back(std::move(task));
+  return true;
 }
 
 size_t WorkPool::in_flight() {
@@ -44,20 +44,21 @@ size_t WorkPool::in_flight() {
 
 void WorkPool::Loop() {
   while (true) {
-    Task* task = nullptr;
+    Task task;
     {
       absl::MutexLock lock(&mu_);
       auto ready = [this]()
                        ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopping_ || !queue_.empty(); };
       mu_.Await(absl::Condition(&ready));
       if (queue_.empty()) return;  // Stopping, and nothing left to do.
-      task = queue_.front();
+      task = std::move(queue_.front());
       queue_.pop_front();
     }
-    const int result = (*task->work)();
+    task.work();
+    task.work = nullptr;  // What it holds is released before the task counts as done.
     absl::MutexLock lock(&mu_);
-    task->result = result;
-    task->done = true;
+    --in_flight_;
+    if (task.done != nullptr) *task.done = true;
   }
 }
 

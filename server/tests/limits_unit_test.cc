@@ -103,6 +103,28 @@ TEST(WorkPool, RunsWorkOnItsThreadsAndReturnsTheResult) {
   EXPECT_NE(ran_on, caller);
 }
 
+TEST(WorkPool, TryPostRunsOnAPoolThreadAndRefusesWhenFull) {
+  WorkPool pool(1, 1);
+  const std::thread::id caller = std::this_thread::get_id();
+  absl::Notification release;
+  absl::Notification first_ran;
+  std::thread::id ran_on;
+  ASSERT_TRUE(pool.TryPost([&] {
+    ran_on = std::this_thread::get_id();
+    first_ran.Notify();
+    release.WaitForNotification();
+  }));
+  std::atomic<int> queued_ran{0};
+  ASSERT_TRUE(pool.TryPost([&] { ++queued_ran; }));   // Waits for the thread.
+  EXPECT_FALSE(pool.TryPost([&] { ++queued_ran; }));  // Thread busy, queue full: at once.
+  first_ran.WaitForNotification();
+  EXPECT_NE(ran_on, caller);
+  release.Notify();
+  while (pool.in_flight() > 0) absl::SleepFor(absl::Milliseconds(1));
+  EXPECT_EQ(queued_ran.load(), 1);
+  EXPECT_TRUE(pool.TryPost([] {}));
+}
+
 TEST(WorkPool, FailsFastWhenThreadsAndQueueAreFull) {
   WorkPool pool(1, 1);
   absl::Notification release;

@@ -346,6 +346,19 @@ TEST(Router, RouteIndexNamesTheRouteDispatchCalls) {
   EXPECT_EQ(router.RouteIndex("POST", "/a/b"), -1);
 }
 
+TEST(Router, RunsInlineOnlyForRoutesAddedInline) {
+  Router router;
+  auto ok = [](const Request&, const Params&) { return Response::Json(200, 1); };
+  router.AddInline("GET", "/healthz", ok);
+  router.Add("GET", "/events/{id}", ok);
+  EXPECT_TRUE(router.RunsInline(Get("GET", "/healthz")));
+  EXPECT_TRUE(router.RunsInline(Get("GET", "/%68ealthz")));
+  EXPECT_FALSE(router.RunsInline(Get("GET", "/events/1")));
+  EXPECT_FALSE(router.RunsInline(Get("POST", "/healthz")));  // 405: no route.
+  EXPECT_FALSE(router.RunsInline(Get("GET", "/nope")));
+  EXPECT_EQ(router.Dispatch(Get("GET", "/healthz")).status, 200);
+}
+
 TEST(Wire, Utf8ValidationFollowsRfc3629) {
   EXPECT_TRUE(IsUtf8("plain"));
   EXPECT_TRUE(IsUtf8("Zo\xC3\xAB \xE2\x82\xAC \xF0\x9F\x8E\x89"));

@@ -173,6 +173,34 @@ def test_a_slow_scorer_times_out_and_the_heuristic_verdict_stands(stub):
         stopped(s)
 
 
+def test_healthz_answers_at_once_while_every_handler_waits_on_the_scorer(stub):
+    """Blocking handlers run on their own pool (--threads), never on the I/O
+    threads: with one handler thread held by a slow scorer, four guest opens
+    take turns on it for about 2 s, and /healthz answers at once meanwhile
+    (it waited behind them when handlers ran on the I/O threads)."""
+    stub.control(mode="slow", delay=3.0)
+    s = Server(["--threads", "1", "--scorer-url", stub.url, "--scorer-deadline-ms", "500",
+                *UNLIMITED])
+    try:
+        _, _, _, link = one_link(s)
+        with concurrent.futures.ThreadPoolExecutor(4) as pool:
+            opens = [pool.submit(guest_open, s, link) for _ in range(4)]
+            time.sleep(0.3)
+            probes = []
+            while not all(f.done() for f in opens):
+                started = time.monotonic()
+                status, _, _ = s.request("GET", "/healthz")
+                probes.append(time.monotonic() - started)
+                assert status == 200
+                time.sleep(0.05)
+            took = sorted(f.result()[1] for f in opens)
+        assert took[-1] >= 4 * 0.5 - 0.1, took  # One at a time: the pool was saturated.
+        assert len(probes) >= 10, probes
+        assert max(probes) < 0.15, probes
+    finally:
+        stopped(s)
+
+
 def test_a_scorer_that_is_down_is_unavailable_and_the_heuristic_verdict_stands():
     s = serving(f"http://127.0.0.1:{free_port()}/score")  # Nothing listens there.
     try:
