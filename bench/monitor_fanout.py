@@ -33,6 +33,8 @@ import tempfile
 import threading
 import time
 
+import bench_signup  # bench/bench_signup.py
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SERVER = os.path.join(ROOT, "build", "server", "guestguard-server")
 CLIENT = os.path.join(ROOT, "build", "bench", "monitor_fanout")
@@ -70,12 +72,14 @@ class Api:
 def start_server(database, tmp, bus):
     port = free_port()
     bus_args = ["--bus", bus, "--subject-prefix", f"bench{os.getpid()}"] if bus else []
+    os.makedirs(os.path.join(tmp, "mail"), exist_ok=True)
     log = open(os.path.join(tmp, "server.log"), "wb")
     proc = subprocess.Popen(
         [SERVER, "--listen", f"127.0.0.1:{port}", "--database", database, "--log-level", "warn",
          "--rate-limit-per-minute", "1000000", "--rate-limit-burst", "1000000",
          "--auth-rate-limit-per-minute", "1000000", "--auth-rate-limit-burst", "1000000",
-         *bus_args],
+         "--account-rate-limit-per-minute", "1000000", "--account-rate-limit-burst", "1000000",
+         "--mail-dir", os.path.join(tmp, "mail"), *bus_args],
         stdout=subprocess.DEVNULL, stderr=log)
     api = Api(port)
     for _ in range(200):
@@ -159,11 +163,10 @@ def main():
         database = args.database or "sqlite:" + os.path.join(tmp, "bench.db")
         proc, api = start_server(database, tmp, args.bus)
         try:
-            status, body = api.call("POST", "/auth/signup", {
-                "email": f"bench{os.getpid()}@example.com", "password": "bench password 123",
-                "name": "Bench"})
-            assert status == 201, body
-            api.token = body["token"]
+            api.token = bench_signup.signup(f"http://127.0.0.1:{api.port}",
+                                            os.path.join(tmp, "mail"),
+                                            f"bench{os.getpid()}@example.com",
+                                            "bench password 123")
             print(f"monitor fan-out: {args.rate} RSVPs/s for {args.seconds} s, "
                   f"{database.split(':')[0]}, bus {args.bus or 'inprocess'}, 2 items per RSVP")
             for run_no, clients in enumerate((1, args.clients)):
