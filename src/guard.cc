@@ -5,6 +5,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "guestguard/access_scored.h"
+#include "internal/access_json.h"
 #include "internal/deadline_executor.h"
 #include "internal/json_writer.h"
 #include "internal/status_macros.h"
@@ -14,49 +16,6 @@ namespace {
 
 using internal::FormatRfc3339;
 using internal::JsonObject;
-
-std::string ReasonsJson(const std::vector<Reason>& reasons) {
-  std::string out = "[";
-  for (const Reason& r : reasons) {
-    if (out.size() > 1) out.push_back(',');
-    out += JsonObject()
-               .String("code", r.code)
-               .Int("score", r.score)
-               .String("message", r.message)
-               .Finish();
-  }
-  out.push_back(']');
-  return out;
-}
-
-std::string SignalsJson(const ClientSignals& s) {
-  return JsonObject()
-      .String("user_agent", s.user_agent)
-      .String("fingerprint", s.fingerprint)
-      .String("timezone", s.timezone)
-      .String("language", s.language)
-      .String("screen", s.screen)
-      .String("platform", s.platform)
-      .Finish();
-}
-
-std::string AccessJson(const AccessRecord& a) {
-  return JsonObject()
-      .String("id", a.id)
-      .String("event_id", a.event_id)
-      .String("guest_id", a.guest_id)
-      .String("kind", AccessKindName(a.kind))
-      .String("at", FormatRfc3339(a.at))
-      .String("client_ip", a.client_ip)
-      .Raw("signals", SignalsJson(a.signals))
-      .Int("score", a.score)
-      .String("band", BandName(a.band))
-      .String("label", BandLabel(a.band))
-      .Bool("allowlisted", a.allowlisted)
-      .Bool("blocked", a.blocked)
-      .Raw("reasons", ReasonsJson(a.reasons))
-      .Finish();
-}
 
 // The state one pluggable-scorer call owns, so a call that outlives its
 // deadline (and the Check that started it) touches nothing freed.
@@ -356,7 +315,7 @@ absl::StatusOr<Decision> Guard::Check(std::string_view token, AccessAttempt atte
 
   if (o.bus) {
     Message message{absl::StrCat("access:", d.access_log_id), impl_->access_scored_subject,
-                    AccessJson(record)};
+                    EncodeAccessScored(record)};
     if (!o.bus->Publish(message).ok()) publish_failures_.fetch_add(1, std::memory_order_relaxed);
   }
   return d;
@@ -402,7 +361,7 @@ absl::StatusOr<std::string> Guard::ExportLabelledCorpus(std::string_view event_i
   std::string out;
   for (const LabelledAccess& l : labelled) {
     out += JsonObject()
-               .Raw("access", AccessJson(l.access))
+               .Raw("access", internal::AccessJson(l.access, "id", FormatRfc3339(l.access.at)))
                .Raw("feedback", JsonObject()
                                     .String("verdict", FeedbackVerdictName(l.feedback.verdict))
                                     .String("note", l.feedback.note)

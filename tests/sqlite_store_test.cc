@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "guestguard/access_scored.h"
 #include "guestguard/guard.h"
 #include "sql/sqlite_driver.h"
 #include "testing/attempts.h"
@@ -208,12 +209,9 @@ TEST(SqliteStore, OutboxPrefixWritesAccessScoredWithTheAccessRow) {
   auto [outbox, accesses] = OutboxAndAccessRows(dir.File("guard.db"));
   EXPECT_EQ(accesses, 1);
   ASSERT_EQ(outbox.size(), 1u);
-  EXPECT_EQ(outbox[0], "gg.access.scored|{\"access_log_id\":\"" + *id +
-                           "\",\"event_id\":\"7\",\"guest_id\":\"42\",\"kind\":\"rsvp\","
-                           "\"at\":\"2026-11-18T11:06:40.123456Z\",\"client_ip\":\"203.0.113.42\","
-                           "\"score\":35,\"band\":\"medium\",\"label\":\"Review\","
-                           "\"allowlisted\":false,\"blocked\":false,\"reasons\":[{\"code\":"
-                           "\"new_network\",\"score\":35,\"message\":\"A \\\"new\\\" network\"}]}");
+  AccessRecord stored = ScoredAccess();
+  stored.id = *id;
+  EXPECT_EQ(outbox[0], "gg.access.scored|" + EncodeAccessScored(stored));  // access_scored_test.
 }
 
 TEST(SqliteStore, WithoutOutboxPrefixNoOutboxRowIsWritten) {

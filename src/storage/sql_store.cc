@@ -9,14 +9,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "guestguard/access_scored.h"
 #include "guestguard/bus.h"
-#include "internal/json_writer.h"
 #include "internal/status_macros.h"
 
 namespace guestguard::internal {
 namespace {
 
-using internal::JsonObject;
 using sql::Connection;
 using sql::Int;
 using sql::Rows;
@@ -328,7 +327,7 @@ class SqlStore final : public Store {
       if (access_scored_subject_.empty()) return absl::OkStatus();
       AccessRecord stored = r;
       stored.id = std::to_string(id);
-      return EnqueueOutbox(c, access_scored_subject_, AccessScoredPayload(stored), absl::Now())
+      return EnqueueOutbox(c, access_scored_subject_, EncodeAccessScored(stored), absl::Now())
           .status();
     };
     GG_RETURN_IF_ERROR(access_scored_subject_.empty() ? db_->Autocommit(body)
@@ -687,36 +686,6 @@ absl::StatusOr<int64_t> EnqueueOutbox(sql::Connection& c, std::string_view subje
                                          {Text(subject), Text(payload), now}));
   if (rows.size() != 1) return absl::InternalError("outbox insert returned no id");
   return rows.Int(0, 0);
-}
-
-std::string AccessScoredPayload(const AccessRecord& r) {
-  std::string reasons = "[";
-  for (const Reason& reason : r.reasons) {
-    if (reasons.size() > 1) reasons.push_back(',');
-    reasons += JsonObject()
-                   .String("code", reason.code)
-                   .Int("score", reason.score)
-                   .String("message", reason.message)
-                   .Finish();
-  }
-  reasons.push_back(']');
-  return JsonObject()
-      .String("access_log_id", r.id)
-      .String("event_id", r.event_id)
-      .String("guest_id", r.guest_id)
-      .String("kind", AccessKindName(r.kind))
-      // At the microsecond precision the access log keeps.
-      .String("at",
-              absl::FormatTime("%Y-%m-%d%ET%H:%M:%E*SZ",
-                               absl::FromUnixMicros(absl::ToUnixMicros(r.at)), absl::UTCTimeZone()))
-      .String("client_ip", r.client_ip)
-      .Int("score", r.score)
-      .String("band", BandName(r.band))
-      .String("label", BandLabel(r.band))
-      .Bool("allowlisted", r.allowlisted)
-      .Bool("blocked", r.blocked)
-      .Raw("reasons", reasons)
-      .Finish();
 }
 
 absl::StatusOr<std::unique_ptr<Store>> NewSqlStore(std::shared_ptr<sql::Database> db,

@@ -26,7 +26,7 @@ const std::vector<sql::Migration>& PostgresStoreMigrations();
 struct SqlStoreOptions {
   // Non-empty: AppendAccess also writes a "<prefix>.access.scored" row to the
   // outbox table (guard_outbox) in the access log row's transaction, for a
-  // relay to publish (see AccessScoredPayload). Default: empty (no outbox).
+  // relay to publish (guestguard/access_scored.h). Default: empty (no outbox).
   std::string outbox_subject_prefix = {};
 };
 
@@ -41,12 +41,6 @@ struct SqlStoreOptions {
 // Errors: InvalidArgument for an empty subject; the statement's error otherwise.
 [[nodiscard]] absl::StatusOr<int64_t> EnqueueOutbox(sql::Connection& c, std::string_view subject,
                                                     std::string_view payload, absl::Time now);
-
-// The JSON payload of "<prefix>.access.scored" written by the outbox:
-// {access_log_id, event_id, guest_id, kind, at (RFC 3339, microseconds),
-//  client_ip, score, band, label, allowlisted, blocked,
-//  reasons: [{code, score, message}]}. `r.id` is the access log id.
-std::string AccessScoredPayload(const AccessRecord& r);
 
 }  // namespace guestguard::internal
 
