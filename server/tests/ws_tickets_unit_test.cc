@@ -23,15 +23,13 @@
 namespace guestguard::server {
 namespace {
 
-namespace fs = std::filesystem;
-
+// A path no earlier run left a database at (gtest's temporary directory).
 std::string TempDatabaseFile() {
   static std::atomic<int> counter{0};
-  fs::path dir = fs::temp_directory_path() /
-                 ("gg_tickets_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return (dir / "gg.db").string();
+  const std::string path = ::testing::TempDir() + "gg_tickets_" + std::to_string(::getpid()) + "_" +
+                           std::to_string(counter++) + ".db";
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+  return path;
 }
 
 class WsTicketsTest : public ::testing::TestWithParam<sql::Dialect> {
