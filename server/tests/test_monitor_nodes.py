@@ -2,7 +2,9 @@
 guestguard-server processes on different loopback ports share one database
 (a PostgreSQL schema, or one SQLite file) and one nats-server (--bus), so a
 monitor ticket issued by one node opens the WebSocket on the other — no
-sticky routing — and that socket streams what a guest does through the first.
+sticky routing — and that socket streams what a guest does through the first;
+a ticket opens one socket in the whole deployment, even when presented to
+both nodes at once.
 
 Needs GUESTGUARD_TEST_NATS_URL (scripts/with_nats), and for the PostgreSQL
 case GUESTGUARD_TEST_POSTGRES_URL (scripts/with_postgres); skipped without
@@ -10,6 +12,7 @@ them locally, failed without them under CI.
 """
 import json
 import os
+import threading
 import time
 import uuid
 
@@ -21,6 +24,7 @@ from test_guests import add_guest, issue, rsvp_get
 from test_http import Server
 from test_monitor import monitor, refused, ticket
 from test_nats import GENEROUS, KEYRING, NATS_URL
+from ws_client import HandshakeRefused
 
 
 @pytest.fixture
@@ -88,3 +92,28 @@ def test_an_expired_ticket_is_refused_by_the_other_node(nodes):
     time.sleep(1.2)
     assert refused(b, ev["id"], stale) == (401, "unauthenticated")
     assert refused(a, ev["id"], stale) == (401, "unauthenticated")
+
+
+def test_one_ticket_presented_to_both_nodes_at_once_opens_one_socket(nodes):
+    a, b = nodes(), nodes()
+    token, _ = user(a, "owner@example.com")
+    ev = create(a, token)
+    for _ in range(5):
+        t = ticket(a, token, ev["id"])
+        start = threading.Barrier(4)
+        outcomes = []
+
+        def present(node):
+            start.wait()
+            try:
+                monitor(node, ev["id"], t).close()
+                outcomes.append(101)
+            except HandshakeRefused as refusal:
+                outcomes.append(refusal.status)
+
+        threads = [threading.Thread(target=present, args=(node,)) for node in (a, b, a, b)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sorted(outcomes) == [101, 401, 401, 401], outcomes
