@@ -50,8 +50,9 @@ absl::StatusOr<WsTickets::Issued> WsTickets::Issue(int64_t user_id, int64_t even
     return absl::NotFoundError("the event or the account no longer exists");
   }
   if (!status.ok()) return status;
-  if (full)
+  if (full) {
     return absl::ResourceExhaustedError("too many monitor tickets outstanding; retry shortly");
+  }
   return issued;
 }
 
