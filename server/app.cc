@@ -25,7 +25,8 @@ namespace {
 // notification worker's delivery loop and bus consumers, the monitor hub.
 constexpr int kBackgroundConnections = 4;
 
-// Monitor tickets outstanding at once per process.
+// Monitor tickets outstanding at once in the deployment (every node on the
+// database together; ws_tickets.h).
 constexpr size_t kMaxOutstandingWsTickets = 100000;
 
 // "inprocess", or NATS JetStream on a stream named after the subject prefix
@@ -182,7 +183,8 @@ absl::StatusOr<std::unique_ptr<AppState>> AppState::Open(Config config,
       OutboxRelay::Start(app->db, app->bus, app->logger, relay_options);
   if (!relay.ok()) return relay.status();
   app->relay = *std::move(relay);
-  app->ws_tickets = std::make_unique<WsTickets>(config.ws_ticket_ttl, kMaxOutstandingWsTickets);
+  app->ws_tickets =
+      std::make_unique<WsTickets>(app->db, config.ws_ticket_ttl, kMaxOutstandingWsTickets);
   if (config.notifier) {
     NotificationWorkerOptions notify;
     notify.subject_prefix = config.subject_prefix;

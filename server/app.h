@@ -55,7 +55,7 @@ struct AppState {
   std::unique_ptr<MonitorHub> monitor;  // bus → monitor WebSockets.
   // Closes monitor WebSockets whose session or role went away.
   std::unique_ptr<MonitorAccess> monitor_access;
-  std::unique_ptr<WsTickets> ws_tickets;  // Tickets of this process.
+  std::unique_ptr<WsTickets> ws_tickets;  // In the database: any node redeems.
   // Counters for GET /metrics; set by Open (and never null after it).
   std::shared_ptr<ServerMetrics> metrics;
   // Abuse limits (config: login_max_failures, account_rate_limit_*,

@@ -53,13 +53,14 @@ Response IssueWsTicket(AppState& app, const Request& request, const Params& para
                          *wait),
         request, *app.logger);
   }
-  absl::StatusOr<WsTickets::Issued> issued =
-      app.ws_tickets->Issue(user->id, *ParseEventId(params.at("id")), user->session_hash);
-  if (!issued.ok()) {
+  absl::StatusOr<WsTickets::Issued> issued = app.ws_tickets->Issue(
+      std::stoll(user->id), *ParseEventId(params.at("id")), user->session_hash);
+  if (absl::IsResourceExhausted(issued.status())) {
     Response res = Response::Error(503, "unavailable", std::string(issued.status().message()));
     res.headers.emplace_back("Retry-After", "1");
     return res;
   }
+  if (!issued.ok()) return ErrorResponse(issued.status(), request, *app.logger);
   return Response::Json(201,
                         boost::json::object{{"ticket", issued->ticket},
                                             {"expires_at", FormatRfc3339(issued->expires_at)}});
@@ -88,17 +89,19 @@ Response OpenMonitor(AppState& app, const Request& request, const Params& params
   }
   const std::optional<int64_t> event_id = ParseEventId(params.at("id"));
   auto ticket = request.query.find("ticket");
-  std::optional<std::string> user_id;
-  std::string session_hash;
+  std::optional<WsTickets::Redeemed> redeemed;
   if (event_id && ticket != request.query.end()) {
-    user_id = app.ws_tickets->Redeem(ticket->second, *event_id, &session_hash);
+    absl::StatusOr<std::optional<WsTickets::Redeemed>> spent =
+        app.ws_tickets->Redeem(ticket->second, *event_id);
+    if (!spent.ok()) return ErrorResponse(spent.status(), request, *app.logger);
+    redeemed = *std::move(spent);
   }
-  if (!user_id) {
+  if (!redeemed) {
     return Response::Error(401, "unauthenticated",
                            "a valid, unused monitor ticket for this event is required");
   }
   User user;
-  user.id = *user_id;
+  user.id = std::to_string(redeemed->user_id);
   absl::StatusOr<Role> role = RequireRole(app, user, params.at("id"), Role::kViewer);
   if (!role.ok()) return ErrorResponse(role.status(), request, *app.logger);
 
@@ -108,11 +111,11 @@ Response OpenMonitor(AppState& app, const Request& request, const Params& params
   MonitorHub* hub = app.monitor.get();
   MonitorAccess* access = app.monitor_access.get();
   const int64_t event = *event_id;
-  const int64_t uid = std::stoll(*user_id);
+  const int64_t uid = redeemed->user_id;
   // Streams while registered; closed by MonitorAccess when the session or the
   // role goes away.
-  res.websocket = [hub, access, event, uid,
-                   session_hash = std::move(session_hash)](std::shared_ptr<WebSocketPeer> peer) {
+  res.websocket = [hub, access, event, uid, session_hash = std::move(redeemed->session_hash)](
+                      std::shared_ptr<WebSocketPeer> peer) {
     auto both = std::make_shared<std::pair<std::shared_ptr<void>, std::shared_ptr<void>>>(
         hub->Register(event, peer), access->Watch(peer, event, uid, session_hash));
     return std::shared_ptr<void>(std::move(both));

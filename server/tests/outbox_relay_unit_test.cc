@@ -17,7 +17,6 @@
 #include "guestguard/in_process_bus.h"
 #include "server/outbox.h"
 #include "server/outbox_relay.h"
-#include "server/ws_tickets.h"
 #include "sql/postgres_driver.h"
 #include "sql/sqlite_driver.h"
 #include "storage/sql_store.h"
@@ -290,35 +289,6 @@ TEST(OutboxRelay, TwoRelaysOnOnePostgresPublishEachRowOnce) {
                     return c.ExecScript("DROP SCHEMA " + schema + " CASCADE");
                   })
                   .ok());
-}
-
-TEST(WsTickets, AreSingleUseBoundToTheEventAndExpire) {
-  auto clock = std::make_shared<ManualClock>(absl::FromUnixSeconds(1795000000));
-  WsTickets tickets(absl::Seconds(30), 2, clock);
-  auto a = tickets.Issue("7", 1);
-  ASSERT_TRUE(a.ok());
-  EXPECT_EQ(a->expires_at, clock->Now() + absl::Seconds(30));
-  EXPECT_GE(a->ticket.size(), 43u);
-  EXPECT_EQ(tickets.Redeem(a->ticket, 1), std::optional<std::string>("7"));
-  EXPECT_EQ(tickets.Redeem(a->ticket, 1), std::nullopt);  // Reused.
-  auto b = tickets.Issue("7", 1);
-  ASSERT_TRUE(b.ok());
-  EXPECT_EQ(tickets.Redeem(b->ticket, 2), std::nullopt);  // Other event…
-  EXPECT_EQ(tickets.Redeem(b->ticket, 1), std::nullopt);  // …and spent.
-  auto c = tickets.Issue("7", 1);
-  ASSERT_TRUE(c.ok());
-  clock->Advance(absl::Seconds(30));
-  EXPECT_EQ(tickets.Redeem(c->ticket, 1), std::nullopt);  // Expired.
-}
-
-TEST(WsTickets, OutstandingTicketsAreBounded) {
-  auto clock = std::make_shared<ManualClock>(absl::FromUnixSeconds(1795000000));
-  WsTickets tickets(absl::Seconds(30), 2, clock);
-  ASSERT_TRUE(tickets.Issue("1", 1).ok());
-  ASSERT_TRUE(tickets.Issue("1", 1).ok());
-  EXPECT_TRUE(absl::IsResourceExhausted(tickets.Issue("1", 1).status()));
-  clock->Advance(absl::Seconds(31));  // Expired ones are swept to make room.
-  EXPECT_TRUE(tickets.Issue("1", 1).ok());
 }
 
 }  // namespace
