@@ -179,8 +179,13 @@ absl::StatusOr<std::unique_ptr<AppState>> AppState::Open(Config config,
                                              config.session_idle_timeout, app->logger);
   OutboxRelayOptions relay_options;
   relay_options.poll_interval = config.outbox_poll_interval;
+  relay_options.on_event = [logger = app->logger](std::string_view what, const absl::Status& s) {
+    const std::string message = "outbox relay " + std::string(what);
+    if (s.ok()) return logger->Info(message);
+    logger->Warn(message, {{"error", std::string(s.message())}});
+  };
   absl::StatusOr<std::unique_ptr<OutboxRelay>> relay =
-      OutboxRelay::Start(app->db, app->bus, app->logger, relay_options);
+      OutboxRelay::Start(app->store, app->bus, std::move(relay_options));
   if (!relay.ok()) return relay.status();
   app->relay = *std::move(relay);
   app->ws_tickets =

@@ -18,6 +18,4 @@ absl::StatusOr<int64_t> EnqueueEvent(sql::Connection& c, std::string_view prefix
   return internal::EnqueueOutbox(c, full, payload, NowMicros());
 }
 
-std::string OutboxMessageId(int64_t id) { return "outbox:" + std::to_string(id); }
-
 }  // namespace guestguard::server

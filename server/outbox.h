@@ -3,7 +3,7 @@
 // The server's side of the transactional outbox (DESIGN §2.8): a handler that
 // changes the domain enqueues the event on the same sql::Connection, inside
 // the same Transact, so both commit or neither does. The relay
-// (outbox_relay.h) publishes the row later with message id "outbox:<row id>".
+// (guestguard/outbox_relay.h) publishes the row later with message id "outbox:<row id>".
 //
 //   absl::Status s = app.db->Transact([&](sql::Connection& c) -> absl::Status {
 //     GG_RETURN_IF_ERROR(c.Exec("INSERT INTO ...", {...}).status());
@@ -35,9 +35,6 @@ inline constexpr size_t kMaxOutboxPayload = 256 * 1024;
 [[nodiscard]] absl::StatusOr<int64_t> EnqueueEvent(sql::Connection& c, std::string_view prefix,
                                                    std::string_view subject,
                                                    std::string_view payload);
-
-// "outbox:<row id>": the message id the relay publishes row `id` with.
-std::string OutboxMessageId(int64_t id);
 
 }  // namespace guestguard::server
 

@@ -49,7 +49,7 @@ TEST(AccessScored, PayloadIsTheDocumentedObject) {
             "\"at\":\"2026-11-18T11:06:40.123456Z\",\"client_ip\":\"203.0.113.42\","
             "\"signals\":{\"user_agent\":\"Mozilla/5.0\",\"fingerprint\":\"fp\\u0001\","
             "\"timezone\":\"Europe/Paris\",\"language\":\"fr-FR\",\"screen\":\"1440x900\","
-            "\"platform\":\"Mac\xef\xbf\xbd\"},"
+            "\"platform\":\"Mac\\ufffd\"},"
             "\"score\":35,\"band\":\"medium\",\"label\":\"Review\",\"allowlisted\":false,"
             "\"blocked\":false,\"reasons\":[{\"code\":\"new_network\",\"score\":35,"
             "\"message\":\"A \\\"new\\\" network\"}]}");

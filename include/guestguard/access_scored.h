@@ -39,8 +39,8 @@
 namespace guestguard {
 
 // The access.scored payload of `record` (record.id is the access log id).
-// Text fields that are not valid UTF-8 are written with U+FFFD in place of
-// the bad bytes, so the payload is always valid JSON.
+// Control characters are escaped (\u00XX) and bytes that are not valid UTF-8
+// become "\ufffd", so the payload is always valid JSON.
 std::string EncodeAccessScored(const AccessRecord& record);
 
 }  // namespace guestguard

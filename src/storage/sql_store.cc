@@ -144,6 +144,8 @@ class SqlStore final : public Store {
                                    : options.outbox_subject_prefix + "." +
                                          std::string(kSubjectAccessScored)) {}
 
+  const std::shared_ptr<sql::Database>& db() const { return db_; }
+
   absl::StatusOr<Thresholds> GetThresholds(std::string_view event_id) override {
     Thresholds t;
     GG_RETURN_IF_ERROR(db_->Autocommit([&](Connection& c) -> absl::Status {
@@ -686,6 +688,11 @@ absl::StatusOr<int64_t> EnqueueOutbox(sql::Connection& c, std::string_view subje
                                          {Text(subject), Text(payload), now}));
   if (rows.size() != 1) return absl::InternalError("outbox insert returned no id");
   return rows.Int(0, 0);
+}
+
+std::shared_ptr<sql::Database> SqlDatabaseOf(const Store& store) {
+  const auto* sql_store = dynamic_cast<const SqlStore*>(&store);
+  return sql_store == nullptr ? nullptr : sql_store->db();
 }
 
 absl::StatusOr<std::unique_ptr<Store>> NewSqlStore(std::shared_ptr<sql::Database> db,

@@ -35,6 +35,10 @@ struct SqlStoreOptions {
 [[nodiscard]] absl::StatusOr<std::unique_ptr<Store>> NewSqlStore(std::shared_ptr<sql::Database> db,
                                                                  SqlStoreOptions options = {});
 
+// The database of a store NewSqlStore made (NewSqliteStore, NewPostgresStore);
+// null for any other store. For the outbox relay.
+std::shared_ptr<sql::Database> SqlDatabaseOf(const Store& store);
+
 // Inserts one pending row into guard_outbox on `c`, inside the caller's
 // transaction (so it commits or rolls back with the change it announces).
 // Returns the row id; the relay publishes it with message id "outbox:<id>".

@@ -2,7 +2,10 @@
 //
 // The outbox relay against real databases (a SQLite file; PostgreSQL when
 // GUESTGUARD_TEST_POSTGRES_URL is set) and the in-process bus; a bus wrapper
-// injects outages.
+// injects outages. Rows are written as an application would, with
+// internal::EnqueueOutbox in its own transactions.
+#include "guestguard/outbox_relay.h"
+
 #include <unistd.h>
 
 #include <atomic>
@@ -15,13 +18,12 @@
 #include "absl/synchronization/mutex.h"
 #include "gtest/gtest.h"
 #include "guestguard/in_process_bus.h"
-#include "server/outbox.h"
-#include "server/outbox_relay.h"
+#include "guestguard/memory_store.h"
 #include "sql/postgres_driver.h"
 #include "sql/sqlite_driver.h"
 #include "storage/sql_store.h"
 
-namespace guestguard::server {
+namespace guestguard {
 namespace {
 
 namespace fs = std::filesystem;
@@ -76,8 +78,8 @@ class Recorder {
 
 struct Fixture {
   std::shared_ptr<sql::Database> db;
+  std::shared_ptr<Store> store;  // On `db`.
   std::shared_ptr<FlakyBus> bus;
-  std::shared_ptr<Logger> logger = std::make_shared<Logger>(LogLevel::kError);
   Recorder recorder;
   std::unique_ptr<Subscription> subscription;
 };
@@ -94,7 +96,9 @@ std::string TempFile() {
 std::unique_ptr<Fixture> Open(std::shared_ptr<sql::Database> db) {
   auto f = std::make_unique<Fixture>();
   f->db = std::move(db);
-  EXPECT_TRUE(internal::NewSqlStore(f->db).ok());  // Migrates guard_outbox.
+  auto store = internal::NewSqlStore(f->db);  // Migrates guard_outbox.
+  EXPECT_TRUE(store.ok()) << store.status();
+  f->store = *std::move(store);
   InProcessBusOptions options;
   options.duplicate_window = absl::ZeroDuration();  // Let duplicates show.
   auto bus = NewInProcessBus(options);
@@ -117,8 +121,8 @@ std::vector<int64_t> Enqueue(sql::Database& db, int n) {
   EXPECT_TRUE(db.Transact([&](sql::Connection& c) -> absl::Status {
                   ids.clear();
                   for (int i = 0; i < n; ++i) {
-                    auto id = EnqueueEvent(c, "gg", "rsvp.confirmed",
-                                           "{\"n\":" + std::to_string(i) + "}");
+                    auto id = internal::EnqueueOutbox(
+                        c, "gg.rsvp.confirmed", "{\"n\":" + std::to_string(i) + "}", absl::Now());
                     if (!id.ok()) return id.status();
                     ids.push_back(*id);
                   }
@@ -156,7 +160,7 @@ OutboxRelayOptions Fast() {
 
 TEST(OutboxRelay, PublishesPendingRowsInIdOrderWithOutboxIds) {
   auto f = OpenSqliteFixture();
-  auto relay = OutboxRelay::Start(f->db, f->bus, f->logger, Fast());
+  auto relay = OutboxRelay::Start(f->store, f->bus, Fast());
   ASSERT_TRUE(relay.ok()) << relay.status();
   const std::vector<int64_t> ids = Enqueue(*f->db, 25);  // Three batches.
   (*relay)->Notify();
@@ -166,10 +170,28 @@ TEST(OutboxRelay, PublishesPendingRowsInIdOrderWithOutboxIds) {
   EXPECT_EQ((*relay)->published(), 25);
 }
 
+TEST(OutboxRelay, StartNeedsASqlStoreAndABus) {
+  auto f = OpenSqliteFixture();
+  std::shared_ptr<Store> memory = *NewMemoryStore({});
+  EXPECT_TRUE(absl::IsInvalidArgument(OutboxRelay::Start(memory, f->bus).status()));
+  EXPECT_TRUE(absl::IsInvalidArgument(OutboxRelay::Start(f->store, nullptr).status()));
+  OutboxRelayOptions bad = Fast();
+  bad.batch_size = 0;
+  EXPECT_TRUE(absl::IsInvalidArgument(OutboxRelay::Start(f->store, f->bus, bad).status()));
+}
+
 TEST(OutboxRelay, BusOutageDelaysEventsAndLosesNone) {
   auto f = OpenSqliteFixture();
   f->bus->down_ = true;
-  auto relay = OutboxRelay::Start(f->db, f->bus, f->logger, Fast());
+  absl::Mutex mu;
+  std::vector<std::string> events;  // "what: ok" or "what: <code>", in order.
+  OutboxRelayOptions options = Fast();
+  options.on_event = [&](std::string_view what, const absl::Status& s) {
+    absl::MutexLock lock(&mu);
+    events.push_back(std::string(what) + ": " +
+                     (s.ok() ? "ok" : absl::StatusCodeToString(s.code())));
+  };
+  auto relay = OutboxRelay::Start(f->store, f->bus, options);
   ASSERT_TRUE(relay.ok());
   const std::vector<int64_t> ids = Enqueue(*f->db, 12);
   (*relay)->Notify();
@@ -183,11 +205,14 @@ TEST(OutboxRelay, BusOutageDelaysEventsAndLosesNone) {
   ASSERT_TRUE((*relay)->Drain(absl::Seconds(5)).ok());
   EXPECT_TRUE((*relay)->health().ok());
   EXPECT_EQ(Pending(*f->db), 0);
+  absl::MutexLock lock(&mu);  // Reported once each way, not per retry.
+  EXPECT_EQ(events, (std::vector<std::string>{"cannot publish; retrying with backoff: UNAVAILABLE",
+                                              "publishing again: ok"}));
 }
 
 TEST(OutboxRelay, ARefusedRowStopsTheBatchSoOrderIsKept) {
   auto f = OpenSqliteFixture();
-  auto relay = OutboxRelay::Start(f->db, f->bus, f->logger, Fast());
+  auto relay = OutboxRelay::Start(f->store, f->bus, Fast());
   ASSERT_TRUE(relay.ok());
   ASSERT_TRUE((*relay)->Drain(absl::Seconds(5)).ok());  // The thread is gone: passes by hand.
   const std::vector<int64_t> ids = Enqueue(*f->db, 5);
@@ -205,7 +230,7 @@ TEST(OutboxRelay, ARefusedRowStopsTheBatchSoOrderIsKept) {
 
 TEST(OutboxRelay, DrainPublishesRowsNobodyNotifiedAbout) {
   auto f = OpenSqliteFixture();
-  auto relay = OutboxRelay::Start(f->db, f->bus, f->logger, Fast());
+  auto relay = OutboxRelay::Start(f->store, f->bus, Fast());
   ASSERT_TRUE(relay.ok());
   absl::SleepFor(absl::Milliseconds(100));  // Its first pass found nothing.
   Enqueue(*f->db, 35);
@@ -219,7 +244,7 @@ TEST(OutboxRelay, DrainPublishesRowsNobodyNotifiedAbout) {
 TEST(OutboxRelay, DrainGivesUpAtItsDeadlineWhileTheBusIsDown) {
   auto f = OpenSqliteFixture();
   f->bus->down_ = true;
-  auto relay = OutboxRelay::Start(f->db, f->bus, f->logger, Fast());
+  auto relay = OutboxRelay::Start(f->store, f->bus, Fast());
   ASSERT_TRUE(relay.ok());
   Enqueue(*f->db, 3);
   const absl::Time start = absl::Now();
@@ -235,8 +260,10 @@ void ExpectTwoRelaysPublishEachRowOnce(std::shared_ptr<sql::Database> a,
   auto f = Open(std::move(a));
   OutboxRelayOptions options = Fast();
   options.poll_interval = absl::Milliseconds(5);
-  auto first = OutboxRelay::Start(f->db, f->bus, f->logger, options);
-  auto second = OutboxRelay::Start(std::move(b), f->bus, f->logger, options);
+  auto first = OutboxRelay::Start(f->store, f->bus, options);
+  auto second_store = internal::NewSqlStore(std::move(b));
+  ASSERT_TRUE(second_store.ok()) << second_store.status();
+  auto second = OutboxRelay::Start(*std::move(second_store), f->bus, options);
   ASSERT_TRUE(first.ok() && second.ok());
   std::vector<int64_t> ids;
   for (int i = 0; i < 20; ++i) {
@@ -292,4 +319,4 @@ TEST(OutboxRelay, TwoRelaysOnOnePostgresPublishEachRowOnce) {
 }
 
 }  // namespace
-}  // namespace guestguard::server
+}  // namespace guestguard

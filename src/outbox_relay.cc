@@ -1,15 +1,15 @@
 // Copyright 2026 GuestGuard authors.
-#include "server/outbox_relay.h"
+#include "guestguard/outbox_relay.h"
 
 #include <algorithm>
 #include <utility>
 #include <vector>
 
 #include "internal/status_macros.h"
-#include "server/outbox.h"
-#include "server/wire.h"
+#include "sql/sql.h"
+#include "storage/sql_store.h"
 
-namespace guestguard::server {
+namespace guestguard {
 namespace {
 
 // Published rows deleted per sweep, and how often a sweep runs.
@@ -18,11 +18,17 @@ constexpr absl::Duration kPruneEvery = absl::Minutes(1);
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<OutboxRelay>> OutboxRelay::Start(std::shared_ptr<sql::Database> db,
+std::string OutboxMessageId(int64_t id) { return "outbox:" + std::to_string(id); }
+
+absl::StatusOr<std::unique_ptr<OutboxRelay>> OutboxRelay::Start(std::shared_ptr<Store> store,
                                                                 std::shared_ptr<Bus> bus,
-                                                                std::shared_ptr<Logger> logger,
                                                                 OutboxRelayOptions options) {
-  if (!db || !bus || !logger) return absl::InvalidArgumentError("outbox relay: db, bus and logger");
+  if (!store || !bus) return absl::InvalidArgumentError("outbox relay: store and bus");
+  std::shared_ptr<sql::Database> db = internal::SqlDatabaseOf(*store);
+  if (!db) {
+    return absl::InvalidArgumentError(
+        "outbox relay: the store has no outbox (SQLite or PostgreSQL)");
+  }
   if (options.batch_size < 1 || options.batch_size > 10000) {
     return absl::InvalidArgumentError("outbox relay: batch_size must be 1-10000");
   }
@@ -34,14 +40,21 @@ absl::StatusOr<std::unique_ptr<OutboxRelay>> OutboxRelay::Start(std::shared_ptr<
         "max_backoff >= initial_backoff");
   }
   std::unique_ptr<OutboxRelay> relay(
-      new OutboxRelay(std::move(db), std::move(bus), std::move(logger), options));
+      new OutboxRelay(std::move(store), std::move(db), std::move(bus), std::move(options)));
   relay->thread_ = std::thread([r = relay.get()] { r->Run(); });
   return relay;
 }
 
-OutboxRelay::OutboxRelay(std::shared_ptr<sql::Database> db, std::shared_ptr<Bus> bus,
-                         std::shared_ptr<Logger> logger, OutboxRelayOptions options)
-    : db_(std::move(db)), bus_(std::move(bus)), logger_(std::move(logger)), options_(options) {}
+OutboxRelay::OutboxRelay(std::shared_ptr<Store> store, std::shared_ptr<sql::Database> db,
+                         std::shared_ptr<Bus> bus, OutboxRelayOptions options)
+    : store_(std::move(store)),
+      db_(std::move(db)),
+      bus_(std::move(bus)),
+      options_(std::move(options)) {}
+
+void OutboxRelay::Report(std::string_view what, const absl::Status& status) const {
+  if (options_.on_event) options_.on_event(what, status);
+}
 
 OutboxRelay::~OutboxRelay() {
   {
@@ -93,7 +106,7 @@ OutboxRelay::Pass OutboxRelay::PublishBatch() {
     pass = Pass{};
     GG_ASSIGN_OR_RETURN(sql::Rows rows,
                         c.Query(select, {sql::Int(static_cast<int64_t>(options_.batch_size))}));
-    std::vector<sql::Value> done = {NowMicros()};
+    std::vector<sql::Value> done = {absl::Now()};
     std::string update = "UPDATE guard_outbox SET published_at = ? WHERE id IN (";
     for (size_t i = 0; i < rows.size(); ++i) {
       GG_ASSIGN_OR_RETURN(const int64_t id, rows.Int(i, 0));
@@ -121,7 +134,7 @@ OutboxRelay::Pass OutboxRelay::PublishBatch() {
 }
 
 void OutboxRelay::Prune() {
-  const absl::Time cutoff = NowMicros() - options_.retention;
+  const absl::Time cutoff = absl::Now() - options_.retention;
   absl::Status s = db_->Autocommit([&](sql::Connection& c) -> absl::Status {
     return c
         .Exec(
@@ -130,7 +143,7 @@ void OutboxRelay::Prune() {
             {cutoff, sql::Int(kPruneBatch)})
         .status();
   });
-  if (!s.ok()) logger_->Warn("outbox prune failed", {{"error", std::string(s.message())}});
+  if (!s.ok()) Report("prune failed", s);
 }
 
 void OutboxRelay::Run() {
@@ -149,8 +162,7 @@ void OutboxRelay::Run() {
     }
     if (!pass.error.ok()) {
       if (!failing) {
-        logger_->Warn("outbox relay cannot publish; retrying with backoff",
-                      {{"error", std::string(pass.error.message())}});
+        Report("cannot publish; retrying with backoff", pass.error);
       }
       failing = true;
       if (past_deadline) return;
@@ -162,7 +174,7 @@ void OutboxRelay::Run() {
       backoff = std::min(backoff * 2, options_.max_backoff);
       continue;
     }
-    if (failing) logger_->Info("outbox relay publishing again");
+    if (failing) Report("publishing again", absl::OkStatus());
     failing = false;
     backoff = options_.initial_backoff;
     if (pass.published == options_.batch_size) {
@@ -188,4 +200,4 @@ void OutboxRelay::Run() {
   }
 }
 
-}  // namespace guestguard::server
+}  // namespace guestguard

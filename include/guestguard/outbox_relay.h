@@ -1,12 +1,13 @@
 // Copyright 2026 GuestGuard authors.
 //
-// OutboxRelay: one thread that publishes the outbox (table guard_outbox) to the
-// bus. It takes pending rows (published_at NULL) in id order, at most
-// `batch_size` per transaction, publishes each with message id
-// "outbox:<row id>" and stamps published_at in the same transaction. Rows
-// other processes wrote are found by polling; Notify() wakes it at once after
-// a local write. While the bus refuses messages it retries with exponential
-// backoff: an outage delays events and loses none.
+// OutboxRelay: one thread that publishes the outbox of a SQLite or PostgreSQL
+// store (table guard_outbox: the access.scored rows the store writes with
+// SqliteStoreOptions/PostgresStoreOptions::outbox_subject_prefix, and any rows
+// an application adds in its own transactions) to a Bus. It takes pending rows (published_at NULL)
+// in id order, at most `batch_size` per transaction, publishes each with message id "outbox:<row
+// id>" and stamps published_at in the same transaction. Rows other processes wrote are found by
+// polling; Notify() wakes it at once after a local write. While the bus refuses messages it retries
+// with exponential backoff: an outage delays events and loses none.
 //
 // No row is published twice in normal operation: one relay thread per process,
 // and on PostgreSQL the batch is locked (FOR UPDATE SKIP LOCKED), so two
@@ -15,18 +16,21 @@
 // (consumers are idempotent by message id). Published rows are kept
 // `retention` for inspection, then deleted (a bounded batch per sweep).
 //
-//   auto relay = OutboxRelay::Start(db, bus, logger, {});
-//   ... after a local write: relay->Notify();
+//   auto store = NewSqliteStore("sqlite:guard.db", {.outbox_subject_prefix = "gg"});
+//   auto relay = OutboxRelay::Start(*store, bus, {});
+//   ... after a local write (a Guard::Check): relay->Notify();
 //   relay->Drain(absl::Seconds(10));   // on shutdown: publish what is pending
 //
 // Thread-safe: every method may be called from any thread.
-#ifndef GUESTGUARD_SERVER_OUTBOX_RELAY_H_
-#define GUESTGUARD_SERVER_OUTBOX_RELAY_H_
+#ifndef GUESTGUARD_OUTBOX_RELAY_H_
+#define GUESTGUARD_OUTBOX_RELAY_H_
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include "absl/base/thread_annotations.h"
@@ -35,10 +39,16 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "guestguard/bus.h"
-#include "server/log.h"
-#include "sql/sql.h"
+#include "guestguard/store.h"
 
-namespace guestguard::server {
+namespace guestguard {
+
+namespace sql {
+class Database;
+}  // namespace sql
+
+// "outbox:<row id>": the message id the relay publishes outbox row `id` with.
+std::string OutboxMessageId(int64_t id);
 
 struct OutboxRelayOptions {
   // Rows per transaction. Default: 100. Must be 1-10000.
@@ -51,14 +61,20 @@ struct OutboxRelayOptions {
   absl::Duration max_backoff = absl::Seconds(10);
   // Published rows older than this are deleted. Default: 24 h. Must be > 0.
   absl::Duration retention = absl::Hours(24);
+  // Called on the relay's thread: with the error when publishing starts
+  // failing (what: "cannot publish; retrying with backoff"), with OK when it
+  // publishes again ("publishing again"), and with the error when deleting
+  // published rows fails ("prune failed"). Default: none. Must not block.
+  std::function<void(std::string_view what, const absl::Status& status)> on_event;
 };
 
 class OutboxRelay {
  public:
-  // Validates `options` (InvalidArgument) and starts the thread.
+  // Validates `options` (InvalidArgument) and starts the thread. `store` must
+  // be a SQLite or PostgreSQL store (InvalidArgument otherwise); the relay
+  // keeps it, and `bus`, alive.
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<OutboxRelay>> Start(
-      std::shared_ptr<sql::Database> db, std::shared_ptr<Bus> bus, std::shared_ptr<Logger> logger,
-      OutboxRelayOptions options);
+      std::shared_ptr<Store> store, std::shared_ptr<Bus> bus, OutboxRelayOptions options = {});
 
   OutboxRelay(const OutboxRelay&) = delete;
   OutboxRelay& operator=(const OutboxRelay&) = delete;
@@ -91,14 +107,15 @@ class OutboxRelay {
   Pass PublishBatch();
 
  private:
-  OutboxRelay(std::shared_ptr<sql::Database> db, std::shared_ptr<Bus> bus,
-              std::shared_ptr<Logger> logger, OutboxRelayOptions options);
+  OutboxRelay(std::shared_ptr<Store> store, std::shared_ptr<sql::Database> db,
+              std::shared_ptr<Bus> bus, OutboxRelayOptions options);
   void Run();
   void Prune();
+  void Report(std::string_view what, const absl::Status& status) const;
 
+  const std::shared_ptr<Store> store_;  // Owns the database below.
   const std::shared_ptr<sql::Database> db_;
   const std::shared_ptr<Bus> bus_;
-  const std::shared_ptr<Logger> logger_;
   const OutboxRelayOptions options_;
 
   mutable absl::Mutex mu_;
@@ -112,6 +129,6 @@ class OutboxRelay {
   std::thread thread_;
 };
 
-}  // namespace guestguard::server
+}  // namespace guestguard
 
-#endif  // GUESTGUARD_SERVER_OUTBOX_RELAY_H_
+#endif  // GUESTGUARD_OUTBOX_RELAY_H_
