@@ -7,6 +7,8 @@
 #include <string>
 #include <utility>
 
+#include "absl/algorithm/container.h"
+#include "absl/strings/ascii.h"
 #include "guestguard/in_process_bus.h"
 #include "guestguard/nats_bus.h"
 #include "server/auth.h"
@@ -36,10 +38,8 @@ absl::StatusOr<std::unique_ptr<Bus>> OpenBus(const Config& config) {
   NatsBusOptions options;
   options.url = config.bus_url;
   options.subject_prefix = config.subject_prefix;
-  options.stream_name.clear();
-  for (char c : config.subject_prefix) {
-    options.stream_name.push_back(c == '.' ? '_' : static_cast<char>(std::toupper(c)));
-  }
+  options.stream_name = absl::AsciiStrToUpper(config.subject_prefix);
+  absl::c_replace(options.stream_name, '.', '_');
   return NewNatsBus(std::move(options));
 }
 

@@ -11,13 +11,13 @@
 #include "absl/algorithm/container.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "server/client_ip.h"
 #include "server/remote_scorer.h"
+#include "server/wire.h"
 
 namespace guestguard::server {
 namespace {
@@ -39,14 +39,13 @@ CLI::Validator Check(std::function<std::string(const std::string&)> problem) {
 CLI::Validator Range(int64_t low, int64_t high, absl::string_view what = "a number") {
   return CLI::Validator(
       [=, what = std::string(what)](std::string& text) -> std::string {
-        int64_t n = 0;
-        if (text.empty() || !absl::c_all_of(text, absl::ascii_isdigit) ||
-            !absl::SimpleAtoi(text, &n) || n < low || n > high) {
+        const std::optional<int64_t> n = ParseDecimal(text);
+        if (!n || *n < low || *n > high) {
           return high == kNoLimit
                      ? absl::StrCat("expected a positive number of ", what, Got(text))
                      : absl::StrCat("expected ", what, " from ", low, " to ", high, Got(text));
         }
-        text = absl::StrCat(n);
+        text = absl::StrCat(*n);
         return std::string();
       },
       high == kNoLimit ? std::string() : absl::StrCat(low, "-", high));
@@ -167,13 +166,10 @@ bool ParseListen(std::string_view text, std::string* host, uint16_t* port) {
   } else if (h.find(':') != std::string_view::npos) {
     return false;  // A bare IPv6 address needs brackets.
   }
-  uint32_t number = 0;
-  if (p.empty() || !absl::c_all_of(p, absl::ascii_isdigit) ||
-      !absl::SimpleAtoi(absl::string_view(p.data(), p.size()), &number) || number > 65535) {
-    return false;
-  }
+  const std::optional<int64_t> number = ParseDecimal(p, 5);
+  if (!number || *number > 65535) return false;
   *host = std::string(h);
-  *port = static_cast<uint16_t>(number);
+  *port = static_cast<uint16_t>(*number);
   return true;
 }
 

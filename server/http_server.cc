@@ -24,6 +24,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "boost/asio/dispatch.hpp"
 #include "boost/asio/io_context.hpp"
 #include "boost/asio/ip/tcp.hpp"
@@ -37,6 +38,7 @@
 #include "server/client_ip.h"
 #include "server/http_request_parser.h"
 #include "server/websocket_session.h"
+#include "server/wire.h"
 
 namespace guestguard::server {
 namespace {
@@ -64,12 +66,6 @@ std::string NewRequestId() {
     }
   }
   return id;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 class Session;
@@ -332,7 +328,8 @@ class Session : public std::enable_shared_from_this<Session> {
     } else {
       std::vector<std::string> forwarded_for;
       for (const auto& field : req) {
-        request.headers.emplace_back(Lower(field.name_string()), std::string(field.value()));
+        request.headers.emplace_back(absl::AsciiStrToLower(AbslView(field.name_string())),
+                                     std::string(field.value()));
         if (request.headers.back().first == "x-forwarded-for") {
           forwarded_for.push_back(request.headers.back().second);
         }

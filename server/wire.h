@@ -5,9 +5,12 @@
 #define GUESTGUARD_SERVER_WIRE_H_
 
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
 namespace guestguard::server {
@@ -32,6 +35,23 @@ inline bool IsUtf8(std::string_view s) { return InvalidUtf8Offset(s) == std::str
 // True when `s` holds a C0 control character (CR, LF, NUL, ...) or DEL: not
 // allowed in names, which end up in mail headers, logs and single-line UI.
 bool HasControlCharacter(std::string_view s);
+
+// `s` as Abseil's string_view, which in Debian's Abseil is its own type (so
+// absl::StrSplit, StripAsciiWhitespace etc. do not take a std::string_view).
+inline absl::string_view AbslView(std::string_view s) { return {s.data(), s.size()}; }
+
+// `s` without leading and trailing spaces and tabs (HTTP's optional
+// whitespace; names, notes and CSV fields are trimmed of the same). Other
+// whitespace, line breaks included, stays.
+std::string_view TrimSpaces(std::string_view s);
+
+// `text` as a number when it is 1 to `max_digits` ASCII decimal digits and
+// fits an int64; nullopt for anything else (a sign, a space, a base prefix,
+// an exponent, overflow). `max_digits` is at most 19.
+//
+//   ParseDecimal("042") == 42; ParseDecimal("+1") == nullopt;
+//   ParseDecimal("1000", 3) == nullopt
+std::optional<int64_t> ParseDecimal(std::string_view text, size_t max_digits = 19);
 
 }  // namespace guestguard::server
 

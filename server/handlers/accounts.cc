@@ -247,10 +247,12 @@ Response Logout(AppState& app, const Request& request, const Params& /*params*/)
 Response LogoutEverywhere(AppState& app, const Request& request, const Params& /*params*/) {
   absl::StatusOr<User> user = Authenticate(request, app);
   if (!user.ok()) return ErrorResponse(user.status(), request, *app.logger);
+  absl::StatusOr<int64_t> user_id = UserId(*user);
+  if (!user_id.ok()) return ErrorResponse(user_id.status(), request, *app.logger);
   int64_t ended = 0;
   absl::Status status = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
-    GG_ASSIGN_OR_RETURN(
-        ended, c.Exec("DELETE FROM sessions WHERE user_id = ?", {sql::Int(std::stoll(user->id))}));
+    GG_ASSIGN_OR_RETURN(ended,
+                        c.Exec("DELETE FROM sessions WHERE user_id = ?", {sql::Int(*user_id)}));
     return absl::OkStatus();
   });
   if (!status.ok()) return ErrorResponse(status, request, *app.logger);
@@ -274,7 +276,9 @@ Response ChangePassword(AppState& app, const Request& request, const Params& /*p
     return ErrorResponse(absl::InvalidArgumentError("new " + std::string(valid.message())), request,
                          *app.logger);
   }
-  const int64_t user_id = std::stoll(user->id);
+  absl::StatusOr<int64_t> parsed_id = UserId(*user);
+  if (!parsed_id.ok()) return ErrorResponse(parsed_id.status(), request, *app.logger);
+  const int64_t user_id = *parsed_id;
   sql::Rows rows;
   absl::Status status = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
     GG_ASSIGN_OR_RETURN(

@@ -121,12 +121,6 @@ absl::StatusOr<boost::json::object> EventJson(const sql::Rows& rows, size_t i, R
                              {"created_at", FormatRfc3339(created_at)}};
 }
 
-absl::StatusOr<int64_t> UserId(const User& user) {
-  int64_t id = 0;
-  if (!absl::SimpleAtoi(user.id, &id)) return absl::InternalError("malformed user id");
-  return id;
-}
-
 // Reads event `id` and answers 200 with it, or 404 when it is gone.
 Response EventResponse(AppState& app, const Request& request, int64_t id, Role role) {
   sql::Rows rows;

@@ -77,10 +77,9 @@ Response PreviewInvite(AppState& app, const Request& request, const Params& para
 Response AcceptInvite(AppState& app, const Request& request, const Params& params) {
   absl::StatusOr<User> user = Authenticate(request, app);
   if (!user.ok()) return ErrorResponse(user.status(), request, *app.logger);
-  int64_t user_id = 0;
-  if (!absl::SimpleAtoi(user->id, &user_id)) {
-    return ErrorResponse(absl::InternalError("malformed user id"), request, *app.logger);
-  }
+  absl::StatusOr<int64_t> parsed_id = UserId(*user);
+  if (!parsed_id.ok()) return ErrorResponse(parsed_id.status(), request, *app.logger);
+  const int64_t user_id = *parsed_id;
   if (!user->email_verified) {
     // Fault 2 of issue 15: the address an invite is bound to must be proven.
     return Response::Error(403, "email_unverified",
