@@ -15,7 +15,6 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <random>
 #include <string>
@@ -24,7 +23,9 @@
 #include <utility>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/strings/ascii.h"
+#include "absl/synchronization/mutex.h"
 #include "boost/asio/dispatch.hpp"
 #include "boost/asio/io_context.hpp"
 #include "boost/asio/ip/tcp.hpp"
@@ -93,23 +94,23 @@ struct Shared {
   ServerMetrics* const metrics;  // May be null.
   std::atomic<bool> stopping{false};
 
-  std::mutex mu;
-  std::map<Session*, std::weak_ptr<Session>> sessions;  // Guarded by mu.
+  absl::Mutex mu;
+  std::map<Session*, std::weak_ptr<Session>> sessions ABSL_GUARDED_BY(mu);
   // Open WebSockets (expired entries, and so their slots, are swept when
-  // counted). Guarded by mu.
-  std::vector<OpenWebSocket> websockets;
+  // counted).
+  std::vector<OpenWebSocket> websockets ABSL_GUARDED_BY(mu);
 
   // Connection slots (see ConnectionSlot). Never lock mu while holding
   // slots_mu (a slot is released under mu when a WebSocket is swept).
-  std::mutex slots_mu;
-  size_t open_connections = 0;                       // Guarded by slots_mu.
-  std::unordered_map<std::string, int> per_address;  // Guarded by slots_mu.
-  int64_t refused = 0;                               // Guarded by slots_mu.
-  Clock::time_point refusal_logged;                  // Guarded by slots_mu.
+  absl::Mutex slots_mu ABSL_ACQUIRED_AFTER(mu);
+  size_t open_connections ABSL_GUARDED_BY(slots_mu) = 0;
+  std::unordered_map<std::string, int> per_address ABSL_GUARDED_BY(slots_mu);
+  int64_t refused ABSL_GUARDED_BY(slots_mu) = 0;
+  Clock::time_point refusal_logged ABSL_GUARDED_BY(slots_mu);
 
   size_t SessionCount() {
     std::vector<OpenWebSocket> ended;  // Released outside the lock.
-    std::lock_guard<std::mutex> lock(mu);
+    absl::MutexLock lock(&mu);
     for (auto it = websockets.begin(); it != websockets.end();) {
       if (it->control.expired()) {
         ended.push_back(std::move(*it));
@@ -132,7 +133,7 @@ class ConnectionSlot {
   ConnectionSlot(const ConnectionSlot&) = delete;
   ConnectionSlot& operator=(const ConnectionSlot&) = delete;
   ~ConnectionSlot() {
-    std::lock_guard<std::mutex> lock(shared_.slots_mu);
+    absl::MutexLock lock(&shared_.slots_mu);
     --shared_.open_connections;
     if (address_.empty()) return;
     auto it = shared_.per_address.find(address_);
@@ -156,7 +157,7 @@ std::shared_ptr<ConnectionSlot> TakeConnectionSlot(Shared& shared, const net::ip
   }
   for (int pass = 0; pass < 2; ++pass) {
     {
-      std::lock_guard<std::mutex> lock(shared.slots_mu);
+      absl::MutexLock lock(&shared.slots_mu);
       const bool total_full =
           shared.open_connections >= static_cast<size_t>(shared.config.max_connections);
       auto it = address.empty() ? shared.per_address.end() : shared.per_address.find(address);
@@ -205,7 +206,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   ~Session() {
     if (shared_.metrics != nullptr) shared_.metrics->ConnectionClosed();
-    std::lock_guard<std::mutex> lock(shared_.mu);
+    absl::MutexLock lock(&shared_.mu);
     shared_.sessions.erase(this);
   }
 
@@ -214,7 +215,7 @@ class Session : public std::enable_shared_from_this<Session> {
     tcp::endpoint remote = socket_.remote_endpoint(ec);
     if (!ec) client_ip_ = remote.address().to_string();
     {
-      std::lock_guard<std::mutex> lock(shared_.mu);
+      absl::MutexLock lock(&shared_.mu);
       shared_.sessions.emplace(this, weak_from_this());
     }
     net::dispatch(socket_.get_executor(), [self = shared_from_this()] { self->ReadHeader(); });
@@ -371,7 +372,7 @@ class Session : public std::enable_shared_from_this<Session> {
     std::shared_ptr<WebSocketControl> control =
         StartWebSocketSession(std::move(socket_), parser_->release(), std::move(on_open), settings,
                               shared_.logger, client_ip_, request_id_);
-    std::lock_guard<std::mutex> lock(shared_.mu);
+    absl::MutexLock lock(&shared_.mu);
     shared_.websockets.push_back(OpenWebSocket{control, std::move(slot_)});
   }
 
@@ -698,14 +699,14 @@ absl::Status RunHttpServer(const Config& config, Logger& logger, const Router& r
     if (metrics_listener) metrics_listener->Stop();
     std::vector<std::shared_ptr<Session>> sessions;
     {
-      std::lock_guard<std::mutex> lock(shared.mu);
+      absl::MutexLock lock(&shared.mu);
       for (auto& [raw, weak] : shared.sessions) {
         if (auto session = weak.lock()) sessions.push_back(std::move(session));
       }
     }
     std::vector<std::shared_ptr<WebSocketControl>> websockets;
     {
-      std::lock_guard<std::mutex> lock(shared.mu);
+      absl::MutexLock lock(&shared.mu);
       for (auto& open : shared.websockets) {
         if (auto ws = open.control.lock()) websockets.push_back(std::move(ws));
       }

@@ -202,7 +202,7 @@ void Logger::Log(LogLevel level, std::string_view msg, boost::json::object field
   }
   std::string text = boost::json::serialize(line);
   text.push_back('\n');
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   std::fwrite(text.data(), 1, text.size(), out_);
   std::fflush(out_);
 }

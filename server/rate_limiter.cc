@@ -20,7 +20,7 @@ double RateLimiter::Refilled(const Bucket& bucket, absl::Time now) const {
 
 std::optional<absl::Duration> RateLimiter::Acquire(std::string_view key) {
   const absl::Time now = clock_();
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   auto it = buckets_.find(std::string(key));
   if (it == buckets_.end()) {
     if (buckets_.size() >= max_keys_) {
@@ -42,7 +42,7 @@ std::optional<absl::Duration> RateLimiter::Acquire(std::string_view key) {
 }
 
 size_t RateLimiter::size() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   return buckets_.size();
 }
 
