@@ -220,7 +220,7 @@ absl::StatusOr<User> Authenticate(const Request& request, AppState& app) {
   GG_ASSIGN_OR_RETURN(std::string token, BearerToken(request));
   const std::string token_hash = HashSessionToken(token);
   const absl::Duration idle = app.config.session_idle_timeout;
-  const absl::Time now = NowMicros();
+  const absl::Time now = NowMicros(*app.clock);
   sql::Rows rows;
   bool live = false;
   GG_RETURN_IF_ERROR(app.db->Autocommit([&](sql::Connection& c) -> absl::Status {

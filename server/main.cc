@@ -97,7 +97,8 @@ int main(int argc, char** argv) {
                  {{"error", files.error}, {"soft", files.soft}, {"hard", files.hard}});
   }
 
-  absl::StatusOr<std::unique_ptr<gs::AppState>> app = gs::AppState::Open(config, logger);
+  absl::StatusOr<std::unique_ptr<gs::AppState>> app =
+      gs::AppState::Open(config, logger, guestguard::SystemClock());
   if (!app.ok()) {
     // Status messages from the SQL layer name the problem, not the password.
     logger->Error("cannot start", {{"error", std::string(app.status().ToString())}});

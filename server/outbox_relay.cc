@@ -93,7 +93,7 @@ OutboxRelay::Pass OutboxRelay::PublishBatch() {
     pass = Pass{};
     GG_ASSIGN_OR_RETURN(sql::Rows rows,
                         c.Query(select, {sql::Int(static_cast<int64_t>(options_.batch_size))}));
-    std::vector<sql::Value> done = {NowMicros()};
+    std::vector<sql::Value> done = {NowMicros(*SystemClock())};
     std::string update = "UPDATE guard_outbox SET published_at = ? WHERE id IN (";
     for (size_t i = 0; i < rows.size(); ++i) {
       GG_ASSIGN_OR_RETURN(const int64_t id, rows.Int(i, 0));
@@ -121,7 +121,7 @@ OutboxRelay::Pass OutboxRelay::PublishBatch() {
 }
 
 void OutboxRelay::Prune() {
-  const absl::Time cutoff = NowMicros() - options_.retention;
+  const absl::Time cutoff = NowMicros(*SystemClock()) - options_.retention;
   absl::Status s = db_->Autocommit([&](sql::Connection& c) -> absl::Status {
     return c
         .Exec(

@@ -7,7 +7,8 @@
 
 namespace guestguard::server {
 
-RateLimiter::RateLimiter(int64_t per_minute, int64_t burst, Clock clock, size_t max_keys)
+RateLimiter::RateLimiter(int64_t per_minute, int64_t burst, std::shared_ptr<Clock> clock,
+                         size_t max_keys)
     : per_second_(static_cast<double>(std::max<int64_t>(per_minute, 1)) / 60.0),
       burst_(static_cast<double>(std::max<int64_t>(burst, 1))),
       clock_(std::move(clock)),
@@ -19,7 +20,7 @@ double RateLimiter::Refilled(const Bucket& bucket, absl::Time now) const {
 }
 
 std::optional<absl::Duration> RateLimiter::Acquire(std::string_view key) {
-  const absl::Time now = clock_();
+  const absl::Time now = clock_->Now();
   absl::MutexLock lock(&mu_);
   auto it = buckets_.find(std::string(key));
   if (it == buckets_.end()) {

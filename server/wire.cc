@@ -12,7 +12,9 @@ std::string FormatRfc3339(absl::Time t) {
   return absl::FormatTime("%Y-%m-%d%ET%H:%M:%E*SZ", t, absl::UTCTimeZone());
 }
 
-absl::Time NowMicros() { return absl::FromUnixMicros(absl::ToUnixMicros(absl::Now())); }
+absl::Time NowMicros(const Clock& clock) {
+  return absl::FromUnixMicros(absl::ToUnixMicros(clock.Now()));
+}
 
 size_t CodePoints(std::string_view s) {
   size_t n = 0;

@@ -12,6 +12,7 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "guestguard/clock.h"
 
 namespace guestguard::server {
 
@@ -19,9 +20,9 @@ namespace guestguard::server {
 // "2026-12-31T19:00:00Z", "2026-12-31T19:00:00.5Z".
 std::string FormatRfc3339(absl::Time t);
 
-// Now, at the microsecond precision the databases keep (so a value written
-// and read back compares equal).
-absl::Time NowMicros();
+// `clock`'s now, at the microsecond precision the databases keep (so a value
+// written and read back compares equal).
+absl::Time NowMicros(const Clock& clock);
 
 // Code points of valid UTF-8 (continuation bytes are not counted).
 size_t CodePoints(std::string_view s);

@@ -122,7 +122,7 @@ Response Signup(AppState& app, const Request& request, const Params& /*params*/)
   if (absl::IsUnavailable(hash.status())) return Busy(app, request);
   if (!hash.ok()) return ErrorResponse(hash.status(), request, *app.logger);
 
-  const absl::Time now = NowMicros();
+  const absl::Time now = NowMicros(*app.clock);
   int64_t id = 0;
   bool created = false;
   bool mailed = false;
@@ -208,8 +208,8 @@ Response Login(AppState& app, const Request& request, const Params& /*params*/) 
     // undone here); the owner gets a fresh link (at most one a minute).
     bool mailed = false;
     status = app.db->Transact([&](sql::Connection& c) -> absl::Status {
-      GG_ASSIGN_OR_RETURN(mailed,
-                          EnqueueAccountEmail(c, app, *id, AccountEmail::kVerify, NowMicros()));
+      GG_ASSIGN_OR_RETURN(
+          mailed, EnqueueAccountEmail(c, app, *id, AccountEmail::kVerify, NowMicros(*app.clock)));
       return absl::OkStatus();
     });
     if (!status.ok()) return ErrorResponse(status, request, *app.logger);
@@ -223,7 +223,8 @@ Response Login(AppState& app, const Request& request, const Params& /*params*/) 
 
   std::string token;
   status = app.db->Transact([&](sql::Connection& c) -> absl::Status {
-    GG_ASSIGN_OR_RETURN(token, CreateSession(c, *id, NowMicros(), app.config.session_lifetime));
+    GG_ASSIGN_OR_RETURN(token,
+                        CreateSession(c, *id, NowMicros(*app.clock), app.config.session_lifetime));
     return absl::OkStatus();
   });
   if (!status.ok()) return ErrorResponse(status, request, *app.logger);
@@ -332,7 +333,7 @@ Response VerifyEmail(AppState& app, const Request& request, const Params& /*para
   User user;
   std::string session;
   absl::Status status = app.db->Transact([&](sql::Connection& c) -> absl::Status {
-    const absl::Time now = NowMicros();
+    const absl::Time now = NowMicros(*app.clock);
     GG_ASSIGN_OR_RETURN(const int64_t id, ConsumeVerification(c, token_hash, now));
     GG_ASSIGN_OR_RETURN(sql::Rows rows,
                         c.Query("SELECT email, name FROM users WHERE id = ?", {sql::Int(id)}));
@@ -376,8 +377,8 @@ Response ResendVerification(AppState& app, const Request& request, const Params&
                                                 {sql::Text(normalized)}));
     if (rows.empty()) return absl::OkStatus();  // Unknown or verified: nothing to send.
     GG_ASSIGN_OR_RETURN(const int64_t id, rows.Int(0, 0));
-    GG_ASSIGN_OR_RETURN(mailed,
-                        EnqueueAccountEmail(c, app, id, AccountEmail::kVerify, NowMicros()));
+    GG_ASSIGN_OR_RETURN(
+        mailed, EnqueueAccountEmail(c, app, id, AccountEmail::kVerify, NowMicros(*app.clock)));
     return absl::OkStatus();
   });
   if (!status.ok()) return ErrorResponse(status, request, *app.logger);

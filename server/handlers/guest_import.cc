@@ -261,7 +261,7 @@ Response GuestImportCommit(AppState& app, const Request& request, const Params& 
   if (std::optional<Response> r = ReadImport(app, request, params, &user_id, &event_id, &records)) {
     return *r;
   }
-  const absl::Time now = NowMicros();
+  const absl::Time now = NowMicros(*app.clock);
   Checked checked;
   int64_t retry_after = 0;
   // One transaction: the duplicate check sees the guests it inserts beside,

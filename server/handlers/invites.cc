@@ -64,7 +64,7 @@ Response PreviewInvite(AppState& app, const Request& request, const Params& para
       !inviter_name.ok()) {
     return ErrorResponse(absl::InternalError("unreadable event_invites row"), request, *app.logger);
   }
-  if (std::optional<std::string> gone = GoneReason(*state, *expires_at, NowMicros())) {
+  if (std::optional<std::string> gone = GoneReason(*state, *expires_at, NowMicros(*app.clock))) {
     return Gone(*gone);
   }
   return Response::Json(200, boost::json::object{{"event_name", *event_name},
@@ -99,7 +99,7 @@ Response AcceptInvite(AppState& app, const Request& request, const Params& param
   absl::Status status = app.db->Transact([&](sql::Connection& c) -> absl::Status {
     accepted = known = false;
     gone.reset();
-    const absl::Time now = NowMicros();
+    const absl::Time now = NowMicros(*app.clock);
     // The one statement that decides: only a pending, unexpired invite to this
     // account's email changes. Concurrent accepts queue on the row (PostgreSQL
     // re-checks the WHERE after the winner commits; SQLite has one writer), so
