@@ -7,6 +7,8 @@
 #include <string>
 #include <utility>
 
+#include "absl/algorithm/container.h"
+#include "absl/strings/ascii.h"
 #include "guestguard/in_process_bus.h"
 #include "guestguard/nats_bus.h"
 #include "server/auth.h"
@@ -37,10 +39,8 @@ absl::StatusOr<std::unique_ptr<Bus>> OpenBus(const Config& config) {
   NatsBusOptions options;
   options.url = config.bus_url;
   options.subject_prefix = config.subject_prefix;
-  options.stream_name.clear();
-  for (char c : config.subject_prefix) {
-    options.stream_name.push_back(c == '.' ? '_' : static_cast<char>(std::toupper(c)));
-  }
+  options.stream_name = absl::AsciiStrToUpper(config.subject_prefix);
+  absl::c_replace(options.stream_name, '.', '_');
   return NewNatsBus(std::move(options));
 }
 
@@ -98,9 +98,11 @@ absl::StatusOr<std::unique_ptr<sql::Database>> OpenDatabase(std::string_view url
 }
 
 absl::StatusOr<std::unique_ptr<AppState>> AppState::Open(Config config,
-                                                         std::shared_ptr<Logger> logger) {
+                                                         std::shared_ptr<Logger> logger,
+                                                         std::shared_ptr<Clock> clock) {
   auto app = std::make_unique<AppState>();
   app->logger = std::move(logger);
+  app->clock = std::move(clock);
   app->metrics = std::make_shared<ServerMetrics>();
   if (config.keyring.size() == 0) {
     if (config.env == Environment::kProduction) {
@@ -128,6 +130,7 @@ absl::StatusOr<std::unique_ptr<AppState>> AppState::Open(Config config,
   GuardOptions options;
   options.store = app->store;
   options.keyring = config.keyring;
+  options.clock = app->clock;
   options.token_ttl = config.link_ttl;  // Zero: links end with their event (link_expiry.h).
   if (!config.scorer_url.empty()) {
     absl::StatusOr<ScorerUrl> url = ParseScorerUrl(config.scorer_url);  // Valid: ParseConfig.
@@ -204,17 +207,18 @@ absl::StatusOr<std::unique_ptr<AppState>> AppState::Open(Config config,
     if (!worker.ok()) return worker.status();
     app->notification_worker = *std::move(worker);
   }
-  app->login_throttle = std::make_unique<LoginThrottle>(config.login_max_failures);
+  app->login_throttle = std::make_unique<LoginThrottle>(config.login_max_failures, app->clock);
   app->account_writes = std::make_unique<RateLimiter>(config.account_rate_limit_per_minute,
-                                                      config.account_rate_limit_burst);
+                                                      config.account_rate_limit_burst, app->clock);
   app->ws_tickets_per_account = std::make_unique<RateLimiter>(
-      config.ws_ticket_rate_limit_per_minute, config.ws_ticket_rate_limit_per_minute);
-  app->invites_per_address =
-      std::make_unique<WindowLimiter>(config.invites_per_address_per_hour, absl::Hours(1));
+      config.ws_ticket_rate_limit_per_minute, config.ws_ticket_rate_limit_per_minute, app->clock);
+  app->invites_per_address = std::make_unique<WindowLimiter>(config.invites_per_address_per_hour,
+                                                             absl::Hours(1), app->clock);
   if (config.access_log_retention > absl::ZeroDuration()) {
-    app->retention = RetentionJob::Start(
-        app->store, app->logger,
-        {.retention = config.access_log_retention, .interval = config.retention_interval});
+    app->retention = RetentionJob::Start(app->store, app->logger,
+                                         {.retention = config.access_log_retention,
+                                          .interval = config.retention_interval,
+                                          .clock = app->clock});
   }
   app->config = std::move(config);
   return app;

@@ -18,6 +18,7 @@
 
 #include "absl/status/statusor.h"
 #include "guestguard/bus.h"
+#include "guestguard/clock.h"
 #include "guestguard/guard.h"
 #include "guestguard/outbox_relay.h"
 #include "guestguard/store.h"
@@ -41,6 +42,9 @@ namespace guestguard::server {
 struct AppState {
   Config config;
   std::shared_ptr<Logger> logger;
+  // Where sessions, links, tickets, limits and retention read the time (the
+  // Guard too). Open sets the one it is given; never null.
+  std::shared_ptr<Clock> clock = SystemClock();
   std::shared_ptr<sql::Database> db;
   std::shared_ptr<Store> store;
   std::unique_ptr<Guard> guard;
@@ -83,7 +87,7 @@ struct AppState {
   // the database has no file; either is logged as a warning. The store
   // writes access.scored to the outbox; the relay and the monitor start here.
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<AppState>> Open(
-      Config config, std::shared_ptr<Logger> logger);
+      Config config, std::shared_ptr<Logger> logger, std::shared_ptr<Clock> clock = SystemClock());
 
   // Stops the retention job, drains the relay (publishes pending outbox rows,
   // up to config.shutdown_timeout), then stops the notification worker and releases

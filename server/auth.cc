@@ -10,6 +10,9 @@
 #include <string>
 #include <thread>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "internal/status_macros.h"
 #include "server/http_errors.h"
 #include "server/rate_limiter.h"
@@ -20,16 +23,6 @@ namespace guestguard::server {
 namespace {
 
 constexpr size_t kTokenBytes = 32;
-
-bool IsAsciiSpace(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && IsAsciiSpace(s.front())) s.remove_prefix(1);
-  while (!s.empty() && IsAsciiSpace(s.back())) s.remove_suffix(1);
-  return s;
-}
 
 const std::string& DummyHash() {
   static const std::string* const hash = [] {
@@ -68,9 +61,7 @@ absl::Status InitCrypto() {
 }
 
 std::string NormalizeEmail(std::string_view email) {
-  std::string out(Trim(email));
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
+  return absl::AsciiStrToLower(absl::StripAsciiWhitespace(AbslView(email)));
 }
 
 std::string MaskEmail(std::string_view email) {
@@ -202,15 +193,12 @@ absl::StatusOr<std::string> CreateSession(sql::Connection& c, int64_t user_id, a
 absl::StatusOr<std::string> BearerToken(const Request& request) {
   const std::string* header = request.Header("authorization");
   if (header == nullptr) return absl::UnauthenticatedError("missing bearer token");
-  std::string_view value = Trim(*header);
-  constexpr std::string_view kScheme = "bearer ";
-  if (value.size() <= kScheme.size()) return absl::UnauthenticatedError("missing bearer token");
-  for (size_t i = 0; i < kScheme.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(value[i])) != kScheme[i]) {
-      return absl::UnauthenticatedError("missing bearer token");
-    }
+  absl::string_view value = absl::StripAsciiWhitespace(*header);
+  constexpr absl::string_view kScheme = "bearer ";
+  if (value.size() <= kScheme.size() || !absl::StartsWithIgnoreCase(value, kScheme)) {
+    return absl::UnauthenticatedError("missing bearer token");
   }
-  std::string_view token = Trim(value.substr(kScheme.size()));
+  absl::string_view token = absl::StripAsciiWhitespace(value.substr(kScheme.size()));
   if (token.empty() || token.size() > 256) {
     return absl::UnauthenticatedError("invalid or expired session");
   }
@@ -222,11 +210,17 @@ absl::StatusOr<std::string> BearerToken(const Request& request) {
   return std::string(token);
 }
 
+absl::StatusOr<int64_t> UserId(const User& user) {
+  int64_t id = 0;
+  if (!absl::SimpleAtoi(user.id, &id)) return absl::InternalError("malformed user id");
+  return id;
+}
+
 absl::StatusOr<User> Authenticate(const Request& request, AppState& app) {
   GG_ASSIGN_OR_RETURN(std::string token, BearerToken(request));
   const std::string token_hash = HashSessionToken(token);
   const absl::Duration idle = app.config.session_idle_timeout;
-  const absl::Time now = NowMicros();
+  const absl::Time now = NowMicros(*app.clock);
   sql::Rows rows;
   bool live = false;
   GG_RETURN_IF_ERROR(app.db->Autocommit([&](sql::Connection& c) -> absl::Status {

@@ -36,6 +36,10 @@ struct User {
   std::string session_hash;
 };
 
+// The user's id as the number the tables hold; InternalError when `user.id`
+// is not one (it always is for a User that Authenticate returned).
+absl::StatusOr<int64_t> UserId(const User& user);
+
 // Session limits (Config::session_lifetime, session_idle_timeout).
 inline constexpr absl::Duration kSessionLifetime = absl::Hours(24 * 30);
 inline constexpr absl::Duration kSessionIdleTimeout = absl::Hours(24 * 7);

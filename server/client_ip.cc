@@ -4,21 +4,16 @@
 #include <utility>
 
 #include "absl/status/statusor.h"
+#include "server/wire.h"
 
 namespace guestguard::server {
 namespace {
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 std::vector<std::string_view> SplitCommas(std::string_view s) {
   std::vector<std::string_view> out;
   while (true) {
     const size_t comma = s.find(',');
-    out.push_back(Trim(s.substr(0, comma)));
+    out.push_back(TrimSpaces(s.substr(0, comma)));
     if (comma == std::string_view::npos) break;
     s.remove_prefix(comma + 1);
   }
@@ -51,7 +46,7 @@ std::string ResolveClientIp(std::string_view peer, const std::vector<std::string
 
 absl::StatusOr<CidrSet> ParseTrustedProxies(std::string_view text) {
   std::vector<Cidr> entries;
-  if (Trim(text).empty()) return CidrSet();
+  if (TrimSpaces(text).empty()) return CidrSet();
   for (std::string_view entry : SplitCommas(text)) {
     absl::StatusOr<Cidr> cidr = Cidr::Parse(entry);
     if (!cidr.ok()) {

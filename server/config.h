@@ -62,14 +62,17 @@
 //   --monitor-recheck-ms       GUESTGUARD_MONITOR_RECHECK_MS       3000
 //   --retention-interval-ms  GUESTGUARD_RETENTION_INTERVAL_MS  3600000 (the prune job's period)
 //
-//   ConfigParse parsed = ParseConfig(args, EnvFromProcess());
+// The variables are read from the process environment; an empty variable
+// counts as unset. `migrate` and `notifier` are subcommands taking the same
+// flags (ConfigParse::command says which was given).
+//
+//   ConfigParse parsed = ParseConfig(args);
 //   if (!parsed.config) { std::fputs(parsed.message.c_str(), stderr); return parsed.exit_code; }
 #ifndef GUESTGUARD_SERVER_CONFIG_H_
 #define GUESTGUARD_SERVER_CONFIG_H_
 
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -259,21 +262,24 @@ inline bool MetricsOnPublicListener(const Config& config) {
 // with 1009).
 inline constexpr size_t kMaxWebSocketMessage = 64 * 1024;
 
-// The outcome of parsing: a Config to run with, or an exit code and a message
-// (help text for --help with code 0; the reason for an invalid value with
-// code 2).
+// What the command line asks for: serve HTTP (no subcommand), `migrate`
+// (migrate_command.h) or `notifier` (the notification worker without HTTP).
+enum class Command { kServe, kMigrate, kNotifier };
+
+// The outcome of parsing: a Config to run with and the command, or an exit
+// code and a message (help text for --help with code 0; the reason for an
+// invalid value with code 2, naming the flag, or the variable when the value
+// came from the environment).
 struct ConfigParse {
   std::optional<Config> config;
+  Command command = Command::kServe;
   int exit_code = 0;
   std::string message;
 };
 
-// Looks an environment variable up; nullopt when unset.
-using EnvLookup = std::function<std::optional<std::string>(std::string_view name)>;
-EnvLookup EnvFromProcess();
-
-// `args` excludes the program name.
-ConfigParse ParseConfig(const std::vector<std::string>& args, const EnvLookup& env);
+// `args` excludes the program name. Reads the GUESTGUARD_* variables of the
+// process environment.
+ConfigParse ParseConfig(const std::vector<std::string>& args);
 
 // "host:port" or "[v6]:port" → host and port. False when malformed.
 bool ParseListen(std::string_view text, std::string* host, uint16_t* port);

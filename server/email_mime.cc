@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "server/wire.h"
 
 namespace guestguard::server {
 namespace {
@@ -96,9 +97,7 @@ std::string EncodeHeaderText(std::string_view text) {
 std::string EncodeMailbox(std::string_view mailbox) {
   const size_t open = mailbox.rfind('<');
   if (open == std::string_view::npos || mailbox.back() != '>') return std::string(mailbox);
-  std::string_view name = mailbox.substr(0, open);
-  while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.remove_suffix(1);
-  while (!name.empty() && (name.front() == ' ' || name.front() == '\t')) name.remove_prefix(1);
+  std::string_view name = TrimSpaces(mailbox.substr(0, open));
   if (name.size() >= 2 && name.front() == '"' && name.back() == '"') {
     name = name.substr(1, name.size() - 2);
   }

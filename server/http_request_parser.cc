@@ -5,7 +5,7 @@
 
 #include "boost/beast/core/string.hpp"
 #include "boost/beast/http/field.hpp"
-#include "server/handlers/json_body.h"
+#include "server/wire.h"
 
 namespace guestguard::server {
 

@@ -16,7 +16,6 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <random>
 #include <string>
@@ -25,6 +24,9 @@
 #include <utility>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/strings/ascii.h"
+#include "absl/synchronization/mutex.h"
 #include "boost/asio/dispatch.hpp"
 #include "boost/asio/io_context.hpp"
 #include "boost/asio/ip/tcp.hpp"
@@ -38,6 +40,7 @@
 #include "server/client_ip.h"
 #include "server/http_request_parser.h"
 #include "server/websocket_session.h"
+#include "server/wire.h"
 #include "server/work_pool.h"
 
 namespace guestguard::server {
@@ -68,12 +71,6 @@ std::string NewRequestId() {
   return id;
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 class Session;
 class ConnectionSlot;
 
@@ -102,23 +99,23 @@ struct Shared {
 
   std::atomic<bool> stopping{false};
 
-  std::mutex mu;
-  std::map<Session*, std::weak_ptr<Session>> sessions;  // Guarded by mu.
+  absl::Mutex mu;
+  std::map<Session*, std::weak_ptr<Session>> sessions ABSL_GUARDED_BY(mu);
   // Open WebSockets (expired entries, and so their slots, are swept when
-  // counted). Guarded by mu.
-  std::vector<OpenWebSocket> websockets;
+  // counted).
+  std::vector<OpenWebSocket> websockets ABSL_GUARDED_BY(mu);
 
   // Connection slots (see ConnectionSlot). Never lock mu while holding
   // slots_mu (a slot is released under mu when a WebSocket is swept).
-  std::mutex slots_mu;
-  size_t open_connections = 0;                       // Guarded by slots_mu.
-  std::unordered_map<std::string, int> per_address;  // Guarded by slots_mu.
-  int64_t refused = 0;                               // Guarded by slots_mu.
-  Clock::time_point refusal_logged;                  // Guarded by slots_mu.
+  absl::Mutex slots_mu ABSL_ACQUIRED_AFTER(mu);
+  size_t open_connections ABSL_GUARDED_BY(slots_mu) = 0;
+  std::unordered_map<std::string, int> per_address ABSL_GUARDED_BY(slots_mu);
+  int64_t refused ABSL_GUARDED_BY(slots_mu) = 0;
+  Clock::time_point refusal_logged ABSL_GUARDED_BY(slots_mu);
 
   size_t SessionCount() {
     std::vector<OpenWebSocket> ended;  // Released outside the lock.
-    std::lock_guard<std::mutex> lock(mu);
+    absl::MutexLock lock(&mu);
     for (auto it = websockets.begin(); it != websockets.end();) {
       if (it->control.expired()) {
         ended.push_back(std::move(*it));
@@ -141,7 +138,7 @@ class ConnectionSlot {
   ConnectionSlot(const ConnectionSlot&) = delete;
   ConnectionSlot& operator=(const ConnectionSlot&) = delete;
   ~ConnectionSlot() {
-    std::lock_guard<std::mutex> lock(shared_.slots_mu);
+    absl::MutexLock lock(&shared_.slots_mu);
     --shared_.open_connections;
     if (address_.empty()) return;
     auto it = shared_.per_address.find(address_);
@@ -165,7 +162,7 @@ std::shared_ptr<ConnectionSlot> TakeConnectionSlot(Shared& shared, const net::ip
   }
   for (int pass = 0; pass < 2; ++pass) {
     {
-      std::lock_guard<std::mutex> lock(shared.slots_mu);
+      absl::MutexLock lock(&shared.slots_mu);
       const bool total_full =
           shared.open_connections >= static_cast<size_t>(shared.config.max_connections);
       auto it = address.empty() ? shared.per_address.end() : shared.per_address.find(address);
@@ -214,7 +211,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   ~Session() {
     if (shared_.metrics != nullptr) shared_.metrics->ConnectionClosed();
-    std::lock_guard<std::mutex> lock(shared_.mu);
+    absl::MutexLock lock(&shared_.mu);
     shared_.sessions.erase(this);
   }
 
@@ -223,7 +220,7 @@ class Session : public std::enable_shared_from_this<Session> {
     tcp::endpoint remote = socket_.remote_endpoint(ec);
     if (!ec) client_ip_ = remote.address().to_string();
     {
-      std::lock_guard<std::mutex> lock(shared_.mu);
+      absl::MutexLock lock(&shared_.mu);
       shared_.sessions.emplace(this, weak_from_this());
     }
     net::dispatch(socket_.get_executor(), [self = shared_from_this()] { self->ReadHeader(); });
@@ -343,7 +340,8 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     std::vector<std::string> forwarded_for;
     for (const auto& field : req) {
-      request.headers.emplace_back(Lower(field.name_string()), std::string(field.value()));
+      request.headers.emplace_back(absl::AsciiStrToLower(AbslView(field.name_string())),
+                                   std::string(field.value()));
       if (request.headers.back().first == "x-forwarded-for") {
         forwarded_for.push_back(request.headers.back().second);
       }
@@ -408,7 +406,7 @@ class Session : public std::enable_shared_from_this<Session> {
     std::shared_ptr<WebSocketControl> control =
         StartWebSocketSession(std::move(socket_), parser_->release(), std::move(on_open), settings,
                               shared_.logger, client_ip_, request_id_);
-    std::lock_guard<std::mutex> lock(shared_.mu);
+    absl::MutexLock lock(&shared_.mu);
     shared_.websockets.push_back(OpenWebSocket{control, std::move(slot_)});
   }
 
@@ -745,14 +743,14 @@ absl::Status RunHttpServer(const Config& config, Logger& logger, const Router& r
     if (metrics_listener) metrics_listener->Stop();
     std::vector<std::shared_ptr<Session>> sessions;
     {
-      std::lock_guard<std::mutex> lock(shared.mu);
+      absl::MutexLock lock(&shared.mu);
       for (auto& [raw, weak] : shared.sessions) {
         if (auto session = weak.lock()) sessions.push_back(std::move(session));
       }
     }
     std::vector<std::shared_ptr<WebSocketControl>> websockets;
     {
-      std::lock_guard<std::mutex> lock(shared.mu);
+      absl::MutexLock lock(&shared.mu);
       for (auto& open : shared.websockets) {
         if (auto ws = open.control.lock()) websockets.push_back(std::move(ws));
       }

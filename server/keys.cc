@@ -12,9 +12,13 @@
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "server/wire.h"
 #include "sql/sqlite_driver.h"
 
 namespace guestguard::server {
@@ -23,45 +27,24 @@ namespace {
 // Largest keyring text read from a file or stdin.
 constexpr size_t kMaxSpecBytes = 64 * 1024;
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() &&
-         (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n')) {
-    s.remove_prefix(1);
+// The pieces of `text` between `separator`s, trimmed of ASCII whitespace;
+// blank ones and, when `comment` is set, those starting with it dropped.
+std::vector<absl::string_view> Pieces(std::string_view text, char separator, char comment = 0) {
+  std::vector<absl::string_view> pieces;
+  for (absl::string_view piece : absl::StrSplit(AbslView(text), separator)) {
+    piece = absl::StripAsciiWhitespace(piece);
+    if (!piece.empty() && (comment == 0 || piece.front() != comment)) pieces.push_back(piece);
   }
-  while (!s.empty() &&
-         (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) {
-    s.remove_suffix(1);
-  }
-  return s;
+  return pieces;
 }
 
 // The entries of `spec` trimmed and joined with ',' (no blank entries).
-std::string NormalisedSpec(std::string_view spec) {
-  std::string out;
-  while (!spec.empty()) {
-    const size_t comma = spec.find(',');
-    std::string_view entry = Trim(spec.substr(0, comma));
-    spec = comma == std::string_view::npos ? std::string_view() : spec.substr(comma + 1);
-    if (entry.empty()) continue;
-    if (!out.empty()) out.push_back(',');
-    out.append(entry);
-  }
-  return out;
-}
+std::string NormalisedSpec(std::string_view spec) { return absl::StrJoin(Pieces(spec, ','), ","); }
 
 // Keyring text: lines starting with '#' and blank lines dropped, the rest
 // joined with ','.
 std::string SpecOfText(std::string_view text) {
-  std::string spec;
-  while (!text.empty()) {
-    const size_t nl = text.find('\n');
-    std::string_view line = Trim(text.substr(0, nl));
-    text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
-    if (line.empty() || line.front() == '#') continue;
-    if (!spec.empty()) spec.push_back(',');
-    spec.append(line);
-  }
-  return NormalisedSpec(spec);
+  return NormalisedSpec(absl::StrJoin(Pieces(text, '\n', '#'), ","));
 }
 
 absl::Status ErrnoStatus(const char* what, const std::string& path, int error) {

@@ -28,7 +28,7 @@ inline constexpr absl::Duration kLinkGraceAfterEvent = absl::Hours(24);
 // FailedPrecondition (409) when that is already past (a link issued now would
 // never work).
 [[nodiscard]] absl::StatusOr<absl::Time> LinkNotAfter(sql::Database& db, int64_t event_id,
-                                                      absl::Time now = absl::Now());
+                                                      absl::Time now);
 
 }  // namespace guestguard::server
 

@@ -7,6 +7,7 @@
 #include <initializer_list>
 #include <string>
 
+#include "absl/strings/ascii.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "boost/json/serialize.hpp"
@@ -36,9 +37,7 @@ std::string_view LogLevelName(LogLevel level) {
 }
 
 bool IsSecretFieldName(std::string_view name) {
-  std::string lower(name);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string lower = absl::AsciiStrToLower(absl::string_view(name.data(), name.size()));
   static constexpr std::array<std::string_view, 7> kSecret = {
       "token", "password", "secret", "key", "authorization", "cookie", "keyring"};
   return std::any_of(kSecret.begin(), kSecret.end(),
@@ -203,7 +202,7 @@ void Logger::Log(LogLevel level, std::string_view msg, boost::json::object field
   }
   std::string text = boost::json::serialize(line);
   text.push_back('\n');
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   std::fwrite(text.data(), 1, text.size(), out_);
   std::fflush(out_);
 }

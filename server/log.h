@@ -13,11 +13,12 @@
 #define GUESTGUARD_SERVER_LOG_H_
 
 #include <cstdio>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "boost/json/object.hpp"
 
 namespace guestguard::server {
@@ -51,8 +52,8 @@ class Logger {
 
  private:
   const LogLevel min_level_;
-  std::FILE* const out_;
-  std::mutex mu_;  // Serialises writes to out_.
+  absl::Mutex mu_;
+  std::FILE* const out_ ABSL_PT_GUARDED_BY(mu_);  // Written to under mu_: one line at a time.
 };
 
 // True for field names that must never carry their value into a log line.

@@ -7,7 +7,7 @@
 
 namespace guestguard::server {
 
-LoginThrottle::LoginThrottle(int max_failures, Clock clock, size_t max_keys)
+LoginThrottle::LoginThrottle(int max_failures, std::shared_ptr<Clock> clock, size_t max_keys)
     : max_failures_(std::max(max_failures, 1)),
       clock_(std::move(clock)),
       max_keys_(std::max<size_t>(max_keys, 2)) {}
@@ -21,7 +21,7 @@ absl::Duration LoginThrottle::DelayAfter(int failures) const {
 }
 
 std::optional<absl::Duration> LoginThrottle::Check(std::string_view account) {
-  const absl::Time now = clock_();
+  const absl::Time now = clock_->Now();
   absl::MutexLock lock(&mu_);
   auto it = entries_.find(std::string(account));
   if (it == entries_.end()) return std::nullopt;
@@ -35,7 +35,7 @@ std::optional<absl::Duration> LoginThrottle::Check(std::string_view account) {
 }
 
 int LoginThrottle::RecordFailure(std::string_view account) {
-  const absl::Time now = clock_();
+  const absl::Time now = clock_->Now();
   absl::MutexLock lock(&mu_);
   auto it = entries_.find(std::string(account));
   if (it == entries_.end()) {

@@ -20,7 +20,7 @@
 #define GUESTGUARD_SERVER_LOGIN_THROTTLE_H_
 
 #include <cstddef>
-#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,20 +28,19 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
-#include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "guestguard/clock.h"
 
 namespace guestguard::server {
 
 class LoginThrottle {
  public:
-  using Clock = std::function<absl::Time()>;
   static constexpr absl::Duration kWindow = absl::Minutes(15);
   static constexpr absl::Duration kMaxDelay = absl::Minutes(15);
   static constexpr size_t kDefaultMaxKeys = 100000;
 
   // max_failures >= 1.
-  explicit LoginThrottle(int max_failures, Clock clock = absl::Now,
+  explicit LoginThrottle(int max_failures, std::shared_ptr<Clock> clock = SystemClock(),
                          size_t max_keys = kDefaultMaxKeys);
 
   // nullopt when `account` may try now; otherwise how long until it may (> 0).
@@ -62,7 +61,7 @@ class LoginThrottle {
   };
 
   const int max_failures_;
-  const Clock clock_;
+  const std::shared_ptr<Clock> clock_;
   const size_t max_keys_;
   absl::Mutex mu_;
   std::unordered_map<std::string, Entry> entries_ ABSL_GUARDED_BY(mu_);

@@ -62,18 +62,14 @@ int main(int argc, char** argv) {
     return gs::RunKeygen(std::vector<std::string>(args.begin() + 1, args.end()), stdin, stdout,
                          stderr);
   }
-  if (!args.empty() && args[0] == "migrate") {
-    return gs::RunMigrate(std::vector<std::string>(args.begin() + 1, args.end()),
-                          gs::EnvFromProcess(), stderr);
-  }
-  const bool notifier_only = !args.empty() && args[0] == "notifier";
-  if (notifier_only) args.erase(args.begin());
-  gs::ConfigParse parsed = gs::ParseConfig(args, gs::EnvFromProcess());
+  gs::ConfigParse parsed = gs::ParseConfig(args);
   if (!parsed.config) {
     std::fputs(parsed.message.c_str(), parsed.exit_code == 0 ? stdout : stderr);
     return parsed.exit_code;
   }
   gs::Config config = *std::move(parsed.config);
+  if (parsed.command == gs::Command::kMigrate) return gs::RunMigrate(config, stderr);
+  const bool notifier_only = parsed.command == gs::Command::kNotifier;
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGINT);
@@ -101,7 +97,8 @@ int main(int argc, char** argv) {
                  {{"error", files.error}, {"soft", files.soft}, {"hard", files.hard}});
   }
 
-  absl::StatusOr<std::unique_ptr<gs::AppState>> app = gs::AppState::Open(config, logger);
+  absl::StatusOr<std::unique_ptr<gs::AppState>> app =
+      gs::AppState::Open(config, logger, guestguard::SystemClock());
   if (!app.ok()) {
     // Status messages from the SQL layer name the problem, not the password.
     logger->Error("cannot start", {{"error", std::string(app.status().ToString())}});

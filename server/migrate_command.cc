@@ -24,13 +24,7 @@ std::vector<ComponentMigrations> AllMigrations(sql::Dialect dialect) {
        sqlite ? &internal::ServerSqliteMigrations() : &internal::ServerPostgresMigrations()}};
 }
 
-int RunMigrate(const std::vector<std::string>& args, const EnvLookup& env, std::FILE* err) {
-  ConfigParse parsed = ParseConfig(args, env);
-  if (!parsed.config) {
-    std::fputs(parsed.message.c_str(), parsed.exit_code == 0 ? stdout : err);
-    return parsed.exit_code;
-  }
-  const Config& config = *parsed.config;
+int RunMigrate(const Config& config, std::FILE* err) {
   auto logger = std::make_shared<Logger>(config.log_level, err);
   Progress progress(err, logger, "applying");
 

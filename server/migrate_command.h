@@ -36,9 +36,9 @@ struct ComponentMigrations {
 };
 std::vector<ComponentMigrations> AllMigrations(sql::Dialect dialect);
 
-// Runs the subcommand; `args` excludes "migrate". Progress and messages go to
-// `err`. Returns the exit code.
-int RunMigrate(const std::vector<std::string>& args, const EnvLookup& env, std::FILE* err);
+// Runs the subcommand with the configuration ParseConfig made of its flags.
+// Progress and messages go to `err`. Returns the exit code.
+int RunMigrate(const Config& config, std::FILE* err);
 
 }  // namespace guestguard::server
 

@@ -116,7 +116,7 @@ int MonitorAccess::CheckNow() {
     for (const auto& [key, entry] : registry_->entries) entries.push_back(entry);
   }
   int closed = 0;
-  const absl::Time now = NowMicros();
+  const absl::Time now = NowMicros(*SystemClock());
   for (const Registry::Entry& entry : entries) {
     std::shared_ptr<WebSocketPeer> peer = entry.peer.lock();
     if (!peer) continue;

@@ -232,7 +232,7 @@ absl::Duration NotificationWorker::Backoff(int attempts) const {
 }
 
 absl::StatusOr<int> NotificationWorker::DeliverDue() {
-  const absl::Time now = NowMicros();
+  const absl::Time now = NowMicros(*SystemClock());
   const bool postgres = db_->dialect() == sql::Dialect::kPostgres;
   sql::Rows claimed;
   GG_RETURN_IF_ERROR(db_->Autocommit([&](sql::Connection& c) -> absl::Status {
@@ -275,7 +275,7 @@ absl::StatusOr<int> NotificationWorker::DeliverDue() {
         opened.ok() ? ReadStoredEmail(*std::move(opened), &n) : opened.status();
     const absl::StatusOr<std::string> provider_id =
         readable.ok() ? sender_->Send(n) : absl::StatusOr<std::string>(readable);
-    const absl::Time at = NowMicros();
+    const absl::Time at = NowMicros(*SystemClock());
     // Errors no retry can fix (a bad address, a retired sealing key) fail at once.
     const bool permanent = !provider_id.ok() && !absl::IsUnavailable(provider_id.status()) &&
                            !absl::IsDeadlineExceeded(provider_id.status());
@@ -318,7 +318,7 @@ absl::Status NotificationWorker::Record(std::string_view consumer, const Message
   // A message that notifies nobody (most accesses score low) has no effect to
   // repeat on redelivery: no inbox row, no write at all.
   if (notifications.empty()) return absl::OkStatus();
-  const absl::Time now = NowMicros();
+  const absl::Time now = NowMicros(*SystemClock());
   GG_RETURN_IF_ERROR(db_->Transact([&](sql::Connection& c) -> absl::Status {
     GG_ASSIGN_OR_RETURN(const int64_t fresh,
                         c.Exec("INSERT INTO inbox (consumer, message_id, processed_at)"
@@ -359,7 +359,7 @@ void NotificationWorker::RecordDeadLetter(std::string_view consumer, const Messa
             {sql::Text(consumer), sql::Text(message.id), sql::Text(message.subject),
              sql::Text(Clip(message.payload, 64 * 1024)),
              sql::Text(Clip(error.message(), kMaxErrorText)), sql::Int(message.attempt),
-             NowMicros()})
+             NowMicros(*SystemClock())})
         .status();
   });
   if (!s.ok()) {
@@ -401,8 +401,9 @@ absl::Status NotificationWorker::HandleAccessScored(const Message& message) {
     sql::Rows members, names;
     AlertDigest digest;
     GG_RETURN_IF_ERROR(db_->Autocommit([&](sql::Connection& c) -> absl::Status {
-      GG_ASSIGN_OR_RETURN(digest, DecideFraudAlert(c, event_id, guest_id, access_id, NowMicros(),
-                                                   options_.alert_digest_window));
+      GG_ASSIGN_OR_RETURN(
+          digest, DecideFraudAlert(c, event_id, guest_id, access_id, NowMicros(*SystemClock()),
+                                   options_.alert_digest_window));
       if (!digest.send) return absl::OkStatus();
       GG_ASSIGN_OR_RETURN(members, c.Query("SELECT u.email FROM event_members m"
                                            " JOIN users u ON u.id = m.user_id"

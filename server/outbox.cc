@@ -15,7 +15,7 @@ absl::StatusOr<int64_t> EnqueueEvent(sql::Connection& c, std::string_view prefix
   std::string full(prefix);
   full += '.';
   full += subject;
-  return internal::EnqueueOutbox(c, full, payload, NowMicros());
+  return internal::EnqueueOutbox(c, full, payload, NowMicros(*SystemClock()));
 }
 
 }  // namespace guestguard::server

@@ -7,7 +7,8 @@
 
 namespace guestguard::server {
 
-RateLimiter::RateLimiter(int64_t per_minute, int64_t burst, Clock clock, size_t max_keys)
+RateLimiter::RateLimiter(int64_t per_minute, int64_t burst, std::shared_ptr<Clock> clock,
+                         size_t max_keys)
     : per_second_(static_cast<double>(std::max<int64_t>(per_minute, 1)) / 60.0),
       burst_(static_cast<double>(std::max<int64_t>(burst, 1))),
       clock_(std::move(clock)),
@@ -19,8 +20,8 @@ double RateLimiter::Refilled(const Bucket& bucket, absl::Time now) const {
 }
 
 std::optional<absl::Duration> RateLimiter::Acquire(std::string_view key) {
-  const absl::Time now = clock_();
-  std::lock_guard<std::mutex> lock(mu_);
+  const absl::Time now = clock_->Now();
+  absl::MutexLock lock(&mu_);
   auto it = buckets_.find(std::string(key));
   if (it == buckets_.end()) {
     if (buckets_.size() >= max_keys_) {
@@ -42,7 +43,7 @@ std::optional<absl::Duration> RateLimiter::Acquire(std::string_view key) {
 }
 
 size_t RateLimiter::size() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   return buckets_.size();
 }
 

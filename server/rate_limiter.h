@@ -15,25 +15,25 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <functional>
-#include <mutex>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 
-#include "absl/time/clock.h"
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "guestguard/clock.h"
 
 namespace guestguard::server {
 
 class RateLimiter {
  public:
-  using Clock = std::function<absl::Time()>;
   static constexpr size_t kDefaultMaxKeys = 100000;
 
   // per_minute and burst must be >= 1.
-  RateLimiter(int64_t per_minute, int64_t burst, Clock clock = absl::Now,
+  RateLimiter(int64_t per_minute, int64_t burst, std::shared_ptr<Clock> clock = SystemClock(),
               size_t max_keys = kDefaultMaxKeys);
 
   // Spends a token of `key`: nullopt when allowed, otherwise how long until a
@@ -52,10 +52,10 @@ class RateLimiter {
 
   const double per_second_;
   const double burst_;
-  const Clock clock_;
+  const std::shared_ptr<Clock> clock_;
   const size_t max_keys_;
-  mutable std::mutex mu_;
-  std::unordered_map<std::string, Bucket> buckets_;  // Guarded by mu_.
+  mutable absl::Mutex mu_;
+  std::unordered_map<std::string, Bucket> buckets_ ABSL_GUARDED_BY(mu_);
 };
 
 // Whole seconds to put in Retry-After for a wait: rounded up, at least 1.

@@ -135,13 +135,11 @@ absl::StatusOr<ScorerUrl> ParseScorerUrl(std::string_view url) {
     }
   }
   if (!port_text.empty()) {
-    unsigned port = 0;
-    auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-    if (ec != std::errc() || end != port_text.data() + port_text.size() || port == 0 ||
-        port > 65535) {
+    const std::optional<int64_t> port = ParseDecimal(port_text);
+    if (!port || *port == 0 || *port > 65535) {
       return BadUrl("the port must be a number from 1 to 65535");
     }
-    out.port = static_cast<uint16_t>(port);
+    out.port = static_cast<uint16_t>(*port);
   }
   out.host_header = std::string(authority);
   if (tail.empty()) {

@@ -43,7 +43,7 @@ absl::StatusOr<size_t> RetentionJob::RunOnce(absl::Time now) {
 
 void RetentionJob::Loop() {
   while (true) {
-    absl::StatusOr<size_t> deleted = RunOnce(absl::Now());
+    absl::StatusOr<size_t> deleted = RunOnce(options_.clock->Now());
     if (!deleted.ok()) {
       logger_->Warn("access log retention pass failed",
                     {{"error", std::string(deleted.status().message())}});

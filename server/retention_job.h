@@ -23,6 +23,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "guestguard/clock.h"
 #include "guestguard/store.h"
 #include "server/log.h"
 
@@ -35,6 +36,8 @@ struct RetentionOptions {
   absl::Duration interval = absl::Hours(1);
   // Rows deleted per transaction.
   size_t batch = 1000;
+  // Where "now" comes from for each pass. Default: SystemClock().
+  std::shared_ptr<Clock> clock = SystemClock();
 };
 
 class RetentionJob {

@@ -3,9 +3,10 @@
 
 #include <string>
 
-#include "absl/strings/numbers.h"
 #include "internal/status_macros.h"
+#include "server/auth.h"
 #include "server/http_errors.h"
+#include "server/wire.h"
 
 namespace guestguard::server {
 
@@ -32,12 +33,8 @@ std::optional<Role> ParseRole(std::string_view name) {
 }
 
 std::optional<int64_t> ParseEventId(std::string_view event_id) {
-  if (event_id.empty() || event_id.size() > 18) return std::nullopt;
-  for (char ch : event_id) {
-    if (ch < '0' || ch > '9') return std::nullopt;
-  }
-  int64_t id = 0;
-  if (!absl::SimpleAtoi(std::string(event_id), &id) || id <= 0) return std::nullopt;
+  std::optional<int64_t> id = ParseDecimal(event_id, 18);
+  if (!id || *id <= 0) return std::nullopt;
   return id;
 }
 
@@ -46,8 +43,7 @@ absl::StatusOr<Role> RequireRole(AppState& app, const User& user, std::string_vi
   const absl::Status not_found = absl::NotFoundError("event not found");
   std::optional<int64_t> id = ParseEventId(event_id);
   if (!id.has_value()) return not_found;
-  int64_t user_id = 0;
-  if (!absl::SimpleAtoi(user.id, &user_id)) return absl::InternalError("malformed user id");
+  GG_ASSIGN_OR_RETURN(const int64_t user_id, UserId(user));
   sql::Rows rows;
   GG_RETURN_IF_ERROR(app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
     GG_ASSIGN_OR_RETURN(rows, c.Query("SELECT role FROM event_members"
@@ -79,9 +75,9 @@ std::optional<Response> Enter(AppState& app, const Request& request, const Param
                                        std::string(RoleName(minimum)) + " role or higher");
   }
   if (!role.ok()) return ErrorResponse(role.status(), request, *app.logger);
-  if (!absl::SimpleAtoi(user->id, &scope->user_id)) {
-    return ErrorResponse(absl::InternalError("malformed user id"), request, *app.logger);
-  }
+  absl::StatusOr<int64_t> user_id = UserId(*user);
+  if (!user_id.ok()) return ErrorResponse(user_id.status(), request, *app.logger);
+  scope->user_id = *user_id;
   scope->event_id = *ParseEventId(params.at("id"));
   scope->event_key = std::to_string(scope->event_id);
   scope->user = *std::move(user);

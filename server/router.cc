@@ -8,6 +8,7 @@
 #include <exception>
 #include <set>
 
+#include "absl/strings/match.h"
 #include "boost/json/serialize.hpp"
 #include "server/wire.h"
 
@@ -69,11 +70,7 @@ std::vector<std::string> DecodedSegments(std::string_view path) {
 
 const std::string* Request::Header(std::string_view name) const {
   for (const auto& [key, value] : headers) {
-    if (key.size() == name.size() &&
-        std::equal(key.begin(), key.end(), name.begin(), [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) ==
-                 std::tolower(static_cast<unsigned char>(b));
-        })) {
+    if (absl::EqualsIgnoreCase(key, AbslView(name))) {
       return &value;
     }
   }

@@ -70,7 +70,7 @@ void RegisterRoutes(Router& router, AppState& app) {
 
   // Accounts. Signup and login (Argon2 work per request) are rate limited per client IP.
   auto auth_limiter = std::make_shared<RateLimiter>(app.config.auth_rate_limit_per_minute,
-                                                    app.config.auth_rate_limit_burst);
+                                                    app.config.auth_rate_limit_burst, app.clock);
   router.Add(
       "POST", "/auth/signup", [&app, auth_limiter](const Request& req, const Params& params) {
         if (auto limited = RateLimited(*auth_limiter, app, req, "auth request rate limited")) {
@@ -180,8 +180,8 @@ void RegisterRoutes(Router& router, AppState& app) {
   // Collaborator invites: the public preview is rate limited per client IP
   // with the guest endpoints' limits (its own bucket); accepting needs a session.
   // A browser opening an invite link gets the console's invite-accept page.
-  auto invite_limiter =
-      std::make_shared<RateLimiter>(app.config.rate_limit_per_minute, app.config.rate_limit_burst);
+  auto invite_limiter = std::make_shared<RateLimiter>(app.config.rate_limit_per_minute,
+                                                      app.config.rate_limit_burst, app.clock);
   router.Add(
       "GET", "/invites/{token}",
       [&app, invite_limiter, assets](const Request& req, const Params& params) {
@@ -280,8 +280,8 @@ void RegisterRoutes(Router& router, AppState& app) {
   // IP. A browser opening a link gets the guest page: the same bytes for every
   // token, never scored and not rate limited, so a link preview neither burns
   // nor poisons the link; the page's script then calls the JSON endpoints.
-  auto limiter =
-      std::make_shared<RateLimiter>(app.config.rate_limit_per_minute, app.config.rate_limit_burst);
+  auto limiter = std::make_shared<RateLimiter>(app.config.rate_limit_per_minute,
+                                               app.config.rate_limit_burst, app.clock);
   const std::pair<const char*, const char*> public_routes[] = {
       {"GET", "/rsvp/{token}"},
       {"POST", "/rsvp/{token}"},

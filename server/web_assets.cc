@@ -9,6 +9,8 @@
 #include <sstream>
 #include <utility>
 
+#include "server/wire.h"
+
 namespace guestguard::server {
 namespace {
 
@@ -62,9 +64,8 @@ bool AcceptsGzip(const Request& request) {
     if (comma == std::string::npos) comma = h->size();
     std::string_view item(h->data() + start, comma - start);
     start = comma + 1;
-    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    std::string_view coding = item.substr(0, item.find(';'));
-    while (!coding.empty() && coding.back() == ' ') coding.remove_suffix(1);
+    item = TrimSpaces(item);
+    const std::string_view coding = TrimSpaces(item.substr(0, item.find(';')));
     if (coding != "gzip" && coding != "*") continue;
     const size_t q = item.find("q=");
     if (q != std::string_view::npos &&

@@ -6,7 +6,8 @@
 
 namespace guestguard::server {
 
-WindowLimiter::WindowLimiter(int limit, absl::Duration window, Clock clock, size_t max_keys)
+WindowLimiter::WindowLimiter(int limit, absl::Duration window, std::shared_ptr<Clock> clock,
+                             size_t max_keys)
     : limit_(static_cast<size_t>(std::max(limit, 1))),
       window_(std::max(window, absl::Milliseconds(1))),
       clock_(std::move(clock)),
@@ -20,7 +21,7 @@ std::optional<absl::Duration> WindowLimiter::WaitLocked(std::deque<absl::Time>& 
 }
 
 std::optional<absl::Duration> WindowLimiter::Peek(std::string_view key) {
-  const absl::Time now = clock_();
+  const absl::Time now = clock_->Now();
   absl::MutexLock lock(&mu_);
   auto it = uses_.find(std::string(key));
   if (it == uses_.end()) return std::nullopt;
@@ -28,7 +29,7 @@ std::optional<absl::Duration> WindowLimiter::Peek(std::string_view key) {
 }
 
 std::optional<absl::Duration> WindowLimiter::Acquire(std::string_view key) {
-  const absl::Time now = clock_();
+  const absl::Time now = clock_->Now();
   absl::MutexLock lock(&mu_);
   auto it = uses_.find(std::string(key));
   if (it == uses_.end()) {

@@ -16,7 +16,7 @@
 
 #include <cstddef>
 #include <deque>
-#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,18 +24,17 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
-#include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "guestguard/clock.h"
 
 namespace guestguard::server {
 
 class WindowLimiter {
  public:
-  using Clock = std::function<absl::Time()>;
   static constexpr size_t kDefaultMaxKeys = 100000;
 
   // limit >= 1, window > 0.
-  WindowLimiter(int limit, absl::Duration window, Clock clock = absl::Now,
+  WindowLimiter(int limit, absl::Duration window, std::shared_ptr<Clock> clock = SystemClock(),
                 size_t max_keys = kDefaultMaxKeys);
 
   // Counts a use of `key`: nullopt when allowed, otherwise how long until the
@@ -51,7 +50,7 @@ class WindowLimiter {
 
   const size_t limit_;
   const absl::Duration window_;
-  const Clock clock_;
+  const std::shared_ptr<Clock> clock_;
   const size_t max_keys_;
   absl::Mutex mu_;
   std::unordered_map<std::string, std::deque<absl::Time>> uses_ ABSL_GUARDED_BY(mu_);

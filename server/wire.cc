@@ -1,6 +1,9 @@
 // Copyright 2026 GuestGuard authors.
 #include "server/wire.h"
 
+#include "absl/algorithm/container.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/time/clock.h"
 
 namespace guestguard::server {
@@ -9,7 +12,9 @@ std::string FormatRfc3339(absl::Time t) {
   return absl::FormatTime("%Y-%m-%d%ET%H:%M:%E*SZ", t, absl::UTCTimeZone());
 }
 
-absl::Time NowMicros() { return absl::FromUnixMicros(absl::ToUnixMicros(absl::Now())); }
+absl::Time NowMicros(const Clock& clock) {
+  return absl::FromUnixMicros(absl::ToUnixMicros(clock.Now()));
+}
 
 size_t CodePoints(std::string_view s) {
   size_t n = 0;
@@ -59,6 +64,21 @@ bool HasControlCharacter(std::string_view s) {
     if (u < 0x20 || u == 0x7F) return true;
   }
   return false;
+}
+
+std::string_view TrimSpaces(std::string_view s) {
+  const size_t first = s.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return std::string_view();
+  return s.substr(first, s.find_last_not_of(" \t") - first + 1);
+}
+
+std::optional<int64_t> ParseDecimal(std::string_view text, size_t max_digits) {
+  int64_t n = 0;
+  if (text.empty() || text.size() > max_digits || !absl::c_all_of(text, absl::ascii_isdigit) ||
+      !absl::SimpleAtoi(AbslView(text), &n)) {
+    return std::nullopt;
+  }
+  return n;
 }
 
 }  // namespace guestguard::server

@@ -122,7 +122,7 @@ Response Signup(AppState& app, const Request& request, const Params& /*params*/)
   if (absl::IsUnavailable(hash.status())) return Busy(app, request);
   if (!hash.ok()) return ErrorResponse(hash.status(), request, *app.logger);
 
-  const absl::Time now = NowMicros();
+  const absl::Time now = NowMicros(*app.clock);
   int64_t id = 0;
   bool created = false;
   bool mailed = false;
@@ -208,8 +208,8 @@ Response Login(AppState& app, const Request& request, const Params& /*params*/) 
     // undone here); the owner gets a fresh link (at most one a minute).
     bool mailed = false;
     status = app.db->Transact([&](sql::Connection& c) -> absl::Status {
-      GG_ASSIGN_OR_RETURN(mailed,
-                          EnqueueAccountEmail(c, app, *id, AccountEmail::kVerify, NowMicros()));
+      GG_ASSIGN_OR_RETURN(
+          mailed, EnqueueAccountEmail(c, app, *id, AccountEmail::kVerify, NowMicros(*app.clock)));
       return absl::OkStatus();
     });
     if (!status.ok()) return ErrorResponse(status, request, *app.logger);
@@ -223,7 +223,8 @@ Response Login(AppState& app, const Request& request, const Params& /*params*/) 
 
   std::string token;
   status = app.db->Transact([&](sql::Connection& c) -> absl::Status {
-    GG_ASSIGN_OR_RETURN(token, CreateSession(c, *id, NowMicros(), app.config.session_lifetime));
+    GG_ASSIGN_OR_RETURN(token,
+                        CreateSession(c, *id, NowMicros(*app.clock), app.config.session_lifetime));
     return absl::OkStatus();
   });
   if (!status.ok()) return ErrorResponse(status, request, *app.logger);
@@ -247,10 +248,12 @@ Response Logout(AppState& app, const Request& request, const Params& /*params*/)
 Response LogoutEverywhere(AppState& app, const Request& request, const Params& /*params*/) {
   absl::StatusOr<User> user = Authenticate(request, app);
   if (!user.ok()) return ErrorResponse(user.status(), request, *app.logger);
+  absl::StatusOr<int64_t> user_id = UserId(*user);
+  if (!user_id.ok()) return ErrorResponse(user_id.status(), request, *app.logger);
   int64_t ended = 0;
   absl::Status status = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
-    GG_ASSIGN_OR_RETURN(
-        ended, c.Exec("DELETE FROM sessions WHERE user_id = ?", {sql::Int(std::stoll(user->id))}));
+    GG_ASSIGN_OR_RETURN(ended,
+                        c.Exec("DELETE FROM sessions WHERE user_id = ?", {sql::Int(*user_id)}));
     return absl::OkStatus();
   });
   if (!status.ok()) return ErrorResponse(status, request, *app.logger);
@@ -274,7 +277,9 @@ Response ChangePassword(AppState& app, const Request& request, const Params& /*p
     return ErrorResponse(absl::InvalidArgumentError("new " + std::string(valid.message())), request,
                          *app.logger);
   }
-  const int64_t user_id = std::stoll(user->id);
+  absl::StatusOr<int64_t> parsed_id = UserId(*user);
+  if (!parsed_id.ok()) return ErrorResponse(parsed_id.status(), request, *app.logger);
+  const int64_t user_id = *parsed_id;
   sql::Rows rows;
   absl::Status status = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
     GG_ASSIGN_OR_RETURN(
@@ -328,7 +333,7 @@ Response VerifyEmail(AppState& app, const Request& request, const Params& /*para
   User user;
   std::string session;
   absl::Status status = app.db->Transact([&](sql::Connection& c) -> absl::Status {
-    const absl::Time now = NowMicros();
+    const absl::Time now = NowMicros(*app.clock);
     GG_ASSIGN_OR_RETURN(const int64_t id, ConsumeVerification(c, token_hash, now));
     GG_ASSIGN_OR_RETURN(sql::Rows rows,
                         c.Query("SELECT email, name FROM users WHERE id = ?", {sql::Int(id)}));
@@ -372,8 +377,8 @@ Response ResendVerification(AppState& app, const Request& request, const Params&
                                                 {sql::Text(normalized)}));
     if (rows.empty()) return absl::OkStatus();  // Unknown or verified: nothing to send.
     GG_ASSIGN_OR_RETURN(const int64_t id, rows.Int(0, 0));
-    GG_ASSIGN_OR_RETURN(mailed,
-                        EnqueueAccountEmail(c, app, id, AccountEmail::kVerify, NowMicros()));
+    GG_ASSIGN_OR_RETURN(
+        mailed, EnqueueAccountEmail(c, app, id, AccountEmail::kVerify, NowMicros(*app.clock)));
     return absl::OkStatus();
   });
   if (!status.ok()) return ErrorResponse(status, request, *app.logger);

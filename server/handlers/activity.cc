@@ -9,7 +9,6 @@
 #include <vector>
 
 #include "absl/strings/escaping.h"
-#include "absl/strings/numbers.h"
 #include "absl/time/time.h"
 #include "boost/json/array.hpp"
 #include "boost/json/object.hpp"
@@ -32,13 +31,11 @@ constexpr int kAccessRank = 1;
 constexpr int64_t kDefaultLimit = 50;
 constexpr int64_t kMaxLimit = 100;
 
+// Up to 19 digits: every non-negative int64.
 bool ParseDigits(std::string_view text, int64_t* out) {
-  // Up to 19 digits: every non-negative int64 (SimpleAtoi refuses overflow).
-  if (text.empty() || text.size() > 19) return false;
-  for (char c : text) {
-    if (c < '0' || c > '9') return false;
-  }
-  return absl::SimpleAtoi(std::string(text), out);
+  const std::optional<int64_t> n = ParseDecimal(text);
+  if (n) *out = *n;
+  return n.has_value();
 }
 
 struct Item {

@@ -152,7 +152,7 @@ Response ListCollaborators(AppState& app, const Request& request, const Params& 
     GG_ASSIGN_OR_RETURN(pending, c.Query("SELECT email, role, expires_at FROM event_invites"
                                          " WHERE event_id = ? AND state = 'pending'"
                                          " AND expires_at > ? ORDER BY created_at, id",
-                                         {sql::Int(scope.event_id), NowMicros()}));
+                                         {sql::Int(scope.event_id), NowMicros(*app.clock)}));
     return absl::OkStatus();
   });
   if (!status.ok()) return ErrorResponse(status, request, *app.logger);
@@ -217,7 +217,7 @@ Response InviteCollaborator(AppState& app, const Request& request, const Params&
 
   const std::string token = NewInviteToken();
   const std::string token_hash = HashInviteToken(token);
-  const absl::Time now = NowMicros();
+  const absl::Time now = NowMicros(*app.clock);
   const absl::Time expires_at = now + kInviteLifetime;
   std::string event_name;
   int64_t replaced = 0;
@@ -344,7 +344,7 @@ Response CancelInvite(AppState& app, const Request& request, const Params& param
   }
   absl::StatusOr<std::string> email = ValidEmail(it->second);
   if (!email.ok()) return ErrorResponse(email.status(), request, *app.logger);
-  const absl::Time now = NowMicros();
+  const absl::Time now = NowMicros(*app.clock);
   absl::Status status = app.db->Transact([&](sql::Connection& c) -> absl::Status {
     GG_RETURN_IF_ERROR(LockTeamAsOwner(c, scope.event_id, scope.user_id).status());
     GG_ASSIGN_OR_RETURN(int64_t cancelled,

@@ -125,7 +125,7 @@ absl::StatusOr<boost::json::value> HandOutDoorPass(AppState& app, const Request&
                                                    std::string_view token, const Invitation& inv,
                                                    const Decision& decision,
                                                    const ClientSignals& signals) {
-  const absl::Time now = NowMicros();
+  const absl::Time now = NowMicros(*app.clock);
   if (!InDoorWindow(inv.starts_at, now) || signals.fingerprint.empty()) return nullptr;
   unsigned char fresh[kSecretBytes];
   randombytes_buf(fresh, sizeof(fresh));
@@ -219,7 +219,7 @@ Response VerifyDoorPass(AppState& app, const Request& request, const Params& par
     return absl::OkStatus();
   });
   if (!loaded.ok()) return ErrorResponse(loaded, request, *app.logger);
-  const int64_t step = absl::ToUnixSeconds(absl::Now()) / kDoorPassPeriodSeconds;
+  const int64_t step = absl::ToUnixSeconds(app.clock->Now()) / kDoorPassPeriodSeconds;
   const StoredPass* match = nullptr;
   for (const StoredPass& p : passes) {
     for (int64_t s : {step, step - 1}) {
@@ -279,7 +279,7 @@ Response VerifyDoorPass(AppState& app, const Request& request, const Params& par
   absl::Status marked = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
     return c
         .Exec("UPDATE door_passes SET checked_in_at = ? WHERE id = ? AND checked_in_at IS NULL",
-              {NowMicros(), sql::Int(match->id)})
+              {NowMicros(*app.clock), sql::Int(match->id)})
         .status();
   });
   if (!marked.ok()) return ErrorResponse(marked, request, *app.logger);

@@ -121,12 +121,6 @@ absl::StatusOr<boost::json::object> EventJson(const sql::Rows& rows, size_t i, R
                              {"created_at", FormatRfc3339(created_at)}};
 }
 
-absl::StatusOr<int64_t> UserId(const User& user) {
-  int64_t id = 0;
-  if (!absl::SimpleAtoi(user.id, &id)) return absl::InternalError("malformed user id");
-  return id;
-}
-
 // Reads event `id` and answers 200 with it, or 404 when it is gone.
 Response EventResponse(AppState& app, const Request& request, int64_t id, Role role) {
   sql::Rows rows;
@@ -165,7 +159,7 @@ Response CreateEvent(AppState& app, const Request& request, const Params& /*para
   absl::StatusOr<int64_t> user_id = UserId(*user);
   if (!user_id.ok()) return ErrorResponse(user_id.status(), request, *app.logger);
 
-  const absl::Time now = NowMicros();
+  const absl::Time now = NowMicros(*app.clock);
   const std::string venue = in->venue.value_or("");
   const std::string description = in->description.value_or("");
   int64_t id = 0;
@@ -268,7 +262,7 @@ Response PatchEvent(AppState& app, const Request& request, const Params& params)
         absl::InvalidArgumentError("nothing to update: give name, starts_at, venue or description"),
         request, *app.logger);
   }
-  set("updated_at", NowMicros());
+  set("updated_at", NowMicros(*app.clock));
   sets.resize(sets.size() - 2);  // The last ", ".
   values.push_back(sql::Int(id));
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/time/time.h"
 #include "boost/json/array.hpp"
@@ -34,17 +35,6 @@ constexpr size_t kMaxRows = 5000;
 constexpr std::string_view kColumns[] = {"name", "email", "phone", "plus_ones_allowed"};
 constexpr char kTemplate[] = "name,email,phone,plus_ones_allowed\r\n";
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (absl::ascii_tolower(static_cast<unsigned char>(a[i])) !=
-        absl::ascii_tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
-
 // The authenticated user's id and event id, or the error response to send.
 std::optional<Response> Enter(AppState& app, const Request& request, const Params& params,
                               Role minimum, std::string* user_id, int64_t* event_id) {
@@ -59,7 +49,7 @@ std::optional<Response> CheckCsvBody(const Request& request) {
   const std::string* type = request.Header("content-type");
   std::string_view media = type == nullptr ? std::string_view() : std::string_view(*type);
   media = TrimSpaces(media.substr(0, media.find(';')));
-  if (!EqualsIgnoreCase(media, "text/csv")) {
+  if (!absl::EqualsIgnoreCase(AbslView(media), "text/csv")) {
     return Response::Error(415, "unsupported_media_type",
                            "the body must be CSV with Content-Type: text/csv");
   }
@@ -168,7 +158,7 @@ absl::StatusOr<std::vector<CsvRecord>> DataRecords(std::string_view body) {
   const std::vector<std::string>& header = records->front().fields;
   bool header_ok = header.size() == std::size(kColumns);
   for (size_t i = 0; header_ok && i < header.size(); ++i) {
-    header_ok = EqualsIgnoreCase(TrimSpaces(header[i]), kColumns[i]);
+    header_ok = absl::EqualsIgnoreCase(AbslView(TrimSpaces(header[i])), AbslView(kColumns[i]));
   }
   if (!header_ok) {
     return absl::InvalidArgumentError(
@@ -271,7 +261,7 @@ Response GuestImportCommit(AppState& app, const Request& request, const Params& 
   if (std::optional<Response> r = ReadImport(app, request, params, &user_id, &event_id, &records)) {
     return *r;
   }
-  const absl::Time now = NowMicros();
+  const absl::Time now = NowMicros(*app.clock);
   Checked checked;
   int64_t retry_after = 0;
   // One transaction: the duplicate check sees the guests it inserts beside,

@@ -187,7 +187,7 @@ Response TokenResponse(AppState& app, const Request& request, const Params& para
   }
   absl::Status exists = GuestExists(app, scope);
   if (!exists.ok()) return ErrorResponse(exists, request, *app.logger);
-  absl::StatusOr<absl::Time> not_after = LinkNotAfter(*app.db, scope.event_id);
+  absl::StatusOr<absl::Time> not_after = LinkNotAfter(*app.db, scope.event_id, app.clock->Now());
   if (!not_after.ok()) return ErrorResponse(not_after.status(), request, *app.logger);
   const std::string event_id = std::to_string(scope.event_id);
   const std::string guest_id = std::to_string(scope.guest_id);
@@ -201,7 +201,7 @@ Response TokenResponse(AppState& app, const Request& request, const Params& para
   absl::Status marked = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
     return c
         .Exec("UPDATE guests SET token_issued_at = ? WHERE id = ? AND event_id = ?",
-              {NowMicros(), sql::Int(scope.guest_id), sql::Int(scope.event_id)})
+              {NowMicros(*app.clock), sql::Int(scope.guest_id), sql::Int(scope.event_id)})
         .status();
   });
   if (!marked.ok()) return ErrorResponse(marked, request, *app.logger);
@@ -228,7 +228,7 @@ Response CreateGuest(AppState& app, const Request& request, const Params& params
   if (!body.ok()) return error;
   absl::StatusOr<GuestInput> in = ValidateGuestInput(*body, /*require_create=*/true);
   if (!in.ok()) return ErrorResponse(in.status(), request, *app.logger);
-  const absl::Time now = NowMicros();
+  const absl::Time now = NowMicros(*app.clock);
   absl::Status status = app.db->Transact([&](sql::Connection& c) -> absl::Status {
     GG_RETURN_IF_ERROR(CheckGuestQuota(c, scope.event_id, 1, app.config.max_guests_per_event));
     GG_ASSIGN_OR_RETURN(scope.guest_id, InsertGuest(c, scope.event_id, *in, now));
@@ -345,7 +345,7 @@ Response BulkIssueTokens(AppState& app, const Request& request, const Params& pa
           Enter(app, request, params, Role::kEditor, /*with_guest=*/false, &scope)) {
     return *r;
   }
-  absl::StatusOr<absl::Time> not_after = LinkNotAfter(*app.db, scope.event_id);
+  absl::StatusOr<absl::Time> not_after = LinkNotAfter(*app.db, scope.event_id, app.clock->Now());
   if (!not_after.ok()) return ErrorResponse(not_after.status(), request, *app.logger);
   // Claims the guests never given a link in one statement, so that two bulk
   // calls at once never issue to the same guest twice.
@@ -354,7 +354,7 @@ Response BulkIssueTokens(AppState& app, const Request& request, const Params& pa
     GG_ASSIGN_OR_RETURN(sql::Rows rows,
                         c.Query("UPDATE guests SET token_issued_at = ?"
                                 " WHERE event_id = ? AND token_issued_at IS NULL RETURNING id",
-                                {NowMicros(), sql::Int(scope.event_id)}));
+                                {NowMicros(*app.clock), sql::Int(scope.event_id)}));
     for (size_t i = 0; i < rows.size(); ++i) {
       GG_ASSIGN_OR_RETURN(int64_t id, rows.Int(i, 0));
       guest_ids.push_back(id);

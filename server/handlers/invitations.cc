@@ -97,7 +97,7 @@ Response SendInvitations(AppState& app, const Request& request, const Params& pa
   });
   if (!loaded.ok()) return ErrorResponse(loaded, request, *app.logger);
 
-  absl::StatusOr<absl::Time> not_after = LinkNotAfter(*app.db, scope.event_id);
+  absl::StatusOr<absl::Time> not_after = LinkNotAfter(*app.db, scope.event_id, app.clock->Now());
   if (!not_after.ok()) return ErrorResponse(not_after.status(), request, *app.logger);
 
   std::vector<int64_t> wanted;
@@ -151,7 +151,7 @@ Response SendInvitations(AppState& app, const Request& request, const Params& pa
         request, *app.logger);
   }
 
-  const absl::Time now = NowMicros();
+  const absl::Time now = NowMicros(*app.clock);
   absl::Status status = app.db->Transact([&](sql::Connection& c) -> absl::Status {
     for (const auto& [guest_id, link] : links) {
       GG_RETURN_IF_ERROR(c.Exec("UPDATE guests SET token_issued_at = ?"

@@ -64,7 +64,7 @@ Response PreviewInvite(AppState& app, const Request& request, const Params& para
       !inviter_name.ok()) {
     return ErrorResponse(absl::InternalError("unreadable event_invites row"), request, *app.logger);
   }
-  if (std::optional<std::string> gone = GoneReason(*state, *expires_at, NowMicros())) {
+  if (std::optional<std::string> gone = GoneReason(*state, *expires_at, NowMicros(*app.clock))) {
     return Gone(*gone);
   }
   return Response::Json(200, boost::json::object{{"event_name", *event_name},
@@ -77,10 +77,9 @@ Response PreviewInvite(AppState& app, const Request& request, const Params& para
 Response AcceptInvite(AppState& app, const Request& request, const Params& params) {
   absl::StatusOr<User> user = Authenticate(request, app);
   if (!user.ok()) return ErrorResponse(user.status(), request, *app.logger);
-  int64_t user_id = 0;
-  if (!absl::SimpleAtoi(user->id, &user_id)) {
-    return ErrorResponse(absl::InternalError("malformed user id"), request, *app.logger);
-  }
+  absl::StatusOr<int64_t> parsed_id = UserId(*user);
+  if (!parsed_id.ok()) return ErrorResponse(parsed_id.status(), request, *app.logger);
+  const int64_t user_id = *parsed_id;
   if (!user->email_verified) {
     // Fault 2 of issue 15: the address an invite is bound to must be proven.
     return Response::Error(403, "email_unverified",
@@ -100,7 +99,7 @@ Response AcceptInvite(AppState& app, const Request& request, const Params& param
   absl::Status status = app.db->Transact([&](sql::Connection& c) -> absl::Status {
     accepted = known = false;
     gone.reset();
-    const absl::Time now = NowMicros();
+    const absl::Time now = NowMicros(*app.clock);
     // The one statement that decides: only a pending, unexpired invite to this
     // account's email changes. Concurrent accepts queue on the row (PostgreSQL
     // re-checks the WHERE after the winner commits; SQLite has one writer), so

@@ -67,10 +67,4 @@ absl::StatusOr<boost::json::object> ParseObject(const Request& request, Response
   return std::move(value.as_object());
 }
 
-std::string_view TrimSpaces(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 }  // namespace guestguard::server

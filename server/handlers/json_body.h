@@ -18,9 +18,6 @@ namespace guestguard::server {
 // a number too large for a double, such as 1e999).
 absl::StatusOr<boost::json::object> ParseObject(const Request& request, Response* error);
 
-// `s` without leading and trailing spaces and tabs.
-std::string_view TrimSpaces(std::string_view s);
-
 }  // namespace guestguard::server
 
 #endif  // GUESTGUARD_SERVER_HANDLERS_JSON_BODY_H_

@@ -1,20 +1,19 @@
 // Copyright 2026 GuestGuard authors.
 #include "server/handlers/list_query.h"
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "server/wire.h"
 
 namespace guestguard::server {
 namespace {
 
 bool ParseDigits(std::string_view text, int64_t* out) {
-  if (text.empty() || text.size() > 18) return false;
-  for (char c : text) {
-    if (c < '0' || c > '9') return false;
-  }
-  return absl::SimpleAtoi(std::string(text), out);
+  const std::optional<int64_t> n = ParseDecimal(text, 18);
+  if (n) *out = *n;
+  return n.has_value();
 }
 
 }  // namespace
@@ -54,7 +53,7 @@ std::optional<std::vector<int64_t>> DecodeCursor(std::string_view text, std::str
 std::string LikePattern(std::string_view text) {
   std::string out = "%";
   for (char c : text) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    c = absl::ascii_tolower(static_cast<unsigned char>(c));
     if (c == '%' || c == '_' || c == '!') out.push_back('!');
     out.push_back(c);
   }

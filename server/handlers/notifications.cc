@@ -5,7 +5,6 @@
 #include <limits>
 #include <string>
 
-#include "absl/strings/numbers.h"
 #include "boost/json/array.hpp"
 #include "boost/json/object.hpp"
 #include "internal/status_macros.h"
@@ -21,11 +20,9 @@ constexpr int64_t kMaxLimit = 100;
 
 // A positive decimal below 10^18 (nothing else: no sign, no spaces).
 bool ParseCount(const std::string& text, int64_t* out) {
-  if (text.empty() || text.size() > 18 ||
-      text.find_first_not_of("0123456789") != std::string::npos) {
-    return false;
-  }
-  return absl::SimpleAtoi(text, out) && *out > 0;
+  const std::optional<int64_t> n = ParseDecimal(text, 18);
+  if (n) *out = *n;
+  return n && *n > 0;
 }
 
 boost::json::value NullableText(const sql::Rows& rows, size_t i, size_t column) {

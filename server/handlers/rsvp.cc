@@ -40,7 +40,7 @@ Response GuestRefused() {
 }
 
 absl::StatusOr<std::optional<Invitation>> LoadInvitation(AppState& app, std::string_view token) {
-  const TokenVerification v = VerifyToken(app.config.keyring, token, absl::Now());
+  const TokenVerification v = VerifyToken(app.config.keyring, token, app.clock->Now());
   if (v.status != TokenStatus::kValid && v.status != TokenStatus::kExpired &&
       v.status != TokenStatus::kRevoked) {
     return std::optional<Invitation>();
@@ -267,7 +267,7 @@ Response SubmitRsvp(AppState& app, const Request& request, const Params& params)
                          request, *app.logger);
   }
 
-  const absl::Time now = NowMicros();
+  const absl::Time now = NowMicros(*app.clock);
   // The RSVP and its rsvp.confirmed event commit together (outbox).
   const std::string event =
       boost::json::serialize(boost::json::object{{"event_id", std::to_string(inv.event_id)},

@@ -164,7 +164,7 @@ Response AddAllowlistEntry(AppState& app, const Request& request, const Params& 
         request, *app.logger);
   }
   const bool wide = IsWider(*cidr, kWideIpv4Prefix, kWideIpv6Prefix);
-  AllowlistEntry entry{*cidr, "", NowMicros()};
+  AllowlistEntry entry{*cidr, "", NowMicros(*app.clock)};
   if (const boost::json::value* v = body->if_contains("note"); v != nullptr && !v->is_null()) {
     if (!v->is_string()) {
       return ErrorResponse(absl::InvalidArgumentError("note must be a string or null"), request,

@@ -151,10 +151,9 @@ Response ListFeedback(AppState& app, const Request& request, const Params& param
   if (auto r = EnterEvent(app, request, params, Role::kViewer, &scope)) return *r;
   int64_t limit = kDefaultFeedbackLimit;
   if (auto it = request.query.find("limit"); it != request.query.end()) {
-    const std::string& text = it->second;
-    const bool digits = !text.empty() && text.size() <= 4 &&
-                        text.find_first_not_of("0123456789") == std::string::npos;
-    if (!digits || !absl::SimpleAtoi(text, &limit) || limit < 1 || limit > kMaxFeedbackLimit) {
+    const std::optional<int64_t> given = ParseDecimal(it->second, 4);
+    limit = given.value_or(0);
+    if (limit < 1 || limit > kMaxFeedbackLimit) {
       return ErrorResponse(absl::InvalidArgumentError(absl::StrCat(
                                "limit must be an integer from 1 to ", kMaxFeedbackLimit)),
                            request, *app.logger);

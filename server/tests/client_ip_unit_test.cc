@@ -57,31 +57,6 @@ TEST(ClientIp, ParsesTrustedProxies) {
   EXPECT_FALSE(ParseTrustedProxies("proxy.example").ok());
 }
 
-TEST(ClientIp, ConfigFlagAndEnvironment) {
-  auto no_env = [](std::string_view) -> std::optional<std::string> { return std::nullopt; };
-  ConfigParse parsed = ParseConfig({"--trusted-proxies", "127.0.0.1/32,10.0.0.0/8"}, no_env);
-  ASSERT_TRUE(parsed.config) << parsed.message;
-  EXPECT_EQ(parsed.config->trusted_proxies.size(), 2u);
-  EXPECT_EQ(parsed.config->rate_limit_per_minute, 60);
-  EXPECT_EQ(parsed.config->rate_limit_burst, 20);
-  parsed = ParseConfig({"--trusted-proxies", "nope"}, no_env);
-  EXPECT_FALSE(parsed.config);
-  EXPECT_EQ(parsed.exit_code, 2);
-  auto env = [](std::string_view name) -> std::optional<std::string> {
-    if (name == "GUESTGUARD_TRUSTED_PROXIES") return "1.2.3.4/40";
-    return std::nullopt;
-  };
-  parsed = ParseConfig({}, env);
-  EXPECT_EQ(parsed.exit_code, 2);
-  EXPECT_NE(parsed.message.find("GUESTGUARD_TRUSTED_PROXIES"), std::string::npos);
-  parsed = ParseConfig({"--rate-limit-burst", "0"}, no_env);
-  EXPECT_EQ(parsed.exit_code, 2);
-  parsed = ParseConfig({"--rate-limit-burst", "3", "--rate-limit-per-minute", "6"}, no_env);
-  ASSERT_TRUE(parsed.config) << parsed.message;
-  EXPECT_EQ(parsed.config->rate_limit_burst, 3);
-  EXPECT_EQ(parsed.config->rate_limit_per_minute, 6);
-}
-
 TEST(ActivityCursor, RoundTripsAndRejectsGarbage) {
   for (const ActivityCursor c :
        {ActivityCursor{1700000000123456, 0, 42}, ActivityCursor{1, 1, 9007199254740993}}) {

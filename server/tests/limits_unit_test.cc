@@ -3,11 +3,13 @@
 // The abuse limits of issue 15: login throttling, per-address windows and the
 // bounded Argon2 pool. Time comes from a fake clock.
 #include <atomic>
+#include <memory>
 #include <thread>
 #include <vector>
 
 #include "absl/synchronization/notification.h"
 #include "gtest/gtest.h"
+#include "guestguard/clock.h"
 #include "server/login_throttle.h"
 #include "server/window_limiter.h"
 #include "server/work_pool.h"
@@ -15,16 +17,9 @@
 namespace guestguard::server {
 namespace {
 
-struct FakeClock {
-  absl::Time now = absl::FromUnixSeconds(1'800'000'000);
-  std::function<absl::Time()> fn() {
-    return [this] { return now; };
-  }
-};
-
 TEST(LoginThrottle, AllowsMaxFailuresThenWaitsOneTwoFourSeconds) {
-  FakeClock clock;
-  LoginThrottle throttle(3, clock.fn());
+  auto clock = std::make_shared<ManualClock>(absl::FromUnixSeconds(1'800'000'000));
+  LoginThrottle throttle(3, clock);
   for (int i = 0; i < 2; ++i) {
     EXPECT_FALSE(throttle.Check("a@example.com"));
     throttle.RecordFailure("a@example.com");
@@ -33,11 +28,11 @@ TEST(LoginThrottle, AllowsMaxFailuresThenWaitsOneTwoFourSeconds) {
   EXPECT_EQ(throttle.RecordFailure("a@example.com"), 3);
   EXPECT_EQ(throttle.Check("a@example.com"), absl::Seconds(1));
   EXPECT_FALSE(throttle.Check("b@example.com"));  // Per account.
-  clock.now += absl::Seconds(1);
+  clock->Advance(absl::Seconds(1));
   EXPECT_FALSE(throttle.Check("a@example.com"));
   throttle.RecordFailure("a@example.com");
   EXPECT_EQ(throttle.Check("a@example.com"), absl::Seconds(2));
-  clock.now += absl::Seconds(2);
+  clock->Advance(absl::Seconds(2));
   throttle.RecordFailure("a@example.com");
   EXPECT_EQ(throttle.Check("a@example.com"), absl::Seconds(4));
 }
@@ -53,39 +48,39 @@ TEST(LoginThrottle, DelayIsCappedAtFifteenMinutes) {
 }
 
 TEST(LoginThrottle, SuccessAndTheWindowForgetFailures) {
-  FakeClock clock;
-  LoginThrottle throttle(1, clock.fn());
+  auto clock = std::make_shared<ManualClock>(absl::FromUnixSeconds(1'800'000'000));
+  LoginThrottle throttle(1, clock);
   throttle.RecordFailure("a");
   ASSERT_TRUE(throttle.Check("a"));
   throttle.RecordSuccess("a");
   EXPECT_FALSE(throttle.Check("a"));
   throttle.RecordFailure("a");
-  clock.now += LoginThrottle::kWindow;
+  clock->Advance(LoginThrottle::kWindow);
   EXPECT_FALSE(throttle.Check("a"));
   EXPECT_EQ(throttle.RecordFailure("a"), 1);  // Counting starts again.
 }
 
 TEST(LoginThrottle, TableIsBounded) {
-  FakeClock clock;
-  LoginThrottle throttle(1, clock.fn(), /*max_keys=*/4);
+  auto clock = std::make_shared<ManualClock>(absl::FromUnixSeconds(1'800'000'000));
+  LoginThrottle throttle(1, clock, /*max_keys=*/4);
   for (int i = 0; i < 100; ++i) {
-    clock.now += absl::Seconds(1);
+    clock->Advance(absl::Seconds(1));
     throttle.RecordFailure("user" + std::to_string(i));
   }
   EXPECT_TRUE(throttle.Check("user99"));  // The newest is still throttled.
 }
 
 TEST(WindowLimiter, AllowsLimitPerWindowThenSaysWhenTheOldestLeaves) {
-  FakeClock clock;
-  WindowLimiter limiter(3, absl::Hours(1), clock.fn());
+  auto clock = std::make_shared<ManualClock>(absl::FromUnixSeconds(1'800'000'000));
+  WindowLimiter limiter(3, absl::Hours(1), clock);
   for (int i = 0; i < 3; ++i) {
     EXPECT_FALSE(limiter.Acquire("bob@example.com"));
-    clock.now += absl::Minutes(10);
+    clock->Advance(absl::Minutes(10));
   }
   EXPECT_EQ(limiter.Acquire("bob@example.com"), absl::Minutes(30));
   EXPECT_EQ(limiter.Peek("bob@example.com"), absl::Minutes(30));
   EXPECT_FALSE(limiter.Acquire("carol@example.com"));
-  clock.now += absl::Minutes(30);
+  clock->Advance(absl::Minutes(30));
   EXPECT_FALSE(limiter.Acquire("bob@example.com"));
   EXPECT_TRUE(limiter.Acquire("bob@example.com"));  // The refused one was not counted.
 }

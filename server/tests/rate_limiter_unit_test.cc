@@ -1,24 +1,19 @@
 // Copyright 2026 GuestGuard authors.
 #include <atomic>
+#include <memory>
 #include <thread>
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "guestguard/clock.h"
 #include "server/rate_limiter.h"
 
 namespace guestguard::server {
 namespace {
 
-struct FakeClock {
-  absl::Time now = absl::FromUnixSeconds(1700000000);
-  RateLimiter::Clock clock() {
-    return [this] { return now; };
-  }
-};
-
 TEST(RateLimiter, AllowsTheBurstThenRefusesWithAWait) {
-  FakeClock t;
-  RateLimiter limiter(/*per_minute=*/6, /*burst=*/3, t.clock());
+  auto t = std::make_shared<ManualClock>(absl::FromUnixSeconds(1700000000));
+  RateLimiter limiter(/*per_minute=*/6, /*burst=*/3, t);
   for (int i = 0; i < 3; ++i) EXPECT_EQ(limiter.Acquire("1.2.3.4"), std::nullopt) << i;
   std::optional<absl::Duration> wait = limiter.Acquire("1.2.3.4");
   ASSERT_TRUE(wait);
@@ -29,36 +24,36 @@ TEST(RateLimiter, AllowsTheBurstThenRefusesWithAWait) {
 }
 
 TEST(RateLimiter, RefillsOverTimeUpToTheBurst) {
-  FakeClock t;
-  RateLimiter limiter(60, 2, t.clock());
+  auto t = std::make_shared<ManualClock>(absl::FromUnixSeconds(1700000000));
+  RateLimiter limiter(60, 2, t);
   EXPECT_EQ(limiter.Acquire("a"), std::nullopt);
   EXPECT_EQ(limiter.Acquire("a"), std::nullopt);
   ASSERT_TRUE(limiter.Acquire("a"));
-  t.now += absl::Milliseconds(500);
+  t->Advance(absl::Milliseconds(500));
   std::optional<absl::Duration> wait = limiter.Acquire("a");
   ASSERT_TRUE(wait);
   EXPECT_NEAR(absl::ToDoubleSeconds(*wait), 0.5, 1e-6);
   EXPECT_EQ(RetryAfterSeconds(*wait), 1);
-  t.now += absl::Milliseconds(500);
+  t->Advance(absl::Milliseconds(500));
   EXPECT_EQ(limiter.Acquire("a"), std::nullopt);
   ASSERT_TRUE(limiter.Acquire("a"));
-  t.now += absl::Hours(1);  // Capped at the burst.
+  t->Advance(absl::Hours(1));  // Capped at the burst.
   EXPECT_EQ(limiter.Acquire("a"), std::nullopt);
   EXPECT_EQ(limiter.Acquire("a"), std::nullopt);
   EXPECT_TRUE(limiter.Acquire("a"));
 }
 
 TEST(RateLimiter, ClockGoingBackwardsGrantsNothing) {
-  FakeClock t;
-  RateLimiter limiter(60, 1, t.clock());
+  auto t = std::make_shared<ManualClock>(absl::FromUnixSeconds(1700000000));
+  RateLimiter limiter(60, 1, t);
   EXPECT_EQ(limiter.Acquire("a"), std::nullopt);
-  t.now -= absl::Minutes(5);
+  t->Advance(-absl::Minutes(5));
   EXPECT_TRUE(limiter.Acquire("a"));
 }
 
 TEST(RateLimiter, KeyTableIsBounded) {
-  FakeClock t;
-  RateLimiter limiter(60, 2, t.clock(), /*max_keys=*/3);
+  auto t = std::make_shared<ManualClock>(absl::FromUnixSeconds(1700000000));
+  RateLimiter limiter(60, 2, t, /*max_keys=*/3);
   for (const char* key : {"a", "b", "c"}) EXPECT_EQ(limiter.Acquire(key), std::nullopt);
   EXPECT_EQ(limiter.size(), 3u);
   // Full and nobody refilled: reset.
@@ -66,7 +61,7 @@ TEST(RateLimiter, KeyTableIsBounded) {
   EXPECT_EQ(limiter.size(), 1u);
   EXPECT_EQ(limiter.Acquire("e"), std::nullopt);
   EXPECT_EQ(limiter.Acquire("e"), std::nullopt);
-  t.now += absl::Seconds(2);  // d and e refill; f still fits.
+  t->Advance(absl::Seconds(2));  // d and e refill; f still fits.
   EXPECT_EQ(limiter.Acquire("f"), std::nullopt);
   EXPECT_EQ(limiter.size(), 3u);
   // Full: the refilled d and e are dropped, f (spent) is kept.
@@ -75,8 +70,8 @@ TEST(RateLimiter, KeyTableIsBounded) {
 }
 
 TEST(RateLimiter, IsThreadSafe) {
-  FakeClock t;
-  RateLimiter limiter(1, 1000, t.clock());
+  auto t = std::make_shared<ManualClock>(absl::FromUnixSeconds(1700000000));
+  RateLimiter limiter(1, 1000, t);
   std::atomic<int> allowed{0};
   std::vector<std::thread> threads;
   for (int i = 0; i < 4; ++i) {
