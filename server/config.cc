@@ -247,8 +247,12 @@ ConfigParse ParseConfig(const std::vector<std::string>& args) {
           {{"development", Environment::kDevelopment}, {"production", Environment::kProduction}},
           "development or production"));
   option("--threads", config.threads,
-         "threads serving requests; handlers block on the database (default 8)")
+         "handler threads: requests handled at once; handlers block on the database (default 8)")
       ->transform(Range(1, 256, "a thread count"));
+  option("--io-threads", config.io_threads,
+         "threads that parse, route and write, and serve /healthz and the web files "
+         "(default 0: one per core, at most 16)")
+      ->transform(Range(0, 64, "a thread count"));
   option("--log-level", config.log_level, "debug|info|warn|error (default info)")
       ->transform(Named<LogLevel>({{"debug", LogLevel::kDebug},
                                    {"info", LogLevel::kInfo},

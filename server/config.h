@@ -9,6 +9,7 @@
 //   --keyring SPEC        GUESTGUARD_KEYRING          (none; required in production)
 //   --env NAME            GUESTGUARD_ENV              development
 //   --threads N           GUESTGUARD_THREADS          8
+//   --io-threads N        GUESTGUARD_IO_THREADS       0 (one per core, at most 16)
 //   --log-level LEVEL     GUESTGUARD_LOG_LEVEL        info
 //   --max-body BYTES      GUESTGUARD_MAX_BODY         1048576
 //   --public-url URL      GUESTGUARD_PUBLIC_URL       http://<listen address>

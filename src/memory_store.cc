@@ -10,6 +10,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
@@ -153,6 +154,21 @@ class MemoryStore final : public Store {
     const AccessRecord* record = FindAccess(event_id, access_id);
     if (record == nullptr) return absl::NotFoundError("no such access in this event");
     return *record;
+  }
+
+  absl::StatusOr<std::vector<AccessRecord>> GetAccesses(
+      std::string_view event_id, const std::vector<std::string>& access_ids) override {
+    if (access_ids.size() > kMaxAccessBatch) {
+      return absl::InvalidArgumentError(absl::StrCat("at most ", kMaxAccessBatch, " access ids"));
+    }
+    absl::MutexLock lock(&log_mu_);
+    std::vector<AccessRecord> out;
+    absl::flat_hash_set<std::string_view> seen;
+    for (const std::string& id : access_ids) {
+      if (!seen.insert(id).second) continue;
+      if (const AccessRecord* record = FindAccess(event_id, id)) out.push_back(*record);
+    }
+    return out;
   }
 
   absl::StatusOr<std::vector<AccessRecord>> ListAccesses(std::string_view event_id,

@@ -54,6 +54,9 @@ struct CheckState {
 };
 
 // One recorded use of a guest link.
+// Most ids Store::GetAccesses takes at once.
+inline constexpr size_t kMaxAccessBatch = 1000;
+
 struct AccessRecord {
   std::string id;  // Assigned by AppendAccess; unique within the store.
   std::string event_id;
@@ -149,6 +152,12 @@ class Store {
   // NotFound when there is no such access *in this event*.
   [[nodiscard]] virtual absl::StatusOr<AccessRecord> GetAccess(std::string_view event_id,
                                                                std::string_view access_id) = 0;
+  // The accesses of `event_id` among `access_ids`, in the order given, each
+  // once; ids that name no access of that event are skipped. One round trip
+  // per 100 ids on SQL stores (a page of a feed is not N queries).
+  // InvalidArgument above kMaxAccessBatch ids.
+  [[nodiscard]] virtual absl::StatusOr<std::vector<AccessRecord>> GetAccesses(
+      std::string_view event_id, const std::vector<std::string>& access_ids) = 0;
   // The event's newest `limit` accesses, newest first.
   [[nodiscard]] virtual absl::StatusOr<std::vector<AccessRecord>> ListAccesses(
       std::string_view event_id, size_t limit) = 0;

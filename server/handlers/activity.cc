@@ -250,18 +250,24 @@ Response ListActivity(AppState& app, const Request& request, const Params& param
     if (!policy.ok()) return ErrorResponse(policy.status(), request, *app.logger);
     allowlist = policy->allowlist;
   }
-  for (int64_t id : access_ids) {
-    absl::StatusOr<AccessRecord> record = app.store->GetAccess(event_key, std::to_string(id));
-    if (absl::IsNotFound(record.status())) continue;  // Deleted meanwhile.
-    if (!record.ok()) return ErrorResponse(record.status(), request, *app.logger);
-    auto name = guest_names.find(record->guest_id);
+  std::vector<std::string> access_keys;  // Ids as the store names them.
+  for (int64_t id : access_ids) access_keys.push_back(std::to_string(id));
+  absl::StatusOr<std::vector<AccessRecord>> records =
+      app.store->GetAccesses(event_key, access_keys);  // One batch; deleted ones are skipped.
+  if (!records.ok()) return ErrorResponse(records.status(), request, *app.logger);
+  size_t next = 0;
+  for (size_t i = 0; i < access_ids.size(); ++i) {
+    if (next == records->size() || (*records)[next].id != access_keys[i]) continue;  // Deleted.
+    const AccessRecord& record = (*records)[next++];
+    const int64_t id = access_ids[i];
+    auto name = guest_names.find(record.guest_id);
     Item item;
-    item.key = {absl::ToUnixMicros(record->at), kAccessRank, id};
+    item.key = {absl::ToUnixMicros(record.at), kAccessRank, id};
     auto verdict = verdicts.find(id);
     item.json = AccessActivityItem(
-        *record,
+        record,
         name == guest_names.end() ? boost::json::value(nullptr) : boost::json::value(name->second),
-        Relabel(*record, *allowlist,
+        Relabel(record, *allowlist,
                 verdict == verdicts.end() ? std::nullopt
                                           : std::optional<FeedbackVerdict>(verdict->second)));
     items.push_back(std::move(item));

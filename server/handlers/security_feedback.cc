@@ -160,8 +160,8 @@ Response ListFeedback(AppState& app, const Request& request, const Params& param
     }
   }
   // The newest limit + 1 verdicts (the extra one tells whether more exist),
-  // then each access through the store, then the names of just the guests
-  // those accesses name.
+  // then their accesses through the store (one batch), then the names of
+  // just the guests those accesses name.
   std::vector<StoredVerdict> verdicts;
   absl::Status s = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
     verdicts.clear();
@@ -187,12 +187,16 @@ Response ListFeedback(AppState& app, const Request& request, const Params& param
   if (!s.ok()) return ErrorResponse(s, request, *app.logger);
   const bool truncated = verdicts.size() > static_cast<size_t>(limit);
   if (truncated) verdicts.resize(static_cast<size_t>(limit));
+  std::vector<std::string> access_ids;
+  for (const StoredVerdict& v : verdicts) access_ids.push_back(v.access_log_id);
+  absl::StatusOr<std::vector<AccessRecord>> accesses =
+      app.store->GetAccesses(scope.event_key, access_ids);  // In the verdicts' order.
+  if (!accesses.ok()) return ErrorResponse(accesses.status(), request, *app.logger);
   std::vector<std::pair<const StoredVerdict*, AccessRecord>> shown;
+  size_t next = 0;
   for (const StoredVerdict& v : verdicts) {
-    absl::StatusOr<AccessRecord> access = app.store->GetAccess(scope.event_key, v.access_log_id);
-    if (absl::IsNotFound(access.status())) continue;  // Deleted meanwhile.
-    if (!access.ok()) return ErrorResponse(access.status(), request, *app.logger);
-    shown.emplace_back(&v, *std::move(access));
+    if (next == accesses->size() || (*accesses)[next].id != v.access_log_id) continue;  // Deleted.
+    shown.emplace_back(&v, std::move((*accesses)[next++]));
   }
   std::map<std::string, std::string> guest_names;
   if (!shown.empty()) {

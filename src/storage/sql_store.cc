@@ -6,6 +6,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
@@ -353,6 +354,52 @@ class SqlStore final : public Store {
       return absl::OkStatus();
     }));
     return record;
+  }
+
+  absl::StatusOr<std::vector<AccessRecord>> GetAccesses(
+      std::string_view event_id, const std::vector<std::string>& access_ids) override {
+    if (access_ids.size() > kMaxAccessBatch) {
+      return absl::InvalidArgumentError(absl::StrCat("at most ", kMaxAccessBatch, " access ids"));
+    }
+    std::vector<int64_t> ids;  // Parsed, each once, in the order given.
+    absl::flat_hash_set<int64_t> seen;
+    for (const std::string& text : access_ids) {
+      const std::optional<int64_t> id = ParseId(text);
+      if (id && seen.insert(*id).second) ids.push_back(*id);
+    }
+    absl::flat_hash_map<int64_t, AccessRecord> found;
+    if (!ids.empty()) {
+      // One statement shape (the last id repeats to fill a short chunk), so
+      // the drivers prepare it once.
+      constexpr size_t kChunk = 100;
+      std::string query =
+          absl::StrCat("SELECT ", std::string(kAccessColumns),
+                       " FROM guard_access_log a WHERE a.event_id = ? AND a.id IN (");
+      for (size_t i = 0; i < kChunk; ++i) query += i == 0 ? "?" : ", ?";
+      query += ")";
+      GG_RETURN_IF_ERROR(db_->Autocommit([&](Connection& c) -> absl::Status {
+        found.clear();
+        for (size_t start = 0; start < ids.size(); start += kChunk) {
+          std::vector<sql::Value> args = {Text(event_id)};
+          for (size_t i = 0; i < kChunk; ++i) {
+            args.push_back(Int(ids[std::min(start + i, ids.size() - 1)]));
+          }
+          GG_ASSIGN_OR_RETURN(Rows rows, c.Query(query, args));
+          for (size_t i = 0; i < rows.size(); ++i) {
+            GG_ASSIGN_OR_RETURN(AccessRecord r, ReadAccess(rows, i));
+            const int64_t id = *ParseId(r.id);
+            found.emplace(id, std::move(r));
+          }
+        }
+        return absl::OkStatus();
+      }));
+    }
+    std::vector<AccessRecord> out;
+    for (int64_t id : ids) {
+      auto it = found.find(id);
+      if (it != found.end()) out.push_back(std::move(it->second));
+    }
+    return out;
   }
 
   absl::StatusOr<std::vector<AccessRecord>> ListAccesses(std::string_view event_id,

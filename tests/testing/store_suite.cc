@@ -308,6 +308,35 @@ TEST_P(StoreSuite, ListAccessesIsNewestFirstPerEventWithLimit) {
   for (const auto& r : *list) EXPECT_EQ(r.event_id, "ev1");
 }
 
+TEST_P(StoreSuite, GetAccessesReturnsTheEventsAccessesInTheOrderAskedOnce) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 230; ++i) {  // More than two SQL chunks.
+    ids.push_back(*store_->AppendAccess(
+        MakeRecord("ev1", "g" + std::to_string(i % 7), kT0 + absl::Seconds(i), i % 100),
+        std::nullopt));
+  }
+  const std::string other = *store_->AppendAccess(MakeRecord("ev2", "g1", kT0), std::nullopt);
+  std::vector<std::string> asked = {ids[5], ids[229], "not-an-id", ids[5], other, "999999"};
+  for (int i = 100; i < 210; ++i) asked.push_back(ids[static_cast<size_t>(i)]);
+  auto got = store_->GetAccesses("ev1", asked);
+  ASSERT_TRUE(got.ok()) << got.status();
+  ASSERT_EQ(got->size(), 2u + 110u);
+  EXPECT_EQ((*got)[0].id, ids[5]);
+  EXPECT_EQ((*got)[1].id, ids[229]);
+  EXPECT_EQ((*got)[1].score, 29);
+  EXPECT_EQ((*got)[1].guest_id, "g5");
+  for (size_t i = 0; i < 110; ++i) EXPECT_EQ((*got)[2 + i].id, ids[100 + i]);
+  for (const auto& r : *got) EXPECT_EQ(r.event_id, "ev1");
+  // Each field as GetAccess reads it.
+  EXPECT_EQ((*got)[1].at, store_->GetAccess("ev1", ids[229])->at);
+  EXPECT_TRUE(store_->GetAccesses("ev1", {})->empty());
+  EXPECT_TRUE(store_->GetAccesses("ev3", {ids[0]})->empty());
+  EXPECT_EQ(store_->GetAccesses("ev1", std::vector<std::string>(kMaxAccessBatch + 1, ids[0]))
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 TEST_P(StoreSuite, FeedbackUpsertKeepsOneVerdictPerAccess) {
   auto id = store_->AppendAccess(MakeRecord("ev1", "g1", kT0, 70), std::nullopt);
   ASSERT_TRUE(id.ok());
