@@ -195,6 +195,22 @@ class MemoryStore final : public Store {
     return absl::OkStatus();
   }
 
+  absl::StatusOr<std::map<std::string, FeedbackVerdict>> GetVerdicts(
+      std::string_view event_id, const std::vector<std::string>& access_ids) override {
+    if (access_ids.size() > kMaxAccessBatch) {
+      return absl::InvalidArgumentError(absl::StrCat("at most ", kMaxAccessBatch, " access ids"));
+    }
+    absl::MutexLock lock(&log_mu_);
+    std::map<std::string, FeedbackVerdict> out;
+    for (const std::string& id : access_ids) {
+      const std::optional<uint64_t> key = ParseAccessId(id);
+      if (!key) continue;
+      auto it = feedback_.find(*key);
+      if (it != feedback_.end() && it->second.event_id == event_id) out[id] = it->second.verdict;
+    }
+    return out;
+  }
+
   absl::StatusOr<std::vector<LabelledAccess>> ListFeedback(std::string_view event_id) override {
     absl::MutexLock lock(&log_mu_);
     std::vector<LabelledAccess> out;

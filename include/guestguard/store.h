@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -167,6 +168,11 @@ class Store {
   // that access is not in feedback.event_id; InvalidArgument for a note over
   // kMaxFeedbackNoteLength.
   [[nodiscard]] virtual absl::Status PutFeedback(const Feedback& feedback) = 0;
+  // The verdicts on the accesses `access_ids` of `event_id`, by access id;
+  // accesses without one, or not of that event, are absent. One round trip
+  // per 100 ids on SQL stores. InvalidArgument above kMaxAccessBatch ids.
+  [[nodiscard]] virtual absl::StatusOr<std::map<std::string, FeedbackVerdict>> GetVerdicts(
+      std::string_view event_id, const std::vector<std::string>& access_ids) = 0;
   // Every verdict of the event with the access it judges, newest verdict first.
   [[nodiscard]] virtual absl::StatusOr<std::vector<LabelledAccess>> ListFeedback(
       std::string_view event_id) = 0;

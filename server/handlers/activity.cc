@@ -13,13 +13,13 @@
 #include "boost/json/array.hpp"
 #include "boost/json/object.hpp"
 #include "guestguard/access.h"
+#include "guestguard/rebanding.h"
 #include "guestguard/store.h"
 #include "guestguard/thresholds.h"
 #include "internal/status_macros.h"
 #include "server/auth.h"
 #include "server/handlers/guest_names.h"
 #include "server/http_errors.h"
-#include "server/rebanding.h"
 #include "server/roles.h"
 #include "server/wire.h"
 
@@ -114,6 +114,14 @@ absl::Status LoadAccessIds(sql::Connection& c, int64_t event_id, std::optional<i
     GG_ASSIGN_OR_RETURN(guest_ids->emplace_back(), rows.Text(i, 1));
   }
   return absl::OkStatus();
+}
+
+// {band, label, because} of `label`, or null.
+boost::json::value EffectiveJson(const std::optional<EffectiveLabel>& label) {
+  if (!label) return nullptr;
+  return boost::json::object{{"band", BandName(label->band)},
+                             {"label", BandLabel(label->band)},
+                             {"because", RelabelCauseName(label->because)}};
 }
 
 }  // namespace
@@ -225,25 +233,22 @@ Response ListActivity(AppState& app, const Request& request, const Params& param
   std::vector<int64_t> access_ids;
   std::vector<std::string> access_guests;
   std::map<std::string, std::string> guest_names;
-  std::map<int64_t, FeedbackVerdict> verdicts;
   absl::Status status = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
     items.clear();
     access_ids.clear();
     access_guests.clear();
-    verdicts.clear();
     GG_RETURN_IF_ERROR(LoadRsvps(c, event_id, guest_id, cursor, limit + 1, &items));
     GG_RETURN_IF_ERROR(
         LoadAccessIds(c, event_id, guest_id, cursor, limit + 1, &access_ids, &access_guests));
     if (!access_ids.empty()) {
       // Only the guests this page names (RSVP rows carry their own).
       GG_ASSIGN_OR_RETURN(guest_names, LoadGuestNames(c, event_id, access_guests));
-      GG_ASSIGN_OR_RETURN(verdicts, LoadVerdicts(c, std::to_string(event_id), access_ids));
     }
     return absl::OkStatus();
   });
   if (!status.ok()) return ErrorResponse(status, request, *app.logger);
   const std::string event_key = std::to_string(event_id);
-  // Re-labelling uses the allowlist as it is now (see server/rebanding.h).
+  // Re-labelling uses the allowlist as it is now (see guestguard/rebanding.h).
   std::shared_ptr<const CidrSet> allowlist = std::make_shared<const CidrSet>();
   if (!access_ids.empty()) {
     absl::StatusOr<EventPolicy> policy = app.store->GetPolicy(event_key);
@@ -255,6 +260,10 @@ Response ListActivity(AppState& app, const Request& request, const Params& param
   absl::StatusOr<std::vector<AccessRecord>> records =
       app.store->GetAccesses(event_key, access_keys);  // One batch; deleted ones are skipped.
   if (!records.ok()) return ErrorResponse(records.status(), request, *app.logger);
+  absl::StatusOr<std::map<std::string, FeedbackVerdict>> verdicts =
+      records->empty() ? std::map<std::string, FeedbackVerdict>()
+                       : app.store->GetVerdicts(event_key, access_keys);
+  if (!verdicts.ok()) return ErrorResponse(verdicts.status(), request, *app.logger);
   size_t next = 0;
   for (size_t i = 0; i < access_ids.size(); ++i) {
     if (next == records->size() || (*records)[next].id != access_keys[i]) continue;  // Deleted.
@@ -263,13 +272,13 @@ Response ListActivity(AppState& app, const Request& request, const Params& param
     auto name = guest_names.find(record.guest_id);
     Item item;
     item.key = {absl::ToUnixMicros(record.at), kAccessRank, id};
-    auto verdict = verdicts.find(id);
+    auto verdict = verdicts->find(access_keys[i]);
     item.json = AccessActivityItem(
         record,
         name == guest_names.end() ? boost::json::value(nullptr) : boost::json::value(name->second),
         Relabel(record, *allowlist,
-                verdict == verdicts.end() ? std::nullopt
-                                          : std::optional<FeedbackVerdict>(verdict->second)));
+                verdict == verdicts->end() ? std::nullopt
+                                           : std::optional<FeedbackVerdict>(verdict->second)));
     items.push_back(std::move(item));
   }
   std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) {

@@ -14,7 +14,7 @@
 // `decision` is what was recorded when the access was scored and never
 // changes; `effective` re-labels it from what hosts did since, computed at
 // read time: a `legitimate` verdict on it, or an allowlist entry that now
-// covers its client_ip (server/rebanding.h has the exact rule).
+// covers its client_ip (guestguard/rebanding.h has the exact rule).
 // ?limit= 1-100 (default 50); ?cursor= the next_cursor of the previous page
 // (opaque; malformed → 400). next_cursor is null on the last page.
 // ?guest_id= only that guest's items (a guest's timeline; malformed → 400).
@@ -31,9 +31,9 @@
 #include "absl/time/time.h"
 #include "boost/json/object.hpp"
 #include "boost/json/value.hpp"
+#include "guestguard/rebanding.h"
 #include "guestguard/store.h"
 #include "server/app.h"
-#include "server/rebanding.h"
 #include "server/router.h"
 
 namespace guestguard::server {

@@ -13,6 +13,7 @@
 #include "absl/time/time.h"
 #include "boost/json/array.hpp"
 #include "boost/json/object.hpp"
+#include "guestguard/rebanding.h"
 #include "guestguard/store.h"
 #include "guestguard/thresholds.h"
 #include "internal/status_macros.h"
@@ -20,7 +21,6 @@
 #include "server/handlers/json_body.h"
 #include "server/handlers/list_query.h"
 #include "server/http_errors.h"
-#include "server/rebanding.h"
 #include "server/roles.h"
 #include "server/wire.h"
 
@@ -193,7 +193,7 @@ Response ListGuests(AppState& app, const Request& request, const Params& params)
   while (true) {
     sql::Rows rows;
     std::map<int64_t, Latest> latest;
-    std::map<int64_t, FeedbackVerdict> verdicts;
+    std::vector<std::string> access_ids;  // Of the latest accesses not low.
     absl::Status status = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
       if (scanned == 0) {
         GG_ASSIGN_OR_RETURN(
@@ -207,14 +207,16 @@ Response ListGuests(AppState& app, const Request& request, const Params& params)
         GG_ASSIGN_OR_RETURN(ids.emplace_back(), rows.Int(i, 0));
       }
       GG_ASSIGN_OR_RETURN(latest, LoadLatest(c, scope.event_id, ids));
-      std::vector<int64_t> access_ids;
+      access_ids.clear();
       for (const auto& [guest, l] : latest) {
-        if (l.record.band != Band::kLow) access_ids.push_back(l.access_id);
+        if (l.record.band != Band::kLow) access_ids.push_back(std::to_string(l.access_id));
       }
-      GG_ASSIGN_OR_RETURN(verdicts, LoadVerdicts(c, scope.event_key, access_ids));
       return absl::OkStatus();
     });
     if (!status.ok()) return ErrorResponse(status, request, *app.logger);
+    absl::StatusOr<std::map<std::string, FeedbackVerdict>> verdicts =
+        app.store->GetVerdicts(scope.event_key, access_ids);
+    if (!verdicts.ok()) return ErrorResponse(verdicts.status(), request, *app.logger);
     for (size_t i = 0; i < rows.size(); ++i) {
       absl::StatusOr<boost::json::object> guest = GuestJson(rows, i);
       if (!guest.ok()) return ErrorResponse(guest.status(), request, *app.logger);
@@ -224,9 +226,9 @@ Response ListGuests(AppState& app, const Request& request, const Params& params)
       std::optional<Band> band;
       if (auto l = latest.find(id); l != latest.end()) {
         band = l->second.record.band;
-        auto v = verdicts.find(l->second.access_id);
+        auto v = verdicts->find(std::to_string(l->second.access_id));
         const std::optional<FeedbackVerdict> verdict =
-            v == verdicts.end() ? std::nullopt : std::optional<FeedbackVerdict>(v->second);
+            v == verdicts->end() ? std::nullopt : std::optional<FeedbackVerdict>(v->second);
         if (*band != Band::kLow && !allowlist) {
           absl::StatusOr<EventPolicy> policy = app.store->GetPolicy(scope.event_key);
           if (!policy.ok()) return ErrorResponse(policy.status(), request, *app.logger);

@@ -8,7 +8,7 @@
 //     rsvp: null | {response, plus_ones, updated_at}
 //     latest_band: null | "low" | "medium" | "high" | "block" — the band of the
 //       guest's latest scored access as a host reads it now (its effective
-//       re-label when one applies, server/rebanding.h); null before any access
+//       re-label when one applies, guestguard/rebanding.h); null before any access
 //     checked_in: whether any check-in of the guest was let in (not blocked)
 //   total: every guest of the event, whatever the filters.
 //   Filters (all optional, combined with AND; a bad value is 400 naming it):

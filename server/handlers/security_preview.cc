@@ -10,7 +10,7 @@
 //        feedback: {suspicious: {total, below_high_before, below_high_after},
 //                   legitimate: {total, high_or_block_before, high_or_block_after}}}
 // `before` re-bands under the event's current thresholds and `after` under the
-// candidate, both with RebandRecorded (server/rebanding.h), so identical
+// candidate, both with RebandRecorded (guestguard/rebanding.h), so identical
 // thresholds give identical columns; `changed` counts accesses whose band
 // differs. Feedback counts cover the verdicts on accesses in the window.
 #include <array>
@@ -19,12 +19,12 @@
 
 #include "absl/strings/numbers.h"
 #include "boost/json/object.hpp"
+#include "guestguard/rebanding.h"
 #include "guestguard/store.h"
 #include "internal/status_macros.h"
 #include "server/handlers/json_body.h"
 #include "server/handlers/security.h"
 #include "server/http_errors.h"
-#include "server/rebanding.h"
 
 namespace guestguard::server {
 namespace {
@@ -53,22 +53,12 @@ Response PreviewThresholds(AppState& app, const Request& request, const Params& 
   absl::StatusOr<std::vector<AccessRecord>> accesses =
       app.store->ListAccesses(scope.event_key, kPreviewWindow);
   if (!accesses.ok()) return ErrorResponse(accesses.status(), request, *app.logger);
-  std::vector<int64_t> ids;
+  std::vector<std::string> ids;
   ids.reserve(accesses->size());
-  for (const AccessRecord& a : *accesses) {
-    int64_t id = 0;
-    if (!absl::SimpleAtoi(a.id, &id)) {
-      return ErrorResponse(absl::InternalError("store returned a non-numeric access id"), request,
-                           *app.logger);
-    }
-    ids.push_back(id);
-  }
-  std::map<int64_t, FeedbackVerdict> verdicts;
-  absl::Status s = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
-    GG_ASSIGN_OR_RETURN(verdicts, LoadVerdicts(c, scope.event_key, ids));
-    return absl::OkStatus();
-  });
-  if (!s.ok()) return ErrorResponse(s, request, *app.logger);
+  for (const AccessRecord& a : *accesses) ids.push_back(a.id);
+  absl::StatusOr<std::map<std::string, FeedbackVerdict>> verdicts =
+      app.store->GetVerdicts(scope.event_key, ids);
+  if (!verdicts.ok()) return ErrorResponse(verdicts.status(), request, *app.logger);
 
   std::array<int64_t, 4> before{}, after{};
   int64_t changed = 0;
@@ -81,8 +71,8 @@ Response PreviewThresholds(AppState& app, const Request& request, const Params& 
     ++before[static_cast<int>(b)];
     ++after[static_cast<int>(a)];
     if (a != b) ++changed;
-    auto v = verdicts.find(ids[i]);
-    if (v == verdicts.end()) continue;
+    auto v = verdicts->find(ids[i]);
+    if (v == verdicts->end()) continue;
     if (v->second == FeedbackVerdict::kSuspicious) {
       ++suspicious;
       suspicious_below_before += b < Band::kHigh;

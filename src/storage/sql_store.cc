@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <functional>
+#include <map>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
@@ -127,6 +129,42 @@ absl::StatusOr<AccessRecord> ReadAccess(const Rows& rows, size_t row) {
   GG_ASSIGN_OR_RETURN(const std::string reasons, rows.Text(row, 16));
   GG_ASSIGN_OR_RETURN(r.reasons, DecodeReasons(reasons));
   return r;
+}
+
+// The ids among `texts` this store could have issued, each once, in the
+// order given; InvalidArgument above kMaxAccessBatch texts.
+absl::StatusOr<std::vector<int64_t>> ParseAccessBatch(const std::vector<std::string>& texts) {
+  if (texts.size() > kMaxAccessBatch) {
+    return absl::InvalidArgumentError(absl::StrCat("at most ", kMaxAccessBatch, " access ids"));
+  }
+  std::vector<int64_t> ids;
+  absl::flat_hash_set<int64_t> seen;
+  for (const std::string& text : texts) {
+    const std::optional<int64_t> id = ParseId(text);
+    if (id && seen.insert(*id).second) ids.push_back(*id);
+  }
+  return ids;
+}
+
+// Runs `select` + " IN (?, ..., ?)" over `ids`, 100 at a time, with
+// `event_id` bound first, and hands every row to `row`. Every statement has
+// exactly 100 placeholders (the last id repeats to fill a short chunk), so
+// the drivers prepare one statement, not one per count.
+absl::Status QueryByIds(Connection& c, std::string_view select, std::string_view event_id,
+                        const std::vector<int64_t>& ids,
+                        const std::function<absl::Status(const Rows&, size_t)>& row) {
+  constexpr size_t kChunk = 100;
+  std::string query = std::string(select) + " IN (";
+  for (size_t i = 0; i < kChunk; ++i) query += i == 0 ? "?" : ", ?";
+  query += ")";
+  for (size_t start = 0; start < ids.size(); start += kChunk) {
+    std::vector<Value> args = {Text(event_id)};
+    for (size_t i = 0; i < kChunk; ++i)
+      args.push_back(Int(ids[std::min(start + i, ids.size() - 1)]));
+    GG_ASSIGN_OR_RETURN(Rows rows, c.Query(query, args));
+    for (size_t i = 0; i < rows.size(); ++i) GG_RETURN_IF_ERROR(row(rows, i));
+  }
+  return absl::OkStatus();
 }
 
 class SqlStore final : public Store {
@@ -358,45 +396,24 @@ class SqlStore final : public Store {
 
   absl::StatusOr<std::vector<AccessRecord>> GetAccesses(
       std::string_view event_id, const std::vector<std::string>& access_ids) override {
-    if (access_ids.size() > kMaxAccessBatch) {
-      return absl::InvalidArgumentError(absl::StrCat("at most ", kMaxAccessBatch, " access ids"));
-    }
-    std::vector<int64_t> ids;  // Parsed, each once, in the order given.
-    absl::flat_hash_set<int64_t> seen;
-    for (const std::string& text : access_ids) {
-      const std::optional<int64_t> id = ParseId(text);
-      if (id && seen.insert(*id).second) ids.push_back(*id);
-    }
-    absl::flat_hash_map<int64_t, AccessRecord> found;
+    GG_ASSIGN_OR_RETURN(const std::vector<int64_t> ids, ParseAccessBatch(access_ids));
+    absl::flat_hash_map<std::string, AccessRecord> found;
     if (!ids.empty()) {
-      // One statement shape (the last id repeats to fill a short chunk), so
-      // the drivers prepare it once.
-      constexpr size_t kChunk = 100;
-      std::string query =
-          absl::StrCat("SELECT ", std::string(kAccessColumns),
-                       " FROM guard_access_log a WHERE a.event_id = ? AND a.id IN (");
-      for (size_t i = 0; i < kChunk; ++i) query += i == 0 ? "?" : ", ?";
-      query += ")";
       GG_RETURN_IF_ERROR(db_->Autocommit([&](Connection& c) -> absl::Status {
         found.clear();
-        for (size_t start = 0; start < ids.size(); start += kChunk) {
-          std::vector<sql::Value> args = {Text(event_id)};
-          for (size_t i = 0; i < kChunk; ++i) {
-            args.push_back(Int(ids[std::min(start + i, ids.size() - 1)]));
-          }
-          GG_ASSIGN_OR_RETURN(Rows rows, c.Query(query, args));
-          for (size_t i = 0; i < rows.size(); ++i) {
-            GG_ASSIGN_OR_RETURN(AccessRecord r, ReadAccess(rows, i));
-            const int64_t id = *ParseId(r.id);
-            found.emplace(id, std::move(r));
-          }
-        }
-        return absl::OkStatus();
+        return QueryByIds(c,
+                          absl::StrCat("SELECT ", std::string(kAccessColumns),
+                                       " FROM guard_access_log a WHERE a.event_id = ? AND a.id"),
+                          event_id, ids, [&](const Rows& rows, size_t i) -> absl::Status {
+                            GG_ASSIGN_OR_RETURN(AccessRecord r, ReadAccess(rows, i));
+                            found.emplace(r.id, std::move(r));
+                            return absl::OkStatus();
+                          });
       }));
     }
     std::vector<AccessRecord> out;
     for (int64_t id : ids) {
-      auto it = found.find(id);
+      auto it = found.find(std::to_string(id));
       if (it != found.end()) out.push_back(std::move(it->second));
     }
     return out;
@@ -444,6 +461,28 @@ class SqlStore final : public Store {
                f.created_at})
           .status();
     });
+  }
+
+  absl::StatusOr<std::map<std::string, FeedbackVerdict>> GetVerdicts(
+      std::string_view event_id, const std::vector<std::string>& access_ids) override {
+    GG_ASSIGN_OR_RETURN(const std::vector<int64_t> ids, ParseAccessBatch(access_ids));
+    std::map<std::string, FeedbackVerdict> out;
+    if (ids.empty()) return out;
+    GG_RETURN_IF_ERROR(db_->Autocommit([&](Connection& c) -> absl::Status {
+      out.clear();
+      return QueryByIds(
+          c,
+          "SELECT access_log_id, verdict FROM guard_feedback WHERE event_id = ? AND access_log_id",
+          event_id, ids, [&](const Rows& rows, size_t i) -> absl::Status {
+            GG_ASSIGN_OR_RETURN(const int64_t id, rows.Int(i, 0));
+            GG_ASSIGN_OR_RETURN(const std::string verdict, rows.Text(i, 1));
+            const std::optional<FeedbackVerdict> parsed = ParseFeedbackVerdict(verdict);
+            if (!parsed) return absl::DataLossError("stored feedback has an unknown verdict");
+            out[std::to_string(id)] = *parsed;
+            return absl::OkStatus();
+          });
+    }));
+    return out;
   }
 
   absl::StatusOr<std::vector<LabelledAccess>> ListFeedback(std::string_view event_id) override {

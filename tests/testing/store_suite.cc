@@ -3,6 +3,8 @@
 // Behaviour every Store backend must have. See store_suite.h.
 #include "testing/store_suite.h"
 
+#include <map>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -354,6 +356,32 @@ TEST_P(StoreSuite, FeedbackUpsertKeepsOneVerdictPerAccess) {
   EXPECT_EQ((*list)[0].access.id, *id);
   EXPECT_EQ((*list)[0].access.score, 70);
   EXPECT_TRUE(store_->ListFeedback("ev2")->empty());
+}
+
+TEST_P(StoreSuite, GetVerdictsReturnsTheVerdictsOfTheAccessesAsked) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 150; ++i) {
+    ids.push_back(
+        *store_->AppendAccess(MakeRecord("ev1", "g1", kT0 + absl::Seconds(i)), std::nullopt));
+  }
+  const std::string other = *store_->AppendAccess(MakeRecord("ev2", "g1", kT0), std::nullopt);
+  ASSERT_TRUE(store_->PutFeedback({"ev1", ids[3], FeedbackVerdict::kSuspicious, "", kT0}).ok());
+  ASSERT_TRUE(store_->PutFeedback({"ev1", ids[140], FeedbackVerdict::kLegitimate, "", kT0}).ok());
+  ASSERT_TRUE(store_->PutFeedback({"ev1", ids[149], FeedbackVerdict::kSuspicious, "", kT0}).ok());
+  ASSERT_TRUE(store_->PutFeedback({"ev2", other, FeedbackVerdict::kSuspicious, "", kT0}).ok());
+  std::vector<std::string> asked(ids.begin(), ids.begin() + 145);  // Not ids[149].
+  asked.push_back(other);
+  asked.push_back("not-an-id");
+  auto got = store_->GetVerdicts("ev1", asked);
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(*got,
+            (std::map<std::string, FeedbackVerdict>{{ids[3], FeedbackVerdict::kSuspicious},
+                                                    {ids[140], FeedbackVerdict::kLegitimate}}));
+  EXPECT_TRUE(store_->GetVerdicts("ev1", {})->empty());
+  EXPECT_EQ(store_->GetVerdicts("ev1", std::vector<std::string>(kMaxAccessBatch + 1, ids[0]))
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 TEST_P(StoreSuite, FeedbackOnAnotherEventsAccessIsRefused) {

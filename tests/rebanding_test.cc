@@ -1,12 +1,13 @@
 // Copyright 2026 GuestGuard authors.
+#include "guestguard/rebanding.h"
+
 #include <string>
 #include <vector>
 
 #include "gtest/gtest.h"
 #include "guestguard/access.h"
-#include "server/rebanding.h"
 
-namespace guestguard::server {
+namespace guestguard {
 namespace {
 
 AccessRecord Recorded(int score, Band band, std::vector<std::string> codes = {},
@@ -97,4 +98,4 @@ TEST(Relabel, LeavesEverythingElseAlone) {
 }
 
 }  // namespace
-}  // namespace guestguard::server
+}  // namespace guestguard

@@ -7,30 +7,26 @@
 //     address may be allowlisted or a host may have marked it legitimate
 //     (activity items' `effective`).
 // Both work on the record alone: the original score and band are never
-// rewritten, and nothing is re-scored.
+// rewritten, and nothing is re-scored. They sit beside the scorer because
+// they restate none of its rules: re-banding recombines the recorded
+// findings with HeuristicScorer::Combine.
 //
 //   Band b = RebandRecorded(record, candidate);
 //   std::optional<EffectiveLabel> e = Relabel(record, *policy.allowlist, verdict);
 //
-// Thread-safe: pure functions (LoadVerdicts reads the database only).
-#ifndef GUESTGUARD_SERVER_REBANDING_H_
-#define GUESTGUARD_SERVER_REBANDING_H_
+// Thread-safe: pure functions.
+#ifndef GUESTGUARD_REBANDING_H_
+#define GUESTGUARD_REBANDING_H_
 
-#include <cstdint>
-#include <map>
 #include <optional>
 #include <string_view>
-#include <vector>
 
-#include "absl/status/statusor.h"
-#include "boost/json/value.hpp"
 #include "guestguard/cidr.h"
 #include "guestguard/scoring.h"
 #include "guestguard/store.h"
 #include "guestguard/thresholds.h"
-#include "sql/sql.h"
 
-namespace guestguard::server {
+namespace guestguard {
 
 // The band `record` would have had under `thresholds`:
 //   - an access refused for its token (reason token_revoked / token_expired)
@@ -67,14 +63,6 @@ struct EffectiveLabel {
 std::optional<EffectiveLabel> Relabel(const AccessRecord& record, const CidrSet& allowlist,
                                       std::optional<FeedbackVerdict> verdict);
 
-// {band, label, because} of `label`, or null.
-boost::json::value EffectiveJson(const std::optional<EffectiveLabel>& label);
+}  // namespace guestguard
 
-// The verdicts given on the accesses `access_ids` of `event_id` (ids the
-// store issued), keyed by access id. At most 1000 ids per call.
-absl::StatusOr<std::map<int64_t, FeedbackVerdict>> LoadVerdicts(
-    sql::Connection& c, std::string_view event_id, const std::vector<int64_t>& access_ids);
-
-}  // namespace guestguard::server
-
-#endif  // GUESTGUARD_SERVER_REBANDING_H_
+#endif  // GUESTGUARD_REBANDING_H_
