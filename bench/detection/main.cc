@@ -43,6 +43,7 @@ struct Config {
   int threads = 2;
   std::string json_path;
   bool check = false;
+  std::string trace;  // A fraud scenario whose targeted guests' accesses are printed.
 };
 
 const std::vector<int> kSizes = {25, 136, 500, 2000};
@@ -440,7 +441,56 @@ void Sweeps(Report& rep, const Config& cfg) {
   rep.Json("sweeps", json + "}");
 }
 
+// --trace=F2: every access of the guests a scenario targeted, with its
+// findings, in both modes (for analysing misses; not part of the report).
+int Trace(const Config& cfg) {
+  Fraud fraud = Fraud::kNone;
+  for (Fraud f : kFrauds) {
+    if (cfg.trace == FraudName(f)) fraud = f;
+  }
+  if (fraud == Fraud::kNone && cfg.trace != "clean") {
+    std::fprintf(stderr, "detection: --trace needs clean or a fraud scenario (F1 ... F10)\n");
+    return 2;
+  }
+  for (Mode mode : {Mode::kPage, Mode::kNavigation}) {
+    for (int i = 0; i < cfg.fraud_events; ++i) {
+      WorldParams w;
+      w.venue_allowlisted = i % 2 == 1;
+      const SimEvent ev = BuildEvent(cfg.seed, i, 136, mode, fraud, 0.05, w);
+      ReplayOptions ro;
+      ro.mode = mode;
+      ro.venue_allowlisted = w.venue_allowlisted;
+      ro.host_review = w.host_review;
+      ro.seed = cfg.seed;
+      const EventResult res = Replay(ev, ro, i);
+      std::vector<bool> targeted(ev.guests.size(), false);
+      for (const SimAccess& a : ev.accesses) {
+        if (a.incident >= 0 || fraud == Fraud::kNone) targeted[static_cast<size_t>(a.guest)] = true;
+      }
+      for (size_t k = 0; k < ev.accesses.size(); ++k) {
+        const SimAccess& a = ev.accesses[k];
+        if (!targeted[static_cast<size_t>(a.guest)]) continue;
+        const Outcome& o = res.outcomes[k];
+        std::string findings;
+        for (const Finding& f : o.findings) {
+          absl::StrAppend(&findings, " ", FindingCodes()[f.code], "=", f.score);
+        }
+        std::printf("%s ev%d g%d %+8.2fd %-11s %-4s %-8s p%d d%d %s%s fp=%.6s ip=%s ua=%.40s | %3d %s%s%s\n",
+                    ModeName(mode), i, a.guest,
+                    static_cast<double>(a.at - ev.starts_at) / 86400.0, LabelName(a.label),
+                    a.scenario.c_str(), std::string(AccessKindName(a.kind)).c_str(), a.person,
+                    a.device, a.guest_active ? "active " : "", a.surplus_checkin ? "surplus " : "",
+                    a.signals.fingerprint.c_str(), a.client_ip.c_str(), a.signals.user_agent.c_str(),
+                    o.score, std::string(BandName(o.band)).c_str(), o.learned ? " learned" : "",
+                    findings.c_str());
+      }
+    }
+  }
+  return 0;
+}
+
 int Main(const Config& cfg) {
+  if (!cfg.trace.empty()) return Trace(cfg);
   const auto started = std::chrono::steady_clock::now();
   Report rep;
   rep.Line(absl::StrFormat(
@@ -517,6 +567,8 @@ int main(int argc, char** argv) {
       cfg.threads = std::max(1, std::atoi(v));
     } else if (const char* v = value("--json=")) {
       cfg.json_path = v;
+    } else if (const char* v = value("--trace=")) {
+      cfg.trace = v;
     } else if (a == "--quick") {
       cfg.events_per_size = 6;
       cfg.fraud_events = 16;
@@ -526,7 +578,7 @@ int main(int argc, char** argv) {
     } else {
       std::fprintf(stderr,
                    "usage: %s [--seed=N] [--quick] [--events=N] [--fraud-events=N] "
-                   "[--sweep-events=N] [--threads=N] [--json=FILE] [--check]\n",
+                   "[--sweep-events=N] [--threads=N] [--json=FILE] [--check] [--trace=Fn]\n",
                    argv[0]);
       return 2;
     }
