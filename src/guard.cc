@@ -344,6 +344,7 @@ absl::StatusOr<Decision> Guard::Check(std::string_view token, AccessAttempt atte
       use.known_network = use.known_network || (features.has_ip && net.network == features.network);
     }
     use.blocked = record.blocked;
+    use.flagged = !d.allowlisted && d.band >= Band::kMedium;
     b.RecordUse(use);
     if (admit) b.Admit(features.device);
   };

@@ -3,7 +3,8 @@
 // guestguard_detection — the detection-quality benchmark (shared/DETECTION.md).
 //
 //   guestguard_detection [--seed=N] [--quick] [--events=N] [--fraud-events=N]
-//                        [--json=FILE] [--check] [--threads=N]
+//                        [--json=FILE] [--check] [--threads=N] [--only=F1,F2]
+//                        [--page-only] [--trace=clean|Fn]
 //
 // Replays simulated events through Guard::Check in both collection modes,
 // prints the §5.5 tables with the §5.6 targets beside each figure, writes the
@@ -44,6 +45,8 @@ struct Config {
   std::string json_path;
   bool check = false;
   std::string trace;  // A fraud scenario whose targeted guests' accesses are printed.
+  std::string only;   // Comma-separated fraud scenarios to run (all when empty).
+  bool page_only = false;  // Mode A only.
 };
 
 const std::vector<int> kSizes = {25, 136, 500, 2000};
@@ -308,6 +311,11 @@ void Detection(Report& rep, const Config& cfg, Mode mode, bool assert_mode,
       "\nDetection, each scenario injected alone into 5%% of the guests, mode %s", m));
   EventStats all;
   for (Fraud f : kFrauds) {
+    if (!cfg.only.empty() &&
+        absl::StrCat(",", cfg.only, ",").find(absl::StrCat(",", FraudName(f), ",")) ==
+            std::string::npos) {
+      continue;
+    }
     RunSpec spec = base;
     spec.fraud = f;
     spec.sizes.assign(static_cast<size_t>(cfg.fraud_events), 136);
@@ -505,6 +513,7 @@ int Main(const Config& cfg) {
   rep.Json("seed", absl::StrCat(cfg.seed));
   std::vector<Sample> samples;
   for (Mode mode : {Mode::kPage, Mode::kNavigation}) {
+    if (cfg.page_only && mode != Mode::kPage) continue;
     const bool assert_mode = mode == Mode::kPage;
     RunSpec clean;
     clean.mode = mode;
@@ -567,6 +576,10 @@ int main(int argc, char** argv) {
       cfg.threads = std::max(1, std::atoi(v));
     } else if (const char* v = value("--json=")) {
       cfg.json_path = v;
+    } else if (const char* v = value("--only=")) {
+      cfg.only = v;
+    } else if (a == "--page-only") {
+      cfg.page_only = true;
     } else if (const char* v = value("--trace=")) {
       cfg.trace = v;
     } else if (a == "--quick") {
@@ -578,7 +591,7 @@ int main(int argc, char** argv) {
     } else {
       std::fprintf(stderr,
                    "usage: %s [--seed=N] [--quick] [--events=N] [--fraud-events=N] "
-                   "[--sweep-events=N] [--threads=N] [--json=FILE] [--check] [--trace=Fn]\n",
+                   "[--sweep-events=N] [--threads=N] [--json=FILE] [--check] [--trace=Fn] [--only=F1,F2] [--page-only]\n",
                    argv[0]);
       return 2;
     }

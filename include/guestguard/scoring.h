@@ -63,6 +63,7 @@ struct ScoringOptions {
   // (changed_device_new_network_score). Default: 20, within 96 hours.
   int fingerprint_same_model_score = 20;
   absl::Duration same_model_window = absl::Hours(96);
+  absl::Duration same_model_other_agent_window = absl::Hours(24);
   int fingerprint_partial_score = 25;  // Default: 25. A few traits moved.
   // A known fingerprint sent with traits that do not belong to it: a copied
   // fingerprint header. Default: 75.
