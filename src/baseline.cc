@@ -119,10 +119,10 @@ uint8_t EntryFlags(bool confirmed, bool vouched, bool embedded = false) {
 // "; wv)").
 bool IsEmbeddedBrowser(std::string_view agent) {
   static constexpr std::string_view kMarkers[] = {
-      "gsa/",      "fban/",    "fbav/",      "fb_iab",         "instagram", "; wv)",
-      "line/",     "snapchat", "linkedinapp", "micromessenger", "twitter for", "pinterest for"};
-  const std::string lower = absl::AsciiStrToLower(
-      absl::string_view(agent.data(), std::min<size_t>(agent.size(), 1024)));
+      "gsa/",  "fban/",    "fbav/",       "fb_iab",         "instagram",   "; wv)",
+      "line/", "snapchat", "linkedinapp", "micromessenger", "twitter for", "pinterest for"};
+  const std::string lower =
+      absl::AsciiStrToLower(absl::string_view(agent.data(), std::min<size_t>(agent.size(), 1024)));
   for (std::string_view m : kMarkers) {
     if (lower.find(m) != std::string::npos) return true;
   }
@@ -196,10 +196,9 @@ void Baseline::Learn(const AccessFeatures& access, bool vouched) {
     auto known = std::find_if(devices_.begin(), devices_.begin() + device_count_,
                               [&](const Device& d) { return d.fingerprint == access.device; });
     if (known == devices_.begin() + device_count_) {
-      devices_[SlotFor(devices_, device_count_)] = {access.device, access.components,
-                                                    access.agent,  access.embedded_browser,
-                                                    at,            at,
-                                                    vouched,       vouched};
+      devices_[SlotFor(devices_, device_count_)] = {
+          access.device, access.components, access.agent, access.embedded_browser, at, at, vouched,
+          vouched};
     } else {
       if (at >= known->last_seen) {
         // Traits this access did not send (a GET carries only headers) keep
@@ -305,8 +304,7 @@ std::string Baseline::Serialize() const {
     out.push_back(static_cast<char>(u.kind));
     out.push_back(static_cast<char>((u.known_device ? kUseKnownDevice : 0) |
                                     (u.known_network ? kUseKnownNetwork : 0) |
-                                    (u.blocked ? kUseBlocked : 0) |
-                                    (u.flagged ? kUseFlagged : 0)));
+                                    (u.blocked ? kUseBlocked : 0) | (u.flagged ? kUseFlagged : 0)));
   }
   for (uint64_t a : admitted()) PutFixed(out, a, 8);
   return out;

@@ -239,6 +239,7 @@ absl::StatusOr<Decision> Guard::Check(std::string_view token, AccessAttempt atte
   }
 
   bool admit = false;
+  bool door_retry = false;  // Admitted before: scored as known, never learned.
   if (d.token_status == TokenStatus::kValid) {
     if (std::optional<std::string> fetcher =
             impl_->heuristic.RecognisePreview(attempt, client_ip ? &*client_ip : nullptr)) {
@@ -266,6 +267,7 @@ absl::StatusOr<Decision> Guard::Check(std::string_view token, AccessAttempt atte
         }
       }
       ScoringContext ctx{attempt, features, baseline, recent_uses, policy.thresholds};
+      door_retry = IsDoorRetry(ctx);
       Verdict verdict = impl_->heuristic.Evaluate(ctx);
       if (o.scorer) {
         ctx.heuristic = &verdict;
@@ -327,8 +329,8 @@ absl::StatusOr<Decision> Guard::Check(std::string_view token, AccessAttempt atte
   // Every scored use of a valid link joins the link's history; only clean
   // accesses teach the baseline (an attacker must not), and an admitted
   // check-in takes one of the party's places. Previews touch nothing.
-  const bool learn =
-      d.token_status == TokenStatus::kValid && d.band == Band::kLow && !d.allowlisted;
+  const bool learn = d.token_status == TokenStatus::kValid && d.band == Band::kLow &&
+                     !d.allowlisted && !door_retry;
   auto update = [&](Baseline& b) {
     if (learn) b.Learn(features);
     Baseline::Use use;

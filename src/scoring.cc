@@ -85,10 +85,10 @@ bool SameTraits(const ScoringOptions& o, const AccessFeatures& f, const Baseline
 
 // A fingerprint replaces the previous one of its device (a browser update,
 // changed settings: FP-Stalker links such chains [S1]); it does not go back.
-// So when the link saw this device before, and a learned device with the
-// same traits and the same kind of browser (an app's embedded one or not) was
-// used both before this device first appeared and again since, two devices of
-// one model are in use — the older one is the guest's.
+// So when the link saw this device before, and since then a learned device
+// with the same traits and the same kind of browser (an app's embedded one or
+// not) was used, this fingerprint is going back: two devices of one model are
+// in use on the link.
 bool AlternatesWithLearnedDevice(const ScoringOptions& o, const AccessFeatures& f,
                                  const Baseline& b) {
   if (f.device_from_headers || f.fingerprint == 0) return false;
@@ -96,7 +96,7 @@ bool AlternatesWithLearnedDevice(const ScoringOptions& o, const AccessFeatures& 
   if (!first) return false;
   for (const Baseline::Device& d : b.devices()) {
     if (d.fingerprint == f.device || d.embedded_browser != f.embedded_browser ||
-        d.first_seen >= *first || !SameTraits(o, f, d)) {
+        !SameTraits(o, f, d)) {
       continue;
     }
     bool used_since = d.last_seen > *first;
@@ -111,7 +111,13 @@ bool AlternatesWithLearnedDevice(const ScoringOptions& o, const AccessFeatures& 
 DeviceMatch MatchDevice(const ScoringOptions& o, const AccessFeatures& f, const Baseline& b) {
   const auto devices = b.devices();
   if (devices.empty() || f.device == 0) return DeviceMatch::kNothingToCompare;
-  if (AlternatesWithLearnedDevice(o, f, b)) return DeviceMatch::kTwin;
+  if (AlternatesWithLearnedDevice(o, f, b)) {
+    const auto admitted = b.admitted();
+    // An admitted device retrying at the door is the check-in limit's business.
+    if (std::find(admitted.begin(), admitted.end(), f.device) == admitted.end()) {
+      return DeviceMatch::kTwin;
+    }
+  }
   DeviceMatch best = DeviceMatch::kUnknown;
   int best_moved = 5;
   for (const Baseline::Device& d : devices) {
@@ -135,19 +141,24 @@ DeviceMatch MatchDevice(const ScoringOptions& o, const AccessFeatures& f, const 
       return DeviceMatch::kKnown;
     }
     if (!f.device_from_headers && compared >= o.min_compared_components &&
-        moved <= o.max_moved_components && moved < best_moved) {
-      best_moved = moved;
-      // The same traits and browser while the learned device is still in use
-      // is a second device of that model; after a quiet spell, drifted settings.
+        moved <= o.max_moved_components && moved <= best_moved) {
+      // A new fingerprint with every trait of a device still in use is a
+      // second device of that model: a fingerprint changes about every 5
+      // days [S1], so within a day (whatever the user agent: an update ships
+      // every 2 weeks [S4]) or, with the same user agent, within 2 days it is
+      // more likely another phone; after a quiet spell, drifted settings.
       const int64_t gap = absl::ToUnixSeconds(f.at) - d.last_seen;
       const bool twin =
-          (f.agent != 0 && f.agent == d.agent && gap < absl::ToInt64Seconds(o.same_model_window)) ||
-          (gap >= 0 && gap < absl::ToInt64Seconds(o.same_model_other_agent_window) &&
-           !f.embedded_browser && !d.embedded_browser);
-      best = moved > 0 && timezone_moved ? DeviceMatch::kTravelled
-             : moved > 0                 ? DeviceMatch::kPartial
-             : twin                      ? DeviceMatch::kSameModel
-                                         : DeviceMatch::kUpdated;
+          gap >= 0 &&
+          (gap < absl::ToInt64Seconds(o.same_model_any_agent_window) ||
+           (f.agent != 0 && f.agent == d.agent && gap < absl::ToInt64Seconds(o.same_model_window)));
+      const DeviceMatch m = moved > 0 && timezone_moved ? DeviceMatch::kTravelled
+                            : moved > 0                 ? DeviceMatch::kPartial
+                            : twin                      ? DeviceMatch::kSameModel
+                                                        : DeviceMatch::kUpdated;
+      // Among equally close devices, one still in use (a twin) decides.
+      if (moved < best_moved || m == DeviceMatch::kSameModel) best = m;
+      best_moved = moved;
     }
   }
   // A moved copy the link already saw and did not take for the guest's (it
@@ -199,6 +210,16 @@ bool LocaleDiffers(const AccessFeatures& f, const Baseline& b) {
   }
   return compared_any;
 }
+
+}  // namespace
+
+bool IsDoorRetry(const ScoringContext& ctx) {
+  if (ctx.attempt.kind != AccessKind::kCheckin || ctx.features.device == 0) return false;
+  const auto admitted = ctx.baseline.admitted();
+  return std::find(admitted.begin(), admitted.end(), ctx.features.device) != admitted.end();
+}
+
+namespace {
 
 // A check-in while the link's party is arriving: someone of it was admitted
 // within the last hour and places are left (a plus-one's own phone).
@@ -252,6 +273,12 @@ void ScoreDeviceAndNetwork(const ScoringOptions& o, const ScoringContext& ctx, D
                          "traits: the fingerprint looks copied."});
       break;
     case DeviceMatch::kTwin:
+      if (InPartyAtTheDoor(ctx)) {
+        reasons.push_back({std::string(reason::kFingerprintMismatch), o.household_device_score,
+                           "A device of the same model as this guest's, checking in while the "
+                           "guest's party is arriving (a plus-one's phone)."});
+        break;
+      }
       reasons.push_back({std::string(reason::kFingerprintMismatch), o.fingerprint_mismatch_score,
                          "Another device of the same model and locale as this guest's: the two "
                          "are used alternately (a fingerprint does not go back)."});
@@ -504,6 +531,7 @@ absl::Status ScoringOptions::Validate() const {
                                      {"velocity_window", velocity_window},
                                      {"sharing_window", sharing_window},
                                      {"same_model_window", same_model_window},
+                                     {"same_model_any_agent_window", same_model_any_agent_window},
                                      {"concurrency_window", concurrency_window}}) {
     if (window <= absl::ZeroDuration()) {
       return absl::InvalidArgumentError(
@@ -561,8 +589,14 @@ std::optional<std::string> HeuristicScorer::RecognisePreview(const AccessAttempt
 Verdict HeuristicScorer::Evaluate(const ScoringContext& ctx) const {
   std::vector<Reason> findings;
   findings.reserve(8);
-  const DeviceMatch device = MatchDevice(options_, ctx.features, ctx.baseline);
-  const NetworkMatch network = MatchNetwork(ctx.features, ctx.baseline);
+  DeviceMatch device = MatchDevice(options_, ctx.features, ctx.baseline);
+  NetworkMatch network = MatchNetwork(ctx.features, ctx.baseline);
+  if (IsDoorRetry(ctx)) {
+    // The door already decided on this device; its retries are the same
+    // person at the door (a slow venue network), whatever the network.
+    device = DeviceMatch::kKnown;
+    network = NetworkMatch::kNothingToCompare;
+  }
   ScoreDeviceAndNetwork(options_, ctx, device, network, findings);
   ScoreHistory(options_, ctx, device, network, findings);
   ScoreSignals(options_, ctx, findings);
