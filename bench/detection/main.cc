@@ -25,6 +25,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "bench/detection/metrics.h"
 #include "bench/detection/replay.h"
 #include "bench/detection/simulation.h"
@@ -587,6 +588,16 @@ int main(int argc, char** argv) {
                    "[--sweep-events=N] [--threads=N] [--json=FILE] [--check] [--trace=Fn] "
                    "[--only=F1,F2] [--page-only]\n",
                    argv[0]);
+      return 2;
+    }
+  }
+  for (absl::string_view name : absl::StrSplit(cfg.only, ',', absl::SkipEmpty())) {
+    const bool known =
+        std::any_of(guestguard::detection::kFrauds.begin(), guestguard::detection::kFrauds.end(),
+                    [&](auto f) { return name == guestguard::detection::FraudName(f); });
+    if (!known) {
+      std::fprintf(stderr, "detection: --only: unknown scenario \"%s\" (F1 ... F10, F3a, F3b)\n",
+                   std::string(name).c_str());
       return 2;
     }
   }
