@@ -239,7 +239,10 @@ absl::StatusOr<Decision> Guard::Check(std::string_view token, AccessAttempt atte
   }
 
   bool admit = false;
-  bool door_retry = false;  // Admitted before: scored as known, never learned.
+  // A check-in from a device admitted before: a retry at the door, scored as
+  // the known device and never learned.
+  const bool door_retry =
+      IsDoorRetry({attempt, features, baseline, /*recent_uses=*/1, policy.thresholds});
   if (d.token_status == TokenStatus::kValid) {
     if (std::optional<std::string> fetcher =
             impl_->heuristic.RecognisePreview(attempt, client_ip ? &*client_ip : nullptr)) {
@@ -267,7 +270,6 @@ absl::StatusOr<Decision> Guard::Check(std::string_view token, AccessAttempt atte
         }
       }
       ScoringContext ctx{attempt, features, baseline, recent_uses, policy.thresholds};
-      door_retry = IsDoorRetry(ctx);
       Verdict verdict = impl_->heuristic.Evaluate(ctx);
       if (o.scorer) {
         ctx.heuristic = &verdict;
@@ -288,10 +290,7 @@ absl::StatusOr<Decision> Guard::Check(std::string_view token, AccessAttempt atte
     }
     if (attempt.kind == AccessKind::kCheckin && attempt.max_checkins > 0) {
       // Library rule: one admission per device, 1 + plus-ones devices at most.
-      const auto admitted = baseline.admitted();
-      const bool readmission = features.device != 0 && std::find(admitted.begin(), admitted.end(),
-                                                                 features.device) != admitted.end();
-      if (!readmission && static_cast<int>(admitted.size()) >= attempt.max_checkins) {
+      if (!door_retry && static_cast<int>(baseline.admitted().size()) >= attempt.max_checkins) {
         d.score = 100;
         d.reasons.insert(d.reasons.begin(),
                          {std::string(reason::kCheckinLimit), 100,
@@ -299,7 +298,7 @@ absl::StatusOr<Decision> Guard::Check(std::string_view token, AccessAttempt atte
                                        " admission(s) of this invitation were already used by "
                                        "other devices.")});
       } else {
-        admit = !readmission;
+        admit = !door_retry;
       }
     }
     d.band = policy.thresholds.BandOf(d.score);  // The scorer's own band is advisory.

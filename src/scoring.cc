@@ -211,16 +211,6 @@ bool LocaleDiffers(const AccessFeatures& f, const Baseline& b) {
   return compared_any;
 }
 
-}  // namespace
-
-bool IsDoorRetry(const ScoringContext& ctx) {
-  if (ctx.attempt.kind != AccessKind::kCheckin || ctx.features.device == 0) return false;
-  const auto admitted = ctx.baseline.admitted();
-  return std::find(admitted.begin(), admitted.end(), ctx.features.device) != admitted.end();
-}
-
-namespace {
-
 // A check-in while the link's party is arriving: someone of it was admitted
 // within the last hour and places are left (a plus-one's own phone).
 bool InPartyAtTheDoor(const ScoringContext& ctx) {
@@ -485,6 +475,12 @@ void ScoreSignals(const ScoringOptions& o, const ScoringContext& ctx,
 }
 
 }  // namespace
+
+bool IsDoorRetry(const ScoringContext& ctx) {
+  if (ctx.attempt.kind != AccessKind::kCheckin || ctx.features.device == 0) return false;
+  const auto admitted = ctx.baseline.admitted();
+  return std::find(admitted.begin(), admitted.end(), ctx.features.device) != admitted.end();
+}
 
 absl::Status ScoringOptions::Validate() const {
   const std::pair<std::string_view, int> scores[] = {
