@@ -87,6 +87,7 @@ constexpr size_t kAdmittedBytes = 8;
 constexpr uint8_t kUseKnownDevice = 1;
 constexpr uint8_t kUseBlocked = 2;
 constexpr uint8_t kUseKnownNetwork = 4;
+constexpr uint8_t kUseFlagged = 8;
 
 // Learns `e` (a Device or Network) seen at `at`: refreshes its latest state
 // and confirms it once kConfirmAfterSeconds passed since it was first learned.
@@ -102,8 +103,30 @@ void Refresh(Entry& e, int64_t at, bool vouched) {
   e.last_seen = std::max(e.last_seen, at);
 }
 
-uint8_t EntryFlags(bool confirmed, bool vouched) {
-  return static_cast<uint8_t>((confirmed ? 1 : 0) | (vouched ? 2 : 0));
+// Entry flags: 1 confirmed, 2 vouched (only with confirmed), 4 (devices) the
+// last user agent was an embedded browser.
+constexpr uint8_t kEntryConfirmed = 1;
+constexpr uint8_t kEntryVouched = 2;
+constexpr uint8_t kEntryEmbedded = 4;
+
+uint8_t EntryFlags(bool confirmed, bool vouched, bool embedded = false) {
+  return static_cast<uint8_t>((confirmed ? kEntryConfirmed : 0) | (vouched ? kEntryVouched : 0) |
+                              (embedded ? kEntryEmbedded : 0));
+}
+
+// Case-insensitive: whether `agent` names an app's embedded browser (in-app
+// webviews of mail, search and social apps; Android's WebView marks itself
+// "; wv)").
+bool IsEmbeddedBrowser(std::string_view agent) {
+  static constexpr std::string_view kMarkers[] = {
+      "gsa/",  "fban/",    "fbav/",       "fb_iab",         "instagram",   "; wv)",
+      "line/", "snapchat", "linkedinapp", "micromessenger", "twitter for", "pinterest for"};
+  const std::string lower =
+      absl::AsciiStrToLower(absl::string_view(agent.data(), std::min<size_t>(agent.size(), 1024)));
+  for (std::string_view m : kMarkers) {
+    if (lower.find(m) != std::string::npos) return true;
+  }
+  return false;
 }
 
 // Removes the entries for which `drop` holds, keeping the order of the rest.
@@ -127,6 +150,7 @@ absl::StatusOr<AccessFeatures> AccessFeatures::From(const AccessAttempt& attempt
   f.components = {SignalHash32(s.timezone), SignalHash32(NormalizedLanguages(s.language)),
                   SignalHash32(s.screen), SignalHash32(s.platform)};
   f.agent = SignalHash32(s.user_agent);
+  f.embedded_browser = IsEmbeddedBrowser(s.user_agent);
   if (f.fingerprint != 0) {
     f.device = f.fingerprint;
   } else if (!s.user_agent.empty() || !s.language.empty()) {
@@ -173,7 +197,8 @@ void Baseline::Learn(const AccessFeatures& access, bool vouched) {
                               [&](const Device& d) { return d.fingerprint == access.device; });
     if (known == devices_.begin() + device_count_) {
       devices_[SlotFor(devices_, device_count_)] = {
-          access.device, access.components, access.agent, at, at, vouched, vouched};
+          access.device, access.components, access.agent, access.embedded_browser, at, at, vouched,
+          vouched};
     } else {
       if (at >= known->last_seen) {
         // Traits this access did not send (a GET carries only headers) keep
@@ -181,7 +206,10 @@ void Baseline::Learn(const AccessFeatures& access, bool vouched) {
         for (size_t i = 0; i < known->components.size(); ++i) {
           if (access.components[i] != 0) known->components[i] = access.components[i];
         }
-        if (access.agent != 0) known->agent = access.agent;
+        if (access.agent != 0) {
+          known->agent = access.agent;
+          known->embedded_browser = access.embedded_browser;
+        }
       }
       known->first_seen = std::min(known->first_seen, at);
       Refresh(*known, at, vouched);
@@ -260,7 +288,7 @@ std::string Baseline::Serialize() const {
     PutFixed(out, d.agent, 4);
     PutFixed(out, static_cast<uint64_t>(d.first_seen), 8);
     PutFixed(out, static_cast<uint64_t>(d.last_seen), 8);
-    out.push_back(static_cast<char>(EntryFlags(d.confirmed, d.vouched)));
+    out.push_back(static_cast<char>(EntryFlags(d.confirmed, d.vouched, d.embedded_browser)));
   }
   for (const Network& n : networks()) {
     PutFixed(out, n.network, 8);
@@ -276,7 +304,7 @@ std::string Baseline::Serialize() const {
     out.push_back(static_cast<char>(u.kind));
     out.push_back(static_cast<char>((u.known_device ? kUseKnownDevice : 0) |
                                     (u.known_network ? kUseKnownNetwork : 0) |
-                                    (u.blocked ? kUseBlocked : 0)));
+                                    (u.blocked ? kUseBlocked : 0) | (u.flagged ? kUseFlagged : 0)));
   }
   for (uint64_t a : admitted()) PutFixed(out, a, 8);
   return out;
@@ -313,9 +341,13 @@ absl::StatusOr<Baseline> Baseline::Parse(std::string_view bytes) {
   b.first_seen_ = static_cast<int64_t>(GetFixed(p, 8));
   b.last_seen_ = static_cast<int64_t>(GetFixed(p, 8));
   b.accesses_ = static_cast<uint32_t>(GetFixed(p, 4));
-  auto flags = [&p]() -> absl::StatusOr<uint8_t> {
+  auto flags = [&p](bool device) -> absl::StatusOr<uint8_t> {
     const auto v = static_cast<uint8_t>(*p++);
-    if (v > 3 || v == 2) return absl::DataLossError("baseline: bad entry flags");
+    const uint8_t allowed =
+        kEntryConfirmed | kEntryVouched | (device ? kEntryEmbedded : uint8_t{0});
+    if ((v & ~allowed) != 0 || ((v & kEntryVouched) != 0 && (v & kEntryConfirmed) == 0)) {
+      return absl::DataLossError("baseline: bad entry flags");
+    }
     return v;
   };
   for (size_t i = 0; i < b.device_count_; ++i) {
@@ -331,10 +363,11 @@ absl::StatusOr<Baseline> Baseline::Parse(std::string_view bytes) {
       d.first_seen = d.last_seen;
       d.confirmed = true;
     } else {
-      absl::StatusOr<uint8_t> f = flags();
+      absl::StatusOr<uint8_t> f = flags(/*device=*/true);
       if (!f.ok()) return f.status();
-      d.confirmed = (*f & 1) != 0;
-      d.vouched = (*f & 2) != 0;
+      d.confirmed = (*f & kEntryConfirmed) != 0;
+      d.vouched = (*f & kEntryVouched) != 0;
+      d.embedded_browser = (*f & kEntryEmbedded) != 0;
     }
   }
   for (size_t i = 0; i < b.network_count_; ++i) {
@@ -347,10 +380,10 @@ absl::StatusOr<Baseline> Baseline::Parse(std::string_view bytes) {
       n.first_seen = n.last_seen;
       n.confirmed = true;
     } else {
-      absl::StatusOr<uint8_t> f = flags();
+      absl::StatusOr<uint8_t> f = flags(/*device=*/false);
       if (!f.ok()) return f.status();
-      n.confirmed = (*f & 1) != 0;
-      n.vouched = (*f & 2) != 0;
+      n.confirmed = (*f & kEntryConfirmed) != 0;
+      n.vouched = (*f & kEntryVouched) != 0;
     }
   }
   for (size_t i = 0; i < b.use_count_; ++i) {
@@ -364,12 +397,13 @@ absl::StatusOr<Baseline> Baseline::Parse(std::string_view bytes) {
     }
     u.kind = static_cast<AccessKind>(kind);
     const auto flags = static_cast<uint8_t>(*p++);
-    if ((flags & ~(kUseKnownDevice | kUseKnownNetwork | kUseBlocked)) != 0) {
+    if ((flags & ~(kUseKnownDevice | kUseKnownNetwork | kUseBlocked | kUseFlagged)) != 0) {
       return absl::DataLossError("baseline: bad use flags");
     }
     u.known_device = (flags & kUseKnownDevice) != 0;
     u.known_network = (flags & kUseKnownNetwork) != 0;
     u.blocked = (flags & kUseBlocked) != 0;
+    u.flagged = (flags & kUseFlagged) != 0;
   }
   for (size_t i = 0; i < b.admitted_count_; ++i) b.admitted_[i] = GetFixed(p, 8);
   return b;

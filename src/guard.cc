@@ -198,6 +198,10 @@ absl::StatusOr<Decision> Guard::Check(std::string_view token, AccessAttempt atte
   }
 
   bool admit = false;
+  // A check-in from a device admitted before: a retry at the door, scored as
+  // the known device and never learned.
+  const bool door_retry =
+      IsDoorRetry({attempt, features, baseline, /*recent_uses=*/1, policy.thresholds});
   if (d.token_status == TokenStatus::kValid) {
     if (std::optional<std::string> fetcher =
             impl_->heuristic.RecognisePreview(attempt, client_ip ? &*client_ip : nullptr)) {
@@ -245,10 +249,7 @@ absl::StatusOr<Decision> Guard::Check(std::string_view token, AccessAttempt atte
     }
     if (attempt.kind == AccessKind::kCheckin && attempt.max_checkins > 0) {
       // Library rule: one admission per device, 1 + plus-ones devices at most.
-      const auto admitted = baseline.admitted();
-      const bool readmission = features.device != 0 && std::find(admitted.begin(), admitted.end(),
-                                                                 features.device) != admitted.end();
-      if (!readmission && static_cast<int>(admitted.size()) >= attempt.max_checkins) {
+      if (!door_retry && static_cast<int>(baseline.admitted().size()) >= attempt.max_checkins) {
         d.score = 100;
         d.reasons.insert(d.reasons.begin(),
                          {std::string(reason::kCheckinLimit), 100,
@@ -256,7 +257,7 @@ absl::StatusOr<Decision> Guard::Check(std::string_view token, AccessAttempt atte
                                        " admission(s) of this invitation were already used by "
                                        "other devices.")});
       } else {
-        admit = !readmission;
+        admit = !door_retry;
       }
     }
     d.band = policy.thresholds.BandOf(d.score);  // The scorer's own band is advisory.
@@ -286,8 +287,8 @@ absl::StatusOr<Decision> Guard::Check(std::string_view token, AccessAttempt atte
   // Every scored use of a valid link joins the link's history; only clean
   // accesses teach the baseline (an attacker must not), and an admitted
   // check-in takes one of the party's places. Previews touch nothing.
-  const bool learn =
-      d.token_status == TokenStatus::kValid && d.band == Band::kLow && !d.allowlisted;
+  const bool learn = d.token_status == TokenStatus::kValid && d.band == Band::kLow &&
+                     !d.allowlisted && !door_retry;
   auto update = [&](Baseline& b) {
     if (learn) b.Learn(features);
     Baseline::Use use;
@@ -303,6 +304,7 @@ absl::StatusOr<Decision> Guard::Check(std::string_view token, AccessAttempt atte
       use.known_network = use.known_network || (features.has_ip && net.network == features.network);
     }
     use.blocked = record.blocked;
+    use.flagged = !d.allowlisted && d.band >= Band::kMedium;
     b.RecordUse(use);
     if (admit) b.Admit(features.device);
   };

@@ -43,6 +43,7 @@ enum class DeviceMatch {
   kPartial,           // A new fingerprint, a few traits moved.
   kTravelled,         // A new fingerprint, only the time zone moved (the guest travelling).
   kInconsistent,      // A learned fingerprint with traits that are not its own.
+  kTwin,              // A device of a learned one's model, used alternately with it.
   kUnknown,           // Another device.
 };
 
@@ -51,9 +52,72 @@ bool KnownDevice(DeviceMatch m) {
          m == DeviceMatch::kPartial || m == DeviceMatch::kTravelled;
 }
 
+bool IsLearnedDevice(const Baseline& b, uint64_t device) {
+  for (const Baseline::Device& d : b.devices()) {
+    if (d.fingerprint == device) return true;
+  }
+  return false;
+}
+
+// The earliest time (Unix seconds) the link saw device `key`: when it was
+// first learned, or its oldest use in the history; nullopt if never.
+std::optional<int64_t> FirstSeen(const Baseline& b, uint64_t key) {
+  std::optional<int64_t> first;
+  for (const Baseline::Device& d : b.devices()) {
+    if (d.fingerprint == key) first = d.first_seen;
+  }
+  for (const Baseline::Use& u : b.uses()) {
+    if (u.device == key && (!first || u.at < *first)) first = u.at;
+  }
+  return first;
+}
+
+// Whether the traits of `f` and `d` are all the same (enough of them compared).
+bool SameTraits(const ScoringOptions& o, const AccessFeatures& f, const Baseline::Device& d) {
+  int compared = 0;
+  for (size_t i = 0; i < f.components.size(); ++i) {
+    if (f.components[i] == 0 || d.components[i] == 0) continue;
+    ++compared;
+    if (f.components[i] != d.components[i]) return false;
+  }
+  return compared >= o.min_compared_components;
+}
+
+// A fingerprint replaces the previous one of its device (a browser update,
+// changed settings: FP-Stalker links such chains [S1]); it does not go back.
+// So when the link saw this device before, and since then a learned device
+// with the same traits and the same kind of browser (an app's embedded one or
+// not) was used, this fingerprint is going back: two devices of one model are
+// in use on the link.
+bool AlternatesWithLearnedDevice(const ScoringOptions& o, const AccessFeatures& f,
+                                 const Baseline& b) {
+  if (f.device_from_headers || f.fingerprint == 0) return false;
+  const std::optional<int64_t> first = FirstSeen(b, f.device);
+  if (!first) return false;
+  for (const Baseline::Device& d : b.devices()) {
+    if (d.fingerprint == f.device || d.embedded_browser != f.embedded_browser ||
+        !SameTraits(o, f, d)) {
+      continue;
+    }
+    bool used_since = d.last_seen > *first;
+    for (const Baseline::Use& u : b.uses()) {
+      used_since = used_since || (u.device == d.fingerprint && u.at > *first);
+    }
+    if (used_since) return true;
+  }
+  return false;
+}
+
 DeviceMatch MatchDevice(const ScoringOptions& o, const AccessFeatures& f, const Baseline& b) {
   const auto devices = b.devices();
   if (devices.empty() || f.device == 0) return DeviceMatch::kNothingToCompare;
+  if (AlternatesWithLearnedDevice(o, f, b)) {
+    const auto admitted = b.admitted();
+    // An admitted device retrying at the door is the check-in limit's business.
+    if (std::find(admitted.begin(), admitted.end(), f.device) == admitted.end()) {
+      return DeviceMatch::kTwin;
+    }
+  }
   DeviceMatch best = DeviceMatch::kUnknown;
   int best_moved = 5;
   for (const Baseline::Device& d : devices) {
@@ -77,18 +141,33 @@ DeviceMatch MatchDevice(const ScoringOptions& o, const AccessFeatures& f, const 
       return DeviceMatch::kKnown;
     }
     if (!f.device_from_headers && compared >= o.min_compared_components &&
-        moved <= o.max_moved_components && moved < best_moved) {
-      best_moved = moved;
-      // The same traits and browser while the learned device is still in use
-      // is a second device of that model; after a quiet spell, drifted settings.
+        moved <= o.max_moved_components && moved <= best_moved) {
+      // A new fingerprint with every trait of a device still in use is a
+      // second device of that model: a fingerprint changes about every 5
+      // days [S1], so within a day (whatever the user agent: an update ships
+      // every 2 weeks [S4]) or, with the same user agent, within 2 days it is
+      // more likely another phone; after a quiet spell, drifted settings.
+      const int64_t gap = absl::ToUnixSeconds(f.at) - d.last_seen;
       const bool twin =
-          f.agent != 0 && f.agent == d.agent &&
-          absl::ToUnixSeconds(f.at) - d.last_seen < absl::ToInt64Seconds(o.same_model_window);
-      best = moved > 0 && timezone_moved ? DeviceMatch::kTravelled
-             : moved > 0                 ? DeviceMatch::kPartial
-             : twin                      ? DeviceMatch::kSameModel
-                                         : DeviceMatch::kUpdated;
+          gap >= 0 &&
+          (gap < absl::ToInt64Seconds(o.same_model_any_agent_window) ||
+           (f.agent != 0 && f.agent == d.agent && gap < absl::ToInt64Seconds(o.same_model_window)));
+      const DeviceMatch m = moved > 0 && timezone_moved ? DeviceMatch::kTravelled
+                            : moved > 0                 ? DeviceMatch::kPartial
+                            : twin                      ? DeviceMatch::kSameModel
+                                                        : DeviceMatch::kUpdated;
+      // Among equally close devices, one still in use (a twin) decides.
+      if (moved < best_moved || m == DeviceMatch::kSameModel) best = m;
+      best_moved = moved;
     }
+  }
+  // A moved copy the link already saw and did not take for the guest's (it
+  // was flagged, or a host said suspicious): time passing does not make it
+  // an update.
+  if (best == DeviceMatch::kUpdated && !IsLearnedDevice(b, f.device) &&
+      std::any_of(b.uses().begin(), b.uses().end(),
+                  [&](const Baseline::Use& u) { return u.device == f.device && u.flagged; })) {
+    best = DeviceMatch::kSameModel;
   }
   return best;
 }
@@ -105,13 +184,6 @@ NetworkMatch MatchNetwork(const AccessFeatures& f, const Baseline& b) {
     m = NetworkMatch::kSameNetwork;
   }
   return m;
-}
-
-bool IsLearnedDevice(const Baseline& b, uint64_t device) {
-  for (const Baseline::Device& d : b.devices()) {
-    if (d.fingerprint == device) return true;
-  }
-  return false;
 }
 
 bool IsLearnedNetwork(const Baseline& b, uint64_t network) {
@@ -190,6 +262,17 @@ void ScoreDeviceAndNetwork(const ScoringOptions& o, const ScoringContext& ctx, D
                          "A fingerprint this guest's device sent before, but with other device "
                          "traits: the fingerprint looks copied."});
       break;
+    case DeviceMatch::kTwin:
+      if (InPartyAtTheDoor(ctx)) {
+        reasons.push_back({std::string(reason::kFingerprintMismatch), o.household_device_score,
+                           "A device of the same model as this guest's, checking in while the "
+                           "guest's party is arriving (a plus-one's phone)."});
+        break;
+      }
+      reasons.push_back({std::string(reason::kFingerprintMismatch), o.fingerprint_mismatch_score,
+                         "Another device of the same model and locale as this guest's: the two "
+                         "are used alternately (a fingerprint does not go back)."});
+      break;
     case DeviceMatch::kUnknown: {
       const bool known_network =
           network == NetworkMatch::kKnownAddress || network == NetworkMatch::kSameNetwork;
@@ -256,8 +339,8 @@ void ScoreHistory(const ScoringOptions& o, const ScoringContext& ctx, DeviceMatc
   const Baseline& b = ctx.baseline;
   const int64_t now = absl::ToUnixSeconds(f.at);
   const bool known_device = KnownDevice(device);
-  const bool unknown_device =
-      device == DeviceMatch::kUnknown || device == DeviceMatch::kInconsistent;
+  const bool unknown_device = device == DeviceMatch::kUnknown ||
+                              device == DeviceMatch::kInconsistent || device == DeviceMatch::kTwin;
   const bool unknown_network = network == NetworkMatch::kNew;
   const bool foreign = unknown_device && unknown_network && f.device != 0;
   // A moved copy of a learned device on a new network is ambiguous: the
@@ -393,6 +476,12 @@ void ScoreSignals(const ScoringOptions& o, const ScoringContext& ctx,
 
 }  // namespace
 
+bool IsDoorRetry(const ScoringContext& ctx) {
+  if (ctx.attempt.kind != AccessKind::kCheckin || ctx.features.device == 0) return false;
+  const auto admitted = ctx.baseline.admitted();
+  return std::find(admitted.begin(), admitted.end(), ctx.features.device) != admitted.end();
+}
+
 absl::Status ScoringOptions::Validate() const {
   const std::pair<std::string_view, int> scores[] = {
       {"fingerprint_mismatch_score", fingerprint_mismatch_score},
@@ -438,6 +527,7 @@ absl::Status ScoringOptions::Validate() const {
                                      {"velocity_window", velocity_window},
                                      {"sharing_window", sharing_window},
                                      {"same_model_window", same_model_window},
+                                     {"same_model_any_agent_window", same_model_any_agent_window},
                                      {"concurrency_window", concurrency_window}}) {
     if (window <= absl::ZeroDuration()) {
       return absl::InvalidArgumentError(
@@ -495,8 +585,14 @@ std::optional<std::string> HeuristicScorer::RecognisePreview(const AccessAttempt
 Verdict HeuristicScorer::Evaluate(const ScoringContext& ctx) const {
   std::vector<Reason> findings;
   findings.reserve(8);
-  const DeviceMatch device = MatchDevice(options_, ctx.features, ctx.baseline);
-  const NetworkMatch network = MatchNetwork(ctx.features, ctx.baseline);
+  DeviceMatch device = MatchDevice(options_, ctx.features, ctx.baseline);
+  NetworkMatch network = MatchNetwork(ctx.features, ctx.baseline);
+  if (IsDoorRetry(ctx)) {
+    // The door already decided on this device; its retries are the same
+    // person at the door (a slow venue network), whatever the network.
+    device = DeviceMatch::kKnown;
+    network = NetworkMatch::kNothingToCompare;
+  }
   ScoreDeviceAndNetwork(options_, ctx, device, network, findings);
   ScoreHistory(options_, ctx, device, network, findings);
   ScoreSignals(options_, ctx, findings);

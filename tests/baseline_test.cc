@@ -568,6 +568,72 @@ TEST(Baseline, LearnedEntriesAreProvisionalUntilSeenAgainLater) {
   EXPECT_EQ(b.networks().size(), 2u);
 }
 
+TEST(AccessFeatures, RecognisesAnAppsEmbeddedBrowser) {
+  AccessAttempt a = Attempt("fp", "198.51.100.1", kT0);
+  a.signals.user_agent =
+      "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like "
+      "Gecko) GSA/351.0 Mobile/15E148 Safari/604.1";
+  EXPECT_TRUE(FeaturesOf(a).embedded_browser);
+  a.signals.user_agent = "Mozilla/5.0 (Linux; Android 10; K; wv) AppleWebKit/537.36 Chrome/156.0";
+  EXPECT_TRUE(FeaturesOf(a).embedded_browser);
+  a.signals.user_agent =
+      "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like "
+      "Gecko) Version/18.1 Mobile/15E148 Safari/604.1";
+  EXPECT_FALSE(FeaturesOf(a).embedded_browser);
+}
+
+TEST(Baseline, RoundTripsTheEmbeddedBrowserAndFlaggedUseMarks) {
+  Baseline b;
+  AccessAttempt a = Attempt("fp-app", "198.51.100.1", kT0);
+  a.signals.user_agent = "Mozilla/5.0 (Linux; Android 10; K; wv) Chrome/156.0";
+  b.Learn(FeaturesOf(a));
+  ASSERT_EQ(b.devices().size(), 1u);
+  EXPECT_TRUE(b.devices()[0].embedded_browser);
+  a.signals.user_agent = "Mozilla/5.0 (Linux; Android 10; K) Chrome/156.0";  // Same key.
+  a.at = kT0 + absl::Hours(1);
+  b.Learn(FeaturesOf(a));
+  EXPECT_FALSE(b.devices()[0].embedded_browser) << "it follows the latest user agent";
+  a.signals.user_agent = "Mozilla/5.0 (Linux; Android 10; K; wv) Chrome/156.0";
+  a.at = kT0 + absl::Hours(2);
+  b.Learn(FeaturesOf(a));
+  Baseline::Use use;
+  use.device = 42;
+  use.at = 1000;
+  use.flagged = true;
+  b.RecordUse(use);
+  absl::StatusOr<Baseline> parsed = Baseline::Parse(b.Serialize());
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(*parsed, b);
+  EXPECT_TRUE(parsed->devices()[0].embedded_browser);
+  EXPECT_TRUE(parsed->uses()[0].flagged);
+}
+
+TEST(Baseline, ParseRejectsUnknownEntryAndUseFlags) {
+  Baseline b;
+  b.Learn(Features("fp", "198.51.100.1"));
+  Baseline::Use use;
+  use.device = 1;
+  use.at = 1000;
+  b.RecordUse(use);
+  const std::string bytes = b.Serialize();
+  // Header 25 bytes, one device of 45 (flags last), one network of 33, one use of 22.
+  const size_t device_flags = 25 + 45 - 1;
+  const size_t network_flags = 25 + 45 + 33 - 1;
+  const size_t use_flags = 25 + 45 + 33 + 22 - 1;
+  ASSERT_EQ(bytes.size(), use_flags + 1);
+  for (auto [at, value] : {std::pair<size_t, char>{device_flags, 8},
+                           {device_flags, 2},
+                           {network_flags, 4},
+                           {use_flags, 32}}) {
+    std::string corrupt = bytes;
+    corrupt[at] = value;
+    ExpectCorrupt(corrupt, absl::StrCat("flags ", static_cast<int>(value), " at ", at));
+  }
+  std::string embedded = bytes;
+  embedded[device_flags] = static_cast<char>(embedded[device_flags] | 4);
+  EXPECT_TRUE(Baseline::Parse(embedded).ok()) << "a device may carry the embedded mark";
+}
+
 TEST(Baseline, IsSmallAndFixedSize) {
   // Learned devices and networks plus 16 uses of history and 8 admissions.
   static_assert(sizeof(Baseline) <= 1024);

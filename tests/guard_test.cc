@@ -5,6 +5,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "gtest/gtest.h"
 #include "guestguard/in_process_bus.h"
@@ -277,6 +278,31 @@ TEST_F(GuardTest, CheckInsBeyondTheLinksPartyAreRefusedButTheSameDeviceMayRetry)
   surplus.signals.fingerprint = "fp-stranger-2";
   EXPECT_FALSE(MustCheck(token, surplus).allowed());
   EXPECT_TRUE(MustCheck(token, guest).allowed());
+}
+
+TEST_F(GuardTest, DoorRetriesFromAnAdmittedNewPhoneAreLowButTeachNothing) {
+  const std::string token = MustIssue("ev1", "g1");
+  ASSERT_TRUE(MustCheck(token, UsualBrowser(kT0)).allowed());
+  AccessAttempt phone = OtherDevice(kT0 + absl::Hours(24 * 30));
+  phone.signals.timezone = "Europe/Paris";
+  phone.signals.language = "fr-FR";
+  phone.kind = AccessKind::kCheckin;
+  phone.max_checkins = 1;
+  clock_->Set(phone.at);
+  const Decision first = MustCheck(token, phone);
+  ASSERT_TRUE(first.allowed());
+  EXPECT_EQ(first.band, Band::kMedium) << "a phone the guest never used";
+  for (int i = 1; i <= 8; ++i) {  // A slow venue network: retries, hopping addresses.
+    phone.at += absl::Seconds(30);
+    phone.client_ip = absl::StrCat("192.0.", i, ".7");
+    clock_->Set(phone.at);
+    const Decision retry = MustCheck(token, phone);
+    EXPECT_TRUE(retry.allowed());
+    EXPECT_EQ(retry.band, Band::kLow) << "retry " << i;
+  }
+  auto state = store_->LoadGuestState("ev1", "g1");
+  ASSERT_TRUE(state.ok()) << state.status();
+  EXPECT_EQ(state->baseline.devices().size(), 1u) << "a retry teaches nothing";
 }
 
 TEST_F(GuardTest, ALegitimateVerdictReseatsABaselineThatOnlyTheFirstOpenerTaught) {

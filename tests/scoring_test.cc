@@ -114,7 +114,8 @@ TEST_F(ScoringTest, ABrowserUpdateIsAPartialMatchThatStaysLowAnywhere) {
 }
 
 TEST_F(ScoringTest, LanguageListsCompareWithoutWeights) {
-  AccessAttempt header = UsualBrowser(kT0 + absl::Hours(1));
+  // Days later (within a day a new fingerprint is a look-alike, see below).
+  AccessAttempt header = UsualBrowser(kT0 + absl::Hours(72));
   header.signals.language = "fr-FR;q=0.9";  // Accept-Language spelling of navigator.languages.
   header.signals.fingerprint = "fp-usual-2";
   header.signals.user_agent += " Version/18.2";  // After a browser update.
@@ -133,6 +134,96 @@ TEST_F(ScoringTest, ANewFingerprintWithoutABrowserUpdateWhileTheDeviceIsInUseIsA
   twin.client_ip = UsualBrowser().client_ip;
   twin.at = kT0 + absl::Hours(24 * 20);
   EXPECT_EQ(Score(twin, UsualBaseline()).score, options_.fingerprint_updated_score);
+}
+
+TEST_F(ScoringTest, ANewFingerprintWithTheGuestsTraitsWithinADayIsALookAlikeWhateverTheBrowser) {
+  AccessAttempt other = UsualBrowser(kT0 + absl::Hours(20));
+  other.signals.fingerprint = "fp-same-model";
+  other.signals.user_agent += " Version/18.2";  // Another version (or app) of the browser.
+  other.client_ip = "192.0.2.10";
+  Verdict v = Score(other, UsualBaseline());
+  const Reason* r = Find(v, reason::kFingerprintPartial);
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->score, options_.fingerprint_same_model_score);
+  EXPECT_EQ(v.band, Band::kMedium) << "elsewhere, a day after the guest: another phone";
+  // Days later a new user agent and fingerprint are a browser update: the guest moving.
+  other.at = kT0 + absl::Hours(72);
+  Verdict later = Score(other, UsualBaseline());
+  EXPECT_EQ(later.band, Band::kLow);
+  EXPECT_EQ(Find(later, reason::kFingerprintPartial)->score, options_.fingerprint_updated_score);
+}
+
+TEST_F(ScoringTest, AFlaggedLookAlikeStaysOneWhenItComesBackLater) {
+  AccessAttempt twin = UsualBrowser(kT0 + absl::Hours(24 * 10));
+  twin.signals.fingerprint = "fp-same-model";
+  twin.signals.user_agent += " Version/18.2";
+  twin.client_ip = "192.0.2.10";
+  EXPECT_EQ(Score(twin, UsualBaseline()).band, Band::kLow) << "never seen: an update";
+  Baseline b = UsualBaseline();
+  Baseline::Use seen;  // The link saw it a week ago, and flagged it.
+  seen.device = F(twin).device;
+  seen.network = F(twin).network;
+  seen.at = static_cast<uint32_t>(absl::ToUnixSeconds(kT0 + absl::Hours(24 * 3)));
+  seen.flagged = true;
+  b.RecordUse(seen);
+  Verdict v = Score(twin, b);
+  EXPECT_EQ(v.band, Band::kMedium);
+  EXPECT_EQ(Find(v, reason::kFingerprintPartial)->score, options_.fingerprint_same_model_score);
+}
+
+TEST_F(ScoringTest, TwoDevicesOfOneModelUsedAlternatelyAreTwoDevices) {
+  // The guest's device, then a same-model phone that got learned (it looked
+  // like an update), then the guest's device again: fingerprints do not go back.
+  AccessAttempt look_alike = UsualBrowser(kT0 + absl::Hours(24 * 6));
+  look_alike.signals.fingerprint = "fp-look-alike";
+  look_alike.client_ip = "192.0.2.10";
+  Baseline b = UsualBaseline();
+  b.Learn(F(look_alike));
+  look_alike.at = kT0 + absl::Hours(24 * 9);
+  EXPECT_EQ(Score(look_alike, b).band, Band::kLow) << "no sign of two devices yet";
+  b.Learn(F(UsualBrowser(kT0 + absl::Hours(24 * 8))));  // The guest's own, since.
+  Verdict v = Score(look_alike, b);
+  const Reason* r = Find(v, reason::kFingerprintMismatch);
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->score, options_.fingerprint_mismatch_score);
+  EXPECT_EQ(v.band, Band::kMedium);
+
+  // A device's own chain (each fingerprint replacing the last) is no twin.
+  Baseline chain = UsualBaseline();
+  AccessAttempt next = UsualBrowser(kT0 + absl::Hours(24 * 6));
+  next.signals.fingerprint = "fp-usual-v2";
+  chain.Learn(F(next));
+  next.at = kT0 + absl::Hours(24 * 9);
+  EXPECT_EQ(Score(next, chain).band, Band::kLow);
+
+  // Nor is a phone alternating between a mail app's embedded browser and its own.
+  Baseline app = UsualBaseline();
+  AccessAttempt in_app = UsualBrowser(kT0 + absl::Hours(24 * 6));
+  in_app.signals.fingerprint = "fp-in-app";
+  in_app.signals.user_agent = "Mozilla/5.0 (iPhone) AppleWebKit/605.1.15 GSA/351.0 Mobile";
+  app.Learn(F(in_app));
+  app.Learn(F(UsualBrowser(kT0 + absl::Hours(24 * 8))));
+  in_app.at = kT0 + absl::Hours(24 * 9);
+  EXPECT_EQ(Score(in_app, app).band, Band::kLow);
+}
+
+TEST_F(ScoringTest, ACheckInRetryFromAnAdmittedDeviceIsTheKnownDevice) {
+  AccessAttempt phone = OtherDevice(kT0 + absl::Hours(24 * 30));
+  phone.signals.timezone = "Europe/Paris";
+  phone.signals.language = "fr-FR";
+  phone.kind = AccessKind::kCheckin;
+  phone.max_checkins = 1;
+  EXPECT_EQ(Score(phone, UsualBaseline()).band, Band::kMedium) << "a new phone at the door";
+  Baseline b = UsualBaseline();
+  b.Admit(F(phone).device);  // It was let in; now it retries on a slow venue network.
+  phone.client_ip = "192.0.2.77";
+  const AccessFeatures f = F(phone);
+  EXPECT_TRUE(IsDoorRetry({phone, f, b, 1, Thresholds()}));
+  Verdict v = Score(phone, b);
+  EXPECT_EQ(v.score, 0);
+  EXPECT_EQ(v.band, Band::kLow);
+  phone.kind = AccessKind::kOpen;  // Only check-ins retry at the door.
+  EXPECT_FALSE(IsDoorRetry({phone, F(phone), b, 1, Thresholds()}));
 }
 
 TEST_F(ScoringTest, AFewMovedComponentsScoreLowerThanADifferentDevice) {

@@ -43,6 +43,11 @@ struct AccessFeatures {
   // The user agent, hashed; 0: not sent. Not a trait (it changes with every
   // browser update): it tells an update from a device of the same model.
   uint32_t agent = 0;
+  // The user agent is an app's embedded browser (a mail or social app's
+  // in-app webview: "GSA/", "FBAN/", "Instagram", Android's "; wv)", ...). It
+  // keeps its own storage, so the same phone shows another fingerprint and
+  // user agent there than in its browser (DETECTION.md L10 [S18]).
+  bool embedded_browser = false;
   bool has_ip = false;
   uint64_t network = 0;  // IPv4 /24 or IPv6 /48 of the (unmapped) client address.
   uint64_t address = 0;  // The exact address.
@@ -67,11 +72,12 @@ class Baseline {
   struct Device {
     uint64_t fingerprint = 0;  // The device key (AccessFeatures::device).
     std::array<uint32_t, 4> components{};
-    uint32_t agent = 0;      // The user agent it last sent, hashed.
-    int64_t first_seen = 0;  // Unix seconds.
-    int64_t last_seen = 0;   // Unix seconds.
-    bool confirmed = false;  // By the link's history, or a host.
-    bool vouched = false;    // A host marked one of its accesses legitimate.
+    uint32_t agent = 0;             // The user agent it last sent, hashed.
+    bool embedded_browser = false;  // That user agent was an app's embedded browser.
+    int64_t first_seen = 0;         // Unix seconds.
+    int64_t last_seen = 0;          // Unix seconds.
+    bool confirmed = false;         // By the link's history, or a host.
+    bool vouched = false;           // A host marked one of its accesses legitimate.
     friend bool operator==(const Device&, const Device&) = default;
   };
   struct Network {
@@ -89,9 +95,13 @@ class Baseline {
     uint64_t network = 0;  // AccessFeatures::network; 0: no address.
     uint32_t at = 0;       // Unix seconds (to 2106).
     AccessKind kind = AccessKind::kOpen;
-    bool known_device = false;   // The device was a learned one (or a moved copy of one).
-    bool known_network = false;  // The network was a learned one.
-    bool blocked = false;
+    // One byte of flags, so that a Use stays 24 bytes.
+    bool known_device : 1 = false;   // The device was a learned one (or a moved copy of one).
+    bool known_network : 1 = false;  // The network was a learned one.
+    bool blocked : 1 = false;
+    // Scored medium or above: not taken for the guest's (allowlisted uses
+    // are not scored).
+    bool flagged : 1 = false;
     friend bool operator==(const Use&, const Use&) = default;
   };
 

@@ -56,13 +56,18 @@ struct ScoringOptions {
   // The same, when only headers identify devices (weak). Default: 35.
   int header_device_mismatch_score = 35;
   int fingerprint_updated_score = 10;  // Default: 10. Same traits, new fingerprint and browser.
-  // Same traits and browser, new fingerprint, while the learned device was
-  // used within `same_model_window`: another device of the same model (a
-  // look-alike). After a quiet spell it is taken for changed settings
+  // A new fingerprint with every trait of a learned device used within
+  // `same_model_any_agent_window` (whatever the user agent), or within
+  // `same_model_window` with the same user agent: another device of the same
+  // model (a look-alike) — a fingerprint changes about every 5 days [S1].
+  // After a quiet spell it is taken for changed settings or an update
   // (fingerprint_updated_score). On a new network it is not the guest moving
-  // (changed_device_new_network_score). Default: 20, within 96 hours.
+  // (changed_device_new_network_score). A device the link already saw
+  // flagged stays a look-alike however long it was away. Default: 20,
+  // within 24 hours / 48 hours.
   int fingerprint_same_model_score = 20;
-  absl::Duration same_model_window = absl::Hours(96);
+  absl::Duration same_model_window = absl::Hours(48);
+  absl::Duration same_model_any_agent_window = absl::Hours(24);
   int fingerprint_partial_score = 25;  // Default: 25. A few traits moved.
   // A known fingerprint sent with traits that do not belong to it: a copied
   // fingerprint header. Default: 75.
@@ -193,6 +198,10 @@ struct ScoringContext {
   // Guard::Check, null elsewhere.
   const Verdict* heuristic = nullptr;
 };
+
+// Whether the attempt is a check-in from a device already admitted on this
+// link (a retry at the door): scored as the known device, never learned.
+bool IsDoorRetry(const ScoringContext& context);
 
 // A pluggable scorer (a remote model, rules of your own). Must be thread-safe.
 // Guard runs it with a deadline; on timeout or error the heuristic verdict

@@ -520,7 +520,8 @@ void BindScoring(py::module_& m) {
   GG_FIELD(header_device_mismatch_score, "Default: 35. Another browser, by headers only.");
   GG_FIELD(fingerprint_updated_score, "Default: 10. Same traits, new fingerprint (update).");
   GG_FIELD(fingerprint_partial_score, "Default: 25. Same device, a few components moved.");
-  GG_FIELD(fingerprint_same_model_score, "Default: 20. Same traits and browser, new fingerprint.");
+  GG_FIELD(fingerprint_same_model_score,
+           "Default: 20. Same traits, new fingerprint, device in use.");
   GG_FIELD(fingerprint_inconsistent_score, "Default: 75. A known fingerprint, other traits.");
   GG_FIELD(min_compared_components, "Default: 2.");
   GG_FIELD(max_moved_components, "Default: 1.");
@@ -577,6 +578,20 @@ void BindScoring(py::module_& m) {
             o.concurrency_window = ToDuration(v, "concurrency_window");
           },
           "Default: 2 hours (a timedelta; the setter also takes seconds).")
+      .def_property(
+          "same_model_window",
+          [](const ScoringOptions& o) { return FromDuration(o.same_model_window); },
+          [](ScoringOptions& o, py::object v) {
+            o.same_model_window = ToDuration(v, "same_model_window");
+          },
+          "Default: 48 hours (a timedelta; the setter also takes seconds). Same browser.")
+      .def_property(
+          "same_model_any_agent_window",
+          [](const ScoringOptions& o) { return FromDuration(o.same_model_any_agent_window); },
+          [](ScoringOptions& o, py::object v) {
+            o.same_model_any_agent_window = ToDuration(v, "same_model_any_agent_window");
+          },
+          "Default: 24 hours (a timedelta; the setter also takes seconds). Any browser.")
       .def(
           "validate", [](const ScoringOptions& o) { ThrowIfError(o.Validate()); },
           "Raises InvalidArgument naming the first bad field.")

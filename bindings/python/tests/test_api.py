@@ -110,6 +110,12 @@ def test_scoring_options_take_keywords_and_validate():
     assert o.new_network_score == 50 and o.fingerprint_mismatch_score == 70
     assert o.velocity_window == dt.timedelta(minutes=5)
     assert o.network_hopping_window == dt.timedelta(hours=2)
+    assert o.same_model_window == dt.timedelta(hours=48)
+    assert o.same_model_any_agent_window == dt.timedelta(hours=24)
+    o.same_model_any_agent_window = 3600
+    assert o.same_model_any_agent_window == dt.timedelta(hours=1)
+    with pytest.raises(gg.InvalidArgument):
+        gg.ScoringOptions(same_model_any_agent_window=0).validate()
     assert "curl/" in o.automation_markers
     o.validate()
     with pytest.raises(TypeError):
