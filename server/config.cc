@@ -453,7 +453,9 @@ ConfigParse ParseConfig(const std::vector<std::string>& args) {
   } catch (const CLI::CallForHelp&) {
     for (CLI::Option* o : hidden) o->group("");
     ConfigParse result;
-    result.message = app.help();
+    // The whole help, also for `migrate --help`: the subcommands take every flag.
+    result.message =
+        app.get_formatter()->make_help(&app, app.get_name(), CLI::AppFormatMode::Normal);
     return result;
   } catch (const CLI::ParseError& e) {
     return Fail(NameTheSource(app, e.what()));

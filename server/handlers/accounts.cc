@@ -228,7 +228,7 @@ Response Login(AppState& app, const Request& request, const Params& /*params*/) 
     return absl::OkStatus();
   });
   if (!status.ok()) return ErrorResponse(status, request, *app.logger);
-  User user{std::to_string(*id), normalized, *name, true};
+  User user{std::to_string(*id), normalized, *name, true, ""};
   app.logger->Info("signed in", {{"request_id", request.request_id}, {"user_id", user.id}});
   return SessionResponse(200, token, user);
 }

@@ -2,8 +2,6 @@
 //
 // Unit tests of server/app.h: what AppState::Open wires together, on a real
 // in-memory SQLite database.
-#include "server/app.h"
-
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -11,6 +9,7 @@
 #include "boost/json/parse.hpp"
 #include "gtest/gtest.h"
 #include "guestguard/clock.h"
+#include "server/app.h"
 #include "server/config.h"
 #include "server/log.h"
 #include "server/router.h"
@@ -51,13 +50,13 @@ TEST(AppState, SessionsReadTheClockItIsOpenedWith) {
   const std::string credentials =
       R"({"email":"a@example.com","password":"twelve chars ok","name":"A"})";
   ASSERT_EQ(router.Dispatch(Call("POST", "/auth/signup", credentials)).status, 202);
-  ASSERT_TRUE((*app)
-                  ->db
-                  ->Autocommit([&](sql::Connection& c) {
-                    return c.Exec("UPDATE users SET email_verified_at = ?", {NowMicros(*clock)})
-                        .status();
-                  })
-                  .ok());
+  ASSERT_TRUE(
+      (*app)
+          ->db
+          ->Autocommit([&](sql::Connection& c) {
+            return c.Exec("UPDATE users SET email_verified_at = ?", {NowMicros(*clock)}).status();
+          })
+          .ok());
   Response login = router.Dispatch(Call("POST", "/auth/login", credentials));
   ASSERT_EQ(login.status, 200) << login.body;
   const std::string token(boost::json::parse(login.body).at("token").as_string());

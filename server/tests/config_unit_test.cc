@@ -352,6 +352,9 @@ TEST(Config, HelpListsEveryVisibleOptionWithItsVariable) {
     EXPECT_NE(parsed.message.find(text), std::string::npos) << text << "\n" << parsed.message;
   }
   EXPECT_EQ(parsed.message.find("--session-lifetime-ms"), std::string::npos);  // Hidden.
+  ConfigParse migrate = ParseConfig({"migrate", "--help"});
+  EXPECT_EQ(migrate.exit_code, 0);
+  EXPECT_EQ(migrate.message, parsed.message);
 }
 
 }  // namespace

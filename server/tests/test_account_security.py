@@ -6,18 +6,15 @@ WebSockets closed when access goes away.
 Parametrised over SQLite and PostgreSQL like test_accounts.py. Mail is read
 from the server's mail directory (--mail-dir, set by test_http.Server).
 """
-import json
 import time
 import urllib.parse
 
 import pytest
 
-from test_accounts import (PASSWORD, VERIFY_LINK, backend, call, db_exec, error_of,  # noqa: F401
-                           lift_account_email_limit, mails, request_signup, sent, signup,
-                           verification_token, wait_for_mail)
+from test_accounts import (PASSWORD, VERIFY_LINK, call, db_exec, error_of, lift_account_email_limit,
+                           mails, request_signup, sent, verification_token, wait_for_mail)
 from test_collaborators import LINK, sql
 from test_events import create, user
-from test_notifications import servers  # noqa: F401 (a fixture)
 from ws_client import Closed, WebSocket
 
 
@@ -292,7 +289,7 @@ def test_the_monitor_closes_when_the_session_ends_everywhere(servers):
     assert call(s, "POST", "/auth/logout-everywhere", token=other["token"])[0] == 204
     code, reason, took = closed_within(watching, 5)
     assert code == 4401 and reason == "session ended" and took < 2.5, (code, reason, took)
-    log = [json.loads(line) for line in s.stderr().splitlines()]
+    log = s.log_lines()
     assert any(r["msg"] == "monitor closed: access re-checked" and r["code"] == 4401
                for r in log)
 

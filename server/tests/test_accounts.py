@@ -13,7 +13,6 @@ import re
 import sqlite3
 import subprocess
 import time
-import uuid
 
 import pytest
 
@@ -28,37 +27,6 @@ def psql(url, sql):
     out = subprocess.run([PSQL, url, "-v", "ON_ERROR_STOP=1", "-At", "-c", sql],
                          check=True, capture_output=True, text=True, timeout=30)
     return out.stdout
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def backend(request):
-    """(kind, database URL or None for the default SQLite file, schema)."""
-    if request.param == "sqlite":
-        yield "sqlite", None, None
-        return
-    if not PG_URL:
-        if os.environ.get("CI"):
-            pytest.fail("CI is set but GUESTGUARD_TEST_POSTGRES_URL is not")
-        pytest.skip("GUESTGUARD_TEST_POSTGRES_URL is not set")
-    schema = "s_" + uuid.uuid4().hex[:16]
-    psql(PG_URL, f"CREATE SCHEMA {schema}")
-    sep = "&" if "?" in PG_URL else "?"
-    try:
-        yield "postgres", f"{PG_URL}{sep}options=-csearch_path%3D{schema}", schema
-    finally:
-        psql(PG_URL, f"DROP SCHEMA {schema} CASCADE")
-
-
-@pytest.fixture
-def srv(backend):
-    kind, url, schema = backend
-    s = Server(["--threads", "2"], database=url)
-    s.kind, s.schema = kind, schema
-    try:
-        yield s
-        assert s.stop() == 0, s.stderr()
-    finally:
-        s.close()
 
 
 def call(s, method, path, body=None, token=None, raw=None):

@@ -6,7 +6,7 @@ Parametrised over SQLite and PostgreSQL like test_guests.py. Stdlib only.
 import subprocess
 import urllib.parse
 
-from test_accounts import PG_URL, backend, call, error_of, psql, srv  # noqa: F401
+from test_accounts import call, error_of
 from test_events import add_member, create, user
 from test_guests import (BROWSER, CURL, add_guest, codes, issue, last_decision, rsvp_get,
                          rsvp_post)

@@ -20,7 +20,7 @@ import time
 
 import pytest
 
-from test_accounts import PASSWORD, backend, call, sent, signup  # noqa: F401
+from test_accounts import PASSWORD, call, sent, signup
 from test_events import add_member, create
 from test_guests import BROWSER, BROWSER_SIGNALS, add_guest, issue, sql_rows
 from test_http import BIN, Server

@@ -5,7 +5,7 @@ Parametrised over SQLite and PostgreSQL like test_guests.py. Stdlib only.
 """
 import json
 
-from test_accounts import backend, call, error_of, srv  # noqa: F401
+from test_accounts import call, error_of
 from test_events import add_member, create, user
 from test_guests import (BROWSER, BROWSER_SIGNALS, DECISION_KEYS, UNIFORM_404, add_guest, issue,
                          last_decision, rsvp_post)

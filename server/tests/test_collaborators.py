@@ -8,7 +8,6 @@ log line the default LogNotificationSender writes. Stdlib only.
 """
 import datetime
 import hashlib
-import json
 import re
 import time
 import secrets
@@ -17,15 +16,11 @@ import threading
 
 import pytest
 
-from test_accounts import PG_URL, backend, call, error_of, psql, sent, srv  # noqa: F401
+from test_accounts import PG_URL, call, error_of, psql, sent
 from test_events import create, user
 from test_http import Server
 
 LINK = re.compile(r"http://127\.0\.0\.1:\d+/invites/([A-Za-z0-9_-]+)")
-
-
-def log_records(s):
-    return [json.loads(line) for line in s.stderr().splitlines() if line.strip()]
 
 
 def invite(s, owner, event_id, email, role="editor"):
@@ -147,7 +142,7 @@ def test_the_log_sender_writes_the_link_but_never_the_token_hash(srv):
     _, token = invite(srv, alice, ev["id"], "bob@example.com", "viewer")
     assert preview(srv, token)[0] == 200 and accept(srv, token, bob)[0] == 200
     assert preview(srv, token)[0] == 410
-    records = log_records(srv)
+    records = srv.log_lines()
     notes = sent(srv)
     assert len(notes) == 1
     assert f"http://127.0.0.1:{srv.port}/invites/{token}" in notes[0]["text"]
@@ -262,7 +257,7 @@ def test_invite_validation_is_400(srv):
     status, _, answer = call(srv, "POST", path, raw="{", token=alice)
     error_of(status, answer, 400, "invalid_json")
     assert team(srv, alice, ev["id"])["pending"] == []
-    assert "notification" not in [r["msg"] for r in log_records(srv)]
+    assert "notification" not in [r["msg"] for r in srv.log_lines()]
 
 
 def test_change_role_and_remove(srv):

@@ -1,7 +1,6 @@
 """The host console's shell: one HTML page for /, /console/... and an invite
 link opened in a browser, with the strict CSP and nothing inline; its
 screens are served from /ui/console/... (two and three segments)."""
-from test_accounts import backend, srv  # noqa: F401
 from test_collaborators import invite
 from test_events import create, user
 

@@ -14,7 +14,7 @@ import hmac
 import json
 import time
 
-from test_accounts import PG_URL, backend, call, error_of, psql, srv  # noqa: F401
+from test_accounts import call, error_of
 from test_collaborators import accept, invite
 from test_events import add_member, create, user
 from test_guests import BROWSER, BROWSER_SIGNALS, add_guest, issue

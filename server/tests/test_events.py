@@ -10,7 +10,7 @@ schema). Stdlib only.
 """
 import sqlite3
 
-from test_accounts import PG_URL, backend, call, error_of, psql, signup, srv  # noqa: F401
+from test_accounts import PG_URL, call, error_of, psql, signup
 
 EVENT = {"name": "New Year's Eve", "starts_at": "2026-12-31T19:00:00Z",
          "venue": "The Hall", "description": "Black tie."}

@@ -4,7 +4,7 @@ Stdlib only.
 """
 import base64
 
-from test_accounts import backend, call, error_of, srv  # noqa: F401
+from test_accounts import call, error_of
 from test_events import create, user
 
 

@@ -7,7 +7,7 @@ Parametrised over SQLite and PostgreSQL like test_guests.py. Stdlib only.
 import base64
 import urllib.parse
 
-from test_accounts import PG_URL, backend, call, error_of, psql, srv  # noqa: F401
+from test_accounts import call, error_of
 from test_checkin_bulk import checkin
 from test_events import add_member, create, user
 from test_guest_import import HEADER, csv_call

@@ -8,7 +8,7 @@ Stdlib only.
 import json
 import sqlite3
 
-from test_accounts import PG_URL, backend, call, error_of, psql, srv  # noqa: F401
+from test_accounts import PG_URL, call, error_of, psql
 from test_events import add_member, create, user
 from test_http import Server
 

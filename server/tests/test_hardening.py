@@ -1,17 +1,13 @@
 """Security hardening (issue 15): each test guards one fault of the review.
 
 Parametrised over SQLite and PostgreSQL where the database matters (the `srv`
-fixture of test_accounts.py). Stdlib only.
+fixture of conftest.py). Stdlib only.
 """
 import json
 
-from test_accounts import PG_URL, backend, call, error_of, psql, srv  # noqa: F401
+from test_accounts import call, error_of
 from test_events import create, user
 from test_guests import BROWSER, add_guest, issue
-
-
-def log_lines(s):
-    return [json.loads(line) for line in s.stderr().splitlines() if line.startswith("{")]
 
 
 def test_an_encoded_token_route_is_served_and_its_token_redacted_in_the_log(srv):
@@ -25,7 +21,7 @@ def test_an_encoded_token_route_is_served_and_its_token_redacted_in_the_log(srv)
                                    headers={"Accept": "application/json", **BROWSER})
         assert status != 404 or "checkin" in path, (path, status)
     assert token not in srv.stderr()
-    paths = [line.get("path") for line in log_lines(srv) if line.get("msg") == "request"]
+    paths = [line.get("path") for line in srv.log_lines() if line.get("msg") == "request"]
     assert paths.count("/rsvp/[redacted]") >= 2, paths
 
 
@@ -70,7 +66,7 @@ def test_very_wide_allowlist_ranges_need_a_confirmation_and_wide_ones_warn(srv):
     assert status == 201 and "warning" in answer, answer
     status, _, answer = call(srv, "POST", path, {"cidr": "10.1.0.0/16"}, token=owner)
     assert status == 201 and "warning" not in answer, answer
-    assert any(line.get("msg") == "wide allowlist entry" for line in log_lines(srv))
+    assert any(line.get("msg") == "wide allowlist entry" for line in srv.log_lines())
 
 
 def test_passwords_need_12_characters(srv):

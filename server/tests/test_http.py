@@ -104,6 +104,10 @@ class Server:
         with open(self.stderr_path, "rb") as f:
             return f.read().decode("utf-8", "replace")
 
+    def log_lines(self):
+        """The JSON log lines written so far, parsed."""
+        return [json.loads(line) for line in self.stderr().splitlines() if line.startswith("{")]
+
     def stop(self):
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)

@@ -8,10 +8,10 @@ import json
 import re
 
 from smtp_sink import closed_port
-from test_accounts import PG_URL, backend, call, error_of, psql, sent  # noqa: F401
+from test_accounts import call, error_of, sent
 from test_events import create, user
 from test_guests import BROWSER, BROWSER_SIGNALS, add_guest, rsvp_post, sql_rows
-from test_notifications import servers, settled, wait_for  # noqa: F401
+from test_notifications import settled, wait_for
 
 LINK = re.compile(r"http://127\.0\.0\.1:\d+/rsvp/([A-Za-z0-9._-]+)")
 AT_REST = ("guard_outbox", "notifications", "dead_letters", "guests")

@@ -4,20 +4,14 @@ limits, notification abuse, the log sender in production, link expiry and
 access-log retention.
 
 Stdlib only; reuses test_http.Server. Database-dependent tests run on SQLite
-and PostgreSQL (the `backend` fixture of test_accounts.py).
+and PostgreSQL (the `backend` fixture of conftest.py).
 """
-import json
 import os
 import resource
 import socket
 import time
 
-from test_accounts import backend  # noqa: F401
 from test_http import Server, TIMEOUT
-
-
-def log_lines(s):
-    return [json.loads(line) for line in s.stderr().splitlines() if line.startswith("{")]
 
 
 def cpu_seconds(pid):
@@ -101,7 +95,7 @@ def test_connections_over_the_per_address_cap_are_closed_on_arrival():
         for c in kept:
             c.close()
         assert any(line.get("msg", "").startswith("per-address connection cap reached")
-                   for line in log_lines(s))
+                   for line in s.log_lines())
         assert s.stop() == 0, s.stderr()
     finally:
         s.close()
@@ -142,7 +136,7 @@ def test_the_server_neither_spins_nor_stops_answering_when_out_of_descriptors():
         used = cpu_seconds(pid) - before
         assert used < 0.3, f"the server used {used:.2f} s of CPU in 2 s while saturated"
         assert any(line.get("msg", "").startswith("accept: out of file descriptors")
-                   for line in log_lines(s)), s.stderr()
+                   for line in s.log_lines()), s.stderr()
         for c in clients:
             c.close()
         clients = []
@@ -155,7 +149,7 @@ def test_the_server_neither_spins_nor_stops_answering_when_out_of_descriptors():
                 pass
             assert time.monotonic() < deadline, s.stderr()
             time.sleep(0.1)
-        assert any(line.get("msg") == "accepting connections again" for line in log_lines(s))
+        assert any(line.get("msg") == "accepting connections again" for line in s.log_lines())
         assert s.stop() == 0, s.stderr()
     finally:
         for c in clients:
@@ -168,7 +162,7 @@ def test_the_soft_descriptor_limit_is_raised_to_the_hard_limit_at_start():
     try:
         soft, hard = resource.prlimit(s.proc.pid, resource.RLIMIT_NOFILE)
         assert soft == hard or hard == resource.RLIM_INFINITY
-        started = [line for line in log_lines(s) if line.get("msg") == "file descriptor limit"]
+        started = [line for line in s.log_lines() if line.get("msg") == "file descriptor limit"]
         assert started and started[0]["soft"] == soft, s.stderr()
         assert s.stop() == 0, s.stderr()
     finally:
@@ -203,7 +197,7 @@ def test_the_log_sender_redacts_link_tokens_in_production():
         assert status in (200, 201), answer
         deadline = time.monotonic() + TIMEOUT
         while True:
-            notes = [r for r in log_lines(s) if r.get("msg") == "notification"
+            notes = [r for r in s.log_lines() if r.get("msg") == "notification"
                      and r.get("type") not in ("email_verification", "signup_notice")]
             if len(notes) >= 2:
                 break
@@ -241,9 +235,9 @@ def test_failed_logins_are_throttled_per_account_with_a_growing_delay():
         assert call(s, "POST", "/auth/login", right)[0] == 200
         assert call(s, "POST", "/auth/login", wrong)[0] == 401  # Reset: no wait after one.
         assert call(s, "POST", "/auth/login", right)[0] == 200
-        failed = [r for r in log_lines(s) if r.get("msg") == "login failed"]
+        failed = [r for r in s.log_lines() if r.get("msg") == "login failed"]
         assert {r["email"] for r in failed} == {"alice@example.com", "bob@example.com"}
-        assert any(r.get("msg") == "login throttled" for r in log_lines(s))
+        assert any(r.get("msg") == "login throttled" for r in s.log_lines())
         assert "not the password" not in s.stderr()
         assert s.stop() == 0, s.stderr()
     finally:
@@ -391,7 +385,8 @@ def test_fraud_alerts_are_digested_per_guest(backend):  # noqa: F811
             return sent(s, "fraud_alert")
 
         def held():
-            return [r for r in log_lines(s) if r.get("msg") == "fraud alert held back (digest window)"]
+            return [r for r in s.log_lines()
+                    if r.get("msg") == "fraud alert held back (digest window)"]
         deadline = time.monotonic() + TIMEOUT
         while len(held()) < 2:
             assert time.monotonic() < deadline, s.stderr()
@@ -556,7 +551,7 @@ def test_old_access_logs_are_pruned_by_the_retention_job(backend):  # noqa: F811
         while int(sql_rows(s, "SELECT COUNT(*) FROM guard_access_log")[0][0]) != 1:
             assert time.monotonic() < deadline, s.stderr()
             time.sleep(0.1)
-        pruned = [r for r in log_lines(s) if r.get("msg") == "access log pruned"]
+        pruned = [r for r in s.log_lines() if r.get("msg") == "access log pruned"]
         assert sum(r["deleted"] for r in pruned) == 2 and pruned[0]["retention_days"] == 1
         assert s.stop() == 0, s.stderr()
     finally:

@@ -12,7 +12,7 @@ import sqlite3
 import subprocess
 import tempfile
 
-from test_accounts import PG_URL, backend, call, psql, signup  # noqa: F401
+from test_accounts import PG_URL, call, psql, signup
 from test_http import BIN, Server
 
 STEP = re.compile(r"applying (\d+) of (\d+): (guard|server)/(\d{4})_([a-z0-9_]+)")

@@ -13,7 +13,7 @@ import urllib.parse
 
 import pytest
 
-from test_accounts import PG_URL, backend, call, psql  # noqa: F401
+from test_accounts import PG_URL, call, psql
 from test_events import add_member, create, user
 from test_guests import BROWSER, add_guest, issue, rsvp_get, rsvp_post, sql_rows
 from test_http import TIMEOUT, Server

@@ -18,7 +18,6 @@ import uuid
 
 import pytest
 
-from test_accounts import backend, call  # noqa: F401
 from test_events import create, user
 from test_guests import add_guest, issue, rsvp_get
 from test_http import Server
@@ -28,7 +27,7 @@ from ws_client import HandshakeRefused
 
 
 @pytest.fixture
-def nodes(backend, tmp_path):  # noqa: F811
+def nodes(backend, tmp_path):
     """make(*flags) starts one more node on the shared database and bus."""
     if not NATS_URL:
         if os.environ.get("CI"):

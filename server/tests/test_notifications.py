@@ -5,44 +5,18 @@ the delivery loop, to the log sender or a real SMTP exchange with a local sink
 """
 import email
 import email.policy
-import json
 import os
 import re
 import stat
 import time
 
-import pytest
-
 from smtp_sink import SmtpSink, closed_port
-from test_accounts import PG_URL, backend, call, psql, sent  # noqa: F401
+from test_accounts import call, sent
 from test_events import add_member, create, user
 from test_guests import BROWSER_SIGNALS, CURL, add_guest, issue, rsvp_get, rsvp_post, sql_rows
 from test_http import Server
 
 LINK = re.compile(r"/invites/([A-Za-z0-9_-]+)")
-
-
-def start(backend, *args):
-    kind, url, schema = backend
-    s = Server(["--threads", "4", "--notify-poll-ms", "50", *args], database=url)
-    s.kind, s.schema = kind, schema
-    return s
-
-
-@pytest.fixture
-def servers(backend):
-    started = []
-
-    def make(*args):
-        s = start(backend, *args)
-        started.append(s)
-        return s
-    yield make
-    for s in started:
-        try:
-            assert s.stop() == 0, s.stderr()
-        finally:
-            s.close()
 
 
 def notifications(s, token, event_id):
@@ -121,7 +95,7 @@ def test_log_sender_is_the_default(backend):
         assert n["type"] == "rsvp_confirmation" and n["channel"] == "log"
         assert n["status"] == "sent" and n["attempts"] == 1
         assert n["recipient"] == "grace@example.com"
-        lines = [json.loads(line) for line in s.stderr().splitlines()]
+        lines = s.log_lines()
         notes = [r for r in lines
                  if r["msg"] == "notification" and r["type"] == "rsvp_confirmation"]
         assert len(notes) == 1 and notes[0]["recipient"] == "grace@example.com"

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from test_accounts import PG_URL, backend, call, error_of, psql  # noqa: F401
+from test_accounts import call, error_of
 from test_events import create, user
 from test_guest_import import HEADER, csv_call
 from test_guests import add_guest

@@ -8,7 +8,7 @@ import sqlite3
 import time
 import urllib.parse
 
-from test_accounts import PG_URL, backend, call, error_of, psql, srv  # noqa: F401
+from test_accounts import PG_URL, call, error_of, psql
 from test_activity import activity
 from test_events import add_member, create, user
 from test_guests import BROWSER, CURL, add_guest, codes, issue, last_decision, rsvp_get

@@ -1,11 +1,10 @@
 // Copyright 2026 GuestGuard authors.
 //
 // Unit tests of server/wire.h: the small wire-format helpers.
-#include "server/wire.h"
-
 #include <optional>
 
 #include "gtest/gtest.h"
+#include "server/wire.h"
 
 namespace guestguard::server {
 namespace {
@@ -27,6 +26,19 @@ TEST(Wire, ParseDecimalTakesDigitsOnlyWithinInt64AndTheDigitLimit) {
     EXPECT_EQ(ParseDecimal(bad), std::nullopt) << bad;
   }
   EXPECT_EQ(ParseDecimal("1000", 3), std::nullopt);
+}
+
+TEST(Wire, Utf8ValidationFollowsRfc3629) {
+  EXPECT_TRUE(IsUtf8("plain"));
+  EXPECT_TRUE(IsUtf8("Zo\xC3\xAB \xE2\x82\xAC \xF0\x9F\x8E\x89"));
+  EXPECT_EQ(InvalidUtf8Offset("ab\xEB"), 2u);            // Windows-1252 "ë".
+  EXPECT_EQ(InvalidUtf8Offset("\xC0\xAF"), 0u);          // Overlong "/".
+  EXPECT_EQ(InvalidUtf8Offset("\xED\xA0\x80"), 0u);      // Surrogate.
+  EXPECT_EQ(InvalidUtf8Offset("\xF4\x90\x80\x80"), 0u);  // Above U+10FFFF.
+  EXPECT_EQ(InvalidUtf8Offset("x\xE2\x82"), 1u);         // Truncated.
+  EXPECT_TRUE(HasControlCharacter("a\r\nBcc: x"));
+  EXPECT_TRUE(HasControlCharacter(std::string("a\0b", 3)));
+  EXPECT_FALSE(HasControlCharacter("Zo\xC3\xAB's party"));
 }
 
 }  // namespace
