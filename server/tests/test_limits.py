@@ -387,8 +387,10 @@ def test_fraud_alerts_are_digested_per_guest(backend):  # noqa: F811
         def held():
             return [r for r in s.log_lines()
                     if r.get("msg") == "fraud alert held back (digest window)"]
+        # The worker decides (and logs a hold) before the first alert's mail
+        # is written: wait for both.
         deadline = time.monotonic() + TIMEOUT
-        while len(held()) < 2:
+        while len(held()) < 2 or not alerts():
             assert time.monotonic() < deadline, s.stderr()
             time.sleep(0.05)
         assert len(alerts()) == 1 and "more suspicious" not in alerts()[0]["text"]
