@@ -22,6 +22,7 @@
 #include "sql/postgres_driver.h"
 #include "sql/sqlite_driver.h"
 #include "storage/sql_store.h"
+#include "testing/postgres_env.h"
 
 namespace guestguard {
 namespace {
@@ -292,30 +293,14 @@ TEST(OutboxRelay, TwoRelaysOnOneSqliteFilePublishEachRowOnce) {
 }
 
 TEST(OutboxRelay, TwoRelaysOnOnePostgresPublishEachRowOnce) {
-  const char* url = std::getenv("GUESTGUARD_TEST_POSTGRES_URL");
-  if (url == nullptr || *url == '\0') GTEST_SKIP() << "GUESTGUARD_TEST_POSTGRES_URL is not set";
-  const std::string schema = "relay_" + std::to_string(::getpid());
-  auto admin = sql::OpenPostgres(url, {});
-  ASSERT_TRUE(admin.ok()) << admin.status();
-  ASSERT_TRUE((*admin)
-                  ->Autocommit([&](sql::Connection& c) {
-                    return c.ExecScript("DROP SCHEMA IF EXISTS " + schema +
-                                        " CASCADE; CREATE SCHEMA " + schema);
-                  })
-                  .ok());
-  const std::string scoped = std::string(url) +
-                             (std::string(url).find('?') == std::string::npos ? "?" : "&") +
-                             "options=-csearch_path%3D" + schema;
-  auto a = sql::OpenPostgres(scoped, {});
-  auto b = sql::OpenPostgres(scoped, {});
+  GG_REQUIRE_POSTGRES();
+  auto url = testing::FreshPostgresSchemaUrl();
+  ASSERT_TRUE(url.ok()) << url.status();
+  auto a = sql::OpenPostgres(*url, {});
+  auto b = sql::OpenPostgres(*url, {});
   ASSERT_TRUE(a.ok() && b.ok()) << a.status();
   ExpectTwoRelaysPublishEachRowOnce(std::shared_ptr<sql::Database>(*std::move(a)),
                                     std::shared_ptr<sql::Database>(*std::move(b)));
-  EXPECT_TRUE((*admin)
-                  ->Autocommit([&](sql::Connection& c) {
-                    return c.ExecScript("DROP SCHEMA " + schema + " CASCADE");
-                  })
-                  .ok());
 }
 
 }  // namespace
