@@ -93,12 +93,12 @@ absl::Status LoadRsvps(sql::Connection& c, int64_t event_id, std::optional<int64
   return absl::OkStatus();
 }
 
-// The ids (newest first) of the accesses before the cursor, and the guest
-// each names.
+// The ids (newest first, as the store names them) of the accesses before the
+// cursor.
 absl::Status LoadAccessIds(sql::Connection& c, int64_t event_id, std::optional<int64_t> guest_id,
                            const std::optional<ActivityCursor>& cursor, int64_t n,
-                           std::vector<int64_t>* ids, std::vector<std::string>* guest_ids) {
-  std::string q = "SELECT a.id, a.guest_id FROM guard_access_log a WHERE a.event_id = ?";
+                           std::vector<std::string>* ids) {
+  std::string q = "SELECT a.id FROM guard_access_log a WHERE a.event_id = ?";
   std::vector<sql::Value> args = {sql::Text(std::to_string(event_id))};
   if (guest_id) {
     q += " AND a.guest_id = ?";
@@ -110,8 +110,7 @@ absl::Status LoadAccessIds(sql::Connection& c, int64_t event_id, std::optional<i
   GG_ASSIGN_OR_RETURN(sql::Rows rows, c.Query(q, args));
   for (size_t i = 0; i < rows.size(); ++i) {
     GG_ASSIGN_OR_RETURN(int64_t id, rows.Int(i, 0));
-    ids->push_back(id);
-    GG_ASSIGN_OR_RETURN(guest_ids->emplace_back(), rows.Text(i, 1));
+    ids->push_back(std::to_string(id));
   }
   return absl::OkStatus();
 }
@@ -230,55 +229,54 @@ Response ListActivity(AppState& app, const Request& request, const Params& param
   // Up to limit + 1 of each source before the cursor; merged, the first
   // limit + 1 tell whether another page follows.
   std::vector<Item> items;
-  std::vector<int64_t> access_ids;
-  std::vector<std::string> access_guests;
-  std::map<std::string, std::string> guest_names;
+  std::vector<std::string> access_ids;
   absl::Status status = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
     items.clear();
     access_ids.clear();
-    access_guests.clear();
     GG_RETURN_IF_ERROR(LoadRsvps(c, event_id, guest_id, cursor, limit + 1, &items));
-    GG_RETURN_IF_ERROR(
-        LoadAccessIds(c, event_id, guest_id, cursor, limit + 1, &access_ids, &access_guests));
-    if (!access_ids.empty()) {
-      // Only the guests this page names (RSVP rows carry their own).
-      GG_ASSIGN_OR_RETURN(guest_names, LoadGuestNames(c, event_id, access_guests));
-    }
-    return absl::OkStatus();
+    return LoadAccessIds(c, event_id, guest_id, cursor, limit + 1, &access_ids);
   });
   if (!status.ok()) return ErrorResponse(status, request, *app.logger);
   const std::string event_key = std::to_string(event_id);
-  // Re-labelling uses the allowlist as it is now (see guestguard/rebanding.h).
+  // One batch each: the accesses (deleted ones are skipped), their verdicts,
+  // the names of only the guests they name (RSVP rows carry their own), and
+  // the allowlist as it is now for re-labelling (see guestguard/rebanding.h).
+  absl::StatusOr<std::vector<AccessRecord>> records = app.store->GetAccesses(event_key, access_ids);
+  if (!records.ok()) return ErrorResponse(records.status(), request, *app.logger);
+  std::map<std::string, FeedbackVerdict> verdicts;
+  std::map<std::string, std::string> guest_names;
   std::shared_ptr<const CidrSet> allowlist = std::make_shared<const CidrSet>();
-  if (!access_ids.empty()) {
+  if (!records->empty()) {
+    absl::StatusOr<std::map<std::string, FeedbackVerdict>> given =
+        app.store->GetVerdicts(event_key, access_ids);
+    if (!given.ok()) return ErrorResponse(given.status(), request, *app.logger);
+    verdicts = *std::move(given);
+    std::vector<std::string> guests;
+    for (const AccessRecord& r : *records) guests.push_back(r.guest_id);
+    status = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
+      GG_ASSIGN_OR_RETURN(guest_names, LoadGuestNames(c, event_id, guests));
+      return absl::OkStatus();
+    });
+    if (!status.ok()) return ErrorResponse(status, request, *app.logger);
     absl::StatusOr<EventPolicy> policy = app.store->GetPolicy(event_key);
     if (!policy.ok()) return ErrorResponse(policy.status(), request, *app.logger);
     allowlist = policy->allowlist;
   }
-  std::vector<std::string> access_keys;  // Ids as the store names them.
-  for (int64_t id : access_ids) access_keys.push_back(std::to_string(id));
-  absl::StatusOr<std::vector<AccessRecord>> records =
-      app.store->GetAccesses(event_key, access_keys);  // One batch; deleted ones are skipped.
-  if (!records.ok()) return ErrorResponse(records.status(), request, *app.logger);
-  absl::StatusOr<std::map<std::string, FeedbackVerdict>> verdicts =
-      records->empty() ? std::map<std::string, FeedbackVerdict>()
-                       : app.store->GetVerdicts(event_key, access_keys);
-  if (!verdicts.ok()) return ErrorResponse(verdicts.status(), request, *app.logger);
-  size_t next = 0;
-  for (size_t i = 0; i < access_ids.size(); ++i) {
-    if (next == records->size() || (*records)[next].id != access_keys[i]) continue;  // Deleted.
-    const AccessRecord& record = (*records)[next++];
-    const int64_t id = access_ids[i];
+  for (const AccessRecord& record : *records) {
+    const std::optional<int64_t> id = ParseDecimal(record.id);  // Listed above: decimal.
+    if (!id) {
+      return ErrorResponse(absl::InternalError("a non-decimal access id"), request, *app.logger);
+    }
     auto name = guest_names.find(record.guest_id);
     Item item;
-    item.key = {absl::ToUnixMicros(record.at), kAccessRank, id};
-    auto verdict = verdicts->find(access_keys[i]);
+    item.key = {absl::ToUnixMicros(record.at), kAccessRank, *id};
+    auto verdict = verdicts.find(record.id);
     item.json = AccessActivityItem(
         record,
         name == guest_names.end() ? boost::json::value(nullptr) : boost::json::value(name->second),
         Relabel(record, *allowlist,
-                verdict == verdicts->end() ? std::nullopt
-                                           : std::optional<FeedbackVerdict>(verdict->second)));
+                verdict == verdicts.end() ? std::nullopt
+                                          : std::optional<FeedbackVerdict>(verdict->second)));
     items.push_back(std::move(item));
   }
   std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
