@@ -36,24 +36,32 @@ def backend(request):
         psql(PG_URL, f"DROP SCHEMA {schema} CASCADE")
 
 
-@pytest.fixture
-def srv(backend):
+def server_on(backend, *args):
+    """A server on `backend` started with `args`; s.kind and s.schema name the backend."""
     kind, url, schema = backend
-    s = Server(["--threads", "2"], database=url)
+    s = Server(list(args), database=url)
     s.kind, s.schema = kind, schema
+    return s
+
+
+def stop_and_close(s):
+    """Stops `s`, which must exit 0, and removes its directory either way."""
     try:
-        yield s
         assert s.stop() == 0, s.stderr()
     finally:
         s.close()
 
 
+@pytest.fixture
+def srv(backend):
+    s = server_on(backend, "--threads", "2")
+    yield s
+    stop_and_close(s)
+
+
 def start(backend, *args):
     """A server on `backend` with 4 threads, a 50 ms notification poll and `args`."""
-    kind, url, schema = backend
-    s = Server(["--threads", "4", "--notify-poll-ms", "50", *args], database=url)
-    s.kind, s.schema = kind, schema
-    return s
+    return server_on(backend, "--threads", "4", "--notify-poll-ms", "50", *args)
 
 
 @pytest.fixture
@@ -66,7 +74,4 @@ def servers(backend):
         return s
     yield make
     for s in started:
-        try:
-            assert s.stop() == 0, s.stderr()
-        finally:
-            s.close()
+        stop_and_close(s)

@@ -16,6 +16,7 @@ import threading
 
 import pytest
 
+from conftest import server_on, stop_and_close
 from test_accounts import PG_URL, call, error_of, psql, sent
 from test_events import create, user
 from test_http import Server
@@ -405,14 +406,9 @@ def test_a_full_team_refuses_more_invites(srv):
 @pytest.fixture
 def busy_srv(backend):
     """A server with 16 serving threads, so that requests really run at once."""
-    kind, url, schema = backend
-    s = Server(["--threads", "16"], database=url)
-    s.kind, s.schema = kind, schema
-    try:
-        yield s
-        assert s.stop() == 0, s.stderr()
-    finally:
-        s.close()
+    s = server_on(backend, "--threads", "16")
+    yield s
+    stop_and_close(s)
 
 
 def test_fifty_concurrent_accepts_exactly_one_wins(busy_srv):

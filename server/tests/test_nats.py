@@ -17,6 +17,7 @@ import uuid
 
 import pytest
 
+from conftest import stop_and_close
 from smtp_sink import SmtpSink
 from test_accounts import PG_URL, call, psql
 from test_events import create, user
@@ -70,10 +71,7 @@ def servers(shared, tmp_path):
         return s
     yield make
     for s in started:
-        try:
-            assert s.stop() == 0, s.stderr()
-        finally:
-            s.close()
+        stop_and_close(s)
 
 
 def ticket(s, token, event_id):

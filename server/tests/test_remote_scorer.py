@@ -17,6 +17,7 @@ import time
 
 import pytest
 
+from conftest import stop_and_close
 from test_accounts import call, error_of
 from test_activity import activity
 from test_events import add_member, create, user
@@ -95,13 +96,6 @@ def latest_decision(s, token, ev):
     return item["decision"]
 
 
-def stopped(s):
-    try:
-        assert s.stop() == 0, s.stderr()
-    finally:
-        s.close()
-
-
 def test_an_answering_scorer_sets_the_score_and_reasons(stub):
     s = serving(stub.url)
     try:
@@ -152,7 +146,7 @@ def test_an_answering_scorer_sets_the_score_and_reasons(stub):
         assert "automation_user_agent" in [r["code"] for r in heuristic["reasons"]]
         assert heuristic["band"] == "block" and heuristic["score"] > 5, heuristic
     finally:
-        stopped(s)
+        stop_and_close(s)
 
 
 def test_a_slow_scorer_times_out_and_the_heuristic_verdict_stands(stub):
@@ -170,7 +164,7 @@ def test_a_slow_scorer_times_out_and_the_heuristic_verdict_stands(stub):
         assert reason["score"] == 0 and "200ms" in reason["message"], reason
         assert stub.stats()["requests"] == 1
     finally:
-        stopped(s)
+        stop_and_close(s)
 
 
 def test_healthz_answers_at_once_while_every_handler_waits_on_the_scorer(stub):
@@ -198,7 +192,7 @@ def test_healthz_answers_at_once_while_every_handler_waits_on_the_scorer(stub):
         assert len(probes) >= 10, probes
         assert max(probes) < 0.15, probes
     finally:
-        stopped(s)
+        stop_and_close(s)
 
 
 def test_a_scorer_that_is_down_is_unavailable_and_the_heuristic_verdict_stands():
@@ -218,7 +212,7 @@ def test_a_scorer_that_is_down_is_unavailable_and_the_heuristic_verdict_stands()
         assert log.count("remote scorer failing") == 1, log  # Once, not per check.
         assert "Connection refused" in log
     finally:
-        stopped(s)
+        stop_and_close(s)
 
 
 def test_a_bad_answer_is_an_error_and_the_heuristic_verdict_stands(stub):
@@ -239,7 +233,7 @@ def test_a_bad_answer_is_an_error_and_the_heuristic_verdict_stands(stub):
         assert decision["score"] == 33 and codes(decision) == ["stub_model"], decision
         assert "remote scorer answering again" in s.stderr()
     finally:
-        stopped(s)
+        stop_and_close(s)
 
 
 def test_connections_are_reused_and_bounded(stub):
@@ -267,7 +261,7 @@ def test_connections_are_reused_and_bounded(stub):
         assert all(c == ["stub_model"] or c[-1] == "scorer_unavailable" for c in outcomes)
         assert remote >= 1 and stats["requests"] == 10 + remote, (remote, stats)
     finally:
-        stopped(s)
+        stop_and_close(s)
 
 
 def test_a_connection_the_scorer_closed_while_idle_is_replaced(stub):
@@ -283,7 +277,7 @@ def test_a_connection_the_scorer_closed_while_idle_is_replaced(stub):
         stats = stub.stats()
         assert (stats["connections"], stats["requests"]) == (3, 3), stats
     finally:
-        stopped(s)
+        stop_and_close(s)
 
 
 def test_scorer_flags_are_validated_at_start():
@@ -342,7 +336,7 @@ def test_the_corpus_exports_as_json_lines_for_editors():
         add_member(s, ev["id"], viewer_id, "viewer")
         error_of(*call(s, "GET", path, token=viewer)[::2], 403, "permission_denied")
     finally:
-        stopped(s)
+        stop_and_close(s)
 
 
 def test_the_reference_scorer_trains_on_the_export_and_serves(tmp_path):
@@ -356,7 +350,7 @@ def test_the_reference_scorer_trains_on_the_export_and_serves(tmp_path):
                                       headers={"Authorization": f"Bearer {token}"})
         assert status == 200
     finally:
-        stopped(s)
+        stop_and_close(s)
     (tmp_path / "corpus.jsonl").write_bytes(corpus)
     model = tmp_path / "model.json"
     trained = subprocess.run([sys.executable, str(EXAMPLE), "train", str(tmp_path / "corpus.jsonl"),
@@ -379,5 +373,5 @@ def test_the_reference_scorer_trains_on_the_export_and_serves(tmp_path):
         assert scripted["band"] == "block" and scripted["score"] >= 90, scripted
         assert "automation_user_agent" in codes(scripted)
     finally:
-        stopped(s)
+        stop_and_close(s)
         scorer.close()
