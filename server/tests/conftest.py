@@ -14,7 +14,7 @@ import uuid
 import pytest
 
 from test_accounts import PG_URL, psql
-from test_http import Server
+from test_http import server_on, stop_and_close
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -34,22 +34,6 @@ def backend(request):
         yield "postgres", f"{PG_URL}{sep}options=-csearch_path%3D{schema}", schema
     finally:
         psql(PG_URL, f"DROP SCHEMA {schema} CASCADE")
-
-
-def server_on(backend, *args):
-    """A server on `backend` started with `args`; s.kind and s.schema name the backend."""
-    kind, url, schema = backend
-    s = Server(list(args), database=url)
-    s.kind, s.schema = kind, schema
-    return s
-
-
-def stop_and_close(s):
-    """Stops `s`, which must exit 0, and removes its directory either way."""
-    try:
-        assert s.stop() == 0, s.stderr()
-    finally:
-        s.close()
 
 
 @pytest.fixture

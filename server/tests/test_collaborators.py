@@ -16,10 +16,9 @@ import threading
 
 import pytest
 
-from conftest import server_on, stop_and_close
 from test_accounts import PG_URL, call, error_of, psql, sent
 from test_events import create, user
-from test_http import Server
+from test_http import Server, server_on, stop_and_close
 
 LINK = re.compile(r"http://127\.0\.0\.1:\d+/invites/([A-Za-z0-9_-]+)")
 

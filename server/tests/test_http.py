@@ -168,6 +168,22 @@ class Reader:
         return status, headers, body
 
 
+def server_on(backend, *args):
+    """A server on `backend` started with `args`; s.kind and s.schema name the backend."""
+    kind, url, schema = backend
+    s = Server(list(args), database=url)
+    s.kind, s.schema = kind, schema
+    return s
+
+
+def stop_and_close(s):
+    """Stops `s`, which must exit 0, and removes its directory either way."""
+    try:
+        assert s.stop() == 0, s.stderr()
+    finally:
+        s.close()
+
+
 def read_response(sock):
     return Reader(sock).response()
 

@@ -17,12 +17,11 @@ import uuid
 
 import pytest
 
-from conftest import stop_and_close
 from smtp_sink import SmtpSink
 from test_accounts import PG_URL, call, psql
 from test_events import create, user
 from test_guests import BROWSER_SIGNALS, add_guest, issue, rsvp_post
-from test_http import BIN, Server
+from test_http import BIN, Server, stop_and_close
 from test_notifications import event_mail, notifications, wait_for
 from ws_client import WebSocket
 

@@ -17,12 +17,11 @@ import time
 
 import pytest
 
-from conftest import stop_and_close
 from test_accounts import call, error_of
 from test_activity import activity
 from test_events import add_member, create, user
 from test_guests import BROWSER, CURL, add_guest, codes, issue
-from test_http import TIMEOUT, Server, free_port, run_and_expect_exit
+from test_http import TIMEOUT, Server, free_port, run_and_expect_exit, stop_and_close
 
 HERE = pathlib.Path(__file__).resolve().parent
 EXAMPLE = HERE.parents[1] / "examples" / "remote_scorer.py"
