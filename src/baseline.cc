@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
@@ -142,7 +143,8 @@ void EraseIf(std::array<Entry, N>& entries, uint8_t& count, Pred drop) {
 
 }  // namespace
 
-absl::StatusOr<AccessFeatures> AccessFeatures::From(const AccessAttempt& attempt) {
+absl::StatusOr<AccessFeatures> AccessFeatures::From(const AccessAttempt& attempt,
+                                                    const IpAddress* client_ip) {
   AccessFeatures f;
   f.at = attempt.at;
   const ClientSignals& s = attempt.signals;
@@ -166,9 +168,14 @@ absl::StatusOr<AccessFeatures> AccessFeatures::From(const AccessAttempt& attempt
     f.device_from_headers = true;
   }
   if (!attempt.client_ip.empty()) {
-    auto ip = IpAddress::Parse(attempt.client_ip);
-    if (!ip.ok()) return ip.status();
-    const IpAddress addr = ip->Unmapped();
+    std::optional<IpAddress> parsed;
+    if (client_ip == nullptr) {
+      absl::StatusOr<IpAddress> ip = IpAddress::Parse(attempt.client_ip);
+      if (!ip.ok()) return ip.status();
+      parsed = *ip;
+      client_ip = &*parsed;
+    }
+    const IpAddress addr = client_ip->Unmapped();
     f.has_ip = true;
     if (addr.is_v4()) {
       f.network = kFamilyV4 | (addr.v4() >> 8);

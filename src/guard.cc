@@ -167,19 +167,28 @@ absl::StatusOr<std::string> Guard::RotateToken(std::string_view event_id, std::s
   return IssueToken(event_id, guest_id, not_after);
 }
 
+VerifiedToken Guard::Verify(std::string_view token) const {
+  return VerifiedToken(VerifyToken(impl_->options.keyring, token, impl_->options.clock->Now()),
+                       this);
+}
+
 absl::StatusOr<Decision> Guard::Check(std::string_view token, AccessAttempt attempt) {
+  return Check(Verify(token), std::move(attempt));
+}
+
+absl::StatusOr<Decision> Guard::Check(const VerifiedToken& token, AccessAttempt attempt) {
   const GuardOptions& o = impl_->options;
   const absl::Time now = o.clock->Now();
   if (attempt.at == absl::InfinitePast()) attempt.at = now;
 
   Decision d;  // Refused until proven otherwise.
-  TokenVerification verification = VerifyToken(o.keyring, token, now);
-  d.token_status = verification.status;
-  if (verification.status != TokenStatus::kValid && verification.status != TokenStatus::kExpired) {
+  const TokenVerification& verification = token.verification();
+  d.token_status = token.verifier_ == this ? verification.status : TokenStatus::kMalformed;
+  if (d.token_status != TokenStatus::kValid && d.token_status != TokenStatus::kExpired) {
     return d;  // Not authentic: nothing can be attributed, nothing is recorded.
   }
-  attempt.event_id = std::move(verification.claims.event_id);
-  attempt.guest_id = std::move(verification.claims.guest_id);
+  attempt.event_id = verification.claims.event_id;
+  attempt.guest_id = verification.claims.guest_id;
   d.event_id = attempt.event_id;
   d.guest_id = attempt.guest_id;
 
@@ -187,7 +196,8 @@ absl::StatusOr<Decision> Guard::Check(std::string_view token, AccessAttempt atte
   if (!attempt.client_ip.empty()) {
     GG_ASSIGN_OR_RETURN(client_ip, IpAddress::Parse(attempt.client_ip));
   }
-  GG_ASSIGN_OR_RETURN(const AccessFeatures features, AccessFeatures::From(attempt));
+  GG_ASSIGN_OR_RETURN(const AccessFeatures features,
+                      AccessFeatures::From(attempt, client_ip ? &*client_ip : nullptr));
   GG_ASSIGN_OR_RETURN(CheckState state,
                       o.store->LoadCheckState(attempt.event_id, attempt.guest_id));
   const GuestState& guest = state.guest;

@@ -95,6 +95,30 @@ TEST_F(GuardTest, ValidTokenFromTheUsualBrowserIsVerified) {
   EXPECT_EQ(record->client_ip, "203.0.113.42");
 }
 
+TEST_F(GuardTest, AVerifiedTokenIsCheckedWithoutVerifyingAgainAndOnlyByItsGuard) {
+  const std::string token = MustIssue("ev1", "g1");
+  const VerifiedToken verified = guard_->Verify(token);
+  ASSERT_EQ(verified.status(), TokenStatus::kValid);
+  EXPECT_EQ(verified.claims().guest_id, "g1");
+  auto d = guard_->Check(verified, UsualBrowser(kT0));
+  ASSERT_TRUE(d.ok()) << d.status();
+  EXPECT_EQ(d->band, Band::kLow);
+  EXPECT_EQ(d->guest_id, "g1");
+
+  // Another guard with the same keys must not take this guard's word for it.
+  GuardOptions options;
+  options.store = store_;
+  options.keyring = *Keyring::Parse("k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8");
+  options.clock = clock_;
+  auto other = Guard::Open(std::move(options));
+  ASSERT_TRUE(other.ok()) << other.status();
+  auto refused = (*other)->Check(verified, UsualBrowser(kT0));
+  ASSERT_TRUE(refused.ok()) << refused.status();
+  EXPECT_EQ(refused->token_status, TokenStatus::kMalformed);
+  EXPECT_TRUE(refused->access_log_id.empty());
+  EXPECT_EQ(store_->ListAccesses("ev1", 10)->size(), 1u);
+}
+
 TEST_F(GuardTest, MalformedOrForgedTokensAreRefusedAndRecordNothing) {
   const std::string token = MustIssue("ev1", "g1");
   std::string forged = token;

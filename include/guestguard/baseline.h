@@ -27,6 +27,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "guestguard/access.h"
+#include "guestguard/cidr.h"
 
 namespace guestguard {
 
@@ -53,8 +54,11 @@ struct AccessFeatures {
   uint64_t address = 0;  // The exact address.
   absl::Time at;
 
-  // InvalidArgument when client_ip is set but not an IP address.
-  [[nodiscard]] static absl::StatusOr<AccessFeatures> From(const AccessAttempt& attempt);
+  // InvalidArgument when client_ip is set but not an IP address. With
+  // `client_ip` (attempt.client_ip as the caller parsed it already), the
+  // address is not parsed again.
+  [[nodiscard]] static absl::StatusOr<AccessFeatures> From(const AccessAttempt& attempt,
+                                                           const IpAddress* client_ip = nullptr);
 };
 
 // A value type; thread-compatible.

@@ -27,6 +27,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -85,6 +86,26 @@ struct Decision {
   std::string_view label() const { return BandLabel(band); }
 };
 
+// A token as one Guard verified it (Guard::Verify): its status and claims,
+// for a caller that needs the claims before the check (to load its own rows)
+// and must not pay for a second verification in Check. Only a Guard makes one,
+// so Check never trusts claims it did not verify; it is bound to the Guard
+// that made it (another Guard's check refuses it as malformed).
+class VerifiedToken {
+ public:
+  const TokenVerification& verification() const { return verification_; }
+  TokenStatus status() const { return verification_.status; }
+  const TokenClaims& claims() const { return verification_.claims; }
+
+ private:
+  friend class Guard;
+  VerifiedToken(TokenVerification v, const void* verifier)
+      : verification_(std::move(v)), verifier_(verifier) {}
+
+  TokenVerification verification_;
+  const void* verifier_;
+};
+
 // Thread-safe: every method may be called concurrently.
 class Guard {
  public:
@@ -111,6 +132,14 @@ class Guard {
   // errors mean the check could not be made (store down, bad client_ip →
   // InvalidArgument) and the caller must refuse.
   [[nodiscard]] absl::StatusOr<Decision> Check(std::string_view token, AccessAttempt attempt);
+  // The same for a token Verify checked already (at most token_ttl-long ago:
+  // the expiry it saw stands). A token another Guard verified is malformed here.
+  [[nodiscard]] absl::StatusOr<Decision> Check(const VerifiedToken& token, AccessAttempt attempt);
+
+  // Verifies `token` with this guard's keyring and clock (format, key, tag,
+  // expiry; the generation is Check's business). Never an error: a bad token
+  // is a status.
+  VerifiedToken Verify(std::string_view token) const;
 
   // Records a host's verdict on an access of `event_id` (re-marking replaces
   // it). NotFound for an access of another event; InvalidArgument for a note

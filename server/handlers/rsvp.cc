@@ -39,14 +39,13 @@ Response GuestRefused() {
   return Response::Error(403, "refused", "this invitation cannot be used right now");
 }
 
-absl::StatusOr<std::optional<Invitation>> LoadInvitation(AppState& app, std::string_view token) {
-  const TokenVerification v = VerifyToken(app.config.keyring, token, app.clock->Now());
-  if (v.status != TokenStatus::kValid && v.status != TokenStatus::kExpired &&
-      v.status != TokenStatus::kRevoked) {
+absl::StatusOr<std::optional<Invitation>> LoadInvitation(AppState& app,
+                                                         const VerifiedToken& token) {
+  if (token.status() != TokenStatus::kValid && token.status() != TokenStatus::kExpired) {
     return std::optional<Invitation>();
   }
-  std::optional<int64_t> event_id = ParseEventId(v.claims.event_id);
-  std::optional<int64_t> guest_id = ParseEventId(v.claims.guest_id);
+  std::optional<int64_t> event_id = ParseEventId(token.claims().event_id);
+  std::optional<int64_t> guest_id = ParseEventId(token.claims().guest_id);
   if (!event_id || !guest_id) return std::optional<Invitation>();
   sql::Rows rows;
   GG_RETURN_IF_ERROR(app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
@@ -130,7 +129,9 @@ boost::json::value RsvpJson(const Invitation& inv) {
 absl::StatusOr<GuestCheck> CheckGuestAccess(AppState& app, std::string_view token, AccessKind kind,
                                             std::string_view client_ip, ClientSignals signals,
                                             Invitation* inv, Decision* decision) {
-  GG_ASSIGN_OR_RETURN(std::optional<Invitation> loaded, LoadInvitation(app, token));
+  // One verification for both: the claims pick the rows, the check trusts them.
+  const VerifiedToken verified = app.guard->Verify(token);
+  GG_ASSIGN_OR_RETURN(std::optional<Invitation> loaded, LoadInvitation(app, verified));
   if (!loaded.has_value()) {
     if (app.metrics) app.metrics->RecordCheck(kind, ServerMetrics::CheckOutcome::kInvalidLink);
     return GuestCheck::kInvalidLink;
@@ -144,7 +145,7 @@ absl::StatusOr<GuestCheck> CheckGuestAccess(AppState& app, std::string_view toke
   // distinct devices (checkin_limit) and allows for that many people's devices
   // before it counts the link as shared.
   attempt.max_checkins = static_cast<int>(std::min<int64_t>(1 + inv->plus_ones_allowed, 1000));
-  absl::StatusOr<Decision> checked = app.guard->Check(token, std::move(attempt));
+  absl::StatusOr<Decision> checked = app.guard->Check(verified, std::move(attempt));
   app.NotifyOutbox();  // The store wrote access.scored to the outbox.
   if (!checked.ok()) {
     // The check could not be made (store down, unusable client IP): refuse.

@@ -73,7 +73,7 @@ struct Invitation {
 // The invitation an authentic token names; nullopt (with OK) when the token is
 // not authentic or its guest or event no longer exists. Generation and expiry
 // are left to Guard::Check, which records those uses.
-absl::StatusOr<std::optional<Invitation>> LoadInvitation(AppState& app, std::string_view token);
+absl::StatusOr<std::optional<Invitation>> LoadInvitation(AppState& app, const VerifiedToken& token);
 
 // The signals of a GET: User-Agent, Accept-Language, X-Device-Fingerprint,
 // and the optional components X-Device-Language (wins over Accept-Language),

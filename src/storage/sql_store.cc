@@ -346,23 +346,37 @@ class SqlStore final : public Store {
     return LearnBaseline(event_id, guest_id, mutate);
   }
 
+  // The access row, the baseline update and the access.scored outbox row
+  // commit together: one transaction, so one commit (SQLite group-commits it
+  // with whatever else is writing). On PostgreSQL, while the baseline this
+  // store last read for the guest is current (the usual case: LoadCheckState
+  // just read it), the whole write is one statement — one round trip — whose
+  // compare-and-swap gates the inserts; a lost race writes nothing there and
+  // takes the transaction, which updates the baseline under its row lock.
   absl::StatusOr<std::string> AppendAccess(const AccessRecord& r,
                                            std::optional<BaselineMutation> update) override {
-    int64_t id = 0;
     const std::string reasons = EncodeReasons(r.reasons);
-    // With an outbox, the access row and its event commit together.
-    auto body = [&](Connection& c) -> absl::Status {
+    if (update && db_->dialect() == sql::Dialect::kPostgres) {
+      if (std::optional<RememberedBaseline> known = RecallBaseline(r.event_id, r.guest_id)) {
+        GG_ASSIGN_OR_RETURN(const std::optional<int64_t> id,
+                            AppendIfBaselineAt(r, reasons, *known, *update));
+        if (id) return std::to_string(*id);
+      }
+    }
+    int64_t id = 0;
+    std::optional<RememberedBaseline> written;
+    GG_RETURN_IF_ERROR(db_->Transact([&](Connection& c) -> absl::Status {
+      written.reset();
+      if (update) {
+        GG_ASSIGN_OR_RETURN(written, MutateBaselineLocked(c, r.event_id, r.guest_id, *update));
+      }
       GG_ASSIGN_OR_RETURN(
           Rows rows,
           c.Query("INSERT INTO guard_access_log (event_id, guest_id, kind, occurred_at, client_ip,"
                   " user_agent, fingerprint, timezone, language, screen, platform, score, band,"
                   " allowlisted, blocked, reasons)"
                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                  {Text(r.event_id), Text(r.guest_id), Text(AccessKindName(r.kind)), r.at,
-                   Text(r.client_ip), Text(r.signals.user_agent), Text(r.signals.fingerprint),
-                   Text(r.signals.timezone), Text(r.signals.language), Text(r.signals.screen),
-                   Text(r.signals.platform), Int(r.score), Text(BandName(r.band)),
-                   Value(r.allowlisted), Value(r.blocked), Text(reasons)}));
+                  AccessValues(r, reasons)));
       if (rows.size() != 1) return absl::InternalError("insert returned no id");
       GG_ASSIGN_OR_RETURN(id, rows.Int(0, 0));
       if (access_scored_subject_.empty()) return absl::OkStatus();
@@ -370,10 +384,8 @@ class SqlStore final : public Store {
       stored.id = std::to_string(id);
       return EnqueueOutbox(c, access_scored_subject_, EncodeAccessScored(stored), absl::Now())
           .status();
-    };
-    GG_RETURN_IF_ERROR(access_scored_subject_.empty() ? db_->Autocommit(body)
-                                                      : db_->Transact(body));
-    if (update) GG_RETURN_IF_ERROR(LearnBaseline(r.event_id, r.guest_id, *update));
+    }));
+    if (written) RememberBaseline(r.event_id, r.guest_id, written->version, written->bytes);
     return std::to_string(id);
   }
 
@@ -559,14 +571,84 @@ class SqlStore final : public Store {
     return absl::OkStatus();
   }
 
+  // The access log columns of `r`, in the order of AppendAccess's INSERT.
+  static std::vector<Value> AccessValues(const AccessRecord& r, const std::string& reasons) {
+    return {Text(r.event_id),
+            Text(r.guest_id),
+            Text(AccessKindName(r.kind)),
+            r.at,
+            Text(r.client_ip),
+            Text(r.signals.user_agent),
+            Text(r.signals.fingerprint),
+            Text(r.signals.timezone),
+            Text(r.signals.language),
+            Text(r.signals.screen),
+            Text(r.signals.platform),
+            Int(r.score),
+            Text(BandName(r.band)),
+            Value(r.allowlisted),
+            Value(r.blocked),
+            Text(reasons)};
+  }
+
+  // PostgreSQL, one statement: if the guest's baseline is still at
+  // known.version, writes mutate(known) and inserts the access (and its
+  // outbox row, whose payload is EncodeAccessScored's around the new id).
+  // The access id; nullopt (nothing written) when the baseline moved on.
+  absl::StatusOr<std::optional<int64_t>> AppendIfBaselineAt(const AccessRecord& r,
+                                                            const std::string& reasons,
+                                                            const RememberedBaseline& known,
+                                                            const BaselineMutation& mutate) {
+    GG_ASSIGN_OR_RETURN(RememberedBaseline next, Mutated(known, mutate));
+    std::string query =
+        "WITH b AS (UPDATE guard_guest_state SET baseline = ?, baseline_version = ?"
+        " WHERE event_id = ? AND guest_id = ? AND baseline_version = ? RETURNING 1),"
+        " a AS (INSERT INTO guard_access_log (event_id, guest_id, kind, occurred_at, client_ip,"
+        " user_agent, fingerprint, timezone, language, screen, platform, score, band,"
+        " allowlisted, blocked, reasons)"
+        " SELECT ?, ?, ?, CAST(? AS TIMESTAMPTZ), ?, ?, ?, ?, ?, ?, ?, CAST(? AS INTEGER), ?,"
+        " CAST(? AS BOOLEAN), CAST(? AS BOOLEAN), ? FROM b RETURNING id)";
+    std::vector<Value> args = {sql::Blob(next.bytes), Int(next.version), Text(r.event_id),
+                               Text(r.guest_id), Int(known.version)};
+    for (Value& v : AccessValues(r, reasons)) args.push_back(std::move(v));
+    if (!access_scored_subject_.empty()) {
+      // EncodeAccessScored starts with the id: split the payload around it.
+      constexpr std::string_view kHead = "{\"access_log_id\":\"";
+      AccessRecord without_id = r;
+      without_id.id.clear();
+      const std::string payload = EncodeAccessScored(without_id);
+      if (!payload.starts_with(kHead)) {
+        return absl::InternalError("access.scored payload does not start with its id");
+      }
+      query +=
+          ", o AS (INSERT INTO guard_outbox (subject, payload, created_at)"
+          " SELECT ?, CAST(? AS TEXT) || CAST(a.id AS TEXT) || CAST(? AS TEXT),"
+          " CAST(? AS TIMESTAMPTZ) FROM a)";
+      args.push_back(Text(access_scored_subject_));
+      args.push_back(Text(kHead));
+      args.push_back(Text(std::string_view(payload).substr(kHead.size())));
+      args.push_back(absl::Now());
+    }
+    query += " SELECT id FROM a";
+    Rows rows;
+    GG_RETURN_IF_ERROR(db_->Autocommit([&](Connection& c) -> absl::Status {
+      GG_ASSIGN_OR_RETURN(rows, c.Query(query, args));
+      return absl::OkStatus();
+    }));
+    if (rows.empty()) return std::optional<int64_t>();
+    GG_ASSIGN_OR_RETURN(const int64_t id, rows.Int(0, 0));
+    RememberBaseline(r.event_id, r.guest_id, next.version, std::move(next.bytes));
+    return std::optional<int64_t>(id);
+  }
+
   // Compare-and-swap on baseline_version: read, mutate, write back only if
   // nobody wrote in between, else read again — no row lock held across the
   // mutation, no round trips for BEGIN/COMMIT. The first attempt starts from
   // the baseline this store last read for the guest (LoadCheckState), saving
   // the read when nobody wrote since. Under heavy contention on one guest,
   // after kOptimisticAttempts lost races, it takes the row lock instead
-  // (LearnLocked), which always succeeds. Either way no update is lost, on one
-  // node or many.
+  // (MutateBaselineLocked), which always succeeds. Either way no update is
+  // lost, on one node or many.
   absl::Status LearnBaseline(std::string_view event_id, std::string_view guest_id,
                              BaselineMutation mutate) {
     constexpr int kOptimisticAttempts = 4;
@@ -576,33 +658,49 @@ class SqlStore final : public Store {
         if (!known) {
           GG_ASSIGN_OR_RETURN(known, SelectOrCreateBaseline(c, event_id, guest_id));
         }
-        GG_ASSIGN_OR_RETURN(const bool swapped,
+        GG_ASSIGN_OR_RETURN(std::optional<RememberedBaseline> written,
                             SwapBaseline(c, event_id, guest_id, *known, mutate));
-        if (swapped) return absl::OkStatus();
+        if (written) {
+          RememberBaseline(event_id, guest_id, written->version, std::move(written->bytes));
+          return absl::OkStatus();
+        }
         known.reset();  // Somebody else wrote (or the row is new): read it.
       }
       return absl::AbortedError("contended");
     });
     if (s.code() != absl::StatusCode::kAborted) return s;
-    return db_->Transact([&](Connection& c) { return LearnLocked(c, event_id, guest_id, mutate); });
+    std::optional<RememberedBaseline> written;
+    GG_RETURN_IF_ERROR(db_->Transact([&](Connection& c) -> absl::Status {
+      GG_ASSIGN_OR_RETURN(written, MutateBaselineLocked(c, event_id, guest_id, mutate));
+      return absl::OkStatus();
+    }));
+    RememberBaseline(event_id, guest_id, written->version, std::move(written->bytes));
+    return absl::OkStatus();
   }
 
-  // In a transaction: locks the guest's row by touching it (portable: no
-  // SELECT ... FOR UPDATE), so the read and the swap cannot be overtaken.
-  absl::Status LearnLocked(Connection& c, std::string_view event_id, std::string_view guest_id,
-                           BaselineMutation mutate) {
-    GG_RETURN_IF_ERROR(c.Exec("INSERT INTO guard_guest_state (event_id, guest_id) VALUES (?, ?)"
-                              " ON CONFLICT (event_id, guest_id) DO NOTHING",
-                              {Text(event_id), Text(guest_id)})
-                           .status());
-    GG_RETURN_IF_ERROR(c.Exec("UPDATE guard_guest_state SET baseline_version = baseline_version"
-                              " WHERE event_id = ? AND guest_id = ?",
-                              {Text(event_id), Text(guest_id)})
-                           .status());
+  // In a transaction: applies `mutate` to the guest's baseline so that the
+  // read and the write cannot be overtaken, and returns what it wrote (for
+  // the caller to remember once the transaction commits). PostgreSQL: locks
+  // the guest's row by touching it (portable: no SELECT ... FOR UPDATE);
+  // SQLite: its one writer already excludes every other.
+  absl::StatusOr<RememberedBaseline> MutateBaselineLocked(Connection& c, std::string_view event_id,
+                                                          std::string_view guest_id,
+                                                          const BaselineMutation& mutate) {
+    if (c.dialect() == sql::Dialect::kPostgres) {
+      GG_RETURN_IF_ERROR(c.Exec("INSERT INTO guard_guest_state (event_id, guest_id) VALUES (?, ?)"
+                                " ON CONFLICT (event_id, guest_id) DO NOTHING",
+                                {Text(event_id), Text(guest_id)})
+                             .status());
+      GG_RETURN_IF_ERROR(c.Exec("UPDATE guard_guest_state SET baseline_version = baseline_version"
+                                " WHERE event_id = ? AND guest_id = ?",
+                                {Text(event_id), Text(guest_id)})
+                             .status());
+    }
     GG_ASSIGN_OR_RETURN(RememberedBaseline known, SelectOrCreateBaseline(c, event_id, guest_id));
-    GG_ASSIGN_OR_RETURN(const bool swapped, SwapBaseline(c, event_id, guest_id, known, mutate));
-    if (!swapped) return absl::InternalError("baseline changed under its row lock");
-    return absl::OkStatus();
+    GG_ASSIGN_OR_RETURN(std::optional<RememberedBaseline> written,
+                        SwapBaseline(c, event_id, guest_id, known, mutate));
+    if (!written) return absl::InternalError("baseline changed under its row lock");
+    return *std::move(written);
   }
 
   absl::StatusOr<RememberedBaseline> SelectOrCreateBaseline(Connection& c,
@@ -623,22 +721,29 @@ class SqlStore final : public Store {
     return known;
   }
 
-  // Applies `mutate` to `known` and writes it if the row is still at
-  // known.version; false when it moved on.
-  absl::StatusOr<bool> SwapBaseline(Connection& c, std::string_view event_id,
-                                    std::string_view guest_id, const RememberedBaseline& known,
-                                    BaselineMutation mutate) {
+  // `known` with `mutate` applied, one version on.
+  static absl::StatusOr<RememberedBaseline> Mutated(const RememberedBaseline& known,
+                                                    const BaselineMutation& mutate) {
     GG_ASSIGN_OR_RETURN(Baseline baseline, Baseline::Parse(known.bytes));
     mutate(baseline);
-    std::string bytes = baseline.Serialize();
+    return RememberedBaseline{known.version + 1, baseline.Serialize()};
+  }
+
+  // Writes mutate(known) if the row is still at known.version and returns
+  // what it wrote; nullopt when the row moved on.
+  absl::StatusOr<std::optional<RememberedBaseline>> SwapBaseline(Connection& c,
+                                                                 std::string_view event_id,
+                                                                 std::string_view guest_id,
+                                                                 const RememberedBaseline& known,
+                                                                 const BaselineMutation& mutate) {
+    GG_ASSIGN_OR_RETURN(RememberedBaseline next, Mutated(known, mutate));
     GG_ASSIGN_OR_RETURN(const int64_t updated,
                         c.Exec("UPDATE guard_guest_state SET baseline = ?, baseline_version = ?"
                                " WHERE event_id = ? AND guest_id = ? AND baseline_version = ?",
-                               {sql::Blob(bytes), Int(known.version + 1), Text(event_id),
+                               {sql::Blob(next.bytes), Int(next.version), Text(event_id),
                                 Text(guest_id), Int(known.version)}));
-    if (updated != 1) return false;
-    RememberBaseline(event_id, guest_id, known.version + 1, std::move(bytes));
-    return true;
+    if (updated != 1) return std::optional<RememberedBaseline>();
+    return std::optional<RememberedBaseline>(std::move(next));
   }
 
   static std::string GuestKey(std::string_view event_id, std::string_view guest_id) {

@@ -44,6 +44,10 @@ inline void ExpectNoLostLearningAcrossNodes(Store& a, Store& b, int per_thread =
   auto state = b.LoadGuestState("ev1", "g1");
   ASSERT_TRUE(state.ok()) << state.status();
   EXPECT_EQ(state->baseline.accesses(), static_cast<uint32_t>(4 * per_thread));
+  // A write that lost its baseline race was retried whole: each access once.
+  auto accesses = a.ListAccesses("ev1", static_cast<size_t>(4 * per_thread));
+  ASSERT_TRUE(accesses.ok()) << accesses.status();
+  EXPECT_EQ(accesses->size(), static_cast<size_t>(2 * per_thread));
 }
 
 // A guard on `store`: a first visit is low, another device is flagged, a
