@@ -77,7 +77,16 @@ absl::Status Bus::Ping() { return absl::OkStatus(); }
 std::vector<absl::Status> Bus::PublishBatch(std::span<const Message> messages) {
   std::vector<absl::Status> statuses;
   statuses.reserve(messages.size());
-  for (const Message& message : messages) statuses.push_back(Publish(message));
+  bool refused = false;  // The transport refused one: send none of the rest.
+  for (const Message& message : messages) {
+    if (refused) {
+      statuses.push_back(
+          absl::UnavailableError("not sent: a message before it in the batch was refused"));
+      continue;
+    }
+    statuses.push_back(Publish(message));
+    refused = !statuses.back().ok() && !absl::IsInvalidArgument(statuses.back());
+  }
   return statuses;
 }
 

@@ -34,10 +34,11 @@ absl::StatusOr<std::unique_ptr<OutboxRelay>> OutboxRelay::Start(std::shared_ptr<
   }
   if (options.poll_interval <= absl::ZeroDuration() ||
       options.initial_backoff <= absl::ZeroDuration() ||
-      options.max_backoff < options.initial_backoff || options.retention <= absl::ZeroDuration()) {
+      options.max_backoff < options.initial_backoff || options.retention <= absl::ZeroDuration() ||
+      options.claim_lease <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError(
-        "outbox relay: poll_interval, initial_backoff and retention must be positive and "
-        "max_backoff >= initial_backoff");
+        "outbox relay: poll_interval, initial_backoff, retention and claim_lease must be positive "
+        "and max_backoff >= initial_backoff");
   }
   std::unique_ptr<OutboxRelay> relay(
       new OutboxRelay(std::move(store), std::move(db), std::move(bus), std::move(options)));
@@ -96,40 +97,84 @@ int64_t OutboxRelay::published() const {
 }
 
 OutboxRelay::Pass OutboxRelay::PublishBatch() {
-  std::string select =
-      "SELECT id, subject, payload FROM guard_outbox WHERE published_at IS NULL"
+  // 1. Claim the oldest pending rows nobody else holds, in one statement: its
+  //    row locks end with it, never held across the bus round trip.
+  std::string claim =
+      "UPDATE guard_outbox SET claimed_until = ? WHERE id IN (SELECT id FROM guard_outbox"
+      " WHERE published_at IS NULL AND (claimed_until IS NULL OR claimed_until < ?)"
       " ORDER BY id LIMIT ?";
-  // Rows another process's relay holds are skipped, not waited for.
-  if (db_->dialect() == sql::Dialect::kPostgres) select += " FOR UPDATE SKIP LOCKED";
-  Pass pass;
-  absl::Status s = db_->Transact([&](sql::Connection& c) -> absl::Status {
-    pass = Pass{};
+  // Rows another process's relay is claiming right now are skipped, not waited for.
+  if (db_->dialect() == sql::Dialect::kPostgres) claim += " FOR UPDATE SKIP LOCKED";
+  claim += ") RETURNING id, subject, payload";
+  const absl::Time now = absl::Now();
+  std::vector<std::pair<int64_t, Message>> claimed;
+  absl::Status s = db_->Autocommit([&](sql::Connection& c) -> absl::Status {
+    claimed.clear();
     GG_ASSIGN_OR_RETURN(sql::Rows rows,
-                        c.Query(select, {sql::Int(static_cast<int64_t>(options_.batch_size))}));
-    std::vector<sql::Value> done = {absl::Now()};
-    std::string update = "UPDATE guard_outbox SET published_at = ? WHERE id IN (";
+                        c.Query(claim, {now + options_.claim_lease, now,
+                                        sql::Int(static_cast<int64_t>(options_.batch_size))}));
     for (size_t i = 0; i < rows.size(); ++i) {
       GG_ASSIGN_OR_RETURN(const int64_t id, rows.Int(i, 0));
       Message message;
       message.id = OutboxMessageId(id);
       GG_ASSIGN_OR_RETURN(message.subject, rows.Text(i, 1));
       GG_ASSIGN_OR_RETURN(message.payload, rows.Text(i, 2));
-      absl::Status published = bus_->Publish(message);
-      if (!published.ok()) {
-        // Order matters: nothing after a refused row goes out before it.
-        pass.error = published;
-        break;
-      }
-      update += done.size() == 1 ? "?" : ", ?";
-      done.push_back(sql::Int(id));
+      claimed.emplace_back(id, std::move(message));
     }
-    if (done.size() == 1) return absl::OkStatus();
-    update += ")";
-    GG_RETURN_IF_ERROR(c.Exec(update, done).status());
-    pass.published = done.size() - 1;
     return absl::OkStatus();
   });
-  if (!s.ok()) pass = Pass{0, s};
+  if (!s.ok()) return Pass{0, s};
+  if (claimed.empty()) return Pass{};
+  std::sort(claimed.begin(), claimed.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+
+  // 2. Publish the batch (NATS: all in flight at once, then every ack).
+  std::vector<Message> messages;
+  messages.reserve(claimed.size());
+  for (auto& [id, message] : claimed) messages.push_back(std::move(message));
+  const std::vector<absl::Status> results = bus_->PublishBatch(messages);
+  Pass pass;
+  while (pass.published < claimed.size() && pass.published < results.size() &&
+         results[pass.published].ok()) {
+    ++pass.published;
+  }
+  if (pass.published < claimed.size()) {
+    pass.error = pass.published < results.size()
+                     ? results[pass.published]
+                     : absl::InternalError("the bus answered fewer messages than it was given");
+  }
+
+  // 3. Stamp the published prefix; release the rest so that the next pass
+  //    starts at the refused row (order holds: nothing after it is stamped).
+  auto id_list = [&](size_t from, size_t to, std::vector<sql::Value>& args) {
+    std::string list;
+    for (size_t i = from; i < to; ++i) {
+      list += i == from ? "?" : ", ?";
+      args.push_back(sql::Int(claimed[i].first));
+    }
+    return list;
+  };
+  s = db_->Autocommit([&](sql::Connection& c) -> absl::Status {
+    if (pass.published > 0) {
+      std::vector<sql::Value> args = {absl::Now()};
+      const std::string list = id_list(0, pass.published, args);
+      GG_RETURN_IF_ERROR(
+          c.Exec("UPDATE guard_outbox SET published_at = ?, claimed_until = NULL WHERE id IN (" +
+                     list + ")",
+                 args)
+              .status());
+    }
+    if (pass.published < claimed.size()) {
+      std::vector<sql::Value> args;
+      const std::string list = id_list(pass.published, claimed.size(), args);
+      GG_RETURN_IF_ERROR(
+          c.Exec("UPDATE guard_outbox SET claimed_until = NULL WHERE id IN (" + list + ")", args)
+              .status());
+    }
+    return absl::OkStatus();
+  });
+  // Unstamped, the published rows go out again once their claim lapses (same ids).
+  if (!s.ok()) return Pass{0, s};
   return pass;
 }
 

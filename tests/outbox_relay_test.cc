@@ -8,14 +8,18 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <filesystem>
+#include <future>
 #include <map>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "gtest/gtest.h"
 #include "guestguard/in_process_bus.h"
 #include "guestguard/memory_store.h"
@@ -227,6 +231,64 @@ TEST(OutboxRelay, ARefusedRowStopsTheBatchSoOrderIsKept) {
   EXPECT_EQ(pass.published, 3u);
   EXPECT_TRUE(pass.error.ok());
   EXPECT_EQ(f->recorder.WaitFor(5), MessageIds(ids));
+}
+
+// Fault injection: every publish waits at a gate until the test opens it.
+class GatedBus : public Bus {
+ public:
+  explicit GatedBus(std::shared_ptr<Bus> inner) : inner_(std::move(inner)) {}
+  absl::Status Publish(const Message& message) override {
+    entered_.store(true);
+    gate_.WaitForNotification();
+    return inner_->Publish(message);
+  }
+  absl::StatusOr<std::unique_ptr<Subscription>> Subscribe(std::string_view subject,
+                                                          std::string_view durable, Handler h,
+                                                          SubscribeOptions o) override {
+    return inner_->Subscribe(subject, durable, std::move(h), std::move(o));
+  }
+  std::atomic<bool> entered_{false};
+  absl::Notification gate_;
+
+ private:
+  std::shared_ptr<Bus> inner_;
+};
+
+TEST(OutboxRelay, NoLockIsHeldAcrossTheBusRoundTripAndClaimedRowsAreLeftToTheirRelay) {
+  auto f = OpenSqliteFixture();
+  auto gated = std::make_shared<GatedBus>(f->bus);
+  auto slow = OutboxRelay::Start(f->store, gated, Fast());
+  auto other = OutboxRelay::Start(f->store, f->bus, Fast());
+  ASSERT_TRUE(slow.ok() && other.ok());
+  // Their threads are gone (nothing pending): passes by hand from here on.
+  ASSERT_TRUE((*slow)->Drain(absl::Seconds(5)).ok());
+  ASSERT_TRUE((*other)->Drain(absl::Seconds(5)).ok());
+  const std::vector<int64_t> first = Enqueue(*f->db, 3);
+  OutboxRelay::Pass slow_pass;
+  std::thread publishing([&] { slow_pass = (*slow)->PublishBatch(); });
+  while (!gated->entered_.load()) absl::SleepFor(absl::Milliseconds(1));
+
+  // The slow relay is inside its bus round trip: writers are not held up...
+  auto write = std::async(std::launch::async, [&] { return Enqueue(*f->db, 1); });
+  const bool wrote = write.wait_for(std::chrono::seconds(2)) == std::future_status::ready;
+  EXPECT_TRUE(wrote) << "a writer waited for the relay's bus round trip";
+  // ...and another relay takes only what nobody claimed.
+  OutboxRelay::Pass other_pass = (*other)->PublishBatch();
+  gated->gate_.Notify();
+  publishing.join();
+  const std::vector<int64_t> later = write.get();
+  EXPECT_TRUE(other_pass.error.ok()) << other_pass.error;
+  EXPECT_EQ(other_pass.published, wrote ? 1u : 0u);
+  EXPECT_TRUE(slow_pass.error.ok()) << slow_pass.error;
+  EXPECT_EQ(slow_pass.published, 3u);
+  if (!wrote) EXPECT_EQ((*other)->PublishBatch().published, 1u);
+  EXPECT_EQ(Pending(*f->db), 0);
+  std::vector<std::string> got = f->recorder.WaitFor(4);
+  std::sort(got.begin(), got.end());
+  std::vector<std::string> want = MessageIds(first);
+  want.push_back(OutboxMessageId(later.at(0)));
+  std::sort(want.begin(), want.end());
+  EXPECT_EQ(got, want);
 }
 
 TEST(OutboxRelay, DrainPublishesRowsNobodyNotifiedAbout) {

@@ -91,7 +91,10 @@ class Bus {
   // Publishes every message of `messages` and returns one status per message
   // (same index), each meaning what Publish's would. A backend may keep many
   // in flight at once (NATS publishes asynchronously, then waits for every
-  // ack); the default calls Publish for each in turn. Errors are per message:
+  // ack); the default calls Publish for each in turn and, once the transport
+  // refuses one (any error but InvalidArgument, which concerns that message
+  // only), sends none of the rest (Unavailable "not sent"), so a synchronous
+  // bus never lets a message overtake a refused one. Errors are per message:
   // the caller re-publishes the failed ones (with the same ids).
   [[nodiscard]] virtual std::vector<absl::Status> PublishBatch(std::span<const Message> messages);
 

@@ -3,18 +3,26 @@
 // OutboxRelay: one thread that publishes the outbox of a SQLite or PostgreSQL
 // store (table guard_outbox: the access.scored rows the store writes with
 // SqliteStoreOptions/PostgresStoreOptions::outbox_subject_prefix, and any rows
-// an application adds in its own transactions) to a Bus. It takes pending rows (published_at NULL)
-// in id order, at most `batch_size` per transaction, publishes each with message id "outbox:<row
-// id>" and stamps published_at in the same transaction. Rows other processes wrote are found by
-// polling; Notify() wakes it at once after a local write. While the bus refuses messages it retries
-// with exponential backoff: an outage delays events and loses none.
+// an application adds in its own transactions) to a Bus. A pass claims up to
+// `batch_size` pending rows (published_at NULL) in id order for `claim_lease`
+// (one statement: no row lock is held across the bus round trip), publishes
+// them with Bus::PublishBatch, message id "outbox:<row id>", then stamps
+// published_at on the published prefix and releases the rest, so the next pass
+// starts at the first refused row. Rows other processes wrote are found by
+// polling; Notify() wakes it at once after a local write. While the bus
+// refuses messages it retries with exponential backoff: an outage delays
+// events and loses none.
 //
-// No row is published twice in normal operation: one relay thread per process,
-// and on PostgreSQL the batch is locked (FOR UPDATE SKIP LOCKED), so two
-// processes sharing a database take disjoint rows; SQLite has one writer. A
-// crash between publishing and the commit publishes that batch again
-// (consumers are idempotent by message id). Published rows are kept
-// `retention` for inspection, then deleted (a bounded batch per sweep).
+// No row is published twice in normal operation: one relay thread per
+// process, and a claimed row is skipped by every other relay until its claim
+// lapses (PostgreSQL claims with FOR UPDATE SKIP LOCKED, so relays sharing a
+// database take disjoint rows). A relay that dies mid-batch, or cannot stamp
+// what it published, leaves those rows to be published again once their claim
+// lapses (consumers are idempotent by message id; JetStream drops repeated ids
+// within its duplicate window, 2 min by default, above the default lease).
+// Within one batch a refused row may be overtaken by later rows of the batch;
+// they are published again after it. Published rows are kept `retention` for
+// inspection, then deleted (a bounded batch per sweep).
 //
 //   auto store = NewSqliteStore("sqlite:guard.db", {.outbox_subject_prefix = "gg"});
 //   auto relay = OutboxRelay::Start(*store, bus, {});
@@ -59,6 +67,9 @@ struct OutboxRelayOptions {
   // Defaults: 100 ms and 10 s. Must be > 0 and max_backoff >= initial_backoff.
   absl::Duration initial_backoff = absl::Milliseconds(100);
   absl::Duration max_backoff = absl::Seconds(10);
+  // How long a pass's claim on its rows keeps other relays off them; a relay
+  // that died holding them delays them this long. Default: 30 s. Must be > 0.
+  absl::Duration claim_lease = absl::Seconds(30);
   // Published rows older than this are deleted. Default: 24 h. Must be > 0.
   absl::Duration retention = absl::Hours(24);
   // Called on the relay's thread: with the error when publishing starts
@@ -98,8 +109,8 @@ class OutboxRelay {
   int64_t published() const;
 
   // One pass: publishes up to batch_size pending rows. Returns how many were
-  // published and, when the bus refused one, that error (rows before it stay
-  // published). Exposed for tests; the thread calls it.
+  // stamped published and, when the bus refused one, that error (rows before
+  // it stay published). Exposed for tests; the thread calls it.
   struct Pass {
     size_t published = 0;
     absl::Status error;
