@@ -11,13 +11,13 @@
 #include "absl/strings/ascii.h"
 #include "guestguard/in_process_bus.h"
 #include "guestguard/nats_bus.h"
+#include "guestguard/sql/postgres_driver.h"
+#include "guestguard/sql/sqlite_driver.h"
 #include "server/auth.h"
 #include "server/keys.h"
 #include "server/mail_dir_sender.h"
 #include "server/migrations.h"
 #include "server/remote_scorer.h"
-#include "sql/postgres_driver.h"
-#include "sql/sqlite_driver.h"
 #include "storage/sql_store.h"
 
 namespace guestguard::server {

@@ -5,8 +5,8 @@
 #include <utility>
 #include <vector>
 
-#include "internal/status_macros.h"
-#include "sql/sql.h"
+#include "guestguard/sql/sql.h"
+#include "guestguard/status_macros.h"
 #include "storage/sql_store.h"
 
 namespace guestguard {

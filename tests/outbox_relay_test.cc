@@ -19,8 +19,8 @@
 #include "gtest/gtest.h"
 #include "guestguard/in_process_bus.h"
 #include "guestguard/memory_store.h"
-#include "sql/postgres_driver.h"
-#include "sql/sqlite_driver.h"
+#include "guestguard/sql/postgres_driver.h"
+#include "guestguard/sql/sqlite_driver.h"
 #include "storage/sql_store.h"
 #include "testing/postgres_env.h"
 

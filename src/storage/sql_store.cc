@@ -14,7 +14,7 @@
 #include "absl/time/time.h"
 #include "guestguard/access_scored.h"
 #include "guestguard/bus.h"
-#include "internal/status_macros.h"
+#include "guestguard/status_macros.h"
 
 namespace guestguard::internal {
 namespace {

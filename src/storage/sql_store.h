@@ -14,8 +14,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "guestguard/sql/sql.h"
 #include "guestguard/store.h"
-#include "sql/sql.h"
 
 namespace guestguard::internal {
 

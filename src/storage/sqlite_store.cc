@@ -1,8 +1,8 @@
 // Copyright 2026 GuestGuard authors.
 #include "guestguard/sqlite_store.h"
 
-#include "internal/status_macros.h"
-#include "sql/sqlite_driver.h"
+#include "guestguard/sql/sqlite_driver.h"
+#include "guestguard/status_macros.h"
 #include "storage/sql_store.h"
 
 namespace guestguard {
