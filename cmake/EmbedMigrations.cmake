@@ -16,7 +16,7 @@ endforeach()
 file(WRITE ${OUT}.tmp "// Generated from ${DIR} by cmake/EmbedMigrations.cmake. Do not edit.
 #include <vector>
 
-#include \"sql/sql.h\"
+#include \"guestguard/sql/sql.h\"
 
 namespace guestguard::internal {
 

@@ -1,10 +1,10 @@
 # Installs headers, libguestguard and a CMake package: find_package(guestguard)
-# then gives guestguard::core (and guestguard::sqlite / guestguard::postgres / guestguard::nats when built).
+# then gives guestguard::sql (the SQL layer), guestguard::core (and guestguard::sqlite / guestguard::postgres / guestguard::nats when built).
 include(CMakePackageConfigHelpers)
 
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/guestguard
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-set(installed_targets guestguard_core)
+set(installed_targets guestguard_sql guestguard_core)
 if(GUESTGUARD_WITH_SQLITE)
   list(APPEND installed_targets guestguard_sqlite)
 endif()

@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "internal/status_macros.h"
+#include "guestguard/status_macros.h"
 
 namespace guestguard::server {
 

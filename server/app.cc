@@ -11,14 +11,14 @@
 #include "absl/strings/ascii.h"
 #include "guestguard/in_process_bus.h"
 #include "guestguard/nats_bus.h"
+#include "guestguard/sql/postgres_driver.h"
+#include "guestguard/sql/sqlite_driver.h"
 #include "server/auth.h"
 #include "server/keys.h"
 #include "server/mail_dir_sender.h"
 #include "server/migrations.h"
 #include "server/remote_scorer.h"
-#include "sql/postgres_driver.h"
-#include "sql/sqlite_driver.h"
-#include "storage/sql_store.h"
+#include "guestguard/sql_store.h"
 
 namespace guestguard::server {
 namespace {
@@ -116,7 +116,7 @@ absl::StatusOr<std::unique_ptr<AppState>> AppState::Open(Config config,
   if (!db.ok()) return db.status();
   app->db = std::shared_ptr<sql::Database>(*std::move(db));
   absl::StatusOr<std::unique_ptr<Store>> store =
-      internal::NewSqlStore(app->db, {.outbox_subject_prefix = config.subject_prefix});
+      NewSqlStore(app->db, {.outbox_subject_prefix = config.subject_prefix});
   if (!store.ok()) return store.status();
   app->store = std::shared_ptr<Store>(*std::move(store));
   // The server's own tables (accounts, sessions, ...), after the library's.

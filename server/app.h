@@ -21,6 +21,7 @@
 #include "guestguard/clock.h"
 #include "guestguard/guard.h"
 #include "guestguard/outbox_relay.h"
+#include "guestguard/sql/sql.h"
 #include "guestguard/store.h"
 #include "server/config.h"
 #include "server/log.h"
@@ -35,7 +36,6 @@
 #include "server/secret_seal.h"
 #include "server/window_limiter.h"
 #include "server/ws_tickets.h"
-#include "sql/sql.h"
 
 namespace guestguard::server {
 

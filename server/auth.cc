@@ -13,7 +13,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
-#include "internal/status_macros.h"
+#include "guestguard/status_macros.h"
 #include "server/http_errors.h"
 #include "server/rate_limiter.h"
 #include "server/wire.h"

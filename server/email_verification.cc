@@ -4,7 +4,7 @@
 #include "boost/json/object.hpp"
 #include "boost/json/serialize.hpp"
 #include "guestguard/bus.h"
-#include "internal/status_macros.h"
+#include "guestguard/status_macros.h"
 #include "server/invite_tokens.h"
 #include "server/outbox.h"
 #include "server/wire.h"

@@ -29,8 +29,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "guestguard/sql/sql.h"
 #include "server/app.h"
-#include "sql/sql.h"
 
 namespace guestguard::server {
 

@@ -18,8 +18,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "guestguard/sql/sqlite_driver.h"
 #include "server/wire.h"
-#include "sql/sqlite_driver.h"
 
 namespace guestguard::server {
 namespace {

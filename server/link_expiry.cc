@@ -1,7 +1,7 @@
 // Copyright 2026 GuestGuard authors.
 #include "server/link_expiry.h"
 
-#include "internal/status_macros.h"
+#include "guestguard/status_macros.h"
 
 namespace guestguard::server {
 

@@ -17,7 +17,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "sql/sql.h"
+#include "guestguard/sql/sql.h"
 
 namespace guestguard::server {
 

@@ -6,20 +6,20 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "guestguard/sql_store.h"
 #include "server/app.h"
 #include "server/log.h"
 #include "server/migrations.h"
 #include "server/progress.h"
-#include "storage/sql_store.h"
 
 namespace guestguard::server {
 
 std::vector<ComponentMigrations> AllMigrations(sql::Dialect dialect) {
   const bool sqlite = dialect == sql::Dialect::kSqlite;
-  // The library's store first (internal::NewSqlStore applies it as "guard"),
-  // then the server's own tables, as AppState::Open does.
+  // The library's store first (NewSqlStore applies it as "guard"), then the
+  // server's own tables, as AppState::Open does.
   return {
-      {"guard", sqlite ? &internal::SqliteStoreMigrations() : &internal::PostgresStoreMigrations()},
+      {"guard", &SqlStoreMigrations(dialect)},
       {"server",
        sqlite ? &internal::ServerSqliteMigrations() : &internal::ServerPostgresMigrations()}};
 }

@@ -24,8 +24,8 @@
 #include <string_view>
 #include <vector>
 
+#include "guestguard/sql/sql.h"
 #include "server/config.h"
-#include "sql/sql.h"
 
 namespace guestguard::server {
 

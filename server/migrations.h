@@ -8,7 +8,7 @@
 
 #include <vector>
 
-#include "sql/sql.h"
+#include "guestguard/sql/sql.h"
 
 namespace guestguard::internal {
 

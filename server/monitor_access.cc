@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-#include "internal/status_macros.h"
+#include "guestguard/status_macros.h"
 #include "server/auth.h"
 #include "server/roles.h"
 #include "server/wire.h"

@@ -27,9 +27,9 @@
 
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "guestguard/sql/sql.h"
 #include "server/log.h"
 #include "server/websocket.h"
-#include "sql/sql.h"
 
 namespace guestguard::server {
 

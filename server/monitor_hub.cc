@@ -12,9 +12,9 @@
 #include "boost/json/serialize.hpp"
 #include "boost/json/value.hpp"
 #include "guestguard/access.h"
+#include "guestguard/status_macros.h"
 #include "guestguard/store.h"
 #include "guestguard/thresholds.h"
-#include "internal/status_macros.h"
 #include "server/handlers/activity.h"
 #include "server/roles.h"
 

@@ -27,9 +27,9 @@
 
 #include "absl/status/statusor.h"
 #include "guestguard/bus.h"
+#include "guestguard/sql/sql.h"
 #include "server/log.h"
 #include "server/websocket.h"
-#include "sql/sql.h"
 
 namespace guestguard::server {
 

@@ -15,7 +15,7 @@
 #include "boost/json/parse.hpp"
 #include "boost/json/serialize.hpp"
 #include "boost/json/value.hpp"
-#include "internal/status_macros.h"
+#include "guestguard/status_macros.h"
 #include "server/alert_digest.h"
 #include "server/email_templates.h"
 #include "server/wire.h"

@@ -50,10 +50,10 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "guestguard/bus.h"
+#include "guestguard/sql/sql.h"
 #include "server/log.h"
 #include "server/notifier.h"
 #include "server/secret_seal.h"
-#include "sql/sql.h"
 
 namespace guestguard::server {
 

@@ -1,8 +1,8 @@
 // Copyright 2026 GuestGuard authors.
 #include "server/outbox.h"
 
+#include "guestguard/outbox_relay.h"
 #include "server/wire.h"
-#include "storage/sql_store.h"
 
 namespace guestguard::server {
 
@@ -15,7 +15,7 @@ absl::StatusOr<int64_t> EnqueueEvent(sql::Connection& c, std::string_view prefix
   std::string full(prefix);
   full += '.';
   full += subject;
-  return internal::EnqueueOutbox(c, full, payload, NowMicros(*SystemClock()));
+  return EnqueueOutbox(c, full, payload, NowMicros(*SystemClock()));
 }
 
 }  // namespace guestguard::server

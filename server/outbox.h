@@ -21,7 +21,7 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
-#include "sql/sql.h"
+#include "guestguard/sql/sql.h"
 
 namespace guestguard::server {
 

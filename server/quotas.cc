@@ -5,7 +5,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "internal/status_macros.h"
+#include "guestguard/status_macros.h"
 
 namespace guestguard::server {
 namespace {

@@ -24,8 +24,8 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "guestguard/sql/sql.h"
 #include "server/router.h"
-#include "sql/sql.h"
 
 namespace guestguard::server {
 

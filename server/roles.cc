@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "internal/status_macros.h"
+#include "guestguard/status_macros.h"
 #include "server/auth.h"
 #include "server/http_errors.h"
 #include "server/wire.h"

@@ -3,7 +3,7 @@
 
 #include <utility>
 
-#include "internal/status_macros.h"
+#include "guestguard/status_macros.h"
 #include "server/auth.h"
 
 namespace guestguard::server {

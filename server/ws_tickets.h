@@ -42,7 +42,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "guestguard/clock.h"
-#include "sql/sql.h"
+#include "guestguard/sql/sql.h"
 
 namespace guestguard::server {
 

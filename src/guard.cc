@@ -6,10 +6,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "guestguard/access_scored.h"
+#include "guestguard/status_macros.h"
 #include "internal/access_json.h"
 #include "internal/deadline_executor.h"
 #include "internal/json_writer.h"
-#include "internal/status_macros.h"
 
 namespace guestguard {
 namespace {

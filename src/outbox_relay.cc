@@ -5,8 +5,8 @@
 #include <utility>
 #include <vector>
 
-#include "internal/status_macros.h"
-#include "sql/sql.h"
+#include "guestguard/sql/sql.h"
+#include "guestguard/status_macros.h"
 #include "storage/sql_store.h"
 
 namespace guestguard {
@@ -19,6 +19,41 @@ constexpr absl::Duration kPruneEvery = absl::Minutes(1);
 }  // namespace
 
 std::string OutboxMessageId(int64_t id) { return "outbox:" + std::to_string(id); }
+
+absl::StatusOr<int64_t> EnqueueOutbox(sql::Connection& c, std::string_view subject,
+                                      std::string_view payload, absl::Time now) {
+  if (subject.empty()) return absl::InvalidArgumentError("outbox: empty subject");
+  GG_ASSIGN_OR_RETURN(sql::Rows rows,
+                      c.Query("INSERT INTO guard_outbox (subject, payload, created_at)"
+                              " VALUES (?, ?, ?) RETURNING id",
+                              {sql::Text(subject), sql::Text(payload), now}));
+  if (rows.size() != 1) return absl::InternalError("outbox insert returned no id");
+  return rows.Int(0, 0);
+}
+
+absl::StatusOr<OutboxBacklog> ReadOutboxBacklog(const Store& store, absl::Time now) {
+  std::shared_ptr<sql::Database> db = internal::SqlDatabaseOf(store);
+  if (!db) return absl::InvalidArgumentError("outbox: the store has no outbox (SQLite or PostgreSQL)");
+  OutboxBacklog backlog;
+  GG_RETURN_IF_ERROR(db->Autocommit([&](sql::Connection& c) -> absl::Status {
+    backlog = OutboxBacklog();
+    GG_ASSIGN_OR_RETURN(
+        sql::Rows count,
+        c.Query("SELECT count(*) FROM (SELECT 1 FROM guard_outbox WHERE published_at IS NULL"
+                " LIMIT ?) AS pending",
+                {sql::Int(kMaxCountedOutboxBacklog)}));
+    GG_ASSIGN_OR_RETURN(backlog.pending, count.Int(0, 0));
+    GG_ASSIGN_OR_RETURN(sql::Rows oldest, c.Query("SELECT created_at FROM guard_outbox"
+                                                  " WHERE published_at IS NULL ORDER BY id LIMIT 1",
+                                                  {}));
+    if (!oldest.empty()) {
+      GG_ASSIGN_OR_RETURN(const absl::Time at, oldest.Time(0, 0));
+      backlog.oldest_age = std::max(absl::ZeroDuration(), now - at);
+    }
+    return absl::OkStatus();
+  }));
+  return backlog;
+}
 
 absl::StatusOr<std::unique_ptr<OutboxRelay>> OutboxRelay::Start(std::shared_ptr<Store> store,
                                                                 std::shared_ptr<Bus> bus,

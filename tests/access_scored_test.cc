@@ -16,9 +16,9 @@
 #include "guestguard/in_process_bus.h"
 #include "guestguard/memory_store.h"
 #include "guestguard/postgres_store.h"
+#include "guestguard/sql/postgres_driver.h"
+#include "guestguard/sql/sqlite_driver.h"
 #include "guestguard/sqlite_store.h"
-#include "sql/postgres_driver.h"
-#include "sql/sqlite_driver.h"
 #include "testing/attempts.h"
 #include "testing/postgres_env.h"
 

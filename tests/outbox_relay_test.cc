@@ -3,7 +3,7 @@
 // The outbox relay against real databases (a SQLite file; PostgreSQL when
 // GUESTGUARD_TEST_POSTGRES_URL is set) and the in-process bus; a bus wrapper
 // injects outages. Rows are written as an application would, with
-// internal::EnqueueOutbox in its own transactions.
+// EnqueueOutbox in its own transactions.
 #include "guestguard/outbox_relay.h"
 
 #include <unistd.h>
@@ -23,9 +23,10 @@
 #include "gtest/gtest.h"
 #include "guestguard/in_process_bus.h"
 #include "guestguard/memory_store.h"
-#include "sql/postgres_driver.h"
-#include "sql/sqlite_driver.h"
-#include "storage/sql_store.h"
+#include "guestguard/sql/postgres_driver.h"
+#include "guestguard/sql/sqlite_driver.h"
+#include "guestguard/sql_store.h"
+#include "guestguard/status_macros.h"
 #include "testing/postgres_env.h"
 
 namespace guestguard {
@@ -101,7 +102,7 @@ std::string TempFile() {
 std::unique_ptr<Fixture> Open(std::shared_ptr<sql::Database> db) {
   auto f = std::make_unique<Fixture>();
   f->db = std::move(db);
-  auto store = internal::NewSqlStore(f->db);  // Migrates guard_outbox.
+  auto store = NewSqlStore(f->db);  // Migrates guard_outbox.
   EXPECT_TRUE(store.ok()) << store.status();
   f->store = *std::move(store);
   InProcessBusOptions options;
@@ -126,7 +127,7 @@ std::vector<int64_t> Enqueue(sql::Database& db, int n) {
   EXPECT_TRUE(db.Transact([&](sql::Connection& c) -> absl::Status {
                   ids.clear();
                   for (int i = 0; i < n; ++i) {
-                    auto id = internal::EnqueueOutbox(
+                    auto id = EnqueueOutbox(
                         c, "gg.rsvp.confirmed", "{\"n\":" + std::to_string(i) + "}", absl::Now());
                     if (!id.ok()) return id.status();
                     ids.push_back(*id);
@@ -173,6 +174,47 @@ TEST(OutboxRelay, PublishesPendingRowsInIdOrderWithOutboxIds) {
   ASSERT_TRUE((*relay)->Drain(absl::Seconds(5)).ok());
   EXPECT_EQ(Pending(*f->db), 0);
   EXPECT_EQ((*relay)->published(), 25);
+}
+
+TEST(OutboxRelay, ReadOutboxBacklogCountsPendingRowsAndTheOldestOnesAge) {
+  auto f = OpenSqliteFixture();
+  const absl::Time t0 = absl::FromUnixSeconds(1800000000);
+  auto empty = ReadOutboxBacklog(*f->store, t0);
+  ASSERT_TRUE(empty.ok()) << empty.status();
+  EXPECT_EQ(empty->pending, 0);
+  EXPECT_EQ(empty->oldest_age, absl::ZeroDuration());
+  ASSERT_TRUE(f->db->Transact([&](sql::Connection& c) -> absl::Status {
+                    for (int i = 0; i < 3; ++i) {
+                      auto id = EnqueueOutbox(c, "gg.x", "{}", t0 + absl::Seconds(i));
+                      if (!id.ok()) return id.status();
+                    }
+                    return absl::OkStatus();
+                  }).ok());
+  auto backlog = ReadOutboxBacklog(*f->store, t0 + absl::Seconds(5));
+  ASSERT_TRUE(backlog.ok()) << backlog.status();
+  EXPECT_EQ(backlog->pending, 3);
+  EXPECT_EQ(backlog->oldest_age, absl::Seconds(5));  // The first row's.
+  // A clock behind the rows: no negative age.
+  EXPECT_EQ(ReadOutboxBacklog(*f->store, t0 - absl::Seconds(1))->oldest_age,
+            absl::ZeroDuration());
+  auto relay = OutboxRelay::Start(f->store, f->bus, Fast());
+  ASSERT_TRUE(relay.ok()) << relay.status();
+  ASSERT_TRUE((*relay)->Drain(absl::Seconds(5)).ok());
+  EXPECT_EQ(ReadOutboxBacklog(*f->store, t0 + absl::Seconds(5))->pending, 0);
+  auto memory = NewMemoryStore({});
+  EXPECT_EQ(ReadOutboxBacklog(**memory, t0).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(OutboxRelay, EnqueueOutboxRejectsAnEmptySubjectAndRollsBackWithItsTransaction) {
+  auto f = OpenSqliteFixture();
+  absl::Status s = f->db->Transact([&](sql::Connection& c) -> absl::Status {
+    EXPECT_EQ(EnqueueOutbox(c, "", "{}", absl::Now()).status().code(),
+              absl::StatusCode::kInvalidArgument);
+    GG_RETURN_IF_ERROR(EnqueueOutbox(c, "gg.x", "{}", absl::Now()).status());
+    return absl::AbortedError("the caller's change failed");
+  });
+  EXPECT_EQ(s.code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(Pending(*f->db), 0);
 }
 
 TEST(OutboxRelay, StartNeedsASqlStoreAndABus) {
@@ -324,7 +366,7 @@ void ExpectTwoRelaysPublishEachRowOnce(std::shared_ptr<sql::Database> a,
   OutboxRelayOptions options = Fast();
   options.poll_interval = absl::Milliseconds(5);
   auto first = OutboxRelay::Start(f->store, f->bus, options);
-  auto second_store = internal::NewSqlStore(std::move(b));
+  auto second_store = NewSqlStore(std::move(b));
   ASSERT_TRUE(second_store.ok()) << second_store.status();
   auto second = OutboxRelay::Start(*std::move(second_store), f->bus, options);
   ASSERT_TRUE(first.ok() && second.ok());

@@ -22,9 +22,9 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
-#include "internal/status_macros.h"
-#include "sql/postgres_driver.h"
-#include "sql/sql.h"
+#include "guestguard/sql/postgres_driver.h"
+#include "guestguard/sql/sql.h"
+#include "guestguard/status_macros.h"
 #include "testing/postgres_env.h"
 
 namespace guestguard::sql {

@@ -18,9 +18,9 @@
 #include "absl/synchronization/notification.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "internal/status_macros.h"
-#include "sql/sql.h"
-#include "sql/sqlite_driver.h"
+#include "guestguard/sql/sql.h"
+#include "guestguard/sql/sqlite_driver.h"
+#include "guestguard/status_macros.h"
 
 namespace guestguard::sql {
 namespace {

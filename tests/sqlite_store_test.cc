@@ -15,7 +15,7 @@
 #include "gtest/gtest.h"
 #include "guestguard/access_scored.h"
 #include "guestguard/guard.h"
-#include "sql/sqlite_driver.h"
+#include "guestguard/sql/sqlite_driver.h"
 #include "testing/attempts.h"
 #include "testing/store_suite.h"
 #include "testing/two_nodes.h"

@@ -29,7 +29,10 @@
 //   ... after a local write (a Guard::Check): relay->Notify();
 //   relay->Drain(absl::Seconds(10));   // on shutdown: publish what is pending
 //
-// Thread-safe: every method may be called from any thread.
+// EnqueueOutbox adds an application's own event in its own transaction;
+// ReadOutboxBacklog reports what is waiting.
+//
+// Thread-safe: every method and function may be called from any thread.
 #ifndef GUESTGUARD_OUTBOX_RELAY_H_
 #define GUESTGUARD_OUTBOX_RELAY_H_
 
@@ -47,16 +50,44 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "guestguard/bus.h"
+#include "guestguard/sql/sql.h"
 #include "guestguard/store.h"
 
 namespace guestguard {
 
-namespace sql {
-class Database;
-}  // namespace sql
-
 // "outbox:<row id>": the message id the relay publishes outbox row `id` with.
 std::string OutboxMessageId(int64_t id);
+
+// Inserts one pending row (`subject`, `payload`) into guard_outbox on `c`,
+// inside the caller's transaction on the store's database (NewSqlStore,
+// guestguard/sql_store.h), so it commits or rolls back with the change it
+// announces. Returns the row id; a relay publishes it with message id
+// OutboxMessageId(id) — call its Notify() after the commit. `now` is the
+// row's created_at (the lag ReadOutboxBacklog reports). Errors:
+// InvalidArgument for an empty subject; the statement's error otherwise (which
+// fails the caller's transaction).
+//
+//   GG_RETURN_IF_ERROR(db->Transact([&](sql::Connection& c) -> absl::Status {
+//     GG_RETURN_IF_ERROR(c.Exec("UPDATE orders SET ...", {...}).status());
+//     return EnqueueOutbox(c, "app.order.paid", payload_json, absl::Now()).status();
+//   }));
+//   relay->Notify();
+[[nodiscard]] absl::StatusOr<int64_t> EnqueueOutbox(sql::Connection& c, std::string_view subject,
+                                                    std::string_view payload, absl::Time now);
+
+// Pending rows counted at most (a runaway backlog is not counted in full).
+inline constexpr int64_t kMaxCountedOutboxBacklog = 1000000;
+
+struct OutboxBacklog {
+  int64_t pending = 0;  // Rows not published yet, up to kMaxCountedOutboxBacklog.
+  absl::Duration oldest_age = absl::ZeroDuration();  // `now` - the oldest pending row's
+                                                     // created_at; zero when none (or in the future).
+};
+
+// The outbox backlog of `store` as of `now`, in two queries (for metrics; any
+// process sharing the database may call it). Errors: InvalidArgument unless
+// `store` is a SQLite or PostgreSQL store; the query's error otherwise.
+[[nodiscard]] absl::StatusOr<OutboxBacklog> ReadOutboxBacklog(const Store& store, absl::Time now);
 
 struct OutboxRelayOptions {
   // Rows per transaction. Default: 100. Must be 1-10000.

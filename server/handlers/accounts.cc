@@ -7,7 +7,7 @@
 
 #include "boost/json/object.hpp"
 #include "boost/json/parse.hpp"
-#include "internal/status_macros.h"
+#include "guestguard/status_macros.h"
 #include "server/auth.h"
 #include "server/email_verification.h"
 #include "server/handlers/json_body.h"

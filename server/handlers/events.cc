@@ -12,7 +12,7 @@
 #include "boost/json/array.hpp"
 #include "boost/json/object.hpp"
 #include "boost/json/parse.hpp"
-#include "internal/status_macros.h"
+#include "guestguard/status_macros.h"
 #include "server/auth.h"
 #include "server/handlers/json_body.h"
 #include "server/http_errors.h"

@@ -17,7 +17,7 @@
 #include "absl/time/time.h"
 #include "boost/json/array.hpp"
 #include "boost/json/object.hpp"
-#include "internal/status_macros.h"
+#include "guestguard/status_macros.h"
 #include "server/auth.h"
 #include "server/csv.h"
 #include "server/handlers/guests.h"

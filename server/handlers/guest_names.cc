@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <set>
 
-#include "internal/status_macros.h"
+#include "guestguard/status_macros.h"
 #include "server/roles.h"
 
 namespace guestguard::server {

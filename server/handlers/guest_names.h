@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "sql/sql.h"
+#include "guestguard/sql/sql.h"
 
 namespace guestguard::server {
 

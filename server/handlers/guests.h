@@ -38,9 +38,9 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "boost/json/object.hpp"
+#include "guestguard/sql/sql.h"
 #include "server/app.h"
 #include "server/router.h"
-#include "sql/sql.h"
 
 namespace guestguard::server {
 

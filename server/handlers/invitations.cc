@@ -16,7 +16,7 @@
 #include "boost/json/object.hpp"
 #include "boost/json/serialize.hpp"
 #include "guestguard/bus.h"
-#include "internal/status_macros.h"
+#include "guestguard/status_macros.h"
 #include "server/auth.h"
 #include "server/handlers/json_body.h"
 #include "server/http_errors.h"

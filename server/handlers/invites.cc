@@ -7,7 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/time/time.h"
 #include "boost/json/object.hpp"
-#include "internal/status_macros.h"
+#include "guestguard/status_macros.h"
 #include "server/auth.h"
 #include "server/http_errors.h"
 #include "server/invite_tokens.h"

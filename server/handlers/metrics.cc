@@ -7,12 +7,10 @@
 #include <utility>
 
 #include "absl/time/clock.h"
+#include "guestguard/outbox_relay.h"
 
 namespace guestguard::server {
 namespace {
-
-// Pending outbox rows counted at most (a scrape stays cheap during an outage).
-constexpr int64_t kMaxCountedBacklog = 1000000;
 
 struct Queues {
   int64_t outbox_backlog = 0;
@@ -22,27 +20,16 @@ struct Queues {
   int64_t failed = 0;    // Failed for good.
 };
 
-absl::StatusOr<Queues> ReadQueues(sql::Database& db) {
+// The outbox backlog (through the library) and the notification queue.
+absl::StatusOr<Queues> ReadQueues(const Store& store, sql::Database& db) {
   Queues q;
   const absl::Time now = absl::Now();
+  absl::StatusOr<OutboxBacklog> backlog = ReadOutboxBacklog(store, now);
+  if (!backlog.ok()) return backlog.status();
   absl::Status read = db.Autocommit([&](sql::Connection& c) -> absl::Status {
     q = Queues();
-    absl::StatusOr<sql::Rows> backlog = c.Query(
-        "SELECT count(*) FROM (SELECT 1 FROM guard_outbox WHERE published_at IS NULL "
-        "LIMIT " +
-        std::to_string(kMaxCountedBacklog) + ") AS pending");
-    if (!backlog.ok()) return backlog.status();
-    absl::StatusOr<int64_t> count = backlog->Int(0, 0);
-    if (!count.ok()) return count.status();
-    q.outbox_backlog = *count;
-    absl::StatusOr<sql::Rows> oldest = c.Query(
-        "SELECT created_at FROM guard_outbox WHERE published_at IS NULL ORDER BY id LIMIT 1");
-    if (!oldest.ok()) return oldest.status();
-    if (!oldest->empty()) {
-      absl::StatusOr<absl::Time> at = oldest->Time(0, 0);
-      if (!at.ok()) return at.status();
-      q.outbox_lag_seconds = std::max(0.0, absl::ToDoubleSeconds(now - *at));
-    }
+    q.outbox_backlog = backlog->pending;
+    q.outbox_lag_seconds = absl::ToDoubleSeconds(backlog->oldest_age);
     absl::StatusOr<sql::Rows> states = c.Query(
         "SELECT status, CASE WHEN attempts > 0 THEN 1 ELSE 0 END AS retried, count(*) "
         "FROM notifications WHERE status IN ('pending', 'failed') GROUP BY 1, 2");
@@ -82,7 +69,7 @@ Response ScrapeMetrics(AppState& app, const Request& request, const Params& /*pa
   if (app.metrics) app.metrics->Render(&out);
 
   absl::StatusOr<Queues> queues =
-      app.db ? ReadQueues(*app.db) : absl::UnavailableError("no database");
+      app.db && app.store ? ReadQueues(*app.store, *app.db) : absl::UnavailableError("no database");
   if (!queues.ok()) {
     app.logger->Warn(
         "metrics: cannot read the queues",

@@ -7,7 +7,7 @@
 
 #include "boost/json/array.hpp"
 #include "boost/json/object.hpp"
-#include "internal/status_macros.h"
+#include "guestguard/status_macros.h"
 #include "server/http_errors.h"
 #include "server/roles.h"
 #include "server/wire.h"

@@ -13,9 +13,9 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "guestguard/sql/sqlite_driver.h"
 #include "server/handlers/guest_names.h"
 #include "server/migrations.h"
-#include "sql/sqlite_driver.h"
 
 namespace guestguard::server {
 namespace {

@@ -13,11 +13,11 @@
 
 #include "absl/synchronization/barrier.h"
 #include "gtest/gtest.h"
+#include "guestguard/sql/postgres_driver.h"
+#include "guestguard/sql/sqlite_driver.h"
 #include "server/auth.h"
 #include "server/migrations.h"
 #include "server/ws_tickets.h"
-#include "sql/postgres_driver.h"
-#include "sql/sqlite_driver.h"
 #include "tests/testing/postgres_env.h"
 
 namespace guestguard::server {

@@ -1,5 +1,5 @@
 // Copyright 2026 GuestGuard authors.
-#include "sql/postgres_driver.h"
+#include "guestguard/sql/postgres_driver.h"
 
 #include <poll.h>
 
@@ -19,7 +19,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
-#include "internal/status_macros.h"
+#include "guestguard/status_macros.h"
 
 namespace guestguard::sql {
 namespace {

@@ -1,10 +1,10 @@
 // Copyright 2026 GuestGuard authors.
-#include "sql/sql.h"
+#include "guestguard/sql/sql.h"
 
 #include <set>
 
 #include "absl/strings/str_cat.h"
-#include "internal/status_macros.h"
+#include "guestguard/status_macros.h"
 
 namespace guestguard::sql {
 namespace {

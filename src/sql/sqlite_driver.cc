@@ -1,5 +1,5 @@
 // Copyright 2026 GuestGuard authors.
-#include "sql/sqlite_driver.h"
+#include "guestguard/sql/sqlite_driver.h"
 
 #include <sqlite3.h>
 
@@ -16,7 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
-#include "internal/status_macros.h"
+#include "guestguard/status_macros.h"
 
 namespace guestguard::sql {
 namespace {

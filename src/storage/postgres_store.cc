@@ -1,8 +1,8 @@
 // Copyright 2026 GuestGuard authors.
 #include "guestguard/postgres_store.h"
 
-#include "internal/status_macros.h"
-#include "sql/postgres_driver.h"
+#include "guestguard/sql/postgres_driver.h"
+#include "guestguard/status_macros.h"
 #include "storage/sql_store.h"
 
 namespace guestguard {
@@ -23,7 +23,7 @@ absl::StatusOr<std::unique_ptr<Store>> NewPostgresStore(std::string_view url,
   db_options.connect_timeout = options.connect_timeout;
   db_options.statement_timeout = options.statement_timeout;
   GG_ASSIGN_OR_RETURN(std::unique_ptr<sql::Database> db, sql::OpenPostgres(url, db_options));
-  return internal::NewSqlStore(std::move(db),
+  return NewSqlStore(std::move(db),
                                {.outbox_subject_prefix = std::move(options.outbox_subject_prefix)});
 }
 

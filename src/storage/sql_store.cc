@@ -14,7 +14,8 @@
 #include "absl/time/time.h"
 #include "guestguard/access_scored.h"
 #include "guestguard/bus.h"
-#include "internal/status_macros.h"
+#include "guestguard/outbox_relay.h"
+#include "guestguard/status_macros.h"
 
 namespace guestguard::internal {
 namespace {
@@ -871,28 +872,25 @@ class SqlStore final : public Store {
 
 }  // namespace
 
-absl::StatusOr<int64_t> EnqueueOutbox(sql::Connection& c, std::string_view subject,
-                                      std::string_view payload, absl::Time now) {
-  if (subject.empty()) return absl::InvalidArgumentError("outbox: empty subject");
-  GG_ASSIGN_OR_RETURN(Rows rows, c.Query("INSERT INTO guard_outbox (subject, payload, created_at)"
-                                         " VALUES (?, ?, ?) RETURNING id",
-                                         {Text(subject), Text(payload), now}));
-  if (rows.size() != 1) return absl::InternalError("outbox insert returned no id");
-  return rows.Int(0, 0);
-}
-
 std::shared_ptr<sql::Database> SqlDatabaseOf(const Store& store) {
   const auto* sql_store = dynamic_cast<const SqlStore*>(&store);
   return sql_store == nullptr ? nullptr : sql_store->db();
 }
 
+}  // namespace guestguard::internal
+
+namespace guestguard {
+
+const std::vector<sql::Migration>& SqlStoreMigrations(sql::Dialect dialect) {
+  return dialect == sql::Dialect::kSqlite ? internal::SqliteStoreMigrations()
+                                          : internal::PostgresStoreMigrations();
+}
+
 absl::StatusOr<std::unique_ptr<Store>> NewSqlStore(std::shared_ptr<sql::Database> db,
                                                    SqlStoreOptions options) {
   if (!db) return absl::InvalidArgumentError("sql store: no database");
-  const auto& migrations =
-      db->dialect() == sql::Dialect::kSqlite ? SqliteStoreMigrations() : PostgresStoreMigrations();
-  GG_RETURN_IF_ERROR(sql::Migrate(*db, "guard", migrations));
-  return std::make_unique<SqlStore>(std::move(db), std::move(options));
+  GG_RETURN_IF_ERROR(sql::Migrate(*db, "guard", SqlStoreMigrations(db->dialect())));
+  return std::make_unique<internal::SqlStore>(std::move(db), std::move(options));
 }
 
-}  // namespace guestguard::internal
+}  // namespace guestguard

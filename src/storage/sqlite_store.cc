@@ -1,8 +1,8 @@
 // Copyright 2026 GuestGuard authors.
 #include "guestguard/sqlite_store.h"
 
-#include "internal/status_macros.h"
-#include "sql/sqlite_driver.h"
+#include "guestguard/sql/sqlite_driver.h"
+#include "guestguard/status_macros.h"
 #include "storage/sql_store.h"
 
 namespace guestguard {
@@ -17,7 +17,7 @@ absl::StatusOr<std::unique_ptr<Store>> NewSqliteStore(std::string_view url,
   db_options.connect_timeout = options.busy_timeout;
   db_options.sqlite_full_sync = options.full_sync;
   GG_ASSIGN_OR_RETURN(std::unique_ptr<sql::Database> db, sql::OpenSqlite(path, db_options));
-  return internal::NewSqlStore(std::move(db),
+  return NewSqlStore(std::move(db),
                                {.outbox_subject_prefix = std::move(options.outbox_subject_prefix)});
 }
 

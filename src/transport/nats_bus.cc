@@ -27,8 +27,8 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "guestguard/bus.h"
+#include "guestguard/status_macros.h"
 #include "internal/bus_delivery.h"
-#include "internal/status_macros.h"
 
 namespace guestguard {
 namespace {

@@ -12,8 +12,8 @@
 
 #include "absl/status/statusor.h"
 #include "gtest/gtest.h"
-#include "internal/status_macros.h"
-#include "sql/postgres_driver.h"
+#include "guestguard/sql/postgres_driver.h"
+#include "guestguard/status_macros.h"
 
 namespace guestguard::testing {
 

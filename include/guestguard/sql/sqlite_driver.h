@@ -7,7 +7,7 @@
 #include <memory>
 #include <string_view>
 
-#include "sql/sql.h"
+#include "guestguard/sql/sql.h"
 
 namespace guestguard::sql {
 

@@ -1,0 +1,51 @@
+// Copyright 2026 GuestGuard authors.
+//
+// A SQLite or PostgreSQL Store on a guestguard::sql::Database the application
+// already holds (guestguard/sql/sql.h; targets guestguard::sql plus
+// guestguard::sqlite or guestguard::postgres for the driver), so that the
+// application's own tables and the library's live in one database and its own
+// transactions can write the outbox (EnqueueOutbox, guestguard/outbox_relay.h).
+// NewSqliteStore / NewPostgresStore are the same store on a database they open
+// themselves.
+//
+//   GG_ASSIGN_OR_RETURN(std::unique_ptr<sql::Database> db,
+//                       sql::OpenSqlite("/var/lib/app/app.db", {}));
+//   std::shared_ptr<sql::Database> shared = std::move(db);
+//   GG_ASSIGN_OR_RETURN(auto store, NewSqlStore(shared, {.outbox_subject_prefix = "gg"}));
+//   GG_RETURN_IF_ERROR(sql::Migrate(*shared, "app", AppMigrations()));  // its own tables
+#ifndef GUESTGUARD_SQL_STORE_H_
+#define GUESTGUARD_SQL_STORE_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "guestguard/sql/sql.h"
+#include "guestguard/store.h"
+
+namespace guestguard {
+
+struct SqlStoreOptions {
+  // Non-empty: every recorded access also writes a "<prefix>.access.scored"
+  // row to the outbox table guard_outbox in the access row's transaction, for
+  // an OutboxRelay to publish (guestguard/access_scored.h). Default: empty (no
+  // outbox rows).
+  std::string outbox_subject_prefix = {};
+};
+
+// The library's schema migrations for `dialect`, applied as component "guard"
+// (sql::Migrate). NewSqlStore applies them; a migration tool that plans or
+// reports migrations before opening a store lists them from here.
+const std::vector<sql::Migration>& SqlStoreMigrations(sql::Dialect dialect);
+
+// Applies SqlStoreMigrations (component "guard") to `db` and returns a Store
+// on it. `db` may be shared with the application's own tables (other
+// components in schema_migrations; table names starting "guard_" are the
+// library's). Errors: InvalidArgument for a null `db`; the migration's error.
+[[nodiscard]] absl::StatusOr<std::unique_ptr<Store>> NewSqlStore(std::shared_ptr<sql::Database> db,
+                                                                 SqlStoreOptions options = {});
+
+}  // namespace guestguard
+
+#endif  // GUESTGUARD_SQL_STORE_H_
