@@ -125,8 +125,8 @@ TEST_F(SqliteDriver, RoundTripsEveryValueType) {
 }
 
 TEST_F(SqliteDriver, PoolStatsShowItsOneConnectionInUseWhileABodyRuns) {
-  ASSERT_OK_AND_ASSIGN(auto db, OpenSqlite(PathOf("pool.db"), {}));
-  EXPECT_EQ(db->pool_stats().open, 1);
+  ASSERT_OK_AND_ASSIGN(auto db, OpenSqlite(PathOf("pool.db"), {.sqlite_readers = 2}));
+  EXPECT_EQ(db->pool_stats().open, 3);  // The writer and two readers.
   EXPECT_EQ(db->pool_stats().in_use, 0);
   Database::PoolStats inside;
   ASSERT_OK(db->Transact([&](Connection&) {
@@ -135,6 +135,47 @@ TEST_F(SqliteDriver, PoolStatsShowItsOneConnectionInUseWhileABodyRuns) {
   }));
   EXPECT_EQ(inside.in_use, 1);
   EXPECT_EQ(db->pool_stats().in_use, 0);
+}
+
+TEST_F(SqliteDriver, ReadsRunOnReadersThatNeitherWaitForTheWriterNorWrite) {
+  ASSERT_OK_AND_ASSIGN(auto db, OpenSqlite(PathOf("read.db"), {}));
+  ASSERT_OK(Exec(*db, "CREATE TABLE t (v INTEGER)"));
+  ASSERT_OK(Exec(*db, "INSERT INTO t VALUES (1)"));
+  auto count = [&]() -> int64_t {
+    int64_t n = -1;
+    EXPECT_TRUE(db->Read([&](Connection& c) -> absl::Status {
+                    GG_ASSIGN_OR_RETURN(Rows rows, c.Query("SELECT count(*) FROM t"));
+                    GG_ASSIGN_OR_RETURN(n, rows.Int(0, 0));
+                    return absl::OkStatus();
+                  }).ok());
+    return n;
+  };
+  absl::Notification inside;
+  absl::Notification release;
+  std::thread writer([&] {
+    EXPECT_TRUE(db->Transact([&](Connection& c) -> absl::Status {
+                    GG_RETURN_IF_ERROR(c.Exec("INSERT INTO t VALUES (2)").status());
+                    inside.Notify();
+                    release.WaitForNotificationWithTimeout(absl::Seconds(10));
+                    return absl::OkStatus();
+                  }).ok());
+  });
+  inside.WaitForNotification();
+  const absl::Time start = absl::Now();
+  EXPECT_EQ(count(), 1);  // The last commit, while the writer's transaction is open.
+  EXPECT_LT(absl::Now() - start, absl::Seconds(2)) << "the read waited for the writer";
+  release.Notify();
+  writer.join();
+  EXPECT_EQ(count(), 2);  // Committed: the next read sees it.
+  absl::Status write =
+      db->Read([](Connection& c) { return c.Exec("INSERT INTO t VALUES (3)").status(); });
+  EXPECT_EQ(write.code(), StatusCode::kPermissionDenied) << write;
+  EXPECT_EQ(Count(*db, "t"), 2);
+
+  ASSERT_OK_AND_ASSIGN(auto memory, OpenSqlite(":memory:", {}));  // No readers: the writer reads.
+  EXPECT_TRUE(memory->Read([](Connection& c) { return c.Query("SELECT 1").status(); }).ok());
+  EXPECT_EQ(OpenSqlite(PathOf("bad.db"), {.sqlite_readers = 65}).status().code(),
+            StatusCode::kInvalidArgument);
 }
 
 TEST_F(SqliteDriver, ReadsRealColumnsAsText) {

@@ -48,7 +48,7 @@ absl::StatusOr<std::optional<Invitation>> LoadInvitation(AppState& app,
   std::optional<int64_t> guest_id = ParseEventId(token.claims().guest_id);
   if (!event_id || !guest_id) return std::optional<Invitation>();
   sql::Rows rows;
-  GG_RETURN_IF_ERROR(app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
+  GG_RETURN_IF_ERROR(app.db->Read([&](sql::Connection& c) -> absl::Status {
     GG_ASSIGN_OR_RETURN(rows,
                         c.Query("SELECT e.name, e.starts_at, e.venue, g.name, g.plus_ones_allowed,"
                                 " r.response, r.plus_ones, r.updated_at, e.description,"

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
@@ -262,8 +263,12 @@ class SqliteConnection final : public Connection {
 // throws is carried back to its own caller.
 class SqliteDatabase final : public Database {
  public:
-  explicit SqliteDatabase(std::unique_ptr<SqliteConnection> connection)
-      : connection_(std::move(connection)) {}
+  SqliteDatabase(std::unique_ptr<SqliteConnection> connection,
+                 std::vector<std::unique_ptr<SqliteConnection>> readers, absl::Duration wait)
+      : reader_wait_(wait), connection_(std::move(connection)) {
+    for (auto& r : readers) idle_readers_.push_back(r.get());
+    readers_ = std::move(readers);
+  }
 
   Dialect dialect() const override { return Dialect::kSqlite; }
 
@@ -282,14 +287,44 @@ class SqliteDatabase final : public Database {
     return status;
   }
 
+  absl::Status Read(const std::function<absl::Status(Connection&)>& body) override {
+    if (readers_.empty()) return Autocommit(body);
+    SqliteConnection* reader = nullptr;
+    {
+      absl::MutexLock lock(&readers_mu_);
+      auto idle = [this]()
+                      ABSL_EXCLUSIVE_LOCKS_REQUIRED(readers_mu_) { return !idle_readers_.empty(); };
+      if (!readers_mu_.AwaitWithTimeout(absl::Condition(&idle), reader_wait_)) {
+        return absl::UnavailableError("sqlite: no reader connection became free in time");
+      }
+      reader = idle_readers_.back();
+      idle_readers_.pop_back();
+    }
+    absl::Cleanup release = [&] {
+      absl::MutexLock lock(&readers_mu_);
+      idle_readers_.push_back(reader);
+    };
+    absl::Status status;
+    for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+      status = ReadOnce(*reader, body);
+      if (!absl::IsAborted(status)) break;
+    }
+    return status;
+  }
+
   absl::Status Ping() override {
     absl::MutexLock lock(&mu_);
     return connection_->Query("SELECT 1", {}).status();
   }
 
   PoolStats pool_stats() override {
+    int readers_in_use = 0;
+    {
+      absl::MutexLock lock(&readers_mu_);
+      readers_in_use = static_cast<int>(readers_.size() - idle_readers_.size());
+    }
     absl::MutexLock lock(&queue_mu_);
-    return {1, leading_ ? 1 : 0};
+    return {1 + static_cast<int>(readers_.size()), (leading_ ? 1 : 0) + readers_in_use};
   }
 
  private:
@@ -397,6 +432,21 @@ class SqliteDatabase final : public Database {
     if (connection_->InTransaction()) (void)connection_->Exec("ROLLBACK", {}).status();
   }
 
+  // One read transaction (one snapshot) around `body` on `reader`.
+  static absl::Status ReadOnce(SqliteConnection& reader,
+                               const std::function<absl::Status(Connection&)>& body) {
+    if (reader.InTransaction()) GG_RETURN_IF_ERROR(reader.Exec("ROLLBACK", {}).status());
+    GG_RETURN_IF_ERROR(reader.Exec("BEGIN", {}).status());
+    absl::Status status = body(reader);
+    absl::Status end = reader.Exec(status.ok() ? "COMMIT" : "ROLLBACK", {}).status();
+    return status.ok() ? end : status;
+  }
+
+  const absl::Duration reader_wait_;
+  std::vector<std::unique_ptr<SqliteConnection>> readers_;  // Fixed after construction.
+  absl::Mutex readers_mu_;
+  std::vector<SqliteConnection*> idle_readers_ ABSL_GUARDED_BY(readers_mu_);
+
   absl::Mutex queue_mu_;
   std::vector<Member*> queue_ ABSL_GUARDED_BY(queue_mu_);
   bool leading_ ABSL_GUARDED_BY(queue_mu_) = false;
@@ -442,20 +492,10 @@ absl::Status Configure(SqliteConnection& c, bool in_memory, bool full_sync) {
   return c.Exec("ROLLBACK", {}).status();
 }
 
-}  // namespace
-
-absl::StatusOr<std::unique_ptr<Database>> OpenSqlite(std::string_view path,
-                                                     const DatabaseOptions& options) {
-  if (path.empty()) return absl::InvalidArgumentError("sqlite: the database path is empty");
-  if (path.find('\0') != std::string_view::npos) {
-    return absl::InvalidArgumentError("sqlite: the database path holds a NUL byte");
-  }
-  if (options.connect_timeout <= absl::ZeroDuration()) {
-    return absl::InvalidArgumentError("sqlite: connect_timeout (the busy timeout) must be > 0");
-  }
-  const bool in_memory = path == ":memory:";
-  // Debian's SQLite interprets "file:" names as URIs; "./" keeps them plain paths.
-  const std::string file = absl::StrCat(path.starts_with("file:") ? "./" : "", std::string(path));
+// Opens one connection to `file` (busy timeout, extended codes); not yet configured.
+absl::StatusOr<std::unique_ptr<SqliteConnection>> OpenConnection(const std::string& file,
+                                                                 std::string_view path,
+                                                                 const DatabaseOptions& options) {
   sqlite3* raw = nullptr;
   const int rc = sqlite3_open_v2(
       file.c_str(), &raw,
@@ -477,11 +517,43 @@ absl::StatusOr<std::unique_ptr<Database>> OpenSqlite(std::string_view path,
   sqlite3_busy_timeout(db.get(),
                        static_cast<int>(std::clamp<int64_t>(
                            absl::ToInt64Milliseconds(options.connect_timeout), 1, INT_MAX)));
-  auto connection = std::make_unique<SqliteConnection>(std::move(db));
+  return std::make_unique<SqliteConnection>(std::move(db));
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Database>> OpenSqlite(std::string_view path,
+                                                     const DatabaseOptions& options) {
+  if (path.empty()) return absl::InvalidArgumentError("sqlite: the database path is empty");
+  if (path.find('\0') != std::string_view::npos) {
+    return absl::InvalidArgumentError("sqlite: the database path holds a NUL byte");
+  }
+  if (options.connect_timeout <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("sqlite: connect_timeout (the busy timeout) must be > 0");
+  }
+  if (options.sqlite_readers < 0 || options.sqlite_readers > 64) {
+    return absl::InvalidArgumentError("sqlite: sqlite_readers must be 0-64");
+  }
+  const bool in_memory = path == ":memory:";
+  // Debian's SQLite interprets "file:" names as URIs; "./" keeps them plain paths.
+  const std::string file = absl::StrCat(path.starts_with("file:") ? "./" : "", std::string(path));
+  GG_ASSIGN_OR_RETURN(std::unique_ptr<SqliteConnection> connection,
+                      OpenConnection(file, path, options));
   if (absl::Status s = Configure(*connection, in_memory, options.sqlite_full_sync); !s.ok()) {
     return OpenError(s, path);
   }
-  return std::make_unique<SqliteDatabase>(std::move(connection));
+  // Readers of the same file (WAL, set up by the writer above); they refuse writes.
+  std::vector<std::unique_ptr<SqliteConnection>> readers;
+  for (int i = 0; !in_memory && i < options.sqlite_readers; ++i) {
+    GG_ASSIGN_OR_RETURN(std::unique_ptr<SqliteConnection> reader,
+                        OpenConnection(file, path, options));
+    if (absl::Status s = reader->Exec("PRAGMA query_only=1", {}).status(); !s.ok()) {
+      return OpenError(s, path);
+    }
+    readers.push_back(std::move(reader));
+  }
+  return std::make_unique<SqliteDatabase>(std::move(connection), std::move(readers),
+                                          options.connect_timeout);
 }
 
 absl::StatusOr<std::string_view> SqlitePathFromUrl(std::string_view url) {

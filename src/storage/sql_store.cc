@@ -188,7 +188,7 @@ class SqlStore final : public Store {
 
   absl::StatusOr<Thresholds> GetThresholds(std::string_view event_id) override {
     Thresholds t;
-    GG_RETURN_IF_ERROR(db_->Autocommit([&](Connection& c) -> absl::Status {
+    GG_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> absl::Status {
       GG_ASSIGN_OR_RETURN(Rows rows, c.Query("SELECT medium, high, block FROM guard_event_policy"
                                              " WHERE event_id = ?",
                                              {Text(event_id)}));
@@ -214,7 +214,7 @@ class SqlStore final : public Store {
 
   absl::StatusOr<std::vector<AllowlistEntry>> ListAllowlist(std::string_view event_id) override {
     std::vector<AllowlistEntry> out;
-    GG_RETURN_IF_ERROR(db_->Autocommit([&](Connection& c) -> absl::Status {
+    GG_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> absl::Status {
       out.clear();
       return LoadAllowlist(c, event_id, out);
     }));
@@ -252,7 +252,7 @@ class SqlStore final : public Store {
   // One query per call; the allowlist is re-read only when its version moved.
   absl::StatusOr<EventPolicy> GetPolicy(std::string_view event_id) override {
     EventPolicy policy;
-    GG_RETURN_IF_ERROR(db_->Autocommit([&](Connection& c) -> absl::Status {
+    GG_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> absl::Status {
       GG_ASSIGN_OR_RETURN(Rows rows, c.Query("SELECT medium, high, block, allowlist_version"
                                              " FROM guard_event_policy WHERE event_id = ?",
                                              {Text(event_id)}));
@@ -267,7 +267,7 @@ class SqlStore final : public Store {
   absl::StatusOr<CheckState> LoadCheckState(std::string_view event_id,
                                             std::string_view guest_id) override {
     CheckState state;
-    GG_RETURN_IF_ERROR(db_->Autocommit([&](Connection& c) -> absl::Status {
+    GG_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> absl::Status {
       GG_ASSIGN_OR_RETURN(
           Rows rows, c.Query("SELECT p.medium, p.high, p.block, p.allowlist_version, g.generation,"
                              " g.baseline, g.baseline_version"
@@ -292,7 +292,7 @@ class SqlStore final : public Store {
   absl::StatusOr<uint32_t> GetTokenGeneration(std::string_view event_id,
                                               std::string_view guest_id) override {
     int64_t generation = 0;
-    GG_RETURN_IF_ERROR(db_->Autocommit([&](Connection& c) -> absl::Status {
+    GG_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> absl::Status {
       GG_ASSIGN_OR_RETURN(Rows rows, c.Query("SELECT generation FROM guard_guest_state"
                                              " WHERE event_id = ? AND guest_id = ?",
                                              {Text(event_id), Text(guest_id)}));
@@ -327,7 +327,7 @@ class SqlStore final : public Store {
   absl::StatusOr<GuestState> LoadGuestState(std::string_view event_id,
                                             std::string_view guest_id) override {
     GuestState state;
-    GG_RETURN_IF_ERROR(db_->Autocommit([&](Connection& c) -> absl::Status {
+    GG_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> absl::Status {
       // One round trip: scalar subqueries give NULL for a guest with no row yet.
       GG_ASSIGN_OR_RETURN(
           Rows rows,
@@ -395,7 +395,7 @@ class SqlStore final : public Store {
     const std::optional<int64_t> id = ParseId(access_id);
     if (!id) return absl::NotFoundError("no such access in this event");
     AccessRecord record;
-    GG_RETURN_IF_ERROR(db_->Autocommit([&](Connection& c) -> absl::Status {
+    GG_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> absl::Status {
       GG_ASSIGN_OR_RETURN(Rows rows, c.Query(absl::StrCat("SELECT ", std::string(kAccessColumns),
                                                           " FROM guard_access_log a"
                                                           " WHERE a.id = ? AND a.event_id = ?"),
@@ -412,7 +412,7 @@ class SqlStore final : public Store {
     GG_ASSIGN_OR_RETURN(const std::vector<int64_t> ids, ParseAccessBatch(access_ids));
     absl::flat_hash_map<std::string, AccessRecord> found;
     if (!ids.empty()) {
-      GG_RETURN_IF_ERROR(db_->Autocommit([&](Connection& c) -> absl::Status {
+      GG_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> absl::Status {
         found.clear();
         return QueryByIds(c,
                           absl::StrCat("SELECT ", std::string(kAccessColumns),
@@ -435,7 +435,7 @@ class SqlStore final : public Store {
   absl::StatusOr<std::vector<AccessRecord>> ListAccesses(std::string_view event_id,
                                                          size_t limit) override {
     std::vector<AccessRecord> out;
-    GG_RETURN_IF_ERROR(db_->Autocommit([&](Connection& c) -> absl::Status {
+    GG_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> absl::Status {
       GG_ASSIGN_OR_RETURN(
           Rows rows,
           c.Query(absl::StrCat("SELECT ", std::string(kAccessColumns),
@@ -481,7 +481,7 @@ class SqlStore final : public Store {
     GG_ASSIGN_OR_RETURN(const std::vector<int64_t> ids, ParseAccessBatch(access_ids));
     std::map<std::string, FeedbackVerdict> out;
     if (ids.empty()) return out;
-    GG_RETURN_IF_ERROR(db_->Autocommit([&](Connection& c) -> absl::Status {
+    GG_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> absl::Status {
       out.clear();
       return QueryByIds(
           c,
@@ -500,7 +500,7 @@ class SqlStore final : public Store {
 
   absl::StatusOr<std::vector<LabelledAccess>> ListFeedback(std::string_view event_id) override {
     std::vector<LabelledAccess> out;
-    GG_RETURN_IF_ERROR(db_->Autocommit([&](Connection& c) -> absl::Status {
+    GG_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> absl::Status {
       GG_ASSIGN_OR_RETURN(
           Rows rows, c.Query(absl::StrCat("SELECT ", std::string(kAccessColumns),
                                           ", f.verdict, f.note, f.created_at FROM guard_feedback f"

@@ -137,6 +137,16 @@ class Database {
   [[nodiscard]] virtual absl::Status Autocommit(
       const std::function<absl::Status(Connection&)>& body) = 0;
 
+  // Runs `body`, whose statements only read, on one snapshot of the latest
+  // committed data. SQLite: on one of `sqlite_readers` reader connections
+  // (WAL: readers neither wait for the writer nor hold it up; a write there
+  // fails PermissionDenied); an in-memory database has none and reads on its
+  // writer. PostgreSQL: as Autocommit. Retries as Transact. The default (for
+  // test doubles) is Autocommit.
+  [[nodiscard]] virtual absl::Status Read(const std::function<absl::Status(Connection&)>& body) {
+    return Autocommit(body);
+  }
+
   // A cheap round trip (SELECT 1): OK when the database answers.
   [[nodiscard]] virtual absl::Status Ping() = 0;
 
@@ -162,6 +172,8 @@ struct DatabaseOptions {
   // (WAL: durable across process crashes, not power loss) when false.
   // Default: true.
   bool sqlite_full_sync = true;
+  // SQLite: connections kept for Read besides the writer. Default: 4. Must be 0-64.
+  int sqlite_readers = 4;
 };
 
 // One numbered migration: `version` ascending from 1 within a component.
