@@ -13,12 +13,12 @@
 #include "guestguard/nats_bus.h"
 #include "guestguard/sql/postgres_driver.h"
 #include "guestguard/sql/sqlite_driver.h"
+#include "guestguard/sql_store.h"
 #include "server/auth.h"
 #include "server/keys.h"
 #include "server/mail_dir_sender.h"
 #include "server/migrations.h"
 #include "server/remote_scorer.h"
-#include "guestguard/sql_store.h"
 
 namespace guestguard::server {
 namespace {
@@ -85,6 +85,7 @@ absl::StatusOr<std::unique_ptr<sql::Database>> OpenDatabase(std::string_view url
                                                             int max_connections) {
   sql::DatabaseOptions options;
   options.max_connections = max_connections;
+  options.sqlite_readers = std::min(max_connections, 64);  // Reads never queue behind handlers.
   if (url.substr(0, 7) == "sqlite:") {
     absl::StatusOr<std::string_view> path = sql::SqlitePathFromUrl(url);
     if (!path.ok()) return path.status();

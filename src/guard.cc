@@ -176,7 +176,8 @@ absl::StatusOr<Decision> Guard::Check(std::string_view token, AccessAttempt atte
   return Check(Verify(token), std::move(attempt));
 }
 
-absl::StatusOr<Decision> Guard::Check(const VerifiedToken& token, AccessAttempt attempt) {
+absl::StatusOr<Decision> Guard::Check(const VerifiedToken& token, AccessAttempt attempt,
+                                      const CheckState* preloaded) {
   const GuardOptions& o = impl_->options;
   const absl::Time now = o.clock->Now();
   if (attempt.at == absl::InfinitePast()) attempt.at = now;
@@ -198,8 +199,11 @@ absl::StatusOr<Decision> Guard::Check(const VerifiedToken& token, AccessAttempt 
   }
   GG_ASSIGN_OR_RETURN(const AccessFeatures features,
                       AccessFeatures::From(attempt, client_ip ? &*client_ip : nullptr));
-  GG_ASSIGN_OR_RETURN(CheckState state,
-                      o.store->LoadCheckState(attempt.event_id, attempt.guest_id));
+  std::optional<CheckState> loaded;
+  if (preloaded == nullptr) {
+    GG_ASSIGN_OR_RETURN(loaded, o.store->LoadCheckState(attempt.event_id, attempt.guest_id));
+  }
+  const CheckState& state = preloaded != nullptr ? *preloaded : *loaded;
   const GuestState& guest = state.guest;
   const EventPolicy& policy = state.policy;
   const Baseline& baseline = guest.baseline;

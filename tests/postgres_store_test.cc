@@ -8,7 +8,9 @@
 
 #include "gtest/gtest.h"
 #include "guestguard/guard.h"
+#include "guestguard/sql/postgres_driver.h"
 #include "testing/attempts.h"
+#include "testing/companion_row.h"
 #include "testing/postgres_env.h"
 #include "testing/store_suite.h"
 #include "testing/two_nodes.h"
@@ -82,6 +84,15 @@ TEST(PostgresStore, GuardWorksEndToEnd) {
   auto store = FreshPostgresStore();
   ASSERT_TRUE(store.ok()) << store.status();
   testing::ExpectGuardWorksEndToEnd(std::move(*store));
+}
+
+TEST(PostgresStore, CheckStateComesWithTheApplicationsRowInOneStatement) {
+  GG_REQUIRE_POSTGRES();
+  auto url = testing::FreshPostgresSchemaUrl();
+  ASSERT_TRUE(url.ok()) << url.status();
+  auto db = sql::OpenPostgres(*url, {});
+  ASSERT_TRUE(db.ok()) << db.status();
+  testing::ExpectCheckStateComesWithTheCompanionRow(std::shared_ptr<sql::Database>(*std::move(db)));
 }
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include "guestguard/guard.h"
 #include "guestguard/sql/sqlite_driver.h"
 #include "testing/attempts.h"
+#include "testing/companion_row.h"
 #include "testing/store_suite.h"
 #include "testing/two_nodes.h"
 
@@ -246,6 +247,13 @@ TEST(SqliteStore, FailedOutboxWriteRollsTheAccessBack) {
   auto [outbox, accesses] = OutboxAndAccessRows(dir.File("guard.db"));
   EXPECT_EQ(accesses, 0);
   EXPECT_TRUE(outbox.empty());
+}
+
+TEST(SqliteStore, CheckStateComesWithTheApplicationsRowInOneStatement) {
+  TempDir dir;
+  auto db = sql::OpenSqlite(dir.File("companion.db"), {});
+  ASSERT_TRUE(db.ok()) << db.status();
+  testing::ExpectCheckStateComesWithTheCompanionRow(std::shared_ptr<sql::Database>(*std::move(db)));
 }
 
 }  // namespace

@@ -132,9 +132,14 @@ class Guard {
   // errors mean the check could not be made (store down, bad client_ip →
   // InvalidArgument) and the caller must refuse.
   [[nodiscard]] absl::StatusOr<Decision> Check(std::string_view token, AccessAttempt attempt);
-  // The same for a token Verify checked already (at most token_ttl-long ago:
-  // the expiry it saw stands). A token another Guard verified is malformed here.
-  [[nodiscard]] absl::StatusOr<Decision> Check(const VerifiedToken& token, AccessAttempt attempt);
+  // The same for a token Verify checked already (the expiry it saw stands). A
+  // token another Guard verified is malformed here. `preloaded`, when given,
+  // must be what this guard's store's LoadCheckState returned for the token's
+  // event and guest during this request (e.g. read with LoadCheckStateWith,
+  // guestguard/sql_store.h, beside the caller's own row); Check then does not
+  // read it again.
+  [[nodiscard]] absl::StatusOr<Decision> Check(const VerifiedToken& token, AccessAttempt attempt,
+                                               const CheckState* preloaded = nullptr);
 
   // Verifies `token` with this guard's keyring and clock (format, key, tag,
   // expiry; the generation is Check's business). Never an error: a bad token

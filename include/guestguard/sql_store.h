@@ -18,6 +18,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -45,6 +46,24 @@ const std::vector<sql::Migration>& SqlStoreMigrations(sql::Dialect dialect);
 // library's). Errors: InvalidArgument for a null `db`; the migration's error.
 [[nodiscard]] absl::StatusOr<std::unique_ptr<Store>> NewSqlStore(std::shared_ptr<sql::Database> db,
                                                                  SqlStoreOptions options = {});
+
+// What LoadCheckStateWith read: the guard's state for a check and the
+// application's own row.
+struct CheckStateWithRow {
+  CheckState state;
+  sql::Rows row;  // The companion's columns; no rows when it found none.
+};
+
+// Store::LoadCheckState and one row of the application's own tables in one
+// round trip, for an application that needs both before a check (then
+// Guard::Check with the state preloaded). `companion` is a SELECT (at most one
+// row; its column names unique) with `?` placeholders bound from `params`; it
+// is joined on, so it must not refer to the state's tables. Errors:
+// InvalidArgument for a store that is not a SQLite or PostgreSQL one, or a
+// companion that returned more than one row; the store's errors.
+[[nodiscard]] absl::StatusOr<CheckStateWithRow> LoadCheckStateWith(
+    Store& store, std::string_view event_id, std::string_view guest_id, std::string_view companion,
+    const std::vector<sql::Value>& params);
 
 }  // namespace guestguard
 

@@ -14,6 +14,7 @@
 #include "guestguard/access.h"
 #include "guestguard/bus.h"
 #include "guestguard/guard.h"
+#include "guestguard/sql_store.h"
 #include "guestguard/status_macros.h"
 #include "guestguard/thresholds.h"
 #include "guestguard/token.h"
@@ -39,28 +40,28 @@ Response GuestRefused() {
   return Response::Error(403, "refused", "this invitation cannot be used right now");
 }
 
-absl::StatusOr<std::optional<Invitation>> LoadInvitation(AppState& app,
-                                                         const VerifiedToken& token) {
+absl::StatusOr<LoadedInvitation> LoadInvitation(AppState& app, const VerifiedToken& token) {
+  LoadedInvitation out;
   if (token.status() != TokenStatus::kValid && token.status() != TokenStatus::kExpired) {
-    return std::optional<Invitation>();
+    return out;
   }
   std::optional<int64_t> event_id = ParseEventId(token.claims().event_id);
   std::optional<int64_t> guest_id = ParseEventId(token.claims().guest_id);
-  if (!event_id || !guest_id) return std::optional<Invitation>();
-  sql::Rows rows;
-  GG_RETURN_IF_ERROR(app.db->Read([&](sql::Connection& c) -> absl::Status {
-    GG_ASSIGN_OR_RETURN(rows,
-                        c.Query("SELECT e.name, e.starts_at, e.venue, g.name, g.plus_ones_allowed,"
-                                " r.response, r.plus_ones, r.updated_at, e.description,"
-                                " COALESCE(u.name, '')"
-                                " FROM guests g JOIN events e ON e.id = g.event_id"
-                                " LEFT JOIN rsvps r ON r.guest_id = g.id"
-                                " LEFT JOIN users u ON u.id = e.created_by"
-                                " WHERE g.id = ? AND g.event_id = ?",
-                                {sql::Int(*guest_id), sql::Int(*event_id)}));
-    return absl::OkStatus();
-  }));
-  if (rows.empty()) return std::optional<Invitation>();
+  if (!event_id || !guest_id) return out;
+  GG_ASSIGN_OR_RETURN(
+      CheckStateWithRow loaded,
+      LoadCheckStateWith(*app.store, token.claims().event_id, token.claims().guest_id,
+                         "SELECT e.name AS event_name, e.starts_at, e.venue, g.name AS guest_name,"
+                         " g.plus_ones_allowed, r.response, r.plus_ones, r.updated_at,"
+                         " e.description, COALESCE(u.name, '') AS host_name"
+                         " FROM guests g JOIN events e ON e.id = g.event_id"
+                         " LEFT JOIN rsvps r ON r.guest_id = g.id"
+                         " LEFT JOIN users u ON u.id = e.created_by"
+                         " WHERE g.id = ? AND g.event_id = ?",
+                         {sql::Int(*guest_id), sql::Int(*event_id)}));
+  out.state = std::move(loaded.state);
+  const sql::Rows& rows = loaded.row;
+  if (rows.empty()) return out;
   Invitation inv;
   inv.event_id = *event_id;
   inv.guest_id = *guest_id;
@@ -76,7 +77,8 @@ absl::StatusOr<std::optional<Invitation>> LoadInvitation(AppState& app,
     GG_ASSIGN_OR_RETURN(inv.plus_ones, rows.Int(0, 6));
     GG_ASSIGN_OR_RETURN(inv.updated_at, rows.Time(0, 7));
   }
-  return std::optional<Invitation>(std::move(inv));
+  out.invitation = std::move(inv);
+  return out;
 }
 
 ClientSignals SignalsFromHeaders(const Request& request) {
@@ -129,14 +131,15 @@ boost::json::value RsvpJson(const Invitation& inv) {
 absl::StatusOr<GuestCheck> CheckGuestAccess(AppState& app, std::string_view token, AccessKind kind,
                                             std::string_view client_ip, ClientSignals signals,
                                             Invitation* inv, Decision* decision) {
-  // One verification for both: the claims pick the rows, the check trusts them.
+  // One verification and one read for both: the claims pick the rows, the
+  // check trusts them and the state read beside the invitation.
   const VerifiedToken verified = app.guard->Verify(token);
-  GG_ASSIGN_OR_RETURN(std::optional<Invitation> loaded, LoadInvitation(app, verified));
-  if (!loaded.has_value()) {
+  GG_ASSIGN_OR_RETURN(LoadedInvitation loaded, LoadInvitation(app, verified));
+  if (!loaded.invitation.has_value()) {
     if (app.metrics) app.metrics->RecordCheck(kind, ServerMetrics::CheckOutcome::kInvalidLink);
     return GuestCheck::kInvalidLink;
   }
-  *inv = *std::move(loaded);
+  *inv = *std::move(loaded.invitation);
   AccessAttempt attempt;
   attempt.kind = kind;
   attempt.client_ip = std::string(client_ip);
@@ -145,7 +148,7 @@ absl::StatusOr<GuestCheck> CheckGuestAccess(AppState& app, std::string_view toke
   // distinct devices (checkin_limit) and allows for that many people's devices
   // before it counts the link as shared.
   attempt.max_checkins = static_cast<int>(std::min<int64_t>(1 + inv->plus_ones_allowed, 1000));
-  absl::StatusOr<Decision> checked = app.guard->Check(verified, std::move(attempt));
+  absl::StatusOr<Decision> checked = app.guard->Check(verified, std::move(attempt), &loaded.state);
   app.NotifyOutbox();  // The store wrote access.scored to the outbox.
   if (!checked.ok()) {
     // The check could not be made (store down, unusable client IP): refuse.

@@ -70,10 +70,16 @@ struct Invitation {
   absl::Time updated_at;
 };
 
-// The invitation an authentic token names; nullopt (with OK) when the token is
-// not authentic or its guest or event no longer exists. Generation and expiry
-// are left to Guard::Check, which records those uses.
-absl::StatusOr<std::optional<Invitation>> LoadInvitation(AppState& app, const VerifiedToken& token);
+// The invitation an authentic token names, and the guard's state for checking
+// it, read in one round trip (LoadCheckStateWith). `invitation` is nullopt
+// when the token is not authentic or its guest or event no longer exists
+// (then `state` is not read). Generation and expiry are left to Guard::Check,
+// which records those uses.
+struct LoadedInvitation {
+  std::optional<Invitation> invitation;
+  CheckState state;
+};
+absl::StatusOr<LoadedInvitation> LoadInvitation(AppState& app, const VerifiedToken& token);
 
 // The signals of a GET: User-Agent, Accept-Language, X-Device-Fingerprint,
 // and the optional components X-Device-Language (wins over Accept-Language),

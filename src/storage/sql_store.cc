@@ -266,17 +266,44 @@ class SqlStore final : public Store {
   // Policy and guest state in one round trip (plus one when the allowlist changed).
   absl::StatusOr<CheckState> LoadCheckState(std::string_view event_id,
                                             std::string_view guest_id) override {
-    CheckState state;
+    GG_ASSIGN_OR_RETURN(CheckStateWithRow loaded,
+                        LoadCheckStateWith(event_id, guest_id, std::nullopt, {}));
+    return std::move(loaded.state);
+  }
+
+  // Policy and guest state in one round trip (plus one when the allowlist
+  // changed), with the caller's one-row `companion` SELECT joined on when given.
+  absl::StatusOr<CheckStateWithRow> LoadCheckStateWith(std::string_view event_id,
+                                                       std::string_view guest_id,
+                                                       std::optional<std::string_view> companion,
+                                                       const std::vector<Value>& companion_params) {
+    constexpr size_t kStateColumns = 8;  // Through the companion's found marker.
+    std::string query =
+        "SELECT p.medium, p.high, p.block, p.allowlist_version, g.generation,"
+        " g.baseline, g.baseline_version";
+    std::vector<Value> args = {Text(event_id), Text(event_id), Text(guest_id)};
+    if (companion) {
+      absl::StrAppend(&query, ", c.*");
+      args.insert(args.end(), companion_params.begin(), companion_params.end());
+    }
+    absl::StrAppend(&query,
+                    " FROM (SELECT 1 AS one) AS one"
+                    " LEFT JOIN guard_event_policy p ON p.event_id = ?"
+                    " LEFT JOIN guard_guest_state g ON g.event_id = ? AND g.guest_id = ?");
+    if (companion) {
+      absl::StrAppend(&query, " LEFT JOIN (SELECT 1 AS gg_found, companion.* FROM (",
+                      std::string(*companion), ") AS companion) AS c ON 1 = 1");
+    }
+    CheckStateWithRow out;
     GG_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> absl::Status {
-      GG_ASSIGN_OR_RETURN(
-          Rows rows, c.Query("SELECT p.medium, p.high, p.block, p.allowlist_version, g.generation,"
-                             " g.baseline, g.baseline_version"
-                             " FROM (SELECT 1 AS one) AS one"
-                             " LEFT JOIN guard_event_policy p ON p.event_id = ?"
-                             " LEFT JOIN guard_guest_state g ON g.event_id = ? AND g.guest_id = ?",
-                             {Text(event_id), Text(event_id), Text(guest_id)}));
+      GG_ASSIGN_OR_RETURN(Rows rows, c.Query(query, args));
+      if (rows.size() > 1) {
+        return absl::InvalidArgumentError("the companion SELECT returned more than one row");
+      }
       if (rows.size() != 1) return absl::InternalError("check state query returned no row");
-      state = CheckState{EventPolicy{Thresholds(), empty_allowlist_}, GuestState()};
+      out = CheckStateWithRow{CheckState{EventPolicy{Thresholds(), empty_allowlist_}, GuestState()},
+                              Rows()};
+      CheckState& state = out.state;
       if (!rows.IsNull(0, 0)) GG_RETURN_IF_ERROR(ReadPolicy(c, event_id, rows, 0, state.policy));
       GG_RETURN_IF_ERROR(ReadGuestState(rows, 0, 4, state.guest));
       if (!rows.IsNull(0, 6)) {
@@ -284,9 +311,16 @@ class SqlStore final : public Store {
         GG_ASSIGN_OR_RETURN(std::string bytes, rows.Text(0, 5));
         RememberBaseline(event_id, guest_id, version, std::move(bytes));
       }
+      if (companion && !rows.IsNull(0, kStateColumns - 1)) {
+        const std::vector<std::string>& names = rows.columns();
+        std::vector<Value> cells;
+        for (size_t i = kStateColumns; i < names.size(); ++i) cells.push_back(rows.at(0, i));
+        out.row = Rows(std::vector<std::string>(names.begin() + kStateColumns, names.end()),
+                       {std::move(cells)});
+      }
       return absl::OkStatus();
     }));
-    return state;
+    return out;
   }
 
   absl::StatusOr<uint32_t> GetTokenGeneration(std::string_view event_id,
@@ -891,6 +925,17 @@ absl::StatusOr<std::unique_ptr<Store>> NewSqlStore(std::shared_ptr<sql::Database
   if (!db) return absl::InvalidArgumentError("sql store: no database");
   GG_RETURN_IF_ERROR(sql::Migrate(*db, "guard", SqlStoreMigrations(db->dialect())));
   return std::make_unique<internal::SqlStore>(std::move(db), std::move(options));
+}
+
+absl::StatusOr<CheckStateWithRow> LoadCheckStateWith(Store& store, std::string_view event_id,
+                                                     std::string_view guest_id,
+                                                     std::string_view companion,
+                                                     const std::vector<sql::Value>& params) {
+  auto* sql_store = dynamic_cast<internal::SqlStore*>(&store);
+  if (sql_store == nullptr) {
+    return absl::InvalidArgumentError("LoadCheckStateWith needs a SQLite or PostgreSQL store");
+  }
+  return sql_store->LoadCheckStateWith(event_id, guest_id, companion, params);
 }
 
 }  // namespace guestguard
