@@ -33,7 +33,8 @@ absl::StatusOr<int64_t> EnqueueOutbox(sql::Connection& c, std::string_view subje
 
 absl::StatusOr<OutboxBacklog> ReadOutboxBacklog(const Store& store, absl::Time now) {
   std::shared_ptr<sql::Database> db = internal::SqlDatabaseOf(store);
-  if (!db) return absl::InvalidArgumentError("outbox: the store has no outbox (SQLite or PostgreSQL)");
+  if (!db)
+    return absl::InvalidArgumentError("outbox: the store has no outbox (SQLite or PostgreSQL)");
   OutboxBacklog backlog;
   GG_RETURN_IF_ERROR(db->Autocommit([&](sql::Connection& c) -> absl::Status {
     backlog = OutboxBacklog();

@@ -123,8 +123,8 @@ std::vector<int64_t> Enqueue(sql::Database& db, int n) {
   EXPECT_TRUE(db.Transact([&](sql::Connection& c) -> absl::Status {
                   ids.clear();
                   for (int i = 0; i < n; ++i) {
-                    auto id = EnqueueOutbox(
-                        c, "gg.rsvp.confirmed", "{\"n\":" + std::to_string(i) + "}", absl::Now());
+                    auto id = EnqueueOutbox(c, "gg.rsvp.confirmed",
+                                            "{\"n\":" + std::to_string(i) + "}", absl::Now());
                     if (!id.ok()) return id.status();
                     ids.push_back(*id);
                   }
@@ -179,20 +179,21 @@ TEST(OutboxRelay, ReadOutboxBacklogCountsPendingRowsAndTheOldestOnesAge) {
   ASSERT_TRUE(empty.ok()) << empty.status();
   EXPECT_EQ(empty->pending, 0);
   EXPECT_EQ(empty->oldest_age, absl::ZeroDuration());
-  ASSERT_TRUE(f->db->Transact([&](sql::Connection& c) -> absl::Status {
+  ASSERT_TRUE(f->db
+                  ->Transact([&](sql::Connection& c) -> absl::Status {
                     for (int i = 0; i < 3; ++i) {
                       auto id = EnqueueOutbox(c, "gg.x", "{}", t0 + absl::Seconds(i));
                       if (!id.ok()) return id.status();
                     }
                     return absl::OkStatus();
-                  }).ok());
+                  })
+                  .ok());
   auto backlog = ReadOutboxBacklog(*f->store, t0 + absl::Seconds(5));
   ASSERT_TRUE(backlog.ok()) << backlog.status();
   EXPECT_EQ(backlog->pending, 3);
   EXPECT_EQ(backlog->oldest_age, absl::Seconds(5));  // The first row's.
   // A clock behind the rows: no negative age.
-  EXPECT_EQ(ReadOutboxBacklog(*f->store, t0 - absl::Seconds(1))->oldest_age,
-            absl::ZeroDuration());
+  EXPECT_EQ(ReadOutboxBacklog(*f->store, t0 - absl::Seconds(1))->oldest_age, absl::ZeroDuration());
   auto relay = OutboxRelay::Start(f->store, f->bus, Fast());
   ASSERT_TRUE(relay.ok()) << relay.status();
   ASSERT_TRUE((*relay)->Drain(absl::Seconds(5)).ok());

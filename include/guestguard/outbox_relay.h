@@ -72,8 +72,9 @@ inline constexpr int64_t kMaxCountedOutboxBacklog = 1000000;
 
 struct OutboxBacklog {
   int64_t pending = 0;  // Rows not published yet, up to kMaxCountedOutboxBacklog.
-  absl::Duration oldest_age = absl::ZeroDuration();  // `now` - the oldest pending row's
-                                                     // created_at; zero when none (or in the future).
+  absl::Duration oldest_age =
+      absl::ZeroDuration();  // `now` - the oldest pending row's
+                             // created_at; zero when none (or in the future).
 };
 
 // The outbox backlog of `store` as of `now`, in two queries (for metrics; any
