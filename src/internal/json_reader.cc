@@ -84,7 +84,7 @@ class Parser {
       SkipSpace();
       JsonValue value;
       if (absl::Status s = Value(value, depth); !s.ok()) return s;
-      out.members.emplace_back(std::move(key), std::move(value));
+      out.members.push_back({std::move(key), std::move(value)});
       SkipSpace();
       if (AtEnd()) return Error("unexpected end");
       if (Peek() == '}') {
@@ -293,8 +293,8 @@ std::optional<int64_t> JsonValue::Int() const {
 }
 
 const JsonValue* JsonValue::Find(std::string_view key) const {
-  for (const auto& [name, value] : members) {
-    if (name == key) return &value;
+  for (const JsonMember& m : members) {
+    if (m.key == key) return &m.value;
   }
   return nullptr;
 }

@@ -11,25 +11,31 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
 
 namespace guestguard::internal {
 
+struct JsonMember;
+
 struct JsonValue {
   enum class Type { kNull, kBool, kNumber, kString, kArray, kObject };
   Type type = Type::kNull;
   bool boolean = false;
   std::string text;  // kString: the decoded string (UTF-8); kNumber: the number as written.
-  std::vector<JsonValue> items;                            // kArray.
-  std::vector<std::pair<std::string, JsonValue>> members;  // kObject, in document order.
+  std::vector<JsonValue> items;     // kArray.
+  std::vector<JsonMember> members;  // kObject, in document order.
 
   // kNumber written as an integer (no fraction or exponent) that fits int64.
   std::optional<int64_t> Int() const;
   // kObject: the member named `key`, or null.
   const JsonValue* Find(std::string_view key) const;
+};
+
+struct JsonMember {
+  std::string key;
+  JsonValue value;
 };
 
 struct JsonLimits {
