@@ -10,7 +10,8 @@
 // across restarts and processes, and needs no table of its own.
 //
 //   GG_ASSIGN_OR_RETURN(AlertDigest d,
-//                       DecideFraudAlert(c, event_id, guest_id, access_id, now, window));
+//                       DecideFraudAlert(db, store, event_id, guest_id, access_id, now,
+//                                        window));
 //   if (!d.send) → record nothing; else mention d.more_since_last when > 0
 //
 // Thread-safe (state is in the database).
@@ -22,6 +23,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "guestguard/sql/sql.h"
+#include "guestguard/store.h"
 
 namespace guestguard::server {
 
@@ -36,9 +38,11 @@ struct AlertDigest {
 // in the access log) decided at `now`: send unless a fraud_alert about the
 // guest was recorded less than `window` ago. A zero window, or guest_id 0
 // (unknown), always sends.
-[[nodiscard]] absl::StatusOr<AlertDigest> DecideFraudAlert(sql::Connection& c, int64_t event_id,
-                                                           int64_t guest_id, int64_t access_id,
-                                                           absl::Time now, absl::Duration window);
+// Reads the notification on `db` and counts through `store` (one query each).
+[[nodiscard]] absl::StatusOr<AlertDigest> DecideFraudAlert(sql::Database& db, Store& store,
+                                                           int64_t event_id, int64_t guest_id,
+                                                           int64_t access_id, absl::Time now,
+                                                           absl::Duration window);
 
 }  // namespace guestguard::server
 

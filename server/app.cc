@@ -204,7 +204,7 @@ absl::StatusOr<std::unique_ptr<AppState>> AppState::Open(Config config,
     notify.poll_interval = config.notify_poll_interval;
     notify.alert_digest_window = config.alert_digest_window;
     absl::StatusOr<std::unique_ptr<NotificationWorker>> worker = NotificationWorker::Start(
-        app->db, *app->bus, app->notifier, *app->sealer, app->logger, notify);
+        app->db, app->store, *app->bus, app->notifier, *app->sealer, app->logger, notify);
     if (!worker.ok()) return worker.status();
     app->notification_worker = *std::move(worker);
   }

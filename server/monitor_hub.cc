@@ -12,6 +12,7 @@
 #include "boost/json/serialize.hpp"
 #include "boost/json/value.hpp"
 #include "guestguard/access.h"
+#include "guestguard/access_scored.h"
 #include "guestguard/status_macros.h"
 #include "guestguard/store.h"
 #include "guestguard/thresholds.h"
@@ -85,54 +86,6 @@ absl::StatusOr<absl::Time> TimeField(const boost::json::object& o, const char* n
   return t;
 }
 
-// The access record carried by an access.scored payload (storage/sql_store.h).
-absl::StatusOr<AccessRecord> AccessOf(const boost::json::object& o) {
-  AccessRecord r;
-  GG_ASSIGN_OR_RETURN(r.id, StringField(o, "access_log_id"));
-  GG_ASSIGN_OR_RETURN(r.event_id, StringField(o, "event_id"));
-  GG_ASSIGN_OR_RETURN(r.guest_id, StringField(o, "guest_id"));
-  GG_ASSIGN_OR_RETURN(std::string kind, StringField(o, "kind"));
-  std::optional<AccessKind> parsed_kind = ParseAccessKind(kind);
-  if (!parsed_kind) return absl::InvalidArgumentError("payload: unknown kind");
-  r.kind = *parsed_kind;
-  GG_ASSIGN_OR_RETURN(r.at, TimeField(o, "at"));
-  GG_ASSIGN_OR_RETURN(r.client_ip, StringField(o, "client_ip"));
-  GG_ASSIGN_OR_RETURN(int64_t score, IntField(o, "score"));
-  r.score = static_cast<int>(score);
-  GG_ASSIGN_OR_RETURN(std::string band, StringField(o, "band"));
-  std::optional<Band> parsed_band = ParseBand(band);
-  if (!parsed_band) return absl::InvalidArgumentError("payload: unknown band");
-  r.band = *parsed_band;
-  const boost::json::value* allowlisted = Field(o, "allowlisted");
-  r.allowlisted = allowlisted != nullptr && allowlisted->is_bool() && allowlisted->as_bool();
-  const boost::json::value* reasons = Field(o, "reasons");
-  if (reasons == nullptr || !reasons->is_array()) {
-    return absl::InvalidArgumentError("payload: reasons must be an array");
-  }
-  for (const boost::json::value& v : reasons->as_array()) {
-    if (!v.is_object()) return absl::InvalidArgumentError("payload: a reason must be an object");
-    Reason reason;
-    GG_ASSIGN_OR_RETURN(reason.code, StringField(v.as_object(), "code"));
-    GG_ASSIGN_OR_RETURN(int64_t reason_score, IntField(v.as_object(), "score"));
-    reason.score = static_cast<int>(reason_score);
-    GG_ASSIGN_OR_RETURN(reason.message, StringField(v.as_object(), "message"));
-    r.reasons.push_back(std::move(reason));
-  }
-  // Optional: the client's signals, when the payload carries them.
-  if (const boost::json::value* signals = Field(o, "signals");
-      signals != nullptr && signals->is_object()) {
-    const std::pair<const char*, std::string*> fields[] = {
-        {"fingerprint", &r.signals.fingerprint}, {"user_agent", &r.signals.user_agent},
-        {"language", &r.signals.language},       {"timezone", &r.signals.timezone},
-        {"screen", &r.signals.screen},           {"platform", &r.signals.platform}};
-    for (const auto& [name, field] : fields) {
-      const boost::json::value* v = signals->as_object().if_contains(name);
-      if (v != nullptr && v->is_string()) *field = std::string(v->as_string());
-    }
-  }
-  return r;
-}
-
 std::string UniqueConsumerName() {
   std::random_device rd;
   uint64_t bits = (static_cast<uint64_t>(rd()) << 32) ^ rd();
@@ -193,16 +146,20 @@ absl::StatusOr<std::optional<std::pair<int64_t, std::string>>> MonitorHub::ItemO
   const std::string rsvp_subject = prefix_ + "." + std::string(kSubjectRsvpConfirmed);
   const std::string access_subject = prefix_ + "." + std::string(kSubjectAccessScored);
   if (message.subject != rsvp_subject && message.subject != access_subject) return Result();
-  boost::system::error_code ec;
-  boost::json::value parsed = boost::json::parse(message.payload, ec);
-  if (ec || !parsed.is_object()) return absl::InvalidArgumentError("payload is not a JSON object");
-  const boost::json::object& o = parsed.as_object();
-  GG_ASSIGN_OR_RETURN(const int64_t event_id, IdField(o, "event_id"));
-  if (only_watched) {
+  auto unwatched = [&](int64_t event_id) {
+    if (!only_watched) return false;
     absl::MutexLock lock(&registry_->mu);
-    if (registry_->by_event.find(event_id) == registry_->by_event.end()) return Result();
-  }
+    return registry_->by_event.find(event_id) == registry_->by_event.end();
+  };
   if (message.subject == rsvp_subject) {
+    boost::system::error_code ec;
+    boost::json::value parsed = boost::json::parse(message.payload, ec);
+    if (ec || !parsed.is_object()) {
+      return absl::InvalidArgumentError("payload is not a JSON object");
+    }
+    const boost::json::object& o = parsed.as_object();
+    GG_ASSIGN_OR_RETURN(const int64_t event_id, IdField(o, "event_id"));
+    if (unwatched(event_id)) return Result();
     GG_ASSIGN_OR_RETURN(const int64_t guest_id, IdField(o, "guest_id"));
     GG_ASSIGN_OR_RETURN(const std::string guest_name, StringField(o, "guest_name"));
     GG_ASSIGN_OR_RETURN(const std::string response, StringField(o, "response"));
@@ -211,13 +168,17 @@ absl::StatusOr<std::optional<std::pair<int64_t, std::string>>> MonitorHub::ItemO
     return Result({event_id, boost::json::serialize(
                                  RsvpActivityItem(at, guest_id, guest_name, response, plus_ones))});
   }
-  GG_ASSIGN_OR_RETURN(const AccessRecord record, AccessOf(o));
+  // The library's one codec (guestguard/access_scored.h).
+  GG_ASSIGN_OR_RETURN(const AccessRecord record, DecodeAccessScored(message.payload));
+  const std::optional<int64_t> event_id = ParseEventId(record.event_id);
+  if (!event_id) return absl::InvalidArgumentError("payload: event_id is not an id");
+  if (unwatched(*event_id)) return Result();
   boost::json::value guest_name = nullptr;
   if (std::optional<int64_t> guest_id = ParseEventId(record.guest_id)) {
     sql::Rows rows;
     GG_RETURN_IF_ERROR(db_->Autocommit([&](sql::Connection& c) -> absl::Status {
       GG_ASSIGN_OR_RETURN(rows, c.Query("SELECT name FROM guests WHERE id = ? AND event_id = ?",
-                                        {sql::Int(*guest_id), sql::Int(event_id)}));
+                                        {sql::Int(*guest_id), sql::Int(*event_id)}));
       return absl::OkStatus();
     }));
     if (!rows.empty()) {
@@ -226,7 +187,7 @@ absl::StatusOr<std::optional<std::pair<int64_t, std::string>>> MonitorHub::ItemO
     }
   }
   return Result(
-      {event_id, boost::json::serialize(AccessActivityItem(record, guest_name, std::nullopt))});
+      {*event_id, boost::json::serialize(AccessActivityItem(record, guest_name, std::nullopt))});
 }
 
 absl::Status MonitorHub::Deliver(const Message& message) {

@@ -127,26 +127,31 @@ struct NotificationWorker::Pending {
 };
 
 NotificationWorker::NotificationWorker(std::shared_ptr<sql::Database> db,
+                                       std::shared_ptr<Store> store,
                                        std::shared_ptr<NotificationSender> sender,
                                        SecretSealer sealer, std::shared_ptr<Logger> logger,
                                        NotificationWorkerOptions options)
     : db_(std::move(db)),
+      store_(std::move(store)),
       sender_(std::move(sender)),
       sealer_(std::move(sealer)),
       logger_(std::move(logger)),
       options_(std::move(options)) {}
 
 absl::StatusOr<std::unique_ptr<NotificationWorker>> NotificationWorker::Start(
-    std::shared_ptr<sql::Database> db, Bus& bus, std::shared_ptr<NotificationSender> sender,
-    SecretSealer sealer, std::shared_ptr<Logger> logger, NotificationWorkerOptions options) {
+    std::shared_ptr<sql::Database> db, std::shared_ptr<Store> store, Bus& bus,
+    std::shared_ptr<NotificationSender> sender, SecretSealer sealer, std::shared_ptr<Logger> logger,
+    NotificationWorkerOptions options) {
+  if (!db || !store) return absl::InvalidArgumentError("notification worker: db and store");
   if (options.max_attempts < 1 || options.batch < 1 || options.max_deliveries < 1 ||
       options.initial_backoff <= absl::ZeroDuration() ||
       options.max_backoff < options.initial_backoff ||
       options.poll_interval <= absl::ZeroDuration() || options.lease <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError("invalid notification worker options");
   }
-  std::unique_ptr<NotificationWorker> w(new NotificationWorker(
-      std::move(db), std::move(sender), std::move(sealer), std::move(logger), std::move(options)));
+  std::unique_ptr<NotificationWorker> w(
+      new NotificationWorker(std::move(db), std::move(store), std::move(sender), std::move(sealer),
+                             std::move(logger), std::move(options)));
   NotificationWorker* self = w.get();
   using HandlerMethod = absl::Status (NotificationWorker::*)(const Message&);
   const std::pair<std::string_view, HandlerMethod> consumers[] = {
@@ -399,11 +404,10 @@ absl::Status NotificationWorker::HandleAccessScored(const Message& message) {
     const int64_t guest_id = IdField(payload, "guest_id").value_or(0);
     const int64_t access_id = IdField(payload, "access_log_id").value_or(0);
     sql::Rows members, names;
-    AlertDigest digest;
+    GG_ASSIGN_OR_RETURN(const AlertDigest digest,
+                        DecideFraudAlert(*db_, *store_, event_id, guest_id, access_id,
+                                         NowMicros(*SystemClock()), options_.alert_digest_window));
     GG_RETURN_IF_ERROR(db_->Autocommit([&](sql::Connection& c) -> absl::Status {
-      GG_ASSIGN_OR_RETURN(
-          digest, DecideFraudAlert(c, event_id, guest_id, access_id, NowMicros(*SystemClock()),
-                                   options_.alert_digest_window));
       if (!digest.send) return absl::OkStatus();
       GG_ASSIGN_OR_RETURN(members, c.Query("SELECT u.email FROM event_members m"
                                            " JOIN users u ON u.id = m.user_id"

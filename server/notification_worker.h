@@ -33,7 +33,7 @@
 //     Delivery is at least once: a crash between a send and its record sends
 //     that one message again after the lease.
 //
-//   auto worker = NotificationWorker::Start(db, bus, sender, sealer, logger, {});
+//   auto worker = NotificationWorker::Start(db, store, bus, sender, sealer, logger, {});
 //   ...
 //   (*worker)->Stop();   // also done by the destructor
 //
@@ -51,6 +51,7 @@
 #include "absl/time/time.h"
 #include "guestguard/bus.h"
 #include "guestguard/sql/sql.h"
+#include "guestguard/store.h"
 #include "server/log.h"
 #include "server/notifier.h"
 #include "server/secret_seal.h"
@@ -84,8 +85,9 @@ struct NotificationWorkerOptions {
 class NotificationWorker {
  public:
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<NotificationWorker>> Start(
-      std::shared_ptr<sql::Database> db, Bus& bus, std::shared_ptr<NotificationSender> sender,
-      SecretSealer sealer, std::shared_ptr<Logger> logger, NotificationWorkerOptions options);
+      std::shared_ptr<sql::Database> db, std::shared_ptr<Store> store, Bus& bus,
+      std::shared_ptr<NotificationSender> sender, SecretSealer sealer,
+      std::shared_ptr<Logger> logger, NotificationWorkerOptions options);
 
   NotificationWorker(const NotificationWorker&) = delete;
   NotificationWorker& operator=(const NotificationWorker&) = delete;
@@ -112,9 +114,9 @@ class NotificationWorker {
 
  private:
   struct Pending;  // One notification to insert.
-  NotificationWorker(std::shared_ptr<sql::Database> db, std::shared_ptr<NotificationSender> sender,
-                     SecretSealer sealer, std::shared_ptr<Logger> logger,
-                     NotificationWorkerOptions options);
+  NotificationWorker(std::shared_ptr<sql::Database> db, std::shared_ptr<Store> store,
+                     std::shared_ptr<NotificationSender> sender, SecretSealer sealer,
+                     std::shared_ptr<Logger> logger, NotificationWorkerOptions options);
   absl::Status Record(std::string_view consumer, const Message& message,
                       const std::vector<Pending>& notifications);
   void RecordDeadLetter(std::string_view consumer, const Message& message,
@@ -124,6 +126,7 @@ class NotificationWorker {
   void Run();
 
   const std::shared_ptr<sql::Database> db_;
+  const std::shared_ptr<Store> store_;  // The library's store on db_ (the access log).
   const std::shared_ptr<NotificationSender> sender_;
   const SecretSealer sealer_;
   const std::shared_ptr<Logger> logger_;

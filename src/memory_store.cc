@@ -7,6 +7,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <tuple>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
@@ -255,6 +256,112 @@ class MemoryStore final : public Store {
     }
     DropForgottenFront();
     return deleted;
+  }
+
+  absl::StatusOr<std::vector<AccessRecord>> ListAccessPage(std::string_view event_id,
+                                                           const AccessPageQuery& query) override {
+    if (query.limit < 1 || query.limit > kMaxAccessPage) {
+      return absl::InvalidArgumentError(absl::StrCat("limit must be 1-", kMaxAccessPage));
+    }
+    std::optional<uint64_t> after_id;
+    if (query.after && query.after->id) {
+      after_id = ParseAccessId(*query.after->id);
+      if (!after_id) return absl::InvalidArgumentError("not an access id of this store");
+    }
+    absl::MutexLock lock(&log_mu_);
+    std::vector<std::pair<const AccessRecord*, uint64_t>> matches;
+    if (event_id.empty()) return std::vector<AccessRecord>();  // Tombstones have no event.
+    for (size_t i = 0; i < log_.size(); ++i) {
+      const AccessRecord& r = log_[i];
+      const uint64_t id = first_id_ + i;
+      if (r.event_id != event_id || (query.guest_id && r.guest_id != *query.guest_id)) continue;
+      if (query.after &&
+          !(r.at < query.after->at || (r.at == query.after->at && after_id && id < *after_id))) {
+        continue;
+      }
+      matches.emplace_back(&r, id);
+    }
+    auto newer = [](const auto& a, const auto& b) {
+      return std::tie(a.first->at, a.second) > std::tie(b.first->at, b.second);
+    };
+    const size_t n = std::min(query.limit, matches.size());
+    std::partial_sort(matches.begin(), matches.begin() + static_cast<std::ptrdiff_t>(n),
+                      matches.end(), newer);
+    std::vector<AccessRecord> out;
+    out.reserve(n);
+    for (size_t i = 0; i < n; ++i) out.push_back(*matches[i].first);
+    return out;
+  }
+
+  absl::StatusOr<std::map<std::string, GuestAccessSummary>> SummarizeGuests(
+      std::string_view event_id, const std::vector<std::string>& guest_ids) override {
+    if (guest_ids.size() > kMaxAccessBatch) {
+      return absl::InvalidArgumentError(absl::StrCat("at most ", kMaxAccessBatch, " guest ids"));
+    }
+    absl::flat_hash_set<std::string_view> wanted(guest_ids.begin(), guest_ids.end());
+    std::map<std::string, GuestAccessSummary> out;
+    absl::MutexLock lock(&log_mu_);
+    if (event_id.empty()) return out;
+    for (const AccessRecord& r : log_) {  // In id order: a later one wins a tie on `at`.
+      if (r.event_id != event_id || !wanted.contains(r.guest_id)) continue;
+      auto [it, added] = out.try_emplace(r.guest_id);
+      if (added || r.at >= it->second.latest.at) it->second.latest = r;
+      if (r.kind == AccessKind::kCheckin && r.band != Band::kBlock) it->second.checked_in = true;
+    }
+    return out;
+  }
+
+  absl::StatusOr<int64_t> CountAccessesBetween(std::string_view event_id, std::string_view guest_id,
+                                               std::string_view after_id,
+                                               std::string_view before_id, Band min_band) override {
+    const std::optional<uint64_t> after = ParseAccessId(after_id);
+    const std::optional<uint64_t> before = ParseAccessId(before_id);
+    if (!after || !before) return absl::InvalidArgumentError("not an access id of this store");
+    absl::MutexLock lock(&log_mu_);
+    int64_t n = 0;
+    if (event_id.empty()) return n;
+    for (size_t i = 0; i < log_.size(); ++i) {
+      const uint64_t id = first_id_ + i;
+      const AccessRecord& r = log_[i];
+      if (id > *after && id < *before && r.event_id == event_id && r.guest_id == guest_id &&
+          r.band >= min_band) {
+        ++n;
+      }
+    }
+    return n;
+  }
+
+  absl::StatusOr<Feedback> GetFeedback(std::string_view event_id,
+                                       std::string_view access_id) override {
+    const std::optional<uint64_t> id = ParseAccessId(access_id);
+    absl::MutexLock lock(&log_mu_);
+    auto it = id ? feedback_.find(*id) : feedback_.end();
+    if (it == feedback_.end() || it->second.event_id != event_id) {
+      return absl::NotFoundError("no verdict on this access");
+    }
+    return it->second;
+  }
+
+  absl::StatusOr<std::vector<Feedback>> ListRecentFeedback(std::string_view event_id,
+                                                           size_t limit) override {
+    if (limit < 1 || limit > kMaxAccessBatch) {
+      return absl::InvalidArgumentError(absl::StrCat("limit must be 1-", kMaxAccessBatch));
+    }
+    absl::MutexLock lock(&log_mu_);
+    std::vector<std::pair<uint64_t, const Feedback*>> found;
+    for (const auto& [id, feedback] : feedback_) {
+      if (feedback.event_id == event_id) found.emplace_back(id, &feedback);
+    }
+    const size_t n = std::min(limit, found.size());
+    std::partial_sort(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(n), found.end(),
+                      [](const auto& a, const auto& b) {
+                        return std::tie(a.second->created_at, a.first) >
+                               std::tie(b.second->created_at, b.first);
+                      });
+    std::vector<Feedback> out;
+    out.reserve(n);
+    for (size_t i = 0; i < n; ++i) out.push_back(*found[i].second);
+    return out;
   }
 
  private:

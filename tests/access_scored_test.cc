@@ -3,7 +3,8 @@
 // Conformance of the access.scored message (guestguard/access_scored.h): the
 // payload is the documented object, and every producer — Guard on a Bus, the
 // SQLite store's outbox, the PostgreSQL store's outbox — writes exactly
-// EncodeAccessScored of the record its store keeps for the access.
+// EncodeAccessScored of the record its store keeps for the access, and
+// DecodeAccessScored reads each back to the same record.
 #include "guestguard/access_scored.h"
 
 #include <memory>
@@ -57,6 +58,127 @@ TEST(AccessScored, PayloadIsTheDocumentedObject) {
   EXPECT_NE(EncodeAccessScored(r).find("\"at\":\"2026-11-18T11:06:40Z\""), std::string::npos);
 }
 
+TEST(AccessScored, DecodeReadsTheDocumentedObjectBack) {
+  AccessRecord r;
+  r.id = "17";
+  r.event_id = "7";
+  r.guest_id = "42";
+  r.kind = AccessKind::kCheckin;
+  r.at = kT0;
+  r.client_ip = "2001:db8::1";
+  r.signals = {.user_agent = "Mozilla/5.0 \"quoted\"",
+               .fingerprint = "fp\x01",
+               .timezone = "Europe/Paris",
+               .language = "",
+               .screen = "1440x900",
+               .platform = "Mac\xff"};
+  r.score = 100;
+  r.band = Band::kBlock;
+  r.allowlisted = true;
+  r.blocked = true;
+  r.reasons = {{"a", 60, "ünïcode 😀"}, {"b", 40, ""}};
+  auto d = DecodeAccessScored(EncodeAccessScored(r));
+  ASSERT_TRUE(d.ok()) << d.status();
+  EXPECT_EQ(d->id, "17");
+  EXPECT_EQ(d->event_id, "7");
+  EXPECT_EQ(d->guest_id, "42");
+  EXPECT_EQ(d->kind, AccessKind::kCheckin);
+  EXPECT_EQ(d->at, kT0);  // Microseconds kept.
+  EXPECT_EQ(d->client_ip, "2001:db8::1");
+  EXPECT_EQ(d->signals.user_agent, "Mozilla/5.0 \"quoted\"");
+  EXPECT_EQ(d->signals.fingerprint, "fp\x01");
+  EXPECT_EQ(d->signals.platform, "Mac\xef\xbf\xbd");  // The encoder's U+FFFD.
+  EXPECT_EQ(d->signals.language, "");
+  EXPECT_EQ(d->score, 100);
+  EXPECT_EQ(d->band, Band::kBlock);
+  EXPECT_TRUE(d->allowlisted);
+  EXPECT_TRUE(d->blocked);
+  ASSERT_EQ(d->reasons.size(), 2u);
+  EXPECT_EQ(d->reasons[0].message, "ünïcode 😀");
+  EXPECT_EQ(d->reasons[1].score, 40);
+  // Escapes the encoder does not write are read too; unknown keys are ignored.
+  auto escaped = DecodeAccessScored(
+      "{\"later\":[1.5e3,{\"x\":null}],\"access_log_id\":\"1\",\"event_id\":\"e\","
+      "\"guest_id\":\"g\\u00e9\\ud83d\\ude00\\/"
+      "\",\"kind\":\"open\",\"at\":\"2026-11-18T11:06:40Z\","
+      "\"client_ip\":\"\",\"signals\":{\"user_agent\":\"\",\"fingerprint\":\"\",\"timezone\":\"\","
+      "\"language\":\"\",\"screen\":\"\",\"platform\":\"\"},\"score\":0,\"band\":\"low\","
+      "\"label\":\"Verified\",\"allowlisted\":false,\"blocked\":false,\"reasons\":[]}");
+  ASSERT_TRUE(escaped.ok()) << escaped.status();
+  EXPECT_EQ(escaped->guest_id, "g\u00e9😀/");
+  EXPECT_EQ(escaped->at, absl::FromUnixSeconds(1795000000));
+}
+
+TEST(AccessScored, DecodeRejectsWhatNoProducerWritesNamingTheFault) {
+  AccessRecord r;
+  r.id = "1";
+  r.event_id = "7";
+  r.guest_id = "42";
+  r.at = kT0;
+  r.reasons = {{"a", 10, "m"}};
+  const std::string good = EncodeAccessScored(r);
+  ASSERT_TRUE(DecodeAccessScored(good).ok());
+  auto replaced = [&](std::string_view from, std::string_view to) {
+    std::string p = good;
+    const size_t at = p.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    return p.replace(at, from.size(), to);
+  };
+  const std::pair<std::string, std::string> cases[] = {
+      {"", "JSON: unexpected end at byte 0"},
+      {"{\"a\":x}", "JSON: expected a value at byte 5"},
+      {"[]", "the payload must be a JSON object"},
+      {good.substr(0, good.size() - 1), "JSON: unexpected end"},
+      {good + "x", "JSON: unexpected data after the value"},
+      {replaced("\"access_log_id\":\"1\",", ""), "access_log_id is missing"},
+      {replaced("\"access_log_id\":\"1\"", "\"access_log_id\":\"\""),
+       "access_log_id must not be empty"},
+      {replaced("\"event_id\":\"7\"", "\"event_id\":7"), "event_id must be a string"},
+      {replaced("\"kind\":\"open\"", "\"kind\":\"walk\""), "kind must be"},
+      {replaced("40.123456Z", "40.123456+01:00"), "at must be an RFC 3339 UTC time"},
+      {replaced("\"score\":0", "\"score\":101"), "score must be an integer 0-100"},
+      {replaced("\"score\":0", "\"score\":1.0"), "score must be an integer 0-100"},
+      {replaced("\"band\":\"low\"", "\"band\":\"red\""), "band must be"},
+      {replaced("\"label\":\"Verified\",", ""), "label is missing"},
+      {replaced("\"blocked\":false", "\"blocked\":0"), "blocked must be a boolean"},
+      {replaced("\"screen\":\"\",", ""), "signals.screen must be a string"},
+      {replaced("\"signals\":{", "\"signals\":[],\"x\":{"), "signals must be an object"},
+      {replaced("\"score\":10,", "\"score\":-1,"), "reasons[0].score must be an integer 0-100"},
+      {replaced("\"reasons\":[{", "\"reasons\":[1,{"), "reasons[0] must be an object"},
+      {replaced("\"guest_id\":\"42\"", "\"guest_id\":\"42\",\"guest_id\":\"43\""),
+       "JSON: duplicate key \"guest_id\""},
+      {replaced("\"42\"", "\"4\xff\""), "JSON: invalid UTF-8 in a string"},
+      {replaced("\"42\"", "\"4\\ud800\""), "JSON: a lone high surrogate"},
+      {replaced("\"42\"", "\"4\n\""), "JSON: a control character in a string"},
+      {replaced("\"score\":0", "\"score\":01"), "JSON: a number has a leading zero"},
+      {replaced("{\"access_log_id\"",
+                "{\"deep\":" + std::string(17, '[') + std::string(17, ']') + ",\"access_log_id\""),
+       "JSON: nested too deeply"},
+  };
+  for (const auto& [payload, message] : cases) {
+    absl::StatusOr<AccessRecord> d = DecodeAccessScored(payload);
+    ASSERT_FALSE(d.ok()) << payload;
+    EXPECT_EQ(d.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_NE(d.status().message().find(message), absl::string_view::npos)
+        << d.status() << " wanted: " << message;
+  }
+  std::string many = "[";
+  for (size_t i = 0; i <= kMaxAccessScoredReasons; ++i) {
+    many += (i == 0 ? "" : ",") + std::string("{\"code\":\"c\",\"score\":1,\"message\":\"\"}");
+  }
+  EXPECT_NE(
+      DecodeAccessScored(replaced("[{\"code\":\"a\",\"score\":10,\"message\":\"m\"}]", many + "]"))
+          .status()
+          .message()
+          .find("reasons must hold at most 64"),
+      absl::string_view::npos);
+  EXPECT_NE(DecodeAccessScored(std::string(kMaxAccessScoredPayload + 1, ' '))
+                .status()
+                .message()
+                .find("longer than"),
+            absl::string_view::npos);
+}
+
 // A guard over `store` (and `bus`, when set) whose clock stands at kT0.
 std::unique_ptr<Guard> OpenGuard(std::shared_ptr<Store> store, std::shared_ptr<Bus> bus = {}) {
   GuardOptions options;
@@ -96,6 +218,15 @@ std::vector<std::string> Expected(Store& store, const std::vector<std::string>& 
   return out;
 }
 
+// Every payload decodes to a record that encodes to the same bytes.
+void ExpectRoundTrips(const std::vector<std::string>& payloads) {
+  for (const std::string& p : payloads) {
+    absl::StatusOr<AccessRecord> decoded = DecodeAccessScored(p);
+    ASSERT_TRUE(decoded.ok()) << decoded.status() << " " << p;
+    EXPECT_EQ(EncodeAccessScored(*decoded), p);
+  }
+}
+
 TEST(AccessScored, GuardPublishesTheStoredRecord) {
   std::shared_ptr<Bus> bus = *NewInProcessBus({});
   absl::Mutex mu;
@@ -115,6 +246,7 @@ TEST(AccessScored, GuardPublishesTheStoredRecord) {
   ASSERT_TRUE(mu.AwaitWithTimeout(absl::Condition(&both), absl::Seconds(5)));
   EXPECT_EQ(payloads, Expected(*store, ids));
   EXPECT_NE(payloads[1].find("\"blocked\":true"), std::string::npos) << payloads[1];
+  ExpectRoundTrips(payloads);
 }
 
 // The payloads of the outbox rows, oldest first.
@@ -145,6 +277,7 @@ TEST(AccessScored, SqliteOutboxWritesTheStoredRecord) {
   auto db = sql::OpenSqlite(path, {});
   ASSERT_TRUE(db.ok()) << db.status();
   EXPECT_EQ(OutboxPayloads(**db), Expected(*store, ids));
+  ExpectRoundTrips(OutboxPayloads(**db));
   std::remove(path.c_str());
 }
 
@@ -163,6 +296,7 @@ TEST(AccessScored, PostgresOutboxWritesTheStoredRecord) {
   auto db = sql::OpenPostgres(*url, {});
   ASSERT_TRUE(db.ok()) << db.status();
   EXPECT_EQ(OutboxPayloads(**db), Expected(*store, ids));
+  ExpectRoundTrips(OutboxPayloads(**db));
 }
 
 }  // namespace

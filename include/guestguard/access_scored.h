@@ -29,11 +29,15 @@
 // Consumers must ignore keys they do not know: later versions may add some.
 //
 //   std::string payload = EncodeAccessScored(record);
+//   absl::StatusOr<AccessRecord> back = DecodeAccessScored(payload);  // A consumer.
 #ifndef GUESTGUARD_ACCESS_SCORED_H_
 #define GUESTGUARD_ACCESS_SCORED_H_
 
+#include <cstddef>
 #include <string>
+#include <string_view>
 
+#include "absl/status/statusor.h"
 #include "guestguard/store.h"
 
 namespace guestguard {
@@ -42,6 +46,19 @@ namespace guestguard {
 // Control characters are escaped (\u00XX) and bytes that are not valid UTF-8
 // become "\ufffd", so the payload is always valid JSON.
 std::string EncodeAccessScored(const AccessRecord& record);
+
+// Largest payload DecodeAccessScored reads, and most reasons it takes.
+inline constexpr size_t kMaxAccessScoredPayload = 256 * 1024;
+inline constexpr size_t kMaxAccessScoredReasons = 64;
+
+// The record an access.scored payload carries (id = "access_log_id"); the
+// inverse of EncodeAccessScored, so EncodeAccessScored(*Decode(p)) == p for
+// every payload a producer wrote. "label" is read but not kept (it follows
+// from "band"); unknown keys are ignored. Errors: InvalidArgument naming the
+// first fault — malformed JSON (with its byte offset), a payload over
+// kMaxAccessScoredPayload, or a documented key missing or of the wrong type
+// or value ("access.scored: score must be an integer 0-100").
+[[nodiscard]] absl::StatusOr<AccessRecord> DecodeAccessScored(std::string_view payload);
 
 }  // namespace guestguard
 

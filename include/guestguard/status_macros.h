@@ -1,8 +1,10 @@
 // Copyright 2026 GuestGuard authors.
 //
-// The two Status helpers Abseil 20220623 does not ship. Private to the library.
-#ifndef GUESTGUARD_INTERNAL_STATUS_MACROS_H_
-#define GUESTGUARD_INTERNAL_STATUS_MACROS_H_
+// The two Status helpers Abseil 20220623 does not ship, for code that calls
+// the library (the SQL layer's Transact bodies, the server) and the library
+// itself. GG_-prefixed so they do not clash with other projects' macros.
+#ifndef GUESTGUARD_STATUS_MACROS_H_
+#define GUESTGUARD_STATUS_MACROS_H_
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -26,4 +28,4 @@
   if (!tmp.ok()) return tmp.status();             \
   lhs = std::move(*tmp)
 
-#endif  // GUESTGUARD_INTERNAL_STATUS_MACROS_H_
+#endif  // GUESTGUARD_STATUS_MACROS_H_

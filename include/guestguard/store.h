@@ -94,6 +94,33 @@ struct LabelledAccess {
   Feedback feedback;
 };
 
+// Where a page of Store::ListAccessPage starts. Pages run newest first by
+// (at, id), ids in the order the store issued them.
+struct AccessPosition {
+  absl::Time at;
+  // Set: the page starts after this access (one the store returned) at `at`.
+  // Unset: after every access at `at` (the page starts strictly before it).
+  std::optional<std::string> id;
+};
+
+// Most accesses one Store::ListAccessPage returns.
+inline constexpr size_t kMaxAccessPage = 1000;
+
+struct AccessPageQuery {
+  // Accesses at most. Default: 100. Must be 1-kMaxAccessPage.
+  size_t limit = 100;
+  // Set: only this guest's accesses. Default: every guest's.
+  std::optional<std::string> guest_id;
+  // Set: only accesses after this position. Default: from the newest.
+  std::optional<AccessPosition> after;
+};
+
+// What a guest list shows of one guest's accesses (Store::SummarizeGuests).
+struct GuestAccessSummary {
+  AccessRecord latest;      // The guest's newest access, by (at, id).
+  bool checked_in = false;  // Some check-in access of the guest is not in band kBlock.
+};
+
 // A change to one guest's baseline; may run more than once (retries) and must
 // not block.
 using BaselineMutation = absl::FunctionRef<void(Baseline&)>;
@@ -187,6 +214,41 @@ class Store {
   // access happened before `before`, with their feedback; returns how many.
   // Baselines keep what they learned. Callers loop while it returns `limit`.
   [[nodiscard]] virtual absl::StatusOr<size_t> PruneAccessLog(absl::Time before, size_t limit) = 0;
+
+  // --- Reads for a host's console ------------------------------------------
+  // One keyset page of the event's accesses, newest first by (at, id): at most
+  // query.limit, filtered as `query` says. One round trip on SQL stores. A
+  // client pages by passing the last access's {at, id} as the next `after`;
+  // accesses added meanwhile never shift the pages already walked.
+  // InvalidArgument for a limit outside 1-kMaxAccessPage or an `after.id` this
+  // store could not have issued.
+  [[nodiscard]] virtual absl::StatusOr<std::vector<AccessRecord>> ListAccessPage(
+      std::string_view event_id, const AccessPageQuery& query) = 0;
+  // Per guest among `guest_ids` that has any access in the event: its newest
+  // access and whether it checked in (GuestAccessSummary), by guest id. One
+  // round trip per 100 ids on SQL stores. InvalidArgument above
+  // kMaxAccessBatch ids.
+  [[nodiscard]] virtual absl::StatusOr<std::map<std::string, GuestAccessSummary>> SummarizeGuests(
+      std::string_view event_id, const std::vector<std::string>& guest_ids) = 0;
+  // How many accesses of the guest in the event were recorded after the
+  // access `after_id` and before the access `before_id` (both exclusive; ids
+  // this store issued, compared in issue order) with a band of at least
+  // `min_band`. One round trip on SQL stores. InvalidArgument for an id this
+  // store could not have issued.
+  [[nodiscard]] virtual absl::StatusOr<int64_t> CountAccessesBetween(std::string_view event_id,
+                                                                     std::string_view guest_id,
+                                                                     std::string_view after_id,
+                                                                     std::string_view before_id,
+                                                                     Band min_band) = 0;
+  // The verdict on the access `access_id` of `event_id`, with its note and
+  // time. NotFound when there is none (or no such access in the event).
+  [[nodiscard]] virtual absl::StatusOr<Feedback> GetFeedback(std::string_view event_id,
+                                                             std::string_view access_id) = 0;
+  // The event's newest `limit` verdicts, newest first by (created_at, access
+  // id) — ListFeedback's order, without the accesses. One round trip on SQL
+  // stores. InvalidArgument for a limit outside 1-kMaxAccessBatch.
+  [[nodiscard]] virtual absl::StatusOr<std::vector<Feedback>> ListRecentFeedback(
+      std::string_view event_id, size_t limit) = 0;
 };
 
 }  // namespace guestguard

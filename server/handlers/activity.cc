@@ -93,26 +93,24 @@ absl::Status LoadRsvps(sql::Connection& c, int64_t event_id, std::optional<int64
   return absl::OkStatus();
 }
 
-// The ids (newest first, as the store names them) of the accesses before the
-// cursor.
-absl::Status LoadAccessIds(sql::Connection& c, int64_t event_id, std::optional<int64_t> guest_id,
-                           const std::optional<ActivityCursor>& cursor, int64_t n,
-                           std::vector<std::string>* ids) {
-  std::string q = "SELECT a.id FROM guard_access_log a WHERE a.event_id = ?";
-  std::vector<sql::Value> args = {sql::Text(std::to_string(event_id))};
-  if (guest_id) {
-    q += " AND a.guest_id = ?";
-    args.push_back(sql::Text(std::to_string(*guest_id)));
+// The store's page of accesses before the cursor (newest first by (at, id),
+// the feed's order within the access rank).
+absl::StatusOr<std::vector<AccessRecord>> LoadAccesses(Store& store, int64_t event_id,
+                                                       std::optional<int64_t> guest_id,
+                                                       const std::optional<ActivityCursor>& cursor,
+                                                       int64_t n) {
+  AccessPageQuery query;
+  query.limit = static_cast<size_t>(n);
+  if (guest_id) query.guest_id = std::to_string(*guest_id);
+  if (cursor) {
+    // After an RSVP at t every access at t came first (accesses rank above
+    // RSVPs): the page starts strictly before t.
+    query.after = AccessPosition{absl::FromUnixMicros(cursor->at_micros),
+                                 cursor->type_rank == kAccessRank
+                                     ? std::optional<std::string>(std::to_string(cursor->id))
+                                     : std::nullopt};
   }
-  AppendBefore(cursor, kAccessRank, "a.occurred_at", "a.id", &q, &args);
-  q += " ORDER BY a.occurred_at DESC, a.id DESC LIMIT ?";
-  args.push_back(sql::Int(n));
-  GG_ASSIGN_OR_RETURN(sql::Rows rows, c.Query(q, args));
-  for (size_t i = 0; i < rows.size(); ++i) {
-    GG_ASSIGN_OR_RETURN(int64_t id, rows.Int(i, 0));
-    ids->push_back(std::to_string(id));
-  }
-  return absl::OkStatus();
+  return store.ListAccessPage(std::to_string(event_id), query);
 }
 
 // {band, label, because} of `label`, or null.
@@ -229,20 +227,20 @@ Response ListActivity(AppState& app, const Request& request, const Params& param
   // Up to limit + 1 of each source before the cursor; merged, the first
   // limit + 1 tell whether another page follows.
   std::vector<Item> items;
-  std::vector<std::string> access_ids;
   absl::Status status = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
     items.clear();
-    access_ids.clear();
-    GG_RETURN_IF_ERROR(LoadRsvps(c, event_id, guest_id, cursor, limit + 1, &items));
-    return LoadAccessIds(c, event_id, guest_id, cursor, limit + 1, &access_ids);
+    return LoadRsvps(c, event_id, guest_id, cursor, limit + 1, &items);
   });
   if (!status.ok()) return ErrorResponse(status, request, *app.logger);
   const std::string event_key = std::to_string(event_id);
-  // One batch each: the accesses (deleted ones are skipped), their verdicts,
-  // the names of only the guests they name (RSVP rows carry their own), and
-  // the allowlist as it is now for re-labelling (see guestguard/rebanding.h).
-  absl::StatusOr<std::vector<AccessRecord>> records = app.store->GetAccesses(event_key, access_ids);
+  // One query each: the accesses, their verdicts, the names of only the
+  // guests they name (RSVP rows carry their own), and the allowlist as it is
+  // now for re-labelling (see guestguard/rebanding.h).
+  absl::StatusOr<std::vector<AccessRecord>> records =
+      LoadAccesses(*app.store, event_id, guest_id, cursor, limit + 1);
   if (!records.ok()) return ErrorResponse(records.status(), request, *app.logger);
+  std::vector<std::string> access_ids;
+  for (const AccessRecord& r : *records) access_ids.push_back(r.id);
   std::map<std::string, FeedbackVerdict> verdicts;
   std::map<std::string, std::string> guest_names;
   std::shared_ptr<const CidrSet> allowlist = std::make_shared<const CidrSet>();

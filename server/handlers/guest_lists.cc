@@ -30,20 +30,12 @@ namespace {
 constexpr int64_t kDefaultLimit = 100;
 constexpr int64_t kMaxLimit = 500;
 constexpr size_t kMaxSearch = 100;
-// With a band filter (computed here, not in SQL): guests read per query, and
-// at most per request.
+// With a band or checked-in filter (computed from the store's summaries, not
+// in SQL): guests read per query, and at most per request.
 constexpr int64_t kScanChunk = 500;
 constexpr int64_t kMaxScan = 5000;
-// Guest ids per latest-access query (one statement shape: short chunks repeat
-// their last id).
-constexpr size_t kIdChunk = 50;
 constexpr char kGuestCursor[] = "g";
 constexpr char kRsvpCursor[] = "r";
-
-// A host's check-in: a scored check-in of the guest that was not blocked.
-constexpr char kCheckedIn[] =
-    "EXISTS (SELECT 1 FROM guard_access_log a WHERE a.event_id = ?"
-    " AND a.guest_id = CAST(g.id AS TEXT) AND a.kind = 'checkin' AND a.band <> 'block')";
 
 struct GuestFilters {
   std::string q;                    // "" for none.
@@ -83,65 +75,16 @@ absl::StatusOr<GuestFilters> ParseFilters(const Request& request) {
   return f;
 }
 
-// The guest ids (with their latest access) a page needs the band of.
-struct Latest {
-  int64_t access_id = 0;
-  AccessRecord record;  // id, guest_id, band, client_ip, allowlisted only.
-};
-
-// guest id → the guest's latest access (by occurred_at, then id), for the
-// given guests of the event.
-absl::StatusOr<std::map<int64_t, Latest>> LoadLatest(sql::Connection& c, int64_t event_id,
-                                                     const std::vector<int64_t>& guest_ids) {
-  std::map<int64_t, Latest> out;
-  if (guest_ids.empty()) return out;
-  std::string query =
-      "SELECT t.guest_id, t.id, t.band, t.client_ip, t.allowlisted FROM ("
-      " SELECT a.guest_id, a.id, a.band, a.client_ip, a.allowlisted, ROW_NUMBER() OVER"
-      " (PARTITION BY a.guest_id ORDER BY a.occurred_at DESC, a.id DESC) AS n"
-      " FROM guard_access_log a WHERE a.event_id = ? AND a.guest_id IN (";
-  for (size_t i = 0; i < kIdChunk; ++i) query += i == 0 ? "?" : ", ?";
-  query += ")) t WHERE t.n = 1";
-  for (size_t start = 0; start < guest_ids.size(); start += kIdChunk) {
-    std::vector<sql::Value> args = {sql::Text(std::to_string(event_id))};
-    for (size_t i = 0; i < kIdChunk; ++i) {
-      args.push_back(
-          sql::Text(std::to_string(guest_ids[std::min(start + i, guest_ids.size() - 1)])));
-    }
-    GG_ASSIGN_OR_RETURN(sql::Rows rows, c.Query(query, args));
-    for (size_t i = 0; i < rows.size(); ++i) {
-      Latest latest;
-      GG_ASSIGN_OR_RETURN(latest.record.guest_id, rows.Text(i, 0));
-      std::optional<int64_t> guest = ParseEventId(latest.record.guest_id);
-      if (!guest) continue;
-      GG_ASSIGN_OR_RETURN(latest.access_id, rows.Int(i, 1));
-      latest.record.id = std::to_string(latest.access_id);
-      GG_ASSIGN_OR_RETURN(const std::string band, rows.Text(i, 2));
-      std::optional<Band> parsed = ParseBand(band);
-      if (!parsed) return absl::DataLossError("stored access has an unknown band");
-      latest.record.band = *parsed;
-      GG_ASSIGN_OR_RETURN(latest.record.client_ip, rows.Text(i, 3));
-      GG_ASSIGN_OR_RETURN(latest.record.allowlisted, rows.Bool(i, 4));
-      out[*guest] = std::move(latest);
-    }
-  }
-  return out;
-}
-
-// One page's rows: kGuestColumns, then r.response, r.plus_ones, r.updated_at,
-// then checked-in (0/1).
+// One page's rows: kGuestColumns, then r.response, r.plus_ones, r.updated_at.
 constexpr size_t kResponseColumn = 8;
-constexpr size_t kCheckedColumn = 11;
 
 absl::StatusOr<sql::Rows> QueryGuests(sql::Connection& c, int64_t event_id, int64_t after,
                                       const GuestFilters& f, int64_t n) {
   std::string q = std::string("SELECT ") + kGuestColumns +
-                  ", r.response, r.plus_ones, r.updated_at, CASE WHEN " + kCheckedIn +
-                  " THEN 1 ELSE 0 END"
+                  ", r.response, r.plus_ones, r.updated_at"
                   " FROM guests g LEFT JOIN rsvps r ON r.guest_id = g.id"
                   " WHERE g.event_id = ? AND g.id > ?";
-  std::vector<sql::Value> args = {sql::Text(std::to_string(event_id)), sql::Int(event_id),
-                                  sql::Int(after)};
+  std::vector<sql::Value> args = {sql::Int(event_id), sql::Int(after)};
   if (!f.q.empty()) {
     q += " AND (lower(g.name) LIKE ? ESCAPE '!' OR lower(g.email) LIKE ? ESCAPE '!')";
     args.push_back(sql::Text(LikePattern(f.q)));
@@ -154,10 +97,6 @@ absl::StatusOr<sql::Rows> QueryGuests(sql::Connection& c, int64_t event_id, int6
       q += " AND r.response = ?";
       args.push_back(sql::Text(*f.rsvp));
     }
-  }
-  if (f.checked) {
-    q += std::string(*f.checked ? " AND " : " AND NOT ") + kCheckedIn;
-    args.push_back(sql::Text(std::to_string(event_id)));
   }
   q += " ORDER BY g.id LIMIT ?";
   args.push_back(sql::Int(n));
@@ -189,11 +128,11 @@ Response ListGuests(AppState& app, const Request& request, const Params& params)
   int64_t scanned = 0;
   int64_t last_scanned = after;
   bool exhausted = false;
-  const int64_t chunk = filters->band ? kScanChunk : *limit + 1;
+  const bool scan = filters->band || filters->checked;
+  const int64_t chunk = scan ? kScanChunk : *limit + 1;
   while (true) {
     sql::Rows rows;
-    std::map<int64_t, Latest> latest;
-    std::vector<std::string> access_ids;  // Of the latest accesses not low.
+    std::vector<std::string> ids;
     absl::Status status = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
       if (scanned == 0) {
         GG_ASSIGN_OR_RETURN(
@@ -202,18 +141,23 @@ Response ListGuests(AppState& app, const Request& request, const Params& params)
         GG_ASSIGN_OR_RETURN(total, count.Int(0, 0));
       }
       GG_ASSIGN_OR_RETURN(rows, QueryGuests(c, scope.event_id, last_scanned, *filters, chunk));
-      std::vector<int64_t> ids;
+      ids.clear();
       for (size_t i = 0; i < rows.size(); ++i) {
-        GG_ASSIGN_OR_RETURN(ids.emplace_back(), rows.Int(i, 0));
-      }
-      GG_ASSIGN_OR_RETURN(latest, LoadLatest(c, scope.event_id, ids));
-      access_ids.clear();
-      for (const auto& [guest, l] : latest) {
-        if (l.record.band != Band::kLow) access_ids.push_back(std::to_string(l.access_id));
+        GG_ASSIGN_OR_RETURN(const int64_t id, rows.Int(i, 0));
+        ids.push_back(std::to_string(id));
       }
       return absl::OkStatus();
     });
     if (!status.ok()) return ErrorResponse(status, request, *app.logger);
+    // The guests' newest accesses and check-ins (the library keys guests by
+    // their decimal ids), then the verdicts on those that are not low.
+    absl::StatusOr<std::map<std::string, GuestAccessSummary>> latest =
+        app.store->SummarizeGuests(scope.event_key, ids);
+    if (!latest.ok()) return ErrorResponse(latest.status(), request, *app.logger);
+    std::vector<std::string> access_ids;
+    for (const auto& [guest, summary] : *latest) {
+      if (summary.latest.band != Band::kLow) access_ids.push_back(summary.latest.id);
+    }
     absl::StatusOr<std::map<std::string, FeedbackVerdict>> verdicts =
         app.store->GetVerdicts(scope.event_key, access_ids);
     if (!verdicts.ok()) return ErrorResponse(verdicts.status(), request, *app.logger);
@@ -224,9 +168,12 @@ Response ListGuests(AppState& app, const Request& request, const Params& params)
       last_scanned = id;
       ++scanned;
       std::optional<Band> band;
-      if (auto l = latest.find(id); l != latest.end()) {
-        band = l->second.record.band;
-        auto v = verdicts->find(std::to_string(l->second.access_id));
+      bool checked_in = false;
+      if (auto l = latest->find(ids[i]); l != latest->end()) {
+        const AccessRecord& newest = l->second.latest;
+        checked_in = l->second.checked_in;
+        band = newest.band;
+        auto v = verdicts->find(newest.id);
         const std::optional<FeedbackVerdict> verdict =
             v == verdicts->end() ? std::nullopt : std::optional<FeedbackVerdict>(v->second);
         if (*band != Band::kLow && !allowlist) {
@@ -235,20 +182,11 @@ Response ListGuests(AppState& app, const Request& request, const Params& params)
           allowlist = policy->allowlist;
         }
         std::optional<EffectiveLabel> label =
-            *band == Band::kLow ? std::nullopt : Relabel(l->second.record, *allowlist, verdict);
-        if (label && label->because == RelabelCause::kAllowlisted) {
-          // Rare: the full record says whether it was refused for its token,
-          // which an allowlist never clears.
-          absl::StatusOr<AccessRecord> full =
-              app.store->GetAccess(scope.event_key, l->second.record.id);
-          if (!full.ok() && !absl::IsNotFound(full.status())) {
-            return ErrorResponse(full.status(), request, *app.logger);
-          }
-          if (full.ok()) label = Relabel(*full, *allowlist, verdict);
-        }
+            *band == Band::kLow ? std::nullopt : Relabel(newest, *allowlist, verdict);
         if (label) band = label->band;
       }
       if (filters->band && band != filters->band) continue;
+      if (filters->checked && checked_in != *filters->checked) continue;
       boost::json::value rsvp = nullptr;
       if (!rows.IsNull(i, kResponseColumn)) {
         absl::StatusOr<boost::json::object> r = [&]() -> absl::StatusOr<boost::json::object> {
@@ -265,7 +203,7 @@ Response ListGuests(AppState& app, const Request& request, const Params& params)
       (*guest)["rsvp"] = std::move(rsvp);
       (*guest)["latest_band"] =
           band ? boost::json::value(BandName(*band)) : boost::json::value(nullptr);
-      (*guest)["checked_in"] = rows.Int(i, kCheckedColumn).value_or(0) != 0;
+      (*guest)["checked_in"] = checked_in;
       page.emplace_back(std::move(*guest));
       page_ids.push_back(id);
       if (static_cast<int64_t>(page.size()) > *limit) break;
@@ -275,7 +213,7 @@ Response ListGuests(AppState& app, const Request& request, const Params& params)
       exhausted = true;
       break;
     }
-    if (!filters->band || scanned >= kMaxScan) break;
+    if (!scan || scanned >= kMaxScan) break;
   }
   boost::json::object answer{{"guests", nullptr}, {"total", total}};
   if (static_cast<int64_t>(page.size()) > *limit) {

@@ -18,7 +18,7 @@
 //     checked  yes | no
 //   Oldest first (by guest id). ?limit= 1-500 (default 100); ?cursor= the
 //   previous page's next_cursor (opaque; malformed → 400 "invalid cursor").
-//   next_cursor is absent on the last page. With ?band= the server reads at
+//   next_cursor is absent on the last page. With ?band= or ?checked= the server reads at
 //   most 5000 guests per request, so a page may hold fewer than `limit` items
 //   (even none) and still carry a next_cursor: follow it until it is absent.
 //

@@ -69,13 +69,6 @@ absl::StatusOr<boost::json::value> GuestName(sql::Connection& c, int64_t event_n
   return boost::json::value(std::move(name));
 }
 
-struct StoredVerdict {
-  std::string access_log_id;
-  FeedbackVerdict verdict = FeedbackVerdict::kSuspicious;
-  std::string note;
-  absl::Time created_at;
-};
-
 }  // namespace
 
 Response RecordAccessFeedback(AppState& app, const Request& request, const Params& params) {
@@ -112,38 +105,27 @@ Response RecordAccessFeedback(AppState& app, const Request& request, const Param
   if (absl::IsNotFound(recorded)) return ErrorResponse(AccessNotFound(), request, *app.logger);
   if (!recorded.ok()) return ErrorResponse(recorded, request, *app.logger);
 
-  // Answer with what is stored now (the verdict as the store keeps it).
+  // Answer with what is stored now: a concurrent re-mark may have replaced
+  // ours; NotFound when the access was deleted meanwhile.
   AccessRecord access;
   boost::json::value guest_name;
-  std::optional<StoredVerdict> stored;
+  Feedback stored;
   absl::Status read = [&]() -> absl::Status {
     GG_ASSIGN_OR_RETURN(access, app.store->GetAccess(scope.event_key, log_id));
+    GG_ASSIGN_OR_RETURN(stored, app.store->GetFeedback(scope.event_key, log_id));
     return app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
       GG_ASSIGN_OR_RETURN(guest_name, GuestName(c, scope.event_id, access.guest_id));
-      GG_ASSIGN_OR_RETURN(sql::Rows rows,
-                          c.Query("SELECT verdict, note, created_at FROM guard_feedback"
-                                  " WHERE access_log_id = ? AND event_id = ?",
-                                  {sql::Int(*log_number), sql::Text(scope.event_key)}));
-      if (rows.empty()) return AccessNotFound();  // Deleted meanwhile.
-      stored = StoredVerdict{log_id, *verdict, "", absl::UnixEpoch()};
-      GG_ASSIGN_OR_RETURN(const std::string stored_verdict, rows.Text(0, 0));
-      // A concurrent re-mark may have replaced ours: answer with what is stored.
-      const std::optional<FeedbackVerdict> parsed = ParseFeedbackVerdict(stored_verdict);
-      if (!parsed) return absl::DataLossError("stored feedback has an unknown verdict");
-      stored->verdict = *parsed;
-      GG_ASSIGN_OR_RETURN(stored->note, rows.Text(0, 1));
-      GG_ASSIGN_OR_RETURN(stored->created_at, rows.Time(0, 2));
       return absl::OkStatus();
     });
   }();
+  if (absl::IsNotFound(read)) return ErrorResponse(AccessNotFound(), request, *app.logger);
   if (!read.ok()) return ErrorResponse(read, request, *app.logger);
   app.logger->Info("access feedback recorded", {{"request_id", request.request_id},
                                                 {"user_id", scope.user.id},
                                                 {"event_id", scope.event_key},
                                                 {"access_log_id", log_id},
-                                                {"verdict", FeedbackVerdictName(*verdict)}});
-  Feedback f{scope.event_key, log_id, stored->verdict, stored->note, stored->created_at};
-  return Response::Json(200, FeedbackJson(f, access, std::move(guest_name)));
+                                                {"verdict", FeedbackVerdictName(stored.verdict)}});
+  return Response::Json(200, FeedbackJson(stored, access, std::move(guest_name)));
 }
 
 Response ListFeedback(AppState& app, const Request& request, const Params& params) {
@@ -162,39 +144,20 @@ Response ListFeedback(AppState& app, const Request& request, const Params& param
   // The newest limit + 1 verdicts (the extra one tells whether more exist),
   // then their accesses through the store (one batch), then the names of
   // just the guests those accesses name.
-  std::vector<StoredVerdict> verdicts;
-  absl::Status s = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
-    verdicts.clear();
-    GG_ASSIGN_OR_RETURN(
-        sql::Rows rows,
-        c.Query("SELECT access_log_id, verdict, note, created_at FROM guard_feedback"
-                " WHERE event_id = ? ORDER BY created_at DESC, access_log_id DESC LIMIT ?",
-                {sql::Text(scope.event_key), sql::Int(limit + 1)}));
-    for (size_t i = 0; i < rows.size(); ++i) {
-      StoredVerdict v;
-      GG_ASSIGN_OR_RETURN(const int64_t id, rows.Int(i, 0));
-      v.access_log_id = std::to_string(id);
-      GG_ASSIGN_OR_RETURN(const std::string verdict, rows.Text(i, 1));
-      const std::optional<FeedbackVerdict> parsed = ParseFeedbackVerdict(verdict);
-      if (!parsed) return absl::DataLossError("stored feedback has an unknown verdict");
-      v.verdict = *parsed;
-      GG_ASSIGN_OR_RETURN(v.note, rows.Text(i, 2));
-      GG_ASSIGN_OR_RETURN(v.created_at, rows.Time(i, 3));
-      verdicts.push_back(std::move(v));
-    }
-    return absl::OkStatus();
-  });
-  if (!s.ok()) return ErrorResponse(s, request, *app.logger);
+  absl::StatusOr<std::vector<Feedback>> recent =
+      app.store->ListRecentFeedback(scope.event_key, static_cast<size_t>(limit) + 1);
+  if (!recent.ok()) return ErrorResponse(recent.status(), request, *app.logger);
+  std::vector<Feedback>& verdicts = *recent;
   const bool truncated = verdicts.size() > static_cast<size_t>(limit);
   if (truncated) verdicts.resize(static_cast<size_t>(limit));
   std::vector<std::string> access_ids;
-  for (const StoredVerdict& v : verdicts) access_ids.push_back(v.access_log_id);
+  for (const Feedback& v : verdicts) access_ids.push_back(v.access_log_id);
   absl::StatusOr<std::vector<AccessRecord>> accesses =
       app.store->GetAccesses(scope.event_key, access_ids);  // In the verdicts' order.
   if (!accesses.ok()) return ErrorResponse(accesses.status(), request, *app.logger);
-  std::vector<std::pair<const StoredVerdict*, AccessRecord>> shown;
+  std::vector<std::pair<const Feedback*, AccessRecord>> shown;
   size_t next = 0;
-  for (const StoredVerdict& v : verdicts) {
+  for (const Feedback& v : verdicts) {
     if (next == accesses->size() || (*accesses)[next].id != v.access_log_id) continue;  // Deleted.
     shown.emplace_back(&v, std::move((*accesses)[next++]));
   }
@@ -202,7 +165,7 @@ Response ListFeedback(AppState& app, const Request& request, const Params& param
   if (!shown.empty()) {
     std::vector<std::string> guest_ids;
     for (const auto& [v, access] : shown) guest_ids.push_back(access.guest_id);
-    s = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
+    absl::Status s = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
       GG_ASSIGN_OR_RETURN(guest_names, LoadGuestNames(c, scope.event_id, guest_ids));
       return absl::OkStatus();
     });
@@ -211,8 +174,7 @@ Response ListFeedback(AppState& app, const Request& request, const Params& param
   boost::json::array out;
   for (const auto& [v, access] : shown) {
     auto name = guest_names.find(access.guest_id);
-    Feedback f{scope.event_key, v->access_log_id, v->verdict, v->note, v->created_at};
-    out.emplace_back(FeedbackJson(f, access,
+    out.emplace_back(FeedbackJson(*v, access,
                                   name == guest_names.end() ? boost::json::value(nullptr)
                                                             : boost::json::value(name->second)));
   }

@@ -597,7 +597,160 @@ class SqlStore final : public Store {
     return static_cast<size_t>(deleted);
   }
 
+  absl::StatusOr<std::vector<AccessRecord>> ListAccessPage(std::string_view event_id,
+                                                           const AccessPageQuery& query) override {
+    if (query.limit < 1 || query.limit > kMaxAccessPage) {
+      return absl::InvalidArgumentError(absl::StrCat("limit must be 1-", kMaxAccessPage));
+    }
+    std::string q = absl::StrCat("SELECT ", std::string(kAccessColumns),
+                                 " FROM guard_access_log a WHERE a.event_id = ?");
+    std::vector<Value> args = {Text(event_id)};
+    if (query.guest_id) {
+      q += " AND a.guest_id = ?";
+      args.push_back(Text(*query.guest_id));
+    }
+    if (query.after && query.after->id) {
+      const std::optional<int64_t> id = ParseId(*query.after->id);
+      if (!id) return absl::InvalidArgumentError("not an access id of this store");
+      q += " AND (a.occurred_at < ? OR (a.occurred_at = ? AND a.id < ?))";
+      args.insert(args.end(), {query.after->at, query.after->at, Int(*id)});
+    } else if (query.after) {
+      q += " AND a.occurred_at < ?";
+      args.push_back(query.after->at);
+    }
+    q += " ORDER BY a.occurred_at DESC, a.id DESC LIMIT ?";
+    args.push_back(Int(static_cast<int64_t>(query.limit)));
+    std::vector<AccessRecord> out;
+    GG_RETURN_IF_ERROR(db_->Autocommit([&](Connection& c) -> absl::Status {
+      GG_ASSIGN_OR_RETURN(Rows rows, c.Query(q, args));
+      out.clear();
+      for (size_t i = 0; i < rows.size(); ++i) {
+        GG_ASSIGN_OR_RETURN(out.emplace_back(), ReadAccess(rows, i));
+      }
+      return absl::OkStatus();
+    }));
+    return out;
+  }
+
+  absl::StatusOr<std::map<std::string, GuestAccessSummary>> SummarizeGuests(
+      std::string_view event_id, const std::vector<std::string>& guest_ids) override {
+    if (guest_ids.size() > kMaxAccessBatch) {
+      return absl::InvalidArgumentError(absl::StrCat("at most ", kMaxAccessBatch, " guest ids"));
+    }
+    std::map<std::string, GuestAccessSummary> out;
+    if (guest_ids.empty()) return out;
+    // Every statement has kChunk guest placeholders (a short chunk repeats its
+    // last id): one prepared statement, not one per count.
+    constexpr size_t kChunk = 100;
+    std::string q = absl::StrCat(
+        "SELECT ", std::string(kAccessColumns),
+        ", EXISTS (SELECT 1 FROM guard_access_log c WHERE c.event_id = a.event_id"
+        " AND c.guest_id = a.guest_id AND c.kind = 'checkin' AND c.band <> 'block')"
+        " FROM (SELECT l.*, ROW_NUMBER() OVER (PARTITION BY l.guest_id"
+        " ORDER BY l.occurred_at DESC, l.id DESC) AS n"
+        " FROM guard_access_log l WHERE l.event_id = ? AND l.guest_id IN (");
+    for (size_t i = 0; i < kChunk; ++i) q += i == 0 ? "?" : ", ?";
+    q += ")) a WHERE a.n = 1";
+    GG_RETURN_IF_ERROR(db_->Autocommit([&](Connection& c) -> absl::Status {
+      out.clear();
+      for (size_t start = 0; start < guest_ids.size(); start += kChunk) {
+        std::vector<Value> args = {Text(event_id)};
+        for (size_t i = 0; i < kChunk; ++i) {
+          args.push_back(Text(guest_ids[std::min(start + i, guest_ids.size() - 1)]));
+        }
+        GG_ASSIGN_OR_RETURN(Rows rows, c.Query(q, args));
+        for (size_t i = 0; i < rows.size(); ++i) {
+          GuestAccessSummary summary;
+          GG_ASSIGN_OR_RETURN(summary.latest, ReadAccess(rows, i));
+          GG_ASSIGN_OR_RETURN(summary.checked_in, rows.Bool(i, kAccessColumnCount));
+          std::string guest = summary.latest.guest_id;
+          out[std::move(guest)] = std::move(summary);
+        }
+      }
+      return absl::OkStatus();
+    }));
+    return out;
+  }
+
+  absl::StatusOr<int64_t> CountAccessesBetween(std::string_view event_id,
+                                               std::string_view guest_id,
+                                               std::string_view after_id,
+                                               std::string_view before_id,
+                                               Band min_band) override {
+    const std::optional<int64_t> after = ParseId(after_id);
+    const std::optional<int64_t> before = ParseId(before_id);
+    if (!after || !before) return absl::InvalidArgumentError("not an access id of this store");
+    std::string q =
+        "SELECT COUNT(*) FROM guard_access_log WHERE event_id = ? AND guest_id = ?"
+        " AND id > ? AND id < ? AND band IN (";
+    std::vector<Value> args = {Text(event_id), Text(guest_id), Int(*after), Int(*before)};
+    for (int b = static_cast<int>(min_band); b <= static_cast<int>(Band::kBlock); ++b) {
+      q += b == static_cast<int>(min_band) ? "?" : ", ?";
+      args.push_back(Text(BandName(static_cast<Band>(b))));
+    }
+    q += ")";
+    int64_t n = 0;
+    GG_RETURN_IF_ERROR(db_->Autocommit([&](Connection& c) -> absl::Status {
+      GG_ASSIGN_OR_RETURN(Rows rows, c.Query(q, args));
+      GG_ASSIGN_OR_RETURN(n, rows.Int(0, 0));
+      return absl::OkStatus();
+    }));
+    return n;
+  }
+
+  absl::StatusOr<Feedback> GetFeedback(std::string_view event_id,
+                                       std::string_view access_id) override {
+    const std::optional<int64_t> id = ParseId(access_id);
+    if (!id) return absl::NotFoundError("no verdict on this access");
+    Feedback f;
+    GG_RETURN_IF_ERROR(db_->Autocommit([&](Connection& c) -> absl::Status {
+      GG_ASSIGN_OR_RETURN(Rows rows,
+                          c.Query("SELECT access_log_id, verdict, note, created_at"
+                                  " FROM guard_feedback WHERE access_log_id = ? AND event_id = ?",
+                                  {Int(*id), Text(event_id)}));
+      if (rows.empty()) return absl::NotFoundError("no verdict on this access");
+      return ReadFeedback(rows, 0, event_id, f);
+    }));
+    return f;
+  }
+
+  absl::StatusOr<std::vector<Feedback>> ListRecentFeedback(std::string_view event_id,
+                                                           size_t limit) override {
+    if (limit < 1 || limit > kMaxAccessBatch) {
+      return absl::InvalidArgumentError(absl::StrCat("limit must be 1-", kMaxAccessBatch));
+    }
+    std::vector<Feedback> out;
+    GG_RETURN_IF_ERROR(db_->Autocommit([&](Connection& c) -> absl::Status {
+      GG_ASSIGN_OR_RETURN(
+          Rows rows,
+          c.Query("SELECT access_log_id, verdict, note, created_at FROM guard_feedback"
+                  " WHERE event_id = ? ORDER BY created_at DESC, access_log_id DESC LIMIT ?",
+                  {Text(event_id), Int(static_cast<int64_t>(limit))}));
+      out.clear();
+      for (size_t i = 0; i < rows.size(); ++i) {
+        GG_RETURN_IF_ERROR(ReadFeedback(rows, i, event_id, out.emplace_back()));
+      }
+      return absl::OkStatus();
+    }));
+    return out;
+  }
+
  private:
+  // Columns access_log_id, verdict, note, created_at of `row` into `out`.
+  static absl::Status ReadFeedback(const Rows& rows, size_t row, std::string_view event_id,
+                                   Feedback& out) {
+    GG_ASSIGN_OR_RETURN(const int64_t id, rows.Int(row, 0));
+    out.event_id = std::string(event_id);
+    out.access_log_id = std::to_string(id);
+    GG_ASSIGN_OR_RETURN(const std::string verdict, rows.Text(row, 1));
+    const std::optional<FeedbackVerdict> parsed = ParseFeedbackVerdict(verdict);
+    if (!parsed) return absl::DataLossError("stored feedback has an unknown verdict");
+    out.verdict = *parsed;
+    GG_ASSIGN_OR_RETURN(out.note, rows.Text(row, 2));
+    GG_ASSIGN_OR_RETURN(out.created_at, rows.Time(row, 3));
+    return absl::OkStatus();
+  }
+
   static absl::Status ReadThresholds(const Rows& rows, size_t row, Thresholds& t) {
     GG_ASSIGN_OR_RETURN(const int64_t medium, rows.Int(row, 0));
     GG_ASSIGN_OR_RETURN(const int64_t high, rows.Int(row, 1));

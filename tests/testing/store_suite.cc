@@ -485,5 +485,182 @@ TEST_P(StoreSuite, PruneAccessLogDeletesOldEntriesWithTheirFeedbackInBatches) {
   EXPECT_TRUE(store_->ListAccesses("ev2", 10)->empty());
 }
 
+// --- Reads for a host's console -------------------------------------------
+
+std::vector<std::string> IdsOf(const std::vector<AccessRecord>& records) {
+  std::vector<std::string> ids;
+  for (const AccessRecord& r : records) ids.push_back(r.id);
+  return ids;
+}
+
+TEST_P(StoreSuite, ListAccessPageWalksTheEventNewestFirstByTimeThenIdInKeysetPages) {
+  // Appended out of time order; two at one instant; another event's beside.
+  std::vector<std::string> ids;
+  for (int s : {5, 1, 3, 3, 9, 7}) {
+    ids.push_back(*store_->AppendAccess(
+        MakeRecord("ev1", s == 7 ? "g2" : "g1", kT0 + absl::Seconds(s)), std::nullopt));
+  }
+  ASSERT_TRUE(store_->AppendAccess(MakeRecord("ev2", "g1", kT0), std::nullopt).ok());
+  // Newest first: 9, 7, 5, then the two at 3 (later id first), then 1.
+  const std::vector<std::string> order = {ids[4], ids[5], ids[0], ids[3], ids[2], ids[1]};
+  std::vector<std::string> walked;
+  AccessPageQuery q;
+  q.limit = 4;
+  while (true) {
+    auto page = store_->ListAccessPage("ev1", q);
+    ASSERT_TRUE(page.ok()) << page.status();
+    for (const AccessRecord& r : *page) {
+      walked.push_back(r.id);
+      EXPECT_EQ(r.event_id, "ev1");
+    }
+    if (page->size() < q.limit) break;
+    q.after = AccessPosition{page->back().at, page->back().id};
+  }
+  EXPECT_EQ(walked, order);
+  // Page two starts after the first access at 3 s: the other one at 3 s follows.
+  q.limit = 10;
+  q.after = AccessPosition{kT0 + absl::Seconds(3), ids[3]};
+  EXPECT_EQ(IdsOf(*store_->ListAccessPage("ev1", q)), (std::vector<std::string>{ids[2], ids[1]}));
+  // Without an id: strictly before that instant.
+  q.after = AccessPosition{kT0 + absl::Seconds(3), std::nullopt};
+  EXPECT_EQ(IdsOf(*store_->ListAccessPage("ev1", q)), (std::vector<std::string>{ids[1]}));
+  // One guest's.
+  q.after.reset();
+  q.guest_id = "g2";
+  EXPECT_EQ(IdsOf(*store_->ListAccessPage("ev1", q)), (std::vector<std::string>{ids[5]}));
+  q.guest_id = "nobody";
+  EXPECT_TRUE(store_->ListAccessPage("ev1", q)->empty());
+}
+
+TEST_P(StoreSuite, ListAccessPageRejectsABadLimitOrPosition) {
+  AccessPageQuery q;
+  q.limit = 0;
+  EXPECT_EQ(store_->ListAccessPage("ev1", q).status().code(), absl::StatusCode::kInvalidArgument);
+  q.limit = kMaxAccessPage + 1;
+  EXPECT_EQ(store_->ListAccessPage("ev1", q).status().code(), absl::StatusCode::kInvalidArgument);
+  q.limit = kMaxAccessPage;
+  EXPECT_TRUE(store_->ListAccessPage("ev1", q).ok());
+  q.after = AccessPosition{kT0, "not-an-id"};
+  EXPECT_EQ(store_->ListAccessPage("ev1", q).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_P(StoreSuite, SummarizeGuestsGivesEachGuestsNewestAccessAndCheckInInBatches) {
+  std::vector<std::string> guests;
+  for (int i = 0; i < 150; ++i) {  // More than one SQL chunk.
+    guests.push_back("g" + std::to_string(i));
+    ASSERT_TRUE(store_
+                    ->AppendAccess(MakeRecord("ev1", guests.back(), kT0 + absl::Seconds(i), i % 90),
+                                   std::nullopt)
+                    .ok());
+  }
+  // g1: a later open, then an older access appended after it, then a blocked check-in.
+  AccessRecord newest = MakeRecord("ev1", "g1", kT0 + absl::Hours(2), 70);
+  newest.kind = AccessKind::kOpen;
+  const std::string newest_id = *store_->AppendAccess(newest, std::nullopt);
+  ASSERT_TRUE(
+      store_->AppendAccess(MakeRecord("ev1", "g1", kT0 + absl::Hours(1)), std::nullopt).ok());
+  AccessRecord blocked = MakeRecord("ev1", "g1", kT0 + absl::Minutes(30), 99);
+  blocked.kind = AccessKind::kCheckin;
+  ASSERT_TRUE(store_->AppendAccess(blocked, std::nullopt).ok());
+  // g2 checked in; another event's check-in of g3 does not count.
+  AccessRecord door = MakeRecord("ev1", "g2", kT0 + absl::Seconds(2), 5);
+  door.kind = AccessKind::kCheckin;
+  const std::string door_id = *store_->AppendAccess(door, std::nullopt);  // Ties g2's at: wins.
+  AccessRecord elsewhere = MakeRecord("ev2", "g3", kT0, 5);
+  elsewhere.kind = AccessKind::kCheckin;
+  ASSERT_TRUE(store_->AppendAccess(elsewhere, std::nullopt).ok());
+
+  guests.push_back("never-seen");
+  auto summary = store_->SummarizeGuests("ev1", guests);
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  EXPECT_EQ(summary->size(), 150u);
+  EXPECT_FALSE(summary->contains("never-seen"));
+  const GuestAccessSummary& g1 = summary->at("g1");
+  EXPECT_EQ(g1.latest.id, newest_id);
+  EXPECT_EQ(g1.latest.score, 70);
+  EXPECT_EQ(g1.latest.kind, AccessKind::kOpen);
+  EXPECT_FALSE(g1.checked_in);  // Its only check-in was in band block.
+  EXPECT_EQ(summary->at("g2").latest.id, door_id);
+  EXPECT_TRUE(summary->at("g2").checked_in);
+  EXPECT_FALSE(summary->at("g3").checked_in);
+  EXPECT_EQ(summary->at("g149").latest.score, 149 % 90);
+  EXPECT_TRUE(store_->SummarizeGuests("ev1", {})->empty());
+  EXPECT_EQ(store_->SummarizeGuests("ev1", std::vector<std::string>(kMaxAccessBatch + 1, "g1"))
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_P(StoreSuite, CountAccessesBetweenCountsTheGuestsAccessesStrictlyBetweenTwoIdsFromABand) {
+  std::vector<std::string> ids;
+  for (int score : {95, 10, 70, 95, 50, 80}) {  // block, low, high, block, medium, high
+    ids.push_back(*store_->AppendAccess(MakeRecord("ev1", "g1", kT0, score), std::nullopt));
+    ASSERT_TRUE(store_->AppendAccess(MakeRecord("ev1", "g2", kT0, 95), std::nullopt).ok());
+    ASSERT_TRUE(store_->AppendAccess(MakeRecord("ev2", "g1", kT0, 95), std::nullopt).ok());
+  }
+  ASSERT_EQ(Thresholds().BandOf(70), Band::kHigh);
+  auto n = store_->CountAccessesBetween("ev1", "g1", ids[0], ids[5], Band::kHigh);
+  ASSERT_TRUE(n.ok()) << n.status();
+  EXPECT_EQ(*n, 2);  // 70 and the second 95; not the ends.
+  EXPECT_EQ(*store_->CountAccessesBetween("ev1", "g1", ids[0], ids[5], Band::kLow), 4);
+  EXPECT_EQ(*store_->CountAccessesBetween("ev1", "g1", ids[0], ids[5], Band::kBlock), 1);
+  EXPECT_EQ(*store_->CountAccessesBetween("ev1", "g1", ids[5], ids[0], Band::kLow), 0);
+  EXPECT_EQ(*store_->CountAccessesBetween("ev1", "nobody", ids[0], ids[5], Band::kLow), 0);
+  EXPECT_EQ(store_->CountAccessesBetween("ev1", "g1", "x", ids[5], Band::kLow).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_P(StoreSuite, GetFeedbackAndListRecentFeedbackReadTheStoredVerdicts) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 4; ++i) {
+    ids.push_back(*store_->AppendAccess(MakeRecord("ev1", "g1", kT0), std::nullopt));
+  }
+  const std::string other = *store_->AppendAccess(MakeRecord("ev2", "g1", kT0), std::nullopt);
+  ASSERT_TRUE(store_
+                  ->PutFeedback({"ev1", ids[0], FeedbackVerdict::kSuspicious, "ü note",
+                                 kT0 + absl::Seconds(3)})
+                  .ok());
+  ASSERT_TRUE(
+      store_->PutFeedback({"ev1", ids[1], FeedbackVerdict::kLegitimate, "", kT0 + absl::Seconds(5)})
+          .ok());
+  ASSERT_TRUE(
+      store_->PutFeedback({"ev1", ids[2], FeedbackVerdict::kSuspicious, "", kT0 + absl::Seconds(5)})
+          .ok());
+  ASSERT_TRUE(
+      store_->PutFeedback({"ev2", other, FeedbackVerdict::kSuspicious, "", kT0 + absl::Seconds(9)})
+          .ok());
+  // Re-marking replaces the verdict.
+  ASSERT_TRUE(store_
+                  ->PutFeedback({"ev1", ids[0], FeedbackVerdict::kLegitimate, "changed",
+                                 kT0 + absl::Seconds(4)})
+                  .ok());
+
+  auto f = store_->GetFeedback("ev1", ids[0]);
+  ASSERT_TRUE(f.ok()) << f.status();
+  EXPECT_EQ(f->event_id, "ev1");
+  EXPECT_EQ(f->access_log_id, ids[0]);
+  EXPECT_EQ(f->verdict, FeedbackVerdict::kLegitimate);
+  EXPECT_EQ(f->note, "changed");
+  EXPECT_EQ(f->created_at, kT0 + absl::Seconds(4));
+  EXPECT_EQ(store_->GetFeedback("ev1", ids[3]).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(store_->GetFeedback("ev1", other).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(store_->GetFeedback("ev1", "x").status().code(), absl::StatusCode::kNotFound);
+
+  auto recent = store_->ListRecentFeedback("ev1", 2);
+  ASSERT_TRUE(recent.ok()) << recent.status();
+  ASSERT_EQ(recent->size(), 2u);  // The two at 5 s, the later access first.
+  EXPECT_EQ((*recent)[0].access_log_id, ids[2]);
+  EXPECT_EQ((*recent)[1].access_log_id, ids[1]);
+  EXPECT_EQ((*recent)[1].verdict, FeedbackVerdict::kLegitimate);
+  auto all = store_->ListRecentFeedback("ev1", kMaxAccessBatch);
+  ASSERT_EQ(all->size(), 3u);
+  EXPECT_EQ((*all)[2].access_log_id, ids[0]);
+  EXPECT_EQ((*all)[2].note, "changed");
+  EXPECT_EQ(store_->ListRecentFeedback("ev1", 0).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->ListRecentFeedback("ev1", kMaxAccessBatch + 1).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace guestguard::testing

@@ -1,7 +1,7 @@
 // Copyright 2026 GuestGuard authors.
 //
-// The PostgreSQL driver of the SQL layer (libpqxx 6.4; target
-// guestguard::postgres). Private.
+// The PostgreSQL driver of the SQL layer (guestguard/sql/sql.h; libpqxx 6.4,
+// which no public header includes); built into target guestguard::postgres.
 #ifndef GUESTGUARD_SQL_POSTGRES_DRIVER_H_
 #define GUESTGUARD_SQL_POSTGRES_DRIVER_H_
 

@@ -1,7 +1,10 @@
 // Copyright 2026 GuestGuard authors.
 //
-// The portable SQL layer shared by the SQLite and PostgreSQL stores (and the
-// reference server's own tables). Private to GuestGuard: not installed.
+// The portable SQL layer shared by the SQLite and PostgreSQL stores and an
+// application's own tables in the same database (the reference server's).
+// Target guestguard::sql; the drivers are in guestguard::sqlite
+// (sqlite_driver.h) and guestguard::postgres (postgres_driver.h). A Store on
+// a Database: NewSqlStore (guestguard/sql_store.h).
 //
 // Queries are written once, with `?` placeholders; a driver rewrites them for
 // its dialect (PostgreSQL: $1, $2, ...). Values bind by type: NULL, bool,

@@ -1,6 +1,7 @@
 // Copyright 2026 GuestGuard authors.
 //
-// The SQLite driver of the SQL layer (target guestguard::sqlite). Private.
+// The SQLite driver of the SQL layer (guestguard/sql/sql.h); built into
+// target guestguard::sqlite.
 #ifndef GUESTGUARD_SQL_SQLITE_DRIVER_H_
 #define GUESTGUARD_SQL_SQLITE_DRIVER_H_
 
