@@ -240,6 +240,24 @@ void Baseline::DropProvisionalBefore(absl::Time before) {
           [t](const Network& n) { return !n.confirmed && n.first_seen < t; });
 }
 
+void Baseline::DropProvisionalBetween(absl::Time from, absl::Time to) {
+  const int64_t lo = absl::ToUnixSeconds(from);
+  const int64_t hi = absl::ToUnixSeconds(to);
+  // The entries of the link's first learned access (the seat) stay: without
+  // them every stranger would have nothing to be compared with.
+  const auto in_window = [lo, hi, seat = first_seen_](int64_t t) {
+    return t >= lo && t <= hi && t != seat;
+  };
+  const auto admitted_now = admitted();
+  EraseIf(devices_, device_count_, [&](const Device& d) {
+    return !d.confirmed && in_window(d.first_seen) &&
+           std::find(admitted_now.begin(), admitted_now.end(), d.fingerprint) ==
+               admitted_now.end();
+  });
+  EraseIf(networks_, network_count_,
+          [&](const Network& n) { return !n.confirmed && in_window(n.first_seen); });
+}
+
 void Baseline::Forget(const AccessFeatures& access) {
   EraseIf(devices_, device_count_, [&](const Device& d) {
     return !d.vouched && access.device != 0 && d.fingerprint == access.device;

@@ -344,11 +344,12 @@ void ScoreHistory(const ScoringOptions& o, const ScoringContext& ctx, DeviceMatc
   const bool unknown_network = network == NetworkMatch::kNew;
   const bool foreign = unknown_device && unknown_network && f.device != 0;
   // A moved copy of a learned device on a new network is ambiguous: the
-  // guest's own device changed, or another phone of the same model and
-  // locale (they differ in a trait or not at all [S6]). It counts as a
-  // stranger only once the others alone show the link shared.
+  // guest's own device changed (or travelled), or another phone of the same
+  // model (they differ in a trait or not at all [S6]; a visitor of a public
+  // post from another time zone looks like the guest travelling). It counts
+  // as a stranger only once the others alone show the link shared.
   const bool ambiguous = (device == DeviceMatch::kPartial || device == DeviceMatch::kSameModel ||
-                          device == DeviceMatch::kUpdated) &&
+                          device == DeviceMatch::kUpdated || device == DeviceMatch::kTravelled) &&
                          unknown_network && f.device != 0;
 
   const int party = std::max(1, ctx.attempt.max_checkins);
@@ -597,6 +598,23 @@ Verdict HeuristicScorer::Evaluate(const ScoringContext& ctx) const {
   ScoreHistory(options_, ctx, device, network, findings);
   ScoreSignals(options_, ctx, findings);
   return Combine(std::move(findings), ctx.thresholds);
+}
+
+void HeuristicScorer::Reconcile(const std::vector<Reason>& reasons, absl::Time at,
+                                Baseline& b) const {
+  const bool shared = std::any_of(reasons.begin(), reasons.end(), [](const Reason& r) {
+    return r.code == reason::kLinkShared && r.score > 0;
+  });
+  if (!shared) return;
+  const int64_t now = absl::ToUnixSeconds(at);
+  const int64_t since = now - absl::ToInt64Seconds(options_.sharing_window);
+  std::optional<int64_t> leak_start;
+  for (const Baseline::Use& u : b.uses()) {
+    if (u.at < since || u.at > now || !u.flagged || u.known_device || u.known_network) continue;
+    if (!leak_start || u.at < *leak_start) leak_start = u.at;
+  }
+  if (!leak_start) return;
+  b.DropProvisionalBetween(absl::FromUnixSeconds(*leak_start) - options_.velocity_window, at);
 }
 
 Verdict HeuristicScorer::Combine(std::vector<Reason> findings, const Thresholds& thresholds) const {

@@ -443,7 +443,9 @@ void Sweeps(Report& rep, const Config& cfg) {
 }
 
 // --trace=F2: every access of the guests a scenario targeted, with its
-// findings, in both modes (for analysing misses; not part of the report).
+// findings, then an "end:" line for each of them whose baseline ended
+// poisoned or who got stuck, in both modes (for analysing misses; not part
+// of the report).
 int Trace(const Config& cfg) {
   Fraud fraud = Fraud::kNone;
   for (Fraud f : kFrauds) {
@@ -485,6 +487,14 @@ int Trace(const Config& cfg) {
             a.surplus_checkin ? "surplus " : "", a.signals.fingerprint.c_str(), a.client_ip.c_str(),
             a.signals.user_agent.c_str(), o.score, std::string(BandName(o.band)).c_str(),
             o.learned ? " learned" : "", findings.c_str());
+      }
+      for (size_t g = 0; g < ev.guests.size(); ++g) {
+        if (!targeted[g]) continue;
+        const GuestEnd& end = res.guests[g];
+        if (end.poisoned || end.stuck) {
+          std::printf("%s ev%d g%zu end:%s%s\n", ModeName(mode), i, g,
+                      end.poisoned ? " poisoned" : "", end.stuck ? " stuck" : "");
+        }
       }
     }
   }

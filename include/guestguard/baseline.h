@@ -127,6 +127,12 @@ class Baseline {
   // `before` (a host re-seating the baseline on the real guest, when the link
   // was first opened by someone else).
   void DropProvisionalBefore(absl::Time before);
+  // Forgets the provisional devices and networks first learned within
+  // [from, to], except devices admitted at the door and the entries of the
+  // first learned access (the seat, which strangers are compared with). For
+  // a link shown shared: what it learned while strangers were arriving was
+  // most likely one of them.
+  void DropProvisionalBetween(absl::Time from, absl::Time to);
   // Forgets the device and network of `access` unless a host vouched for them
   // (a host's "suspicious" verdict).
   void Forget(const AccessFeatures& access);

@@ -237,6 +237,19 @@ class HeuristicScorer final : public Scorer {
   std::optional<std::string> RecognisePreview(const AccessAttempt& attempt,
                                               const IpAddress* client_ip) const;
 
+  // Brings `baseline` (the guest's, already updated with the access scored
+  // `reasons` at `at`) in line with what that verdict showed about the link.
+  // Called by the Guard inside the baseline update, once per scored access.
+  //   - When the link was found shared (link_shared), the provisional devices
+  //     and networks first learned from one `velocity_window` (the burst it
+  //     arrived in) before the leak's first flagged stranger (within
+  //     `sharing_window`) until now are forgotten, the seat excepted
+  //     (Baseline::DropProvisionalBetween): a same-model visitor or a
+  //     neighbour on the guest's network can pass as the guest while
+  //     strangers arrive, and a public post must not teach the baseline
+  //     [S6, S27].
+  void Reconcile(const std::vector<Reason>& reasons, absl::Time at, Baseline& baseline) const;
+
   const ScoringOptions& options() const { return options_; }
 
  private:
