@@ -287,8 +287,10 @@ absl::StatusOr<Decision> Guard::Check(std::string_view token, AccessAttempt atte
   // Every scored use of a valid link joins the link's history; only clean
   // accesses teach the baseline (an attacker must not), and an admitted
   // check-in takes one of the party's places. Previews touch nothing.
-  const bool learn = d.token_status == TokenStatus::kValid && d.band == Band::kLow &&
-                     !d.allowlisted && !door_retry;
+  const bool learn =
+      d.token_status == TokenStatus::kValid && d.band == Band::kLow && !d.allowlisted &&
+      !door_retry &&
+      !IsNewDeviceAtTheDoor({attempt, features, baseline, /*recent_uses=*/1, policy.thresholds});
   auto update = [&](Baseline& b) {
     if (learn) b.Learn(features);
     Baseline::Use use;

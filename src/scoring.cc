@@ -483,6 +483,11 @@ bool IsDoorRetry(const ScoringContext& ctx) {
   return std::find(admitted.begin(), admitted.end(), ctx.features.device) != admitted.end();
 }
 
+bool IsNewDeviceAtTheDoor(const ScoringContext& ctx) {
+  return ctx.attempt.kind == AccessKind::kCheckin && ctx.features.device != 0 &&
+         !IsLearnedDevice(ctx.baseline, ctx.features.device);
+}
+
 absl::Status ScoringOptions::Validate() const {
   const std::pair<std::string_view, int> scores[] = {
       {"fingerprint_mismatch_score", fingerprint_mismatch_score},
@@ -534,6 +539,9 @@ absl::Status ScoringOptions::Validate() const {
       return absl::InvalidArgumentError(
           absl::StrCat("scoring options: ", std::string(name), " must be positive"));
     }
+  }
+  if (contested_seat_uses < 1) {
+    return absl::InvalidArgumentError("scoring options: contested_seat_uses must be >= 1");
   }
   if (velocity_free_uses < 1) {
     return absl::InvalidArgumentError("scoring options: velocity_free_uses must be >= 1");
@@ -605,16 +613,35 @@ void HeuristicScorer::Reconcile(const std::vector<Reason>& reasons, absl::Time a
   const bool shared = std::any_of(reasons.begin(), reasons.end(), [](const Reason& r) {
     return r.code == reason::kLinkShared && r.score > 0;
   });
-  if (!shared) return;
   const int64_t now = absl::ToUnixSeconds(at);
-  const int64_t since = now - absl::ToInt64Seconds(options_.sharing_window);
-  std::optional<int64_t> leak_start;
-  for (const Baseline::Use& u : b.uses()) {
-    if (u.at < since || u.at > now || !u.flagged || u.known_device || u.known_network) continue;
-    if (!leak_start || u.at < *leak_start) leak_start = u.at;
+  if (shared) {
+    const int64_t since = now - absl::ToInt64Seconds(options_.sharing_window);
+    std::optional<int64_t> leak_start;
+    for (const Baseline::Use& u : b.uses()) {
+      if (u.at < since || u.at > now || !u.flagged || u.known_device || u.known_network) continue;
+      if (!leak_start || u.at < *leak_start) leak_start = u.at;
+    }
+    if (leak_start) {
+      b.DropProvisionalBetween(absl::FromUnixSeconds(*leak_start) - options_.velocity_window, at);
+    }
+    return;
   }
-  if (!leak_start) return;
-  b.DropProvisionalBetween(absl::FromUnixSeconds(*leak_start) - options_.velocity_window, at);
+  // A contested seat.
+  if (b.devices().empty() || b.has_confirmed_device()) return;
+  int64_t seat_last = 0;
+  for (const Baseline::Device& d : b.devices()) seat_last = std::max(seat_last, d.last_seen);
+  int contesting = 0;
+  int64_t first = INT64_MAX, last = 0;
+  for (const Baseline::Use& u : b.uses()) {
+    if (u.at <= seat_last || u.at > now || !u.flagged || u.blocked || u.known_device) continue;
+    ++contesting;
+    first = std::min<int64_t>(first, u.at);
+    last = std::max<int64_t>(last, u.at);
+  }
+  if (contesting >= options_.contested_seat_uses &&
+      last - first >= Baseline::kConfirmAfterSeconds) {
+    b.DropProvisionalBefore(at + absl::Seconds(1));
+  }
 }
 
 Verdict HeuristicScorer::Combine(std::vector<Reason> findings, const Thresholds& thresholds) const {

@@ -121,7 +121,10 @@ class Baseline {
   // the least recently seen when full) and the access times. `vouched` (a
   // host's "legitimate") confirms them at once; otherwise a new entry is
   // provisional and a known one is confirmed once kConfirmAfterSeconds passed
-  // since it was first learned.
+  // since it was first learned, unless the use history shows another device
+  // using the link in between, flagged but not refused (a contested seat:
+  // whoever opened the link first is not confirmed by coming back while
+  // someone else keeps using it).
   void Learn(const AccessFeatures& access, bool vouched = false);
   // Forgets the provisional devices and networks first learned before
   // `before` (a host re-seating the baseline on the real guest, when the link

@@ -107,6 +107,10 @@ struct ScoringOptions {
   // the party brings (1 + plus-ones - 1). Default: 2 hours, 75.
   absl::Duration concurrency_window = absl::Hours(2);
   int concurrent_use_score = 75;
+  // Flagged, unrefused uses by other devices since the seat was last used
+  // that unseat a baseline with no confirmed device (HeuristicScorer::
+  // Reconcile). Default: 3 (one more than a forwarded friend's usual visits).
+  int contested_seat_uses = 3;
 
   int missing_fingerprint_score = 40;    // Default: 40. Only when fingerprint_expected.
   int missing_user_agent_score = 40;     // Default: 40.
@@ -203,6 +207,12 @@ struct ScoringContext {
 // link (a retry at the door): scored as the known device, never learned.
 bool IsDoorRetry(const ScoringContext& context);
 
+// Whether the attempt is a check-in from a device the guest's baseline has not
+// learned: admitted if places are left, but never learned — at the door a
+// new phone is a plus-one's or a buyer's as often as the guest's, and the
+// baseline is who the guest is, not who came along [S28].
+bool IsNewDeviceAtTheDoor(const ScoringContext& context);
+
 // A pluggable scorer (a remote model, rules of your own). Must be thread-safe.
 // Guard runs it with a deadline; on timeout or error the heuristic verdict
 // stands. The returned band is advisory: Guard re-bands against the event.
@@ -248,6 +258,13 @@ class HeuristicScorer final : public Scorer {
   //     neighbour on the guest's network can pass as the guest while
   //     strangers arrive, and a public post must not teach the baseline
   //     [S6, S27].
+  //   - When no learned device is confirmed and, since the seat (the learned
+  //     devices) last used the link, other devices used it at least
+  //     `contested_seat_uses` times, flagged but not refused, over at least
+  //     Baseline::kConfirmAfterSeconds, the seat's provisional devices and
+  //     networks are forgotten, so the next clean access re-seats the
+  //     baseline: whoever opened the link first (a scanner, a hijacker) is
+  //     not the guest when someone else keeps using it [S22, S27].
   void Reconcile(const std::vector<Reason>& reasons, absl::Time at, Baseline& baseline) const;
 
   const ScoringOptions& options() const { return options_; }
