@@ -309,7 +309,7 @@ absl::StatusOr<Decision> Guard::Check(std::string_view token, AccessAttempt atte
     use.flagged = !d.allowlisted && d.band >= Band::kMedium;
     b.RecordUse(use);
     if (admit) b.Admit(features.device);
-    impl_->heuristic.Reconcile(d.reasons, attempt.at, b);
+    impl_->heuristic.Reconcile(d.reasons, use, b);
   };
   const bool touches_baseline = d.token_status == TokenStatus::kValid && !d.preview;
   GG_ASSIGN_OR_RETURN(

@@ -608,39 +608,56 @@ Verdict HeuristicScorer::Evaluate(const ScoringContext& ctx) const {
   return Combine(std::move(findings), ctx.thresholds);
 }
 
-void HeuristicScorer::Reconcile(const std::vector<Reason>& reasons, absl::Time at,
-                                Baseline& b) const {
-  const bool shared = std::any_of(reasons.begin(), reasons.end(), [](const Reason& r) {
-    return r.code == reason::kLinkShared && r.score > 0;
-  });
-  const int64_t now = absl::ToUnixSeconds(at);
-  if (shared) {
-    const int64_t since = now - absl::ToInt64Seconds(options_.sharing_window);
-    std::optional<int64_t> leak_start;
-    for (const Baseline::Use& u : b.uses()) {
-      if (u.at < since || u.at > now || !u.flagged || u.known_device || u.known_network) continue;
-      if (!leak_start || u.at < *leak_start) leak_start = u.at;
-    }
-    if (leak_start) {
-      b.DropProvisionalBetween(absl::FromUnixSeconds(*leak_start) - options_.velocity_window, at);
-    }
-    return;
+namespace {
+
+// The leak rule of HeuristicScorer::Reconcile.
+void ForgetWhatALeakTaught(const ScoringOptions& o, int64_t now, Baseline& b) {
+  const int64_t since = now - absl::ToInt64Seconds(o.sharing_window);
+  std::optional<int64_t> leak_start;
+  for (const Baseline::Use& u : b.uses()) {
+    if (u.at < since || u.at > now || !u.flagged || u.known_device || u.known_network) continue;
+    if (!leak_start || u.at < *leak_start) leak_start = u.at;
   }
-  // A contested seat.
+  if (!leak_start) return;
+  b.DropProvisionalBetween(absl::FromUnixSeconds(*leak_start) - o.velocity_window,
+                           absl::FromUnixSeconds(now));
+}
+
+// The contested-seat rule of HeuristicScorer::Reconcile, for the admitted,
+// flagged check-in `use` of a device the baseline does not know.
+void UnseatAContestedSeat(const ScoringOptions& o, const Baseline::Use& use, Baseline& b) {
   if (b.devices().empty() || b.has_confirmed_device()) return;
   int64_t seat_last = 0;
   for (const Baseline::Device& d : b.devices()) seat_last = std::max(seat_last, d.last_seen);
   int contesting = 0;
-  int64_t first = INT64_MAX, last = 0;
+  int64_t first = INT64_MAX;
+  int64_t last = 0;
   for (const Baseline::Use& u : b.uses()) {
-    if (u.at <= seat_last || u.at > now || !u.flagged || u.blocked || u.known_device) continue;
+    if (u.at <= seat_last || u.at > use.at || !u.flagged || u.blocked || u.known_device) continue;
     ++contesting;
     first = std::min<int64_t>(first, u.at);
     last = std::max<int64_t>(last, u.at);
   }
-  if (contesting >= options_.contested_seat_uses &&
-      last - first >= Baseline::kConfirmAfterSeconds) {
-    b.DropProvisionalBefore(at + absl::Seconds(1));
+  if (contesting >= o.contested_seat_uses && last - first >= Baseline::kConfirmAfterSeconds) {
+    b.DropProvisionalBefore(absl::FromUnixSeconds(use.at));
+  }
+}
+
+}  // namespace
+
+void HeuristicScorer::Reconcile(const std::vector<Reason>& reasons, const Baseline::Use& use,
+                                Baseline& b) const {
+  const bool shared = std::any_of(reasons.begin(), reasons.end(), [](const Reason& r) {
+    return r.code == reason::kLinkShared && r.score > 0;
+  });
+  if (shared) {
+    ForgetWhatALeakTaught(options_, use.at, b);
+    return;
+  }
+  const auto admitted = b.admitted();
+  if (use.kind == AccessKind::kCheckin && use.flagged && !use.blocked && !use.known_device &&
+      std::find(admitted.begin(), admitted.end(), use.device) != admitted.end()) {
+    UnseatAContestedSeat(options_, use, b);
   }
 }
 

@@ -107,9 +107,10 @@ struct ScoringOptions {
   // the party brings (1 + plus-ones - 1). Default: 2 hours, 75.
   absl::Duration concurrency_window = absl::Hours(2);
   int concurrent_use_score = 75;
-  // Flagged, unrefused uses by other devices since the seat was last used
-  // that unseat a baseline with no confirmed device (HeuristicScorer::
-  // Reconcile). Default: 3 (one more than a forwarded friend's usual visits).
+  // Flagged, unrefused uses by devices the baseline does not know, since its
+  // learned devices last used the link, that unseat a baseline with no
+  // confirmed device at an admitted check-in (HeuristicScorer::Reconcile).
+  // Default: 3 (a guest opens, RSVPs and checks in).
   int contested_seat_uses = 3;
 
   int missing_fingerprint_score = 40;    // Default: 40. Only when fingerprint_expected.
@@ -248,8 +249,9 @@ class HeuristicScorer final : public Scorer {
                                               const IpAddress* client_ip) const;
 
   // Brings `baseline` (the guest's, already updated with the access scored
-  // `reasons` at `at`) in line with what that verdict showed about the link.
-  // Called by the Guard inside the baseline update, once per scored access.
+  // `reasons` and recorded as `use`) in line with what that verdict showed
+  // about the link. Called by the Guard inside the baseline update, once per
+  // scored access.
   //   - When the link was found shared (link_shared), the provisional devices
   //     and networks first learned from one `velocity_window` (the burst it
   //     arrived in) before the leak's first flagged stranger (within
@@ -258,14 +260,15 @@ class HeuristicScorer final : public Scorer {
   //     neighbour on the guest's network can pass as the guest while
   //     strangers arrive, and a public post must not teach the baseline
   //     [S6, S27].
-  //   - When no learned device is confirmed and, since the seat (the learned
-  //     devices) last used the link, other devices used it at least
-  //     `contested_seat_uses` times, flagged but not refused, over at least
-  //     Baseline::kConfirmAfterSeconds, the seat's provisional devices and
-  //     networks are forgotten, so the next clean access re-seats the
-  //     baseline: whoever opened the link first (a scanner, a hijacker) is
-  //     not the guest when someone else keeps using it [S22, S27].
-  void Reconcile(const std::vector<Reason>& reasons, absl::Time at, Baseline& baseline) const;
+  //   - When a device the baseline does not know is admitted at the door,
+  //     flagged, while no learned device is confirmed, and other devices
+  //     used the link flagged (not refused) at least `contested_seat_uses`
+  //     times over at least Baseline::kConfirmAfterSeconds since the
+  //     learned devices last did, those provisional entries are forgotten:
+  //     whoever opened the link first (a hijacker, a scanner) was not the
+  //     guest, who kept using it and came to the door [S22, S27].
+  void Reconcile(const std::vector<Reason>& reasons, const Baseline::Use& use,
+                 Baseline& baseline) const;
 
   const ScoringOptions& options() const { return options_; }
 
