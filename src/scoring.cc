@@ -623,6 +623,18 @@ void ForgetWhatALeakTaught(const ScoringOptions& o, int64_t now, Baseline& b) {
                            absl::FromUnixSeconds(now));
 }
 
+// The burst rule of HeuristicScorer::Reconcile.
+void ForgetWhatABurstTaught(const ScoringOptions& o, int64_t now, Baseline& b) {
+  const int64_t since = now - absl::ToInt64Seconds(o.velocity_window);
+  int uses = 0;
+  for (const Baseline::Use& u : b.uses()) {
+    if (u.kind != AccessKind::kCheckin && u.at >= since && u.at <= now) ++uses;
+  }
+  if (uses > o.velocity_free_uses) {
+    b.DropProvisionalBetween(absl::FromUnixSeconds(since), absl::FromUnixSeconds(now));
+  }
+}
+
 // The contested-seat rule of HeuristicScorer::Reconcile, for the admitted,
 // flagged check-in `use` of a device the baseline does not know.
 void UnseatAContestedSeat(const ScoringOptions& o, const Baseline::Use& use, Baseline& b) {
@@ -654,6 +666,7 @@ void HeuristicScorer::Reconcile(const std::vector<Reason>& reasons, const Baseli
     ForgetWhatALeakTaught(options_, use.at, b);
     return;
   }
+  ForgetWhatABurstTaught(options_, use.at, b);
   const auto admitted = b.admitted();
   if (use.kind == AccessKind::kCheckin && use.flagged && !use.blocked && !use.known_device &&
       std::find(admitted.begin(), admitted.end(), use.device) != admitted.end()) {

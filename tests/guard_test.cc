@@ -367,6 +367,27 @@ TEST_F(GuardTest, ATravelledCopyOfTheGuestsDeviceOnANewNetworkCountsWhileTheLink
   EXPECT_EQ(d.band, Band::kBlock);
 }
 
+TEST_F(GuardTest, ABurstOfUsesForgetsWhatItTaught) {
+  const std::string token = MustIssue("ev1", "g1");
+  ASSERT_EQ(MustCheck(token, UsualBrowser(kT0)).band, Band::kLow);
+  // A phone of the guest's model, a month later with another browser
+  // version, taken for the guest's device after an update...
+  AccessAttempt griefer = UsualBrowser(kT0 + absl::Hours(24 * 30));
+  griefer.signals.fingerprint = "fp-griefer";
+  griefer.signals.user_agent = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_1) Safari/605.1.15";
+  griefer.client_ip = "192.0.2.50";
+  ASSERT_EQ(MustCheck(token, griefer).band, Band::kLow);
+  ASSERT_EQ(store_->LoadGuestState("ev1", "g1")->baseline.devices().size(), 2u);
+  // ...hammers the link: six opens in ten minutes is no guest's habit.
+  for (int i = 1; i <= 5; ++i) {
+    griefer.at += absl::Minutes(1);
+    MustCheck(token, griefer);
+  }
+  const Baseline b = store_->LoadGuestState("ev1", "g1")->baseline;
+  ASSERT_EQ(b.devices().size(), 1u);
+  EXPECT_EQ(b.devices()[0].fingerprint, AccessFeatures::From(UsualBrowser(kT0))->device);
+}
+
 TEST_F(GuardTest, APlusOnesPhoneAtTheDoorIsAdmittedButNotLearned) {
   const std::string token = MustIssue("ev1", "g1");
   ASSERT_EQ(MustCheck(token, UsualBrowser(kT0)).band, Band::kLow);

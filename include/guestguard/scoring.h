@@ -260,6 +260,11 @@ class HeuristicScorer final : public Scorer {
   //     neighbour on the guest's network can pass as the guest while
   //     strangers arrive, and a public post must not teach the baseline
   //     [S6, S27].
+  //   - When the link was used (opens and RSVPs) more than
+  //     `velocity_free_uses` times within `velocity_window`, what it learned
+  //     within that window is forgotten the same way: no guest opens their
+  //     invitation six times in ten minutes; a griefer hammering it with a
+  //     phone of the guest's model does (F10).
   //   - When a device the baseline does not know is admitted at the door,
   //     flagged, while no learned device is confirmed, and other devices
   //     used the link flagged (not refused) at least `contested_seat_uses`
