@@ -392,7 +392,10 @@ void Detection(Report& rep, const Config& cfg, Mode mode, bool assert_mode,
                           ", \"legit_cost_high\": ", RatioJson(s.legit_high),
                           ", \"legit_cost_block\": ", RatioJson(s.legit_block), "}"));
   }
-  Check(rep, m + " poisoned baselines in fraud events (guests)", all.poisoned, 0.005, true, false);
+  // Pooled over the 11 fraud runs (each attacks 5 % of the guests), so it is
+  // asserted only when they all ran.
+  Check(rep, m + " poisoned baselines in fraud events (guests)", all.poisoned, 0.005, true,
+        assert_mode && cfg.only.empty());
   BandTable(rep, absl::StrFormat("Band shares per scenario, fraud events, mode %s", m), all,
             m + " fraud band shares");
 }
