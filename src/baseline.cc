@@ -258,8 +258,7 @@ void Baseline::DropProvisionalBetween(absl::Time from, absl::Time to) {
   const auto admitted_now = admitted();
   EraseIf(devices_, device_count_, [&](const Device& d) {
     return !d.confirmed && in_window(d.first_seen) &&
-           std::find(admitted_now.begin(), admitted_now.end(), d.fingerprint) ==
-               admitted_now.end();
+           std::find(admitted_now.begin(), admitted_now.end(), d.fingerprint) == admitted_now.end();
   });
   EraseIf(networks_, network_count_,
           [&](const Network& n) { return !n.confirmed && in_window(n.first_seen); });

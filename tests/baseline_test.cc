@@ -582,8 +582,7 @@ TEST(Baseline, DropProvisionalBetweenForgetsOnlyProvisionalEntriesLearnedInTheWi
     kept.push_back(Features(fp, "198.51.100.1").device);
   }
   std::sort(kept.begin(), kept.end());
-  EXPECT_EQ(Fingerprints(b), kept)
-      << "the seat, a confirmed device and an admitted one stay";
+  EXPECT_EQ(Fingerprints(b), kept) << "the seat, a confirmed device and an admitted one stay";
   EXPECT_EQ(b.networks().size(), 2u) << "the leaked and the admitted device's networks go";
   // The seat stays even inside the window.
   b.DropProvisionalBetween(kT0, kT0 + absl::Hours(10));

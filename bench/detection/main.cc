@@ -433,8 +433,8 @@ void Mixed(Report& rep, const Config& cfg, Mode mode) {
     Check(rep, n + " legit accesses >= high", s.legit_high, 0.01, true, false, ev,
           &EventStats::legit_high, cfg.seed);
     Check(rep, n + " legit accesses at block", s.legit_block, 0.001, true, false);
-    Check(rep, n + " door refusals (legit check-ins within the party)", s.door_refused, 0.001,
-          true, false);
+    Check(rep, n + " door refusals (legit check-ins within the party)", s.door_refused, 0.001, true,
+          false);
     Check(rep, n + " legit Review load (medium)", s.legit_review, 0.10, true, false);
     Check(rep, n + " preview bots and scanners blocked", s.bot_blocked, 0.0, true, true);
     Check(rep, n + " preview bots and scanners learned", s.bot_learned, 0.0, true, true);
@@ -446,8 +446,7 @@ void Mixed(Report& rep, const Config& cfg, Mode mode) {
                           RatioJson(s.fraud_high), ", \"block\": ", RatioJson(s.fraud_block),
                           ", \"precision_medium\": ", RatioJson(s.precision_medium),
                           ", \"precision_high\": ", RatioJson(s.precision_high),
-                          ", \"guest_precision_high\": ", RatioJson(s.guest_precision_high),
-                          "}"));
+                          ", \"guest_precision_high\": ", RatioJson(s.guest_precision_high), "}"));
   }
 }
 
