@@ -160,6 +160,13 @@ std::string RatioJson(const Ratio& r) {
                          Num(Share(r)));
 }
 
+// "medium", "high" and "block": the fraud accesses at or above each band.
+std::string FraudRatesJson(const EventStats& s) {
+  return absl::StrCat("\"medium\": ", RatioJson(s.fraud_medium),
+                      ", \"high\": ", RatioJson(s.fraud_high),
+                      ", \"block\": ", RatioJson(s.fraud_block));
+}
+
 void BandTable(Report& rep, const std::string& title, const EventStats& s,
                const std::string& json_key) {
   rep.Line(absl::StrFormat("\n%s", title));
@@ -386,8 +393,7 @@ void Detection(Report& rep, const Config& cfg, Mode mode, bool assert_mode,
         break;
     }
     rep.Json(absl::StrCat(n, " rates"),
-             absl::StrCat("{\"medium\": ", RatioJson(s.fraud_medium), ", \"high\": ",
-                          RatioJson(s.fraud_high), ", \"block\": ", RatioJson(s.fraud_block),
+             absl::StrCat("{", FraudRatesJson(s),
                           ", \"before_checkin\": ", RatioJson(s.incident_before_checkin),
                           ", \"legit_cost_high\": ", RatioJson(s.legit_high),
                           ", \"legit_cost_block\": ", RatioJson(s.legit_block), "}"));
@@ -442,8 +448,7 @@ void Mixed(Report& rep, const Config& cfg, Mode mode) {
     Check(rep, n + " surplus check-ins from new devices refused", s.surplus_refused, 0.95, false,
           false);
     rep.Json(absl::StrCat(n, " rates"),
-             absl::StrCat("{\"medium\": ", RatioJson(s.fraud_medium), ", \"high\": ",
-                          RatioJson(s.fraud_high), ", \"block\": ", RatioJson(s.fraud_block),
+             absl::StrCat("{", FraudRatesJson(s),
                           ", \"precision_medium\": ", RatioJson(s.precision_medium),
                           ", \"precision_high\": ", RatioJson(s.precision_high),
                           ", \"guest_precision_high\": ", RatioJson(s.guest_precision_high), "}"));
