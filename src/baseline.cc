@@ -93,13 +93,13 @@ constexpr uint8_t kUseFlagged = 8;
 // Learns `e` (a Device or Network) seen at `at`: refreshes its latest state
 // and confirms it once kConfirmAfterSeconds passed since it was first learned.
 template <typename Entry>
-void Refresh(Entry& e, int64_t at, bool vouched) {
+void Refresh(Entry& e, int64_t at, bool vouched, bool contested) {
   // at - first_seen, without overflow: both may be any int64 (times come from
   // the caller and from stored baselines).
   const bool waited =
       at >= e.first_seen && static_cast<uint64_t>(at) - static_cast<uint64_t>(e.first_seen) >=
                                 static_cast<uint64_t>(Baseline::kConfirmAfterSeconds);
-  if (vouched || waited) e.confirmed = true;
+  if (vouched || (waited && !contested)) e.confirmed = true;
   e.vouched = e.vouched || vouched;
   e.last_seen = std::max(e.last_seen, at);
 }
@@ -197,6 +197,13 @@ bool Baseline::has_confirmed_device() const {
 
 void Baseline::Learn(const AccessFeatures& access, bool vouched) {
   const int64_t at = absl::ToUnixSeconds(access.at);
+  // Whether another device used the link, flagged but not refused, after
+  // `since`: then time alone does not confirm an entry learned at `since`.
+  const auto contested = [&](int64_t since) {
+    return std::any_of(uses_.begin(), uses_.begin() + use_count_, [&](const Use& u) {
+      return u.at > since && u.at <= at && u.flagged && !u.blocked && !u.known_device;
+    });
+  };
   // A known entry keeps its latest state: an older access (feedback on a past
   // one) only refreshes nothing but may confirm. A new entry takes a slot.
   if (access.device != 0) {
@@ -219,7 +226,7 @@ void Baseline::Learn(const AccessFeatures& access, bool vouched) {
         }
       }
       known->first_seen = std::min(known->first_seen, at);
-      Refresh(*known, at, vouched);
+      Refresh(*known, at, vouched, contested(known->first_seen));
     }
   }
   if (access.has_ip) {
@@ -231,7 +238,7 @@ void Baseline::Learn(const AccessFeatures& access, bool vouched) {
     } else {
       if (at >= known->last_seen) known->address = access.address;
       known->first_seen = std::min(known->first_seen, at);
-      Refresh(*known, at, vouched);
+      Refresh(*known, at, vouched, contested(known->first_seen));
     }
   }
   if (accesses_ == 0 || at < first_seen_) first_seen_ = at;
@@ -245,6 +252,23 @@ void Baseline::DropProvisionalBefore(absl::Time before) {
           [t](const Device& d) { return !d.confirmed && d.first_seen < t; });
   EraseIf(networks_, network_count_,
           [t](const Network& n) { return !n.confirmed && n.first_seen < t; });
+}
+
+void Baseline::DropProvisionalBetween(absl::Time from, absl::Time to) {
+  const int64_t lo = absl::ToUnixSeconds(from);
+  const int64_t hi = absl::ToUnixSeconds(to);
+  // The entries of the link's first learned access (the seat) stay: without
+  // them every stranger would have nothing to be compared with.
+  const auto in_window = [lo, hi, seat = first_seen_](int64_t t) {
+    return t >= lo && t <= hi && t != seat;
+  };
+  const auto admitted_now = admitted();
+  EraseIf(devices_, device_count_, [&](const Device& d) {
+    return !d.confirmed && in_window(d.first_seen) &&
+           std::find(admitted_now.begin(), admitted_now.end(), d.fingerprint) == admitted_now.end();
+  });
+  EraseIf(networks_, network_count_,
+          [&](const Network& n) { return !n.confirmed && in_window(n.first_seen); });
 }
 
 void Baseline::Forget(const AccessFeatures& access) {

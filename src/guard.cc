@@ -301,8 +301,10 @@ absl::StatusOr<Decision> Guard::Check(const VerifiedToken& token, AccessAttempt 
   // Every scored use of a valid link joins the link's history; only clean
   // accesses teach the baseline (an attacker must not), and an admitted
   // check-in takes one of the party's places. Previews touch nothing.
-  const bool learn = d.token_status == TokenStatus::kValid && d.band == Band::kLow &&
-                     !d.allowlisted && !door_retry;
+  const bool learn =
+      d.token_status == TokenStatus::kValid && d.band == Band::kLow && !d.allowlisted &&
+      !door_retry &&
+      !IsNewDeviceAtTheDoor({attempt, features, baseline, /*recent_uses=*/1, policy.thresholds});
   auto update = [&](Baseline& b) {
     if (learn) b.Learn(features);
     Baseline::Use use;
@@ -321,6 +323,7 @@ absl::StatusOr<Decision> Guard::Check(const VerifiedToken& token, AccessAttempt 
     use.flagged = !d.allowlisted && d.band >= Band::kMedium;
     b.RecordUse(use);
     if (admit) b.Admit(features.device);
+    impl_->heuristic.Reconcile(d.reasons, use, b);
   };
   const bool touches_baseline = d.token_status == TokenStatus::kValid && !d.preview;
   GG_ASSIGN_OR_RETURN(

@@ -344,11 +344,12 @@ void ScoreHistory(const ScoringOptions& o, const ScoringContext& ctx, DeviceMatc
   const bool unknown_network = network == NetworkMatch::kNew;
   const bool foreign = unknown_device && unknown_network && f.device != 0;
   // A moved copy of a learned device on a new network is ambiguous: the
-  // guest's own device changed, or another phone of the same model and
-  // locale (they differ in a trait or not at all [S6]). It counts as a
-  // stranger only once the others alone show the link shared.
+  // guest's own device changed (or travelled), or another phone of the same
+  // model (they differ in a trait or not at all [S6]; a visitor of a public
+  // post from another time zone looks like the guest travelling). It counts
+  // as a stranger only once the others alone show the link shared.
   const bool ambiguous = (device == DeviceMatch::kPartial || device == DeviceMatch::kSameModel ||
-                          device == DeviceMatch::kUpdated) &&
+                          device == DeviceMatch::kUpdated || device == DeviceMatch::kTravelled) &&
                          unknown_network && f.device != 0;
 
   const int party = std::max(1, ctx.attempt.max_checkins);
@@ -482,6 +483,11 @@ bool IsDoorRetry(const ScoringContext& ctx) {
   return std::find(admitted.begin(), admitted.end(), ctx.features.device) != admitted.end();
 }
 
+bool IsNewDeviceAtTheDoor(const ScoringContext& ctx) {
+  return ctx.attempt.kind == AccessKind::kCheckin && ctx.features.device != 0 &&
+         !IsLearnedDevice(ctx.baseline, ctx.features.device);
+}
+
 absl::Status ScoringOptions::Validate() const {
   const std::pair<std::string_view, int> scores[] = {
       {"fingerprint_mismatch_score", fingerprint_mismatch_score},
@@ -533,6 +539,9 @@ absl::Status ScoringOptions::Validate() const {
       return absl::InvalidArgumentError(
           absl::StrCat("scoring options: ", std::string(name), " must be positive"));
     }
+  }
+  if (contested_seat_uses < 1) {
+    return absl::InvalidArgumentError("scoring options: contested_seat_uses must be >= 1");
   }
   if (velocity_free_uses < 1) {
     return absl::InvalidArgumentError("scoring options: velocity_free_uses must be >= 1");
@@ -597,6 +606,72 @@ Verdict HeuristicScorer::Evaluate(const ScoringContext& ctx) const {
   ScoreHistory(options_, ctx, device, network, findings);
   ScoreSignals(options_, ctx, findings);
   return Combine(std::move(findings), ctx.thresholds);
+}
+
+namespace {
+
+// The leak rule of HeuristicScorer::Reconcile.
+void ForgetWhatALeakTaught(const ScoringOptions& o, int64_t now, Baseline& b) {
+  const int64_t since = now - absl::ToInt64Seconds(o.sharing_window);
+  std::optional<int64_t> leak_start;
+  for (const Baseline::Use& u : b.uses()) {
+    if (u.at < since || u.at > now || !u.flagged || u.known_device || u.known_network) continue;
+    if (!leak_start || u.at < *leak_start) leak_start = u.at;
+  }
+  if (!leak_start) return;
+  b.DropProvisionalBetween(absl::FromUnixSeconds(*leak_start) - o.velocity_window,
+                           absl::FromUnixSeconds(now));
+}
+
+// The burst rule of HeuristicScorer::Reconcile.
+void ForgetWhatABurstTaught(const ScoringOptions& o, int64_t now, Baseline& b) {
+  const int64_t since = now - absl::ToInt64Seconds(o.velocity_window);
+  int uses = 0;
+  for (const Baseline::Use& u : b.uses()) {
+    if (u.kind != AccessKind::kCheckin && u.at >= since && u.at <= now) ++uses;
+  }
+  if (uses > o.velocity_free_uses) {
+    b.DropProvisionalBetween(absl::FromUnixSeconds(since), absl::FromUnixSeconds(now));
+  }
+}
+
+// The contested-seat rule of HeuristicScorer::Reconcile, for the admitted,
+// flagged check-in `use` of a device the baseline does not know.
+void UnseatAContestedSeat(const ScoringOptions& o, const Baseline::Use& use, Baseline& b) {
+  if (b.devices().empty() || b.has_confirmed_device()) return;
+  int64_t seat_last = 0;
+  for (const Baseline::Device& d : b.devices()) seat_last = std::max(seat_last, d.last_seen);
+  int contesting = 0;
+  int64_t first = INT64_MAX;
+  int64_t last = 0;
+  for (const Baseline::Use& u : b.uses()) {
+    if (u.at <= seat_last || u.at > use.at || !u.flagged || u.blocked || u.known_device) continue;
+    ++contesting;
+    first = std::min<int64_t>(first, u.at);
+    last = std::max<int64_t>(last, u.at);
+  }
+  if (contesting >= o.contested_seat_uses && last - first >= Baseline::kConfirmAfterSeconds) {
+    b.DropProvisionalBefore(absl::FromUnixSeconds(use.at));
+  }
+}
+
+}  // namespace
+
+void HeuristicScorer::Reconcile(const std::vector<Reason>& reasons, const Baseline::Use& use,
+                                Baseline& b) const {
+  const bool shared = std::any_of(reasons.begin(), reasons.end(), [](const Reason& r) {
+    return r.code == reason::kLinkShared && r.score > 0;
+  });
+  if (shared) {
+    ForgetWhatALeakTaught(options_, use.at, b);
+    return;
+  }
+  ForgetWhatABurstTaught(options_, use.at, b);
+  const auto admitted = b.admitted();
+  if (use.kind == AccessKind::kCheckin && use.flagged && !use.blocked && !use.known_device &&
+      std::find(admitted.begin(), admitted.end(), use.device) != admitted.end()) {
+    UnseatAContestedSeat(options_, use, b);
+  }
 }
 
 Verdict HeuristicScorer::Combine(std::vector<Reason> findings, const Thresholds& thresholds) const {

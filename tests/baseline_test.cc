@@ -568,6 +568,50 @@ TEST(Baseline, LearnedEntriesAreProvisionalUntilSeenAgainLater) {
   EXPECT_EQ(b.networks().size(), 2u);
 }
 
+TEST(Baseline, DropProvisionalBetweenForgetsOnlyProvisionalEntriesLearnedInTheWindow) {
+  Baseline b;
+  b.Learn(Features("seat", "198.51.100.1", kT0));  // The first learned access.
+  b.Learn(Features("confirmed", "198.51.101.1", kT0 + absl::Hours(1)));
+  b.Learn(Features("confirmed", "198.51.101.1", kT0 + absl::Hours(8)));  // Seen again 7 h later.
+  b.Learn(Features("admitted", "198.51.103.1", kT0 + absl::Hours(9)));
+  ASSERT_TRUE(b.Admit(Features("admitted", "198.51.103.1").device));
+  b.Learn(Features("leaked", "198.51.104.1", kT0 + absl::Hours(9)));
+  b.DropProvisionalBetween(kT0 + absl::Hours(7), kT0 + absl::Hours(10));
+  std::vector<uint64_t> kept;
+  for (const char* fp : {"seat", "confirmed", "admitted"}) {
+    kept.push_back(Features(fp, "198.51.100.1").device);
+  }
+  std::sort(kept.begin(), kept.end());
+  EXPECT_EQ(Fingerprints(b), kept) << "the seat, a confirmed device and an admitted one stay";
+  EXPECT_EQ(b.networks().size(), 2u) << "the leaked and the admitted device's networks go";
+  // The seat stays even inside the window.
+  b.DropProvisionalBetween(kT0, kT0 + absl::Hours(10));
+  ASSERT_EQ(b.devices().size(), 3u);
+  EXPECT_EQ(b.devices()[0].fingerprint, Features("seat", "198.51.100.1").device);
+}
+
+TEST(Baseline, TimeDoesNotConfirmAnEntryWhileAnotherDeviceContestedTheLink) {
+  Baseline b;
+  b.Learn(Features("first-opener", "198.51.100.1", kT0));
+  Baseline::Use other;  // Someone else, flagged but not refused, an hour later.
+  other.device = Features("guest", "203.0.113.1").device;
+  other.network = Features("guest", "203.0.113.1").network;
+  other.at = static_cast<uint32_t>(absl::ToUnixSeconds(kT0 + absl::Hours(1)));
+  other.flagged = true;
+  b.RecordUse(other);
+  b.Learn(Features("first-opener", "198.51.100.1", kT0 + absl::Hours(8)));
+  ASSERT_EQ(b.devices().size(), 1u);
+  EXPECT_FALSE(b.devices()[0].confirmed) << "coming back while contested confirms nothing";
+  EXPECT_FALSE(b.networks()[0].confirmed);
+  // A refused use contests nothing (a blocked stranger is not a rival guest).
+  Baseline c;
+  c.Learn(Features("guest", "198.51.100.1", kT0));
+  other.blocked = true;
+  c.RecordUse(other);
+  c.Learn(Features("guest", "198.51.100.1", kT0 + absl::Hours(8)));
+  EXPECT_TRUE(c.devices()[0].confirmed);
+}
+
 TEST(AccessFeatures, RecognisesAnAppsEmbeddedBrowser) {
   AccessAttempt a = Attempt("fp", "198.51.100.1", kT0);
   a.signals.user_agent =

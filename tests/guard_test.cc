@@ -345,6 +345,117 @@ TEST_F(GuardTest, ALegitimateVerdictReseatsABaselineThatOnlyTheFirstOpenerTaught
   EXPECT_GE(MustCheck(token, OtherDevice(kT0 + absl::Hours(4))).band, Band::kMedium);
 }
 
+// A stranger of a public post: another device, network and locale.
+AccessAttempt Visitor(int n, absl::Time at) {
+  AccessAttempt a = OtherDevice(at);
+  a.signals.fingerprint = absl::StrCat("fp-visitor-", n);
+  a.client_ip = absl::StrCat("198.51.", 100 + n, ".9");
+  return a;
+}
+
+TEST_F(GuardTest, ALinkFoundSharedForgetsTheLookAlikeItLearnedDuringTheLeak) {
+  const std::string token = MustIssue("ev1", "g1");
+  ASSERT_EQ(MustCheck(token, UsualBrowser(kT0)).band, Band::kLow);
+  const absl::Time post = kT0 + absl::Hours(24 * 30);
+  ASSERT_GE(MustCheck(token, Visitor(1, post)).band, Band::kMedium);
+  // A visitor with the guest's model and locale, a month later with another
+  // browser version: taken for the guest's device after an update.
+  AccessAttempt look_alike = UsualBrowser(post + absl::Minutes(1));
+  look_alike.signals.fingerprint = "fp-look-alike";
+  look_alike.signals.user_agent = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_1) Safari/605.1.15";
+  look_alike.client_ip = "192.0.2.50";
+  ASSERT_EQ(MustCheck(token, look_alike).band, Band::kLow);
+  ASSERT_EQ(store_->LoadGuestState("ev1", "g1")->baseline.devices().size(), 2u);
+  MustCheck(token, Visitor(2, post + absl::Minutes(2)));
+  const Decision shared = MustCheck(token, Visitor(3, post + absl::Minutes(3)));
+  ASSERT_TRUE(HasReason(shared, reason::kLinkShared));
+  const Baseline b = store_->LoadGuestState("ev1", "g1")->baseline;
+  ASSERT_EQ(b.devices().size(), 1u) << "the look-alike learned during the leak is forgotten";
+  EXPECT_EQ(b.devices()[0].fingerprint, AccessFeatures::From(UsualBrowser(kT0))->device);
+  EXPECT_EQ(b.networks().size(), 1u);
+}
+
+TEST_F(GuardTest, ATravelledCopyOfTheGuestsDeviceOnANewNetworkCountsWhileTheLinkIsShared) {
+  const std::string token = MustIssue("ev1", "g1");
+  ASSERT_EQ(MustCheck(token, UsualBrowser(kT0)).band, Band::kLow);
+  const absl::Time post = kT0 + absl::Hours(24 * 30);
+  for (int n = 1; n <= 3; ++n) MustCheck(token, Visitor(n, post + absl::Minutes(n)));
+  // The guest's model elsewhere in the world: alone it is the guest
+  // travelling; during a public post it is one more visitor.
+  AccessAttempt far = UsualBrowser(post + absl::Minutes(5));
+  far.signals.fingerprint = "fp-far";
+  far.signals.timezone = "Asia/Tokyo";
+  far.client_ip = "192.0.2.77";
+  const Decision d = MustCheck(token, far);
+  EXPECT_TRUE(HasReason(d, reason::kLinkShared));
+  EXPECT_EQ(d.band, Band::kBlock);
+}
+
+TEST_F(GuardTest, ABurstOfUsesForgetsWhatItTaught) {
+  const std::string token = MustIssue("ev1", "g1");
+  ASSERT_EQ(MustCheck(token, UsualBrowser(kT0)).band, Band::kLow);
+  // A phone of the guest's model, a month later with another browser
+  // version, taken for the guest's device after an update...
+  AccessAttempt griefer = UsualBrowser(kT0 + absl::Hours(24 * 30));
+  griefer.signals.fingerprint = "fp-griefer";
+  griefer.signals.user_agent = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_1) Safari/605.1.15";
+  griefer.client_ip = "192.0.2.50";
+  ASSERT_EQ(MustCheck(token, griefer).band, Band::kLow);
+  ASSERT_EQ(store_->LoadGuestState("ev1", "g1")->baseline.devices().size(), 2u);
+  // ...hammers the link: six opens in ten minutes is no guest's habit.
+  for (int i = 1; i <= 5; ++i) {
+    griefer.at += absl::Minutes(1);
+    MustCheck(token, griefer);
+  }
+  const Baseline b = store_->LoadGuestState("ev1", "g1")->baseline;
+  ASSERT_EQ(b.devices().size(), 1u);
+  EXPECT_EQ(b.devices()[0].fingerprint, AccessFeatures::From(UsualBrowser(kT0))->device);
+}
+
+TEST_F(GuardTest, APlusOnesPhoneAtTheDoorIsAdmittedButNotLearned) {
+  const std::string token = MustIssue("ev1", "g1");
+  ASSERT_EQ(MustCheck(token, UsualBrowser(kT0)).band, Band::kLow);
+  AccessAttempt guest = UsualBrowser(kT0 + absl::Hours(24 * 30));
+  guest.kind = AccessKind::kCheckin;
+  guest.max_checkins = 2;
+  guest.client_ip = "192.0.2.10";  // The venue.
+  ASSERT_TRUE(MustCheck(token, guest).allowed());
+  AccessAttempt plus_one = OtherDevice(guest.at + absl::Minutes(2));
+  plus_one.kind = AccessKind::kCheckin;
+  plus_one.max_checkins = 2;
+  plus_one.client_ip = "192.0.2.11";
+  plus_one.signals.timezone = "Europe/Paris";
+  plus_one.signals.language = "fr-FR";
+  const Decision d = MustCheck(token, plus_one);
+  ASSERT_TRUE(d.allowed());
+  EXPECT_EQ(d.band, Band::kLow) << "a plus-one's phone while the party arrives";
+  const Baseline b = store_->LoadGuestState("ev1", "g1")->baseline;
+  EXPECT_EQ(b.admitted().size(), 2u);
+  EXPECT_EQ(b.devices().size(), 1u) << "the baseline is the guest, not who came along";
+}
+
+TEST_F(GuardTest, TheGuestAdmittedAtTheDoorUnseatsTheFirstOpenerTheyKeptContesting) {
+  const std::string token = MustIssue("ev1", "g1");
+  // Someone opened the link before the guest (a hijack, a scanner)...
+  ASSERT_EQ(MustCheck(token, OtherDevice(kT0)).band, Band::kLow);
+  // ...the guest then opens and RSVPs over two days, flagged each time...
+  ASSERT_GE(MustCheck(token, UsualBrowser(kT0 + absl::Hours(24))).band, Band::kMedium);
+  AccessAttempt rsvp = UsualBrowser(kT0 + absl::Hours(48));
+  rsvp.kind = AccessKind::kRsvp;
+  ASSERT_GE(MustCheck(token, rsvp).band, Band::kMedium);
+  ASSERT_EQ(store_->LoadGuestState("ev1", "g1")->baseline.devices().size(), 1u);
+  // ...and is admitted at the door.
+  AccessAttempt door = UsualBrowser(kT0 + absl::Hours(24 * 20));
+  door.kind = AccessKind::kCheckin;
+  door.max_checkins = 1;
+  const Decision d = MustCheck(token, door);
+  ASSERT_TRUE(d.allowed());
+  ASSERT_GE(d.band, Band::kMedium);
+  const Baseline b = store_->LoadGuestState("ev1", "g1")->baseline;
+  EXPECT_TRUE(b.devices().empty()) << "the first opener is not the guest";
+  EXPECT_TRUE(b.networks().empty());
+}
+
 TEST_F(GuardTest, LegitimateFeedbackTeachesTheBaseline) {
   const std::string token = MustIssue("ev1", "g1");
   ASSERT_TRUE(MustCheck(token, UsualBrowser(kT0)).allowed());

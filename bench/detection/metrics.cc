@@ -37,7 +37,10 @@ EventStats& EventStats::operator+=(const EventStats& o) {
                                &EventStats::f9_flagged,
                                &EventStats::incident_before_checkin,
                                &EventStats::poisoned,
-                               &EventStats::stuck}) {
+                               &EventStats::stuck,
+                               &EventStats::precision_medium,
+                               &EventStats::precision_high,
+                               &EventStats::guest_precision_high}) {
     this->*r += o.*r;
   }
   return *this;
@@ -54,7 +57,8 @@ EventStats Summarise(const SimEvent& ev, const EventResult& res) {
   EventStats s;
   const size_t n_guests = ev.guests.size();
   std::vector<bool> guest_high(n_guests, false), guest_block(n_guests, false),
-      guest_legit(n_guests, false);
+      guest_legit(n_guests, false), guest_flagged_high(n_guests, false),
+      guest_attacked(n_guests, false);
   struct Incident {
     bool flagged_before_checkin = false;
     bool saw_checkin = false;
@@ -76,6 +80,12 @@ EventStats Summarise(const SimEvent& ev, const EventResult& res) {
     if (o.capped) ++bc.capped;
     if (o.preview) ++bc.preview;
     const auto g = static_cast<size_t>(a.guest);
+    if (!o.preview) {
+      if (o.band >= Band::kMedium) Count(s.precision_medium, IsFraud(a.label));
+      if (o.band >= Band::kHigh) Count(s.precision_high, IsFraud(a.label));
+      guest_flagged_high[g] = guest_flagged_high[g] || o.band >= Band::kHigh;
+    }
+    guest_attacked[g] = guest_attacked[g] || IsFraud(a.label);
     switch (a.label) {
       case Label::kLegitHuman:
         guest_legit[g] = true;
@@ -139,6 +149,7 @@ EventStats Summarise(const SimEvent& ev, const EventResult& res) {
       Count(s.guest_block, guest_block[g]);
     }
     Count(s.poisoned, res.guests[g].poisoned);
+    if (guest_flagged_high[g]) Count(s.guest_precision_high, guest_attacked[g]);
     if (res.guests[g].legit_seen) Count(s.stuck, res.guests[g].stuck);
   }
   return s;

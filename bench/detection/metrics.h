@@ -52,6 +52,9 @@ struct EventStats {
   Ratio f9_flagged;                  // F9: incidents flagged >= medium once the guest shows up
   Ratio incident_before_checkin;     // incidents flagged before the first fraud check-in
   Ratio poisoned, stuck;             // guests
+  // Precision: of the accesses (previews excluded) at >= medium / >= high,
+  // those that were fraud; of the guests with an access >= high, those attacked.
+  Ratio precision_medium, precision_high, guest_precision_high;
   EventStats& operator+=(const EventStats& o);
 };
 

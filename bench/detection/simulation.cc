@@ -31,8 +31,8 @@ const char* LabelName(Label label) {
 const char* ModeName(Mode mode) { return mode == Mode::kPage ? "A_page" : "B_navigation"; }
 
 const char* FraudName(Fraud fraud) {
-  static constexpr std::array<const char*, 12> kNames = {"clean", "F1", "F2", "F3a", "F3b", "F4",
-                                                         "F5",    "F6", "F7", "F8",  "F9",  "F10"};
+  static constexpr std::array<const char*, 13> kNames = {
+      "clean", "F1", "F2", "F3a", "F3b", "F4", "F5", "F6", "F7", "F8", "F9", "F10", "mixed"};
   return kNames[static_cast<size_t>(fraud)];
 }
 
@@ -737,6 +737,7 @@ void InjectFraud(Builder& b, Fraud fraud, int g, int person, const GuestPlan& pl
   const int64_t after_first = plan.first_open + static_cast<int64_t>(LogNormal(r, kDay, 1.0));
   switch (fraud) {
     case Fraud::kNone:
+    case Fraud::kMixed:  // Drawn per guest by BuildEvent.
       return;
     case Fraud::kF1: {  // Forwarded to a friend: own device and ISP [S27].
       Person& f = Stranger(b, guest, 0.8);
@@ -937,9 +938,15 @@ SimEvent BuildEvent(uint64_t seed, int index, int size, Mode mode, Fraud fraud, 
     b.NewPerson(Chance(b.r, 0.85) ? &geo : &kGeos[Weighted(b.r, kGeoWeights)]);
     const int person = static_cast<int>(b.people.size()) - 1;
     const bool hit = targeted[static_cast<size_t>(g)];
-    const bool seller = hit && fraud == Fraud::kF7 && Chance(b.r, 0.8);
+    // The mixed run draws each targeted guest's scenario (the others draw
+    // nothing here, so their streams are those of the single-scenario runs).
+    const Fraud scenario = hit && fraud == Fraud::kMixed
+                               ? static_cast<Fraud>(UniformInt(b.r, static_cast<int>(Fraud::kF1),
+                                                               static_cast<int>(Fraud::kF10)))
+                               : fraud;
+    const bool seller = hit && scenario == Fraud::kF7 && Chance(b.r, 0.8);
     const GuestPlan plan = LegitGuest(b, g, person, seller);
-    if (hit) InjectFraud(b, fraud, g, person, plan);
+    if (hit) InjectFraud(b, scenario, g, person, plan);
     std::swap(b.r, person_rng);
   }
   std::stable_sort(b.ev.accesses.begin(), b.ev.accesses.end(),

@@ -30,8 +30,9 @@ enum class Mode {
 };
 const char* ModeName(Mode mode);
 
-// The fraud scenario injected into a run; kNone for a clean run.
-enum class Fraud { kNone, kF1, kF2, kF3a, kF3b, kF4, kF5, kF6, kF7, kF8, kF9, kF10 };
+// The fraud scenario injected into a run; kNone for a clean run; kMixed
+// draws one of F1-F10 for each targeted guest (the §5.2 mixed run).
+enum class Fraud { kNone, kF1, kF2, kF3a, kF3b, kF4, kF5, kF6, kF7, kF8, kF9, kF10, kMixed };
 const char* FraudName(Fraud fraud);
 
 // Swept parameters (§5.2-5.3); the defaults are the middle of each range.

@@ -125,12 +125,21 @@ class Baseline {
   // the least recently seen when full) and the access times. `vouched` (a
   // host's "legitimate") confirms them at once; otherwise a new entry is
   // provisional and a known one is confirmed once kConfirmAfterSeconds passed
-  // since it was first learned.
+  // since it was first learned, unless the use history shows another device
+  // using the link in between, flagged but not refused (a contested seat:
+  // whoever opened the link first is not confirmed by coming back while
+  // someone else keeps using it).
   void Learn(const AccessFeatures& access, bool vouched = false);
   // Forgets the provisional devices and networks first learned before
   // `before` (a host re-seating the baseline on the real guest, when the link
   // was first opened by someone else).
   void DropProvisionalBefore(absl::Time before);
+  // Forgets the provisional devices and networks first learned within
+  // [from, to], except devices admitted at the door and the entries of the
+  // first learned access (the seat, which strangers are compared with). For
+  // a link shown shared: what it learned while strangers were arriving was
+  // most likely one of them.
+  void DropProvisionalBetween(absl::Time from, absl::Time to);
   // Forgets the device and network of `access` unless a host vouched for them
   // (a host's "suspicious" verdict).
   void Forget(const AccessFeatures& access);

@@ -107,6 +107,11 @@ struct ScoringOptions {
   // the party brings (1 + plus-ones - 1). Default: 2 hours, 75.
   absl::Duration concurrency_window = absl::Hours(2);
   int concurrent_use_score = 75;
+  // Flagged, unrefused uses by devices the baseline does not know, since its
+  // learned devices last used the link, that unseat a baseline with no
+  // confirmed device at an admitted check-in (HeuristicScorer::Reconcile).
+  // Default: 3 (a guest opens, RSVPs and checks in).
+  int contested_seat_uses = 3;
 
   int missing_fingerprint_score = 40;    // Default: 40. Only when fingerprint_expected.
   int missing_user_agent_score = 40;     // Default: 40.
@@ -203,6 +208,12 @@ struct ScoringContext {
 // link (a retry at the door): scored as the known device, never learned.
 bool IsDoorRetry(const ScoringContext& context);
 
+// Whether the attempt is a check-in from a device the guest's baseline has not
+// learned: admitted if places are left, but never learned — at the door a
+// new phone is a plus-one's or a buyer's as often as the guest's, and the
+// baseline is who the guest is, not who came along [S28].
+bool IsNewDeviceAtTheDoor(const ScoringContext& context);
+
 // A pluggable scorer (a remote model, rules of your own). Must be thread-safe.
 // Guard runs it with a deadline; on timeout or error the heuristic verdict
 // stands. The returned band is advisory: Guard re-bands against the event.
@@ -236,6 +247,33 @@ class HeuristicScorer final : public Scorer {
   // network); nullopt for anything else, including every rsvp and checkin.
   std::optional<std::string> RecognisePreview(const AccessAttempt& attempt,
                                               const IpAddress* client_ip) const;
+
+  // Brings `baseline` (the guest's, already updated with the access scored
+  // `reasons` and recorded as `use`) in line with what that verdict showed
+  // about the link. Called by the Guard inside the baseline update, once per
+  // scored access.
+  //   - When the link was found shared (link_shared), the provisional devices
+  //     and networks first learned from one `velocity_window` (the burst it
+  //     arrived in) before the leak's first flagged stranger (within
+  //     `sharing_window`) until now are forgotten, the seat excepted
+  //     (Baseline::DropProvisionalBetween): a same-model visitor or a
+  //     neighbour on the guest's network can pass as the guest while
+  //     strangers arrive, and a public post must not teach the baseline
+  //     [S6, S27].
+  //   - When the link was used (opens and RSVPs) more than
+  //     `velocity_free_uses` times within `velocity_window`, what it learned
+  //     within that window is forgotten the same way: no guest opens their
+  //     invitation six times in ten minutes; a griefer hammering it with a
+  //     phone of the guest's model does (F10).
+  //   - When a device the baseline does not know is admitted at the door,
+  //     flagged, while no learned device is confirmed, and other devices
+  //     used the link flagged (not refused) at least `contested_seat_uses`
+  //     times over at least Baseline::kConfirmAfterSeconds since the
+  //     learned devices last did, those provisional entries are forgotten:
+  //     whoever opened the link first (a hijacker, a scanner) was not the
+  //     guest, who kept using it and came to the door [S22, S27].
+  void Reconcile(const std::vector<Reason>& reasons, const Baseline::Use& use,
+                 Baseline& baseline) const;
 
   const ScoringOptions& options() const { return options_; }
 

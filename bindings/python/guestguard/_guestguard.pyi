@@ -329,6 +329,7 @@ class ScoringOptions:
     link_forwarded_score: int
     link_shared_score: int
     concurrent_use_score: int
+    contested_seat_uses: int
     missing_fingerprint_score: int
     missing_user_agent_score: int
     missing_locale_score: int

@@ -535,6 +535,7 @@ void BindScoring(py::module_& m) {
   GG_FIELD(link_forwarded_score, "Default: 70. One stranger more than the party.");
   GG_FIELD(link_shared_score, "Default: 95. Shared beyond the party (conclusive).");
   GG_FIELD(concurrent_use_score, "Default: 75. A stranger while the guest is active.");
+  GG_FIELD(contested_seat_uses, "Default: 3. Others' flagged uses that unseat a first opener.");
   GG_FIELD(missing_fingerprint_score, "Default: 40. Only when fingerprint_expected.");
   GG_FIELD(missing_user_agent_score, "Default: 40.");
   GG_FIELD(missing_locale_score, "Default: 15. Neither language nor timezone.");
