@@ -509,6 +509,11 @@ TEST(ScoringOptions, DefaultsAreValidAndBadValuesAreNamed) {
   o.velocity_window = absl::ZeroDuration();
   EXPECT_EQ(o.Validate().code(), absl::StatusCode::kInvalidArgument);
   o = ScoringOptions();
+  o.contested_seat_uses = 0;
+  s = o.Validate();
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("contested_seat_uses"), std::string::npos) << s;
+  o = ScoringOptions();
   o.automation_markers.push_back("");
   EXPECT_EQ(o.Validate().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_FALSE(HeuristicScorer::Create(o).ok());

@@ -116,6 +116,9 @@ def test_scoring_options_take_keywords_and_validate():
     assert o.same_model_any_agent_window == dt.timedelta(hours=1)
     with pytest.raises(gg.InvalidArgument):
         gg.ScoringOptions(same_model_any_agent_window=0).validate()
+    assert o.contested_seat_uses == 3
+    with pytest.raises(gg.InvalidArgument):
+        gg.ScoringOptions(contested_seat_uses=0).validate()
     assert "curl/" in o.automation_markers
     o.validate()
     with pytest.raises(TypeError):
