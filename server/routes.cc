@@ -24,6 +24,7 @@
 #include "server/handlers/notifications.h"
 #include "server/handlers/rsvp.h"
 #include "server/handlers/security.h"
+#include "server/http_errors.h"
 #include "server/rate_limiter.h"
 #include "server/web_assets.h"
 
@@ -201,7 +202,7 @@ void RegisterRoutes(Router& router, AppState& app) {
 
   // Activity.
   router.Add("GET", "/events/{id}/activity", [&app](const Request& req, const Params& params) {
-    return ListActivity(app, req, params);
+    return ToResponse(ListActivity(app, req, params), req, *app.logger);
   });
   // Live monitor: a ticket, then the WebSocket it opens.
   router.Add("POST", "/events/{id}/ws-ticket", [&app](const Request& req, const Params& params) {
