@@ -1,6 +1,7 @@
 // Copyright 2026 GuestGuard authors.
 #include "server/routes.h"
 
+#include <functional>
 #include <iterator>
 #include <memory>
 #include <optional>
@@ -141,15 +142,16 @@ void RegisterRoutes(Router& router, AppState& app) {
       {"POST", "/events/{id}/guests/import/preview"},
       {"POST", "/events/{id}/guests/import/commit"},
   };
-  Response (*const guest_handlers[])(AppState&, const Request&, const Params&) = {
-      CreateGuest, ListGuests,          GetGuest,           PatchGuest,
-      DeleteGuest, IssueGuestToken,     RotateGuestToken,   BulkIssueTokens,
-      ListRsvps,   GuestImportTemplate, GuestImportPreview, GuestImportCommit};
+  // Handlers that return a Response or absl::StatusOr<Response> (errors
+  // mapped by ToResponse).
+  const std::function<absl::StatusOr<Response>(AppState&, const Request&, const Params&)>
+      guest_handlers[] = {CreateGuest, ListGuests,          GetGuest,           PatchGuest,
+                          DeleteGuest, IssueGuestToken,     RotateGuestToken,   BulkIssueTokens,
+                          ListRsvps,   GuestImportTemplate, GuestImportPreview, GuestImportCommit};
   for (size_t i = 0; i < std::size(guest_routes); ++i) {
-    auto* handler = guest_handlers[i];
     router.Add(guest_routes[i].first, guest_routes[i].second,
-               [&app, handler](const Request& req, const Params& params) {
-                 return handler(app, req, params);
+               [&app, handler = guest_handlers[i]](const Request& req, const Params& params) {
+                 return ToResponse(handler(app, req, params), req, *app.logger);
                });
   }
 
@@ -163,13 +165,15 @@ void RegisterRoutes(Router& router, AppState& app) {
       {"PATCH", "/events/{id}/collaborators/{user_id}"},
       {"DELETE", "/events/{id}/collaborators/{user_id}"},
   };
-  Response (*const team_handlers[])(AppState&, const Request&, const Params&) = {
-      ListCollaborators, InviteCollaborator, CancelInvite, PatchCollaborator, RemoveCollaborator};
+  // Handlers that return a Response or absl::StatusOr<Response> (errors
+  // mapped by ToResponse).
+  const std::function<absl::StatusOr<Response>(AppState&, const Request&, const Params&)>
+      team_handlers[] = {ListCollaborators, InviteCollaborator, CancelInvite, PatchCollaborator,
+                         RemoveCollaborator};
   for (size_t i = 0; i < std::size(team_routes); ++i) {
-    auto* handler = team_handlers[i];
     router.Add(team_routes[i].first, team_routes[i].second,
-               [&app, handler](const Request& req, const Params& params) {
-                 return handler(app, req, params);
+               [&app, handler = team_handlers[i]](const Request& req, const Params& params) {
+                 return ToResponse(handler(app, req, params), req, *app.logger);
                });
   }
 

@@ -19,7 +19,6 @@
 #include "guestguard/thresholds.h"
 #include "server/auth.h"
 #include "server/handlers/guest_names.h"
-#include "server/http_errors.h"
 #include "server/roles.h"
 #include "server/wire.h"
 
