@@ -198,10 +198,10 @@ void RegisterRoutes(Router& router, AppState& app) {
         if (auto limited = RateLimited(*invite_limiter, app, req, "invite request rate limited")) {
           return *std::move(limited);
         }
-        return PreviewInvite(app, req, params);
+        return ToResponse(PreviewInvite(app, req, params), req, *app.logger);
       });
   router.Add("POST", "/invites/{token}/accept", [&app](const Request& req, const Params& params) {
-    return AcceptInvite(app, req, params);
+    return ToResponse(AcceptInvite(app, req, params), req, *app.logger);
   });
 
   // Activity.
@@ -210,22 +210,22 @@ void RegisterRoutes(Router& router, AppState& app) {
   });
   // Live monitor: a ticket, then the WebSocket it opens.
   router.Add("POST", "/events/{id}/ws-ticket", [&app](const Request& req, const Params& params) {
-    return IssueWsTicket(app, req, params);
+    return ToResponse(IssueWsTicket(app, req, params), req, *app.logger);
   });
   router.Add("GET", "/events/{id}/monitor", [&app](const Request& req, const Params& params) {
-    return OpenMonitor(app, req, params);
+    return ToResponse(OpenMonitor(app, req, params), req, *app.logger);
   });
 
   // The door view: door staff or viewer+ read the arrivals and search names;
   // door staff or editor+ verify a guest's door pass and check them in.
   router.Add("GET", "/events/{id}/door", [&app](const Request& req, const Params& params) {
-    return DoorOverview(app, req, params);
+    return ToResponse(DoorOverview(app, req, params), req, *app.logger);
   });
   router.Add("GET", "/events/{id}/door/guests", [&app](const Request& req, const Params& params) {
-    return SearchDoorGuests(app, req, params);
+    return ToResponse(SearchDoorGuests(app, req, params), req, *app.logger);
   });
   router.Add("POST", "/events/{id}/door/verify", [&app](const Request& req, const Params& params) {
-    return VerifyDoorPass(app, req, params);
+    return ToResponse(VerifyDoorPass(app, req, params), req, *app.logger);
   });
 
   // Guest invitations by email (editor+ sends; viewer+ reads the delivery state).
@@ -238,7 +238,7 @@ void RegisterRoutes(Router& router, AppState& app) {
 
   // Notifications (editor+).
   router.Add("GET", "/events/{id}/notifications", [&app](const Request& req, const Params& params) {
-    return ListNotifications(app, req, params);
+    return ToResponse(ListNotifications(app, req, params), req, *app.logger);
   });
 
   // Security settings (viewer+ reads and previews, editor+ changes) and feedback.
@@ -253,15 +253,14 @@ void RegisterRoutes(Router& router, AppState& app) {
       {"GET", "/events/{id}/security/feedback"},
       {"GET", "/events/{id}/security/feedback/export"},
   };
-  Response (*const security_handlers[])(AppState&, const Request&, const Params&) = {
-      GetThresholds,        PutThresholds,     PreviewThresholds,
-      ListAllowlist,        AddAllowlistEntry, RemoveAllowlistEntry,
-      RecordAccessFeedback, ListFeedback,      ExportFeedback};
+  const std::function<absl::StatusOr<Response>(AppState&, const Request&, const Params&)>
+      security_handlers[] = {GetThresholds,        PutThresholds,     PreviewThresholds,
+                             ListAllowlist,        AddAllowlistEntry, RemoveAllowlistEntry,
+                             RecordAccessFeedback, ListFeedback,      ExportFeedback};
   for (size_t i = 0; i < std::size(security_routes); ++i) {
-    auto* handler = security_handlers[i];
     router.Add(security_routes[i].first, security_routes[i].second,
-               [&app, handler](const Request& req, const Params& params) {
-                 return handler(app, req, params);
+               [&app, handler = security_handlers[i]](const Request& req, const Params& params) {
+                 return ToResponse(handler(app, req, params), req, *app.logger);
                });
   }
 
