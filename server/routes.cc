@@ -78,20 +78,21 @@ void RegisterRoutes(Router& router, AppState& app) {
         if (auto limited = RateLimited(*auth_limiter, app, req, "auth request rate limited")) {
           return *std::move(limited);
         }
-        return Signup(app, req, params);
+        return ToResponse(Signup(app, req, params), req, *app.logger);
       });
   router.Add("POST", "/auth/login", [&app, auth_limiter](const Request& req, const Params& params) {
     if (auto limited = RateLimited(*auth_limiter, app, req, "auth request rate limited")) {
       return *std::move(limited);
     }
-    return Login(app, req, params);
+    return ToResponse(Login(app, req, params), req, *app.logger);
   });
   // Following a verification link, asking for a new one and changing the
   // password (Argon2 work, or a mail) share the signup/login limit.
-  const std::pair<const char*, Response (*)(AppState&, const Request&, const Params&)> limited[] = {
-      {"/auth/verify", VerifyEmail},
-      {"/auth/verify/resend", ResendVerification},
-      {"/auth/password", ChangePassword}};
+  const std::pair<const char*,
+                  absl::StatusOr<Response> (*)(AppState&, const Request&, const Params&)>
+      limited[] = {{"/auth/verify", VerifyEmail},
+                   {"/auth/verify/resend", ResendVerification},
+                   {"/auth/password", ChangePassword}};
   for (const auto& [path, handler] : limited) {
     router.Add(
         "POST", path,
@@ -99,32 +100,34 @@ void RegisterRoutes(Router& router, AppState& app) {
           if (auto limited = RateLimited(*auth_limiter, app, req, "auth request rate limited")) {
             return *std::move(limited);
           }
-          return handler(app, req, params);
+          return ToResponse(handler(app, req, params), req, *app.logger);
         });
   }
-  router.Add("POST", "/auth/logout",
-             [&app](const Request& req, const Params& params) { return Logout(app, req, params); });
-  router.Add("POST", "/auth/logout-everywhere", [&app](const Request& req, const Params& params) {
-    return LogoutEverywhere(app, req, params);
+  router.Add("POST", "/auth/logout", [&app](const Request& req, const Params& params) {
+    return ToResponse(Logout(app, req, params), req, *app.logger);
   });
-  router.Add("GET", "/me",
-             [&app](const Request& req, const Params& params) { return Me(app, req, params); });
+  router.Add("POST", "/auth/logout-everywhere", [&app](const Request& req, const Params& params) {
+    return ToResponse(LogoutEverywhere(app, req, params), req, *app.logger);
+  });
+  router.Add("GET", "/me", [&app](const Request& req, const Params& params) {
+    return ToResponse(Me(app, req, params), req, *app.logger);
+  });
 
   // Events.
   router.Add("POST", "/events", [&app](const Request& req, const Params& params) {
-    return CreateEvent(app, req, params);
+    return ToResponse(CreateEvent(app, req, params), req, *app.logger);
   });
   router.Add("GET", "/events", [&app](const Request& req, const Params& params) {
-    return ListEvents(app, req, params);
+    return ToResponse(ListEvents(app, req, params), req, *app.logger);
   });
   router.Add("GET", "/events/{id}", [&app](const Request& req, const Params& params) {
-    return GetEvent(app, req, params);
+    return ToResponse(GetEvent(app, req, params), req, *app.logger);
   });
   router.Add("PATCH", "/events/{id}", [&app](const Request& req, const Params& params) {
-    return PatchEvent(app, req, params);
+    return ToResponse(PatchEvent(app, req, params), req, *app.logger);
   });
   router.Add("DELETE", "/events/{id}", [&app](const Request& req, const Params& params) {
-    return DeleteEvent(app, req, params);
+    return ToResponse(DeleteEvent(app, req, params), req, *app.logger);
   });
 
   // Guests (editor+ writes, viewer+ reads) and their links.
