@@ -123,4 +123,9 @@ Response ErrorResponse(const absl::Status& status, const Request& request, Logge
   return response;
 }
 
+Response ToResponse(absl::StatusOr<Response> result, const Request& request, Logger& logger) {
+  if (!result.ok()) return ErrorResponse(result.status(), request, logger);
+  return *std::move(result);
+}
+
 }  // namespace guestguard::server

@@ -12,12 +12,15 @@
 // quoting a SQLSTATE), which is logged and replaced by a generic text.
 //
 //   if (!user.ok()) return ErrorResponse(user.status(), request, *app.logger);
+// or, for a handler returning absl::StatusOr<Response> (GG_ASSIGN_OR_RETURN
+// inside), once in its route: return ToResponse(Handler(app, req, params), req, *app.logger);
 #ifndef GUESTGUARD_SERVER_HTTP_ERRORS_H_
 #define GUESTGUARD_SERVER_HTTP_ERRORS_H_
 
 #include <string_view>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "server/log.h"
 #include "server/router.h"
@@ -36,6 +39,10 @@ std::string_view ErrorCodeFor(absl::StatusCode code);
 // also carry `WWW-Authenticate: Bearer`. Logs 5xx statuses (error level, with
 // the request id and path). `status` must not be OK.
 Response ErrorResponse(const absl::Status& status, const Request& request, Logger& logger);
+
+// What a handler that returns absl::StatusOr<Response> answers: the response,
+// or ErrorResponse of the error — the one place handler errors become HTTP.
+Response ToResponse(absl::StatusOr<Response> result, const Request& request, Logger& logger);
 
 }  // namespace guestguard::server
 

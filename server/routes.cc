@@ -1,6 +1,7 @@
 // Copyright 2026 GuestGuard authors.
 #include "server/routes.h"
 
+#include <functional>
 #include <iterator>
 #include <memory>
 #include <optional>
@@ -24,6 +25,7 @@
 #include "server/handlers/notifications.h"
 #include "server/handlers/rsvp.h"
 #include "server/handlers/security.h"
+#include "server/http_errors.h"
 #include "server/rate_limiter.h"
 #include "server/web_assets.h"
 
@@ -76,20 +78,21 @@ void RegisterRoutes(Router& router, AppState& app) {
         if (auto limited = RateLimited(*auth_limiter, app, req, "auth request rate limited")) {
           return *std::move(limited);
         }
-        return Signup(app, req, params);
+        return ToResponse(Signup(app, req, params), req, *app.logger);
       });
   router.Add("POST", "/auth/login", [&app, auth_limiter](const Request& req, const Params& params) {
     if (auto limited = RateLimited(*auth_limiter, app, req, "auth request rate limited")) {
       return *std::move(limited);
     }
-    return Login(app, req, params);
+    return ToResponse(Login(app, req, params), req, *app.logger);
   });
   // Following a verification link, asking for a new one and changing the
   // password (Argon2 work, or a mail) share the signup/login limit.
-  const std::pair<const char*, Response (*)(AppState&, const Request&, const Params&)> limited[] = {
-      {"/auth/verify", VerifyEmail},
-      {"/auth/verify/resend", ResendVerification},
-      {"/auth/password", ChangePassword}};
+  const std::pair<const char*,
+                  absl::StatusOr<Response> (*)(AppState&, const Request&, const Params&)>
+      limited[] = {{"/auth/verify", VerifyEmail},
+                   {"/auth/verify/resend", ResendVerification},
+                   {"/auth/password", ChangePassword}};
   for (const auto& [path, handler] : limited) {
     router.Add(
         "POST", path,
@@ -97,32 +100,34 @@ void RegisterRoutes(Router& router, AppState& app) {
           if (auto limited = RateLimited(*auth_limiter, app, req, "auth request rate limited")) {
             return *std::move(limited);
           }
-          return handler(app, req, params);
+          return ToResponse(handler(app, req, params), req, *app.logger);
         });
   }
-  router.Add("POST", "/auth/logout",
-             [&app](const Request& req, const Params& params) { return Logout(app, req, params); });
-  router.Add("POST", "/auth/logout-everywhere", [&app](const Request& req, const Params& params) {
-    return LogoutEverywhere(app, req, params);
+  router.Add("POST", "/auth/logout", [&app](const Request& req, const Params& params) {
+    return ToResponse(Logout(app, req, params), req, *app.logger);
   });
-  router.Add("GET", "/me",
-             [&app](const Request& req, const Params& params) { return Me(app, req, params); });
+  router.Add("POST", "/auth/logout-everywhere", [&app](const Request& req, const Params& params) {
+    return ToResponse(LogoutEverywhere(app, req, params), req, *app.logger);
+  });
+  router.Add("GET", "/me", [&app](const Request& req, const Params& params) {
+    return ToResponse(Me(app, req, params), req, *app.logger);
+  });
 
   // Events.
   router.Add("POST", "/events", [&app](const Request& req, const Params& params) {
-    return CreateEvent(app, req, params);
+    return ToResponse(CreateEvent(app, req, params), req, *app.logger);
   });
   router.Add("GET", "/events", [&app](const Request& req, const Params& params) {
-    return ListEvents(app, req, params);
+    return ToResponse(ListEvents(app, req, params), req, *app.logger);
   });
   router.Add("GET", "/events/{id}", [&app](const Request& req, const Params& params) {
-    return GetEvent(app, req, params);
+    return ToResponse(GetEvent(app, req, params), req, *app.logger);
   });
   router.Add("PATCH", "/events/{id}", [&app](const Request& req, const Params& params) {
-    return PatchEvent(app, req, params);
+    return ToResponse(PatchEvent(app, req, params), req, *app.logger);
   });
   router.Add("DELETE", "/events/{id}", [&app](const Request& req, const Params& params) {
-    return DeleteEvent(app, req, params);
+    return ToResponse(DeleteEvent(app, req, params), req, *app.logger);
   });
 
   // Guests (editor+ writes, viewer+ reads) and their links.
@@ -140,15 +145,16 @@ void RegisterRoutes(Router& router, AppState& app) {
       {"POST", "/events/{id}/guests/import/preview"},
       {"POST", "/events/{id}/guests/import/commit"},
   };
-  Response (*const guest_handlers[])(AppState&, const Request&, const Params&) = {
-      CreateGuest, ListGuests,          GetGuest,           PatchGuest,
-      DeleteGuest, IssueGuestToken,     RotateGuestToken,   BulkIssueTokens,
-      ListRsvps,   GuestImportTemplate, GuestImportPreview, GuestImportCommit};
+  // Handlers that return a Response or absl::StatusOr<Response> (errors
+  // mapped by ToResponse).
+  const std::function<absl::StatusOr<Response>(AppState&, const Request&, const Params&)>
+      guest_handlers[] = {CreateGuest, ListGuests,          GetGuest,           PatchGuest,
+                          DeleteGuest, IssueGuestToken,     RotateGuestToken,   BulkIssueTokens,
+                          ListRsvps,   GuestImportTemplate, GuestImportPreview, GuestImportCommit};
   for (size_t i = 0; i < std::size(guest_routes); ++i) {
-    auto* handler = guest_handlers[i];
     router.Add(guest_routes[i].first, guest_routes[i].second,
-               [&app, handler](const Request& req, const Params& params) {
-                 return handler(app, req, params);
+               [&app, handler = guest_handlers[i]](const Request& req, const Params& params) {
+                 return ToResponse(handler(app, req, params), req, *app.logger);
                });
   }
 
@@ -162,13 +168,15 @@ void RegisterRoutes(Router& router, AppState& app) {
       {"PATCH", "/events/{id}/collaborators/{user_id}"},
       {"DELETE", "/events/{id}/collaborators/{user_id}"},
   };
-  Response (*const team_handlers[])(AppState&, const Request&, const Params&) = {
-      ListCollaborators, InviteCollaborator, CancelInvite, PatchCollaborator, RemoveCollaborator};
+  // Handlers that return a Response or absl::StatusOr<Response> (errors
+  // mapped by ToResponse).
+  const std::function<absl::StatusOr<Response>(AppState&, const Request&, const Params&)>
+      team_handlers[] = {ListCollaborators, InviteCollaborator, CancelInvite, PatchCollaborator,
+                         RemoveCollaborator};
   for (size_t i = 0; i < std::size(team_routes); ++i) {
-    auto* handler = team_handlers[i];
     router.Add(team_routes[i].first, team_routes[i].second,
-               [&app, handler](const Request& req, const Params& params) {
-                 return handler(app, req, params);
+               [&app, handler = team_handlers[i]](const Request& req, const Params& params) {
+                 return ToResponse(handler(app, req, params), req, *app.logger);
                });
   }
 
@@ -193,34 +201,34 @@ void RegisterRoutes(Router& router, AppState& app) {
         if (auto limited = RateLimited(*invite_limiter, app, req, "invite request rate limited")) {
           return *std::move(limited);
         }
-        return PreviewInvite(app, req, params);
+        return ToResponse(PreviewInvite(app, req, params), req, *app.logger);
       });
   router.Add("POST", "/invites/{token}/accept", [&app](const Request& req, const Params& params) {
-    return AcceptInvite(app, req, params);
+    return ToResponse(AcceptInvite(app, req, params), req, *app.logger);
   });
 
   // Activity.
   router.Add("GET", "/events/{id}/activity", [&app](const Request& req, const Params& params) {
-    return ListActivity(app, req, params);
+    return ToResponse(ListActivity(app, req, params), req, *app.logger);
   });
   // Live monitor: a ticket, then the WebSocket it opens.
   router.Add("POST", "/events/{id}/ws-ticket", [&app](const Request& req, const Params& params) {
-    return IssueWsTicket(app, req, params);
+    return ToResponse(IssueWsTicket(app, req, params), req, *app.logger);
   });
   router.Add("GET", "/events/{id}/monitor", [&app](const Request& req, const Params& params) {
-    return OpenMonitor(app, req, params);
+    return ToResponse(OpenMonitor(app, req, params), req, *app.logger);
   });
 
   // The door view: door staff or viewer+ read the arrivals and search names;
   // door staff or editor+ verify a guest's door pass and check them in.
   router.Add("GET", "/events/{id}/door", [&app](const Request& req, const Params& params) {
-    return DoorOverview(app, req, params);
+    return ToResponse(DoorOverview(app, req, params), req, *app.logger);
   });
   router.Add("GET", "/events/{id}/door/guests", [&app](const Request& req, const Params& params) {
-    return SearchDoorGuests(app, req, params);
+    return ToResponse(SearchDoorGuests(app, req, params), req, *app.logger);
   });
   router.Add("POST", "/events/{id}/door/verify", [&app](const Request& req, const Params& params) {
-    return VerifyDoorPass(app, req, params);
+    return ToResponse(VerifyDoorPass(app, req, params), req, *app.logger);
   });
 
   // Guest invitations by email (editor+ sends; viewer+ reads the delivery state).
@@ -233,7 +241,7 @@ void RegisterRoutes(Router& router, AppState& app) {
 
   // Notifications (editor+).
   router.Add("GET", "/events/{id}/notifications", [&app](const Request& req, const Params& params) {
-    return ListNotifications(app, req, params);
+    return ToResponse(ListNotifications(app, req, params), req, *app.logger);
   });
 
   // Security settings (viewer+ reads and previews, editor+ changes) and feedback.
@@ -248,15 +256,14 @@ void RegisterRoutes(Router& router, AppState& app) {
       {"GET", "/events/{id}/security/feedback"},
       {"GET", "/events/{id}/security/feedback/export"},
   };
-  Response (*const security_handlers[])(AppState&, const Request&, const Params&) = {
-      GetThresholds,        PutThresholds,     PreviewThresholds,
-      ListAllowlist,        AddAllowlistEntry, RemoveAllowlistEntry,
-      RecordAccessFeedback, ListFeedback,      ExportFeedback};
+  const std::function<absl::StatusOr<Response>(AppState&, const Request&, const Params&)>
+      security_handlers[] = {GetThresholds,        PutThresholds,     PreviewThresholds,
+                             ListAllowlist,        AddAllowlistEntry, RemoveAllowlistEntry,
+                             RecordAccessFeedback, ListFeedback,      ExportFeedback};
   for (size_t i = 0; i < std::size(security_routes); ++i) {
-    auto* handler = security_handlers[i];
     router.Add(security_routes[i].first, security_routes[i].second,
-               [&app, handler](const Request& req, const Params& params) {
-                 return handler(app, req, params);
+               [&app, handler = security_handlers[i]](const Request& req, const Params& params) {
+                 return ToResponse(handler(app, req, params), req, *app.logger);
                });
   }
 

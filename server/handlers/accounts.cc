@@ -65,31 +65,27 @@ Response Busy(AppState& app, const Request& request) {
   return Response::Error(503, "unavailable", "busy, try again");
 }
 
-// 429 while `email`'s failed logins make it wait (see LoginThrottle); no
-// Argon2 work is spent on it.
-std::optional<Response> LoginThrottled(AppState& app, const Request& request,
-                                       const std::string& email) {
+// ResourceExhausted (429 with Retry-After) while `email`'s failed logins make
+// it wait (see LoginThrottle), OK otherwise; no Argon2 work is spent on it.
+absl::Status LoginThrottled(AppState& app, const Request& request, const std::string& email) {
   std::optional<absl::Duration> wait = app.login_throttle->Check(email);
-  if (!wait) return std::nullopt;
+  if (!wait) return absl::OkStatus();
   app.logger->Warn("login throttled", {{"request_id", request.request_id},
                                        {"email", email},
                                        {"client_ip", request.client_ip},
                                        {"retry_after", RetryAfterSeconds(*wait)}});
-  return ErrorResponse(
-      RateLimitedError("too many failed sign-ins for this account; wait and try again", *wait),
-      request, *app.logger);
+  return RateLimitedError("too many failed sign-ins for this account; wait and try again", *wait);
 }
 
-// 401 for a wrong email or password, counted against the account and logged
-// with it (never with the password).
-Response LoginFailed(AppState& app, const Request& request, const std::string& email) {
+// Unauthenticated (401) for a wrong email or password, counted against the
+// account and logged with it (never with the password).
+absl::Status LoginFailed(AppState& app, const Request& request, const std::string& email) {
   const int failures = app.login_throttle->RecordFailure(email);
   app.logger->Warn("login failed", {{"request_id", request.request_id},
                                     {"email", email},
                                     {"client_ip", request.client_ip},
                                     {"failures", failures}});
-  return ErrorResponse(absl::UnauthenticatedError(std::string(kWrongCredentials)), request,
-                       *app.logger);
+  return absl::UnauthenticatedError(std::string(kWrongCredentials));
 }
 
 struct SignupInput {
@@ -111,16 +107,16 @@ absl::StatusOr<SignupInput> ValidateSignup(const boost::json::object& body) {
 
 }  // namespace
 
-Response Signup(AppState& app, const Request& request, const Params& /*params*/) {
+absl::StatusOr<Response> Signup(AppState& app, const Request& request, const Params& /*params*/) {
   Response error;
   absl::StatusOr<boost::json::object> body = ParseObject(request, &error);
   if (!body.ok()) return error;
   absl::StatusOr<SignupInput> in = ValidateSignup(*body);
-  if (!in.ok()) return ErrorResponse(in.status(), request, *app.logger);
+  if (!in.ok()) return in.status();
   // Hashed whether or not the account exists: both answers cost the same.
   absl::StatusOr<std::string> hash = HashPassword(in->password);
   if (absl::IsUnavailable(hash.status())) return Busy(app, request);
-  if (!hash.ok()) return ErrorResponse(hash.status(), request, *app.logger);
+  if (!hash.ok()) return hash.status();
 
   const absl::Time now = NowMicros(*app.clock);
   int64_t id = 0;
@@ -154,7 +150,7 @@ Response Signup(AppState& app, const Request& request, const Params& /*params*/)
   });
   // A concurrent signup with the same address created it first: that one mailed.
   if (!status.ok() && !absl::IsAlreadyExists(status)) {
-    return ErrorResponse(status, request, *app.logger);
+    return status;
   }
   if (mailed) app.NotifyOutbox();
   app.logger->Info(created ? "account created" : "signup for an existing account",
@@ -164,18 +160,16 @@ Response Signup(AppState& app, const Request& request, const Params& /*params*/)
   return VerificationSent();
 }
 
-Response Login(AppState& app, const Request& request, const Params& /*params*/) {
+absl::StatusOr<Response> Login(AppState& app, const Request& request, const Params& /*params*/) {
   Response error;
   absl::StatusOr<boost::json::object> body = ParseObject(request, &error);
   if (!body.ok()) return error;
   absl::StatusOr<std::string> email = StringField(*body, "email");
-  if (!email.ok()) return ErrorResponse(email.status(), request, *app.logger);
+  if (!email.ok()) return email.status();
   absl::StatusOr<std::string> password = StringField(*body, "password");
-  if (!password.ok()) return ErrorResponse(password.status(), request, *app.logger);
+  if (!password.ok()) return password.status();
   const std::string normalized = NormalizeEmail(*email);
-  if (std::optional<Response> throttled = LoginThrottled(app, request, normalized)) {
-    return *std::move(throttled);
-  }
+  GG_RETURN_IF_ERROR(LoginThrottled(app, request, normalized));
 
   sql::Rows rows;
   absl::Status status = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
@@ -184,7 +178,7 @@ Response Login(AppState& app, const Request& request, const Params& /*params*/) 
                                       {sql::Text(normalized)}));
     return absl::OkStatus();
   });
-  if (!status.ok()) return ErrorResponse(status, request, *app.logger);
+  if (!status.ok()) return status;
   if (rows.empty()) {
     if (absl::IsUnavailable(VerifyPasswordAgainstDummy(*password).status())) {
       return Busy(app, request);
@@ -196,7 +190,7 @@ Response Login(AppState& app, const Request& request, const Params& /*params*/) 
   absl::StatusOr<std::string> hash = rows.Text(0, 2);
   absl::StatusOr<bool> verified = rows.Bool(0, 3);
   if (!id.ok() || !name.ok() || !hash.ok() || !verified.ok()) {
-    return ErrorResponse(absl::InternalError("unreadable users row"), request, *app.logger);
+    return absl::InternalError("unreadable users row");
   }
   absl::StatusOr<bool> matched = VerifyPassword(*hash, *password);
   if (absl::IsUnavailable(matched.status())) return Busy(app, request);
@@ -212,13 +206,12 @@ Response Login(AppState& app, const Request& request, const Params& /*params*/) 
           mailed, EnqueueAccountEmail(c, app, *id, AccountEmail::kVerify, NowMicros(*app.clock)));
       return absl::OkStatus();
     });
-    if (!status.ok()) return ErrorResponse(status, request, *app.logger);
+    if (!status.ok()) return status;
     if (mailed) app.NotifyOutbox();
     app.logger->Info("sign-in refused: email not verified", {{"request_id", request.request_id},
                                                              {"user_id", std::to_string(*id)},
                                                              {"email_queued", mailed}});
-    return ErrorResponse(absl::UnauthenticatedError(std::string(kWrongCredentials)), request,
-                         *app.logger);
+    return absl::UnauthenticatedError(std::string(kWrongCredentials));
   }
 
   std::string token;
@@ -227,58 +220,59 @@ Response Login(AppState& app, const Request& request, const Params& /*params*/) 
                         CreateSession(c, *id, NowMicros(*app.clock), app.config.session_lifetime));
     return absl::OkStatus();
   });
-  if (!status.ok()) return ErrorResponse(status, request, *app.logger);
+  if (!status.ok()) return status;
   User user{std::to_string(*id), normalized, *name, true, ""};
   app.logger->Info("signed in", {{"request_id", request.request_id}, {"user_id", user.id}});
   return SessionResponse(200, token, user);
 }
 
-Response Logout(AppState& app, const Request& request, const Params& /*params*/) {
+absl::StatusOr<Response> Logout(AppState& app, const Request& request, const Params& /*params*/) {
   absl::StatusOr<User> user = Authenticate(request, app);
-  if (!user.ok()) return ErrorResponse(user.status(), request, *app.logger);
+  if (!user.ok()) return user.status();
   absl::Status status = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
     return c.Exec("DELETE FROM sessions WHERE token_hash = ?", {sql::Text(user->session_hash)})
         .status();
   });
-  if (!status.ok()) return ErrorResponse(status, request, *app.logger);
+  if (!status.ok()) return status;
   app.logger->Info("signed out", {{"request_id", request.request_id}, {"user_id", user->id}});
   return NoContent();
 }
 
-Response LogoutEverywhere(AppState& app, const Request& request, const Params& /*params*/) {
+absl::StatusOr<Response> LogoutEverywhere(AppState& app, const Request& request,
+                                          const Params& /*params*/) {
   absl::StatusOr<User> user = Authenticate(request, app);
-  if (!user.ok()) return ErrorResponse(user.status(), request, *app.logger);
+  if (!user.ok()) return user.status();
   absl::StatusOr<int64_t> user_id = UserId(*user);
-  if (!user_id.ok()) return ErrorResponse(user_id.status(), request, *app.logger);
+  if (!user_id.ok()) return user_id.status();
   int64_t ended = 0;
   absl::Status status = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
     GG_ASSIGN_OR_RETURN(ended,
                         c.Exec("DELETE FROM sessions WHERE user_id = ?", {sql::Int(*user_id)}));
     return absl::OkStatus();
   });
-  if (!status.ok()) return ErrorResponse(status, request, *app.logger);
+  if (!status.ok()) return status;
   app.logger->Info(
       "signed out everywhere",
       {{"request_id", request.request_id}, {"user_id", user->id}, {"sessions_ended", ended}});
   return NoContent();
 }
 
-Response ChangePassword(AppState& app, const Request& request, const Params& /*params*/) {
+absl::StatusOr<Response> ChangePassword(AppState& app, const Request& request,
+                                        const Params& /*params*/) {
   absl::StatusOr<User> user = Authenticate(request, app);
-  if (!user.ok()) return ErrorResponse(user.status(), request, *app.logger);
+  if (!user.ok()) return user.status();
   Response error;
   absl::StatusOr<boost::json::object> body = ParseObject(request, &error);
   if (!body.ok()) return error;
   absl::StatusOr<std::string> current = StringField(*body, "current");
-  if (!current.ok()) return ErrorResponse(current.status(), request, *app.logger);
+  if (!current.ok()) return current.status();
   absl::StatusOr<std::string> next = StringField(*body, "new");
-  if (!next.ok()) return ErrorResponse(next.status(), request, *app.logger);
+  if (!next.ok()) return next.status();
   if (absl::Status valid = ValidatePassword(*next); !valid.ok()) {
-    return ErrorResponse(absl::InvalidArgumentError("new " + std::string(valid.message())), request,
-                         *app.logger);
+    return absl::InvalidArgumentError("new " + std::string(valid.message()));
   }
   absl::StatusOr<int64_t> parsed_id = UserId(*user);
-  if (!parsed_id.ok()) return ErrorResponse(parsed_id.status(), request, *app.logger);
+  if (!parsed_id.ok()) return parsed_id.status();
   const int64_t user_id = *parsed_id;
   sql::Rows rows;
   absl::Status status = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
@@ -286,24 +280,22 @@ Response ChangePassword(AppState& app, const Request& request, const Params& /*p
         rows, c.Query("SELECT password_hash FROM users WHERE id = ?", {sql::Int(user_id)}));
     return absl::OkStatus();
   });
-  if (!status.ok()) return ErrorResponse(status, request, *app.logger);
+  if (!status.ok()) return status;
   if (rows.empty()) {
-    return ErrorResponse(absl::UnauthenticatedError("invalid or expired session"), request,
-                         *app.logger);
+    return absl::UnauthenticatedError("invalid or expired session");
   }
   absl::StatusOr<std::string> hash = rows.Text(0, 0);
-  if (!hash.ok()) return ErrorResponse(hash.status(), request, *app.logger);
+  if (!hash.ok()) return hash.status();
   absl::StatusOr<bool> matched = VerifyPassword(*hash, *current);
   if (absl::IsUnavailable(matched.status())) return Busy(app, request);
   if (!matched.ok() || !*matched) {
     app.logger->Info("password change refused: wrong current password",
                      {{"request_id", request.request_id}, {"user_id", user->id}});
-    return ErrorResponse(absl::PermissionDeniedError("the current password is wrong"), request,
-                         *app.logger);
+    return absl::PermissionDeniedError("the current password is wrong");
   }
   absl::StatusOr<std::string> new_hash = HashPassword(*next);
   if (absl::IsUnavailable(new_hash.status())) return Busy(app, request);
-  if (!new_hash.ok()) return ErrorResponse(new_hash.status(), request, *app.logger);
+  if (!new_hash.ok()) return new_hash.status();
   int64_t ended = 0;
   status = app.db->Transact([&](sql::Connection& c) -> absl::Status {
     GG_RETURN_IF_ERROR(c.Exec("UPDATE users SET password_hash = ? WHERE id = ?",
@@ -314,21 +306,22 @@ Response ChangePassword(AppState& app, const Request& request, const Params& /*p
                                       {sql::Int(user_id), sql::Text(user->session_hash)}));
     return absl::OkStatus();
   });
-  if (!status.ok()) return ErrorResponse(status, request, *app.logger);
+  if (!status.ok()) return status;
   app.logger->Info(
       "password changed",
       {{"request_id", request.request_id}, {"user_id", user->id}, {"other_sessions_ended", ended}});
   return NoContent();
 }
 
-Response VerifyEmail(AppState& app, const Request& request, const Params& /*params*/) {
+absl::StatusOr<Response> VerifyEmail(AppState& app, const Request& request,
+                                     const Params& /*params*/) {
   Response error;
   absl::StatusOr<boost::json::object> body = ParseObject(request, &error);
   if (!body.ok()) return error;
   absl::StatusOr<std::string> token = StringField(*body, "token");
-  if (!token.ok()) return ErrorResponse(token.status(), request, *app.logger);
+  if (!token.ok()) return token.status();
   const absl::Status unknown = absl::NotFoundError("verification link not found");
-  if (!IsWellFormedInviteToken(*token)) return ErrorResponse(unknown, request, *app.logger);
+  if (!IsWellFormedInviteToken(*token)) return unknown;
   const std::string token_hash = HashInviteToken(*token);
   User user;
   std::string session;
@@ -348,26 +341,26 @@ Response VerifyEmail(AppState& app, const Request& request, const Params& /*para
   if (absl::IsFailedPrecondition(status)) {
     return Response::Error(410, "gone", std::string(status.message()));
   }
-  if (!status.ok()) return ErrorResponse(status, request, *app.logger);
+  if (!status.ok()) return status;
   app.logger->Info("email verified; signed in",
                    {{"request_id", request.request_id}, {"user_id", user.id}});
   return SessionResponse(200, session, user);
 }
 
-Response ResendVerification(AppState& app, const Request& request, const Params& /*params*/) {
+absl::StatusOr<Response> ResendVerification(AppState& app, const Request& request,
+                                            const Params& /*params*/) {
   Response error;
   absl::StatusOr<boost::json::object> body = ParseObject(request, &error);
   if (!body.ok()) return error;
   absl::StatusOr<std::string> email = StringField(*body, "email");
-  if (!email.ok()) return ErrorResponse(email.status(), request, *app.logger);
+  if (!email.ok()) return email.status();
   if (email->size() > 1024) {
-    return ErrorResponse(
-        absl::InvalidArgumentError("email must be a valid email address (at most 254 characters)"),
-        request, *app.logger);
+    return absl::InvalidArgumentError(
+        "email must be a valid email address (at most 254 characters)");
   }
   const std::string normalized = NormalizeEmail(*email);
   if (absl::Status valid = ValidateEmail(normalized); !valid.ok()) {
-    return ErrorResponse(valid, request, *app.logger);
+    return valid;
   }
   bool mailed = false;
   absl::Status status = app.db->Transact([&](sql::Connection& c) -> absl::Status {
@@ -381,16 +374,16 @@ Response ResendVerification(AppState& app, const Request& request, const Params&
         mailed, EnqueueAccountEmail(c, app, id, AccountEmail::kVerify, NowMicros(*app.clock)));
     return absl::OkStatus();
   });
-  if (!status.ok()) return ErrorResponse(status, request, *app.logger);
+  if (!status.ok()) return status;
   if (mailed) app.NotifyOutbox();
   app.logger->Info("verification resend asked",
                    {{"request_id", request.request_id}, {"email_queued", mailed}});
   return VerificationSent();
 }
 
-Response Me(AppState& app, const Request& request, const Params& /*params*/) {
+absl::StatusOr<Response> Me(AppState& app, const Request& request, const Params& /*params*/) {
   absl::StatusOr<User> user = Authenticate(request, app);
-  if (!user.ok()) return ErrorResponse(user.status(), request, *app.logger);
+  if (!user.ok()) return user.status();
   return Response::Json(200, UserJson(*user));
 }
 

@@ -24,19 +24,23 @@
 #ifndef GUESTGUARD_SERVER_HANDLERS_ACCOUNTS_H_
 #define GUESTGUARD_SERVER_HANDLERS_ACCOUNTS_H_
 
+#include "absl/status/statusor.h"
 #include "server/app.h"
 #include "server/router.h"
 
 namespace guestguard::server {
 
-Response Signup(AppState& app, const Request& request, const Params& params);
-Response Login(AppState& app, const Request& request, const Params& params);
-Response Logout(AppState& app, const Request& request, const Params& params);
-Response LogoutEverywhere(AppState& app, const Request& request, const Params& params);
-Response ChangePassword(AppState& app, const Request& request, const Params& params);
-Response VerifyEmail(AppState& app, const Request& request, const Params& params);
-Response ResendVerification(AppState& app, const Request& request, const Params& params);
-Response Me(AppState& app, const Request& request, const Params& params);
+absl::StatusOr<Response> Signup(AppState& app, const Request& request, const Params& params);
+absl::StatusOr<Response> Login(AppState& app, const Request& request, const Params& params);
+absl::StatusOr<Response> Logout(AppState& app, const Request& request, const Params& params);
+absl::StatusOr<Response> LogoutEverywhere(AppState& app, const Request& request,
+                                          const Params& params);
+absl::StatusOr<Response> ChangePassword(AppState& app, const Request& request,
+                                        const Params& params);
+absl::StatusOr<Response> VerifyEmail(AppState& app, const Request& request, const Params& params);
+absl::StatusOr<Response> ResendVerification(AppState& app, const Request& request,
+                                            const Params& params);
+absl::StatusOr<Response> Me(AppState& app, const Request& request, const Params& params);
 
 }  // namespace guestguard::server
 

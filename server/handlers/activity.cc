@@ -19,7 +19,6 @@
 #include "guestguard/thresholds.h"
 #include "server/auth.h"
 #include "server/handlers/guest_names.h"
-#include "server/http_errors.h"
 #include "server/roles.h"
 #include "server/wire.h"
 
@@ -193,78 +192,61 @@ std::optional<ActivityCursor> DecodeActivityCursor(std::string_view text) {
   return cursor;
 }
 
-Response ListActivity(AppState& app, const Request& request, const Params& params) {
-  absl::StatusOr<User> user = Authenticate(request, app);
-  if (!user.ok()) return ErrorResponse(user.status(), request, *app.logger);
-  absl::StatusOr<Role> role = RequireRole(app, *user, params.at("id"), Role::kViewer);
-  if (!role.ok()) return ErrorResponse(role.status(), request, *app.logger);
+absl::StatusOr<Response> ListActivity(AppState& app, const Request& request, const Params& params) {
+  GG_ASSIGN_OR_RETURN(const User user, Authenticate(request, app));
+  GG_RETURN_IF_ERROR(RequireRole(app, user, params.at("id"), Role::kViewer).status());
   const int64_t event_id = *ParseEventId(params.at("id"));
 
   int64_t limit = kDefaultLimit;
   if (auto it = request.query.find("limit"); it != request.query.end()) {
     if (!ParseDigits(it->second, &limit) || limit < 1 || limit > kMaxLimit) {
-      return ErrorResponse(absl::InvalidArgumentError("limit must be an integer from 1 to 100"),
-                           request, *app.logger);
+      return absl::InvalidArgumentError("limit must be an integer from 1 to 100");
     }
   }
   std::optional<ActivityCursor> cursor;
   if (auto it = request.query.find("cursor"); it != request.query.end()) {
     cursor = DecodeActivityCursor(it->second);
-    if (!cursor) {
-      return ErrorResponse(absl::InvalidArgumentError("invalid cursor"), request, *app.logger);
-    }
+    if (!cursor) return absl::InvalidArgumentError("invalid cursor");
   }
 
   std::optional<int64_t> guest_id;
   if (auto it = request.query.find("guest_id"); it != request.query.end()) {
     guest_id = ParseEventId(it->second);  // Same shape as event ids.
-    if (!guest_id) {
-      return ErrorResponse(absl::InvalidArgumentError("guest_id must be a guest id"), request,
-                           *app.logger);
-    }
+    if (!guest_id) return absl::InvalidArgumentError("guest_id must be a guest id");
   }
 
   // Up to limit + 1 of each source before the cursor; merged, the first
   // limit + 1 tell whether another page follows.
   std::vector<Item> items;
-  absl::Status status = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
+  GG_RETURN_IF_ERROR(app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
     items.clear();
     return LoadRsvps(c, event_id, guest_id, cursor, limit + 1, &items);
-  });
-  if (!status.ok()) return ErrorResponse(status, request, *app.logger);
+  }));
   const std::string event_key = std::to_string(event_id);
   // One query each: the accesses, their verdicts, the names of only the
   // guests they name (RSVP rows carry their own), and the allowlist as it is
   // now for re-labelling (see guestguard/rebanding.h).
-  absl::StatusOr<std::vector<AccessRecord>> records =
-      LoadAccesses(*app.store, event_id, guest_id, cursor, limit + 1);
-  if (!records.ok()) return ErrorResponse(records.status(), request, *app.logger);
+  GG_ASSIGN_OR_RETURN(const std::vector<AccessRecord> records,
+                      LoadAccesses(*app.store, event_id, guest_id, cursor, limit + 1));
   std::vector<std::string> access_ids;
-  for (const AccessRecord& r : *records) access_ids.push_back(r.id);
+  for (const AccessRecord& r : records) access_ids.push_back(r.id);
   std::map<std::string, FeedbackVerdict> verdicts;
   std::map<std::string, std::string> guest_names;
   std::shared_ptr<const CidrSet> allowlist = std::make_shared<const CidrSet>();
-  if (!records->empty()) {
-    absl::StatusOr<std::map<std::string, FeedbackVerdict>> given =
-        app.store->GetVerdicts(event_key, access_ids);
-    if (!given.ok()) return ErrorResponse(given.status(), request, *app.logger);
-    verdicts = *std::move(given);
+  if (!records.empty()) {
+    GG_ASSIGN_OR_RETURN(verdicts, app.store->GetVerdicts(event_key, access_ids));
     std::vector<std::string> guests;
-    for (const AccessRecord& r : *records) guests.push_back(r.guest_id);
-    status = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
+    for (const AccessRecord& r : records) guests.push_back(r.guest_id);
+    GG_RETURN_IF_ERROR(app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
       GG_ASSIGN_OR_RETURN(guest_names, LoadGuestNames(c, event_id, guests));
       return absl::OkStatus();
-    });
-    if (!status.ok()) return ErrorResponse(status, request, *app.logger);
-    absl::StatusOr<EventPolicy> policy = app.store->GetPolicy(event_key);
-    if (!policy.ok()) return ErrorResponse(policy.status(), request, *app.logger);
-    allowlist = policy->allowlist;
+    }));
+    GG_ASSIGN_OR_RETURN(const EventPolicy policy, app.store->GetPolicy(event_key));
+    allowlist = policy.allowlist;
   }
-  for (const AccessRecord& record : *records) {
+  for (const AccessRecord& record : records) {
     const std::optional<int64_t> id = ParseDecimal(record.id);  // Listed above: decimal.
-    if (!id) {
-      return ErrorResponse(absl::InternalError("a non-decimal access id"), request, *app.logger);
-    }
+    if (!id) return absl::InternalError("a non-decimal access id");
     auto name = guest_names.find(record.guest_id);
     Item item;
     item.key = {absl::ToUnixMicros(record.at), kAccessRank, *id};

@@ -52,7 +52,9 @@ std::string EncodeActivityCursor(const ActivityCursor& cursor);
 // nullopt when `text` is not a cursor EncodeActivityCursor could have made.
 std::optional<ActivityCursor> DecodeActivityCursor(std::string_view text);
 
-Response ListActivity(AppState& app, const Request& request, const Params& params);
+// Errors are returned, not answered: the router maps them (ToResponse,
+// server/http_errors.h).
+absl::StatusOr<Response> ListActivity(AppState& app, const Request& request, const Params& params);
 
 // The activity items above, shared with the live monitor (monitor_hub.h).
 // `guest_name` is a string, or null once the guest is deleted.

@@ -136,7 +136,8 @@ Response NoContent() {
 
 }  // namespace
 
-Response ListCollaborators(AppState& app, const Request& request, const Params& params) {
+absl::StatusOr<Response> ListCollaborators(AppState& app, const Request& request,
+                                           const Params& params) {
   Scope scope;
   if (std::optional<Response> r = EnterEvent(app, request, params, Role::kViewer, &scope))
     return *r;
@@ -155,7 +156,7 @@ Response ListCollaborators(AppState& app, const Request& request, const Params& 
                                          {sql::Int(scope.event_id), NowMicros(*app.clock)}));
     return absl::OkStatus();
   });
-  if (!status.ok()) return ErrorResponse(status, request, *app.logger);
+  if (!status.ok()) return status;
   boost::json::array collaborators;
   for (size_t i = 0; i < members.size(); ++i) {
     absl::StatusOr<int64_t> user_id = members.Int(i, 0);
@@ -163,8 +164,7 @@ Response ListCollaborators(AppState& app, const Request& request, const Params& 
     absl::StatusOr<std::string> name = members.Text(i, 2);
     absl::StatusOr<std::string> role = members.Text(i, 3);
     if (!user_id.ok() || !email.ok() || !name.ok() || !role.ok()) {
-      return ErrorResponse(absl::InternalError("unreadable event_members row"), request,
-                           *app.logger);
+      return absl::InternalError("unreadable event_members row");
     }
     collaborators.emplace_back(boost::json::object{{"user_id", std::to_string(*user_id)},
                                                    {"email", *email},
@@ -177,8 +177,7 @@ Response ListCollaborators(AppState& app, const Request& request, const Params& 
     absl::StatusOr<std::string> role = pending.Text(i, 1);
     absl::StatusOr<absl::Time> expires_at = pending.Time(i, 2);
     if (!email.ok() || !role.ok() || !expires_at.ok()) {
-      return ErrorResponse(absl::InternalError("unreadable event_invites row"), request,
-                           *app.logger);
+      return absl::InternalError("unreadable event_invites row");
     }
     invites.emplace_back(boost::json::object{
         {"email", *email}, {"role", *role}, {"expires_at", FormatRfc3339(*expires_at)}});
@@ -187,7 +186,8 @@ Response ListCollaborators(AppState& app, const Request& request, const Params& 
                                                  {"pending", std::move(invites)}});
 }
 
-Response InviteCollaborator(AppState& app, const Request& request, const Params& params) {
+absl::StatusOr<Response> InviteCollaborator(AppState& app, const Request& request,
+                                            const Params& params) {
   Scope scope;
   if (std::optional<Response> r = EnterEvent(app, request, params, Role::kOwner, &scope)) return *r;
   Response error;
@@ -195,24 +195,21 @@ Response InviteCollaborator(AppState& app, const Request& request, const Params&
   if (!body.ok()) return error;
   const boost::json::value* email_value = body->if_contains("email");
   if (email_value == nullptr || !email_value->is_string()) {
-    return ErrorResponse(absl::InvalidArgumentError("email is required and must be a string"),
-                         request, *app.logger);
+    return absl::InvalidArgumentError("email is required and must be a string");
   }
   absl::StatusOr<std::string> email = ValidEmail(
       std::string_view(email_value->as_string().data(), email_value->as_string().size()));
-  if (!email.ok()) return ErrorResponse(email.status(), request, *app.logger);
+  if (!email.ok()) return email.status();
   absl::StatusOr<Role> role = ValidRole(*body);
-  if (!role.ok()) return ErrorResponse(role.status(), request, *app.logger);
+  if (!role.ok()) return role.status();
   // Counted once the invite is made (below), so a refused one costs nothing.
   if (std::optional<absl::Duration> wait = app.invites_per_address->Peek(*email)) {
     app.logger->Info("collaborator invite rate limited",
                      {{"request_id", request.request_id}, {"user_id", scope.user.id}});
-    return ErrorResponse(
-        RateLimitedError("this address was already sent " +
-                             std::to_string(app.config.invites_per_address_per_hour) +
-                             " invitations in the last hour; try again later",
-                         *wait),
-        request, *app.logger);
+    return RateLimitedError("this address was already sent " +
+                                std::to_string(app.config.invites_per_address_per_hour) +
+                                " invitations in the last hour; try again later",
+                            *wait);
   }
 
   const std::string token = NewInviteToken();
@@ -264,7 +261,7 @@ Response InviteCollaborator(AppState& app, const Request& request, const Params&
         {"link_sealed", app.sealer->Seal(InviteLink(app.config.public_url, token))}});
     return EnqueueEvent(c, app.config.subject_prefix, kSubjectCollaboratorInvited, event).status();
   });
-  if (!status.ok()) return ErrorResponse(status, request, *app.logger);
+  if (!status.ok()) return status;
   (void)app.invites_per_address->Acquire(*email);
   app.logger->Info("collaborator invited", {{"request_id", request.request_id},
                                             {"user_id", scope.user.id},
@@ -277,18 +274,19 @@ Response InviteCollaborator(AppState& app, const Request& request, const Params&
                                                  {"expires_at", FormatRfc3339(expires_at)}});
 }
 
-Response PatchCollaborator(AppState& app, const Request& request, const Params& params) {
+absl::StatusOr<Response> PatchCollaborator(AppState& app, const Request& request,
+                                           const Params& params) {
   Scope scope;
   if (std::optional<Response> r = EnterEvent(app, request, params, Role::kOwner, &scope)) return *r;
   std::optional<int64_t> target = PathUserId(params);
   if (!target.has_value()) {
-    return ErrorResponse(absl::NotFoundError("collaborator not found"), request, *app.logger);
+    return absl::NotFoundError("collaborator not found");
   }
   Response error;
   absl::StatusOr<boost::json::object> body = ParseObject(request, &error);
   if (!body.ok()) return error;
   absl::StatusOr<Role> role = ValidRole(*body);
-  if (!role.ok()) return ErrorResponse(role.status(), request, *app.logger);
+  if (!role.ok()) return role.status();
 
   Member member;
   absl::Status status = app.db->Transact([&](sql::Connection& c) -> absl::Status {
@@ -301,7 +299,7 @@ Response PatchCollaborator(AppState& app, const Request& request, const Params& 
               {sql::Text(RoleName(*role)), sql::Int(scope.event_id), sql::Int(*target)})
         .status();
   });
-  if (!status.ok()) return ErrorResponse(status, request, *app.logger);
+  if (!status.ok()) return status;
   app.logger->Info("collaborator role changed", {{"request_id", request.request_id},
                                                  {"user_id", scope.user.id},
                                                  {"event_id", std::to_string(scope.event_id)},
@@ -310,12 +308,13 @@ Response PatchCollaborator(AppState& app, const Request& request, const Params& 
   return Response::Json(200, CollaboratorJson(*target, member));
 }
 
-Response RemoveCollaborator(AppState& app, const Request& request, const Params& params) {
+absl::StatusOr<Response> RemoveCollaborator(AppState& app, const Request& request,
+                                            const Params& params) {
   Scope scope;
   if (std::optional<Response> r = EnterEvent(app, request, params, Role::kOwner, &scope)) return *r;
   std::optional<int64_t> target = PathUserId(params);
   if (!target.has_value()) {
-    return ErrorResponse(absl::NotFoundError("collaborator not found"), request, *app.logger);
+    return absl::NotFoundError("collaborator not found");
   }
   absl::Status status = app.db->Transact([&](sql::Connection& c) -> absl::Status {
     GG_RETURN_IF_ERROR(LockTeamAsOwner(c, scope.event_id, scope.user_id).status());
@@ -326,7 +325,7 @@ Response RemoveCollaborator(AppState& app, const Request& request, const Params&
               {sql::Int(scope.event_id), sql::Int(*target)})
         .status();
   });
-  if (!status.ok()) return ErrorResponse(status, request, *app.logger);
+  if (!status.ok()) return status;
   app.logger->Info("collaborator removed", {{"request_id", request.request_id},
                                             {"user_id", scope.user.id},
                                             {"event_id", std::to_string(scope.event_id)},
@@ -334,16 +333,15 @@ Response RemoveCollaborator(AppState& app, const Request& request, const Params&
   return NoContent();
 }
 
-Response CancelInvite(AppState& app, const Request& request, const Params& params) {
+absl::StatusOr<Response> CancelInvite(AppState& app, const Request& request, const Params& params) {
   Scope scope;
   if (std::optional<Response> r = EnterEvent(app, request, params, Role::kOwner, &scope)) return *r;
   auto it = request.query.find("email");
   if (it == request.query.end()) {
-    return ErrorResponse(absl::InvalidArgumentError("the email query parameter is required"),
-                         request, *app.logger);
+    return absl::InvalidArgumentError("the email query parameter is required");
   }
   absl::StatusOr<std::string> email = ValidEmail(it->second);
-  if (!email.ok()) return ErrorResponse(email.status(), request, *app.logger);
+  if (!email.ok()) return email.status();
   const absl::Time now = NowMicros(*app.clock);
   absl::Status status = app.db->Transact([&](sql::Connection& c) -> absl::Status {
     GG_RETURN_IF_ERROR(LockTeamAsOwner(c, scope.event_id, scope.user_id).status());
@@ -355,7 +353,7 @@ Response CancelInvite(AppState& app, const Request& request, const Params& param
     if (cancelled == 0) return absl::NotFoundError("no pending invite for this email");
     return absl::OkStatus();
   });
-  if (!status.ok()) return ErrorResponse(status, request, *app.logger);
+  if (!status.ok()) return status;
   app.logger->Info("collaborator invite cancelled", {{"request_id", request.request_id},
                                                      {"user_id", scope.user.id},
                                                      {"event_id", std::to_string(scope.event_id)}});

@@ -32,6 +32,7 @@
 
 #include <cstdint>
 
+#include "absl/status/statusor.h"
 #include "server/app.h"
 #include "server/router.h"
 
@@ -40,11 +41,15 @@ namespace guestguard::server {
 // Members plus unexpired pending invites an event may have; inviting beyond is 409.
 inline constexpr int64_t kMaxTeamSize = 100;
 
-Response ListCollaborators(AppState& app, const Request& request, const Params& params);
-Response InviteCollaborator(AppState& app, const Request& request, const Params& params);
-Response PatchCollaborator(AppState& app, const Request& request, const Params& params);
-Response RemoveCollaborator(AppState& app, const Request& request, const Params& params);
-Response CancelInvite(AppState& app, const Request& request, const Params& params);
+absl::StatusOr<Response> ListCollaborators(AppState& app, const Request& request,
+                                           const Params& params);
+absl::StatusOr<Response> InviteCollaborator(AppState& app, const Request& request,
+                                            const Params& params);
+absl::StatusOr<Response> PatchCollaborator(AppState& app, const Request& request,
+                                           const Params& params);
+absl::StatusOr<Response> RemoveCollaborator(AppState& app, const Request& request,
+                                            const Params& params);
+absl::StatusOr<Response> CancelInvite(AppState& app, const Request& request, const Params& params);
 
 }  // namespace guestguard::server
 

@@ -17,7 +17,6 @@
 #include "server/handlers/json_body.h"
 #include "server/handlers/list_query.h"
 #include "server/handlers/rsvp.h"
-#include "server/http_errors.h"
 #include "server/roles.h"
 #include "server/wire.h"
 
@@ -170,7 +169,8 @@ absl::StatusOr<boost::json::value> HandOutDoorPass(AppState& app, const Request&
       {"server_time", FormatRfc3339(now)}};
 }
 
-Response VerifyDoorPass(AppState& app, const Request& request, const Params& params) {
+absl::StatusOr<Response> VerifyDoorPass(AppState& app, const Request& request,
+                                        const Params& params) {
   EventScope scope;
   if (auto r = EnterDoor(app, request, params, Role::kEditor, &scope)) return *r;
   Response body_error;
@@ -178,7 +178,7 @@ Response VerifyDoorPass(AppState& app, const Request& request, const Params& par
   if (!body.ok()) return body_error;
   const boost::json::value* code_value = body->if_contains("code");
   if (code_value == nullptr || !code_value->is_string()) {
-    return ErrorResponse(absl::InvalidArgumentError("code must be a string"), request, *app.logger);
+    return absl::InvalidArgumentError("code must be a string");
   }
   const std::string code = NormalizeDoorPassCode(code_value->as_string());
   if (code.empty()) {
@@ -218,7 +218,7 @@ Response VerifyDoorPass(AppState& app, const Request& request, const Params& par
     }
     return absl::OkStatus();
   });
-  if (!loaded.ok()) return ErrorResponse(loaded, request, *app.logger);
+  if (!loaded.ok()) return loaded;
   const int64_t step = absl::ToUnixSeconds(app.clock->Now()) / kDoorPassPeriodSeconds;
   const StoredPass* match = nullptr;
   for (const StoredPass& p : passes) {
@@ -238,7 +238,7 @@ Response VerifyDoorPass(AppState& app, const Request& request, const Params& par
   Decision decision;
   absl::StatusOr<GuestCheck> checked = CheckGuestAccess(
       app, match->token, AccessKind::kCheckin, match->client_ip, match->signals, &inv, &decision);
-  if (!checked.ok()) return ErrorResponse(checked.status(), request, *app.logger);
+  if (!checked.ok()) return checked.status();
   if (*checked == GuestCheck::kInvalidLink || inv.event_id != scope.event_id) {
     return NotAdmitted("link_not_valid",
                        "This pass belongs to a link that is no longer valid (rotated, expired or "
@@ -254,7 +254,7 @@ Response VerifyDoorPass(AppState& app, const Request& request, const Params& par
     bool limit = false;
     for (const Reason& r : decision.reasons) limit = limit || r.code == "checkin_limit";
     absl::StatusOr<int64_t> arrived = CountArrived(app, inv.guest_id);
-    if (!arrived.ok()) return ErrorResponse(arrived.status(), request, *app.logger);
+    if (!arrived.ok()) return arrived.status();
     answer["arrivals"] =
         boost::json::object{{"admitted", *arrived}, {"places", 1 + inv.plus_ones_allowed}};
     answer["admitted"] = false;
@@ -282,9 +282,9 @@ Response VerifyDoorPass(AppState& app, const Request& request, const Params& par
               {NowMicros(*app.clock), sql::Int(match->id)})
         .status();
   });
-  if (!marked.ok()) return ErrorResponse(marked, request, *app.logger);
+  if (!marked.ok()) return marked;
   absl::StatusOr<int64_t> arrived = CountArrived(app, inv.guest_id);
-  if (!arrived.ok()) return ErrorResponse(arrived.status(), request, *app.logger);
+  if (!arrived.ok()) return arrived.status();
   answer["admitted"] = true;
   answer["already_checked_in"] = match->checked_in;
   answer["arrivals"] =
@@ -298,7 +298,7 @@ Response VerifyDoorPass(AppState& app, const Request& request, const Params& par
   return Response::Json(200, answer);
 }
 
-Response DoorOverview(AppState& app, const Request& request, const Params& params) {
+absl::StatusOr<Response> DoorOverview(AppState& app, const Request& request, const Params& params) {
   EventScope scope;
   if (auto r = EnterDoor(app, request, params, Role::kViewer, &scope)) return *r;
   boost::json::object answer;
@@ -341,19 +341,19 @@ Response DoorOverview(AppState& app, const Request& request, const Params& param
                                                              {"guests", guests}}}};
     return absl::OkStatus();
   });
-  if (!status.ok()) return ErrorResponse(status, request, *app.logger);
+  if (!status.ok()) return status;
   return Response::Json(200, answer);
 }
 
-Response SearchDoorGuests(AppState& app, const Request& request, const Params& params) {
+absl::StatusOr<Response> SearchDoorGuests(AppState& app, const Request& request,
+                                          const Params& params) {
   EventScope scope;
   if (auto r = EnterDoor(app, request, params, Role::kViewer, &scope)) return *r;
   auto it = request.query.find("q");
   const std::string q =
       it == request.query.end() ? std::string() : std::string(TrimSpaces(it->second));
   if (q.empty() || CodePoints(q) > kMaxSearch) {
-    return ErrorResponse(absl::InvalidArgumentError("q must be 1-100 characters of a name"),
-                         request, *app.logger);
+    return absl::InvalidArgumentError("q must be 1-100 characters of a name");
   }
   sql::Rows rows;
   absl::Status status = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
@@ -368,7 +368,7 @@ Response SearchDoorGuests(AppState& app, const Request& request, const Params& p
                                        sql::Int(kSearchResults)}));
     return absl::OkStatus();
   });
-  if (!status.ok()) return ErrorResponse(status, request, *app.logger);
+  if (!status.ok()) return status;
   boost::json::array guests;
   for (size_t i = 0; i < rows.size(); ++i) {
     absl::StatusOr<boost::json::object> guest = [&]() -> absl::StatusOr<boost::json::object> {
@@ -388,7 +388,7 @@ Response SearchDoorGuests(AppState& app, const Request& request, const Params& p
                                  {"admitted", admitted},
                                  {"rsvp", std::move(rsvp)}};
     }();
-    if (!guest.ok()) return ErrorResponse(guest.status(), request, *app.logger);
+    if (!guest.ok()) return guest.status();
     guests.emplace_back(*std::move(guest));
   }
   return Response::Json(200, boost::json::object{{"guests", std::move(guests)}});

@@ -71,9 +71,11 @@ absl::StatusOr<boost::json::value> HandOutDoorPass(AppState& app, const Request&
                                                    std::string_view token, const Invitation& inv,
                                                    const Decision& decision,
                                                    const ClientSignals& signals);
-Response VerifyDoorPass(AppState& app, const Request& request, const Params& params);
-Response DoorOverview(AppState& app, const Request& request, const Params& params);
-Response SearchDoorGuests(AppState& app, const Request& request, const Params& params);
+absl::StatusOr<Response> VerifyDoorPass(AppState& app, const Request& request,
+                                        const Params& params);
+absl::StatusOr<Response> DoorOverview(AppState& app, const Request& request, const Params& params);
+absl::StatusOr<Response> SearchDoorGuests(AppState& app, const Request& request,
+                                          const Params& params);
 
 }  // namespace guestguard::server
 

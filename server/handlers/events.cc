@@ -15,7 +15,6 @@
 #include "guestguard/status_macros.h"
 #include "server/auth.h"
 #include "server/handlers/json_body.h"
-#include "server/http_errors.h"
 #include "server/quotas.h"
 #include "server/roles.h"
 #include "server/wire.h"
@@ -121,8 +120,8 @@ absl::StatusOr<boost::json::object> EventJson(const sql::Rows& rows, size_t i, R
                              {"created_at", FormatRfc3339(created_at)}};
 }
 
-// Reads event `id` and answers 200 with it, or 404 when it is gone.
-Response EventResponse(AppState& app, const Request& request, int64_t id, Role role) {
+// Reads event `id` and answers 200 with it, or NotFound when it is gone.
+absl::StatusOr<Response> EventResponse(AppState& app, int64_t id, Role role) {
   sql::Rows rows;
   absl::Status status = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
     GG_ASSIGN_OR_RETURN(
@@ -130,12 +129,12 @@ Response EventResponse(AppState& app, const Request& request, int64_t id, Role r
                       {sql::Int(id)}));
     return absl::OkStatus();
   });
-  if (!status.ok()) return ErrorResponse(status, request, *app.logger);
+  if (!status.ok()) return status;
   if (rows.empty()) {
-    return ErrorResponse(absl::NotFoundError("event not found"), request, *app.logger);
+    return absl::NotFoundError("event not found");
   }
   absl::StatusOr<boost::json::object> event = EventJson(rows, 0, role);
-  if (!event.ok()) return ErrorResponse(event.status(), request, *app.logger);
+  if (!event.ok()) return event.status();
   return Response::Json(200, *event);
 }
 
@@ -148,16 +147,17 @@ Response NoContent() {
 
 }  // namespace
 
-Response CreateEvent(AppState& app, const Request& request, const Params& /*params*/) {
+absl::StatusOr<Response> CreateEvent(AppState& app, const Request& request,
+                                     const Params& /*params*/) {
   absl::StatusOr<User> user = Authenticate(request, app);
-  if (!user.ok()) return ErrorResponse(user.status(), request, *app.logger);
+  if (!user.ok()) return user.status();
   Response error;
   absl::StatusOr<boost::json::object> body = ParseObject(request, &error);
   if (!body.ok()) return error;
   absl::StatusOr<EventInput> in = ValidateEventInput(*body, /*require_create=*/true);
-  if (!in.ok()) return ErrorResponse(in.status(), request, *app.logger);
+  if (!in.ok()) return in.status();
   absl::StatusOr<int64_t> user_id = UserId(*user);
-  if (!user_id.ok()) return ErrorResponse(user_id.status(), request, *app.logger);
+  if (!user_id.ok()) return user_id.status();
 
   const absl::Time now = NowMicros(*app.clock);
   const std::string venue = in->venue.value_or("");
@@ -179,7 +179,7 @@ Response CreateEvent(AppState& app, const Request& request, const Params& /*para
         .status();
   });
   if (IsQuotaRefusal(status)) return QuotaResponse(status, 0);
-  if (!status.ok()) return ErrorResponse(status, request, *app.logger);
+  if (!status.ok()) return status;
   app.logger->Info("event created", {{"request_id", request.request_id},
                                      {"user_id", user->id},
                                      {"event_id", std::to_string(id)}});
@@ -192,11 +192,12 @@ Response CreateEvent(AppState& app, const Request& request, const Params& /*para
                                                  {"created_at", FormatRfc3339(now)}});
 }
 
-Response ListEvents(AppState& app, const Request& request, const Params& /*params*/) {
+absl::StatusOr<Response> ListEvents(AppState& app, const Request& request,
+                                    const Params& /*params*/) {
   absl::StatusOr<User> user = Authenticate(request, app);
-  if (!user.ok()) return ErrorResponse(user.status(), request, *app.logger);
+  if (!user.ok()) return user.status();
   absl::StatusOr<int64_t> user_id = UserId(*user);
-  if (!user_id.ok()) return ErrorResponse(user_id.status(), request, *app.logger);
+  if (!user_id.ok()) return user_id.status();
   sql::Rows rows;
   absl::Status status = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
     GG_ASSIGN_OR_RETURN(rows, c.Query(std::string("SELECT ") + kEventColumns +
@@ -207,45 +208,44 @@ Response ListEvents(AppState& app, const Request& request, const Params& /*param
                                       {sql::Int(*user_id)}));
     return absl::OkStatus();
   });
-  if (!status.ok()) return ErrorResponse(status, request, *app.logger);
+  if (!status.ok()) return status;
   boost::json::array events;
   for (size_t i = 0; i < rows.size(); ++i) {
     absl::StatusOr<std::string> role_name = rows.Text(i, 6);
     std::optional<Role> role =
         role_name.ok() ? ParseRole(*role_name) : std::optional<Role>(std::nullopt);
     if (!role.has_value()) {
-      return ErrorResponse(absl::InternalError("unknown role in event_members"), request,
-                           *app.logger);
+      return absl::InternalError("unknown role in event_members");
     }
     absl::StatusOr<boost::json::object> event = EventJson(rows, i, *role);
-    if (!event.ok()) return ErrorResponse(event.status(), request, *app.logger);
+    if (!event.ok()) return event.status();
     events.emplace_back(std::move(*event));
   }
   return Response::Json(200, boost::json::object{{"events", std::move(events)}});
 }
 
-Response GetEvent(AppState& app, const Request& request, const Params& params) {
+absl::StatusOr<Response> GetEvent(AppState& app, const Request& request, const Params& params) {
   absl::StatusOr<User> user = Authenticate(request, app);
-  if (!user.ok()) return ErrorResponse(user.status(), request, *app.logger);
+  if (!user.ok()) return user.status();
   const std::string& event_id = params.at("id");
   absl::StatusOr<Role> role = RequireRole(app, *user, event_id, Role::kViewer);
-  if (!role.ok()) return ErrorResponse(role.status(), request, *app.logger);
-  return EventResponse(app, request, *ParseEventId(event_id), *role);
+  if (!role.ok()) return role.status();
+  return EventResponse(app, *ParseEventId(event_id), *role);
 }
 
-Response PatchEvent(AppState& app, const Request& request, const Params& params) {
+absl::StatusOr<Response> PatchEvent(AppState& app, const Request& request, const Params& params) {
   absl::StatusOr<User> user = Authenticate(request, app);
-  if (!user.ok()) return ErrorResponse(user.status(), request, *app.logger);
+  if (!user.ok()) return user.status();
   const std::string& event_id = params.at("id");
   absl::StatusOr<Role> role = RequireRole(app, *user, event_id, Role::kEditor);
-  if (!role.ok()) return ErrorResponse(role.status(), request, *app.logger);
+  if (!role.ok()) return role.status();
   const int64_t id = *ParseEventId(event_id);
 
   Response error;
   absl::StatusOr<boost::json::object> body = ParseObject(request, &error);
   if (!body.ok()) return error;
   absl::StatusOr<EventInput> in = ValidateEventInput(*body, /*require_create=*/false);
-  if (!in.ok()) return ErrorResponse(in.status(), request, *app.logger);
+  if (!in.ok()) return in.status();
 
   std::string sets;
   std::vector<sql::Value> values;
@@ -258,9 +258,8 @@ Response PatchEvent(AppState& app, const Request& request, const Params& params)
   if (in->venue) set("venue", sql::Text(*in->venue));
   if (in->description) set("description", sql::Text(*in->description));
   if (values.empty()) {
-    return ErrorResponse(
-        absl::InvalidArgumentError("nothing to update: give name, starts_at, venue or description"),
-        request, *app.logger);
+    return absl::InvalidArgumentError(
+        "nothing to update: give name, starts_at, venue or description");
   }
   set("updated_at", NowMicros(*app.clock));
   sets.resize(sets.size() - 2);  // The last ", ".
@@ -271,22 +270,22 @@ Response PatchEvent(AppState& app, const Request& request, const Params& params)
     GG_ASSIGN_OR_RETURN(changed, c.Exec("UPDATE events SET " + sets + " WHERE id = ?", values));
     return absl::OkStatus();
   });
-  if (!status.ok()) return ErrorResponse(status, request, *app.logger);
+  if (!status.ok()) return status;
   if (changed == 0) {
-    return ErrorResponse(absl::NotFoundError("event not found"), request, *app.logger);
+    return absl::NotFoundError("event not found");
   }
   app.logger->Info(
       "event updated",
       {{"request_id", request.request_id}, {"user_id", user->id}, {"event_id", event_id}});
-  return EventResponse(app, request, id, *role);
+  return EventResponse(app, id, *role);
 }
 
-Response DeleteEvent(AppState& app, const Request& request, const Params& params) {
+absl::StatusOr<Response> DeleteEvent(AppState& app, const Request& request, const Params& params) {
   absl::StatusOr<User> user = Authenticate(request, app);
-  if (!user.ok()) return ErrorResponse(user.status(), request, *app.logger);
+  if (!user.ok()) return user.status();
   const std::string& event_id = params.at("id");
   absl::StatusOr<Role> role = RequireRole(app, *user, event_id, Role::kOwner);
-  if (!role.ok()) return ErrorResponse(role.status(), request, *app.logger);
+  if (!role.ok()) return role.status();
   const int64_t id = *ParseEventId(event_id);
   // The library's data first (access log, feedback, baselines, allowlist,
   // thresholds): if deleting the event then fails, the owner's retry finishes
@@ -297,7 +296,7 @@ Response DeleteEvent(AppState& app, const Request& request, const Params& params
       return c.Exec("DELETE FROM events WHERE id = ?", {sql::Int(id)}).status();
     });
   }
-  if (!status.ok()) return ErrorResponse(status, request, *app.logger);
+  if (!status.ok()) return status;
   app.logger->Info(
       "event deleted",
       {{"request_id", request.request_id}, {"user_id", user->id}, {"event_id", event_id}});

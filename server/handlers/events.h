@@ -20,16 +20,17 @@
 #ifndef GUESTGUARD_SERVER_HANDLERS_EVENTS_H_
 #define GUESTGUARD_SERVER_HANDLERS_EVENTS_H_
 
+#include "absl/status/statusor.h"
 #include "server/app.h"
 #include "server/router.h"
 
 namespace guestguard::server {
 
-Response CreateEvent(AppState& app, const Request& request, const Params& params);
-Response ListEvents(AppState& app, const Request& request, const Params& params);
-Response GetEvent(AppState& app, const Request& request, const Params& params);
-Response PatchEvent(AppState& app, const Request& request, const Params& params);
-Response DeleteEvent(AppState& app, const Request& request, const Params& params);
+absl::StatusOr<Response> CreateEvent(AppState& app, const Request& request, const Params& params);
+absl::StatusOr<Response> ListEvents(AppState& app, const Request& request, const Params& params);
+absl::StatusOr<Response> GetEvent(AppState& app, const Request& request, const Params& params);
+absl::StatusOr<Response> PatchEvent(AppState& app, const Request& request, const Params& params);
+absl::StatusOr<Response> DeleteEvent(AppState& app, const Request& request, const Params& params);
 
 }  // namespace guestguard::server
 

@@ -20,7 +20,6 @@
 #include "server/handlers/guests.h"
 #include "server/handlers/json_body.h"
 #include "server/handlers/list_query.h"
-#include "server/http_errors.h"
 #include "server/roles.h"
 #include "server/wire.h"
 
@@ -105,18 +104,17 @@ absl::StatusOr<sql::Rows> QueryGuests(sql::Connection& c, int64_t event_id, int6
 
 }  // namespace
 
-Response ListGuests(AppState& app, const Request& request, const Params& params) {
+absl::StatusOr<Response> ListGuests(AppState& app, const Request& request, const Params& params) {
   EventScope scope;
   if (auto r = EnterEvent(app, request, params, Role::kViewer, &scope)) return *r;
   absl::StatusOr<int64_t> limit = ParseLimit(request, kDefaultLimit, kMaxLimit);
-  if (!limit.ok()) return ErrorResponse(limit.status(), request, *app.logger);
+  if (!limit.ok()) return limit.status();
   absl::StatusOr<GuestFilters> filters = ParseFilters(request);
-  if (!filters.ok()) return ErrorResponse(filters.status(), request, *app.logger);
+  if (!filters.ok()) return filters.status();
   int64_t after = 0;
   if (auto it = request.query.find("cursor"); it != request.query.end()) {
     std::optional<std::vector<int64_t>> keys = DecodeCursor(it->second, kGuestCursor, 1);
-    if (!keys)
-      return ErrorResponse(absl::InvalidArgumentError("invalid cursor"), request, *app.logger);
+    if (!keys) return absl::InvalidArgumentError("invalid cursor");
     after = (*keys)[0];
   }
 
@@ -148,22 +146,22 @@ Response ListGuests(AppState& app, const Request& request, const Params& params)
       }
       return absl::OkStatus();
     });
-    if (!status.ok()) return ErrorResponse(status, request, *app.logger);
+    if (!status.ok()) return status;
     // The guests' newest accesses and check-ins (the library keys guests by
     // their decimal ids), then the verdicts on those that are not low.
     absl::StatusOr<std::map<std::string, GuestAccessSummary>> latest =
         app.store->SummarizeGuests(scope.event_key, ids);
-    if (!latest.ok()) return ErrorResponse(latest.status(), request, *app.logger);
+    if (!latest.ok()) return latest.status();
     std::vector<std::string> access_ids;
     for (const auto& [guest, summary] : *latest) {
       if (summary.latest.band != Band::kLow) access_ids.push_back(summary.latest.id);
     }
     absl::StatusOr<std::map<std::string, FeedbackVerdict>> verdicts =
         app.store->GetVerdicts(scope.event_key, access_ids);
-    if (!verdicts.ok()) return ErrorResponse(verdicts.status(), request, *app.logger);
+    if (!verdicts.ok()) return verdicts.status();
     for (size_t i = 0; i < rows.size(); ++i) {
       absl::StatusOr<boost::json::object> guest = GuestJson(rows, i);
-      if (!guest.ok()) return ErrorResponse(guest.status(), request, *app.logger);
+      if (!guest.ok()) return guest.status();
       const int64_t id = rows.Int(i, 0).value_or(0);
       last_scanned = id;
       ++scanned;
@@ -178,7 +176,7 @@ Response ListGuests(AppState& app, const Request& request, const Params& params)
             v == verdicts->end() ? std::nullopt : std::optional<FeedbackVerdict>(v->second);
         if (*band != Band::kLow && !allowlist) {
           absl::StatusOr<EventPolicy> policy = app.store->GetPolicy(scope.event_key);
-          if (!policy.ok()) return ErrorResponse(policy.status(), request, *app.logger);
+          if (!policy.ok()) return policy.status();
           allowlist = policy->allowlist;
         }
         std::optional<EffectiveLabel> label =
@@ -197,7 +195,7 @@ Response ListGuests(AppState& app, const Request& request, const Params& params)
                                      {"plus_ones", plus_ones},
                                      {"updated_at", FormatRfc3339(updated_at)}};
         }();
-        if (!r.ok()) return ErrorResponse(r.status(), request, *app.logger);
+        if (!r.ok()) return r.status();
         rsvp = *std::move(r);
       }
       (*guest)["rsvp"] = std::move(rsvp);
@@ -226,25 +224,22 @@ Response ListGuests(AppState& app, const Request& request, const Params& params)
   return Response::Json(200, answer);
 }
 
-Response ListRsvps(AppState& app, const Request& request, const Params& params) {
+absl::StatusOr<Response> ListRsvps(AppState& app, const Request& request, const Params& params) {
   EventScope scope;
   if (auto r = EnterEvent(app, request, params, Role::kViewer, &scope)) return *r;
   absl::StatusOr<int64_t> limit = ParseLimit(request, kDefaultLimit, kMaxLimit);
-  if (!limit.ok()) return ErrorResponse(limit.status(), request, *app.logger);
+  if (!limit.ok()) return limit.status();
   std::optional<std::string> filter;
   if (auto it = request.query.find("response"); it != request.query.end()) {
     if (it->second != "yes" && it->second != "no" && it->second != "maybe") {
-      return ErrorResponse(
-          absl::InvalidArgumentError("response must be \"yes\", \"no\" or \"maybe\""), request,
-          *app.logger);
+      return absl::InvalidArgumentError("response must be \"yes\", \"no\" or \"maybe\"");
     }
     filter = it->second;
   }
   std::optional<std::vector<int64_t>> cursor;
   if (auto it = request.query.find("cursor"); it != request.query.end()) {
     cursor = DecodeCursor(it->second, kRsvpCursor, 2);
-    if (!cursor)
-      return ErrorResponse(absl::InvalidArgumentError("invalid cursor"), request, *app.logger);
+    if (!cursor) return absl::InvalidArgumentError("invalid cursor");
   }
   std::string query =
       "SELECT r.guest_id, g.name, r.response, r.plus_ones, r.updated_at"
@@ -276,7 +271,7 @@ Response ListRsvps(AppState& app, const Request& request, const Params& params) 
     GG_ASSIGN_OR_RETURN(guests, n.Int(0, 0));
     return absl::OkStatus();
   });
-  if (!status.ok()) return ErrorResponse(status, request, *app.logger);
+  if (!status.ok()) return status;
   std::map<std::string, std::pair<int64_t, int64_t>> by_response;  // replies, heads
   for (size_t i = 0; i < counts.size(); ++i) {
     absl::Status read = [&]() -> absl::Status {
@@ -285,7 +280,7 @@ Response ListRsvps(AppState& app, const Request& request, const Params& params) 
       GG_ASSIGN_OR_RETURN(by_response[response].second, counts.Int(i, 2));
       return absl::OkStatus();
     }();
-    if (!read.ok()) return ErrorResponse(read, request, *app.logger);
+    if (!read.ok()) return read;
   }
   const int64_t yes = by_response["yes"].first;
   const int64_t no = by_response["no"].first;
@@ -314,7 +309,7 @@ Response ListRsvps(AppState& app, const Request& request, const Params& params) 
                                  {"plus_ones", plus_ones},
                                  {"updated_at", FormatRfc3339(updated_at)}};
     }();
-    if (!item.ok()) return ErrorResponse(item.status(), request, *app.logger);
+    if (!item.ok()) return item.status();
     rsvps.emplace_back(std::move(*item));
   }
   boost::json::object answer{{"rsvps", std::move(rsvps)}, {"counts", std::move(count_json)}};

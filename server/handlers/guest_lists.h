@@ -36,13 +36,14 @@
 #ifndef GUESTGUARD_SERVER_HANDLERS_GUEST_LISTS_H_
 #define GUESTGUARD_SERVER_HANDLERS_GUEST_LISTS_H_
 
+#include "absl/status/statusor.h"
 #include "server/app.h"
 #include "server/router.h"
 
 namespace guestguard::server {
 
-Response ListGuests(AppState& app, const Request& request, const Params& params);
-Response ListRsvps(AppState& app, const Request& request, const Params& params);
+absl::StatusOr<Response> ListGuests(AppState& app, const Request& request, const Params& params);
+absl::StatusOr<Response> ListRsvps(AppState& app, const Request& request, const Params& params);
 
 }  // namespace guestguard::server
 

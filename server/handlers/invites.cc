@@ -9,7 +9,6 @@
 #include "boost/json/object.hpp"
 #include "guestguard/status_macros.h"
 #include "server/auth.h"
-#include "server/http_errors.h"
 #include "server/invite_tokens.h"
 #include "server/wire.h"
 
@@ -32,15 +31,14 @@ std::optional<std::string> GoneReason(std::string_view state, absl::Time expires
 // 410 has no absl status code (http_errors.h maps those): built here.
 Response Gone(const std::string& reason) { return Response::Error(410, "gone", reason); }
 
-Response NotFound(AppState& app, const Request& request) {
-  return ErrorResponse(absl::NotFoundError(kNotFound), request, *app.logger);
-}
+absl::Status InviteNotFound() { return absl::NotFoundError(kNotFound); }
 
 }  // namespace
 
-Response PreviewInvite(AppState& app, const Request& request, const Params& params) {
+absl::StatusOr<Response> PreviewInvite(AppState& app, const Request& /*request*/,
+                                       const Params& params) {
   const std::string& token = params.at("token");
-  if (!IsWellFormedInviteToken(token)) return NotFound(app, request);
+  if (!IsWellFormedInviteToken(token)) return InviteNotFound();
   const std::string token_hash = HashInviteToken(token);
   sql::Rows rows;
   absl::Status status = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
@@ -52,8 +50,8 @@ Response PreviewInvite(AppState& app, const Request& request, const Params& para
                                       {sql::Text(token_hash)}));
     return absl::OkStatus();
   });
-  if (!status.ok()) return ErrorResponse(status, request, *app.logger);
-  if (rows.empty()) return NotFound(app, request);
+  if (!status.ok()) return status;
+  if (rows.empty()) return InviteNotFound();
   absl::StatusOr<std::string> state = rows.Text(0, 0);
   absl::StatusOr<absl::Time> expires_at = rows.Time(0, 1);
   absl::StatusOr<std::string> email = rows.Text(0, 2);
@@ -62,7 +60,7 @@ Response PreviewInvite(AppState& app, const Request& request, const Params& para
   absl::StatusOr<std::string> inviter_name = rows.Text(0, 5);
   if (!state.ok() || !expires_at.ok() || !email.ok() || !role.ok() || !event_name.ok() ||
       !inviter_name.ok()) {
-    return ErrorResponse(absl::InternalError("unreadable event_invites row"), request, *app.logger);
+    return absl::InternalError("unreadable event_invites row");
   }
   if (std::optional<std::string> gone = GoneReason(*state, *expires_at, NowMicros(*app.clock))) {
     return Gone(*gone);
@@ -74,11 +72,11 @@ Response PreviewInvite(AppState& app, const Request& request, const Params& para
                                                  {"expires_at", FormatRfc3339(*expires_at)}});
 }
 
-Response AcceptInvite(AppState& app, const Request& request, const Params& params) {
+absl::StatusOr<Response> AcceptInvite(AppState& app, const Request& request, const Params& params) {
   absl::StatusOr<User> user = Authenticate(request, app);
-  if (!user.ok()) return ErrorResponse(user.status(), request, *app.logger);
+  if (!user.ok()) return user.status();
   absl::StatusOr<int64_t> parsed_id = UserId(*user);
-  if (!parsed_id.ok()) return ErrorResponse(parsed_id.status(), request, *app.logger);
+  if (!parsed_id.ok()) return parsed_id.status();
   const int64_t user_id = *parsed_id;
   if (!user->email_verified) {
     // Fault 2 of issue 15: the address an invite is bound to must be proven.
@@ -87,7 +85,7 @@ Response AcceptInvite(AppState& app, const Request& request, const Params& param
                            " in the verification email we sent you, or ask for a new one");
   }
   const std::string& token = params.at("token");
-  if (!IsWellFormedInviteToken(token)) return NotFound(app, request);
+  if (!IsWellFormedInviteToken(token)) return InviteNotFound();
   const std::string token_hash = HashInviteToken(token);
 
   // What the transaction found; reset at the start of every (re)run.
@@ -137,15 +135,14 @@ Response AcceptInvite(AppState& app, const Request& request, const Params& param
     gone = GoneReason(state, expires_at, now);
     return absl::OkStatus();
   });
-  if (!status.ok()) return ErrorResponse(status, request, *app.logger);
-  if (!known) return NotFound(app, request);
+  if (!status.ok()) return status;
+  if (!known) return InviteNotFound();
   if (gone.has_value()) return Gone(*gone);
   if (!accepted) {
     // Usable, but sent to another address.
-    return ErrorResponse(
-        absl::PermissionDeniedError("this invite was sent to another email address; sign in with"
-                                    " that address to accept it"),
-        request, *app.logger);
+    return absl::PermissionDeniedError(
+        "this invite was sent to another email address; sign in with"
+        " that address to accept it");
   }
   app.logger->Info("invite accepted", {{"request_id", request.request_id},
                                        {"user_id", user->id},

@@ -19,13 +19,14 @@
 #ifndef GUESTGUARD_SERVER_HANDLERS_INVITES_H_
 #define GUESTGUARD_SERVER_HANDLERS_INVITES_H_
 
+#include "absl/status/statusor.h"
 #include "server/app.h"
 #include "server/router.h"
 
 namespace guestguard::server {
 
-Response PreviewInvite(AppState& app, const Request& request, const Params& params);
-Response AcceptInvite(AppState& app, const Request& request, const Params& params);
+absl::StatusOr<Response> PreviewInvite(AppState& app, const Request& request, const Params& params);
+absl::StatusOr<Response> AcceptInvite(AppState& app, const Request& request, const Params& params);
 
 }  // namespace guestguard::server
 

@@ -40,18 +40,17 @@ bool HeaderHasToken(const Request& request, std::string_view name, std::string_v
 
 }  // namespace
 
-Response IssueWsTicket(AppState& app, const Request& request, const Params& params) {
+absl::StatusOr<Response> IssueWsTicket(AppState& app, const Request& request,
+                                       const Params& params) {
   absl::StatusOr<User> user = Authenticate(request, app);
-  if (!user.ok()) return ErrorResponse(user.status(), request, *app.logger);
+  if (!user.ok()) return user.status();
   absl::StatusOr<Role> role = RequireRole(app, *user, params.at("id"), Role::kViewer);
-  if (!role.ok()) return ErrorResponse(role.status(), request, *app.logger);
+  if (!role.ok()) return role.status();
   if (std::optional<absl::Duration> wait = app.ws_tickets_per_account->Acquire(user->id)) {
     app.logger->Info("monitor ticket rate limited",
                      {{"request_id", request.request_id}, {"user_id", user->id}});
-    return ErrorResponse(
-        RateLimitedError("too many live monitor tickets for this account; wait and try again",
-                         *wait),
-        request, *app.logger);
+    return RateLimitedError("too many live monitor tickets for this account; wait and try again",
+                            *wait);
   }
   absl::StatusOr<WsTickets::Issued> issued = app.ws_tickets->Issue(
       std::stoll(user->id), *ParseEventId(params.at("id")), user->session_hash);
@@ -60,13 +59,13 @@ Response IssueWsTicket(AppState& app, const Request& request, const Params& para
     res.headers.emplace_back("Retry-After", "1");
     return res;
   }
-  if (!issued.ok()) return ErrorResponse(issued.status(), request, *app.logger);
+  if (!issued.ok()) return issued.status();
   return Response::Json(201,
                         boost::json::object{{"ticket", issued->ticket},
                                             {"expires_at", FormatRfc3339(issued->expires_at)}});
 }
 
-Response OpenMonitor(AppState& app, const Request& request, const Params& params) {
+absl::StatusOr<Response> OpenMonitor(AppState& app, const Request& request, const Params& params) {
   if (const std::string* origin = request.Header("origin")) {
     const std::string wanted = Lower(*origin);
     const auto& allowed = app.config.allowed_origins;
@@ -93,7 +92,7 @@ Response OpenMonitor(AppState& app, const Request& request, const Params& params
   if (event_id && ticket != request.query.end()) {
     absl::StatusOr<std::optional<WsTickets::Redeemed>> spent =
         app.ws_tickets->Redeem(ticket->second, *event_id);
-    if (!spent.ok()) return ErrorResponse(spent.status(), request, *app.logger);
+    if (!spent.ok()) return spent.status();
     redeemed = *std::move(spent);
   }
   if (!redeemed) {
@@ -103,7 +102,7 @@ Response OpenMonitor(AppState& app, const Request& request, const Params& params
   User user;
   user.id = std::to_string(redeemed->user_id);
   absl::StatusOr<Role> role = RequireRole(app, user, params.at("id"), Role::kViewer);
-  if (!role.ok()) return ErrorResponse(role.status(), request, *app.logger);
+  if (!role.ok()) return role.status();
 
   Response res;
   res.status = 101;

@@ -18,13 +18,14 @@
 #ifndef GUESTGUARD_SERVER_HANDLERS_MONITOR_H_
 #define GUESTGUARD_SERVER_HANDLERS_MONITOR_H_
 
+#include "absl/status/statusor.h"
 #include "server/app.h"
 #include "server/router.h"
 
 namespace guestguard::server {
 
-Response IssueWsTicket(AppState& app, const Request& request, const Params& params);
-Response OpenMonitor(AppState& app, const Request& request, const Params& params);
+absl::StatusOr<Response> IssueWsTicket(AppState& app, const Request& request, const Params& params);
+absl::StatusOr<Response> OpenMonitor(AppState& app, const Request& request, const Params& params);
 
 }  // namespace guestguard::server
 

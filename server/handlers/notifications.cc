@@ -8,7 +8,6 @@
 #include "boost/json/array.hpp"
 #include "boost/json/object.hpp"
 #include "guestguard/status_macros.h"
-#include "server/http_errors.h"
 #include "server/roles.h"
 #include "server/wire.h"
 
@@ -33,7 +32,8 @@ boost::json::value NullableText(const sql::Rows& rows, size_t i, size_t column) 
 
 }  // namespace
 
-Response ListNotifications(AppState& app, const Request& request, const Params& params) {
+absl::StatusOr<Response> ListNotifications(AppState& app, const Request& request,
+                                           const Params& params) {
   EventScope scope;
   if (auto r = EnterEvent(app, request, params, Role::kEditor, &scope)) return *r;
   const int64_t event_id = scope.event_id;
@@ -41,15 +41,13 @@ Response ListNotifications(AppState& app, const Request& request, const Params& 
   int64_t limit = kDefaultLimit;
   if (auto it = request.query.find("limit"); it != request.query.end()) {
     if (!ParseCount(it->second, &limit) || limit > kMaxLimit) {
-      return ErrorResponse(absl::InvalidArgumentError("limit must be an integer from 1 to 100"),
-                           request, *app.logger);
+      return absl::InvalidArgumentError("limit must be an integer from 1 to 100");
     }
   }
   int64_t before = std::numeric_limits<int64_t>::max();
   if (auto it = request.query.find("before"); it != request.query.end()) {
     if (!ParseCount(it->second, &before)) {
-      return ErrorResponse(absl::InvalidArgumentError("before must be a notification id"), request,
-                           *app.logger);
+      return absl::InvalidArgumentError("before must be a notification id");
     }
   }
   sql::Rows rows;
@@ -61,7 +59,7 @@ Response ListNotifications(AppState& app, const Request& request, const Params& 
                       {sql::Int(event_id), sql::Int(before), sql::Int(limit + 1)}));
     return absl::OkStatus();
   });
-  if (!status.ok()) return ErrorResponse(status, request, *app.logger);
+  if (!status.ok()) return status;
   boost::json::array out;
   boost::json::value next_before = nullptr;
   for (size_t i = 0; i < rows.size(); ++i) {
@@ -71,8 +69,7 @@ Response ListNotifications(AppState& app, const Request& request, const Params& 
     absl::StatusOr<absl::Time> created = rows.Time(i, 9);
     absl::StatusOr<absl::Time> updated = rows.Time(i, 10);
     if (!id.ok() || !attempts.ok() || !next.ok() || !created.ok() || !updated.ok()) {
-      return ErrorResponse(absl::InternalError("unreadable notifications row"), request,
-                           *app.logger);
+      return absl::InternalError("unreadable notifications row");
     }
     if (i == static_cast<size_t>(limit)) {  // Another page follows this one's last row.
       next_before = std::to_string(rows.Int(i - 1, 0).value_or(0));

@@ -10,12 +10,14 @@
 #ifndef GUESTGUARD_SERVER_HANDLERS_NOTIFICATIONS_H_
 #define GUESTGUARD_SERVER_HANDLERS_NOTIFICATIONS_H_
 
+#include "absl/status/statusor.h"
 #include "server/app.h"
 #include "server/router.h"
 
 namespace guestguard::server {
 
-Response ListNotifications(AppState& app, const Request& request, const Params& params);
+absl::StatusOr<Response> ListNotifications(AppState& app, const Request& request,
+                                           const Params& params);
 
 }  // namespace guestguard::server
 

@@ -14,7 +14,6 @@
 #include "guestguard/store.h"
 #include "server/auth.h"
 #include "server/handlers/json_body.h"
-#include "server/http_errors.h"
 #include "server/wire.h"
 
 namespace guestguard::server {
@@ -96,24 +95,26 @@ boost::json::object ThresholdsJson(const Thresholds& t) {
   return boost::json::object{{"medium", t.medium}, {"high", t.high}, {"block", t.block}};
 }
 
-Response GetThresholds(AppState& app, const Request& request, const Params& params) {
+absl::StatusOr<Response> GetThresholds(AppState& app, const Request& request,
+                                       const Params& params) {
   EventScope scope;
   if (auto r = EnterEvent(app, request, params, Role::kViewer, &scope)) return *r;
   absl::StatusOr<Thresholds> t = app.store->GetThresholds(scope.event_key);
-  if (!t.ok()) return ErrorResponse(t.status(), request, *app.logger);
+  if (!t.ok()) return t.status();
   return ThresholdsResponse(*t);
 }
 
-Response PutThresholds(AppState& app, const Request& request, const Params& params) {
+absl::StatusOr<Response> PutThresholds(AppState& app, const Request& request,
+                                       const Params& params) {
   EventScope scope;
   if (auto r = EnterEvent(app, request, params, Role::kEditor, &scope)) return *r;
   Response error;
   absl::StatusOr<boost::json::object> body = ParseObject(request, &error);
   if (!body.ok()) return error;
   absl::StatusOr<Thresholds> t = ParseThresholds(*body);
-  if (!t.ok()) return ErrorResponse(t.status(), request, *app.logger);
+  if (!t.ok()) return t.status();
   if (absl::Status s = app.store->SetThresholds(scope.event_key, *t); !s.ok()) {
-    return ErrorResponse(s, request, *app.logger);
+    return s;
   }
   app.logger->Info("thresholds set", {{"request_id", request.request_id},
                                       {"user_id", scope.user.id},
@@ -124,18 +125,20 @@ Response PutThresholds(AppState& app, const Request& request, const Params& para
   return ThresholdsResponse(*t);
 }
 
-Response ListAllowlist(AppState& app, const Request& request, const Params& params) {
+absl::StatusOr<Response> ListAllowlist(AppState& app, const Request& request,
+                                       const Params& params) {
   EventScope scope;
   if (auto r = EnterEvent(app, request, params, Role::kViewer, &scope)) return *r;
   absl::StatusOr<std::vector<AllowlistEntry>> entries = app.store->ListAllowlist(scope.event_key);
-  if (!entries.ok()) return ErrorResponse(entries.status(), request, *app.logger);
+  if (!entries.ok()) return entries.status();
   boost::json::array out;
   for (const AllowlistEntry& e : *entries) out.emplace_back(EntryJson(e));
   return Response::Json(200, boost::json::object{{"allowlist", std::move(out)},
                                                  {"max_entries", kMaxAllowlistEntries}});
 }
 
-Response AddAllowlistEntry(AppState& app, const Request& request, const Params& params) {
+absl::StatusOr<Response> AddAllowlistEntry(AppState& app, const Request& request,
+                                           const Params& params) {
   EventScope scope;
   if (auto r = EnterEvent(app, request, params, Role::kEditor, &scope)) return *r;
   Response error;
@@ -143,60 +146,51 @@ Response AddAllowlistEntry(AppState& app, const Request& request, const Params& 
   if (!body.ok()) return error;
   const boost::json::value* cidr_value = body->if_contains("cidr");
   if (cidr_value == nullptr || !cidr_value->is_string()) {
-    return ErrorResponse(absl::InvalidArgumentError("cidr is required and must be a string"),
-                         request, *app.logger);
+    return absl::InvalidArgumentError("cidr is required and must be a string");
   }
   absl::StatusOr<Cidr> cidr = ParseCidrText(cidr_value->as_string());
-  if (!cidr.ok()) return ErrorResponse(cidr.status(), request, *app.logger);
+  if (!cidr.ok()) return cidr.status();
   const boost::json::value* confirm = body->if_contains("confirm_wide");
   if (confirm != nullptr && !confirm->is_bool()) {
-    return ErrorResponse(absl::InvalidArgumentError("confirm_wide must be a boolean"), request,
-                         *app.logger);
+    return absl::InvalidArgumentError("confirm_wide must be a boolean");
   }
   if (IsWider(*cidr, kVeryWideIpv4Prefix, kVeryWideIpv6Prefix) &&
       !(confirm != nullptr && confirm->get_bool())) {
-    return ErrorResponse(
-        absl::InvalidArgumentError(absl::StrCat(
-            cidr->ToString(), " covers a very large part of the internet (wider than /",
-            kVeryWideIpv4Prefix, " for IPv4, /", kVeryWideIpv6Prefix,
-            " for IPv6) and its accesses would never be blocked; send \"confirm_wide\": true "
-            "to add it anyway")),
-        request, *app.logger);
+    return absl::InvalidArgumentError(absl::StrCat(
+        cidr->ToString(), " covers a very large part of the internet (wider than /",
+        kVeryWideIpv4Prefix, " for IPv4, /", kVeryWideIpv6Prefix,
+        " for IPv6) and its accesses would never be blocked; send \"confirm_wide\": true "
+        "to add it anyway"));
   }
   const bool wide = IsWider(*cidr, kWideIpv4Prefix, kWideIpv6Prefix);
   AllowlistEntry entry{*cidr, "", NowMicros(*app.clock)};
   if (const boost::json::value* v = body->if_contains("note"); v != nullptr && !v->is_null()) {
     if (!v->is_string()) {
-      return ErrorResponse(absl::InvalidArgumentError("note must be a string or null"), request,
-                           *app.logger);
+      return absl::InvalidArgumentError("note must be a string or null");
     }
     entry.note = std::string(TrimSpaces(v->as_string()));
     if (CodePoints(entry.note) > kMaxAllowlistNote) {
-      return ErrorResponse(absl::InvalidArgumentError(absl::StrCat(
-                               "note must be at most ", kMaxAllowlistNote, " characters")),
-                           request, *app.logger);
+      return absl::InvalidArgumentError(
+          absl::StrCat("note must be at most ", kMaxAllowlistNote, " characters"));
     }
   }
   {
     absl::MutexLock lock(&allowlist_add_mu);
     absl::StatusOr<std::vector<AllowlistEntry>> existing =
         app.store->ListAllowlist(scope.event_key);
-    if (!existing.ok()) return ErrorResponse(existing.status(), request, *app.logger);
+    if (!existing.ok()) return existing.status();
     for (const AllowlistEntry& e : *existing) {
       if (e.cidr == entry.cidr) {
-        return ErrorResponse(absl::AlreadyExistsError(absl::StrCat(entry.cidr.ToString(),
-                                                                   " is already on the allowlist")),
-                             request, *app.logger);
+        return absl::AlreadyExistsError(
+            absl::StrCat(entry.cidr.ToString(), " is already on the allowlist"));
       }
     }
     if (existing->size() >= kMaxAllowlistEntries) {
-      return ErrorResponse(
-          absl::FailedPreconditionError(absl::StrCat(
-              "the allowlist is full (", kMaxAllowlistEntries, " entries); remove one first")),
-          request, *app.logger);
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the allowlist is full (", kMaxAllowlistEntries, " entries); remove one first"));
     }
     if (absl::Status s = app.store->AddAllowlistEntry(scope.event_key, entry); !s.ok()) {
-      return ErrorResponse(s, request, *app.logger);
+      return s;
     }
   }
   app.logger->Info("allowlist entry added", {{"request_id", request.request_id},
@@ -215,18 +209,18 @@ Response AddAllowlistEntry(AppState& app, const Request& request, const Params& 
   return Response::Json(201, out);
 }
 
-Response RemoveAllowlistEntry(AppState& app, const Request& request, const Params& params) {
+absl::StatusOr<Response> RemoveAllowlistEntry(AppState& app, const Request& request,
+                                              const Params& params) {
   EventScope scope;
   if (auto r = EnterEvent(app, request, params, Role::kEditor, &scope)) return *r;
   auto it = request.query.find("cidr");
   if (it == request.query.end()) {
-    return ErrorResponse(absl::InvalidArgumentError("the cidr query parameter is required"),
-                         request, *app.logger);
+    return absl::InvalidArgumentError("the cidr query parameter is required");
   }
   absl::StatusOr<Cidr> cidr = ParseCidrText(it->second);
-  if (!cidr.ok()) return ErrorResponse(cidr.status(), request, *app.logger);
+  if (!cidr.ok()) return cidr.status();
   if (absl::Status s = app.store->RemoveAllowlistEntry(scope.event_key, *cidr); !s.ok()) {
-    return ErrorResponse(s, request, *app.logger);
+    return s;
   }
   app.logger->Info("allowlist entry removed", {{"request_id", request.request_id},
                                                {"user_id", scope.user.id},

@@ -74,15 +74,20 @@ absl::StatusOr<Thresholds> ParseThresholds(const boost::json::object& body);
 // {medium, high, block} as JSON.
 boost::json::object ThresholdsJson(const Thresholds& t);
 
-Response GetThresholds(AppState& app, const Request& request, const Params& params);
-Response PutThresholds(AppState& app, const Request& request, const Params& params);
-Response PreviewThresholds(AppState& app, const Request& request, const Params& params);
-Response ListAllowlist(AppState& app, const Request& request, const Params& params);
-Response AddAllowlistEntry(AppState& app, const Request& request, const Params& params);
-Response RemoveAllowlistEntry(AppState& app, const Request& request, const Params& params);
-Response RecordAccessFeedback(AppState& app, const Request& request, const Params& params);
-Response ListFeedback(AppState& app, const Request& request, const Params& params);
-Response ExportFeedback(AppState& app, const Request& request, const Params& params);
+absl::StatusOr<Response> GetThresholds(AppState& app, const Request& request, const Params& params);
+absl::StatusOr<Response> PutThresholds(AppState& app, const Request& request, const Params& params);
+absl::StatusOr<Response> PreviewThresholds(AppState& app, const Request& request,
+                                           const Params& params);
+absl::StatusOr<Response> ListAllowlist(AppState& app, const Request& request, const Params& params);
+absl::StatusOr<Response> AddAllowlistEntry(AppState& app, const Request& request,
+                                           const Params& params);
+absl::StatusOr<Response> RemoveAllowlistEntry(AppState& app, const Request& request,
+                                              const Params& params);
+absl::StatusOr<Response> RecordAccessFeedback(AppState& app, const Request& request,
+                                              const Params& params);
+absl::StatusOr<Response> ListFeedback(AppState& app, const Request& request, const Params& params);
+absl::StatusOr<Response> ExportFeedback(AppState& app, const Request& request,
+                                        const Params& params);
 
 }  // namespace guestguard::server
 

@@ -18,7 +18,6 @@
 #include "server/handlers/guest_names.h"
 #include "server/handlers/json_body.h"
 #include "server/handlers/security.h"
-#include "server/http_errors.h"
 #include "server/wire.h"
 
 namespace guestguard::server {
@@ -71,11 +70,12 @@ absl::StatusOr<boost::json::value> GuestName(sql::Connection& c, int64_t event_n
 
 }  // namespace
 
-Response RecordAccessFeedback(AppState& app, const Request& request, const Params& params) {
+absl::StatusOr<Response> RecordAccessFeedback(AppState& app, const Request& request,
+                                              const Params& params) {
   EventScope scope;
   if (auto r = EnterEvent(app, request, params, Role::kEditor, &scope)) return *r;
   const std::optional<int64_t> log_number = ParseEventId(params.at("log_id"));
-  if (!log_number) return ErrorResponse(AccessNotFound(), request, *app.logger);
+  if (!log_number) return AccessNotFound();
   const std::string log_id = std::to_string(*log_number);
   Response error;
   absl::StatusOr<boost::json::object> body = ParseObject(request, &error);
@@ -84,26 +84,22 @@ Response RecordAccessFeedback(AppState& app, const Request& request, const Param
   std::optional<FeedbackVerdict> verdict;
   if (v != nullptr && v->is_string()) verdict = ParseFeedbackVerdict(v->as_string());
   if (!verdict) {
-    return ErrorResponse(
-        absl::InvalidArgumentError("verdict must be \"legitimate\" or \"suspicious\""), request,
-        *app.logger);
+    return absl::InvalidArgumentError("verdict must be \"legitimate\" or \"suspicious\"");
   }
   std::string note;
   if (const boost::json::value* n = body->if_contains("note"); n != nullptr && !n->is_null()) {
     if (!n->is_string()) {
-      return ErrorResponse(absl::InvalidArgumentError("note must be a string or null"), request,
-                           *app.logger);
+      return absl::InvalidArgumentError("note must be a string or null");
     }
     note = std::string(TrimSpaces(n->as_string()));
     if (note.size() > kMaxFeedbackNoteLength) {
-      return ErrorResponse(absl::InvalidArgumentError(absl::StrCat(
-                               "note must be at most ", kMaxFeedbackNoteLength, " bytes")),
-                           request, *app.logger);
+      return absl::InvalidArgumentError(
+          absl::StrCat("note must be at most ", kMaxFeedbackNoteLength, " bytes"));
     }
   }
   absl::Status recorded = app.guard->RecordFeedback(scope.event_key, log_id, *verdict, note);
-  if (absl::IsNotFound(recorded)) return ErrorResponse(AccessNotFound(), request, *app.logger);
-  if (!recorded.ok()) return ErrorResponse(recorded, request, *app.logger);
+  if (absl::IsNotFound(recorded)) return AccessNotFound();
+  if (!recorded.ok()) return recorded;
 
   // Answer with what is stored now: a concurrent re-mark may have replaced
   // ours; NotFound when the access was deleted meanwhile.
@@ -118,8 +114,8 @@ Response RecordAccessFeedback(AppState& app, const Request& request, const Param
       return absl::OkStatus();
     });
   }();
-  if (absl::IsNotFound(read)) return ErrorResponse(AccessNotFound(), request, *app.logger);
-  if (!read.ok()) return ErrorResponse(read, request, *app.logger);
+  if (absl::IsNotFound(read)) return AccessNotFound();
+  if (!read.ok()) return read;
   app.logger->Info("access feedback recorded", {{"request_id", request.request_id},
                                                 {"user_id", scope.user.id},
                                                 {"event_id", scope.event_key},
@@ -128,7 +124,7 @@ Response RecordAccessFeedback(AppState& app, const Request& request, const Param
   return Response::Json(200, FeedbackJson(stored, access, std::move(guest_name)));
 }
 
-Response ListFeedback(AppState& app, const Request& request, const Params& params) {
+absl::StatusOr<Response> ListFeedback(AppState& app, const Request& request, const Params& params) {
   EventScope scope;
   if (auto r = EnterEvent(app, request, params, Role::kViewer, &scope)) return *r;
   int64_t limit = kDefaultFeedbackLimit;
@@ -136,9 +132,8 @@ Response ListFeedback(AppState& app, const Request& request, const Params& param
     const std::optional<int64_t> given = ParseDecimal(it->second, 4);
     limit = given.value_or(0);
     if (limit < 1 || limit > kMaxFeedbackLimit) {
-      return ErrorResponse(absl::InvalidArgumentError(absl::StrCat(
-                               "limit must be an integer from 1 to ", kMaxFeedbackLimit)),
-                           request, *app.logger);
+      return absl::InvalidArgumentError(
+          absl::StrCat("limit must be an integer from 1 to ", kMaxFeedbackLimit));
     }
   }
   // The newest limit + 1 verdicts (the extra one tells whether more exist),
@@ -146,7 +141,7 @@ Response ListFeedback(AppState& app, const Request& request, const Params& param
   // just the guests those accesses name.
   absl::StatusOr<std::vector<Feedback>> recent =
       app.store->ListRecentFeedback(scope.event_key, static_cast<size_t>(limit) + 1);
-  if (!recent.ok()) return ErrorResponse(recent.status(), request, *app.logger);
+  if (!recent.ok()) return recent.status();
   std::vector<Feedback>& verdicts = *recent;
   const bool truncated = verdicts.size() > static_cast<size_t>(limit);
   if (truncated) verdicts.resize(static_cast<size_t>(limit));
@@ -154,7 +149,7 @@ Response ListFeedback(AppState& app, const Request& request, const Params& param
   for (const Feedback& v : verdicts) access_ids.push_back(v.access_log_id);
   absl::StatusOr<std::vector<AccessRecord>> accesses =
       app.store->GetAccesses(scope.event_key, access_ids);  // In the verdicts' order.
-  if (!accesses.ok()) return ErrorResponse(accesses.status(), request, *app.logger);
+  if (!accesses.ok()) return accesses.status();
   std::vector<std::pair<const Feedback*, AccessRecord>> shown;
   size_t next = 0;
   for (const Feedback& v : verdicts) {
@@ -169,7 +164,7 @@ Response ListFeedback(AppState& app, const Request& request, const Params& param
       GG_ASSIGN_OR_RETURN(guest_names, LoadGuestNames(c, scope.event_id, guest_ids));
       return absl::OkStatus();
     });
-    if (!s.ok()) return ErrorResponse(s, request, *app.logger);
+    if (!s.ok()) return s;
   }
   boost::json::array out;
   for (const auto& [v, access] : shown) {
@@ -182,11 +177,12 @@ Response ListFeedback(AppState& app, const Request& request, const Params& param
       200, boost::json::object{{"feedback", std::move(out)}, {"truncated", truncated}});
 }
 
-Response ExportFeedback(AppState& app, const Request& request, const Params& params) {
+absl::StatusOr<Response> ExportFeedback(AppState& app, const Request& request,
+                                        const Params& params) {
   EventScope scope;
   if (auto r = EnterEvent(app, request, params, Role::kEditor, &scope)) return *r;
   absl::StatusOr<std::string> corpus = app.guard->ExportLabelledCorpus(scope.event_key);
-  if (!corpus.ok()) return ErrorResponse(corpus.status(), request, *app.logger);
+  if (!corpus.ok()) return corpus.status();
   Response response;
   response.body = *std::move(corpus);
   response.content_type = "application/x-ndjson";

@@ -24,7 +24,6 @@
 #include "guestguard/store.h"
 #include "server/handlers/json_body.h"
 #include "server/handlers/security.h"
-#include "server/http_errors.h"
 
 namespace guestguard::server {
 namespace {
@@ -39,26 +38,27 @@ boost::json::object BandCounts(const std::array<int64_t, 4>& counts) {
 
 }  // namespace
 
-Response PreviewThresholds(AppState& app, const Request& request, const Params& params) {
+absl::StatusOr<Response> PreviewThresholds(AppState& app, const Request& request,
+                                           const Params& params) {
   EventScope scope;
   if (auto r = EnterEvent(app, request, params, Role::kViewer, &scope)) return *r;
   Response error;
   absl::StatusOr<boost::json::object> body = ParseObject(request, &error);
   if (!body.ok()) return error;
   absl::StatusOr<Thresholds> candidate = ParseThresholds(*body);
-  if (!candidate.ok()) return ErrorResponse(candidate.status(), request, *app.logger);
+  if (!candidate.ok()) return candidate.status();
 
   absl::StatusOr<Thresholds> current = app.store->GetThresholds(scope.event_key);
-  if (!current.ok()) return ErrorResponse(current.status(), request, *app.logger);
+  if (!current.ok()) return current.status();
   absl::StatusOr<std::vector<AccessRecord>> accesses =
       app.store->ListAccesses(scope.event_key, kPreviewWindow);
-  if (!accesses.ok()) return ErrorResponse(accesses.status(), request, *app.logger);
+  if (!accesses.ok()) return accesses.status();
   std::vector<std::string> ids;
   ids.reserve(accesses->size());
   for (const AccessRecord& a : *accesses) ids.push_back(a.id);
   absl::StatusOr<std::map<std::string, FeedbackVerdict>> verdicts =
       app.store->GetVerdicts(scope.event_key, ids);
-  if (!verdicts.ok()) return ErrorResponse(verdicts.status(), request, *app.logger);
+  if (!verdicts.ok()) return verdicts.status();
 
   std::array<int64_t, 4> before{}, after{};
   int64_t changed = 0;

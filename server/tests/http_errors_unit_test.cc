@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "boost/json/object.hpp"
 #include "gtest/gtest.h"
 #include "server/http_errors.h"
 
@@ -31,6 +32,27 @@ TEST(HttpErrors, MapsStatusCodes) {
   res = ErrorResponse(absl::InvalidArgumentError("email is bad"), r, logger);
   EXPECT_EQ(res.status, 400);
   EXPECT_NE(res.body.find("email is bad"), std::string::npos);
+  std::fclose(sink);
+}
+
+TEST(HttpErrors, ToResponsePassesAResponseAndMapsAnErrorLikeErrorResponse) {
+  std::FILE* sink = std::tmpfile();
+  ASSERT_NE(sink, nullptr);
+  Logger logger(LogLevel::kInfo, sink);
+  Request r;
+  Response ok = ToResponse(Response::Json(201, boost::json::object{{"x", 1}}), r, logger);
+  EXPECT_EQ(ok.status, 201);
+  EXPECT_EQ(ok.body, "{\"x\":1}");
+  const absl::Status errors[] = {absl::InvalidArgumentError("limit must be 1-100"),
+                                 absl::UnauthenticatedError("sign in"),
+                                 absl::InternalError("secret detail")};
+  for (const absl::Status& e : errors) {
+    const Response mapped = ToResponse(e, r, logger);
+    const Response direct = ErrorResponse(e, r, logger);
+    EXPECT_EQ(mapped.status, direct.status);
+    EXPECT_EQ(mapped.body, direct.body);
+    EXPECT_EQ(mapped.headers, direct.headers);
+  }
   std::fclose(sink);
 }
 
