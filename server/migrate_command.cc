@@ -18,10 +18,9 @@ std::vector<ComponentMigrations> AllMigrations(sql::Dialect dialect) {
   const bool sqlite = dialect == sql::Dialect::kSqlite;
   // The library's store first (NewSqlStore applies it as "guard"), then the
   // server's own tables, as AppState::Open does.
-  return {
-      {"guard", &SqlStoreMigrations(dialect)},
-      {"server",
-       sqlite ? &internal::ServerSqliteMigrations() : &internal::ServerPostgresMigrations()}};
+  return {{"guard", &SqlStoreMigrations(dialect)},
+          {"server",
+           sqlite ? &internal::ServerSqliteMigrations() : &internal::ServerPostgresMigrations()}};
 }
 
 int RunMigrate(const Config& config, std::FILE* err) {

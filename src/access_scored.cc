@@ -16,7 +16,8 @@ namespace {
 using internal::JsonValue;
 
 absl::Status Fault(std::string_view key, std::string_view what) {
-  return absl::InvalidArgumentError(absl::StrCat("access.scored: ", std::string(key), " ", std::string(what)));
+  return absl::InvalidArgumentError(
+      absl::StrCat("access.scored: ", std::string(key), " ", std::string(what)));
 }
 
 absl::StatusOr<const JsonValue*> Member(const JsonValue& object, std::string_view key,

@@ -24,7 +24,7 @@ absl::StatusOr<std::unique_ptr<Store>> NewPostgresStore(std::string_view url,
   db_options.statement_timeout = options.statement_timeout;
   GG_ASSIGN_OR_RETURN(std::unique_ptr<sql::Database> db, sql::OpenPostgres(url, db_options));
   return NewSqlStore(std::move(db),
-                               {.outbox_subject_prefix = std::move(options.outbox_subject_prefix)});
+                     {.outbox_subject_prefix = std::move(options.outbox_subject_prefix)});
 }
 
 }  // namespace guestguard

@@ -642,13 +642,13 @@ class SqlStore final : public Store {
     // Every statement has kChunk guest placeholders (a short chunk repeats its
     // last id): one prepared statement, not one per count.
     constexpr size_t kChunk = 100;
-    std::string q = absl::StrCat(
-        "SELECT ", std::string(kAccessColumns),
-        ", EXISTS (SELECT 1 FROM guard_access_log c WHERE c.event_id = a.event_id"
-        " AND c.guest_id = a.guest_id AND c.kind = 'checkin' AND c.band <> 'block')"
-        " FROM (SELECT l.*, ROW_NUMBER() OVER (PARTITION BY l.guest_id"
-        " ORDER BY l.occurred_at DESC, l.id DESC) AS n"
-        " FROM guard_access_log l WHERE l.event_id = ? AND l.guest_id IN (");
+    std::string q =
+        absl::StrCat("SELECT ", std::string(kAccessColumns),
+                     ", EXISTS (SELECT 1 FROM guard_access_log c WHERE c.event_id = a.event_id"
+                     " AND c.guest_id = a.guest_id AND c.kind = 'checkin' AND c.band <> 'block')"
+                     " FROM (SELECT l.*, ROW_NUMBER() OVER (PARTITION BY l.guest_id"
+                     " ORDER BY l.occurred_at DESC, l.id DESC) AS n"
+                     " FROM guard_access_log l WHERE l.event_id = ? AND l.guest_id IN (");
     for (size_t i = 0; i < kChunk; ++i) q += i == 0 ? "?" : ", ?";
     q += ")) a WHERE a.n = 1";
     GG_RETURN_IF_ERROR(db_->Autocommit([&](Connection& c) -> absl::Status {
@@ -672,11 +672,9 @@ class SqlStore final : public Store {
     return out;
   }
 
-  absl::StatusOr<int64_t> CountAccessesBetween(std::string_view event_id,
-                                               std::string_view guest_id,
+  absl::StatusOr<int64_t> CountAccessesBetween(std::string_view event_id, std::string_view guest_id,
                                                std::string_view after_id,
-                                               std::string_view before_id,
-                                               Band min_band) override {
+                                               std::string_view before_id, Band min_band) override {
     const std::optional<int64_t> after = ParseId(after_id);
     const std::optional<int64_t> before = ParseId(before_id);
     if (!after || !before) return absl::InvalidArgumentError("not an access id of this store");

@@ -18,7 +18,7 @@ absl::StatusOr<std::unique_ptr<Store>> NewSqliteStore(std::string_view url,
   db_options.sqlite_full_sync = options.full_sync;
   GG_ASSIGN_OR_RETURN(std::unique_ptr<sql::Database> db, sql::OpenSqlite(path, db_options));
   return NewSqlStore(std::move(db),
-                               {.outbox_subject_prefix = std::move(options.outbox_subject_prefix)});
+                     {.outbox_subject_prefix = std::move(options.outbox_subject_prefix)});
 }
 
 }  // namespace guestguard
