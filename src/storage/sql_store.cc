@@ -94,6 +94,12 @@ std::optional<int64_t> ParseId(std::string_view id) {
   return value;
 }
 
+// The INSERT of an access row, up to its values: AccessValues binds them in this order.
+constexpr absl::string_view kInsertAccess =
+    "INSERT INTO guard_access_log (event_id, guest_id, kind, occurred_at, client_ip,"
+    " user_agent, fingerprint, timezone, language, screen, platform, score, band,"
+    " allowlisted, blocked, reasons)";
+
 constexpr std::string_view kAccessColumns =
     "a.id, a.event_id, a.guest_id, a.kind, a.occurred_at, a.client_ip, a.user_agent, "
     "a.fingerprint, a.timezone, a.language, a.screen, a.platform, a.score, a.band, "
@@ -407,11 +413,10 @@ class SqlStore final : public Store {
       }
       GG_ASSIGN_OR_RETURN(
           Rows rows,
-          c.Query("INSERT INTO guard_access_log (event_id, guest_id, kind, occurred_at, client_ip,"
-                  " user_agent, fingerprint, timezone, language, screen, platform, score, band,"
-                  " allowlisted, blocked, reasons)"
-                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                  AccessValues(r, reasons)));
+          c.Query(
+              absl::StrCat(kInsertAccess,
+                           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
+              AccessValues(r, reasons)));
       if (rows.size() != 1) return absl::InternalError("insert returned no id");
       GG_ASSIGN_OR_RETURN(id, rows.Int(0, 0));
       if (access_scored_subject_.empty()) return absl::OkStatus();
@@ -757,7 +762,7 @@ class SqlStore final : public Store {
     return absl::OkStatus();
   }
 
-  // The access log columns of `r`, in the order of AppendAccess's INSERT.
+  // The access log columns of `r`, in the order of kInsertAccess.
   static std::vector<Value> AccessValues(const AccessRecord& r, const std::string& reasons) {
     return {Text(r.event_id),
             Text(r.guest_id),
@@ -786,14 +791,13 @@ class SqlStore final : public Store {
                                                             const RememberedBaseline& known,
                                                             const BaselineMutation& mutate) {
     GG_ASSIGN_OR_RETURN(RememberedBaseline next, Mutated(known, mutate));
-    std::string query =
+    std::string query = absl::StrCat(
         "WITH b AS (UPDATE guard_guest_state SET baseline = ?, baseline_version = ?"
         " WHERE event_id = ? AND guest_id = ? AND baseline_version = ? RETURNING 1),"
-        " a AS (INSERT INTO guard_access_log (event_id, guest_id, kind, occurred_at, client_ip,"
-        " user_agent, fingerprint, timezone, language, screen, platform, score, band,"
-        " allowlisted, blocked, reasons)"
+        " a AS (",
+        kInsertAccess,
         " SELECT ?, ?, ?, CAST(? AS TIMESTAMPTZ), ?, ?, ?, ?, ?, ?, ?, CAST(? AS INTEGER), ?,"
-        " CAST(? AS BOOLEAN), CAST(? AS BOOLEAN), ? FROM b RETURNING id)";
+        " CAST(? AS BOOLEAN), CAST(? AS BOOLEAN), ? FROM b RETURNING id)");
     std::vector<Value> args = {sql::Blob(next.bytes), Int(next.version), Text(r.event_id),
                                Text(r.guest_id), Int(known.version)};
     for (Value& v : AccessValues(r, reasons)) args.push_back(std::move(v));
