@@ -261,21 +261,8 @@ make_fixture() {  # LABEL: one user, one event, $guests guests with links; sets 
     -H 'User-Agent: Mozilla/5.0 (iPhone)' -H 'Accept-Language: en-US' -H 'X-Device-Fingerprint: fp-guest-0')
 }
 
-# pgbench's single-row INSERT rate (autocommit, fsync on) at $connections
-# clients against $GUESTGUARD_TEST_POSTGRES_URL for $seconds: the anchor.
-pgbench_insert_rate() {
-  local psql=/usr/lib/postgresql/15/bin/psql pgbench=/usr/lib/postgresql/15/bin/pgbench
-  "$psql" -q "$GUESTGUARD_TEST_POSTGRES_URL" -c "SET client_min_messages = warning; DROP TABLE IF EXISTS pgbench_rows;
-    CREATE TABLE pgbench_rows (id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-      event_id TEXT NOT NULL, guest_id TEXT NOT NULL, occurred_at TIMESTAMPTZ NOT NULL,
-      score INTEGER NOT NULL, reasons TEXT NOT NULL)" >/dev/null
-  printf '%s\n' '\set g random(1, 1000)' \
-    "INSERT INTO pgbench_rows (event_id, guest_id, occurred_at, score, reasons) VALUES ('ev-bench', 'g' || :g, now(), 12, 'new_network');" \
-    > "$work/insert.sql"
-  "$pgbench" -n -f "$work/insert.sql" -c "$connections" -j "$wrk_threads" -T "$seconds" \
-    "$GUESTGUARD_TEST_POSTGRES_URL" 2>/dev/null | awk '/^tps = / { print $3; exit }'
-  "$psql" -q "$GUESTGUARD_TEST_POSTGRES_URL" -c "DROP TABLE pgbench_rows" >/dev/null
-}
+# shellcheck source=bench/pgbench_anchor.sh
+. bench/pgbench_anchor.sh
 
 bench_backend() {  # LABEL DATABASE_URL
   local label=$1
@@ -297,7 +284,7 @@ bench_backend() {  # LABEL DATABASE_URL
   read -r r_rps r_p99 r_n2 r_se <<<"$(run_wrk rsvp "/rsvp/$first" "$work/rsvp.lua")"
   stop_server
   local anchor=nan
-  [ "$label" = postgresql ] && anchor=$(pgbench_insert_rate)
+  [ "$label" = postgresql ] && anchor=$(pgbench_insert_tps "$GUESTGUARD_TEST_POSTGRES_URL" "$connections" "$wrk_threads" "$seconds" "$work")
   if grep -qiE 'error|fatal' "$log"; then
     echo "   server log ($label) has errors/warnings, last lines:"; tail -n 5 "$log" | sed 's/^/   | /'
   fi

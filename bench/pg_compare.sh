@@ -16,27 +16,11 @@ if [ -z "${GUESTGUARD_TEST_POSTGRES_URL:-}" ]; then
   exec scripts/with_postgres "$0" "$@"
 fi
 
-pgbench=/usr/lib/postgresql/15/bin/pgbench
 url=$GUESTGUARD_TEST_POSTGRES_URL
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-
-# The anchor: one single-row INSERT per transaction into a table shaped like an
-# access-log row, autocommit, fsync on.
-/usr/lib/postgresql/15/bin/psql -q "$url" -c "DROP TABLE IF EXISTS pgbench_rows;
-  CREATE TABLE pgbench_rows (id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    event_id TEXT NOT NULL, guest_id TEXT NOT NULL, occurred_at TIMESTAMPTZ NOT NULL,
-    score INTEGER NOT NULL, reasons TEXT NOT NULL)" >/dev/null
-cat > "$work/insert.sql" <<'SQL'
-\set g random(1, 1000)
-INSERT INTO pgbench_rows (event_id, guest_id, occurred_at, score, reasons)
-  VALUES ('ev-bench', 'g' || :g, now(), 12, 'new_network	45	First access from this network.');
-SQL
-
-pgbench_tps() {  # clients
-  "$pgbench" -n -f "$work/insert.sql" -c "$1" -j "$1" -T "$seconds" "$url" 2>/dev/null |
-    awk '/^tps = / { print $3; exit }'
-}
+# shellcheck source=bench/pgbench_anchor.sh
+. bench/pgbench_anchor.sh
 
 ours_per_sec() {  # threads
   "$bench" --benchmark_filter="^BM_GuardCheckPostgres/1000/real_time/threads:$1\$" \
@@ -49,7 +33,7 @@ echo "PostgreSQL 15, fsync on; ${seconds}s per run"
 printf '%-8s %18s %26s %8s\n' callers "pgbench insert/s" "Guard::Check+PostgreSQL/s" ratio
 last=""
 for callers in 1 8; do
-  anchor=$(pgbench_tps "$callers")
+  anchor=$(pgbench_insert_tps "$url" "$callers" "$callers" "$seconds" "$work")
   ours=$(ours_per_sec "$callers")
   ratio=$(/usr/bin/python3 -c "print('%.2f' % ($ours / $anchor))")
   printf '%-8s %18s %26s %8s\n' "$callers" "$anchor" "$ours" "$ratio"
