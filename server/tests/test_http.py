@@ -65,17 +65,32 @@ class Server:
             args += ["--mail-dir", self.mail_dir]
         full_env = {k: v for k, v in os.environ.items() if not k.startswith("GUESTGUARD_")}
         full_env.update(env or {})
-        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=self.stderr_file,
-                                     env=full_env)
+        # Another test's server may take the port free_port() handed out before
+        # this one binds it: then start again on another port (a few times).
+        for attempt in range(3):
+            self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL,
+                                         stderr=self.stderr_file, env=full_env)
+            if self._wait_healthy(retry_port_clash=attempt < 2):
+                return
+            self.port = free_port()
+            args[args.index("--listen") + 1] = f"127.0.0.1:{self.port}"
+            self.stderr_file.seek(0)
+            self.stderr_file.truncate()
+
+    # True once this process (its log names the port it listens on) answers
+    # /healthz; False when it lost its port to another process and may retry.
+    def _wait_healthy(self, retry_port_clash):
         deadline = time.monotonic() + TIMEOUT
         while True:
             if self.proc.poll() is not None:
+                if retry_port_clash and "Address already in use" in self.stderr():
+                    return False
                 raise AssertionError(f"server exited early ({self.proc.returncode}):\n"
                                      + self.stderr())
             try:
                 status, _, _ = self.request("GET", "/healthz")
-                if status == 200:
-                    return
+                if status == 200 and f'"port":{self.port},' in self.stderr():
+                    return True
             except OSError:
                 pass
             if time.monotonic() > deadline:
