@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "guestguard/sql/sql.h"
@@ -35,6 +36,16 @@ inline constexpr size_t kMaxOutboxPayload = 256 * 1024;
 [[nodiscard]] absl::StatusOr<int64_t> EnqueueEvent(sql::Connection& c, std::string_view prefix,
                                                    std::string_view subject,
                                                    std::string_view payload);
+
+// As EnqueueEvent, together with `write` (one INSERT/UPDATE/DELETE without
+// RETURNING, with `params`): ExecWithOutbox (guestguard/outbox_relay.h) — one
+// statement on PostgreSQL, so run it in Database::Autocommit. Returns the rows
+// `write` changed; the event is enqueued only when it changed one.
+[[nodiscard]] absl::StatusOr<int64_t> ExecWithEvent(sql::Connection& c, std::string_view write,
+                                                    const std::vector<sql::Value>& params,
+                                                    std::string_view prefix,
+                                                    std::string_view subject,
+                                                    std::string_view payload);
 
 }  // namespace guestguard::server
 

@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "guestguard/sql/sql.h"
 #include "guestguard/status_macros.h"
 #include "storage/sql_store.h"
@@ -28,6 +29,32 @@ absl::StatusOr<int64_t> EnqueueOutbox(sql::Connection& c, std::string_view subje
                               " VALUES (?, ?, ?) RETURNING id",
                               {sql::Text(subject), sql::Text(payload), now}));
   if (rows.size() != 1) return absl::InternalError("outbox insert returned no id");
+  return rows.Int(0, 0);
+}
+
+absl::StatusOr<int64_t> ExecWithOutbox(sql::Connection& c, std::string_view write,
+                                       const std::vector<sql::Value>& params,
+                                       std::string_view subject, std::string_view payload,
+                                       absl::Time now) {
+  if (subject.empty()) return absl::InvalidArgumentError("outbox: empty subject");
+  if (c.dialect() == sql::Dialect::kSqlite) {
+    GG_ASSIGN_OR_RETURN(const int64_t changed, c.Exec(write, params));
+    if (changed > 0) GG_RETURN_IF_ERROR(EnqueueOutbox(c, subject, payload, now).status());
+    return changed;
+  }
+  std::vector<sql::Value> args = params;
+  args.push_back(sql::Text(subject));
+  args.push_back(sql::Text(payload));
+  args.push_back(now);
+  GG_ASSIGN_OR_RETURN(
+      sql::Rows rows,
+      c.Query(absl::StrCat("WITH w AS (", absl::string_view(write.data(), write.size()),
+                           " RETURNING 1), o AS (INSERT INTO guard_outbox (subject, payload,"
+                           " created_at) SELECT CAST(? AS TEXT), CAST(? AS TEXT),"
+                           " CAST(? AS TIMESTAMPTZ) WHERE EXISTS (SELECT 1 FROM w))"
+                           " SELECT count(*) FROM w"),
+              args));
+  if (rows.size() != 1) return absl::InternalError("outbox write returned no count");
   return rows.Int(0, 0);
 }
 

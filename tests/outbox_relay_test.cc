@@ -218,6 +218,56 @@ TEST(OutboxRelay, EnqueueOutboxRejectsAnEmptySubjectAndRollsBackWithItsTransacti
   EXPECT_EQ(Pending(*f->db), 0);
 }
 
+// ExecWithOutbox: the event is enqueued exactly when the write changed a row,
+// and a write that fails enqueues nothing.
+void ExpectExecWithOutboxEnqueuesWithItsWrite(sql::Database& db) {
+  ASSERT_TRUE(db.Autocommit([](sql::Connection& c) {
+                  return c.ExecScript("CREATE TABLE orders (id BIGINT PRIMARY KEY, paid BIGINT)");
+                }).ok());
+  auto run = [&](std::string_view write, std::vector<sql::Value> params) {
+    absl::StatusOr<int64_t> changed;
+    absl::Status s = db.Autocommit([&](sql::Connection& c) -> absl::Status {
+      changed = ExecWithOutbox(c, write, params, "app.order.paid", "{\"paid\":true}", absl::Now());
+      return changed.status();
+    });
+    return s.ok() ? changed : absl::StatusOr<int64_t>(s);
+  };
+  auto inserted = run("INSERT INTO orders (id, paid) VALUES (?, ?)", {sql::Int(1), sql::Int(0)});
+  ASSERT_TRUE(inserted.ok()) << inserted.status();
+  EXPECT_EQ(*inserted, 1);
+  EXPECT_EQ(Pending(db), 1);
+  auto none = run("UPDATE orders SET paid = 1 WHERE id = ?", {sql::Int(2)});
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_EQ(*none, 0);
+  EXPECT_EQ(Pending(db), 1);  // Nothing changed, nothing announced.
+  EXPECT_EQ(run("INSERT INTO orders (id, paid) VALUES (?, ?)", {sql::Int(1), sql::Int(0)})
+                .status()
+                .code(),
+            absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(Pending(db), 1);  // The failed write announced nothing.
+  EXPECT_EQ(run("UPDATE orders SET paid = 1 WHERE id = ?", {sql::Int(1)}).value_or(-1), 1);
+  EXPECT_EQ(Pending(db), 2);
+  absl::Status empty = db.Autocommit([](sql::Connection& c) {
+    return ExecWithOutbox(c, "UPDATE orders SET paid = 2", {}, "", "{}", absl::Now()).status();
+  });
+  EXPECT_EQ(empty.code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(OutboxRelay, ExecWithOutboxEnqueuesExactlyWhenItsWriteChangedARowOnSqlite) {
+  auto f = OpenSqliteFixture();
+  ExpectExecWithOutboxEnqueuesWithItsWrite(*f->db);
+}
+
+TEST(OutboxRelay, ExecWithOutboxEnqueuesExactlyWhenItsWriteChangedARowOnPostgres) {
+  GG_REQUIRE_POSTGRES();
+  auto url = testing::FreshPostgresSchemaUrl();
+  ASSERT_TRUE(url.ok()) << url.status();
+  auto db = sql::OpenPostgres(*url, {});
+  ASSERT_TRUE(db.ok()) << db.status();
+  auto f = Open(std::shared_ptr<sql::Database>(*std::move(db)));
+  ExpectExecWithOutboxEnqueuesWithItsWrite(*f->db);
+}
+
 TEST(OutboxRelay, StartNeedsASqlStoreAndABus) {
   auto f = OpenSqliteFixture();
   std::shared_ptr<Store> memory = *NewMemoryStore({});

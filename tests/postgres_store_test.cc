@@ -3,12 +3,17 @@
 // The store suite and store-level behaviour on a real PostgreSQL 15.
 #include "guestguard/postgres_store.h"
 
+#include <map>
+#include <set>
 #include <thread>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "guestguard/access_scored.h"
 #include "guestguard/guard.h"
 #include "guestguard/sql/postgres_driver.h"
+#include "guestguard/status_macros.h"
 #include "testing/attempts.h"
 #include "testing/companion_row.h"
 #include "testing/postgres_env.h"
@@ -77,6 +82,73 @@ TEST(PostgresStore, TwoNodesOnOneDatabaseLoseNoLearning) {
   auto b = NewPostgresStore(*url);
   ASSERT_TRUE(a.ok() && b.ok());
   testing::ExpectNoLostLearningAcrossNodes(**a, **b);
+}
+
+// Concurrent appends are written in groups (one statement each): every
+// access exactly once, with exactly its own access.scored outbox row, and a
+// guest's baseline learns from every access that taught it, also when two of
+// its accesses land in one group.
+TEST(PostgresStore, ConcurrentAppendsAreEachWrittenOnceWithTheirOwnOutboxRow) {
+  GG_REQUIRE_POSTGRES();
+  auto url = testing::FreshPostgresSchemaUrl();
+  ASSERT_TRUE(url.ok()) << url.status();
+  auto store = NewPostgresStore(*url, {.max_connections = 8, .outbox_subject_prefix = "gg"});
+  ASSERT_TRUE(store.ok()) << store.status();
+  constexpr int kThreads = 12;
+  constexpr int kPerThread = 30;
+  const AccessFeatures f = *AccessFeatures::From(testing::UsualBrowser());
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      auto learn = [&](Baseline& baseline) { baseline.Learn(f); };
+      for (int i = 0; i < kPerThread; ++i) {
+        // Every other access is the shared guest's; every third teaches nothing.
+        const std::string guest = i % 2 == 0 ? "shared" : "g" + std::to_string(t);
+        ASSERT_TRUE((*store)->LoadCheckState("ev1", guest).ok());
+        AccessRecord record;
+        record.event_id = "ev1";
+        record.guest_id = guest;
+        record.at = absl::FromUnixSeconds(1795000000 + i);
+        record.signals.fingerprint = absl::StrCat("fp-", t, "-", i);
+        const std::optional<BaselineMutation> update =
+            i % 3 != 0 ? std::optional<BaselineMutation>(learn) : std::nullopt;
+        ASSERT_TRUE((*store)->AppendAccess(record, update).ok());
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+
+  auto accesses = (*store)->ListAccesses("ev1", kThreads * kPerThread + 1);
+  ASSERT_TRUE(accesses.ok()) << accesses.status();
+  ASSERT_EQ(accesses->size(), static_cast<size_t>(kThreads * kPerThread));
+  std::set<std::string> fingerprints;
+  for (const AccessRecord& r : *accesses) fingerprints.insert(r.signals.fingerprint);
+  EXPECT_EQ(fingerprints.size(), accesses->size());  // None twice.
+
+  // The shared guest had 15 accesses per thread, 10 of which taught.
+  auto shared = (*store)->LoadGuestState("ev1", "shared");
+  ASSERT_TRUE(shared.ok()) << shared.status();
+  int taught = 0;
+  for (int i = 0; i < kPerThread; i += 2) taught += i % 3 != 0;
+  EXPECT_EQ(shared->baseline.accesses(), static_cast<uint32_t>(kThreads * taught));
+
+  auto db = sql::OpenPostgres(*url, {});
+  ASSERT_TRUE(db.ok()) << db.status();
+  std::map<std::string, std::string> payload_of;  // Access id -> its outbox payload.
+  ASSERT_TRUE((*db)
+                  ->Autocommit([&](sql::Connection& c) -> absl::Status {
+                    GG_ASSIGN_OR_RETURN(sql::Rows rows,
+                                        c.Query("SELECT payload FROM guard_outbox ORDER BY id"));
+                    for (size_t i = 0; i < rows.size(); ++i) {
+                      GG_ASSIGN_OR_RETURN(std::string payload, rows.Text(i, 0));
+                      GG_ASSIGN_OR_RETURN(AccessRecord r, DecodeAccessScored(payload));
+                      EXPECT_TRUE(payload_of.emplace(r.id, payload).second) << r.id;
+                    }
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  ASSERT_EQ(payload_of.size(), accesses->size());
+  for (const AccessRecord& r : *accesses) EXPECT_EQ(payload_of[r.id], EncodeAccessScored(r));
 }
 
 TEST(PostgresStore, GuardWorksEndToEnd) {

@@ -29,7 +29,8 @@
 //   ... after a local write (a Guard::Check): relay->Notify();
 //   relay->Drain(absl::Seconds(10));   // on shutdown: publish what is pending
 //
-// EnqueueOutbox adds an application's own event in its own transaction;
+// EnqueueOutbox adds an application's own event in its own transaction
+// (ExecWithOutbox: together with one write, in one statement);
 // ReadOutboxBacklog reports what is waiting.
 //
 // Thread-safe: every method and function may be called from any thread.
@@ -74,6 +75,23 @@ std::string OutboxMessageId(int64_t id);
 //   relay->Notify();
 [[nodiscard]] absl::StatusOr<int64_t> EnqueueOutbox(sql::Connection& c, std::string_view subject,
                                                     std::string_view payload, absl::Time now);
+
+// Runs `write` (one INSERT, UPDATE or DELETE statement of the application's,
+// without RETURNING) with `params` on `c` and, when it changed a row,
+// enqueues (`subject`, `payload`) as EnqueueOutbox does; returns the rows
+// `write` changed. PostgreSQL: one statement (a data-modifying WITH), atomic
+// and one round trip on its own, so call it in Database::Autocommit; SQLite:
+// the two statements, which Autocommit runs in one transaction there. Errors
+// as EnqueueOutbox's.
+//
+//   GG_RETURN_IF_ERROR(db->Autocommit([&](sql::Connection& c) -> absl::Status {
+//     return ExecWithOutbox(c, "UPDATE orders SET paid = 1 WHERE id = ?", {sql::Int(id)},
+//                           "app.order.paid", payload_json, absl::Now()).status();
+//   }));
+[[nodiscard]] absl::StatusOr<int64_t> ExecWithOutbox(sql::Connection& c, std::string_view write,
+                                                     const std::vector<sql::Value>& params,
+                                                     std::string_view subject,
+                                                     std::string_view payload, absl::Time now);
 
 // Pending rows counted at most (a runaway backlog is not counted in full).
 inline constexpr int64_t kMaxCountedOutboxBacklog = 1000000;

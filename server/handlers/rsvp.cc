@@ -280,16 +280,17 @@ Response SubmitRsvp(AppState& app, const Request& request, const Params& params)
                                                  {"response", answer},
                                                  {"plus_ones", plus_ones},
                                                  {"at", FormatRfc3339(now)}});
-  absl::Status status = app.db->Transact([&](sql::Connection& c) -> absl::Status {
-    GG_RETURN_IF_ERROR(
-        c.Exec("INSERT INTO rsvps (guest_id, event_id, response, plus_ones, updated_at)"
-               " VALUES (?, ?, ?, ?, ?) ON CONFLICT (guest_id) DO UPDATE SET"
-               " response = excluded.response, plus_ones = excluded.plus_ones,"
-               " updated_at = excluded.updated_at",
-               {sql::Int(inv.guest_id), sql::Int(inv.event_id), sql::Text(answer),
-                sql::Int(plus_ones), now})
-            .status());
-    return EnqueueEvent(c, app.config.subject_prefix, kSubjectRsvpConfirmed, event).status();
+  // One statement on PostgreSQL (a round trip and a commit), one transaction on SQLite.
+  absl::Status status = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
+    return ExecWithEvent(c,
+                         "INSERT INTO rsvps (guest_id, event_id, response, plus_ones, updated_at)"
+                         " VALUES (?, ?, ?, ?, ?) ON CONFLICT (guest_id) DO UPDATE SET"
+                         " response = excluded.response, plus_ones = excluded.plus_ones,"
+                         " updated_at = excluded.updated_at",
+                         {sql::Int(inv.guest_id), sql::Int(inv.event_id), sql::Text(answer),
+                          sql::Int(plus_ones), now},
+                         app.config.subject_prefix, kSubjectRsvpConfirmed, event)
+        .status();
   });
   if (!status.ok()) {
     // A guest deleted between the check and now fails the foreign key.

@@ -5,17 +5,20 @@
 #include <charconv>
 #include <functional>
 #include <map>
+#include <span>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "guestguard/access_scored.h"
 #include "guestguard/bus.h"
 #include "guestguard/outbox_relay.h"
 #include "guestguard/status_macros.h"
+#include "internal/group_runner.h"
 
 namespace guestguard::internal {
 namespace {
@@ -188,7 +191,16 @@ class SqlStore final : public Store {
         access_scored_subject_(options.outbox_subject_prefix.empty()
                                    ? std::string()
                                    : options.outbox_subject_prefix + "." +
-                                         std::string(kSubjectAccessScored)) {}
+                                         std::string(kSubjectAccessScored)) {
+    if (db_->dialect() != sql::Dialect::kPostgres) return;
+    for (size_t n = 1; n <= kMaxAppendGroup; ++n) {
+      append_group_statements_.push_back(AppendGroupStatement(n));
+    }
+    // Two groups at once: one is being written while the next one gathers.
+    append_group_ = std::make_unique<GroupRunner<GroupedAppend>>(
+        kMaxAppendGroup, /*max_leaders=*/2,
+        [this](std::span<GroupedAppend* const> group) { WriteAppendGroup(group); });
+  }
 
   const std::shared_ptr<sql::Database>& db() const { return db_; }
 
@@ -388,20 +400,45 @@ class SqlStore final : public Store {
   }
 
   // The access row, the baseline update and the access.scored outbox row
-  // commit together: one transaction, so one commit (SQLite group-commits it
-  // with whatever else is writing). On PostgreSQL, while the baseline this
-  // store last read for the guest is current (the usual case: LoadCheckState
-  // just read it), the whole write is one statement — one round trip — whose
-  // compare-and-swap gates the inserts; a lost race writes nothing there and
-  // takes the transaction, which updates the baseline under its row lock.
+  // commit together: one transaction, so one commit. SQLite group-commits it
+  // with whatever else is writing (its driver). PostgreSQL, while the
+  // baseline this store last read for the guest is current (the usual case:
+  // LoadCheckState just read it) or the access teaches nothing, writes it in
+  // a group with the appends that arrive meanwhile: one statement, one
+  // round trip and one commit for the group (WriteAppendGroup), whose
+  // compare-and-swaps gate the inserts. An access whose baseline moved on,
+  // or whose group failed, takes the transaction, which updates the
+  // baseline under its row lock.
   absl::StatusOr<std::string> AppendAccess(const AccessRecord& r,
                                            std::optional<BaselineMutation> update) override {
     const std::string reasons = EncodeReasons(r.reasons);
-    if (update && db_->dialect() == sql::Dialect::kPostgres) {
-      if (std::optional<RememberedBaseline> known = RecallBaseline(r.event_id, r.guest_id)) {
-        GG_ASSIGN_OR_RETURN(const std::optional<int64_t> id,
-                            AppendIfBaselineAt(r, reasons, *known, *update));
-        if (id) return std::to_string(*id);
+    if (append_group_) {
+      std::optional<RememberedBaseline> known;
+      if (update) known = RecallBaseline(r.event_id, r.guest_id);
+      if (!update || known) {
+        GroupedAppend job;
+        std::optional<RememberedBaseline> next;
+        if (known) {
+          GG_ASSIGN_OR_RETURN(next, Mutated(*known, *update));
+          job.values = {sql::Blob(next->bytes), Int(next->version), Int(known->version)};
+        } else {
+          job.values = {sql::Null(), sql::Null(), sql::Null()};
+        }
+        for (Value& v : AccessValues(r, reasons)) job.values.push_back(std::move(v));
+        GG_ASSIGN_OR_RETURN(std::string tail, PayloadAfterId(r));
+        job.values.push_back(Text(tail));
+        append_group_->Run(job);
+        if (job.status.ok() && job.id) {
+          if (next) RememberBaseline(r.event_id, r.guest_id, next->version, std::move(next->bytes));
+          return std::to_string(*job.id);
+        }
+        // Unavailable / DeadlineExceeded: the outcome is unknown, so no retry
+        // (it could write the access twice). Otherwise the group's failure may
+        // be another member's: this access is written alone below.
+        if (job.status.code() == absl::StatusCode::kUnavailable ||
+            job.status.code() == absl::StatusCode::kDeadlineExceeded) {
+          return job.status;
+        }
       }
     }
     int64_t id = 0;
@@ -782,53 +819,101 @@ class SqlStore final : public Store {
             Text(reasons)};
   }
 
-  // PostgreSQL, one statement: if the guest's baseline is still at
-  // known.version, writes mutate(known) and inserts the access (and its
-  // outbox row, whose payload is EncodeAccessScored's around the new id).
-  // The access id; nullopt (nothing written) when the baseline moved on.
-  absl::StatusOr<std::optional<int64_t>> AppendIfBaselineAt(const AccessRecord& r,
-                                                            const std::string& reasons,
-                                                            const RememberedBaseline& known,
-                                                            const BaselineMutation& mutate) {
-    GG_ASSIGN_OR_RETURN(RememberedBaseline next, Mutated(known, mutate));
-    std::string query = absl::StrCat(
-        "WITH b AS (UPDATE guard_guest_state SET baseline = ?, baseline_version = ?"
-        " WHERE event_id = ? AND guest_id = ? AND baseline_version = ? RETURNING 1),"
+  // One access of a PostgreSQL append group and, once the group ran, its
+  // outcome.
+  struct GroupedAppend {
+    // The group statement's values for this access, in kGroupColumns' order
+    // after `i`: baseline, next_version and known_version (all NULL: the
+    // access teaches nothing), the access's columns (AccessValues), and its
+    // access.scored payload after the id.
+    std::vector<Value> values;
+    absl::Status status;        // Not OK: the group's statement failed.
+    std::optional<int64_t> id;  // With OK: the access's id; none: its baseline moved on.
+  };
+  static constexpr size_t kGroupValues = 20;
+  static constexpr size_t kMaxAppendGroup = 32;
+
+  // The access.scored payload of `r` after its id: EncodeAccessScored's
+  // output starts with the id, which the database assigns.
+  static absl::StatusOr<std::string> PayloadAfterId(const AccessRecord& r) {
+    AccessRecord without_id = r;
+    without_id.id.clear();
+    std::string payload = EncodeAccessScored(without_id);
+    if (!payload.starts_with(kPayloadHead)) {
+      return absl::InternalError("access.scored payload does not start with its id");
+    }
+    return payload.substr(kPayloadHead.size());
+  }
+  static constexpr std::string_view kPayloadHead = "{\"access_log_id\":\"";
+
+  // PostgreSQL: the statement that writes a group of `n` appends. Each
+  // member's baseline compare-and-swap (when it has one) gates its access
+  // row and outbox row; the ids are drawn first so that each comes back with
+  // its member's position `i`. Two members for one guest: one swap wins, the
+  // other member gets no row back.
+  std::string AppendGroupStatement(size_t n) const {
+    constexpr absl::string_view kColumns =
+        "i, baseline, next_version, known_version, event_id, guest_id, kind, occurred_at,"
+        " client_ip, user_agent, fingerprint, timezone, language, screen, platform, score, band,"
+        " allowlisted, blocked, reasons, payload_tail";
+    constexpr absl::string_view kRow =
+        ", CAST(? AS BYTEA), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS TEXT),"
+        " CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TIMESTAMPTZ), CAST(? AS TEXT),"
+        " CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT),"
+        " CAST(? AS TEXT), CAST(? AS INTEGER), CAST(? AS TEXT), CAST(? AS BOOLEAN),"
+        " CAST(? AS BOOLEAN), CAST(? AS TEXT), CAST(? AS TEXT))";
+    std::string q = absl::StrCat("WITH v (", kColumns, ") AS (VALUES ");
+    for (size_t i = 0; i < n; ++i) absl::StrAppend(&q, i == 0 ? "(" : ", (", i, kRow);
+    absl::StrAppend(
+        &q,
+        "), b AS (UPDATE guard_guest_state s SET baseline = v.baseline,"
+        " baseline_version = v.next_version FROM v WHERE v.known_version IS NOT NULL"
+        " AND s.event_id = v.event_id AND s.guest_id = v.guest_id"
+        " AND s.baseline_version = v.known_version RETURNING v.i),"
+        " w AS MATERIALIZED (SELECT v.*, nextval(pg_get_serial_sequence('guard_access_log', 'id'))"
+        " AS id FROM v WHERE v.known_version IS NULL OR v.i IN (SELECT i FROM b) ORDER BY v.i),"
         " a AS (",
-        kInsertAccess,
-        " SELECT ?, ?, ?, CAST(? AS TIMESTAMPTZ), ?, ?, ?, ?, ?, ?, ?, CAST(? AS INTEGER), ?,"
-        " CAST(? AS BOOLEAN), CAST(? AS BOOLEAN), ? FROM b RETURNING id)");
-    std::vector<Value> args = {sql::Blob(next.bytes), Int(next.version), Text(r.event_id),
-                               Text(r.guest_id), Int(known.version)};
-    for (Value& v : AccessValues(r, reasons)) args.push_back(std::move(v));
+        absl::StrReplaceAll(kInsertAccess, {{"(event_id,", "(id, event_id,"}}),
+        " OVERRIDING SYSTEM VALUE SELECT id, event_id, guest_id, kind, occurred_at, client_ip,"
+        " user_agent, fingerprint, timezone, language, screen, platform, score, band,"
+        " allowlisted, blocked, reasons FROM w)");
     if (!access_scored_subject_.empty()) {
-      // EncodeAccessScored starts with the id: split the payload around it.
-      constexpr std::string_view kHead = "{\"access_log_id\":\"";
-      AccessRecord without_id = r;
-      without_id.id.clear();
-      const std::string payload = EncodeAccessScored(without_id);
-      if (!payload.starts_with(kHead)) {
-        return absl::InternalError("access.scored payload does not start with its id");
-      }
-      query +=
-          ", o AS (INSERT INTO guard_outbox (subject, payload, created_at)"
-          " SELECT ?, CAST(? AS TEXT) || CAST(a.id AS TEXT) || CAST(? AS TEXT),"
-          " CAST(? AS TIMESTAMPTZ) FROM a)";
+      absl::StrAppend(&q,
+                      ", o AS (INSERT INTO guard_outbox (subject, payload, created_at)"
+                      " SELECT ?, CAST(? AS TEXT) || CAST(w.id AS TEXT) || w.payload_tail,"
+                      " CAST(? AS TIMESTAMPTZ) FROM w ORDER BY w.id)");
+    }
+    absl::StrAppend(&q, " SELECT i, id FROM w");
+    return q;
+  }
+
+  // Runs one append group (GroupRunner's leader): settles every member.
+  void WriteAppendGroup(std::span<GroupedAppend* const> group) {
+    std::vector<Value> args;
+    args.reserve(group.size() * kGroupValues + 3);
+    for (const GroupedAppend* g : group)
+      args.insert(args.end(), g->values.begin(), g->values.end());
+    if (!access_scored_subject_.empty()) {
       args.push_back(Text(access_scored_subject_));
-      args.push_back(Text(kHead));
-      args.push_back(Text(std::string_view(payload).substr(kHead.size())));
+      args.push_back(Text(kPayloadHead));
       args.push_back(absl::Now());
     }
-    query += " SELECT id FROM a";
     Rows rows;
-    GG_RETURN_IF_ERROR(db_->Autocommit([&](Connection& c) -> absl::Status {
-      GG_ASSIGN_OR_RETURN(rows, c.Query(query, args));
+    absl::Status s = db_->Autocommit([&](Connection& c) -> absl::Status {
+      GG_ASSIGN_OR_RETURN(rows, c.Query(append_group_statements_[group.size() - 1], args));
       return absl::OkStatus();
-    }));
-    if (rows.empty()) return std::optional<int64_t>();
-    GG_ASSIGN_OR_RETURN(const int64_t id, rows.Int(0, 0));
-    RememberBaseline(r.event_id, r.guest_id, next.version, std::move(next.bytes));
-    return std::optional<int64_t>(id);
+    });
+    for (GroupedAppend* g : group) g->id.reset();
+    for (size_t row = 0; s.ok() && row < rows.size(); ++row) {
+      absl::StatusOr<int64_t> i = rows.Int(row, 0);
+      absl::StatusOr<int64_t> id = rows.Int(row, 1);
+      if (!i.ok() || !id.ok() || *i < 0 || static_cast<size_t>(*i) >= group.size()) {
+        s = absl::InternalError("append group returned an unknown member");
+      } else {
+        group[*i]->id = *id;
+      }
+    }
+    for (GroupedAppend* g : group) g->status = s;
   }
 
   // Compare-and-swap on baseline_version: read, mutate, write back only if
@@ -1046,6 +1131,9 @@ class SqlStore final : public Store {
   const std::shared_ptr<const CidrSet> empty_allowlist_;
   // "<prefix>.access.scored", or empty when the outbox is off.
   const std::string access_scored_subject_;
+  // PostgreSQL: AppendGroupStatement(n) at [n - 1], and the group runner.
+  std::vector<std::string> append_group_statements_;
+  std::unique_ptr<GroupRunner<GroupedAppend>> append_group_;
 
   struct CachedSet {
     int64_t version = 0;
