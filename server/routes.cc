@@ -294,7 +294,7 @@ void RegisterRoutes(Router& router, AppState& app) {
       {"POST", "/rsvp/{token}"},
       {"POST", "/checkin/{token}"},
   };
-  Response (*const public_handlers[])(AppState&, const Request&, const Params&) = {
+  absl::StatusOr<Response> (*const public_handlers[])(AppState&, const Request&, const Params&) = {
       OpenInvitation, SubmitRsvp, CheckIn};
   for (size_t i = 0; i < std::size(public_routes); ++i) {
     auto* handler = public_handlers[i];
@@ -310,7 +310,7 @@ void RegisterRoutes(Router& router, AppState& app) {
           if (auto limited = RateLimited(*limiter, app, req, "guest request rate limited")) {
             return *std::move(limited);
           }
-          Response response = handler(app, req, params);
+          Response response = ToResponse(handler(app, req, params), req, *app.logger);
           if (negotiated) response.headers.emplace_back("Vary", "Accept");
           return response;
         });

@@ -168,14 +168,15 @@ absl::StatusOr<GuestCheck> CheckGuestAccess(AppState& app, std::string_view toke
   return GuestCheck::kAllowed;
 }
 
-std::optional<Response> Guarded(AppState& app, const Request& request, std::string_view token,
-                                AccessKind kind, std::string_view client_ip, ClientSignals signals,
-                                Invitation* inv, Decision* decision) {
-  absl::StatusOr<GuestCheck> checked =
-      CheckGuestAccess(app, token, kind, client_ip, std::move(signals), inv, decision);
-  if (!checked.ok()) return ErrorResponse(checked.status(), request, *app.logger);
-  if (*checked == GuestCheck::kInvalidLink) return GuestNotFound();
-  if (*checked == GuestCheck::kRefused) {
+absl::StatusOr<std::optional<Response>> Guarded(AppState& app, const Request& request,
+                                                std::string_view token, AccessKind kind,
+                                                std::string_view client_ip, ClientSignals signals,
+                                                Invitation* inv, Decision* decision) {
+  GG_ASSIGN_OR_RETURN(
+      const GuestCheck checked,
+      CheckGuestAccess(app, token, kind, client_ip, std::move(signals), inv, decision));
+  if (checked == GuestCheck::kInvalidLink) return GuestNotFound();
+  if (checked == GuestCheck::kRefused) {
     app.logger->Info("guest access refused", {{"request_id", request.request_id},
                                               {"event_id", decision->event_id},
                                               {"guest_id", decision->guest_id},
@@ -185,10 +186,11 @@ std::optional<Response> Guarded(AppState& app, const Request& request, std::stri
   return std::nullopt;
 }
 
-std::optional<Response> GuardedPost(AppState& app, const Request& request, const Params& params,
-                                    AccessKind kind, bool empty_ok, Invitation* inv,
-                                    Decision* decision, boost::json::object* body,
-                                    ClientSignals* used_signals) {
+absl::StatusOr<std::optional<Response>> GuardedPost(AppState& app, const Request& request,
+                                                    const Params& params, AccessKind kind,
+                                                    bool empty_ok, Invitation* inv,
+                                                    Decision* decision, boost::json::object* body,
+                                                    ClientSignals* used_signals) {
   Response body_error;
   absl::StatusOr<boost::json::object> parsed = boost::json::object();
   if (!empty_ok || !TrimSpaces(request.body).empty()) parsed = ParseObject(request, &body_error);
@@ -197,30 +199,31 @@ std::optional<Response> GuardedPost(AppState& app, const Request& request, const
   if (parsed.ok()) signals_ok = ApplyBodySignals(*parsed, &signals);
 
   if (used_signals != nullptr) *used_signals = signals;
-  if (std::optional<Response> r = Guarded(app, request, params.at("token"), kind, request.client_ip,
-                                          std::move(signals), inv, decision)) {
-    return r;
-  }
-  if (!parsed.ok()) return body_error;
-  if (!signals_ok.ok()) return ErrorResponse(signals_ok, request, *app.logger);
+  GG_ASSIGN_OR_RETURN(std::optional<Response> ended,
+                      Guarded(app, request, params.at("token"), kind, request.client_ip,
+                              std::move(signals), inv, decision));
+  if (ended) return ended;
+  if (!parsed.ok()) return std::optional<Response>(std::move(body_error));
+  GG_RETURN_IF_ERROR(signals_ok);
   *body = *std::move(parsed);
   return std::nullopt;
 }
 
-Response OpenInvitation(AppState& app, const Request& request, const Params& params) {
+absl::StatusOr<Response> OpenInvitation(AppState& app, const Request& request,
+                                        const Params& params) {
   Invitation inv;
   Decision decision;
   const ClientSignals signals = SignalsFromHeaders(request);
-  if (std::optional<Response> r = Guarded(app, request, params.at("token"), AccessKind::kOpen,
-                                          request.client_ip, signals, &inv, &decision)) {
-    return *r;
-  }
+  GG_ASSIGN_OR_RETURN(std::optional<Response> ended,
+                      Guarded(app, request, params.at("token"), AccessKind::kOpen,
+                              request.client_ip, signals, &inv, &decision));
+  if (ended) return *std::move(ended);
   // On the event day, this device's door pass (door_pass.h). A recognised
   // link preview gets the ordinary answer, but never a pass.
-  absl::StatusOr<boost::json::value> pass =
+  GG_ASSIGN_OR_RETURN(
+      boost::json::value pass,
       decision.preview ? boost::json::value(nullptr)
-                       : HandOutDoorPass(app, request, params.at("token"), inv, decision, signals);
-  if (!pass.ok()) return ErrorResponse(pass.status(), request, *app.logger);
+                       : HandOutDoorPass(app, request, params.at("token"), inv, decision, signals));
   // What the guest may see: the invitation, never the decision (no oracle).
   boost::json::object answer{
       {"event", boost::json::object{{"id", std::to_string(inv.event_id)},
@@ -233,42 +236,37 @@ Response OpenInvitation(AppState& app, const Request& request, const Params& par
                                     {"name", inv.guest_name},
                                     {"plus_ones_allowed", inv.plus_ones_allowed}}},
       {"rsvp", RsvpJson(inv)}};
-  if (!pass->is_null()) answer["pass"] = *std::move(pass);
+  if (!pass.is_null()) answer["pass"] = std::move(pass);
   return Response::Json(200, answer);
 }
 
-Response SubmitRsvp(AppState& app, const Request& request, const Params& params) {
+absl::StatusOr<Response> SubmitRsvp(AppState& app, const Request& request, const Params& params) {
   Invitation inv;
   Decision decision;
   boost::json::object body_object;
-  if (std::optional<Response> r =
-          GuardedPost(app, request, params, AccessKind::kRsvp,
-                      /*empty_ok=*/false, &inv, &decision, &body_object, nullptr)) {
-    return *r;
-  }
+  GG_ASSIGN_OR_RETURN(std::optional<Response> ended,
+                      GuardedPost(app, request, params, AccessKind::kRsvp,
+                                  /*empty_ok=*/false, &inv, &decision, &body_object, nullptr));
+  if (ended) return *std::move(ended);
   const boost::json::object* body = &body_object;
 
   const boost::json::value* response = body->if_contains("response");
   if (response == nullptr || !response->is_string() ||
       (response->as_string() != "yes" && response->as_string() != "no" &&
        response->as_string() != "maybe")) {
-    return ErrorResponse(
-        absl::InvalidArgumentError("response must be \"yes\", \"no\" or \"maybe\""), request,
-        *app.logger);
+    return absl::InvalidArgumentError("response must be \"yes\", \"no\" or \"maybe\"");
   }
   const std::string answer(response->as_string());
   int64_t plus_ones = 0;
   if (const boost::json::value* v = body->if_contains("plus_ones"); v && !v->is_null()) {
     plus_ones = v->is_int64() ? v->as_int64() : -1;
     if (plus_ones < 0 || plus_ones > inv.plus_ones_allowed) {
-      return ErrorResponse(absl::InvalidArgumentError("plus_ones must be an integer from 0 to " +
-                                                      std::to_string(inv.plus_ones_allowed)),
-                           request, *app.logger);
+      return absl::InvalidArgumentError("plus_ones must be an integer from 0 to " +
+                                        std::to_string(inv.plus_ones_allowed));
     }
   }
   if (answer == "no" && plus_ones != 0) {
-    return ErrorResponse(absl::InvalidArgumentError("plus_ones must be 0 when the response is no"),
-                         request, *app.logger);
+    return absl::InvalidArgumentError("plus_ones must be 0 when the response is no");
   }
 
   const absl::Time now = NowMicros(*app.clock);
@@ -292,10 +290,8 @@ Response SubmitRsvp(AppState& app, const Request& request, const Params& params)
                          app.config.subject_prefix, kSubjectRsvpConfirmed, event)
         .status();
   });
-  if (!status.ok()) {
-    // A guest deleted between the check and now fails the foreign key.
-    return ErrorResponse(status, request, *app.logger);
-  }
+  // A guest deleted between the check and now fails the foreign key.
+  GG_RETURN_IF_ERROR(status);
   app.NotifyOutbox();
   inv.response = answer;
   inv.plus_ones = plus_ones;
@@ -307,14 +303,14 @@ Response SubmitRsvp(AppState& app, const Request& request, const Params& params)
   return Response::Json(200, boost::json::object{{"rsvp", RsvpJson(inv)}});
 }
 
-Response CheckIn(AppState& app, const Request& request, const Params& params) {
+absl::StatusOr<Response> CheckIn(AppState& app, const Request& request, const Params& params) {
   Invitation inv;
   Decision decision;
   boost::json::object body;
-  if (std::optional<Response> r = GuardedPost(app, request, params, AccessKind::kCheckin,
-                                              /*empty_ok=*/true, &inv, &decision, &body, nullptr)) {
-    return *r;
-  }
+  GG_ASSIGN_OR_RETURN(std::optional<Response> ended,
+                      GuardedPost(app, request, params, AccessKind::kCheckin,
+                                  /*empty_ok=*/true, &inv, &decision, &body, nullptr));
+  if (ended) return *std::move(ended);
   app.logger->Info("guest checked in", {{"request_id", request.request_id},
                                         {"event_id", std::to_string(inv.event_id)},
                                         {"guest_id", std::to_string(inv.guest_id)},

@@ -110,27 +110,31 @@ absl::StatusOr<GuestCheck> CheckGuestAccess(AppState& app, std::string_view toke
                                             std::string_view client_ip, ClientSignals signals,
                                             Invitation* inv, Decision* decision);
 
-// CheckGuestAccess as a guest endpoint answers it. Returns the response to send when the request
-// ends here (404 for any invalid link, 403 refused, 5xx); otherwise fills
-// `inv` and `decision`.
-std::optional<Response> Guarded(AppState& app, const Request& request, std::string_view token,
-                                AccessKind kind, std::string_view client_ip, ClientSignals signals,
-                                Invitation* inv, Decision* decision);
+// CheckGuestAccess as a guest endpoint answers it. Returns the response to
+// send when the request ends here (404 for any invalid link, 403 refused) or
+// the error that ends it (ToResponse maps it); otherwise nullopt, with `inv`
+// and `decision` filled.
+absl::StatusOr<std::optional<Response>> Guarded(AppState& app, const Request& request,
+                                                std::string_view token, AccessKind kind,
+                                                std::string_view client_ip, ClientSignals signals,
+                                                Invitation* inv, Decision* decision);
 
 // The shared path of the POST guest endpoints (token in params "token"):
 // parses the body (an empty body is {} when `empty_ok`), lets its signals
 // override the headers, runs Guarded and only then judges the body, so that a
-// bad token is 404 whatever the body. Returns the response to send when the
-// request ends here; otherwise fills `inv`, `decision`, `body` and (when not
-// null) `used_signals`.
-std::optional<Response> GuardedPost(AppState& app, const Request& request, const Params& params,
-                                    AccessKind kind, bool empty_ok, Invitation* inv,
-                                    Decision* decision, boost::json::object* body,
-                                    ClientSignals* used_signals);
+// bad token is 404 whatever the body. Returns the response or error that ends
+// the request, as Guarded; otherwise nullopt, with `inv`, `decision`, `body`
+// and (when not null) `used_signals` filled.
+absl::StatusOr<std::optional<Response>> GuardedPost(AppState& app, const Request& request,
+                                                    const Params& params, AccessKind kind,
+                                                    bool empty_ok, Invitation* inv,
+                                                    Decision* decision, boost::json::object* body,
+                                                    ClientSignals* used_signals);
 
-Response OpenInvitation(AppState& app, const Request& request, const Params& params);
-Response SubmitRsvp(AppState& app, const Request& request, const Params& params);
-Response CheckIn(AppState& app, const Request& request, const Params& params);
+absl::StatusOr<Response> OpenInvitation(AppState& app, const Request& request,
+                                        const Params& params);
+absl::StatusOr<Response> SubmitRsvp(AppState& app, const Request& request, const Params& params);
+absl::StatusOr<Response> CheckIn(AppState& app, const Request& request, const Params& params);
 
 }  // namespace guestguard::server
 
