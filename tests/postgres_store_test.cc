@@ -3,12 +3,14 @@
 // The store suite and store-level behaviour on a real PostgreSQL 15.
 #include "guestguard/postgres_store.h"
 
+#include <atomic>
 #include <map>
 #include <set>
 #include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "gtest/gtest.h"
 #include "guestguard/access_scored.h"
 #include "guestguard/guard.h"
@@ -149,6 +151,61 @@ TEST(PostgresStore, ConcurrentAppendsAreEachWrittenOnceWithTheirOwnOutboxRow) {
                   .ok());
   ASSERT_EQ(payload_of.size(), accesses->size());
   for (const AccessRecord& r : *accesses) EXPECT_EQ(payload_of[r.id], EncodeAccessScored(r));
+}
+
+// A group whose statement fails (here: one access carries text PostgreSQL
+// refuses) rolls back whole; its other members are then written alone, and
+// only the bad access fails. A lock on the access log holds the first two
+// groups (two leaders) so that the next four accesses queue into one group.
+TEST(PostgresStore, AnAccessThatFailsItsGroupFailsAloneAndTheOthersAreWritten) {
+  GG_REQUIRE_POSTGRES();
+  auto url = testing::FreshPostgresSchemaUrl();
+  ASSERT_TRUE(url.ok()) << url.status();
+  auto store = NewPostgresStore(*url, {.max_connections = 8, .outbox_subject_prefix = "gg"});
+  ASSERT_TRUE(store.ok()) << store.status();
+  auto admin = sql::OpenPostgres(*url, {});
+  ASSERT_TRUE(admin.ok()) << admin.status();
+  absl::Notification locked, release;
+  std::thread holder([&] {
+    EXPECT_TRUE((*admin)
+                    ->Transact([&](sql::Connection& c) -> absl::Status {
+                      GG_RETURN_IF_ERROR(
+                          c.Exec("LOCK TABLE guard_access_log IN EXCLUSIVE MODE").status());
+                      locked.Notify();
+                      release.WaitForNotification();
+                      return absl::OkStatus();
+                    })
+                    .ok());
+  });
+  locked.WaitForNotification();
+  std::vector<absl::Status> results(6);
+  auto append = [&](int t) {
+    AccessRecord record;
+    record.event_id = "ev1";
+    record.guest_id = absl::StrCat("g", t);
+    record.at = absl::FromUnixSeconds(1795000000);
+    record.signals.user_agent = t == 2 ? "bad \xff utf-8" : "Mozilla/5.0";
+    results[t] = (*store)->AppendAccess(record, std::nullopt).status();
+  };
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 2; ++t) threads.emplace_back(append, t);  // The two leaders, held.
+  absl::SleepFor(absl::Milliseconds(300));
+  for (int t = 2; t < 6; ++t) threads.emplace_back(append, t);  // Queued: one group.
+  absl::SleepFor(absl::Milliseconds(300));
+  release.Notify();
+  holder.join();
+  for (auto& t : threads) t.join();
+  for (int t = 0; t < 6; ++t) {
+    if (t == 2) {
+      EXPECT_FALSE(results[t].ok());
+    } else {
+      EXPECT_TRUE(results[t].ok()) << t << ": " << results[t];
+    }
+  }
+  auto accesses = (*store)->ListAccesses("ev1", 10);
+  ASSERT_TRUE(accesses.ok()) << accesses.status();
+  EXPECT_EQ(accesses->size(), 5u);
+  for (const AccessRecord& r : *accesses) EXPECT_NE(r.guest_id, "g2");
 }
 
 TEST(PostgresStore, GuardWorksEndToEnd) {

@@ -428,17 +428,14 @@ class SqlStore final : public Store {
         GG_ASSIGN_OR_RETURN(std::string tail, PayloadAfterId(r));
         job.values.push_back(Text(tail));
         append_group_->Run(job);
-        if (job.status.ok() && job.id) {
+        if (job.id) {
           if (next) RememberBaseline(r.event_id, r.guest_id, next->version, std::move(next->bytes));
           return std::to_string(*job.id);
         }
-        // Unavailable / DeadlineExceeded: the outcome is unknown, so no retry
-        // (it could write the access twice). Otherwise the group's failure may
-        // be another member's: this access is written alone below.
-        if (job.status.code() == absl::StatusCode::kUnavailable ||
-            job.status.code() == absl::StatusCode::kDeadlineExceeded) {
-          return job.status;
-        }
+        // An unknown outcome (connection lost, timeout) is not retried: that
+        // could write the access twice.
+        if (!job.status.ok() && !job.write_alone) return job.status;
+        // Its baseline moved on, or its group rolled back: written alone below.
       }
     }
     int64_t id = 0;
@@ -820,15 +817,18 @@ class SqlStore final : public Store {
   }
 
   // One access of a PostgreSQL append group and, once the group ran, its
-  // outcome.
+  // outcome: `id`; or no id and `status` OK: its baseline moved on, nothing
+  // was written; or an error, with `write_alone` when the group's statement
+  // failed and rolled back (the cause may be another member's).
   struct GroupedAppend {
-    // The group statement's values for this access, in kGroupColumns' order
-    // after `i`: baseline, next_version and known_version (all NULL: the
-    // access teaches nothing), the access's columns (AccessValues), and its
-    // access.scored payload after the id.
+    // The group statement's values for this access, in the order of
+    // AppendGroupStatement's columns after `i`: baseline, next_version and
+    // known_version (all NULL: the access teaches nothing), the access's
+    // columns (AccessValues), and its access.scored payload after the id.
     std::vector<Value> values;
-    absl::Status status;        // Not OK: the group's statement failed.
-    std::optional<int64_t> id;  // With OK: the access's id; none: its baseline moved on.
+    std::optional<int64_t> id;
+    absl::Status status;
+    bool write_alone = false;
   };
   static constexpr size_t kGroupValues = 20;
   static constexpr size_t kMaxAppendGroup = 32;
@@ -891,8 +891,9 @@ class SqlStore final : public Store {
   void WriteAppendGroup(std::span<GroupedAppend* const> group) {
     std::vector<Value> args;
     args.reserve(group.size() * kGroupValues + 3);
-    for (const GroupedAppend* g : group)
+    for (const GroupedAppend* g : group) {
       args.insert(args.end(), g->values.begin(), g->values.end());
+    }
     if (!access_scored_subject_.empty()) {
       args.push_back(Text(access_scored_subject_));
       args.push_back(Text(kPayloadHead));
@@ -903,17 +904,23 @@ class SqlStore final : public Store {
       GG_ASSIGN_OR_RETURN(rows, c.Query(append_group_statements_[group.size() - 1], args));
       return absl::OkStatus();
     });
+    // A statement error rolled the group back, unless the outcome is unknown.
+    const bool rolled_back = !s.ok() && s.code() != absl::StatusCode::kUnavailable &&
+                             s.code() != absl::StatusCode::kDeadlineExceeded;
     for (GroupedAppend* g : group) g->id.reset();
     for (size_t row = 0; s.ok() && row < rows.size(); ++row) {
       absl::StatusOr<int64_t> i = rows.Int(row, 0);
       absl::StatusOr<int64_t> id = rows.Int(row, 1);
       if (!i.ok() || !id.ok() || *i < 0 || static_cast<size_t>(*i) >= group.size()) {
-        s = absl::InternalError("append group returned an unknown member");
+        s = absl::InternalError("append group returned an unknown member");  // Committed.
       } else {
         group[*i]->id = *id;
       }
     }
-    for (GroupedAppend* g : group) g->status = s;
+    for (GroupedAppend* g : group) {
+      g->status = s;
+      g->write_alone = rolled_back;
+    }
   }
 
   // Compare-and-swap on baseline_version: read, mutate, write back only if
