@@ -10,6 +10,7 @@
 #include "internal/access_json.h"
 #include "internal/deadline_executor.h"
 #include "internal/json_writer.h"
+#include "internal/utf8.h"
 
 namespace guestguard {
 namespace {
@@ -41,6 +42,15 @@ struct ExternalCall {
   bool done ABSL_GUARDED_BY(mu) = false;
   absl::StatusOr<Verdict> result ABSL_GUARDED_BY(mu) = absl::UnknownError("not run");
 };
+
+// Signals as the stores can keep them (headers may carry any bytes; PostgreSQL
+// refuses invalid UTF-8 and NUL).
+void MakeStorable(ClientSignals& s) {
+  for (std::string* field :
+       {&s.user_agent, &s.fingerprint, &s.timezone, &s.language, &s.screen, &s.platform}) {
+    *field = internal::ToStorableUtf8(*field);
+  }
+}
 
 absl::Status ValidateIds(std::string_view event_id, std::string_view guest_id) {
   if (IsValidId(event_id) && IsValidId(guest_id)) return absl::OkStatus();
@@ -190,6 +200,7 @@ absl::StatusOr<Decision> Guard::Check(const VerifiedToken& token, AccessAttempt 
   }
   attempt.event_id = verification.claims.event_id;
   attempt.guest_id = verification.claims.guest_id;
+  MakeStorable(attempt.signals);
   d.event_id = attempt.event_id;
   d.guest_id = attempt.guest_id;
 

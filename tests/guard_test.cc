@@ -186,6 +186,22 @@ TEST_F(GuardTest, InvalidClientIpIsAnErrorNotADecision) {
   EXPECT_TRUE(store_->ListAccesses("ev1", 10)->empty());
 }
 
+// Headers may carry any bytes; what is recorded is text every store keeps.
+TEST_F(GuardTest, SignalsAreRecordedWithBytesThatAreNotUtf8AndNulsReplaced) {
+  const std::string token = MustIssue("ev1", "g1");
+  AccessAttempt a = UsualBrowser(kT0);
+  a.signals.user_agent = std::string("Mozilla/5.0 \xff\xc0\xafx\0y \xc3\xa9", 21);
+  a.signals.language = "de\xfe";
+  MustCheck(token, a);
+  auto accesses = store_->ListAccesses("ev1", 10);
+  ASSERT_TRUE(accesses.ok() && accesses->size() == 1u);
+  // 0xff, the overlong 0xc0 0xaf (two bytes) and NUL each become U+FFFD; é stays.
+  EXPECT_EQ(accesses->front().signals.user_agent,
+            "Mozilla/5.0 \xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBDx\xEF\xBF\xBDy \xc3\xa9");
+  EXPECT_EQ(accesses->front().signals.language, "de\xEF\xBF\xBD");
+  EXPECT_EQ(accesses->front().signals.fingerprint, a.signals.fingerprint);
+}
+
 TEST_F(GuardTest, AllowlistedAddressShortCircuitsScoring) {
   const std::string token = MustIssue("ev1", "g1");
   ASSERT_TRUE(

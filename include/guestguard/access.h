@@ -23,7 +23,9 @@ enum class AccessKind : uint8_t { kOpen, kRsvp, kCheckin };
 std::string_view AccessKindName(AccessKind kind);
 std::optional<AccessKind> ParseAccessKind(std::string_view name);
 
-// What the client told us about itself. Empty string = not sent.
+// What the client told us about itself. Empty string = not sent. Any bytes:
+// Guard::Check scores and records each with the bytes that are not UTF-8,
+// and NULs, replaced by U+FFFD (text every store can keep).
 struct ClientSignals {
   std::string user_agent;
   std::string fingerprint;  // The client's device fingerprint hash.

@@ -151,3 +151,18 @@ def test_ipv6_clients_are_rate_limited_by_their_64():
         assert s.stop() == 0, s.stderr()
     finally:
         s.close()
+
+
+def test_a_user_agent_that_is_not_utf8_still_opens_the_invitation(srv):
+    """A header's obs-text bytes (here 0xff) are no reason to refuse a guest; PostgreSQL
+    refuses such text, so the server must not hand it to the database as is."""
+    owner, _ = user(srv, "alice@example.com")
+    ev = create(srv, owner)
+    g = add_guest(srv, owner, ev["id"])
+    token = issue(srv, owner, ev["id"], g["id"])["token"]
+    headers = {"Accept": "application/json", **BROWSER, "User-Agent": "Mozilla/5.0 \xff\xfe"}
+    status, _, body = srv.request("GET", f"/rsvp/{token}", headers=headers)
+    assert status == 200, body
+    status, _, body = srv.request("POST", f"/rsvp/{token}", body=json.dumps({"response": "yes"}),
+                                  headers={**headers, "Content-Type": "application/json"})
+    assert status == 200, body
