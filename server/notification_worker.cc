@@ -15,6 +15,7 @@
 #include "boost/json/parse.hpp"
 #include "boost/json/serialize.hpp"
 #include "boost/json/value.hpp"
+#include "guestguard/access_scored.h"
 #include "guestguard/status_macros.h"
 #include "server/alert_digest.h"
 #include "server/email_templates.h"
@@ -71,6 +72,16 @@ absl::StatusOr<int64_t> IdField(const boost::json::object& o, std::string_view n
   if (v != nullptr && v->is_string() && !absl::SimpleAtoi(std::string(v->as_string()), &id)) id = 0;
   if (id <= 0)
     return absl::InvalidArgumentError(absl::StrCat("payload lacks a valid ", std::string(name)));
+  return id;
+}
+
+// An id carried as a decimal string (the access.scored payload's ids): a
+// positive integer, read as IdField reads one.
+absl::StatusOr<int64_t> PositiveId(const std::string& text, std::string_view name) {
+  int64_t id = 0;
+  if (!absl::SimpleAtoi(text, &id) || id <= 0) {
+    return absl::InvalidArgumentError(absl::StrCat("payload lacks a valid ", std::string(name)));
+  }
   return id;
 }
 
@@ -396,13 +407,13 @@ absl::Status NotificationWorker::HandleRsvpConfirmed(const Message& message) {
 }
 
 absl::Status NotificationWorker::HandleAccessScored(const Message& message) {
-  GG_ASSIGN_OR_RETURN(boost::json::object payload, ParsePayload(message));
-  GG_ASSIGN_OR_RETURN(const int64_t event_id, IdField(payload, "event_id"));
-  const std::string band = TextField(payload, "band");
+  // The library's one codec (guestguard/access_scored.h), as the monitor reads it.
+  GG_ASSIGN_OR_RETURN(const AccessRecord record, DecodeAccessScored(message.payload));
+  GG_ASSIGN_OR_RETURN(const int64_t event_id, PositiveId(record.event_id, "event_id"));
   std::vector<Pending> out;
-  if (band == "high" || band == "block") {
-    const int64_t guest_id = IdField(payload, "guest_id").value_or(0);
-    const int64_t access_id = IdField(payload, "access_log_id").value_or(0);
+  if (record.band == Band::kHigh || record.band == Band::kBlock) {
+    const int64_t guest_id = PositiveId(record.guest_id, "guest_id").value_or(0);
+    const int64_t access_id = PositiveId(record.id, "access_log_id").value_or(0);
     sql::Rows members, names;
     GG_ASSIGN_OR_RETURN(const AlertDigest digest,
                         DecideFraudAlert(*db_, *store_, event_id, guest_id, access_id,
@@ -427,24 +438,15 @@ absl::Status NotificationWorker::HandleAccessScored(const Message& message) {
       FraudAlertEmail alert;
       GG_ASSIGN_OR_RETURN(alert.event, names.Text(0, 0));
       if (!names.IsNull(0, 1)) alert.guest = names.Text(0, 1).value_or("");
-      alert.kind = TextField(payload, "kind");
-      alert.client_ip = TextField(payload, "client_ip");
-      const boost::json::value* score = payload.if_contains("score");
-      alert.score = score != nullptr && score->is_int64() ? score->as_int64() : 0;
-      const boost::json::value* blocked = payload.if_contains("blocked");
-      alert.blocked =
-          blocked != nullptr && blocked->is_bool() ? blocked->as_bool() : band == "block";
-      alert.label = band == "block" ? "Blocked" : "Suspicious";
+      alert.kind = std::string(AccessKindName(record.kind));
+      alert.client_ip = record.client_ip;
+      alert.score = record.score;
+      alert.blocked = record.blocked;
+      alert.label = record.band == Band::kBlock ? "Blocked" : "Suspicious";
       alert.more_since_last = digest.more_since_last;
       alert.digest_window = options_.alert_digest_window;
-      if (const boost::json::value* r = payload.if_contains("reasons"); r && r->is_array()) {
-        for (const boost::json::value& reason : r->as_array()) {
-          if (!reason.is_object()) continue;
-          const boost::json::value* sub = reason.as_object().if_contains("score");
-          alert.reasons.push_back({TextField(reason.as_object(), "code"),
-                                   sub != nullptr && sub->is_int64() ? sub->as_int64() : 0,
-                                   TextField(reason.as_object(), "message")});
-        }
+      for (const Reason& reason : record.reasons) {
+        alert.reasons.push_back({reason.code, reason.score, reason.message});
       }
       // The guest's timeline in the console (web/console/lib/route.js).
       alert.console_link =

@@ -233,10 +233,10 @@ void RegisterRoutes(Router& router, AppState& app) {
 
   // Guest invitations by email (editor+ sends; viewer+ reads the delivery state).
   router.Add("POST", "/events/{id}/invitations", [&app](const Request& req, const Params& params) {
-    return SendInvitations(app, req, params);
+    return ToResponse(SendInvitations(app, req, params), req, *app.logger);
   });
   router.Add("GET", "/events/{id}/invitations", [&app](const Request& req, const Params& params) {
-    return ListInvitations(app, req, params);
+    return ToResponse(ListInvitations(app, req, params), req, *app.logger);
   });
 
   // Notifications (editor+).

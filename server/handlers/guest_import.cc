@@ -22,7 +22,6 @@
 #include "server/csv.h"
 #include "server/handlers/guests.h"
 #include "server/handlers/json_body.h"
-#include "server/http_errors.h"
 #include "server/quotas.h"
 #include "server/roles.h"
 #include "server/wire.h"
@@ -207,7 +206,8 @@ boost::json::object RowsJson(Checked& checked) {
 
 }  // namespace
 
-Response GuestImportTemplate(AppState& app, const Request& request, const Params& params) {
+absl::StatusOr<Response> GuestImportTemplate(AppState& app, const Request& request,
+                                             const Params& params) {
   std::string user_id;
   int64_t event_id = 0;
   if (std::optional<Response> r = Enter(app, request, params, Role::kViewer, &user_id, &event_id)) {
@@ -222,45 +222,42 @@ Response GuestImportTemplate(AppState& app, const Request& request, const Params
   return response;
 }
 
-// The shared first steps of preview and commit: an editor of the event, a
-// text/csv body, parsed data records. A Response when any of them fails.
+// The shared first steps of preview and commit: an editor of the event and a
+// text/csv body. The refusal to send when either fails, else nullopt (the
+// caller then parses the data records: DataRecords).
 std::optional<Response> ReadImport(AppState& app, const Request& request, const Params& params,
-                                   std::string* user_id, int64_t* event_id,
-                                   std::vector<CsvRecord>* records) {
+                                   std::string* user_id, int64_t* event_id) {
   if (std::optional<Response> r = Enter(app, request, params, Role::kEditor, user_id, event_id)) {
     return r;
   }
-  if (std::optional<Response> r = CheckCsvBody(request)) return r;
-  absl::StatusOr<std::vector<CsvRecord>> parsed = DataRecords(request.body);
-  if (!parsed.ok()) return ErrorResponse(parsed.status(), request, *app.logger);
-  *records = *std::move(parsed);
-  return std::nullopt;
+  return CheckCsvBody(request);
 }
 
-Response GuestImportPreview(AppState& app, const Request& request, const Params& params) {
+absl::StatusOr<Response> GuestImportPreview(AppState& app, const Request& request,
+                                            const Params& params) {
   std::string user_id;
   int64_t event_id = 0;
-  std::vector<CsvRecord> records;
-  if (std::optional<Response> r = ReadImport(app, request, params, &user_id, &event_id, &records)) {
+  if (std::optional<Response> r = ReadImport(app, request, params, &user_id, &event_id)) {
     return *r;
   }
+  GG_ASSIGN_OR_RETURN(const std::vector<CsvRecord> records, DataRecords(request.body));
   std::set<std::string> existing;
-  absl::Status status = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
+  GG_RETURN_IF_ERROR(app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
     GG_ASSIGN_OR_RETURN(existing, ExistingEmails(c, event_id));
     return absl::OkStatus();
-  });
-  if (!status.ok()) return ErrorResponse(status, request, *app.logger);
+  }));
   Checked checked = CheckRows(records, existing);
   return Response::Json(200, RowsJson(checked));
 }
 
-Response GuestImportCommit(AppState& app, const Request& request, const Params& params) {
+absl::StatusOr<Response> GuestImportCommit(AppState& app, const Request& request,
+                                           const Params& params) {
   std::string user_id;
   int64_t event_id = 0;
-  std::vector<CsvRecord> records;
-  if (std::optional<Response> r = ReadImport(app, request, params, &user_id, &event_id, &records)) {
+  if (std::optional<Response> r = ReadImport(app, request, params, &user_id, &event_id)) {
     return *r;
   }
+  GG_ASSIGN_OR_RETURN(const std::vector<CsvRecord> records, DataRecords(request.body));
   const absl::Time now = NowMicros(*app.clock);
   Checked checked;
   int64_t retry_after = 0;
@@ -284,7 +281,7 @@ Response GuestImportCommit(AppState& app, const Request& request, const Params& 
   if (IsQuotaRefusal(status)) return QuotaResponse(status, retry_after);
   // AlreadyExists: a concurrent import or edit added one of these emails after
   // our duplicate check; the transaction rolled back.
-  if (!status.ok()) return ErrorResponse(DuplicateEmailAware(status), request, *app.logger);
+  GG_RETURN_IF_ERROR(DuplicateEmailAware(status));
   if (checked.invalid > 0) {
     const int64_t invalid = checked.invalid;
     boost::json::object body = RowsJson(checked);

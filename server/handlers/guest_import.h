@@ -25,14 +25,18 @@
 #ifndef GUESTGUARD_SERVER_HANDLERS_GUEST_IMPORT_H_
 #define GUESTGUARD_SERVER_HANDLERS_GUEST_IMPORT_H_
 
+#include "absl/status/statusor.h"
 #include "server/app.h"
 #include "server/router.h"
 
 namespace guestguard::server {
 
-Response GuestImportTemplate(AppState& app, const Request& request, const Params& params);
-Response GuestImportPreview(AppState& app, const Request& request, const Params& params);
-Response GuestImportCommit(AppState& app, const Request& request, const Params& params);
+absl::StatusOr<Response> GuestImportTemplate(AppState& app, const Request& request,
+                                             const Params& params);
+absl::StatusOr<Response> GuestImportPreview(AppState& app, const Request& request,
+                                            const Params& params);
+absl::StatusOr<Response> GuestImportCommit(AppState& app, const Request& request,
+                                           const Params& params);
 
 }  // namespace guestguard::server
 

@@ -14,7 +14,6 @@
 #include "guestguard/status_macros.h"
 #include "server/auth.h"
 #include "server/handlers/json_body.h"
-#include "server/http_errors.h"
 #include "server/link_expiry.h"
 #include "server/quotas.h"
 #include "server/roles.h"
@@ -127,45 +126,44 @@ absl::Status DuplicateEmailAware(absl::Status status) {
 namespace {
 
 // The authenticated user's event id (with at least `minimum`) and the guest id
-// of the path, or the error response to send.
+// of the path.
 struct Scope {
   std::string user_id;
   int64_t event_id = 0;
   int64_t guest_id = 0;  // 0 when the path has none.
 };
 
+// The error response to send when the user may not act on the event with
+// `minimum` (EnterEvent's 401/404/403), or nullopt with the scope's user and
+// event filled in.
 std::optional<Response> Enter(AppState& app, const Request& request, const Params& params,
-                              Role minimum, bool with_guest, Scope* scope) {
+                              Role minimum, Scope* scope) {
   EventScope event;
   if (std::optional<Response> r = EnterEvent(app, request, params, minimum, &event)) return r;
   scope->user_id = event.user.id;
   scope->event_id = event.event_id;
-  if (with_guest) {
-    std::optional<int64_t> guest_id = ParseEventId(params.at("guest_id"));
-    if (!guest_id) {
-      return ErrorResponse(absl::NotFoundError("guest not found"), request, *app.logger);
-    }
-    scope->guest_id = *guest_id;
-  }
   return std::nullopt;
 }
 
-// Reads the guest of the scope and answers `status` with it, or 404.
-Response GuestResponse(AppState& app, const Request& request, const Scope& scope, int status) {
+// The guest id of the path, or NotFound when it is not a positive decimal.
+absl::StatusOr<int64_t> PathGuestId(const Params& params) {
+  std::optional<int64_t> guest_id = ParseEventId(params.at("guest_id"));
+  if (!guest_id) return absl::NotFoundError("guest not found");
+  return *guest_id;
+}
+
+// Reads the guest of the scope and answers `status` with it, or NotFound.
+absl::StatusOr<Response> GuestResponse(AppState& app, const Scope& scope, int status) {
   sql::Rows rows;
-  absl::Status s = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
+  GG_RETURN_IF_ERROR(app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
     GG_ASSIGN_OR_RETURN(rows, c.Query(std::string("SELECT ") + kGuestColumns +
                                           " FROM guests g WHERE g.id = ? AND g.event_id = ?",
                                       {sql::Int(scope.guest_id), sql::Int(scope.event_id)}));
     return absl::OkStatus();
-  });
-  if (!s.ok()) return ErrorResponse(s, request, *app.logger);
-  if (rows.empty()) {
-    return ErrorResponse(absl::NotFoundError("guest not found"), request, *app.logger);
-  }
-  absl::StatusOr<boost::json::object> guest = GuestJson(rows, 0);
-  if (!guest.ok()) return ErrorResponse(guest.status(), request, *app.logger);
-  return Response::Json(status, *guest);
+  }));
+  if (rows.empty()) return absl::NotFoundError("guest not found");
+  GG_ASSIGN_OR_RETURN(const boost::json::object guest, GuestJson(rows, 0));
+  return Response::Json(status, guest);
 }
 
 // NotFound unless the guest exists in the scope's event.
@@ -179,32 +177,28 @@ absl::Status GuestExists(AppState& app, const Scope& scope) {
   });
 }
 
-Response TokenResponse(AppState& app, const Request& request, const Params& params, bool rotate) {
+absl::StatusOr<Response> TokenResponse(AppState& app, const Request& request, const Params& params,
+                                       bool rotate) {
   Scope scope;
-  if (std::optional<Response> r =
-          Enter(app, request, params, Role::kEditor, /*with_guest=*/true, &scope)) {
-    return *r;
-  }
-  absl::Status exists = GuestExists(app, scope);
-  if (!exists.ok()) return ErrorResponse(exists, request, *app.logger);
-  absl::StatusOr<absl::Time> not_after = LinkNotAfter(*app.db, scope.event_id, app.clock->Now());
-  if (!not_after.ok()) return ErrorResponse(not_after.status(), request, *app.logger);
+  if (std::optional<Response> r = Enter(app, request, params, Role::kEditor, &scope)) return *r;
+  GG_ASSIGN_OR_RETURN(scope.guest_id, PathGuestId(params));
+  GG_RETURN_IF_ERROR(GuestExists(app, scope));
+  GG_ASSIGN_OR_RETURN(const absl::Time not_after,
+                      LinkNotAfter(*app.db, scope.event_id, app.clock->Now()));
   const std::string event_id = std::to_string(scope.event_id);
   const std::string guest_id = std::to_string(scope.guest_id);
-  absl::StatusOr<std::string> token = rotate
-                                          ? app.guard->RotateToken(event_id, guest_id, *not_after)
-                                          : app.guard->IssueToken(event_id, guest_id, *not_after);
+  absl::StatusOr<std::string> token = rotate ? app.guard->RotateToken(event_id, guest_id, not_after)
+                                             : app.guard->IssueToken(event_id, guest_id, not_after);
   if (!token.ok()) {
     // Not the caller's fault (ids are ours): never a 400.
-    return ErrorResponse(absl::InternalError(token.status().ToString()), request, *app.logger);
+    return absl::InternalError(token.status().ToString());
   }
-  absl::Status marked = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
+  GG_RETURN_IF_ERROR(app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
     return c
         .Exec("UPDATE guests SET token_issued_at = ? WHERE id = ? AND event_id = ?",
               {NowMicros(*app.clock), sql::Int(scope.guest_id), sql::Int(scope.event_id)})
         .status();
-  });
-  if (!marked.ok()) return ErrorResponse(marked, request, *app.logger);
+  }));
   app.logger->Info(rotate ? "guest token rotated" : "guest token issued",
                    {{"request_id", request.request_id},
                     {"user_id", scope.user_id},
@@ -217,52 +211,43 @@ Response TokenResponse(AppState& app, const Request& request, const Params& para
 
 }  // namespace
 
-Response CreateGuest(AppState& app, const Request& request, const Params& params) {
+absl::StatusOr<Response> CreateGuest(AppState& app, const Request& request, const Params& params) {
   Scope scope;
-  if (std::optional<Response> r =
-          Enter(app, request, params, Role::kEditor, /*with_guest=*/false, &scope)) {
-    return *r;
-  }
+  if (std::optional<Response> r = Enter(app, request, params, Role::kEditor, &scope)) return *r;
   Response error;
   absl::StatusOr<boost::json::object> body = ParseObject(request, &error);
   if (!body.ok()) return error;
-  absl::StatusOr<GuestInput> in = ValidateGuestInput(*body, /*require_create=*/true);
-  if (!in.ok()) return ErrorResponse(in.status(), request, *app.logger);
+  GG_ASSIGN_OR_RETURN(const GuestInput in, ValidateGuestInput(*body, /*require_create=*/true));
   const absl::Time now = NowMicros(*app.clock);
   absl::Status status = app.db->Transact([&](sql::Connection& c) -> absl::Status {
     GG_RETURN_IF_ERROR(CheckGuestQuota(c, scope.event_id, 1, app.config.max_guests_per_event));
-    GG_ASSIGN_OR_RETURN(scope.guest_id, InsertGuest(c, scope.event_id, *in, now));
+    GG_ASSIGN_OR_RETURN(scope.guest_id, InsertGuest(c, scope.event_id, in, now));
     return absl::OkStatus();
   });
   if (IsQuotaRefusal(status)) return QuotaResponse(status, 0);
-  if (!status.ok()) return ErrorResponse(DuplicateEmailAware(status), request, *app.logger);
+  GG_RETURN_IF_ERROR(DuplicateEmailAware(status));
   app.logger->Info("guest created", {{"request_id", request.request_id},
                                      {"user_id", scope.user_id},
                                      {"event_id", std::to_string(scope.event_id)},
                                      {"guest_id", std::to_string(scope.guest_id)}});
-  return GuestResponse(app, request, scope, 201);
+  return GuestResponse(app, scope, 201);
 }
 
-Response GetGuest(AppState& app, const Request& request, const Params& params) {
+absl::StatusOr<Response> GetGuest(AppState& app, const Request& request, const Params& params) {
   Scope scope;
-  if (std::optional<Response> r =
-          Enter(app, request, params, Role::kViewer, /*with_guest=*/true, &scope)) {
-    return *r;
-  }
-  return GuestResponse(app, request, scope, 200);
+  if (std::optional<Response> r = Enter(app, request, params, Role::kViewer, &scope)) return *r;
+  GG_ASSIGN_OR_RETURN(scope.guest_id, PathGuestId(params));
+  return GuestResponse(app, scope, 200);
 }
 
-Response PatchGuest(AppState& app, const Request& request, const Params& params) {
+absl::StatusOr<Response> PatchGuest(AppState& app, const Request& request, const Params& params) {
   Scope scope;
-  if (std::optional<Response> r =
-          Enter(app, request, params, Role::kEditor, /*with_guest=*/true, &scope)) {
-    return *r;
-  }
+  if (std::optional<Response> r = Enter(app, request, params, Role::kEditor, &scope)) return *r;
+  GG_ASSIGN_OR_RETURN(scope.guest_id, PathGuestId(params));
   Response error;
   absl::StatusOr<boost::json::object> body = ParseObject(request, &error);
   if (!body.ok()) return error;
-  absl::StatusOr<GuestInput> in = ValidateGuestInput(*body, /*require_create=*/false);
-  if (!in.ok()) return ErrorResponse(in.status(), request, *app.logger);
+  GG_ASSIGN_OR_RETURN(const GuestInput in, ValidateGuestInput(*body, /*require_create=*/false));
   std::string sets;
   std::vector<sql::Value> values;
   auto set = [&](std::string_view column, sql::Value value) {
@@ -270,14 +255,13 @@ Response PatchGuest(AppState& app, const Request& request, const Params& params)
     sets += std::string(column) + " = ?";
     values.push_back(std::move(value));
   };
-  if (in->name) set("name", sql::Text(*in->name));
-  if (in->email) set("email", sql::Text(*in->email));
-  if (in->phone) set("phone", sql::Text(*in->phone));
-  if (in->plus_ones_allowed) set("plus_ones_allowed", sql::Int(*in->plus_ones_allowed));
+  if (in.name) set("name", sql::Text(*in.name));
+  if (in.email) set("email", sql::Text(*in.email));
+  if (in.phone) set("phone", sql::Text(*in.phone));
+  if (in.plus_ones_allowed) set("plus_ones_allowed", sql::Int(*in.plus_ones_allowed));
   if (values.empty()) {
-    return ErrorResponse(absl::InvalidArgumentError(
-                             "nothing to update: give name, email, phone or plus_ones_allowed"),
-                         request, *app.logger);
+    return absl::InvalidArgumentError(
+        "nothing to update: give name, email, phone or plus_ones_allowed");
   }
   values.push_back(sql::Int(scope.guest_id));
   values.push_back(sql::Int(scope.event_id));
@@ -287,40 +271,33 @@ Response PatchGuest(AppState& app, const Request& request, const Params& params)
   absl::Status status = app.db->Transact([&](sql::Connection& c) -> absl::Status {
     GG_ASSIGN_OR_RETURN(
         changed, c.Exec("UPDATE guests SET " + sets + " WHERE id = ? AND event_id = ?", values));
-    if (changed == 0 || !in->plus_ones_allowed) return absl::OkStatus();
+    if (changed == 0 || !in.plus_ones_allowed) return absl::OkStatus();
     return c
         .Exec("UPDATE rsvps SET plus_ones = ? WHERE guest_id = ? AND plus_ones > ?",
-              {sql::Int(*in->plus_ones_allowed), sql::Int(scope.guest_id),
-               sql::Int(*in->plus_ones_allowed)})
+              {sql::Int(*in.plus_ones_allowed), sql::Int(scope.guest_id),
+               sql::Int(*in.plus_ones_allowed)})
         .status();
   });
-  if (!status.ok()) return ErrorResponse(DuplicateEmailAware(status), request, *app.logger);
-  if (changed == 0) {
-    return ErrorResponse(absl::NotFoundError("guest not found"), request, *app.logger);
-  }
+  GG_RETURN_IF_ERROR(DuplicateEmailAware(status));
+  if (changed == 0) return absl::NotFoundError("guest not found");
   app.logger->Info("guest updated", {{"request_id", request.request_id},
                                      {"user_id", scope.user_id},
                                      {"event_id", std::to_string(scope.event_id)},
                                      {"guest_id", std::to_string(scope.guest_id)}});
-  return GuestResponse(app, request, scope, 200);
+  return GuestResponse(app, scope, 200);
 }
 
-Response DeleteGuest(AppState& app, const Request& request, const Params& params) {
+absl::StatusOr<Response> DeleteGuest(AppState& app, const Request& request, const Params& params) {
   Scope scope;
-  if (std::optional<Response> r =
-          Enter(app, request, params, Role::kEditor, /*with_guest=*/true, &scope)) {
-    return *r;
-  }
+  if (std::optional<Response> r = Enter(app, request, params, Role::kEditor, &scope)) return *r;
+  GG_ASSIGN_OR_RETURN(scope.guest_id, PathGuestId(params));
   int64_t changed = 0;
-  absl::Status status = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
+  GG_RETURN_IF_ERROR(app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
     GG_ASSIGN_OR_RETURN(changed, c.Exec("DELETE FROM guests WHERE id = ? AND event_id = ?",
                                         {sql::Int(scope.guest_id), sql::Int(scope.event_id)}));
     return absl::OkStatus();
-  });
-  if (!status.ok()) return ErrorResponse(status, request, *app.logger);
-  if (changed == 0) {
-    return ErrorResponse(absl::NotFoundError("guest not found"), request, *app.logger);
-  }
+  }));
+  if (changed == 0) return absl::NotFoundError("guest not found");
   app.logger->Info("guest deleted", {{"request_id", request.request_id},
                                      {"user_id", scope.user_id},
                                      {"event_id", std::to_string(scope.event_id)},
@@ -331,26 +308,26 @@ Response DeleteGuest(AppState& app, const Request& request, const Params& params
   return response;
 }
 
-Response IssueGuestToken(AppState& app, const Request& request, const Params& params) {
+absl::StatusOr<Response> IssueGuestToken(AppState& app, const Request& request,
+                                         const Params& params) {
   return TokenResponse(app, request, params, /*rotate=*/false);
 }
 
-Response RotateGuestToken(AppState& app, const Request& request, const Params& params) {
+absl::StatusOr<Response> RotateGuestToken(AppState& app, const Request& request,
+                                          const Params& params) {
   return TokenResponse(app, request, params, /*rotate=*/true);
 }
 
-Response BulkIssueTokens(AppState& app, const Request& request, const Params& params) {
+absl::StatusOr<Response> BulkIssueTokens(AppState& app, const Request& request,
+                                         const Params& params) {
   Scope scope;
-  if (std::optional<Response> r =
-          Enter(app, request, params, Role::kEditor, /*with_guest=*/false, &scope)) {
-    return *r;
-  }
-  absl::StatusOr<absl::Time> not_after = LinkNotAfter(*app.db, scope.event_id, app.clock->Now());
-  if (!not_after.ok()) return ErrorResponse(not_after.status(), request, *app.logger);
+  if (std::optional<Response> r = Enter(app, request, params, Role::kEditor, &scope)) return *r;
+  GG_ASSIGN_OR_RETURN(const absl::Time not_after,
+                      LinkNotAfter(*app.db, scope.event_id, app.clock->Now()));
   // Claims the guests never given a link in one statement, so that two bulk
   // calls at once never issue to the same guest twice.
   std::vector<int64_t> guest_ids;
-  absl::Status status = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
+  GG_RETURN_IF_ERROR(app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
     GG_ASSIGN_OR_RETURN(sql::Rows rows,
                         c.Query("UPDATE guests SET token_issued_at = ?"
                                 " WHERE event_id = ? AND token_issued_at IS NULL RETURNING id",
@@ -360,15 +337,14 @@ Response BulkIssueTokens(AppState& app, const Request& request, const Params& pa
       guest_ids.push_back(id);
     }
     return absl::OkStatus();
-  });
-  if (!status.ok()) return ErrorResponse(status, request, *app.logger);
+  }));
   std::sort(guest_ids.begin(), guest_ids.end());
 
   const std::string event_id = std::to_string(scope.event_id);
   boost::json::array issued;
   for (size_t i = 0; i < guest_ids.size(); ++i) {
     const std::string guest_id = std::to_string(guest_ids[i]);
-    absl::StatusOr<std::string> token = app.guard->IssueToken(event_id, guest_id, *not_after);
+    absl::StatusOr<std::string> token = app.guard->IssueToken(event_id, guest_id, not_after);
     if (!token.ok()) {
       // Releases the claim on the guests not served so that a retry issues to them.
       for (size_t j = i; j < guest_ids.size(); ++j) {
@@ -379,7 +355,7 @@ Response BulkIssueTokens(AppState& app, const Request& request, const Params& pa
               .status();
         });
       }
-      return ErrorResponse(absl::InternalError(token.status().ToString()), request, *app.logger);
+      return absl::InternalError(token.status().ToString());
     }
     issued.emplace_back(boost::json::object{{"guest_id", guest_id},
                                             {"token", *token},

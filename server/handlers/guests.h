@@ -73,13 +73,16 @@ absl::StatusOr<boost::json::object> GuestJson(const sql::Rows& rows, size_t i);
 // email within its event) says so in words a host understands.
 absl::Status DuplicateEmailAware(absl::Status status);
 
-Response CreateGuest(AppState& app, const Request& request, const Params& params);
-Response GetGuest(AppState& app, const Request& request, const Params& params);
-Response PatchGuest(AppState& app, const Request& request, const Params& params);
-Response DeleteGuest(AppState& app, const Request& request, const Params& params);
-Response IssueGuestToken(AppState& app, const Request& request, const Params& params);
-Response RotateGuestToken(AppState& app, const Request& request, const Params& params);
-Response BulkIssueTokens(AppState& app, const Request& request, const Params& params);
+absl::StatusOr<Response> CreateGuest(AppState& app, const Request& request, const Params& params);
+absl::StatusOr<Response> GetGuest(AppState& app, const Request& request, const Params& params);
+absl::StatusOr<Response> PatchGuest(AppState& app, const Request& request, const Params& params);
+absl::StatusOr<Response> DeleteGuest(AppState& app, const Request& request, const Params& params);
+absl::StatusOr<Response> IssueGuestToken(AppState& app, const Request& request,
+                                         const Params& params);
+absl::StatusOr<Response> RotateGuestToken(AppState& app, const Request& request,
+                                          const Params& params);
+absl::StatusOr<Response> BulkIssueTokens(AppState& app, const Request& request,
+                                         const Params& params);
 
 }  // namespace guestguard::server
 

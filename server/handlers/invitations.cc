@@ -57,9 +57,26 @@ absl::StatusOr<std::optional<std::vector<int64_t>>> GuestIds(const boost::json::
   return std::optional<std::vector<int64_t>>(std::move(ids));
 }
 
+// Row `i` of ListInvitations' query as the wire delivery state.
+absl::StatusOr<boost::json::object> InvitationJson(const sql::Rows& rows, size_t i) {
+  GG_ASSIGN_OR_RETURN(int64_t guest_id, rows.Int(i, 0));
+  GG_ASSIGN_OR_RETURN(std::string type, rows.Text(i, 1));
+  GG_ASSIGN_OR_RETURN(std::string state, rows.Text(i, 2));
+  GG_ASSIGN_OR_RETURN(int64_t attempts, rows.Int(i, 3));
+  GG_ASSIGN_OR_RETURN(absl::Time created_at, rows.Time(i, 4));
+  GG_ASSIGN_OR_RETURN(absl::Time updated_at, rows.Time(i, 5));
+  return boost::json::object{{"guest_id", std::to_string(guest_id)},
+                             {"type", type},
+                             {"status", state},
+                             {"attempts", attempts},
+                             {"created_at", FormatRfc3339(created_at)},
+                             {"updated_at", FormatRfc3339(updated_at)}};
+}
+
 }  // namespace
 
-Response SendInvitations(AppState& app, const Request& request, const Params& params) {
+absl::StatusOr<Response> SendInvitations(AppState& app, const Request& request,
+                                         const Params& params) {
   EventScope scope;
   if (auto r = EnterEvent(app, request, params, Role::kEditor, &scope)) return *r;
   Response body_error;
@@ -68,18 +85,15 @@ Response SendInvitations(AppState& app, const Request& request, const Params& pa
   std::string kind = "invitation";
   if (const boost::json::value* v = body->if_contains("kind"); v != nullptr && !v->is_null()) {
     if (!v->is_string() || (v->as_string() != "invitation" && v->as_string() != "reminder")) {
-      return ErrorResponse(
-          absl::InvalidArgumentError("kind must be \"invitation\" or \"reminder\""), request,
-          *app.logger);
+      return absl::InvalidArgumentError("kind must be \"invitation\" or \"reminder\"");
     }
     kind = std::string(v->as_string());
   }
-  absl::StatusOr<std::optional<std::vector<int64_t>>> selected = GuestIds(*body);
-  if (!selected.ok()) return ErrorResponse(selected.status(), request, *app.logger);
+  GG_ASSIGN_OR_RETURN(const std::optional<std::vector<int64_t>> selected, GuestIds(*body));
 
   std::map<int64_t, GuestRow> guests;
   std::string event_name;
-  absl::Status loaded = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
+  GG_RETURN_IF_ERROR(app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
     GG_ASSIGN_OR_RETURN(sql::Rows rows, c.Query("SELECT g.id, g.email, r.guest_id FROM guests g"
                                                 " LEFT JOIN rsvps r ON r.guest_id = g.id"
                                                 " WHERE g.event_id = ? ORDER BY g.id",
@@ -94,16 +108,15 @@ Response SendInvitations(AppState& app, const Request& request, const Params& pa
     if (event.empty()) return absl::NotFoundError("event not found");
     GG_ASSIGN_OR_RETURN(event_name, event.Text(0, 0));
     return absl::OkStatus();
-  });
-  if (!loaded.ok()) return ErrorResponse(loaded, request, *app.logger);
+  }));
 
-  absl::StatusOr<absl::Time> not_after = LinkNotAfter(*app.db, scope.event_id, app.clock->Now());
-  if (!not_after.ok()) return ErrorResponse(not_after.status(), request, *app.logger);
+  GG_ASSIGN_OR_RETURN(const absl::Time not_after,
+                      LinkNotAfter(*app.db, scope.event_id, app.clock->Now()));
 
   std::vector<int64_t> wanted;
-  if (selected->has_value()) {
+  if (selected.has_value()) {
     std::set<int64_t> seen;
-    for (int64_t id : **selected) {
+    for (int64_t id : *selected) {
       if (seen.insert(id).second) wanted.push_back(id);
     }
   } else {
@@ -132,10 +145,8 @@ Response SendInvitations(AppState& app, const Request& request, const Params& pa
       continue;
     }
     absl::StatusOr<std::string> token =
-        app.guard->IssueToken(scope.event_key, std::to_string(id), *not_after);
-    if (!token.ok()) {
-      return ErrorResponse(absl::InternalError(token.status().ToString()), request, *app.logger);
-    }
+        app.guard->IssueToken(scope.event_key, std::to_string(id), not_after);
+    if (!token.ok()) return absl::InternalError(token.status().ToString());
     links.emplace_back(id, app.config.public_url + "/rsvp/" + *token);
     queued.emplace_back(std::to_string(id));
   }
@@ -143,16 +154,14 @@ Response SendInvitations(AppState& app, const Request& request, const Params& pa
   if (links.empty() && soonest) {
     app.logger->Info("guest invitations rate limited",
                      {{"request_id", request.request_id}, {"event_id", scope.event_key}});
-    return ErrorResponse(
-        RateLimitedError(absl::StrCat("these addresses were already sent ",
-                                      app.config.invites_per_address_per_hour,
-                                      " invitations in the last hour; try again later"),
-                         *soonest),
-        request, *app.logger);
+    return RateLimitedError(
+        absl::StrCat("these addresses were already sent ", app.config.invites_per_address_per_hour,
+                     " invitations in the last hour; try again later"),
+        *soonest);
   }
 
   const absl::Time now = NowMicros(*app.clock);
-  absl::Status status = app.db->Transact([&](sql::Connection& c) -> absl::Status {
+  GG_RETURN_IF_ERROR(app.db->Transact([&](sql::Connection& c) -> absl::Status {
     for (const auto& [guest_id, link] : links) {
       GG_RETURN_IF_ERROR(c.Exec("UPDATE guests SET token_issued_at = ?"
                                 " WHERE id = ? AND event_id = ? AND token_issued_at IS NULL",
@@ -170,8 +179,7 @@ Response SendInvitations(AppState& app, const Request& request, const Params& pa
           EnqueueEvent(c, app.config.subject_prefix, kSubjectGuestInvited, event).status());
     }
     return absl::OkStatus();
-  });
-  if (!status.ok()) return ErrorResponse(status, request, *app.logger);
+  }));
   app.logger->Info("guest invitations queued", {{"request_id", request.request_id},
                                                 {"user_id", scope.user.id},
                                                 {"event_id", scope.event_key},
@@ -183,11 +191,12 @@ Response SendInvitations(AppState& app, const Request& request, const Params& pa
       202, boost::json::object{{"queued", std::move(queued)}, {"skipped", std::move(skipped)}});
 }
 
-Response ListInvitations(AppState& app, const Request& request, const Params& params) {
+absl::StatusOr<Response> ListInvitations(AppState& app, const Request& request,
+                                         const Params& params) {
   EventScope scope;
   if (auto r = EnterEvent(app, request, params, Role::kViewer, &scope)) return *r;
   sql::Rows rows;
-  absl::Status status = app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
+  GG_RETURN_IF_ERROR(app.db->Autocommit([&](sql::Connection& c) -> absl::Status {
     GG_ASSIGN_OR_RETURN(
         rows, c.Query("SELECT n.guest_id, n.type, n.status, n.attempts, n.created_at, n.updated_at"
                       " FROM notifications n"
@@ -198,26 +207,11 @@ Response ListInvitations(AppState& app, const Request& request, const Params& pa
                       " ORDER BY n.guest_id",
                       {sql::Int(scope.event_id)}));
     return absl::OkStatus();
-  });
-  if (!status.ok()) return ErrorResponse(status, request, *app.logger);
+  }));
   boost::json::array out;
   for (size_t i = 0; i < rows.size(); ++i) {
-    absl::StatusOr<boost::json::object> item = [&]() -> absl::StatusOr<boost::json::object> {
-      GG_ASSIGN_OR_RETURN(int64_t guest_id, rows.Int(i, 0));
-      GG_ASSIGN_OR_RETURN(std::string type, rows.Text(i, 1));
-      GG_ASSIGN_OR_RETURN(std::string state, rows.Text(i, 2));
-      GG_ASSIGN_OR_RETURN(int64_t attempts, rows.Int(i, 3));
-      GG_ASSIGN_OR_RETURN(absl::Time created_at, rows.Time(i, 4));
-      GG_ASSIGN_OR_RETURN(absl::Time updated_at, rows.Time(i, 5));
-      return boost::json::object{{"guest_id", std::to_string(guest_id)},
-                                 {"type", type},
-                                 {"status", state},
-                                 {"attempts", attempts},
-                                 {"created_at", FormatRfc3339(created_at)},
-                                 {"updated_at", FormatRfc3339(updated_at)}};
-    }();
-    if (!item.ok()) return ErrorResponse(item.status(), request, *app.logger);
-    out.emplace_back(*std::move(item));
+    GG_ASSIGN_OR_RETURN(boost::json::object item, InvitationJson(rows, i));
+    out.emplace_back(std::move(item));
   }
   return Response::Json(200, boost::json::object{{"invitations", std::move(out)}});
 }

@@ -20,13 +20,16 @@
 #ifndef GUESTGUARD_SERVER_HANDLERS_INVITATIONS_H_
 #define GUESTGUARD_SERVER_HANDLERS_INVITATIONS_H_
 
+#include "absl/status/statusor.h"
 #include "server/app.h"
 #include "server/router.h"
 
 namespace guestguard::server {
 
-Response SendInvitations(AppState& app, const Request& request, const Params& params);
-Response ListInvitations(AppState& app, const Request& request, const Params& params);
+absl::StatusOr<Response> SendInvitations(AppState& app, const Request& request,
+                                         const Params& params);
+absl::StatusOr<Response> ListInvitations(AppState& app, const Request& request,
+                                         const Params& params);
 
 }  // namespace guestguard::server
 

@@ -9,7 +9,7 @@ already in flight keep theirs, and the C++ guard and store are destroyed
 """
 
 import datetime
-from typing import Any
+from typing import Any, Iterable
 
 from . import _guestguard as _gg
 from ._errors import FailedPrecondition, InvalidArgument
@@ -160,6 +160,46 @@ class Guard:
     def get_access(self, event_id: str, access_log_id: str) -> _gg.AccessRecord:
         """One recorded access; NotFound when it is not in this event."""
         return self._open(self._store).get_access(event_id, access_log_id)
+
+    def list_access_page(self, event_id: str, limit: int = 100, *, guest_id: str | None = None,
+                         after: _gg.AccessRecord | _gg.AccessPosition | None = None
+                         ) -> list[_gg.AccessRecord]:
+        """One page of the event's accesses (list[AccessRecord]), newest first by (at, id):
+        at most `limit` (1-1000), only `guest_id`'s when given, and after `after` — the last
+        AccessRecord of the previous page, or an AccessPosition. Accesses recorded meanwhile
+        never shift the pages already walked. InvalidArgument for a bad limit or an id this
+        store did not issue."""
+        if isinstance(after, _gg.AccessRecord):
+            after = _gg.AccessPosition(after.at, after.id)
+        return self._open(self._store).list_access_page(
+            event_id, _gg.AccessPageQuery(limit, guest_id, after))
+
+    def summarize_guests(self, event_id: str,
+                         guest_ids: Iterable[str]) -> dict[str, _gg.GuestAccessSummary]:
+        """{guest id: GuestAccessSummary} (newest access, checked in) for each of `guest_ids`
+        with any access in the event; the others are absent. InvalidArgument above 1000 ids."""
+        if isinstance(guest_ids, str):
+            raise TypeError("guest_ids must be an iterable of str, not a str")
+        return self._open(self._store).summarize_guests(event_id, list(guest_ids))
+
+    def count_accesses_between(self, event_id: str, guest_id: str, after_id: str,
+                               before_id: str, min_band: _gg.Band | str = "low") -> int:
+        """How many of the guest's accesses came after the access `after_id` and before
+        `before_id` (both exclusive) in a band of at least `min_band` ("low" / ... / "block"
+        or a Band; default every band). InvalidArgument for an id this store did not issue."""
+        if isinstance(min_band, str):
+            min_band = _gg.Band.parse(min_band)
+        return self._open(self._store).count_accesses_between(event_id, guest_id, after_id,
+                                                              before_id, min_band)
+
+    def get_feedback(self, event_id: str, access_log_id: str) -> _gg.Feedback:
+        """The verdict recorded on one access (a Feedback, with its note and time); NotFound
+        when there is none."""
+        return self._open(self._store).get_feedback(event_id, access_log_id)
+
+    def list_recent_feedback(self, event_id: str, limit: int = 100) -> list[_gg.Feedback]:
+        """The event's newest `limit` verdicts (list[Feedback], 1-1000), newest first."""
+        return self._open(self._store).list_recent_feedback(event_id, limit)
 
     def close(self) -> None:
         """Releases the guard and its store; later calls raise FailedPrecondition.
