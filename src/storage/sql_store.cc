@@ -11,7 +11,6 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_replace.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "guestguard/access_scored.h"
@@ -97,11 +96,10 @@ std::optional<int64_t> ParseId(std::string_view id) {
   return value;
 }
 
-// The INSERT of an access row, up to its values: AccessValues binds them in this order.
-constexpr absl::string_view kInsertAccess =
-    "INSERT INTO guard_access_log (event_id, guest_id, kind, occurred_at, client_ip,"
-    " user_agent, fingerprint, timezone, language, screen, platform, score, band,"
-    " allowlisted, blocked, reasons)";
+// The access log columns an insert writes, in the order AccessValues binds them.
+constexpr absl::string_view kWrittenAccessColumns =
+    "event_id, guest_id, kind, occurred_at, client_ip, user_agent, fingerprint, timezone,"
+    " language, screen, platform, score, band, allowlisted, blocked, reasons";
 
 constexpr std::string_view kAccessColumns =
     "a.id, a.event_id, a.guest_id, a.kind, a.occurred_at, a.client_ip, a.user_agent, "
@@ -447,10 +445,10 @@ class SqlStore final : public Store {
       }
       GG_ASSIGN_OR_RETURN(
           Rows rows,
-          c.Query(
-              absl::StrCat(kInsertAccess,
-                           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
-              AccessValues(r, reasons)));
+          c.Query(absl::StrCat(
+                      "INSERT INTO guard_access_log (", kWrittenAccessColumns,
+                      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
+                  AccessValues(r, reasons)));
       if (rows.size() != 1) return absl::InternalError("insert returned no id");
       GG_ASSIGN_OR_RETURN(id, rows.Int(0, 0));
       if (access_scored_subject_.empty()) return absl::OkStatus();
@@ -796,7 +794,7 @@ class SqlStore final : public Store {
     return absl::OkStatus();
   }
 
-  // The access log columns of `r`, in the order of kInsertAccess.
+  // The access log columns of `r`, in the order of kWrittenAccessColumns.
   static std::vector<Value> AccessValues(const AccessRecord& r, const std::string& reasons) {
     return {Text(r.event_id),
             Text(r.guest_id),
@@ -852,17 +850,14 @@ class SqlStore final : public Store {
   // its member's position `i`. Two members for one guest: one swap wins, the
   // other member gets no row back.
   std::string AppendGroupStatement(size_t n) const {
-    constexpr absl::string_view kColumns =
-        "i, baseline, next_version, known_version, event_id, guest_id, kind, occurred_at,"
-        " client_ip, user_agent, fingerprint, timezone, language, screen, platform, score, band,"
-        " allowlisted, blocked, reasons, payload_tail";
     constexpr absl::string_view kRow =
         ", CAST(? AS BYTEA), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS TEXT),"
         " CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TIMESTAMPTZ), CAST(? AS TEXT),"
         " CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT),"
         " CAST(? AS TEXT), CAST(? AS INTEGER), CAST(? AS TEXT), CAST(? AS BOOLEAN),"
         " CAST(? AS BOOLEAN), CAST(? AS TEXT), CAST(? AS TEXT))";
-    std::string q = absl::StrCat("WITH v (", kColumns, ") AS (VALUES ");
+    std::string q = absl::StrCat("WITH v (i, baseline, next_version, known_version, ",
+                                 kWrittenAccessColumns, ", payload_tail) AS (VALUES ");
     for (size_t i = 0; i < n; ++i) absl::StrAppend(&q, i == 0 ? "(" : ", (", i, kRow);
     absl::StrAppend(
         &q,
@@ -873,10 +868,8 @@ class SqlStore final : public Store {
         " w AS MATERIALIZED (SELECT v.*, nextval(pg_get_serial_sequence('guard_access_log', 'id'))"
         " AS id FROM v WHERE v.known_version IS NULL OR v.i IN (SELECT i FROM b) ORDER BY v.i),"
         " a AS (",
-        absl::StrReplaceAll(kInsertAccess, {{"(event_id,", "(id, event_id,"}}),
-        " OVERRIDING SYSTEM VALUE SELECT id, event_id, guest_id, kind, occurred_at, client_ip,"
-        " user_agent, fingerprint, timezone, language, screen, platform, score, band,"
-        " allowlisted, blocked, reasons FROM w)");
+        "INSERT INTO guard_access_log (id, ", kWrittenAccessColumns,
+        ") OVERRIDING SYSTEM VALUE SELECT id, ", kWrittenAccessColumns, " FROM w)");
     if (!access_scored_subject_.empty()) {
       absl::StrAppend(&q,
                       ", o AS (INSERT INTO guard_outbox (subject, payload, created_at)"
