@@ -48,7 +48,7 @@ struct ExternalCall {
 void MakeStorable(ClientSignals& s) {
   for (std::string* field :
        {&s.user_agent, &s.fingerprint, &s.timezone, &s.language, &s.screen, &s.platform}) {
-    *field = internal::ToStorableUtf8(*field);
+    internal::MakeStorableUtf8(*field);
   }
 }
 

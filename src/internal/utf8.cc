@@ -2,6 +2,7 @@
 #include "internal/utf8.h"
 
 #include <cstdint>
+#include <utility>
 
 namespace guestguard::internal {
 
@@ -33,20 +34,25 @@ size_t Utf8SequenceLength(std::string_view s, size_t i) {
   return len;
 }
 
-std::string ToStorableUtf8(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size();) {
+void MakeStorableUtf8(std::string& s) {
+  // The first byte to replace; none: nothing to do.
+  size_t i = 0;
+  for (size_t len; i < s.size() && s[i] != '\0' && (len = Utf8SequenceLength(s, i)) != 0;) {
+    i += len;
+  }
+  if (i == s.size()) return;
+  std::string out = s.substr(0, i);
+  while (i < s.size()) {
     const size_t len = s[i] == '\0' ? 0 : Utf8SequenceLength(s, i);
     if (len == 0) {
       out.append("\xEF\xBF\xBD");  // U+FFFD
       ++i;
     } else {
-      out.append(s.substr(i, len));
+      out.append(s, i, len);
       i += len;
     }
   }
-  return out;
+  s = std::move(out);
 }
 
 }  // namespace guestguard::internal

@@ -15,9 +15,9 @@ namespace guestguard::internal {
 // the bytes there are not one (overlong forms and surrogates included).
 size_t Utf8SequenceLength(std::string_view s, size_t i);
 
-// `s` with each byte that starts no valid UTF-8 sequence, and each NUL,
-// replaced by U+FFFD; valid text comes back unchanged.
-std::string ToStorableUtf8(std::string_view s);
+// Replaces in `s` each byte that starts no valid UTF-8 sequence, and each
+// NUL, by U+FFFD. Valid text is left as is, without a copy.
+void MakeStorableUtf8(std::string& s);
 
 }  // namespace guestguard::internal
 
