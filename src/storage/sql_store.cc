@@ -436,25 +436,42 @@ class SqlStore final : public Store {
         // Its baseline moved on, or its group rolled back: written alone below.
       }
     }
+    // The transaction: on SQLite every append (its one writer runs them one
+    // after another, so what can be done before it is), on PostgreSQL the
+    // ones the group did not write. The next baseline and the payload are
+    // computed outside it; inside, the baseline is swapped if still the one
+    // this store read, else mutated under the write lock.
+    std::optional<RememberedBaseline> known;
+    std::optional<RememberedBaseline> next;
+    if (update && (known = RecallBaseline(r.event_id, r.guest_id))) {
+      GG_ASSIGN_OR_RETURN(next, Mutated(*known, *update));
+    }
+    const std::vector<Value> values = AccessValues(r, reasons);
+    std::string tail;
+    if (!access_scored_subject_.empty()) {
+      GG_ASSIGN_OR_RETURN(tail, PayloadAfterId(r));
+    }
+    static const std::string kInsertAccess =
+        absl::StrCat("INSERT INTO guard_access_log (", kWrittenAccessColumns,
+                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
     int64_t id = 0;
     std::optional<RememberedBaseline> written;
     GG_RETURN_IF_ERROR(db_->Transact([&](Connection& c) -> absl::Status {
       written.reset();
-      if (update) {
+      if (next) {
+        GG_ASSIGN_OR_RETURN(const bool swapped, CompareAndSwapBaseline(c, r.event_id, r.guest_id,
+                                                                       known->version, *next));
+        if (swapped) written = next;
+      }
+      if (update && !written) {
         GG_ASSIGN_OR_RETURN(written, MutateBaselineLocked(c, r.event_id, r.guest_id, *update));
       }
-      GG_ASSIGN_OR_RETURN(
-          Rows rows,
-          c.Query(absl::StrCat(
-                      "INSERT INTO guard_access_log (", kWrittenAccessColumns,
-                      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
-                  AccessValues(r, reasons)));
+      GG_ASSIGN_OR_RETURN(Rows rows, c.Query(kInsertAccess, values));
       if (rows.size() != 1) return absl::InternalError("insert returned no id");
       GG_ASSIGN_OR_RETURN(id, rows.Int(0, 0));
       if (access_scored_subject_.empty()) return absl::OkStatus();
-      AccessRecord stored = r;
-      stored.id = std::to_string(id);
-      return EnqueueOutbox(c, access_scored_subject_, EncodeAccessScored(stored), absl::Now())
+      return EnqueueOutbox(c, access_scored_subject_,
+                           absl::StrCat(std::string(kPayloadHead), id, tail), absl::Now())
           .status();
     }));
     if (written) RememberBaseline(r.event_id, r.guest_id, written->version, written->bytes);
@@ -1012,13 +1029,23 @@ class SqlStore final : public Store {
                                                                  const RememberedBaseline& known,
                                                                  const BaselineMutation& mutate) {
     GG_ASSIGN_OR_RETURN(RememberedBaseline next, Mutated(known, mutate));
+    GG_ASSIGN_OR_RETURN(const bool swapped,
+                        CompareAndSwapBaseline(c, event_id, guest_id, known.version, next));
+    if (!swapped) return std::optional<RememberedBaseline>();
+    return std::optional<RememberedBaseline>(std::move(next));
+  }
+
+  // Writes `next` if the guest's row is still at `known_version`; false when it moved on.
+  static absl::StatusOr<bool> CompareAndSwapBaseline(Connection& c, std::string_view event_id,
+                                                     std::string_view guest_id,
+                                                     int64_t known_version,
+                                                     const RememberedBaseline& next) {
     GG_ASSIGN_OR_RETURN(const int64_t updated,
                         c.Exec("UPDATE guard_guest_state SET baseline = ?, baseline_version = ?"
                                " WHERE event_id = ? AND guest_id = ? AND baseline_version = ?",
                                {sql::Blob(next.bytes), Int(next.version), Text(event_id),
-                                Text(guest_id), Int(known.version)}));
-    if (updated != 1) return std::optional<RememberedBaseline>();
-    return std::optional<RememberedBaseline>(std::move(next));
+                                Text(guest_id), Int(known_version)}));
+    return updated == 1;
   }
 
   static std::string GuestKey(std::string_view event_id, std::string_view guest_id) {
