@@ -103,6 +103,9 @@ absl::StatusOr<std::unique_ptr<OutboxRelay>> OutboxRelay::Start(std::shared_ptr<
         "outbox relay: poll_interval, initial_backoff, retention and claim_lease must be positive "
         "and max_backoff >= initial_backoff");
   }
+  if (options.linger < absl::ZeroDuration() || options.linger > absl::Seconds(1)) {
+    return absl::InvalidArgumentError("outbox relay: linger must be 0-1 s");
+  }
   std::unique_ptr<OutboxRelay> relay(
       new OutboxRelay(std::move(store), std::move(db), std::move(bus), std::move(options)));
   relay->thread_ = std::thread([r = relay.get()] { r->Run(); });
@@ -303,6 +306,10 @@ void OutboxRelay::Run() {
       return notified_ || stop_ || draining_;
     };
     mu_.AwaitWithTimeout(absl::Condition(&wanted), options_.poll_interval);
+    if (notified_ && !stop_ && !draining_ && options_.linger > absl::ZeroDuration()) {
+      auto leaving = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stop_ || draining_; };
+      mu_.AwaitWithTimeout(absl::Condition(&leaving), options_.linger);
+    }
     notified_ = false;
     if (stop_) return;
   }

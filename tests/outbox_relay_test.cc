@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <future>
 #include <map>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -43,6 +44,10 @@ class FlakyBus : public Bus {
     if (down_.load() || n == fail_at_.load()) return absl::UnavailableError("bus is down");
     return inner_->Publish(message);
   }
+  std::vector<absl::Status> PublishBatch(std::span<const Message> messages) override {
+    ++batches_;
+    return Bus::PublishBatch(messages);  // One Publish each.
+  }
   absl::StatusOr<std::unique_ptr<Subscription>> Subscribe(std::string_view subject,
                                                           std::string_view durable, Handler h,
                                                           SubscribeOptions o) override {
@@ -51,6 +56,7 @@ class FlakyBus : public Bus {
   std::atomic<bool> down_{false};
   std::atomic<int> fail_at_{0};
   std::atomic<int> publishes_{0};
+  std::atomic<int> batches_{0};  // Relay passes that published something.
 
  private:
   std::shared_ptr<Bus> inner_;
@@ -276,6 +282,36 @@ TEST(OutboxRelay, StartNeedsASqlStoreAndABus) {
   OutboxRelayOptions bad = Fast();
   bad.batch_size = 0;
   EXPECT_TRUE(absl::IsInvalidArgument(OutboxRelay::Start(f->store, f->bus, bad).status()));
+  bad = Fast();
+  bad.linger = absl::Milliseconds(1001);
+  EXPECT_TRUE(absl::IsInvalidArgument(OutboxRelay::Start(f->store, f->bus, bad).status()));
+}
+
+TEST(OutboxRelay, RowsNotifiedWithinTheLingerShareOnePass) {
+  auto f = OpenSqliteFixture();
+  OutboxRelayOptions options = Fast();
+  options.linger = absl::Seconds(1);
+  auto relay = OutboxRelay::Start(f->store, f->bus, options);
+  ASSERT_TRUE(relay.ok());
+  std::vector<int64_t> ids = Enqueue(*f->db, 1);  // Published by a first pass.
+  (*relay)->Notify();
+  ASSERT_EQ(f->recorder.WaitFor(1).size(), 1u);
+  f->bus->batches_ = 0;
+  for (int i = 0; i < 4; ++i) {  // Four commits, each notified at once, as the guard does.
+    const std::vector<int64_t> one = Enqueue(*f->db, 1);
+    ids.insert(ids.end(), one.begin(), one.end());
+    (*relay)->Notify();
+  }
+  EXPECT_EQ(f->recorder.WaitFor(5), MessageIds(ids));
+  EXPECT_EQ(f->bus->batches_.load(), 1);  // Without the linger: a pass for the first commit.
+
+  // Drain does not wait out a linger.
+  Enqueue(*f->db, 1);
+  (*relay)->Notify();
+  const absl::Time start = absl::Now();
+  ASSERT_TRUE((*relay)->Drain(absl::Seconds(5)).ok());
+  EXPECT_LT(absl::Now() - start, absl::Milliseconds(900));
+  EXPECT_EQ(Pending(*f->db), 0);
 }
 
 TEST(OutboxRelay, BusOutageDelaysEventsAndLosesNone) {

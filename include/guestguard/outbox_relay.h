@@ -113,6 +113,11 @@ struct OutboxRelayOptions {
   size_t batch_size = 100;
   // How often to look for rows nobody notified about. Default: 1 s. Must be > 0.
   absl::Duration poll_interval = absl::Seconds(1);
+  // How long a pass waits after a Notify() for the rows committed meanwhile,
+  // so that under load they share one pass (each pass is two writes: claim
+  // and stamp) instead of one pass per commit. Default: 5 ms. Must be 0-1 s;
+  // 0 publishes at once.
+  absl::Duration linger = absl::Milliseconds(5);
   // First retry delay after a failure; doubles up to max_backoff.
   // Defaults: 100 ms and 10 s. Must be > 0 and max_backoff >= initial_backoff.
   absl::Duration initial_backoff = absl::Milliseconds(100);
