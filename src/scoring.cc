@@ -11,18 +11,19 @@ namespace guestguard {
 namespace {
 
 // Case-insensitive ASCII substring search, over at most the first 1 KiB.
-bool ContainsIgnoreCase(std::string_view haystack, std::string_view needle) {
-  haystack = haystack.substr(0, 1024);
-  if (needle.empty() || needle.size() > haystack.size()) return false;
-  for (size_t i = 0; i + needle.size() <= haystack.size(); ++i) {
-    size_t j = 0;
-    while (j < needle.size() && absl::ascii_tolower(static_cast<unsigned char>(haystack[i + j])) ==
-                                    absl::ascii_tolower(static_cast<unsigned char>(needle[j]))) {
-      ++j;
+// The first of `markers` found in `user_agent` (its first 1024 bytes),
+// ignoring ASCII case; nullptr when none is. The user agent is lowered once.
+const std::string* FirstMarkerIn(std::string_view user_agent,
+                                 const std::vector<std::string>& markers) {
+  if (user_agent.empty()) return nullptr;
+  const std::string lowered = absl::AsciiStrToLower(
+      absl::string_view(user_agent.data(), std::min<size_t>(user_agent.size(), 1024)));
+  for (const std::string& marker : markers) {
+    if (!marker.empty() && lowered.find(absl::AsciiStrToLower(marker)) != std::string::npos) {
+      return &marker;
     }
-    if (j == needle.size()) return true;
   }
-  return false;
+  return nullptr;
 }
 
 absl::Status CheckScore(std::string_view field, int value) {
@@ -460,13 +461,10 @@ void ScoreSignals(const ScoringOptions& o, const ScoringContext& ctx,
     reasons.push_back({std::string(reason::kMissingUserAgent), o.missing_user_agent_score,
                        "The client sent no user agent."});
   } else {
-    for (const std::string& marker : o.automation_markers) {
-      if (ContainsIgnoreCase(s.user_agent, marker)) {
-        reasons.push_back(
-            {std::string(reason::kAutomationUserAgent), o.automation_user_agent_score,
-             absl::StrCat("The user agent looks like an automation tool (\"", marker, "\").")});
-        break;
-      }
+    if (const std::string* marker = FirstMarkerIn(s.user_agent, o.automation_markers)) {
+      reasons.push_back(
+          {std::string(reason::kAutomationUserAgent), o.automation_user_agent_score,
+           absl::StrCat("The user agent looks like an automation tool (\"", *marker, "\").")});
     }
   }
   if (!ctx.features.has_ip) {
@@ -584,8 +582,9 @@ absl::StatusOr<std::unique_ptr<HeuristicScorer>> HeuristicScorer::Create(Scoring
 std::optional<std::string> HeuristicScorer::RecognisePreview(const AccessAttempt& attempt,
                                                              const IpAddress* client_ip) const {
   if (attempt.kind != AccessKind::kOpen) return std::nullopt;
-  for (const std::string& marker : options_.preview_markers) {
-    if (ContainsIgnoreCase(attempt.signals.user_agent, marker)) return marker;
+  if (const std::string* marker =
+          FirstMarkerIn(attempt.signals.user_agent, options_.preview_markers)) {
+    return *marker;
   }
   if (client_ip != nullptr && scanner_networks_.Contains(*client_ip)) return "mail scanner";
   return std::nullopt;
