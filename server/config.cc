@@ -246,9 +246,11 @@ ConfigParse ParseConfig(const std::vector<std::string>& args) {
       ->transform(Named<Environment>(
           {{"development", Environment::kDevelopment}, {"production", Environment::kProduction}},
           "development or production"));
-  option("--threads", config.threads,
-         "handler threads: requests handled at once; handlers block on the database (default 8)")
-      ->transform(Range(1, 256, "a thread count"));
+  CLI::Option* threads =
+      option("--threads", config.threads,
+             "handler threads: requests handled at once; handlers block on the database "
+             "(default 16 on SQLite, 8 on PostgreSQL)")
+          ->transform(Range(1, 256, "a thread count"));
   option("--io-threads", config.io_threads,
          "threads that parse, route and write, and serve /healthz and the web files "
          "(default 0: one per core, at most 16)")
@@ -466,6 +468,12 @@ ConfigParse ParseConfig(const std::vector<std::string>& args) {
     return Fail(
         "refusing to start in production without a keyring: set --keyring or "
         "GUESTGUARD_KEYRING");
+  }
+  if (threads->count() == 0) {
+    // SQLite's one writer commits the writes of every handler waiting on it
+    // together, so more handlers make bigger groups; PostgreSQL runs them in
+    // parallel, and more handlers only queue inside it (p99).
+    config.threads = absl::StartsWith(config.database_url, "sqlite:") ? 16 : 8;
   }
   if (public_url->count() == 0) {
     const bool v6 = absl::StrContains(config.listen_host, ':');

@@ -46,9 +46,24 @@ TEST(Config, DefaultsWhenNothingIsSet) {
   EXPECT_EQ(parsed.config->listen_host, "127.0.0.1");
   EXPECT_EQ(parsed.config->listen_port, 8080);
   EXPECT_EQ(parsed.config->database_url, "sqlite:guestguard.db");
-  EXPECT_EQ(parsed.config->threads, 8);
+  EXPECT_EQ(parsed.config->threads, 16);  // SQLite's default.
   EXPECT_EQ(parsed.config->max_body, 1024u * 1024u);
   EXPECT_EQ(parsed.config->keyring.size(), 0u);
+}
+
+TEST(Config, HandlerThreadsDefaultToTheBackendsAndAGivenCountWins) {
+  ConfigParse parsed = ParseConfig({"--database", "postgresql://h/db"});
+  ASSERT_TRUE(parsed.config) << parsed.message;
+  EXPECT_EQ(parsed.config->threads, 8);
+  parsed = ParseConfig({"--database", "sqlite:x.db"});
+  ASSERT_TRUE(parsed.config) << parsed.message;
+  EXPECT_EQ(parsed.config->threads, 16);
+  parsed = ParseConfig({"--database", "sqlite:x.db"}, {{"GUESTGUARD_THREADS", "8"}});
+  ASSERT_TRUE(parsed.config) << parsed.message;
+  EXPECT_EQ(parsed.config->threads, 8);
+  parsed = ParseConfig({"--database", "postgres://h/db", "--threads", "32"});
+  ASSERT_TRUE(parsed.config) << parsed.message;
+  EXPECT_EQ(parsed.config->threads, 32);
 }
 
 TEST(Config, FlagBeatsEnvironmentBeatsDefault) {
@@ -276,7 +291,7 @@ TEST(Config, AFlagBeatsABadVariableAndAnEmptyVariableIsUnset) {
   ASSERT_TRUE(parsed.config) << parsed.message;
   EXPECT_EQ(parsed.config->log_level, LogLevel::kDebug);
   EXPECT_TRUE(parsed.config->allow_log_sender);
-  EXPECT_EQ(parsed.config->threads, 8);
+  EXPECT_EQ(parsed.config->threads, 16);
   EXPECT_EQ(parsed.config->keyring.size(), 0u);
 }
 
