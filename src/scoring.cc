@@ -10,7 +10,6 @@
 namespace guestguard {
 namespace {
 
-// Case-insensitive ASCII substring search, over at most the first 1 KiB.
 // The first of `markers` found in `user_agent` (its first 1024 bytes),
 // ignoring ASCII case; nullptr when none is. The user agent is lowered once.
 const std::string* FirstMarkerIn(std::string_view user_agent,
