@@ -31,7 +31,6 @@
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
-
 #include "server/app.h"
 #include "server/config.h"
 #include "server/fd_limit.h"
