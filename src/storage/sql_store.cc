@@ -409,48 +409,43 @@ class SqlStore final : public Store {
   // baseline under its row lock.
   absl::StatusOr<std::string> AppendAccess(const AccessRecord& r,
                                            std::optional<BaselineMutation> update) override {
-    const std::string reasons = EncodeReasons(r.reasons);
-    if (append_group_) {
-      std::optional<RememberedBaseline> known;
-      if (update) known = RecallBaseline(r.event_id, r.guest_id);
-      if (!update || known) {
-        GroupedAppend job;
-        std::optional<RememberedBaseline> next;
-        if (known) {
-          GG_ASSIGN_OR_RETURN(next, Mutated(*known, *update));
-          job.values = {sql::Blob(next->bytes), Int(next->version), Int(known->version)};
-        } else {
-          job.values = {sql::Null(), sql::Null(), sql::Null()};
-        }
-        for (Value& v : AccessValues(r, reasons)) job.values.push_back(std::move(v));
-        GG_ASSIGN_OR_RETURN(std::string tail, PayloadAfterId(r));
-        job.values.push_back(Text(tail));
-        append_group_->Run(job);
-        if (job.id) {
-          if (next) RememberBaseline(r.event_id, r.guest_id, next->version, std::move(next->bytes));
-          return std::to_string(*job.id);
-        }
-        // An unknown outcome (connection lost, timeout) is not retried: that
-        // could write the access twice.
-        if (!job.status.ok() && !job.write_alone) return job.status;
-        // Its baseline moved on, or its group rolled back: written alone below.
-      }
-    }
-    // The transaction: on SQLite every append (its one writer runs them one
-    // after another, so what can be done before it is), on PostgreSQL the
-    // ones the group did not write. The next baseline and the payload are
-    // computed outside it; inside, the baseline is swapped if still the one
-    // this store read, else mutated under the write lock.
+    // What can be done before the write is, once, on the caller's thread:
+    // SQLite's one writer runs every transaction one after another. The next
+    // baseline starts from the one this store last read for the guest.
     std::optional<RememberedBaseline> known;
     std::optional<RememberedBaseline> next;
     if (update && (known = RecallBaseline(r.event_id, r.guest_id))) {
       GG_ASSIGN_OR_RETURN(next, Mutated(*known, *update));
     }
-    const std::vector<Value> values = AccessValues(r, reasons);
+    const std::vector<Value> values = AccessValues(r, EncodeReasons(r.reasons));
     std::string tail;
     if (!access_scored_subject_.empty()) {
       GG_ASSIGN_OR_RETURN(tail, PayloadAfterId(r));
     }
+    if (append_group_ && (!update || known)) {
+      GroupedAppend job;
+      if (next) {
+        job.values = {sql::Blob(next->bytes), Int(next->version), Int(known->version)};
+      } else {
+        job.values = {sql::Null(), sql::Null(), sql::Null()};
+      }
+      job.values.insert(job.values.end(), values.begin(), values.end());
+      job.values.push_back(Text(tail));
+      append_group_->Run(job);
+      if (job.id) {
+        if (next) RememberBaseline(r.event_id, r.guest_id, next->version, std::move(next->bytes));
+        return std::to_string(*job.id);
+      }
+      // An unknown outcome (connection lost, timeout) is not retried: that
+      // could write the access twice.
+      if (!job.status.ok() && !job.write_alone) return job.status;
+      // Its baseline moved on (mutated under the lock below), or its group
+      // rolled back: written alone below.
+      if (job.status.ok()) next.reset();
+    }
+    // The transaction: on SQLite every append, on PostgreSQL the ones the
+    // group did not write. The baseline is swapped if still at the version
+    // `next` was computed from, else mutated under the write lock.
     static const std::string kInsertAccess =
         absl::StrCat("INSERT INTO guard_access_log (", kWrittenAccessColumns,
                      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
