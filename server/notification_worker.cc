@@ -64,25 +64,24 @@ absl::StatusOr<boost::json::object> ParsePayload(const Message& message) {
   return std::move(v.as_object());
 }
 
-// An id field: a positive integer, as a JSON number or a decimal string.
-absl::StatusOr<int64_t> IdField(const boost::json::object& o, std::string_view name) {
-  const boost::json::value* v = o.if_contains(name);
-  int64_t id = 0;
-  if (v != nullptr && v->is_int64()) id = v->as_int64();
-  if (v != nullptr && v->is_string() && !absl::SimpleAtoi(std::string(v->as_string()), &id)) id = 0;
-  if (id <= 0)
-    return absl::InvalidArgumentError(absl::StrCat("payload lacks a valid ", std::string(name)));
-  return id;
-}
-
-// An id carried as a decimal string (the access.scored payload's ids): a
-// positive integer, read as IdField reads one.
-absl::StatusOr<int64_t> PositiveId(const std::string& text, std::string_view name) {
+// An id carried as a decimal string (as the access.scored payload's ids are):
+// a positive integer.
+absl::StatusOr<int64_t> PositiveId(absl::string_view text, std::string_view name) {
   int64_t id = 0;
   if (!absl::SimpleAtoi(text, &id) || id <= 0) {
     return absl::InvalidArgumentError(absl::StrCat("payload lacks a valid ", std::string(name)));
   }
   return id;
+}
+
+// An id field: a positive integer, as a JSON number or a decimal string.
+absl::StatusOr<int64_t> IdField(const boost::json::object& o, std::string_view name) {
+  const boost::json::value* v = o.if_contains(name);
+  if (v != nullptr && v->is_string()) {
+    return PositiveId(absl::string_view(v->as_string().data(), v->as_string().size()), name);
+  }
+  if (v != nullptr && v->is_int64() && v->as_int64() > 0) return v->as_int64();
+  return absl::InvalidArgumentError(absl::StrCat("payload lacks a valid ", std::string(name)));
 }
 
 std::string TextField(const boost::json::object& o, std::string_view name) {
