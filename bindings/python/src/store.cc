@@ -3,10 +3,10 @@
 // Bindings of the Store interface as the Python Guard uses it (thresholds,
 // allowlist, access log, the console's reads of accesses and feedback), the
 // two backends this build links (memory and SQLite) and the records they
-// return. One-to-one with the C++ API: typed,
-// positional arguments; turning a store URL into a factory call is the plain
-// Python package's job (guestguard/_stores.py). Every store call copies its
-// arguments, then releases the GIL around the C++ call.
+// return. One-to-one with the C++ API: typed, positional arguments; turning a
+// store URL into a factory call is the plain Python package's job
+// (guestguard/_stores.py). Every store call copies its arguments, then
+// releases the GIL around the C++ call.
 #include "guestguard/store.h"
 
 #include <cstddef>
