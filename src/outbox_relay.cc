@@ -262,6 +262,13 @@ void OutboxRelay::Run() {
   absl::Time next_prune = absl::Now();
   bool failing = false;
   while (true) {
+    // Only a pass begun after Drain() was called proves the outbox drained:
+    // an earlier one may have claimed before the caller's last commit.
+    bool drain_requested_before_pass = false;
+    {
+      absl::MutexLock lock(&mu_);
+      drain_requested_before_pass = draining_;
+    }
     Pass pass = PublishBatch();
     bool past_deadline = false;
     {
@@ -298,7 +305,7 @@ void OutboxRelay::Run() {
       next_prune = absl::Now() + kPruneEvery;
     }
     absl::MutexLock lock(&mu_);
-    if (draining_) {
+    if (draining_ && drain_requested_before_pass) {
       drained_ = true;
       return;
     }
