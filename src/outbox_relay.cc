@@ -5,7 +5,10 @@
 #include <utility>
 #include <vector>
 
+#include "absl/random/random.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "guestguard/access_scored.h"
 #include "guestguard/sql/sql.h"
 #include "guestguard/status_macros.h"
 #include "storage/sql_store.h"
@@ -16,6 +19,61 @@ namespace {
 // Published rows deleted per sweep, and how often a sweep runs.
 constexpr int64_t kPruneBatch = 1000;
 constexpr absl::Duration kPruneEvery = absl::Minutes(1);
+// How soon a relay looks again at accesses held back by an older transaction.
+constexpr absl::Duration kHeldBackRetry = absl::Milliseconds(10);
+
+// A random name for one relay's hold on a feed cursor.
+std::string NewLeaseOwner() {
+  absl::BitGen gen;
+  const uint64_t a = absl::Uniform<uint64_t>(gen);
+  const uint64_t b = absl::Uniform<uint64_t>(gen);
+  return absl::BytesToHexString(
+      absl::string_view(reinterpret_cast<const char*>(&a), sizeof a)) +
+         absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(&b), sizeof b));
+}
+
+// How many of `sent` messages the bus took, in order, up to the first it
+// refused; that refusal in `error`.
+size_t PublishedPrefix(const std::vector<absl::Status>& results, size_t sent, absl::Status* error) {
+  size_t published = 0;
+  while (published < sent && published < results.size() && results[published].ok()) ++published;
+  if (published < sent) {
+    *error = published < results.size()
+                 ? results[published]
+                 : absl::InternalError("the bus answered fewer messages than it was given");
+  }
+  return published;
+}
+
+// The access feed's backlog after each cursor, added to `backlog`.
+absl::Status AddFeedBacklog(sql::Connection& c, absl::Time now, OutboxBacklog& backlog) {
+  const bool sqlite = c.dialect() == sql::Dialect::kSqlite;
+  const std::string after = sqlite ? " WHERE id > ?" : " WHERE (xact, id) > (?, ?)";
+  const std::string order = sqlite ? " ORDER BY id" : " ORDER BY xact, id";
+  GG_ASSIGN_OR_RETURN(sql::Rows cursors,
+                      c.Query("SELECT last_xact, last_id FROM guard_relay_cursor", {}));
+  for (size_t i = 0; i < cursors.size(); ++i) {
+    std::vector<sql::Value> args;
+    if (!sqlite) args.push_back(cursors.at(i, 0));
+    args.push_back(cursors.at(i, 1));
+    std::vector<sql::Value> counted = args;
+    counted.push_back(sql::Int(kMaxCountedOutboxBacklog));
+    GG_ASSIGN_OR_RETURN(sql::Rows count,
+                        c.Query("SELECT count(*) FROM (SELECT 1 FROM guard_access_log" + after +
+                                    " LIMIT ?) AS pending",
+                                counted));
+    GG_ASSIGN_OR_RETURN(const int64_t pending, count.Int(0, 0));
+    backlog.pending = std::min(backlog.pending + pending, kMaxCountedOutboxBacklog);
+    GG_ASSIGN_OR_RETURN(
+        sql::Rows oldest,
+        c.Query("SELECT occurred_at FROM guard_access_log" + after + order + " LIMIT 1", args));
+    if (!oldest.empty()) {
+      GG_ASSIGN_OR_RETURN(const absl::Time at, oldest.Time(0, 0));
+      backlog.oldest_age = std::max(backlog.oldest_age, now - at);
+    }
+  }
+  return absl::OkStatus();
+}
 
 }  // namespace
 
@@ -78,7 +136,7 @@ absl::StatusOr<OutboxBacklog> ReadOutboxBacklog(const Store& store, absl::Time n
       GG_ASSIGN_OR_RETURN(const absl::Time at, oldest.Time(0, 0));
       backlog.oldest_age = std::max(absl::ZeroDuration(), now - at);
     }
-    return absl::OkStatus();
+    return AddFeedBacklog(c, now, backlog);
   }));
   return backlog;
 }
@@ -117,7 +175,9 @@ OutboxRelay::OutboxRelay(std::shared_ptr<Store> store, std::shared_ptr<sql::Data
     : store_(std::move(store)),
       db_(std::move(db)),
       bus_(std::move(bus)),
-      options_(std::move(options)) {}
+      options_(std::move(options)),
+      feed_subject_(internal::AccessFeedSubjectOf(*store_)),
+      lease_owner_(NewLeaseOwner()) {}
 
 void OutboxRelay::Report(std::string_view what, const absl::Status& status) const {
   if (options_.on_event) options_.on_event(what, status);
@@ -163,6 +223,14 @@ int64_t OutboxRelay::published() const {
 }
 
 OutboxRelay::Pass OutboxRelay::PublishBatch() {
+  Pass rows = PublishOutboxRows();
+  if (feed_subject_.empty()) return rows;
+  Pass fed = PublishAccessFeed();
+  return Pass{rows.published + fed.published, rows.error.ok() ? fed.error : rows.error,
+              rows.more || fed.more, fed.held_back};
+}
+
+OutboxRelay::Pass OutboxRelay::PublishOutboxRows() {
   // 1. Claim the oldest pending rows nobody else holds, in one statement: its
   //    row locks end with it, never held across the bus round trip.
   std::string claim =
@@ -198,17 +266,9 @@ OutboxRelay::Pass OutboxRelay::PublishBatch() {
   std::vector<Message> messages;
   messages.reserve(claimed.size());
   for (auto& [id, message] : claimed) messages.push_back(std::move(message));
-  const std::vector<absl::Status> results = bus_->PublishBatch(messages);
   Pass pass;
-  while (pass.published < claimed.size() && pass.published < results.size() &&
-         results[pass.published].ok()) {
-    ++pass.published;
-  }
-  if (pass.published < claimed.size()) {
-    pass.error = pass.published < results.size()
-                     ? results[pass.published]
-                     : absl::InternalError("the bus answered fewer messages than it was given");
-  }
+  pass.published = PublishedPrefix(bus_->PublishBatch(messages), claimed.size(), &pass.error);
+  pass.more = claimed.size() == options_.batch_size && pass.error.ok();
 
   // 3. Stamp the published prefix; release the rest so that the next pass
   //    starts at the refused row (order holds: nothing after it is stamped).
@@ -244,6 +304,88 @@ OutboxRelay::Pass OutboxRelay::PublishBatch() {
   return pass;
 }
 
+OutboxRelay::Pass OutboxRelay::PublishAccessFeed() {
+  // 1. Hold the feed's cursor (renewed at half the lease): only its holder
+  //    publishes, so relays sharing the database do not repeat each other.
+  const absl::Time now = absl::Now();
+  if (now >= lease_until_ - options_.claim_lease / 2) {
+    std::optional<internal::FeedPosition> held;
+    absl::Status s = db_->Autocommit([&](sql::Connection& c) -> absl::Status {
+      held.reset();
+      GG_ASSIGN_OR_RETURN(
+          sql::Rows rows,
+          c.Query("UPDATE guard_relay_cursor SET lease_owner = ?, lease_until = ?"
+                  " WHERE name = ? AND (lease_owner = ? OR lease_until < ?)"
+                  " RETURNING last_xact, last_id",
+                  {sql::Text(lease_owner_), now + options_.claim_lease, sql::Text(feed_subject_),
+                   sql::Text(lease_owner_), now}));
+      if (rows.empty()) return absl::OkStatus();
+      held.emplace();
+      GG_ASSIGN_OR_RETURN(held->xact, rows.Int(0, 0));
+      GG_ASSIGN_OR_RETURN(held->id, rows.Int(0, 1));
+      return absl::OkStatus();
+    });
+    lease_until_ = absl::InfinitePast();
+    if (!s.ok()) return Pass{0, s};
+    if (!held) return Pass{};  // Another relay holds it.
+    feed_after_xact_ = held->xact;
+    feed_after_id_ = held->id;
+    lease_until_ = now + options_.claim_lease;
+  }
+
+  // 2. Publish what follows it: every access row is its own access.scored.
+  absl::StatusOr<internal::AccessFeedBatch> batch =
+      internal::ReadAccessFeed(*db_, {feed_after_xact_, feed_after_id_}, options_.batch_size);
+  if (!batch.ok()) return Pass{0, batch.status()};
+  const std::vector<internal::FedAccess>& fed = batch->ready;
+  Pass pass;
+  pass.held_back = batch->held_back;
+  if (fed.empty()) return pass;
+  std::vector<Message> messages;
+  messages.reserve(fed.size());
+  for (const internal::FedAccess& f : fed) {
+    messages.push_back(Message{absl::StrCat("access:", f.record.id), feed_subject_,
+                               EncodeAccessScored(f.record)});
+  }
+  pass.published = PublishedPrefix(bus_->PublishBatch(messages), fed.size(), &pass.error);
+  pass.more = fed.size() == options_.batch_size && pass.error.ok();
+  if (pass.published == 0) return pass;
+
+  // 3. Move the cursor past the published prefix (and renew the hold). A
+  //    relay that lost its hold meanwhile moves nothing: the holder publishes
+  //    those rows again (same message ids).
+  const internal::FeedPosition last = fed[pass.published - 1].position;
+  const absl::Time renewed = absl::Now() + options_.claim_lease;
+  absl::StatusOr<int64_t> moved = absl::UnknownError("not run");
+  absl::Status s = db_->Autocommit([&](sql::Connection& c) -> absl::Status {
+    moved = c.Exec("UPDATE guard_relay_cursor SET last_xact = ?, last_id = ?, lease_until = ?"
+                   " WHERE name = ? AND lease_owner = ?",
+                   {sql::Int(last.xact), sql::Int(last.id), renewed, sql::Text(feed_subject_),
+                    sql::Text(lease_owner_)});
+    return moved.status();
+  });
+  if (!s.ok() || *moved != 1) {
+    lease_until_ = absl::InfinitePast();
+    return Pass{0, s, false, pass.held_back};
+  }
+  feed_after_xact_ = last.xact;
+  feed_after_id_ = last.id;
+  lease_until_ = renewed;
+  return pass;
+}
+
+void OutboxRelay::ReleaseFeed() {
+  if (feed_subject_.empty() || lease_until_ == absl::InfinitePast()) return;
+  absl::Status s = db_->Autocommit([&](sql::Connection& c) -> absl::Status {
+    return c
+        .Exec("UPDATE guard_relay_cursor SET lease_owner = '', lease_until = ?"
+              " WHERE name = ? AND lease_owner = ?",
+              {absl::UnixEpoch(), sql::Text(feed_subject_), sql::Text(lease_owner_)})
+        .status();
+  });
+  if (!s.ok()) Report("cannot release the access feed", s);
+}
+
 void OutboxRelay::Prune() {
   const absl::Time cutoff = absl::Now() - options_.retention;
   absl::Status s = db_->Autocommit([&](sql::Connection& c) -> absl::Status {
@@ -258,6 +400,11 @@ void OutboxRelay::Prune() {
 }
 
 void OutboxRelay::Run() {
+  RunPasses();
+  ReleaseFeed();  // Another process's relay may take the feed at once.
+}
+
+void OutboxRelay::RunPasses() {
   absl::Duration backoff = options_.initial_backoff;
   absl::Time next_prune = absl::Now();
   bool failing = false;
@@ -295,9 +442,9 @@ void OutboxRelay::Run() {
     if (failing) Report("publishing again", absl::OkStatus());
     failing = false;
     backoff = options_.initial_backoff;
-    if (pass.published == options_.batch_size) {
+    if (pass.more) {
       if (past_deadline) return;
-      continue;  // More may be pending.
+      continue;
     }
     // Nothing pending (as of this pass).
     if (absl::Now() >= next_prune) {
@@ -305,6 +452,13 @@ void OutboxRelay::Run() {
       next_prune = absl::Now() + kPruneEvery;
     }
     absl::MutexLock lock(&mu_);
+    if (pass.held_back) {
+      // Committed accesses wait behind an older transaction: look again soon.
+      if (past_deadline) return;
+      mu_.AwaitWithTimeout(absl::Condition(&stop_), kHeldBackRetry);
+      if (stop_) return;
+      continue;
+    }
     if (draining_ && drain_requested_before_pass) {
       drained_ = true;
       return;

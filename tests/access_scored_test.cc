@@ -2,8 +2,8 @@
 //
 // Conformance of the access.scored message (guestguard/access_scored.h): the
 // payload is the documented object, and every producer — Guard on a Bus, the
-// SQLite store's outbox, the PostgreSQL store's outbox — writes exactly
-// EncodeAccessScored of the record its store keeps for the access, and
+// outbox relay feeding a SQLite or PostgreSQL store's access log — writes
+// exactly EncodeAccessScored of the record its store keeps for the access, and
 // DecodeAccessScored reads each back to the same record.
 #include "guestguard/access_scored.h"
 
@@ -16,9 +16,8 @@
 #include "guestguard/guard.h"
 #include "guestguard/in_process_bus.h"
 #include "guestguard/memory_store.h"
+#include "guestguard/outbox_relay.h"
 #include "guestguard/postgres_store.h"
-#include "guestguard/sql/postgres_driver.h"
-#include "guestguard/sql/sqlite_driver.h"
 #include "guestguard/sqlite_store.h"
 #include "testing/attempts.h"
 #include "testing/postgres_env.h"
@@ -249,23 +248,32 @@ TEST(AccessScored, GuardPublishesTheStoredRecord) {
   ExpectRoundTrips(payloads);
 }
 
-// The payloads of the outbox rows, oldest first.
-std::vector<std::string> OutboxPayloads(sql::Database& db) {
+// What an OutboxRelay on `store` publishes under gg.access.scored (the
+// access feed), oldest first; each message's id must be "access:<its id>".
+std::vector<std::string> RelayedPayloads(std::shared_ptr<Store> store) {
+  std::shared_ptr<Bus> bus = *NewInProcessBus({});
+  absl::Mutex mu;
   std::vector<std::string> out;
-  absl::Status s = db.Autocommit([&](sql::Connection& c) -> absl::Status {
-    auto rows = c.Query("SELECT subject, payload FROM guard_outbox ORDER BY id");
-    if (!rows.ok()) return rows.status();
-    for (size_t i = 0; i < rows->size(); ++i) {
-      EXPECT_EQ(*rows->Text(i, 0), "gg.access.scored");
-      out.push_back(*rows->Text(i, 1));
-    }
+  auto sub = bus->Subscribe("gg.>", "test", [&](const Message& m) {
+    EXPECT_EQ(m.subject, "gg.access.scored");
+    absl::StatusOr<AccessRecord> r = DecodeAccessScored(m.payload);
+    EXPECT_TRUE(r.ok() && m.id == "access:" + r->id) << m.id;
+    absl::MutexLock lock(&mu);
+    out.push_back(m.payload);
     return absl::OkStatus();
   });
-  EXPECT_TRUE(s.ok()) << s;
+  EXPECT_TRUE(sub.ok());
+  auto relay = OutboxRelay::Start(std::move(store), bus, {});
+  EXPECT_TRUE(relay.ok()) << relay.status();
+  if (!relay.ok()) return {};
+  EXPECT_TRUE((*relay)->Drain(absl::Seconds(10)).ok());
+  absl::MutexLock lock(&mu);
+  auto two = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) { return out.size() >= 2; };
+  mu.AwaitWithTimeout(absl::Condition(&two), absl::Seconds(5));
   return out;
 }
 
-TEST(AccessScored, SqliteOutboxWritesTheStoredRecord) {
+TEST(AccessScored, SqliteRelayPublishesTheStoredRecord) {
   const std::string path = ::testing::TempDir() + "access_scored_" +
                            std::to_string(absl::ToUnixNanos(absl::Now())) + ".db";
   SqliteStoreOptions options;
@@ -274,14 +282,13 @@ TEST(AccessScored, SqliteOutboxWritesTheStoredRecord) {
   std::unique_ptr<Guard> guard = OpenGuard(store);
   ASSERT_NE(guard, nullptr);
   const std::vector<std::string> ids = CheckTwice(*guard);
-  auto db = sql::OpenSqlite(path, {});
-  ASSERT_TRUE(db.ok()) << db.status();
-  EXPECT_EQ(OutboxPayloads(**db), Expected(*store, ids));
-  ExpectRoundTrips(OutboxPayloads(**db));
+  const std::vector<std::string> payloads = RelayedPayloads(store);
+  EXPECT_EQ(payloads, Expected(*store, ids));
+  ExpectRoundTrips(payloads);
   std::remove(path.c_str());
 }
 
-TEST(AccessScored, PostgresOutboxWritesTheStoredRecord) {
+TEST(AccessScored, PostgresRelayPublishesTheStoredRecord) {
   GG_REQUIRE_POSTGRES();
   auto url = testing::FreshPostgresSchemaUrl();
   ASSERT_TRUE(url.ok()) << url.status();
@@ -293,10 +300,9 @@ TEST(AccessScored, PostgresOutboxWritesTheStoredRecord) {
   std::unique_ptr<Guard> guard = OpenGuard(store);
   ASSERT_NE(guard, nullptr);
   const std::vector<std::string> ids = CheckTwice(*guard);
-  auto db = sql::OpenPostgres(*url, {});
-  ASSERT_TRUE(db.ok()) << db.status();
-  EXPECT_EQ(OutboxPayloads(**db), Expected(*store, ids));
-  ExpectRoundTrips(OutboxPayloads(**db));
+  const std::vector<std::string> payloads = RelayedPayloads(store);
+  EXPECT_EQ(payloads, Expected(*store, ids));
+  ExpectRoundTrips(payloads);
 }
 
 }  // namespace

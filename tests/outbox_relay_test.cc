@@ -518,5 +518,182 @@ TEST(OutboxRelay, TwoRelaysOnOnePostgresPublishEachRowOnce) {
                                     std::shared_ptr<sql::Database>(*std::move(b)));
 }
 
+// The access feed: accesses a store with a prefix records are published by
+// the relay from the access log itself, "access:<id>" under gg.access.scored.
+
+std::shared_ptr<Store> FeedStore(std::shared_ptr<sql::Database> db) {
+  auto store = NewSqlStore(std::move(db), {.outbox_subject_prefix = "gg"});
+  EXPECT_TRUE(store.ok()) << store.status();
+  return store.ok() ? std::shared_ptr<Store>(*std::move(store)) : nullptr;
+}
+
+// Records `n` accesses; their message ids, in the order recorded.
+std::vector<std::string> Append(Store& store, int n) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < n; ++i) {
+    AccessRecord r;
+    r.event_id = "ev";
+    r.guest_id = "g" + std::to_string(i % 3);
+    r.at = absl::Now();
+    auto id = store.AppendAccess(r, std::nullopt);
+    EXPECT_TRUE(id.ok()) << id.status();
+    if (id.ok()) ids.push_back("access:" + *id);
+  }
+  return ids;
+}
+
+void ExpectTheFeedPublishesEachAccessOnceInOrder(std::shared_ptr<sql::Database> db) {
+  auto f = Open(db);
+  std::shared_ptr<Store> store = FeedStore(db);
+  auto first = OutboxRelay::Start(store, f->bus, Fast());
+  ASSERT_TRUE(first.ok()) << first.status();
+  const std::vector<std::string> ids = Append(*store, 25);  // Three batches.
+  (*first)->Notify();
+  EXPECT_EQ(f->recorder.WaitFor(25), ids);
+  ASSERT_TRUE((*first)->Drain(absl::Seconds(5)).ok());
+  EXPECT_EQ((*first)->published(), 25);
+  auto backlog = ReadOutboxBacklog(*store, absl::Now());
+  ASSERT_TRUE(backlog.ok()) << backlog.status();
+  EXPECT_EQ(backlog->pending, 0);
+  // The cursor is kept in the database, and the stopped relay let go of it:
+  // a new relay starts after what was published, at once.
+  auto second = OutboxRelay::Start(store, f->bus, Fast());
+  ASSERT_TRUE(second.ok()) << second.status();
+  const std::vector<std::string> more = Append(*store, 2);
+  ASSERT_TRUE((*second)->Drain(absl::Seconds(5)).ok());
+  EXPECT_EQ((*second)->published(), 2);
+  std::vector<std::string> all = ids;
+  all.insert(all.end(), more.begin(), more.end());
+  EXPECT_EQ(f->recorder.WaitFor(27), all);
+}
+
+TEST(OutboxRelay, TheAccessFeedPublishesEachAccessOnceInOrderOnSqlite) {
+  auto db = sql::OpenSqlite(TempFile(), {});
+  ASSERT_TRUE(db.ok()) << db.status();
+  ExpectTheFeedPublishesEachAccessOnceInOrder(std::shared_ptr<sql::Database>(*std::move(db)));
+}
+
+TEST(OutboxRelay, TheAccessFeedPublishesEachAccessOnceInOrderOnPostgres) {
+  GG_REQUIRE_POSTGRES();
+  auto url = testing::FreshPostgresSchemaUrl();
+  ASSERT_TRUE(url.ok()) << url.status();
+  auto db = sql::OpenPostgres(*url, {});
+  ASSERT_TRUE(db.ok()) << db.status();
+  ExpectTheFeedPublishesEachAccessOnceInOrder(std::shared_ptr<sql::Database>(*std::move(db)));
+}
+
+TEST(OutboxRelay, TheAccessFeedWaitsOutABusOutageAndCountsItsBacklog) {
+  auto f = OpenSqliteFixture();
+  std::shared_ptr<Store> store = FeedStore(f->db);
+  f->bus->down_ = true;
+  auto relay = OutboxRelay::Start(store, f->bus, Fast());
+  ASSERT_TRUE(relay.ok());
+  const absl::Time before = absl::Now();
+  const std::vector<std::string> ids = Append(*store, 3);
+  EXPECT_TRUE(absl::IsDeadlineExceeded((*relay)->Drain(absl::Milliseconds(200))));
+  auto backlog = ReadOutboxBacklog(*store, before + absl::Hours(1));
+  ASSERT_TRUE(backlog.ok()) << backlog.status();
+  EXPECT_EQ(backlog->pending, 3);
+  EXPECT_GE(backlog->oldest_age, absl::Minutes(59));
+  f->bus->down_ = false;
+  auto again = OutboxRelay::Start(store, f->bus, Fast());
+  ASSERT_TRUE(again.ok());
+  ASSERT_TRUE((*again)->Drain(absl::Seconds(5)).ok());
+  EXPECT_EQ(f->recorder.WaitFor(3), ids);
+}
+
+// Two relays (as two processes) feeding from one database: one holds the
+// cursor at a time, and every access is published exactly once.
+void ExpectTwoRelaysFeedEachAccessOnce(std::shared_ptr<sql::Database> a,
+                                       std::shared_ptr<sql::Database> b) {
+  auto f = Open(a);
+  OutboxRelayOptions options = Fast();
+  options.poll_interval = absl::Milliseconds(5);
+  std::shared_ptr<Store> store_a = FeedStore(a);
+  auto first = OutboxRelay::Start(store_a, f->bus, options);
+  auto second = OutboxRelay::Start(FeedStore(b), f->bus, options);
+  ASSERT_TRUE(first.ok() && second.ok());
+  std::vector<std::string> ids;
+  for (int i = 0; i < 20; ++i) {
+    std::vector<std::string> more = Append(*store_a, 10);
+    ids.insert(ids.end(), more.begin(), more.end());
+    (*first)->Notify();
+    (*second)->Notify();
+    absl::SleepFor(absl::Milliseconds(2));
+  }
+  f->recorder.WaitFor(ids.size());
+  ASSERT_TRUE((*first)->Drain(absl::Seconds(5)).ok());
+  ASSERT_TRUE((*second)->Drain(absl::Seconds(5)).ok());
+  EXPECT_EQ(f->recorder.Now(), ids);
+  EXPECT_EQ((*first)->published() + (*second)->published(), static_cast<int64_t>(ids.size()));
+}
+
+TEST(OutboxRelay, TwoRelaysOnOneSqliteFileFeedEachAccessOnce) {
+  const std::string path = TempFile();
+  auto a = sql::OpenSqlite(path, {});
+  auto b = sql::OpenSqlite(path, {});
+  ASSERT_TRUE(a.ok() && b.ok());
+  ExpectTwoRelaysFeedEachAccessOnce(std::shared_ptr<sql::Database>(*std::move(a)),
+                                    std::shared_ptr<sql::Database>(*std::move(b)));
+}
+
+TEST(OutboxRelay, TwoRelaysOnOnePostgresFeedEachAccessOnce) {
+  GG_REQUIRE_POSTGRES();
+  auto url = testing::FreshPostgresSchemaUrl();
+  ASSERT_TRUE(url.ok()) << url.status();
+  auto a = sql::OpenPostgres(*url, {});
+  auto b = sql::OpenPostgres(*url, {});
+  ASSERT_TRUE(a.ok() && b.ok()) << a.status();
+  ExpectTwoRelaysFeedEachAccessOnce(std::shared_ptr<sql::Database>(*std::move(a)),
+                                    std::shared_ptr<sql::Database>(*std::move(b)));
+}
+
+// PostgreSQL commits out of id order: an access whose transaction is still
+// running holds back every access of a later transaction, so none is
+// published ahead of it and the cursor never passes it.
+TEST(OutboxRelay, OnPostgresTheFeedDoesNotOvertakeARunningTransaction) {
+  GG_REQUIRE_POSTGRES();
+  auto url = testing::FreshPostgresSchemaUrl();
+  ASSERT_TRUE(url.ok()) << url.status();
+  auto db = sql::OpenPostgres(*url, {});
+  auto other = sql::OpenPostgres(*url, {});
+  ASSERT_TRUE(db.ok() && other.ok()) << db.status();
+  auto f = Open(std::shared_ptr<sql::Database>(*std::move(db)));
+  std::shared_ptr<Store> store = FeedStore(f->db);
+  OutboxRelayOptions options = Fast();
+  options.poll_interval = absl::Milliseconds(5);
+  auto relay = OutboxRelay::Start(store, f->bus, options);
+  ASSERT_TRUE(relay.ok());
+
+  absl::Notification inserted, release;
+  int64_t slow_id = 0;
+  std::thread slow([&] {
+    absl::Status s = (*other)->Transact([&](sql::Connection& c) -> absl::Status {
+      GG_ASSIGN_OR_RETURN(sql::Rows rows,
+                          c.Query("INSERT INTO guard_access_log (event_id, guest_id, kind,"
+                                  " occurred_at, score, band, allowlisted, blocked)"
+                                  " VALUES ('ev', 'slow', 'open', ?, 0, 'low', false, false)"
+                                  " RETURNING id",
+                                  {absl::Now()}));
+      GG_ASSIGN_OR_RETURN(slow_id, rows.Int(0, 0));
+      inserted.Notify();
+      release.WaitForNotification();
+      return absl::OkStatus();
+    });
+    EXPECT_TRUE(s.ok()) << s;
+  });
+  inserted.WaitForNotification();
+  const std::vector<std::string> later = Append(*store, 2);  // Committed, after it.
+  (*relay)->Notify();
+  absl::SleepFor(absl::Milliseconds(300));
+  EXPECT_TRUE(f->recorder.Now().empty());
+  release.Notify();
+  slow.join();
+  (*relay)->Notify();
+  EXPECT_EQ(f->recorder.WaitFor(3),
+            (std::vector<std::string>{"access:" + std::to_string(slow_id), later[0], later[1]}));
+  ASSERT_TRUE((*relay)->Drain(absl::Seconds(5)).ok());
+}
+
 }  // namespace
 }  // namespace guestguard

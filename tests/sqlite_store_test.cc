@@ -13,7 +13,6 @@
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "guestguard/access_scored.h"
 #include "guestguard/guard.h"
 #include "guestguard/sql/sqlite_driver.h"
 #include "testing/attempts.h"
@@ -178,75 +177,72 @@ AccessRecord ScoredAccess() {
   return r;
 }
 
-// Rows of guard_outbox as "subject|payload", and the access log's row count.
-std::pair<std::vector<std::string>, int64_t> OutboxAndAccessRows(const std::string& path) {
-  auto db = sql::OpenSqlite(path, {});
-  EXPECT_TRUE(db.ok()) << db.status();
+// Rows of guard_outbox as "subject|payload", the access log's row count and
+// the access feed's cursors as "name|last_id".
+struct WrittenRows {
   std::vector<std::string> outbox;
   int64_t accesses = -1;
+  std::vector<std::string> cursors;
+};
+WrittenRows ReadWrittenRows(const std::string& path) {
+  auto db = sql::OpenSqlite(path, {});
+  EXPECT_TRUE(db.ok()) << db.status();
+  WrittenRows out;
   absl::Status s = (*db)->Autocommit([&](sql::Connection& c) -> absl::Status {
     auto rows = c.Query("SELECT subject, payload FROM guard_outbox ORDER BY id");
     if (!rows.ok()) return rows.status();
     for (size_t i = 0; i < rows->size(); ++i) {
-      outbox.push_back(*rows->Text(i, 0) + "|" + *rows->Text(i, 1));
+      out.outbox.push_back(*rows->Text(i, 0) + "|" + *rows->Text(i, 1));
     }
     auto count = c.Query("SELECT COUNT(*) FROM guard_access_log");
     if (!count.ok()) return count.status();
-    accesses = *count->Int(0, 0);
+    out.accesses = *count->Int(0, 0);
+    auto cursors = c.Query("SELECT name, last_id FROM guard_relay_cursor ORDER BY name");
+    if (!cursors.ok()) return cursors.status();
+    for (size_t i = 0; i < cursors->size(); ++i) {
+      out.cursors.push_back(*cursors->Text(i, 0) + "|" + std::to_string(*cursors->Int(i, 1)));
+    }
     return absl::OkStatus();
   });
   EXPECT_TRUE(s.ok()) << s;
-  return {outbox, accesses};
+  return out;
 }
 
-TEST(SqliteStore, OutboxPrefixWritesAccessScoredWithTheAccessRow) {
+// The access row is its own access.scored event (the relay's access feed,
+// outbox_relay_test): no copy in guard_outbox, and the feed's cursor starts
+// after what was recorded before the store first had a prefix.
+TEST(SqliteStore, OutboxPrefixFeedsAccessesFromTheAccessLogWithoutAnOutboxCopy) {
   TempDir dir;
+  {
+    auto plain = NewSqliteStore("sqlite:" + dir.File("guard.db"));
+    ASSERT_TRUE(plain.ok()) << plain.status();
+    ASSERT_TRUE((*plain)->AppendAccess(ScoredAccess(), std::nullopt).ok());
+  }
   SqliteStoreOptions options;
   options.outbox_subject_prefix = "gg";
   auto store = NewSqliteStore("sqlite:" + dir.File("guard.db"), options);
   ASSERT_TRUE(store.ok()) << store.status();
-  auto id = (*store)->AppendAccess(ScoredAccess(), std::nullopt);
-  ASSERT_TRUE(id.ok()) << id.status();
-  auto [outbox, accesses] = OutboxAndAccessRows(dir.File("guard.db"));
-  EXPECT_EQ(accesses, 1);
-  ASSERT_EQ(outbox.size(), 1u);
-  AccessRecord stored = ScoredAccess();
-  stored.id = *id;
-  EXPECT_EQ(outbox[0], "gg.access.scored|" + EncodeAccessScored(stored));  // access_scored_test.
+  ASSERT_TRUE((*store)->AppendAccess(ScoredAccess(), std::nullopt).ok());
+  WrittenRows rows = ReadWrittenRows(dir.File("guard.db"));
+  EXPECT_EQ(rows.accesses, 2);
+  EXPECT_TRUE(rows.outbox.empty());
+  EXPECT_EQ(rows.cursors, std::vector<std::string>{"gg.access.scored|1"});
+  // Opening it again keeps the cursor where it is.
+  store = NewSqliteStore("sqlite:" + dir.File("guard.db"), options);
+  ASSERT_TRUE(store.ok()) << store.status();
+  EXPECT_EQ(ReadWrittenRows(dir.File("guard.db")).cursors,
+            std::vector<std::string>{"gg.access.scored|1"});
 }
 
-TEST(SqliteStore, WithoutOutboxPrefixNoOutboxRowIsWritten) {
+TEST(SqliteStore, WithoutOutboxPrefixNothingIsFed) {
   TempDir dir;
   auto store = NewSqliteStore("sqlite:" + dir.File("guard.db"));
   ASSERT_TRUE(store.ok()) << store.status();
   ASSERT_TRUE((*store)->AppendAccess(ScoredAccess(), std::nullopt).ok());
-  auto [outbox, accesses] = OutboxAndAccessRows(dir.File("guard.db"));
-  EXPECT_EQ(accesses, 1);
-  EXPECT_TRUE(outbox.empty());
-}
-
-TEST(SqliteStore, FailedOutboxWriteRollsTheAccessBack) {
-  TempDir dir;
-  SqliteStoreOptions options;
-  options.outbox_subject_prefix = "gg";
-  auto store = NewSqliteStore("sqlite:" + dir.File("guard.db"), options);
-  ASSERT_TRUE(store.ok()) << store.status();
-  {
-    // Fault injection: an outbox that refuses every row.
-    auto db = sql::OpenSqlite(dir.File("guard.db"), {});
-    ASSERT_TRUE(db.ok());
-    ASSERT_TRUE((*db)
-                    ->Autocommit([](sql::Connection& c) {
-                      return c.ExecScript(
-                          "CREATE TRIGGER refuse BEFORE INSERT ON guard_outbox"
-                          " BEGIN SELECT RAISE(ABORT, 'refused'); END;");
-                    })
-                    .ok());
-  }
-  EXPECT_FALSE((*store)->AppendAccess(ScoredAccess(), std::nullopt).ok());
-  auto [outbox, accesses] = OutboxAndAccessRows(dir.File("guard.db"));
-  EXPECT_EQ(accesses, 0);
-  EXPECT_TRUE(outbox.empty());
+  WrittenRows rows = ReadWrittenRows(dir.File("guard.db"));
+  EXPECT_EQ(rows.accesses, 1);
+  EXPECT_TRUE(rows.outbox.empty());
+  EXPECT_TRUE(rows.cursors.empty());
 }
 
 TEST(SqliteStore, CheckStateComesWithTheApplicationsRowInOneStatement) {

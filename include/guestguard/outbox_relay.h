@@ -163,12 +163,18 @@ class OutboxRelay {
   // Rows published since start.
   int64_t published() const;
 
-  // One pass: publishes up to batch_size pending rows. Returns how many were
-  // stamped published and, when the bus refused one, that error (rows before
-  // it stay published). Exposed for tests; the thread calls it.
+  // One pass: publishes up to batch_size pending outbox rows, then up to
+  // batch_size accesses of the access feed. Returns how many were recorded as
+  // published, whether either source may have more (a full batch), whether
+  // committed accesses wait behind an older transaction still running
+  // (PostgreSQL; the thread looks again every 10 ms, and Drain waits for
+  // them) and, when the bus refused one, that error (what went before it
+  // stays published). Exposed for tests; the thread calls it.
   struct Pass {
     size_t published = 0;
     absl::Status error;
+    bool more = false;
+    bool held_back = false;
   };
   Pass PublishBatch();
 
@@ -176,6 +182,10 @@ class OutboxRelay {
   OutboxRelay(std::shared_ptr<Store> store, std::shared_ptr<sql::Database> db,
               std::shared_ptr<Bus> bus, OutboxRelayOptions options);
   void Run();
+  void RunPasses();
+  Pass PublishOutboxRows();
+  Pass PublishAccessFeed();
+  void ReleaseFeed();  // Lets another relay take the feed at once.
   void Prune();
   void Report(std::string_view what, const absl::Status& status) const;
 
@@ -183,6 +193,13 @@ class OutboxRelay {
   const std::shared_ptr<sql::Database> db_;
   const std::shared_ptr<Bus> bus_;
   const OutboxRelayOptions options_;
+  // The access feed's subject (AccessFeedSubjectOf; empty: no feed) and this
+  // relay's name on its cursor. The hold and the position are the thread's.
+  const std::string feed_subject_;
+  const std::string lease_owner_;
+  absl::Time lease_until_ = absl::InfinitePast();
+  int64_t feed_after_xact_ = 0;  // The cursor's (xact, id) as last held.
+  int64_t feed_after_id_ = 0;
 
   mutable absl::Mutex mu_;
   bool notified_ ABSL_GUARDED_BY(mu_) = false;

@@ -201,6 +201,7 @@ class SqlStore final : public Store {
   }
 
   const std::shared_ptr<sql::Database>& db() const { return db_; }
+  const std::string& access_scored_subject() const { return access_scored_subject_; }
 
   absl::StatusOr<Thresholds> GetThresholds(std::string_view event_id) override {
     Thresholds t;
@@ -397,8 +398,9 @@ class SqlStore final : public Store {
     return LearnBaseline(event_id, guest_id, mutate);
   }
 
-  // The access row, the baseline update and the access.scored outbox row
-  // commit together: one transaction, so one commit. SQLite group-commits it
+  // The access row and the baseline update commit together: one
+  // transaction, so one commit (the row is its own access.scored event: an
+  // OutboxRelay publishes it from the access feed). SQLite group-commits it
   // with whatever else is writing (its driver). PostgreSQL, while the
   // baseline this store last read for the guest is current (the usual case:
   // LoadCheckState just read it) or the access teaches nothing, writes it in
@@ -418,10 +420,6 @@ class SqlStore final : public Store {
       GG_ASSIGN_OR_RETURN(next, Mutated(*known, *update));
     }
     const std::vector<Value> values = AccessValues(r, EncodeReasons(r.reasons));
-    std::string tail;
-    if (!access_scored_subject_.empty()) {
-      GG_ASSIGN_OR_RETURN(tail, PayloadAfterId(r));
-    }
     if (append_group_ && (!update || known)) {
       GroupedAppend job;
       if (next) {
@@ -430,7 +428,6 @@ class SqlStore final : public Store {
         job.values = {sql::Null(), sql::Null(), sql::Null()};
       }
       job.values.insert(job.values.end(), values.begin(), values.end());
-      job.values.push_back(Text(tail));
       append_group_->Run(job);
       if (job.id) {
         if (next) RememberBaseline(r.event_id, r.guest_id, next->version, std::move(next->bytes));
@@ -464,10 +461,7 @@ class SqlStore final : public Store {
       GG_ASSIGN_OR_RETURN(Rows rows, c.Query(kInsertAccess, values));
       if (rows.size() != 1) return absl::InternalError("insert returned no id");
       GG_ASSIGN_OR_RETURN(id, rows.Int(0, 0));
-      if (access_scored_subject_.empty()) return absl::OkStatus();
-      return EnqueueOutbox(c, access_scored_subject_,
-                           absl::StrCat(std::string(kPayloadHead), id, tail), absl::Now())
-          .status();
+      return absl::OkStatus();
     }));
     if (written) RememberBaseline(r.event_id, r.guest_id, written->version, written->bytes);
     return std::to_string(id);
@@ -833,32 +827,19 @@ class SqlStore final : public Store {
   struct GroupedAppend {
     // The group statement's values for this access, in the order of
     // AppendGroupStatement's columns after `i`: baseline, next_version and
-    // known_version (all NULL: the access teaches nothing), the access's
-    // columns (AccessValues), and its access.scored payload after the id.
+    // known_version (all NULL: the access teaches nothing) and the access's
+    // columns (AccessValues).
     std::vector<Value> values;
     std::optional<int64_t> id;
     absl::Status status;
     bool write_alone = false;
   };
-  static constexpr size_t kGroupValues = 20;
+  static constexpr size_t kGroupValues = 19;
   static constexpr size_t kMaxAppendGroup = 32;
-
-  // The access.scored payload of `r` after its id: EncodeAccessScored's
-  // output starts with the id, which the database assigns.
-  static absl::StatusOr<std::string> PayloadAfterId(const AccessRecord& r) {
-    AccessRecord without_id = r;
-    without_id.id.clear();
-    std::string payload = EncodeAccessScored(without_id);
-    if (!payload.starts_with(kPayloadHead)) {
-      return absl::InternalError("access.scored payload does not start with its id");
-    }
-    return payload.substr(kPayloadHead.size());
-  }
-  static constexpr std::string_view kPayloadHead = "{\"access_log_id\":\"";
 
   // PostgreSQL: the statement that writes a group of `n` appends. Each
   // member's baseline compare-and-swap (when it has one) gates its access
-  // row and outbox row; the ids are drawn first so that each comes back with
+  // row; the ids are drawn first so that each comes back with
   // its member's position `i`. Two members for one guest: one swap wins, the
   // other member gets no row back.
   std::string AppendGroupStatement(size_t n) const {
@@ -867,9 +848,9 @@ class SqlStore final : public Store {
         " CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TIMESTAMPTZ), CAST(? AS TEXT),"
         " CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT),"
         " CAST(? AS TEXT), CAST(? AS INTEGER), CAST(? AS TEXT), CAST(? AS BOOLEAN),"
-        " CAST(? AS BOOLEAN), CAST(? AS TEXT), CAST(? AS TEXT))";
+        " CAST(? AS BOOLEAN), CAST(? AS TEXT))";
     std::string q = absl::StrCat("WITH v (i, baseline, next_version, known_version, ",
-                                 kWrittenAccessColumns, ", payload_tail) AS (VALUES ");
+                                 kWrittenAccessColumns, ") AS (VALUES ");
     for (size_t i = 0; i < n; ++i) absl::StrAppend(&q, i == 0 ? "(" : ", (", i, kRow);
     absl::StrAppend(
         &q,
@@ -882,12 +863,6 @@ class SqlStore final : public Store {
         " a AS (",
         "INSERT INTO guard_access_log (id, ", kWrittenAccessColumns,
         ") OVERRIDING SYSTEM VALUE SELECT id, ", kWrittenAccessColumns, " FROM w)");
-    if (!access_scored_subject_.empty()) {
-      absl::StrAppend(&q,
-                      ", o AS (INSERT INTO guard_outbox (subject, payload, created_at)"
-                      " SELECT ?, CAST(? AS TEXT) || CAST(w.id AS TEXT) || w.payload_tail,"
-                      " CAST(? AS TIMESTAMPTZ) FROM w ORDER BY w.id)");
-    }
     absl::StrAppend(&q, " SELECT i, id FROM w");
     return q;
   }
@@ -895,14 +870,9 @@ class SqlStore final : public Store {
   // Runs one append group (GroupRunner's leader): settles every member.
   void WriteAppendGroup(std::span<GroupedAppend* const> group) {
     std::vector<Value> args;
-    args.reserve(group.size() * kGroupValues + 3);
+    args.reserve(group.size() * kGroupValues);
     for (const GroupedAppend* g : group) {
       args.insert(args.end(), g->values.begin(), g->values.end());
-    }
-    if (!access_scored_subject_.empty()) {
-      args.push_back(Text(access_scored_subject_));
-      args.push_back(Text(kPayloadHead));
-      args.push_back(absl::Now());
     }
     Rows rows;
     absl::Status s = db_->Autocommit([&](Connection& c) -> absl::Status {
@@ -1151,7 +1121,8 @@ class SqlStore final : public Store {
 
   const std::shared_ptr<sql::Database> db_;
   const std::shared_ptr<const CidrSet> empty_allowlist_;
-  // "<prefix>.access.scored", or empty when the outbox is off.
+  // "<prefix>.access.scored" (the access feed's subject and cursor name), or
+  // empty when the feed is off.
   const std::string access_scored_subject_;
   // PostgreSQL: AppendGroupStatement(n) at [n - 1], and the group runner.
   std::vector<std::string> append_group_statements_;
@@ -1176,6 +1147,68 @@ std::shared_ptr<sql::Database> SqlDatabaseOf(const Store& store) {
   return sql_store == nullptr ? nullptr : sql_store->db();
 }
 
+std::string AccessFeedSubjectOf(const Store& store) {
+  const auto* sql_store = dynamic_cast<const SqlStore*>(&store);
+  return sql_store == nullptr ? std::string() : sql_store->access_scored_subject();
+}
+
+absl::Status StartAccessFeed(sql::Database& db, std::string_view subject) {
+  // SQLite: ids commit in order, so the feed starts after the last one.
+  // PostgreSQL: after every transaction that has ended (xact below the
+  // oldest running one), whatever its ids.
+  const std::string start =
+      db.dialect() == sql::Dialect::kSqlite
+          ? "INSERT INTO guard_relay_cursor (name, last_xact, last_id)"
+            " SELECT ?, 0, COALESCE(MAX(id), 0) FROM guard_access_log WHERE true"
+            " ON CONFLICT (name) DO NOTHING"
+          : "INSERT INTO guard_relay_cursor (name, last_xact, last_id)"
+            " VALUES (?, pg_snapshot_xmin(pg_current_snapshot())::text::bigint - 1,"
+            " 9223372036854775807) ON CONFLICT (name) DO NOTHING";
+  return db.Autocommit([&](sql::Connection& c) -> absl::Status {
+    return c.Exec(start, {Text(subject)}).status();
+  });
+}
+
+absl::StatusOr<AccessFeedBatch> ReadAccessFeed(sql::Database& db, FeedPosition after,
+                                               size_t limit) {
+  static const std::string kSqlite =
+      absl::StrCat("SELECT ", std::string(kAccessColumns),
+                   ", 0, 1 FROM guard_access_log a WHERE a.id > ? ORDER BY a.id LIMIT ?");
+  // A row is ready once every transaction older than its own has ended
+  // (below the snapshot's xmin): nothing can commit behind it later.
+  static const std::string kPostgres = absl::StrCat(
+      "WITH s AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin)"
+      " SELECT ",
+      std::string(kAccessColumns),
+      ", a.xact, a.xact < s.xmin FROM guard_access_log a, s"
+      " WHERE (a.xact, a.id) > (CAST(? AS BIGINT), CAST(? AS BIGINT))"
+      " ORDER BY a.xact, a.id LIMIT ?");
+  const bool sqlite = db.dialect() == sql::Dialect::kSqlite;
+  std::vector<Value> args;
+  if (!sqlite) args.push_back(Int(after.xact));
+  args.push_back(Int(after.id));
+  args.push_back(Int(static_cast<int64_t>(limit)));
+  AccessFeedBatch out;
+  GG_RETURN_IF_ERROR(db.Read([&](Connection& c) -> absl::Status {
+    out = AccessFeedBatch();
+    GG_ASSIGN_OR_RETURN(Rows rows, c.Query(sqlite ? kSqlite : kPostgres, args));
+    for (size_t i = 0; i < rows.size(); ++i) {
+      GG_ASSIGN_OR_RETURN(const bool ready, rows.Bool(i, kAccessColumnCount + 1));
+      if (!ready) {
+        out.held_back = true;
+        break;
+      }
+      FedAccess fed;
+      GG_ASSIGN_OR_RETURN(fed.record, ReadAccess(rows, i));
+      GG_ASSIGN_OR_RETURN(fed.position.id, rows.Int(i, 0));
+      GG_ASSIGN_OR_RETURN(fed.position.xact, rows.Int(i, kAccessColumnCount));
+      out.ready.push_back(std::move(fed));
+    }
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
 }  // namespace guestguard::internal
 
 namespace guestguard {
@@ -1189,7 +1222,11 @@ absl::StatusOr<std::unique_ptr<Store>> NewSqlStore(std::shared_ptr<sql::Database
                                                    SqlStoreOptions options) {
   if (!db) return absl::InvalidArgumentError("sql store: no database");
   GG_RETURN_IF_ERROR(sql::Migrate(*db, "guard", SqlStoreMigrations(db->dialect())));
-  return std::make_unique<internal::SqlStore>(std::move(db), std::move(options));
+  auto store = std::make_unique<internal::SqlStore>(std::move(db), std::move(options));
+  if (!store->access_scored_subject().empty()) {
+    GG_RETURN_IF_ERROR(internal::StartAccessFeed(*store->db(), store->access_scored_subject()));
+  }
+  return store;
 }
 
 absl::StatusOr<CheckStateWithRow> LoadCheckStateWith(Store& store, std::string_view event_id,
