@@ -43,7 +43,7 @@ seconds=${1:-10}
 guests=${2:-200}
 connections=64
 wrk_threads=2
-server_src=build/server/guestguard-server
+server_src=${GG_SERVER_BINARY:-build/server/guestguard-server}  # GG_SERVER_BINARY: another build, for A/B runs
 self=bench/http_load.sh
 
 [[ "$seconds" =~ ^[1-9][0-9]*$ ]] || { echo "seconds must be a positive integer" >&2; exit 2; }
