@@ -334,46 +334,55 @@ class SqliteDatabase final : public Database {
     const std::function<absl::Status(Connection&)>* body = nullptr;
     absl::Status status;
     std::exception_ptr exception;
-    bool done = false;  // Guarded by queue_mu_.
+    // Guarded by queue_mu_; `woken` is signalled when either is set.
+    bool done = false;
+    bool lead = false;
+    absl::CondVar woken;
   };
 
-  // Queues `body`, then either waits for a leader to run it or leads groups
-  // itself until its own member is done.
+  // Queues `body`, then either waits for a leader to run it or, when there is
+  // no leader or leadership is handed to it, leads one group (the oldest
+  // queued members, its own among them) and hands leadership to the oldest
+  // member still queued. Each waiter is woken only for its own outcome or
+  // turn, so the next group starts without waking the others.
   absl::Status RunInGroup(const std::function<absl::Status(Connection&)>& body) {
     Member me;
     me.body = &body;
+    std::vector<Member*> group;
     {
       absl::MutexLock lock(&queue_mu_);
       queue_.push_back(&me);
-      auto done_or_leaderless = [this, &me]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(queue_mu_) {
-        return me.done || !leading_;
-      };
-      queue_mu_.Await(absl::Condition(&done_or_leaderless));
-      if (!me.done) leading_ = true;
-    }
-    while (!Done(me)) {
-      std::vector<Member*> group;
-      {
-        absl::MutexLock lock(&queue_mu_);
-        const auto n = static_cast<std::ptrdiff_t>(std::min(queue_.size(), kMaxGroup));
-        group.assign(queue_.begin(), queue_.begin() + n);
-        queue_.erase(queue_.begin(), queue_.begin() + n);
+      if (!leading_) {
+        leading_ = true;  // The queue was empty: `me` is its front.
+        me.lead = true;
       }
-      {
-        absl::MutexLock lock(&mu_);
-        RunGroup(group);
-      }
-      absl::MutexLock lock(&queue_mu_);
-      for (Member* m : group) m->done = true;
-      if (me.done) leading_ = false;  // A waiter whose member is still queued leads next.
+      while (!me.done && !me.lead) me.woken.Wait(&queue_mu_);
+      if (me.done) return Outcome(me);
+      const auto n = static_cast<std::ptrdiff_t>(std::min(queue_.size(), kMaxGroup));
+      group.assign(queue_.begin(), queue_.begin() + n);
+      queue_.erase(queue_.begin(), queue_.begin() + n);
     }
-    if (me.exception) std::rethrow_exception(me.exception);
-    return me.status;
+    {
+      absl::MutexLock lock(&mu_);
+      RunGroup(group);
+    }
+    absl::MutexLock lock(&queue_mu_);
+    if (queue_.empty()) {
+      leading_ = false;
+    } else {
+      queue_.front()->lead = true;  // First, so that the next group starts soonest.
+      queue_.front()->woken.Signal();
+    }
+    for (Member* m : group) {
+      m->done = true;
+      if (m != &me) m->woken.Signal();
+    }
+    return Outcome(me);
   }
 
-  bool Done(const Member& m) {
-    absl::MutexLock lock(&queue_mu_);
-    return m.done;
+  static absl::Status Outcome(const Member& m) {
+    if (m.exception) std::rethrow_exception(m.exception);
+    return m.status;
   }
 
   // Runs `group` in one transaction; sets every member's status.
