@@ -27,8 +27,7 @@ std::string NewLeaseOwner() {
   absl::BitGen gen;
   const uint64_t a = absl::Uniform<uint64_t>(gen);
   const uint64_t b = absl::Uniform<uint64_t>(gen);
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(&a), sizeof a)) +
+  return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(&a), sizeof a)) +
          absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(&b), sizeof b));
 }
 
@@ -312,13 +311,12 @@ OutboxRelay::Pass OutboxRelay::PublishAccessFeed() {
     std::optional<internal::FeedPosition> held;
     absl::Status s = db_->Autocommit([&](sql::Connection& c) -> absl::Status {
       held.reset();
-      GG_ASSIGN_OR_RETURN(
-          sql::Rows rows,
-          c.Query("UPDATE guard_relay_cursor SET lease_owner = ?, lease_until = ?"
-                  " WHERE name = ? AND (lease_owner = ? OR lease_until < ?)"
-                  " RETURNING last_xact, last_id",
-                  {sql::Text(lease_owner_), now + options_.claim_lease, sql::Text(feed_subject_),
-                   sql::Text(lease_owner_), now}));
+      GG_ASSIGN_OR_RETURN(sql::Rows rows,
+                          c.Query("UPDATE guard_relay_cursor SET lease_owner = ?, lease_until = ?"
+                                  " WHERE name = ? AND (lease_owner = ? OR lease_until < ?)"
+                                  " RETURNING last_xact, last_id",
+                                  {sql::Text(lease_owner_), now + options_.claim_lease,
+                                   sql::Text(feed_subject_), sql::Text(lease_owner_), now}));
       if (rows.empty()) return absl::OkStatus();
       held.emplace();
       GG_ASSIGN_OR_RETURN(held->xact, rows.Int(0, 0));
@@ -344,8 +342,8 @@ OutboxRelay::Pass OutboxRelay::PublishAccessFeed() {
   std::vector<Message> messages;
   messages.reserve(fed.size());
   for (const internal::FedAccess& f : fed) {
-    messages.push_back(Message{absl::StrCat("access:", f.record.id), feed_subject_,
-                               EncodeAccessScored(f.record)});
+    messages.push_back(
+        Message{absl::StrCat("access:", f.record.id), feed_subject_, EncodeAccessScored(f.record)});
   }
   pass.published = PublishedPrefix(bus_->PublishBatch(messages), fed.size(), &pass.error);
   pass.more = fed.size() == options_.batch_size && pass.error.ok();
@@ -358,10 +356,11 @@ OutboxRelay::Pass OutboxRelay::PublishAccessFeed() {
   const absl::Time renewed = absl::Now() + options_.claim_lease;
   absl::StatusOr<int64_t> moved = absl::UnknownError("not run");
   absl::Status s = db_->Autocommit([&](sql::Connection& c) -> absl::Status {
-    moved = c.Exec("UPDATE guard_relay_cursor SET last_xact = ?, last_id = ?, lease_until = ?"
-                   " WHERE name = ? AND lease_owner = ?",
-                   {sql::Int(last.xact), sql::Int(last.id), renewed, sql::Text(feed_subject_),
-                    sql::Text(lease_owner_)});
+    moved = c.Exec(
+        "UPDATE guard_relay_cursor SET last_xact = ?, last_id = ?, lease_until = ?"
+        " WHERE name = ? AND lease_owner = ?",
+        {sql::Int(last.xact), sql::Int(last.id), renewed, sql::Text(feed_subject_),
+         sql::Text(lease_owner_)});
     return moved.status();
   });
   if (!s.ok() || *moved != 1) {
@@ -378,9 +377,10 @@ void OutboxRelay::ReleaseFeed() {
   if (feed_subject_.empty() || lease_until_ == absl::InfinitePast()) return;
   absl::Status s = db_->Autocommit([&](sql::Connection& c) -> absl::Status {
     return c
-        .Exec("UPDATE guard_relay_cursor SET lease_owner = '', lease_until = ?"
-              " WHERE name = ? AND lease_owner = ?",
-              {absl::UnixEpoch(), sql::Text(feed_subject_), sql::Text(lease_owner_)})
+        .Exec(
+            "UPDATE guard_relay_cursor SET lease_owner = '', lease_until = ?"
+            " WHERE name = ? AND lease_owner = ?",
+            {absl::UnixEpoch(), sql::Text(feed_subject_), sql::Text(lease_owner_)})
         .status();
   });
   if (!s.ok()) Report("cannot release the access feed", s);

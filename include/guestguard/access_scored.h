@@ -2,11 +2,11 @@
 //
 // The access.scored message: what the library announces for every recorded
 // access, whichever way it travels — published by Guard on its Bus
-// (GuardOptions::bus), or written to the outbox of the SQLite and PostgreSQL
-// stores (outbox_subject_prefix) in the access row's own transaction. Subject
+// (GuardOptions::bus), or by an OutboxRelay from the access log of a SQLite or
+// PostgreSQL store (outbox_subject_prefix: the access feed). Subject
 // "<prefix>.access.scored" (kSubjectAccessScored), message id
-// "access:<access_log_id>" from Guard and "outbox:<row id>" from the outbox.
-// Every producer writes exactly EncodeAccessScored of the stored record.
+// "access:<access_log_id>" either way. Every producer writes exactly
+// EncodeAccessScored of the stored record.
 //
 // The payload, one JSON object (UTF-8; keys in this order):
 //   "access_log_id"  string   the access log id (Store::GetAccess, feedback)

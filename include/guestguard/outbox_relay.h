@@ -1,9 +1,16 @@
 // Copyright 2026 GuestGuard authors.
 //
 // OutboxRelay: one thread that publishes the outbox of a SQLite or PostgreSQL
-// store (table guard_outbox: the access.scored rows the store writes with
-// SqliteStoreOptions/PostgresStoreOptions::outbox_subject_prefix, and any rows
-// an application adds in its own transactions) to a Bus. A pass claims up to
+// store to a Bus: the rows an application adds to table guard_outbox in its
+// own transactions and, when the store has an outbox_subject_prefix
+// (SqliteStoreOptions/PostgresStoreOptions), the store's access feed — every
+// access log row is its own "<prefix>.access.scored" event (message id
+// "access:<id>"), read in commit order after a cursor kept in the database
+// (guard_relay_cursor): on PostgreSQL only rows whose transaction is older
+// than every transaction still running, so none can commit behind the cursor
+// (a long transaction delays the feed while it runs). One relay at a time
+// holds the cursor (a lease of `claim_lease`, released when it stops), so
+// relays sharing a database publish each access once. For guard_outbox, a pass claims up to
 // `batch_size` pending rows (published_at NULL) in id order for `claim_lease`
 // (one statement: no row lock is held across the bus round trip), publishes
 // them with Bus::PublishBatch, message id "outbox:<row id>", then stamps
@@ -97,13 +104,15 @@ std::string OutboxMessageId(int64_t id);
 inline constexpr int64_t kMaxCountedOutboxBacklog = 1000000;
 
 struct OutboxBacklog {
-  int64_t pending = 0;  // Rows not published yet, up to kMaxCountedOutboxBacklog.
+  // Outbox rows and fed accesses not published yet, up to kMaxCountedOutboxBacklog.
+  int64_t pending = 0;
   absl::Duration oldest_age =
       absl::ZeroDuration();  // `now` - the oldest pending row's
                              // created_at; zero when none (or in the future).
 };
 
-// The outbox backlog of `store` as of `now`, in two queries (for metrics; any
+// The outbox backlog of `store` as of `now` — pending guard_outbox rows and
+// the accesses after each feed cursor — in a few queries (for metrics; any
 // process sharing the database may call it). Errors: InvalidArgument unless
 // `store` is a SQLite or PostgreSQL store; the query's error otherwise.
 [[nodiscard]] absl::StatusOr<OutboxBacklog> ReadOutboxBacklog(const Store& store, absl::Time now);
@@ -122,8 +131,9 @@ struct OutboxRelayOptions {
   // Defaults: 100 ms and 10 s. Must be > 0 and max_backoff >= initial_backoff.
   absl::Duration initial_backoff = absl::Milliseconds(100);
   absl::Duration max_backoff = absl::Seconds(10);
-  // How long a pass's claim on its rows keeps other relays off them; a relay
-  // that died holding them delays them this long. Default: 30 s. Must be > 0.
+  // How long a pass's claim on its rows, and a relay's hold on the access
+  // feed, keeps other relays off them; a relay that died holding them delays
+  // them this long. Default: 30 s. Must be > 0.
   absl::Duration claim_lease = absl::Seconds(30);
   // Published rows older than this are deleted. Default: 24 h. Must be > 0.
   absl::Duration retention = absl::Hours(24);

@@ -28,10 +28,9 @@
 namespace guestguard {
 
 struct SqlStoreOptions {
-  // Non-empty: every recorded access also writes a "<prefix>.access.scored"
-  // row to the outbox table guard_outbox in the access row's transaction, for
-  // an OutboxRelay to publish (guestguard/access_scored.h). Default: empty (no
-  // outbox rows).
+  // Non-empty: every recorded access is also a "<prefix>.access.scored"
+  // event, which an OutboxRelay publishes from the access log itself (the
+  // access feed; guestguard/access_scored.h). Default: empty (nothing is fed).
   std::string outbox_subject_prefix = {};
 };
 

@@ -24,10 +24,11 @@ struct SqliteStoreOptions {
   // true: every commit is fsynced (synchronous=FULL). false: synchronous=NORMAL,
   // durable across process crashes but not power loss. Default: true.
   bool full_sync = true;
-  // Non-empty: every recorded access also writes a "<prefix>.access.scored"
-  // event to the outbox table guard_outbox in the same transaction, for the
-  // embedder's relay to publish (rows with published_at NULL, in id order;
-  // message id "outbox:<id>"). Default: empty (no outbox rows).
+  // Non-empty: every recorded access is also a "<prefix>.access.scored"
+  // event, which an OutboxRelay publishes from the access log itself (the
+  // access feed: message id "access:<id>", in commit order, from the accesses
+  // recorded after a store with this prefix first opened the database).
+  // Default: empty (nothing is fed).
   std::string outbox_subject_prefix = {};
 };
 

@@ -1164,9 +1164,8 @@ absl::Status StartAccessFeed(sql::Database& db, std::string_view subject) {
           : "INSERT INTO guard_relay_cursor (name, last_xact, last_id)"
             " VALUES (?, pg_snapshot_xmin(pg_current_snapshot())::text::bigint - 1,"
             " 9223372036854775807) ON CONFLICT (name) DO NOTHING";
-  return db.Autocommit([&](sql::Connection& c) -> absl::Status {
-    return c.Exec(start, {Text(subject)}).status();
-  });
+  return db.Autocommit(
+      [&](sql::Connection& c) -> absl::Status { return c.Exec(start, {Text(subject)}).status(); });
 }
 
 absl::StatusOr<AccessFeedBatch> ReadAccessFeed(sql::Database& db, FeedPosition after,

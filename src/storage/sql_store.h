@@ -65,8 +65,7 @@ struct AccessFeedBatch {
 // Up to `limit` accesses after `after`, in feed order, on a reader
 // connection: never one that an access of a transaction still running could
 // precede.
-absl::StatusOr<AccessFeedBatch> ReadAccessFeed(sql::Database& db, FeedPosition after,
-                                               size_t limit);
+absl::StatusOr<AccessFeedBatch> ReadAccessFeed(sql::Database& db, FeedPosition after, size_t limit);
 
 }  // namespace guestguard::internal
 
