@@ -222,9 +222,11 @@ int64_t OutboxRelay::published() const {
 }
 
 OutboxRelay::Pass OutboxRelay::PublishBatch() {
-  Pass rows = PublishOutboxRows();
-  if (feed_subject_.empty()) return rows;
+  // The feed first: an application's event usually follows the access that
+  // allowed it (a guest's RSVP follows the check of its link).
+  if (feed_subject_.empty()) return PublishOutboxRows();
   Pass fed = PublishAccessFeed();
+  Pass rows = PublishOutboxRows();
   return Pass{rows.published + fed.published, rows.error.ok() ? fed.error : rows.error,
               rows.more || fed.more, fed.held_back};
 }

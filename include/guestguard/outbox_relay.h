@@ -173,8 +173,9 @@ class OutboxRelay {
   // Rows published since start.
   int64_t published() const;
 
-  // One pass: publishes up to batch_size pending outbox rows, then up to
-  // batch_size accesses of the access feed. Returns how many were recorded as
+  // One pass: publishes up to batch_size accesses of the access feed, then up
+  // to batch_size pending outbox rows (order holds within each, not between
+  // them). Returns how many were recorded as
   // published, whether either source may have more (a full batch), whether
   // committed accesses wait behind an older transaction still running
   // (PostgreSQL; the thread looks again every 10 ms, and Drain waits for

@@ -86,6 +86,7 @@ def test_monitor_streams_new_rsvps_and_accesses_as_activity_items(srv):
     other_token, _, other_ev, _, other_link = setup_event(srv, "bob@example.com", "Ada")
     assert rsvp_get(srv, link)[0] == 200  # Published before connecting: not streamed.
     wait_all_published(srv)
+    wait_accesses_fed(srv)
     ws = monitor(srv, ev["id"], ticket(srv, token, ev["id"]))
     try:
         # Another event's activity is not streamed to this socket.
