@@ -50,6 +50,10 @@ absl::StatusOr<int> ScoreMember(const JsonValue& object, std::string_view key) {
 
 }  // namespace
 
+std::string AccessScoredMessageId(std::string_view access_log_id) {
+  return "access:" + std::string(access_log_id);
+}
+
 std::string EncodeAccessScored(const AccessRecord& record) {
   return internal::AccessJson(
       record, "access_log_id",

@@ -344,7 +344,7 @@ absl::StatusOr<Decision> Guard::Check(const VerifiedToken& token, AccessAttempt 
   record.id = d.access_log_id;
 
   if (o.bus) {
-    Message message{absl::StrCat("access:", d.access_log_id), impl_->access_scored_subject,
+    Message message{AccessScoredMessageId(d.access_log_id), impl_->access_scored_subject,
                     EncodeAccessScored(record)};
     if (!o.bus->Publish(message).ok()) publish_failures_.fetch_add(1, std::memory_order_relaxed);
   }

@@ -345,7 +345,7 @@ OutboxRelay::Pass OutboxRelay::PublishAccessFeed() {
   messages.reserve(fed.size());
   for (const internal::FedAccess& f : fed) {
     messages.push_back(
-        Message{absl::StrCat("access:", f.record.id), feed_subject_, EncodeAccessScored(f.record)});
+        Message{AccessScoredMessageId(f.record.id), feed_subject_, EncodeAccessScored(f.record)});
   }
   pass.published = PublishedPrefix(bus_->PublishBatch(messages), fed.size(), &pass.error);
   pass.more = fed.size() == options_.batch_size && pass.error.ok();

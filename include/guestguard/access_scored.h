@@ -42,6 +42,10 @@
 
 namespace guestguard {
 
+// "access:<access_log_id>": the message id access.scored travels with,
+// whichever producer sends it.
+std::string AccessScoredMessageId(std::string_view access_log_id);
+
 // The access.scored payload of `record` (record.id is the access log id).
 // Control characters are escaped (\u00XX) and bytes that are not valid UTF-8
 // become "\ufffd", so the payload is always valid JSON.
