@@ -498,24 +498,35 @@ void ExpectTwoRelaysPublishEachRowOnce(std::shared_ptr<sql::Database> a,
   EXPECT_EQ((*first)->published() + (*second)->published(), static_cast<int64_t>(ids.size()));
 }
 
-TEST(OutboxRelay, TwoRelaysOnOneSqliteFilePublishEachRowOnce) {
+// Two handles on one database, as two processes would hold them: a SQLite
+// file, or a fresh PostgreSQL schema.
+using TwoHandles = std::pair<std::shared_ptr<sql::Database>, std::shared_ptr<sql::Database>>;
+
+absl::StatusOr<TwoHandles> TwoSqliteHandles() {
   const std::string path = TempFile();
-  auto a = sql::OpenSqlite(path, {});
-  auto b = sql::OpenSqlite(path, {});
-  ASSERT_TRUE(a.ok() && b.ok());
-  ExpectTwoRelaysPublishEachRowOnce(std::shared_ptr<sql::Database>(*std::move(a)),
-                                    std::shared_ptr<sql::Database>(*std::move(b)));
+  GG_ASSIGN_OR_RETURN(std::unique_ptr<sql::Database> a, sql::OpenSqlite(path, {}));
+  GG_ASSIGN_OR_RETURN(std::unique_ptr<sql::Database> b, sql::OpenSqlite(path, {}));
+  return TwoHandles(std::move(a), std::move(b));
+}
+
+absl::StatusOr<TwoHandles> TwoPostgresHandles() {
+  GG_ASSIGN_OR_RETURN(const std::string url, testing::FreshPostgresSchemaUrl());
+  GG_ASSIGN_OR_RETURN(std::unique_ptr<sql::Database> a, sql::OpenPostgres(url, {}));
+  GG_ASSIGN_OR_RETURN(std::unique_ptr<sql::Database> b, sql::OpenPostgres(url, {}));
+  return TwoHandles(std::move(a), std::move(b));
+}
+
+TEST(OutboxRelay, TwoRelaysOnOneSqliteFilePublishEachRowOnce) {
+  auto handles = TwoSqliteHandles();
+  ASSERT_TRUE(handles.ok()) << handles.status();
+  ExpectTwoRelaysPublishEachRowOnce(handles->first, handles->second);
 }
 
 TEST(OutboxRelay, TwoRelaysOnOnePostgresPublishEachRowOnce) {
   GG_REQUIRE_POSTGRES();
-  auto url = testing::FreshPostgresSchemaUrl();
-  ASSERT_TRUE(url.ok()) << url.status();
-  auto a = sql::OpenPostgres(*url, {});
-  auto b = sql::OpenPostgres(*url, {});
-  ASSERT_TRUE(a.ok() && b.ok()) << a.status();
-  ExpectTwoRelaysPublishEachRowOnce(std::shared_ptr<sql::Database>(*std::move(a)),
-                                    std::shared_ptr<sql::Database>(*std::move(b)));
+  auto handles = TwoPostgresHandles();
+  ASSERT_TRUE(handles.ok()) << handles.status();
+  ExpectTwoRelaysPublishEachRowOnce(handles->first, handles->second);
 }
 
 // The access feed: accesses a store with a prefix records are published by
@@ -629,23 +640,16 @@ void ExpectTwoRelaysFeedEachAccessOnce(std::shared_ptr<sql::Database> a,
 }
 
 TEST(OutboxRelay, TwoRelaysOnOneSqliteFileFeedEachAccessOnce) {
-  const std::string path = TempFile();
-  auto a = sql::OpenSqlite(path, {});
-  auto b = sql::OpenSqlite(path, {});
-  ASSERT_TRUE(a.ok() && b.ok());
-  ExpectTwoRelaysFeedEachAccessOnce(std::shared_ptr<sql::Database>(*std::move(a)),
-                                    std::shared_ptr<sql::Database>(*std::move(b)));
+  auto handles = TwoSqliteHandles();
+  ASSERT_TRUE(handles.ok()) << handles.status();
+  ExpectTwoRelaysFeedEachAccessOnce(handles->first, handles->second);
 }
 
 TEST(OutboxRelay, TwoRelaysOnOnePostgresFeedEachAccessOnce) {
   GG_REQUIRE_POSTGRES();
-  auto url = testing::FreshPostgresSchemaUrl();
-  ASSERT_TRUE(url.ok()) << url.status();
-  auto a = sql::OpenPostgres(*url, {});
-  auto b = sql::OpenPostgres(*url, {});
-  ASSERT_TRUE(a.ok() && b.ok()) << a.status();
-  ExpectTwoRelaysFeedEachAccessOnce(std::shared_ptr<sql::Database>(*std::move(a)),
-                                    std::shared_ptr<sql::Database>(*std::move(b)));
+  auto handles = TwoPostgresHandles();
+  ASSERT_TRUE(handles.ok()) << handles.status();
+  ExpectTwoRelaysFeedEachAccessOnce(handles->first, handles->second);
 }
 
 // PostgreSQL commits out of id order: an access whose transaction is still
@@ -653,12 +657,10 @@ TEST(OutboxRelay, TwoRelaysOnOnePostgresFeedEachAccessOnce) {
 // published ahead of it and the cursor never passes it.
 TEST(OutboxRelay, OnPostgresTheFeedDoesNotOvertakeARunningTransaction) {
   GG_REQUIRE_POSTGRES();
-  auto url = testing::FreshPostgresSchemaUrl();
-  ASSERT_TRUE(url.ok()) << url.status();
-  auto db = sql::OpenPostgres(*url, {});
-  auto other = sql::OpenPostgres(*url, {});
-  ASSERT_TRUE(db.ok() && other.ok()) << db.status();
-  auto f = Open(std::shared_ptr<sql::Database>(*std::move(db)));
+  auto handles = TwoPostgresHandles();
+  ASSERT_TRUE(handles.ok()) << handles.status();
+  std::shared_ptr<sql::Database> other = handles->second;
+  auto f = Open(handles->first);
   std::shared_ptr<Store> store = FeedStore(f->db);
   OutboxRelayOptions options = Fast();
   options.poll_interval = absl::Milliseconds(5);
@@ -668,7 +670,7 @@ TEST(OutboxRelay, OnPostgresTheFeedDoesNotOvertakeARunningTransaction) {
   absl::Notification inserted, release;
   int64_t slow_id = 0;
   std::thread slow([&] {
-    absl::Status s = (*other)->Transact([&](sql::Connection& c) -> absl::Status {
+    absl::Status s = other->Transact([&](sql::Connection& c) -> absl::Status {
       GG_ASSIGN_OR_RETURN(sql::Rows rows,
                           c.Query("INSERT INTO guard_access_log (event_id, guest_id, kind,"
                                   " occurred_at, score, band, allowlisted, blocked)"
