@@ -217,6 +217,91 @@ TEST(PostgresStore, AnAccessThatFailsItsGroupFailsAloneAndTheOthersAreWritten) {
   for (const AccessRecord& r : *accesses) EXPECT_NE(r.guest_id, "g2");
 }
 
+// Two transactions that lock guests' rows in different orders deadlock, and
+// PostgreSQL breaks a deadlock only after deadlock_timeout (1 s): every
+// access of the group that loses waits that long. A group therefore locks its
+// guests in key order whatever order they arrived in. Here a group gathers
+// [b, a] (two held leaders make the accesses queue, as above) while another
+// transaction holds a; that transaction must then still get b at once.
+TEST(PostgresStore, AGroupLocksItsGuestsInKeyOrder) {
+  GG_REQUIRE_POSTGRES();
+  auto url = testing::FreshPostgresSchemaUrl();
+  ASSERT_TRUE(url.ok()) << url.status();
+  auto store = NewPostgresStore(*url, {.max_connections = 8});
+  ASSERT_TRUE(store.ok()) << store.status();
+  const AccessFeatures f = *AccessFeatures::From(testing::UsualBrowser());
+  auto learn = [&](Baseline& baseline) { baseline.Learn(f); };
+  auto append = [&](const std::string& guest, bool teach) {
+    AccessRecord record;
+    record.event_id = "ev1";
+    record.guest_id = guest;
+    record.at = absl::FromUnixSeconds(1795000000);
+    const std::optional<BaselineMutation> update =
+        teach ? std::optional<BaselineMutation>(learn) : std::nullopt;
+    return (*store)->AppendAccess(record, update).status();
+  };
+  for (const char* guest : {"a", "b"}) {  // Their rows exist and the store knows them.
+    ASSERT_TRUE(append(guest, true).ok());
+    ASSERT_TRUE((*store)->LoadCheckState("ev1", guest).ok());
+  }
+  auto admin = sql::OpenPostgres(*url, {.max_connections = 2});
+  ASSERT_TRUE(admin.ok()) << admin.status();
+  absl::Notification log_locked, release_log, a_locked, b_tried;
+  absl::Status lock_b;
+  std::thread log_holder([&] {
+    EXPECT_TRUE((*admin)
+                    ->Transact([&](sql::Connection& c) -> absl::Status {
+                      GG_RETURN_IF_ERROR(
+                          c.Exec("LOCK TABLE guard_access_log IN EXCLUSIVE MODE").status());
+                      log_locked.Notify();
+                      release_log.WaitForNotification();
+                      return absl::OkStatus();
+                    })
+                    .ok());
+  });
+  std::thread a_holder([&] {
+    absl::Status s = (*admin)->Transact([&](sql::Connection& c) -> absl::Status {
+      GG_RETURN_IF_ERROR(c.Exec("SET LOCAL lock_timeout = '500ms'").status());
+      GG_RETURN_IF_ERROR(c.Query("SELECT 1 FROM guard_guest_state WHERE event_id = 'ev1'"
+                                 " AND guest_id = 'a' FOR UPDATE")
+                             .status());
+      if (!a_locked.HasBeenNotified()) a_locked.Notify();  // A retried body locks again.
+      b_tried.WaitForNotification();
+      lock_b = c.Query(
+                    "SELECT 1 FROM guard_guest_state WHERE event_id = 'ev1'"
+                    " AND guest_id = 'b' FOR UPDATE")
+                   .status();
+      return lock_b;
+    });
+    EXPECT_TRUE(s.ok()) << s;
+  });
+  log_locked.WaitForNotification();
+  a_locked.WaitForNotification();
+  std::vector<absl::Status> results(4);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 2; ++t) {  // The two leaders, held by the log lock.
+    threads.emplace_back([&, t] { results[t] = append(absl::StrCat("x", t), false); });
+  }
+  absl::SleepFor(absl::Milliseconds(300));
+  threads.emplace_back([&] { results[2] = append("b", true); });
+  absl::SleepFor(absl::Milliseconds(100));
+  threads.emplace_back([&] { results[3] = append("a", true); });  // Queued: group [b, a].
+  absl::SleepFor(absl::Milliseconds(300));
+  release_log.Notify();
+  log_holder.join();
+  absl::SleepFor(absl::Milliseconds(300));  // The group is waiting for a.
+  b_tried.Notify();
+  a_holder.join();
+  for (auto& t : threads) t.join();
+  EXPECT_TRUE(lock_b.ok()) << "the group held b while waiting for a: " << lock_b;
+  for (int t = 0; t < 4; ++t) EXPECT_TRUE(results[t].ok()) << t << ": " << results[t];
+  for (const char* guest : {"a", "b"}) {
+    auto state = (*store)->LoadGuestState("ev1", guest);
+    ASSERT_TRUE(state.ok()) << state.status();
+    EXPECT_EQ(state->baseline.accesses(), 2u) << guest;
+  }
+}
+
 TEST(PostgresStore, GuardWorksEndToEnd) {
   GG_REQUIRE_POSTGRES();
   auto store = FreshPostgresStore();

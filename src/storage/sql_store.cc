@@ -841,7 +841,10 @@ class SqlStore final : public Store {
   // member's baseline compare-and-swap (when it has one) gates its access
   // row; the ids are drawn first so that each comes back with
   // its member's position `i`. Two members for one guest: one swap wins, the
-  // other member gets no row back.
+  // other member gets no row back. The guests' rows are locked first, in key
+  // order (`l`), not in the members' arrival order: two groups running at once
+  // with guests in common would otherwise each hold a row the other waits
+  // for — a deadlock PostgreSQL only breaks after deadlock_timeout (1 s).
   std::string AppendGroupStatement(size_t n) const {
     constexpr absl::string_view kRow =
         ", CAST(? AS BYTEA), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS TEXT),"
@@ -854,9 +857,13 @@ class SqlStore final : public Store {
     for (size_t i = 0; i < n; ++i) absl::StrAppend(&q, i == 0 ? "(" : ", (", i, kRow);
     absl::StrAppend(
         &q,
-        "), b AS (UPDATE guard_guest_state s SET baseline = v.baseline,"
-        " baseline_version = v.next_version FROM v WHERE v.known_version IS NOT NULL"
-        " AND s.event_id = v.event_id AND s.guest_id = v.guest_id"
+        "), l AS (SELECT s.event_id, s.guest_id FROM guard_guest_state s"
+        " WHERE (s.event_id, s.guest_id) IN (SELECT event_id, guest_id FROM v"
+        " WHERE known_version IS NOT NULL) ORDER BY s.event_id, s.guest_id FOR UPDATE),"
+        " b AS (UPDATE guard_guest_state s SET baseline = v.baseline,"
+        " baseline_version = v.next_version FROM v, l WHERE v.known_version IS NOT NULL"
+        " AND l.event_id = v.event_id AND l.guest_id = v.guest_id"
+        " AND s.event_id = l.event_id AND s.guest_id = l.guest_id"
         " AND s.baseline_version = v.known_version RETURNING v.i),"
         " w AS MATERIALIZED (SELECT v.*, nextval(pg_get_serial_sequence('guard_access_log', 'id'))"
         " AS id FROM v WHERE v.known_version IS NULL OR v.i IN (SELECT i FROM b) ORDER BY v.i),"
