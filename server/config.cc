@@ -249,7 +249,7 @@ ConfigParse ParseConfig(const std::vector<std::string>& args) {
   CLI::Option* threads =
       option("--threads", config.threads,
              "handler threads: requests handled at once; handlers block on the database "
-             "(default 16 on SQLite, 8 on PostgreSQL)")
+             "(default 64 on SQLite, 8 on PostgreSQL)")
           ->transform(Range(1, 256, "a thread count"));
   option("--io-threads", config.io_threads,
          "threads that parse, route and write, and serve /healthz and the web files "
@@ -471,9 +471,10 @@ ConfigParse ParseConfig(const std::vector<std::string>& args) {
   }
   if (threads->count() == 0) {
     // SQLite's one writer commits the writes of every handler waiting on it
-    // together, so more handlers make bigger groups; PostgreSQL runs them in
-    // parallel, and more handlers only queue inside it (p99).
-    config.threads = absl::StartsWith(config.database_url, "sqlite:") ? 16 : 8;
+    // together, so more handlers make bigger groups (one fsync for up to 64);
+    // PostgreSQL runs them in parallel, and more handlers only queue inside
+    // it (p99).
+    config.threads = absl::StartsWith(config.database_url, "sqlite:") ? 64 : 8;
   }
   if (public_url->count() == 0) {
     const bool v6 = absl::StrContains(config.listen_host, ':');

@@ -8,7 +8,7 @@
 //   --database URL        GUESTGUARD_DATABASE         sqlite:guestguard.db
 //   --keyring SPEC        GUESTGUARD_KEYRING          (none; required in production)
 //   --env NAME            GUESTGUARD_ENV              development
-//   --threads N           GUESTGUARD_THREADS          16 on SQLite, 8 on PostgreSQL
+//   --threads N           GUESTGUARD_THREADS          64 on SQLite, 8 on PostgreSQL
 //   --io-threads N        GUESTGUARD_IO_THREADS       0 (one per core, at most 16)
 //   --log-level LEVEL     GUESTGUARD_LOG_LEVEL        info
 //   --max-body BYTES      GUESTGUARD_MAX_BODY         1048576
@@ -104,7 +104,7 @@ struct Config {
   // Threads running the handlers of routes that may block (database, Argon2,
   // network): how many requests are handled at once, and so how many can wait
   // on the database. Requests beyond these queue, up to max_connections, then
-  // get 503. Default (set by ParseConfig when not given): 16 on SQLite, 8 on
+  // get 503. Default (set by ParseConfig when not given): 64 on SQLite, 8 on
   // PostgreSQL. Must be 1-256.
   int threads = 8;
   // Threads running the io_context: they only parse, route, write and run the

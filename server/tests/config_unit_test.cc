@@ -46,7 +46,7 @@ TEST(Config, DefaultsWhenNothingIsSet) {
   EXPECT_EQ(parsed.config->listen_host, "127.0.0.1");
   EXPECT_EQ(parsed.config->listen_port, 8080);
   EXPECT_EQ(parsed.config->database_url, "sqlite:guestguard.db");
-  EXPECT_EQ(parsed.config->threads, 16);  // SQLite's default.
+  EXPECT_EQ(parsed.config->threads, 64);  // SQLite's default.
   EXPECT_EQ(parsed.config->max_body, 1024u * 1024u);
   EXPECT_EQ(parsed.config->keyring.size(), 0u);
 }
@@ -57,7 +57,7 @@ TEST(Config, HandlerThreadsDefaultToTheBackendsAndAGivenCountWins) {
   EXPECT_EQ(parsed.config->threads, 8);
   parsed = ParseConfig({"--database", "sqlite:x.db"});
   ASSERT_TRUE(parsed.config) << parsed.message;
-  EXPECT_EQ(parsed.config->threads, 16);
+  EXPECT_EQ(parsed.config->threads, 64);
   parsed = ParseConfig({"--database", "sqlite:x.db"}, {{"GUESTGUARD_THREADS", "8"}});
   ASSERT_TRUE(parsed.config) << parsed.message;
   EXPECT_EQ(parsed.config->threads, 8);
@@ -291,7 +291,7 @@ TEST(Config, AFlagBeatsABadVariableAndAnEmptyVariableIsUnset) {
   ASSERT_TRUE(parsed.config) << parsed.message;
   EXPECT_EQ(parsed.config->log_level, LogLevel::kDebug);
   EXPECT_TRUE(parsed.config->allow_log_sender);
-  EXPECT_EQ(parsed.config->threads, 16);
+  EXPECT_EQ(parsed.config->threads, 64);
   EXPECT_EQ(parsed.config->keyring.size(), 0u);
 }
 

@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <span>
+#include <tuple>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
@@ -428,6 +429,8 @@ class SqlStore final : public Store {
         job.values = {sql::Null(), sql::Null(), sql::Null()};
       }
       job.values.insert(job.values.end(), values.begin(), values.end());
+      job.event_id = r.event_id;
+      job.guest_id = r.guest_id;
       append_group_->Run(job);
       if (job.id) {
         if (next) RememberBaseline(r.event_id, r.guest_id, next->version, std::move(next->bytes));
@@ -830,6 +833,7 @@ class SqlStore final : public Store {
     // known_version (all NULL: the access teaches nothing) and the access's
     // columns (AccessValues).
     std::vector<Value> values;
+    std::string_view event_id, guest_id;  // The access's guest (the row the swap locks).
     std::optional<int64_t> id;
     absl::Status status;
     bool write_alone = false;
@@ -841,10 +845,9 @@ class SqlStore final : public Store {
   // member's baseline compare-and-swap (when it has one) gates its access
   // row; the ids are drawn first so that each comes back with
   // its member's position `i`. Two members for one guest: one swap wins, the
-  // other member gets no row back. The guests' rows are locked first, in key
-  // order (`l`), not in the members' arrival order: two groups running at once
-  // with guests in common would otherwise each hold a row the other waits
-  // for — a deadlock PostgreSQL only breaks after deadlock_timeout (1 s).
+  // other member gets no row back. The swaps lock the guests' rows in the
+  // order of `v` (a nested loop over the VALUES list into the primary key),
+  // which WriteAppendGroup sorts by guest.
   std::string AppendGroupStatement(size_t n) const {
     constexpr absl::string_view kRow =
         ", CAST(? AS BYTEA), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS TEXT),"
@@ -857,13 +860,9 @@ class SqlStore final : public Store {
     for (size_t i = 0; i < n; ++i) absl::StrAppend(&q, i == 0 ? "(" : ", (", i, kRow);
     absl::StrAppend(
         &q,
-        "), l AS (SELECT s.event_id, s.guest_id FROM guard_guest_state s"
-        " WHERE (s.event_id, s.guest_id) IN (SELECT event_id, guest_id FROM v"
-        " WHERE known_version IS NOT NULL) ORDER BY s.event_id, s.guest_id FOR UPDATE),"
-        " b AS (UPDATE guard_guest_state s SET baseline = v.baseline,"
-        " baseline_version = v.next_version FROM v, l WHERE v.known_version IS NOT NULL"
-        " AND l.event_id = v.event_id AND l.guest_id = v.guest_id"
-        " AND s.event_id = l.event_id AND s.guest_id = l.guest_id"
+        "), b AS (UPDATE guard_guest_state s SET baseline = v.baseline,"
+        " baseline_version = v.next_version FROM v WHERE v.known_version IS NOT NULL"
+        " AND s.event_id = v.event_id AND s.guest_id = v.guest_id"
         " AND s.baseline_version = v.known_version RETURNING v.i),"
         " w AS MATERIALIZED (SELECT v.*, nextval(pg_get_serial_sequence('guard_access_log', 'id'))"
         " AS id FROM v WHERE v.known_version IS NULL OR v.i IN (SELECT i FROM b) ORDER BY v.i),"
@@ -874,8 +873,17 @@ class SqlStore final : public Store {
     return q;
   }
 
-  // Runs one append group (GroupRunner's leader): settles every member.
-  void WriteAppendGroup(std::span<GroupedAppend* const> group) {
+  // Runs one append group (GroupRunner's leader): settles every member. The
+  // members go into the statement sorted by guest, so that every group locks
+  // guest rows in one order: two groups running at once with guests in common
+  // would otherwise each hold a row the other waits for — a deadlock that
+  // PostgreSQL breaks only after deadlock_timeout (1 s), stalling both groups.
+  void WriteAppendGroup(std::span<GroupedAppend* const> arrived) {
+    std::vector<GroupedAppend*> group(arrived.begin(), arrived.end());
+    std::stable_sort(
+        group.begin(), group.end(), [](const GroupedAppend* a, const GroupedAppend* b) {
+          return std::tie(a->event_id, a->guest_id) < std::tie(b->event_id, b->guest_id);
+        });
     std::vector<Value> args;
     args.reserve(group.size() * kGroupValues);
     for (const GroupedAppend* g : group) {
