@@ -40,6 +40,35 @@ absl::StatusOr<std::unique_ptr<Store>> FreshPostgresStore() {
   return NewPostgresStore(*url);
 }
 
+// Holds an exclusive lock on guard_access_log, taken through `db`, from
+// construction until Release(): append groups block on it, so the store's two
+// group leaders can be held while later accesses queue into one group.
+class AccessLogLock {
+ public:
+  explicit AccessLogLock(sql::Database& db)
+      : holder_([this, &db] {
+          EXPECT_TRUE(db.Transact([&](sql::Connection& c) -> absl::Status {
+                          GG_RETURN_IF_ERROR(
+                              c.Exec("LOCK TABLE guard_access_log IN EXCLUSIVE MODE").status());
+                          if (!locked_.HasBeenNotified()) locked_.Notify();
+                          release_.WaitForNotification();
+                          return absl::OkStatus();
+                        }).ok());
+        }) {
+    locked_.WaitForNotification();
+  }
+  ~AccessLogLock() { Release(); }
+
+  void Release() {
+    if (!release_.HasBeenNotified()) release_.Notify();
+    if (holder_.joinable()) holder_.join();
+  }
+
+ private:
+  absl::Notification locked_, release_;
+  std::thread holder_;  // Declared last: it starts once the notifications exist.
+};
+
 INSTANTIATE_TEST_SUITE_P(Postgres, StoreSuite,
                          ::testing::Values(StoreFactory{"Postgres", FreshPostgresStore}),
                          testing::StoreFactoryName);
@@ -174,19 +203,7 @@ TEST(PostgresStore, AnAccessThatFailsItsGroupFailsAloneAndTheOthersAreWritten) {
   ASSERT_TRUE(store.ok()) << store.status();
   auto admin = sql::OpenPostgres(*url, {});
   ASSERT_TRUE(admin.ok()) << admin.status();
-  absl::Notification locked, release;
-  std::thread holder([&] {
-    EXPECT_TRUE((*admin)
-                    ->Transact([&](sql::Connection& c) -> absl::Status {
-                      GG_RETURN_IF_ERROR(
-                          c.Exec("LOCK TABLE guard_access_log IN EXCLUSIVE MODE").status());
-                      locked.Notify();
-                      release.WaitForNotification();
-                      return absl::OkStatus();
-                    })
-                    .ok());
-  });
-  locked.WaitForNotification();
+  AccessLogLock log_lock(**admin);
   std::vector<absl::Status> results(6);
   auto append = [&](int t) {
     AccessRecord record;
@@ -201,8 +218,7 @@ TEST(PostgresStore, AnAccessThatFailsItsGroupFailsAloneAndTheOthersAreWritten) {
   absl::SleepFor(absl::Milliseconds(300));
   for (int t = 2; t < 6; ++t) threads.emplace_back(append, t);  // Queued: one group.
   absl::SleepFor(absl::Milliseconds(300));
-  release.Notify();
-  holder.join();
+  log_lock.Release();
   for (auto& t : threads) t.join();
   for (int t = 0; t < 6; ++t) {
     if (t == 2) {
@@ -246,19 +262,9 @@ TEST(PostgresStore, AGroupLocksItsGuestsInKeyOrder) {
   }
   auto admin = sql::OpenPostgres(*url, {.max_connections = 2});
   ASSERT_TRUE(admin.ok()) << admin.status();
-  absl::Notification log_locked, release_log, a_locked, b_tried;
+  AccessLogLock log_lock(**admin);
+  absl::Notification a_locked, b_tried;
   absl::Status lock_b;
-  std::thread log_holder([&] {
-    EXPECT_TRUE((*admin)
-                    ->Transact([&](sql::Connection& c) -> absl::Status {
-                      GG_RETURN_IF_ERROR(
-                          c.Exec("LOCK TABLE guard_access_log IN EXCLUSIVE MODE").status());
-                      log_locked.Notify();
-                      release_log.WaitForNotification();
-                      return absl::OkStatus();
-                    })
-                    .ok());
-  });
   std::thread a_holder([&] {
     absl::Status s = (*admin)->Transact([&](sql::Connection& c) -> absl::Status {
       GG_RETURN_IF_ERROR(c.Exec("SET LOCAL lock_timeout = '500ms'").status());
@@ -275,7 +281,6 @@ TEST(PostgresStore, AGroupLocksItsGuestsInKeyOrder) {
     });
     EXPECT_TRUE(s.ok()) << s;
   });
-  log_locked.WaitForNotification();
   a_locked.WaitForNotification();
   std::vector<absl::Status> results(4);
   std::vector<std::thread> threads;
@@ -287,8 +292,7 @@ TEST(PostgresStore, AGroupLocksItsGuestsInKeyOrder) {
   absl::SleepFor(absl::Milliseconds(100));
   threads.emplace_back([&] { results[3] = append("a", true); });  // Queued: group [b, a].
   absl::SleepFor(absl::Milliseconds(300));
-  release_log.Notify();
-  log_holder.join();
+  log_lock.Release();
   absl::SleepFor(absl::Milliseconds(300));  // The group is waiting for a.
   b_tried.Notify();
   a_holder.join();
