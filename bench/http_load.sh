@@ -14,6 +14,12 @@
 # GETs /healthz every 10 ms on one connection: the I/O threads must keep
 # answering while the handler pool is saturated. On PostgreSQL, pgbench's
 # single-row INSERT rate at the same 64 connections is the anchor.
+# Per path it also prints the CPU time one request cost the server, the
+# database (PostgreSQL's processes) and wrk, and the whole machine (every
+# process and the kernel, from /proc/stat), with the machine time per request
+# a ratio target leaves: the anchor's own machine time per request divided by
+# the ratio (server, wrk and database share the cores, so a path whose
+# machine time exceeds that cannot meet the target on this machine).
 # Targets (issue 14): SQLite open >= 0.2x healthz, p99 < 50 ms; PostgreSQL
 # open >= 0.5x and RSVP >= 0.3x pgbench's INSERT rate, p99 < 50 ms; healthz
 # beside the open load p99 < 10 ms.
@@ -217,12 +223,66 @@ print(rps.group(1) if rps else "nan",
 ' "$1"
 }
 
+# CPU seconds (user + system) the processes PIDS have used so far; a process
+# that is gone counts 0, so take both readings of one set while it lives.
+cpu_seconds() {  # PIDS...
+  /usr/bin/python3 - "$@" <<'PY'
+import os, sys
+ticks = 0
+for pid in sys.argv[1:]:
+    try:
+        stat = open("/proc/%s/stat" % pid).read()
+    except OSError:
+        continue
+    fields = stat[stat.rindex(")") + 2:].split()
+    ticks += int(fields[11]) + int(fields[12])  # utime, stime
+print("%.2f" % (ticks / os.sysconf("SC_CLK_TCK")))
+PY
+}
+
+# CPU seconds the whole machine has been busy (not idle, not waiting for I/O).
+machine_busy_seconds() {
+  /usr/bin/python3 -c '
+import os
+user, nice, system, idle, iowait, irq, softirq, steal = map(int, open("/proc/stat").readline().split()[1:9])
+print("%.2f" % ((user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")))'
+}
+
+# The PostgreSQL processes serving the benchmark's database when measuring
+# it (DB_URL set): its backends and the cluster's background processes (WAL
+# writer, checkpointer, ...). A backend that starts during a run counts from
+# 0, so the second reading lists the processes again.
+database_pids() {
+  [ -n "${DB_URL:-}" ] || return 0
+  /usr/lib/postgresql/15/bin/psql -qAt "$DB_URL" \
+    -c "SELECT pid FROM pg_stat_activity WHERE pid <> pg_backend_pid()" 2>/dev/null | tr '\n' ' '
+}
+
+# Runs wrk; prints "req_per_s p99_ms non2xx socket_errors" and writes
+# "$work/cpu-NAME.txt": CPU seconds used meanwhile by the server, by the
+# database (PostgreSQL only), by wrk and by the whole machine.
 run_wrk() {  # NAME PATH [LUA]
   local args=(-t "$wrk_threads" -c "$connections" -d "${seconds}s" --timeout 2s --latency)
   [ $# -ge 3 ] && args+=(-s "$3")
-  GG_TOKENS_FILE=$work/tokens.txt GG_LUA_DIR=$work \
+  local server_before db_before machine_before server_after db_after machine_after
+  machine_before=$(machine_busy_seconds)
+  server_before=$(cpu_seconds "$server_pid")
+  # shellcheck disable=SC2046  # A list of pids.
+  db_before=$(cpu_seconds $(database_pids))
+  GG_TOKENS_FILE=$work/tokens.txt GG_LUA_DIR=$work /usr/bin/python3 -c '
+import resource, subprocess, sys
+status = subprocess.call(sys.argv[2:])
+used = resource.getrusage(resource.RUSAGE_CHILDREN)
+open(sys.argv[1], "w").write("%.2f\n" % (used.ru_utime + used.ru_stime))
+sys.exit(status)' "$work/wrk-cpu-$1.txt" \
     timeout $((seconds + 30)) wrk "${args[@]}" "$base$2" > "$work/wrk-$1.txt" 2>&1 || {
       echo "wrk $1 failed:" >&2; cat "$work/wrk-$1.txt" >&2; return 1; }
+  server_after=$(cpu_seconds "$server_pid")
+  # shellcheck disable=SC2046
+  db_after=$(cpu_seconds $(database_pids))
+  machine_after=$(machine_busy_seconds)
+  echo "$server_before $server_after $db_before $db_after $(cat "$work/wrk-cpu-$1.txt")" \
+    "$machine_before $machine_after" > "$work/cpu-$1.txt"
   parse_wrk "$work/wrk-$1.txt"
 }
 
@@ -273,6 +333,8 @@ bench_backend() {  # LABEL DATABASE_URL
   start_server "$1" "$2"
   local log=$server_log
   make_fixture "$label"
+  DB_URL=
+  [ "$label" = postgresql ] && DB_URL=$2
   echo "== $label: $guests guests, ${seconds}s per path, $connections connections, $wrk_threads wrk threads (first open: HTTP $first_code)"
 
   local h_rps h_p99 h_n2 h_se o_rps o_p99 o_n2 o_se r_rps r_p99 r_n2 r_se
@@ -292,17 +354,21 @@ bench_backend() {  # LABEL DATABASE_URL
       -H 'X-Device-Fingerprint: fp-guest-0' | tail -c 300)"
   fi
   stop_server
-  local anchor=nan
-  [ "$label" = postgresql ] && anchor=$(pgbench_insert_tps "$GUESTGUARD_TEST_POSTGRES_URL" "$connections" "$wrk_threads" "$seconds" "$work")
+  local anchor=nan anchor_busy=nan machine_before
+  if [ "$label" = postgresql ]; then
+    machine_before=$(machine_busy_seconds)
+    anchor=$(pgbench_insert_tps "$GUESTGUARD_TEST_POSTGRES_URL" "$connections" "$wrk_threads" "$seconds" "$work")
+    anchor_busy=$(/usr/bin/python3 -c "print('%.2f' % ($(machine_busy_seconds) - $machine_before))")
+  fi
   if grep -qiE 'error|fatal' "$log"; then
     echo "   server log ($label) has errors/warnings, last lines:"; tail -n 5 "$log" | sed 's/^/   | /'
   fi
 
-  /usr/bin/python3 - "$label" "$h_rps" "$h_p99" "$h_n2" "$h_se" "$o_rps" "$o_p99" "$o_n2" "$o_se" \
-      "$r_rps" "$r_p99" "$r_n2" "$r_se" "$p_n" "$p_p50" "$p_p99" "$p_max" "$p_fail" "$anchor" <<'PY'
-import sys
-label = sys.argv[1]
-v = sys.argv[2:]
+  /usr/bin/python3 - "$label" "$seconds" "$work" "$h_rps" "$h_p99" "$h_n2" "$h_se" "$o_rps" "$o_p99" "$o_n2" "$o_se" \
+      "$r_rps" "$r_p99" "$r_n2" "$r_se" "$p_n" "$p_p50" "$p_p99" "$p_max" "$p_fail" "$anchor" "$anchor_busy" <<'PY'
+import os, sys
+label, seconds, work = sys.argv[1], float(sys.argv[2]), sys.argv[3]
+v = sys.argv[4:]
 rows = [("GET /healthz", v[0:4]), ("GET /rsvp/{token}", v[4:8]), ("POST /rsvp/{token}", v[8:12])]
 print("%-20s %12s %10s %10s %10s  %s" % ("path", "req/s", "p99 ms", "non-2xx", "sock err", "p99 target <50ms"))
 # A path with failed responses (non-2xx/3xx or socket errors) measured
@@ -330,6 +396,33 @@ n, p50, p99, worst, failed = v[12:17]
 print("healthz beside the open load: %s probes, p50 %s ms, p99 %s ms, max %s ms, %s failed"
       "  (p99 target < 10 ms: %s)" % (n, p50, p99, worst, failed,
                                        "ok" if float(p99) < 10 and failed == "0" else "MISS"))
+# Where the machine went: CPU time per request of the server, the database
+# and wrk, and of the whole machine (kernel included); the rate the machine's
+# cost allows when every core does nothing else; and, for a ratio target,
+# the machine time per request that the target leaves (the anchor's own
+# machine time per request divided by the ratio).
+cores = os.cpu_count()
+print("CPU per request (us of CPU time; machine = every process and the kernel; %d cores):" % cores)
+def per_request(busy_s, rate):  # Machine time per request, in us.
+    return 1e6 * busy_s / (rate * seconds) if rate > 0 else float("nan")
+for (name, _), run, (rps, *_) in zip(rows, ("healthz", "open", "rsvp"), (v[0:4], v[4:8], v[8:12])):
+    s0, s1, d0, d1, w, m0, m1 = map(float, open("%s/cpu-%s.txt" % (work, run)).read().split())
+    requests = float(rps) * seconds
+    if requests <= 0:
+        continue
+    machine = 1e6 * (m1 - m0) / requests
+    line = "  %-20s server %6.1f  database %6.1f  wrk %5.1f  machine %6.1f (at most %6.0f/s; cores busy %.2f)" % (
+        name, 1e6 * (s1 - s0) / requests, 1e6 * (d1 - d0) / requests, 1e6 * w / requests, machine,
+        cores * 1e6 / machine, (m1 - m0) / seconds)
+    if run == "open" and label == "sqlite":
+        h0, h1 = map(float, open("%s/cpu-healthz.txt" % work).read().split()[5:7])
+        line += "; 0.2x healthz leaves %.1f" % (per_request(h1 - h0, rates[0]) / 0.2)
+    if run != "healthz" and anchor == anchor:
+        ratio = {"open": 0.5, "rsvp": 0.3}[run]
+        line += "; %gx pgbench leaves %.1f" % (ratio, per_request(float(v[18]), anchor) / ratio)
+    print(line)
+if anchor == anchor:
+    print("  %-20s machine %6.1f per INSERT" % ("pgbench", per_request(float(v[18]), anchor)))
 PY
   echo
 }
