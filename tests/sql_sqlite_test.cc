@@ -495,8 +495,9 @@ TEST_F(SqliteDriver, ConcurrentTransactionsRunOneAtATime) {
   EXPECT_EQ(rows.Int(0, 0).value(), 400);
 }
 
-// Concurrent Transact calls are committed in groups (one transaction, a
-// savepoint per body): a failing body must still lose only its own writes.
+// Concurrent Transact calls are committed in groups (one transaction; run
+// again with a savepoint per body when one fails): a failing body must still
+// lose only its own writes, and the others must keep theirs exactly once.
 TEST_F(SqliteDriver, GroupedBodiesFailAndCommitIndependently) {
   ASSERT_OK_AND_ASSIGN(auto db, OpenSqlite(PathOf("t.db"), {}));
   ASSERT_OK(Exec(*db, "CREATE TABLE t (thread INTEGER, i INTEGER, UNIQUE (thread, i))"));

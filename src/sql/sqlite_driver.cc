@@ -250,12 +250,14 @@ class SqliteConnection final : public Connection {
 
 // One connection, one writer, with group commit: Transact calls that arrive
 // while a transaction is running wait, and the next transaction runs all of
-// them (up to kMaxGroup), each body inside its own SAVEPOINT, then commits
-// once — one fsync for the group instead of one per call.
+// them (up to kMaxGroup) back to back, then commits once — one fsync for the
+// group instead of one per call.
 //
 // Per body the contract of Database::Transact holds: a body that fails rolls
-// back its own statements only (ROLLBACK TO its savepoint) and its caller gets
-// its status; a body that succeeds is durable when its caller returns. A
+// back its own statements only and its caller gets its status (the group's
+// transaction is rolled back and run again with each body inside its own
+// SAVEPOINT, undone with ROLLBACK TO when its body fails; the others' bodies
+// thus run twice, which Transact allows); a body that succeeds is durable when its caller returns. A
 // failed COMMIT fails every member that had succeeded. Should SQLite roll the
 // whole transaction back by itself (I/O error, disk full), the members whose
 // writes were lost get Aborted, which runs their bodies again (kMaxAttempts).
@@ -385,11 +387,25 @@ class SqliteDatabase final : public Database {
     return m.status;
   }
 
-  // Runs `group` in one transaction; sets every member's status.
+  // Runs `group` in one transaction; sets every member's status. The bodies
+  // first run back to back without savepoints (the usual case: every body
+  // succeeds). When one fails, that transaction is rolled back and, unless the
+  // body was alone, the group runs again with each body inside its own
+  // savepoint, so that a failed body rolls back its own statements only.
   void RunGroup(const std::vector<Member*>& group) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (RunGroupOnce(group, /*savepoints=*/false)) RunGroupOnce(group, /*savepoints=*/true);
+  }
+
+  // One run of RunGroup's transaction. Returns true only when, without
+  // savepoints, a body of a group of several failed: the transaction was
+  // rolled back and the group must run again with savepoints.
+  bool RunGroupOnce(const std::vector<Member*>& group, bool savepoints)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     auto set_all = [&](const absl::Status& status) {
       for (Member* m : group) m->status = status;
+      return false;
     };
+    for (Member* m : group) m->exception = nullptr;
     // A transaction left open by an earlier failure is discarded.
     if (connection_->InTransaction()) {
       if (absl::Status s = connection_->Exec("ROLLBACK", {}).status(); !s.ok()) return set_all(s);
@@ -400,7 +416,7 @@ class SqliteDatabase final : public Database {
     set_all(absl::AbortedError("sqlite: not run: the group's transaction failed first"));
     bool intact = true;
     for (Member* m : group) {
-      if (!connection_->Exec("SAVEPOINT member", {}).ok()) {
+      if (savepoints && !connection_->Exec("SAVEPOINT member", {}).ok()) {
         intact = false;
         break;
       }
@@ -413,6 +429,12 @@ class SqliteDatabase final : public Database {
       if (!connection_->InTransaction()) {  // SQLite rolled everything back.
         intact = false;
         break;
+      }
+      if (!savepoints) {
+        if (m->status.ok()) continue;
+        // A lone body's failure is its outcome; in a group, the others run again.
+        (void)connection_->Exec("ROLLBACK", {}).status();
+        return group.size() > 1;
       }
       absl::Status end = absl::OkStatus();
       if (!m->status.ok()) end = connection_->Exec("ROLLBACK TO member", {}).status();
@@ -431,14 +453,15 @@ class SqliteDatabase final : public Database {
           m->status = absl::AbortedError("sqlite: the group's transaction was rolled back");
         }
       }
-      return;
+      return false;
     }
     absl::Status commit = connection_->Exec("COMMIT", {}).status();
-    if (commit.ok()) return;
+    if (commit.ok()) return false;
     for (Member* m : group) {
       if (m->status.ok()) m->status = commit;
     }
     if (connection_->InTransaction()) (void)connection_->Exec("ROLLBACK", {}).status();
+    return false;
   }
 
   // One read transaction (one snapshot) around `body` on `reader`.
@@ -501,14 +524,26 @@ absl::Status Configure(SqliteConnection& c, bool in_memory, bool full_sync) {
   return c.Exec("ROLLBACK", {}).status();
 }
 
-// Opens one connection to `file` (busy timeout, extended codes); not yet configured.
+// Turns SQLite's memory statistics off, once per process, before its first
+// connection: they take one process-wide mutex on every allocation, which the
+// reader connections of busy handler threads contend for. Nothing reads them.
+// Where the process had already initialised SQLite (an embedder's own use),
+// the call is refused and the statistics stay on: slower, not wrong.
+void DisableMemoryStatistics() {
+  [[maybe_unused]] static const int rc = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
+// Opens one connection to `file` (busy timeout, extended codes); not yet
+// configured. No connection mutex (SQLITE_OPEN_NOMUTEX): a SqliteDatabase
+// never uses one connection on two threads at once (the writer under mu_, a
+// reader while it is off the idle list).
 absl::StatusOr<std::unique_ptr<SqliteConnection>> OpenConnection(const std::string& file,
                                                                  std::string_view path,
                                                                  const DatabaseOptions& options) {
   sqlite3* raw = nullptr;
   const int rc = sqlite3_open_v2(
       file.c_str(), &raw,
-      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_EXRESCODE,
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE,
       nullptr);
   DbPtr db(raw);
   if (rc != SQLITE_OK) {
@@ -544,6 +579,7 @@ absl::StatusOr<std::unique_ptr<Database>> OpenSqlite(std::string_view path,
     return absl::InvalidArgumentError("sqlite: sqlite_readers must be 0-64");
   }
   const bool in_memory = path == ":memory:";
+  DisableMemoryStatistics();
   // Debian's SQLite interprets "file:" names as URIs; "./" keeps them plain paths.
   const std::string file = absl::StrCat(path.starts_with("file:") ? "./" : "", std::string(path));
   GG_ASSIGN_OR_RETURN(std::unique_ptr<SqliteConnection> connection,
