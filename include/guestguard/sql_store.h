@@ -54,10 +54,11 @@ struct CheckStateWithRow {
 };
 
 // Store::LoadCheckState and one row of the application's own tables in one
-// round trip, for an application that needs both before a check (then
+// snapshot, for an application that needs both before a check (then
 // Guard::Check with the state preloaded). `companion` is a SELECT (at most one
-// row; its column names unique) with `?` placeholders bound from `params`; it
-// is joined on, so it must not refer to the state's tables. Errors:
+// row; its column names unique) with `?` placeholders bound from `params`. On
+// PostgreSQL it is joined on (one round trip), so it must not refer to the
+// state's tables; on SQLite it runs as a second statement. Errors:
 // InvalidArgument for a store that is not a SQLite or PostgreSQL one, or a
 // companion that returned more than one row; the store's errors.
 [[nodiscard]] absl::StatusOr<CheckStateWithRow> LoadCheckStateWith(

@@ -290,17 +290,21 @@ class SqlStore final : public Store {
   }
 
   // Policy and guest state in one round trip (plus one when the allowlist
-  // changed), with the caller's one-row `companion` SELECT joined on when given.
+  // changed), with the caller's one-row `companion` SELECT in the same
+  // snapshot. PostgreSQL joins it on (one round trip); SQLite, which has no
+  // round trips to save, runs it as its own statement: joined, it would be
+  // materialised into a temporary table on every call.
   absl::StatusOr<CheckStateWithRow> LoadCheckStateWith(std::string_view event_id,
                                                        std::string_view guest_id,
                                                        std::optional<std::string_view> companion,
                                                        const std::vector<Value>& companion_params) {
-    constexpr size_t kStateColumns = 8;  // Through the companion's found marker.
+    constexpr size_t kStateColumns = 8;  // Through the joined companion's found marker.
+    const bool joined = companion && db_->dialect() == sql::Dialect::kPostgres;
     std::string query =
         "SELECT p.medium, p.high, p.block, p.allowlist_version, g.generation,"
         " g.baseline, g.baseline_version";
     std::vector<Value> args = {Text(event_id), Text(event_id), Text(guest_id)};
-    if (companion) {
+    if (joined) {
       absl::StrAppend(&query, ", c.*");
       args.insert(args.end(), companion_params.begin(), companion_params.end());
     }
@@ -308,16 +312,15 @@ class SqlStore final : public Store {
                     " FROM (SELECT 1 AS one) AS one"
                     " LEFT JOIN guard_event_policy p ON p.event_id = ?"
                     " LEFT JOIN guard_guest_state g ON g.event_id = ? AND g.guest_id = ?");
-    if (companion) {
+    if (joined) {
       absl::StrAppend(&query, " LEFT JOIN (SELECT 1 AS gg_found, companion.* FROM (",
                       std::string(*companion), ") AS companion) AS c ON 1 = 1");
     }
+    constexpr absl::string_view kTooMany = "the companion SELECT returned more than one row";
     CheckStateWithRow out;
     GG_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> absl::Status {
       GG_ASSIGN_OR_RETURN(Rows rows, c.Query(query, args));
-      if (rows.size() > 1) {
-        return absl::InvalidArgumentError("the companion SELECT returned more than one row");
-      }
+      if (rows.size() > 1) return absl::InvalidArgumentError(kTooMany);
       if (rows.size() != 1) return absl::InternalError("check state query returned no row");
       out = CheckStateWithRow{CheckState{EventPolicy{Thresholds(), empty_allowlist_}, GuestState()},
                               Rows()};
@@ -329,7 +332,11 @@ class SqlStore final : public Store {
         GG_ASSIGN_OR_RETURN(std::string bytes, rows.Text(0, 5));
         RememberBaseline(event_id, guest_id, version, std::move(bytes));
       }
-      if (companion && !rows.IsNull(0, kStateColumns - 1)) {
+      if (companion && !joined) {
+        GG_ASSIGN_OR_RETURN(Rows own, c.Query(*companion, companion_params));
+        if (own.size() > 1) return absl::InvalidArgumentError(kTooMany);
+        if (own.size() == 1) out.row = std::move(own);
+      } else if (companion && !rows.IsNull(0, kStateColumns - 1)) {
         const std::vector<std::string>& names = rows.columns();
         std::vector<Value> cells;
         for (size_t i = kStateColumns; i < names.size(); ++i) cells.push_back(rows.at(0, i));
