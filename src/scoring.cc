@@ -11,14 +11,14 @@ namespace guestguard {
 namespace {
 
 // The first of `markers` found in `user_agent` (its first 1024 bytes),
-// ignoring ASCII case; nullptr when none is. The user agent is lowered once.
+// ignoring ASCII case; nullptr when none is. Allocates nothing.
 const std::string* FirstMarkerIn(std::string_view user_agent,
                                  const std::vector<std::string>& markers) {
-  if (user_agent.empty()) return nullptr;
-  const std::string lowered = absl::AsciiStrToLower(
-      absl::string_view(user_agent.data(), std::min<size_t>(user_agent.size(), 1024)));
+  const std::string_view head = user_agent.substr(0, 1024);
+  auto same = [](char a, char b) { return absl::ascii_tolower(a) == absl::ascii_tolower(b); };
   for (const std::string& marker : markers) {
-    if (!marker.empty() && lowered.find(absl::AsciiStrToLower(marker)) != std::string::npos) {
+    if (!marker.empty() &&
+        std::search(head.begin(), head.end(), marker.begin(), marker.end(), same) != head.end()) {
       return &marker;
     }
   }
