@@ -258,9 +258,10 @@ class SqliteConnection final : public Connection {
 // transaction is rolled back and run again with each body inside its own
 // SAVEPOINT, undone with ROLLBACK TO when its body fails; the others' bodies
 // thus run twice, which Transact allows); a body that succeeds is durable when
-// its caller returns. A failed COMMIT fails every member that had succeeded. Should SQLite roll the
-// whole transaction back by itself (I/O error, disk full), the members whose
-// writes were lost get Aborted, which runs their bodies again (kMaxAttempts).
+// its caller returns. A failed COMMIT fails every member that had succeeded.
+// Should SQLite roll the whole transaction back by itself (I/O error, disk
+// full), the members whose writes were lost get Aborted, which runs their
+// bodies again (kMaxAttempts).
 // Bodies run on whichever caller's thread leads the group; an exception a body
 // throws is carried back to its own caller.
 class SqliteDatabase final : public Database {
