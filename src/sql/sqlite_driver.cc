@@ -8,13 +8,14 @@
 #include <cstring>
 #include <exception>
 #include <string>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
 #include "guestguard/status_macros.h"
@@ -194,8 +195,9 @@ class SqliteConnection final : public Connection {
 
   // The cached prepared statement for `sql`, which must hold exactly one statement.
   absl::StatusOr<sqlite3_stmt*> Cached(std::string_view sql) {
-    std::string key(sql);
-    if (auto it = cache_.find(key); it != cache_.end()) return it->second.get();
+    if (auto it = cache_.find(absl::string_view(sql.data(), sql.size())); it != cache_.end()) {
+      return it->second.get();
+    }
     std::string_view rest;
     GG_ASSIGN_OR_RETURN(StatementPtr stmt, Prepare(sql, SQLITE_PREPARE_PERSISTENT, &rest));
     if (stmt == nullptr) {
@@ -208,7 +210,7 @@ class SqliteConnection final : public Connection {
     }
     // Only statements not in use are evicted: each use resets before returning.
     if (cache_.size() >= kStatementCacheSize) cache_.erase(cache_.begin());
-    return cache_.emplace(std::move(key), std::move(stmt)).first->second.get();
+    return cache_.emplace(std::string(sql), std::move(stmt)).first->second.get();
   }
 
   // Runs one statement; stores its rows in `*rows` unless null. Returns the
@@ -245,7 +247,7 @@ class SqliteConnection final : public Connection {
   }
 
   DbPtr db_;  // Declared first: closed after the statements are finalized.
-  std::unordered_map<std::string, StatementPtr> cache_;
+  absl::flat_hash_map<std::string, StatementPtr> cache_;  // Looked up by string_view: no copy.
 };
 
 // One connection, one writer, with group commit: Transact calls that arrive

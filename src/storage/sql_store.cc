@@ -453,9 +453,13 @@ class SqlStore final : public Store {
     // The transaction: on SQLite every append, on PostgreSQL the ones the
     // group did not write. The baseline is swapped if still at the version
     // `next` was computed from, else mutated under the write lock.
+    // SQLite reads the new id with last_insert_rowid(): its RETURNING builds
+    // a temporary table on every execution.
     static const std::string kInsertAccess =
         absl::StrCat("INSERT INTO guard_access_log (", kWrittenAccessColumns,
-                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    static const std::string kInsertAccessReturningId = absl::StrCat(kInsertAccess, " RETURNING id");
+    const bool sqlite = db_->dialect() == sql::Dialect::kSqlite;
     int64_t id = 0;
     std::optional<RememberedBaseline> written;
     GG_RETURN_IF_ERROR(db_->Transact([&](Connection& c) -> absl::Status {
@@ -468,7 +472,13 @@ class SqlStore final : public Store {
       if (update && !written) {
         GG_ASSIGN_OR_RETURN(written, MutateBaselineLocked(c, r.event_id, r.guest_id, *update));
       }
-      GG_ASSIGN_OR_RETURN(Rows rows, c.Query(kInsertAccess, values));
+      Rows rows;
+      if (sqlite) {
+        GG_RETURN_IF_ERROR(c.Exec(kInsertAccess, values).status());
+        GG_ASSIGN_OR_RETURN(rows, c.Query("SELECT last_insert_rowid()", {}));
+      } else {
+        GG_ASSIGN_OR_RETURN(rows, c.Query(kInsertAccessReturningId, values));
+      }
       if (rows.size() != 1) return absl::InternalError("insert returned no id");
       GG_ASSIGN_OR_RETURN(id, rows.Int(0, 0));
       return absl::OkStatus();
