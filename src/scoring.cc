@@ -2,6 +2,7 @@
 #include "guestguard/scoring.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "absl/strings/ascii.h"
@@ -10,16 +11,28 @@
 namespace guestguard {
 namespace {
 
+// `markers` in ASCII lower case, index for index.
+std::vector<std::string> Lowered(const std::vector<std::string>& markers) {
+  std::vector<std::string> out;
+  out.reserve(markers.size());
+  for (const std::string& marker : markers) out.push_back(absl::AsciiStrToLower(marker));
+  return out;
+}
+
 // The first of `markers` found in `user_agent` (its first 1024 bytes),
-// ignoring ASCII case; nullptr when none is. Allocates nothing.
+// ignoring ASCII case; nullptr when none is. `lowered` is Lowered(markers).
+// Allocates nothing.
 const std::string* FirstMarkerIn(std::string_view user_agent,
-                                 const std::vector<std::string>& markers) {
-  const std::string_view head = user_agent.substr(0, 1024);
-  auto same = [](char a, char b) { return absl::ascii_tolower(a) == absl::ascii_tolower(b); };
-  for (const std::string& marker : markers) {
-    if (!marker.empty() &&
-        std::search(head.begin(), head.end(), marker.begin(), marker.end(), same) != head.end()) {
-      return &marker;
+                                 const std::vector<std::string>& markers,
+                                 const std::vector<std::string>& lowered) {
+  std::array<char, 1024> buffer;
+  const size_t n = std::min(user_agent.size(), buffer.size());
+  std::transform(user_agent.begin(), user_agent.begin() + n, buffer.begin(),
+                 [](char c) { return absl::ascii_tolower(static_cast<unsigned char>(c)); });
+  const std::string_view head(buffer.data(), n);
+  for (size_t i = 0; i < lowered.size(); ++i) {
+    if (!lowered[i].empty() && head.find(lowered[i]) != std::string_view::npos) {
+      return &markers[i];
     }
   }
   return nullptr;
@@ -438,8 +451,9 @@ void ScoreHistory(const ScoringOptions& o, const ScoringContext& ctx, DeviceMatc
   }
 }
 
-void ScoreSignals(const ScoringOptions& o, const ScoringContext& ctx,
-                  std::vector<Reason>& reasons) {
+// `automation_markers` is Lowered(o.automation_markers).
+void ScoreSignals(const ScoringOptions& o, const std::vector<std::string>& automation_markers,
+                  const ScoringContext& ctx, std::vector<Reason>& reasons) {
   const ClientSignals& s = ctx.attempt.signals;
   const bool no_locale = s.language.empty() && s.timezone.empty();
   if (s.fingerprint.empty() && s.language.empty()) {
@@ -460,7 +474,7 @@ void ScoreSignals(const ScoringOptions& o, const ScoringContext& ctx,
     reasons.push_back({std::string(reason::kMissingUserAgent), o.missing_user_agent_score,
                        "The client sent no user agent."});
   } else {
-    if (const std::string* marker = FirstMarkerIn(s.user_agent, o.automation_markers)) {
+    if (const std::string* marker = FirstMarkerIn(s.user_agent, o.automation_markers, automation_markers)) {
       reasons.push_back(
           {std::string(reason::kAutomationUserAgent), o.automation_user_agent_score,
            absl::StrCat("The user agent looks like an automation tool (\"", *marker, "\").")});
@@ -565,7 +579,10 @@ absl::Status ScoringOptions::Validate() const {
   return absl::OkStatus();
 }
 
-HeuristicScorer::HeuristicScorer(ScoringOptions options) : options_(std::move(options)) {
+HeuristicScorer::HeuristicScorer(ScoringOptions options)
+    : options_(std::move(options)),
+      automation_markers_lower_(Lowered(options_.automation_markers)),
+      preview_markers_lower_(Lowered(options_.preview_markers)) {
   std::vector<Cidr> scanners;
   for (const std::string& network : options_.scanner_networks) {
     if (absl::StatusOr<Cidr> c = Cidr::Parse(network); c.ok()) scanners.push_back(*c);
@@ -582,7 +599,8 @@ std::optional<std::string> HeuristicScorer::RecognisePreview(const AccessAttempt
                                                              const IpAddress* client_ip) const {
   if (attempt.kind != AccessKind::kOpen) return std::nullopt;
   if (const std::string* marker =
-          FirstMarkerIn(attempt.signals.user_agent, options_.preview_markers)) {
+          FirstMarkerIn(attempt.signals.user_agent, options_.preview_markers,
+                        preview_markers_lower_)) {
     return *marker;
   }
   if (client_ip != nullptr && scanner_networks_.Contains(*client_ip)) return "mail scanner";
@@ -602,7 +620,7 @@ Verdict HeuristicScorer::Evaluate(const ScoringContext& ctx) const {
   }
   ScoreDeviceAndNetwork(options_, ctx, device, network, findings);
   ScoreHistory(options_, ctx, device, network, findings);
-  ScoreSignals(options_, ctx, findings);
+  ScoreSignals(options_, automation_markers_lower_, ctx, findings);
   return Combine(std::move(findings), ctx.thresholds);
 }
 

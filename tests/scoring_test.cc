@@ -2,6 +2,8 @@
 #include "guestguard/scoring.h"
 
 #include <algorithm>
+#include <optional>
+#include <string>
 
 #include "gtest/gtest.h"
 #include "testing/attempts.h"
@@ -404,6 +406,29 @@ TEST_F(ScoringTest, AutomationUserAgentsScoreHigh) {
   }
   AccessAttempt browser = UsualBrowser(kT0);
   EXPECT_EQ(Find(Score(browser, Baseline()), reason::kAutomationUserAgent), nullptr);
+}
+
+TEST_F(ScoringTest, MarkersMatchInAnyCaseWithinTheUserAgentsFirstKilobyte) {
+  ScoringOptions o;
+  o.automation_markers = {"AcmeBot/"};  // An operator's own markers, in mixed case.
+  o.preview_markers = {"Acme-Unfurl"};
+  const HeuristicScorer scorer(o);
+  auto automation = [&](const std::string& user_agent) -> std::optional<std::string> {
+    AccessAttempt a = UsualBrowser(kT0);
+    a.signals.user_agent = user_agent;
+    const Verdict v = scorer.Evaluate({a, F(a), Baseline(), 1, Thresholds()});
+    const Reason* r = Find(v, reason::kAutomationUserAgent);
+    return r == nullptr ? std::nullopt : std::optional<std::string>(r->message);
+  };
+  const std::optional<std::string> message = automation("Mozilla/5.0 (compatible; ACMEBOT/2.1)");
+  ASSERT_TRUE(message.has_value());
+  EXPECT_NE(message->find("(\"AcmeBot/\")"), std::string::npos) << *message;  // As configured.
+  EXPECT_FALSE(automation("Mozilla/5.0 AcmeBrowser/2.1").has_value());
+  EXPECT_TRUE(automation(std::string(1016, 'x') + "acmebot/").has_value());  // Ends at byte 1024.
+  EXPECT_FALSE(automation(std::string(1017, 'x') + "acmebot/").has_value());
+  AccessAttempt preview = UsualBrowser(kT0);
+  preview.signals.user_agent = "acme-unfurl 1.0";
+  EXPECT_EQ(scorer.RecognisePreview(preview, nullptr), "Acme-Unfurl");
 }
 
 TEST_F(ScoringTest, RepeatedUseOfOneTokenRaisesVelocityForAStranger) {

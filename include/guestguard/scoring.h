@@ -279,6 +279,10 @@ class HeuristicScorer final : public Scorer {
 
  private:
   ScoringOptions options_;
+  // options_.automation_markers and preview_markers in ASCII lower case,
+  // index for index: what a user agent, lowered once, is searched for.
+  std::vector<std::string> automation_markers_lower_;
+  std::vector<std::string> preview_markers_lower_;
   CidrSet scanner_networks_;
 };
 
