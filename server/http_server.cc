@@ -441,15 +441,17 @@ class Session : public std::enable_shared_from_this<Session> {
     if (shared_.metrics != nullptr) {
       shared_.metrics->RecordRequest(metrics_slot_, response.status, micros);
     }
-    boost::json::object fields = {{"request_id", request_id_},
-                                  {"status", response.status},
-                                  {"duration_us", micros},
-                                  {"client_ip", client_ip_}};
-    // The path only, never the query string, and never a token segment.
-    if (!method_.empty()) fields["method"] = method_;
-    if (!path_.empty()) fields["path"] = PathForLog(path_);
-    shared_.logger.Log(response.status >= 500 ? LogLevel::kError : LogLevel::kInfo, "request",
-                       std::move(fields));
+    const LogLevel level = response.status >= 500 ? LogLevel::kError : LogLevel::kInfo;
+    if (shared_.logger.Enabled(level)) {  // Not even built at --log-level warn.
+      boost::json::object fields = {{"request_id", request_id_},
+                                    {"status", response.status},
+                                    {"duration_us", micros},
+                                    {"client_ip", client_ip_}};
+      // The path only, never the query string, and never a token segment.
+      if (!method_.empty()) fields["method"] = method_;
+      if (!path_.empty()) fields["path"] = PathForLog(path_);
+      shared_.logger.Log(level, "request", std::move(fields));
+    }
 
     ArmDeadline(Clock::now() + ToChrono(shared_.config.request_timeout));
     http::async_write(
