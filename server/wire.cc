@@ -23,8 +23,9 @@ std::string FormatRfc3339(absl::Time t) {
   }
   char out[32];  // "YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ" is 30 bytes.
   auto put = [&out](int at, int64_t value, int digits) {
-    for (int i = at + digits - 1; i >= at; --i, value /= 10)
+    for (int i = at + digits - 1; i >= at; --i, value /= 10) {
       out[i] = static_cast<char>('0' + value % 10);
+    }
   };
   put(0, cs.year(), 4);
   out[4] = '-';

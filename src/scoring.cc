@@ -474,7 +474,8 @@ void ScoreSignals(const ScoringOptions& o, const std::vector<std::string>& autom
     reasons.push_back({std::string(reason::kMissingUserAgent), o.missing_user_agent_score,
                        "The client sent no user agent."});
   } else {
-    if (const std::string* marker = FirstMarkerIn(s.user_agent, o.automation_markers, automation_markers)) {
+    if (const std::string* marker =
+            FirstMarkerIn(s.user_agent, o.automation_markers, automation_markers)) {
       reasons.push_back(
           {std::string(reason::kAutomationUserAgent), o.automation_user_agent_score,
            absl::StrCat("The user agent looks like an automation tool (\"", *marker, "\").")});
@@ -598,9 +599,8 @@ absl::StatusOr<std::unique_ptr<HeuristicScorer>> HeuristicScorer::Create(Scoring
 std::optional<std::string> HeuristicScorer::RecognisePreview(const AccessAttempt& attempt,
                                                              const IpAddress* client_ip) const {
   if (attempt.kind != AccessKind::kOpen) return std::nullopt;
-  if (const std::string* marker =
-          FirstMarkerIn(attempt.signals.user_agent, options_.preview_markers,
-                        preview_markers_lower_)) {
+  if (const std::string* marker = FirstMarkerIn(attempt.signals.user_agent,
+                                                options_.preview_markers, preview_markers_lower_)) {
     return *marker;
   }
   if (client_ip != nullptr && scanner_networks_.Contains(*client_ip)) return "mail scanner";

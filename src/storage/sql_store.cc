@@ -458,7 +458,8 @@ class SqlStore final : public Store {
     static const std::string kInsertAccess =
         absl::StrCat("INSERT INTO guard_access_log (", kWrittenAccessColumns,
                      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    static const std::string kInsertAccessReturningId = absl::StrCat(kInsertAccess, " RETURNING id");
+    static const std::string kInsertAccessReturningId =
+        absl::StrCat(kInsertAccess, " RETURNING id");
     const bool sqlite = db_->dialect() == sql::Dialect::kSqlite;
     int64_t id = 0;
     std::optional<RememberedBaseline> written;
