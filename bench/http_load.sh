@@ -25,7 +25,14 @@
 # beside the open load p99 < 10 ms.
 #
 #   bench/http_load.sh [seconds per wrk run, default 10] [guests, default 200]
+#   bench/http_load.sh --rounds N [seconds] [guests]
 #   bench/http_load.sh --soak [minutes, default 5] [guests, default 200]
+#
+# --rounds N repeats the whole measurement N times (each round starts its
+# servers afresh and measures every figure beside its own anchor again), then
+# prints the median of each rate and ratio across rounds, with its range, and
+# judges the targets on the medians. On a shared 2-core machine one run's
+# ratio moves by +-15 %; use --rounds 5 to compare builds or claim a target.
 #
 # --soak (PostgreSQL only): measures the open path's maximum rate for 10 s,
 # then holds half of it (wrk paced per connection) for `minutes` one-minute
@@ -39,7 +46,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 original_args=("$@")
 soak_minutes=
+rounds=1
+if [ "${1:-}" = "--rounds" ]; then
+  rounds=${2:-}
+  [[ "$rounds" =~ ^[1-9][0-9]*$ ]] || { echo "--rounds needs a positive integer" >&2; exit 2; }
+  shift 2
+fi
 if [ "${1:-}" = "--soak" ]; then
+  [ "$rounds" = 1 ] || { echo "--rounds does not apply to --soak" >&2; exit 2; }
   shift
   soak_minutes=${1:-5}
   [[ "$soak_minutes" =~ ^[1-9][0-9]*$ ]] || { echo "minutes must be a positive integer" >&2; exit 2; }
@@ -423,8 +437,37 @@ for (name, _), run, (rps, *_) in zip(rows, ("healthz", "open", "rsvp"), (v[0:4],
     print(line)
 if anchor == anchor:
     print("  %-20s machine %6.1f per INSERT" % ("pgbench", per_request(float(v[18]), anchor)))
+with open("%s/rounds-%s.txt" % (work, label), "a") as rounds:  # For --rounds' medians.
+    rounds.write("%f %f %f %f\n" % (rates[0], rates[1], rates[2], anchor))
 PY
   echo
+}
+
+# --rounds: the median of each figure across rounds, the targets judged on it.
+summarize_rounds() {  # LABEL
+  [ -s "$work/rounds-$1.txt" ] || return 0
+  /usr/bin/python3 - "$1" "$work/rounds-$1.txt" <<'PY'
+import statistics, sys
+label, path = sys.argv[1], sys.argv[2]
+rows = [list(map(float, line.split())) for line in open(path) if line.strip()]
+def ratio(a, b):
+    return a / b if b > 0 else float("nan")
+figures = [("healthz req/s", [r[0] for r in rows], None),
+           ("open req/s", [r[1] for r in rows], None),
+           ("RSVP req/s", [r[2] for r in rows], None),
+           ("ratio open/healthz", [ratio(r[1], r[0]) for r in rows], 0.2 if label == "sqlite" else None)]
+if label == "postgresql":
+    figures += [("pgbench INSERT/s", [r[3] for r in rows], None),
+                ("ratio open/pgbench", [ratio(r[1], r[3]) for r in rows], 0.5),
+                ("ratio rsvp/pgbench", [ratio(r[2], r[3]) for r in rows], 0.3)]
+print("== %s: medians of %d rounds (each ratio taken within its round)" % (label, len(rows)))
+for name, values, target in figures:
+    median = statistics.median(values)
+    line = "  %-20s median %10.3f  range %10.3f - %10.3f" % (name, median, min(values), max(values))
+    if target is not None:
+        line += "  (target >= %g: %s)" % (target, "ok" if median >= target else "MISS")
+    print(line)
+PY
 }
 
 # A paced copy of open.lua: each connection waits `delay_ms` before each request.
@@ -495,10 +538,18 @@ fi
 
 echo "targets: SQLite open >= 0.2x healthz; PostgreSQL open >= 0.5x, RSVP >= 0.3x pgbench INSERT; p99 < 50 ms at $connections connections"
 echo
-bench_backend sqlite "sqlite:$work/bench.db"
-
-if [ -n "${GUESTGUARD_TEST_POSTGRES_URL:-}" ]; then
-  bench_backend postgresql "$GUESTGUARD_TEST_POSTGRES_URL"
-else
-  echo "== postgresql: skipped (GUESTGUARD_TEST_POSTGRES_URL unset; run as root with PostgreSQL 15 installed, or under scripts/with_postgres)"
+for round in $(seq 1 "$rounds"); do
+  [ "$rounds" -gt 1 ] && echo "#### round $round of $rounds" && echo
+  rm -f "$work"/bench.db*  # Each round starts from an empty SQLite database.
+  bench_backend sqlite "sqlite:$work/bench.db"
+  if [ -n "${GUESTGUARD_TEST_POSTGRES_URL:-}" ]; then
+    bench_backend postgresql "$GUESTGUARD_TEST_POSTGRES_URL"
+  else
+    echo "== postgresql: skipped (GUESTGUARD_TEST_POSTGRES_URL unset; run as root with PostgreSQL 15 installed, or under scripts/with_postgres)"
+  fi
+done
+if [ "$rounds" -gt 1 ]; then
+  echo
+  summarize_rounds sqlite
+  summarize_rounds postgresql
 fi
