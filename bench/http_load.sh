@@ -30,10 +30,10 @@
 #
 # --rounds N repeats the measurement N times per backend, every SQLite round
 # first (each round starts its server afresh and measures every figure beside
-# its own anchor again), then
-# prints the median of each rate and ratio across rounds, with its range, and
-# judges the targets on the medians. On a shared 2-core machine one run's
-# ratio moves by +-15 %; use --rounds 5 to compare builds or claim a target.
+# its own anchor again), then prints the median of each rate and ratio across
+# rounds, with its range, and judges the targets on the medians. On a shared
+# 2-core machine one run's ratio moves by +-15 %; use --rounds 5 to compare
+# builds or claim a target.
 #
 # --soak (PostgreSQL only): measures the open path's maximum rate for 10 s,
 # then holds half of it (wrk paced per connection) for `minutes` one-minute
