@@ -273,13 +273,27 @@ database_pids() {
     -c "SELECT pid FROM pg_stat_activity WHERE pid <> pg_backend_pid()" 2>/dev/null | tr '\n' ' '
 }
 
+# The SQLite writer's counters from the server's /metrics: "groups
+# transactions busy_seconds commit_seconds", or "nan nan nan nan" where the
+# server has no single writer (PostgreSQL).
+writer_stats() {
+  curl -fsS --max-time 5 "$base/metrics" 2>/dev/null | awk '
+    $1 == "guestguard_database_write_groups_total" { g = $2 }
+    $1 == "guestguard_database_group_transactions_total" { t = $2 }
+    $1 == "guestguard_database_writer_busy_seconds_total" { b = $2 }
+    $1 == "guestguard_database_writer_commit_seconds_total" { c = $2 }
+    END { if (g == "") print "nan nan nan nan"; else print g, t, b, c }'
+}
+
 # Runs wrk; prints "req_per_s p99_ms non2xx socket_errors" and writes
 # "$work/cpu-NAME.txt": CPU seconds used meanwhile by the server, by the
-# database (PostgreSQL only), by wrk and by the whole machine.
+# database (PostgreSQL only), by wrk and by the whole machine; and
+# "$work/writer-NAME.txt": the SQLite writer's counters before and after.
 run_wrk() {  # NAME PATH [LUA]
   local args=(-t "$wrk_threads" -c "$connections" -d "${seconds}s" --timeout 2s --latency)
   [ $# -ge 3 ] && args+=(-s "$3")
-  local server_before db_before machine_before server_after db_after machine_after
+  local server_before db_before machine_before server_after db_after machine_after writer_before
+  writer_before=$(writer_stats)
   machine_before=$(machine_busy_seconds)
   server_before=$(cpu_seconds "$server_pid")
   # shellcheck disable=SC2046  # A list of pids.
@@ -296,6 +310,7 @@ sys.exit(status)' "$work/wrk-cpu-$1.txt" \
   # shellcheck disable=SC2046
   db_after=$(cpu_seconds $(database_pids))
   machine_after=$(machine_busy_seconds)
+  echo "$writer_before $(writer_stats)" > "$work/writer-$1.txt"
   echo "$server_before $server_after $db_before $db_after $(cat "$work/wrk-cpu-$1.txt")" \
     "$machine_before $machine_after" > "$work/cpu-$1.txt"
   parse_wrk "$work/wrk-$1.txt"
@@ -438,6 +453,17 @@ for (name, _), run, (rps, *_) in zip(rows, ("healthz", "open", "rsvp"), (v[0:4],
     print(line)
 if anchor == anchor:
     print("  %-20s machine %6.1f per INSERT" % ("pgbench", per_request(float(v[18]), anchor)))
+# SQLite's one writer (from /metrics): how much of the run it was busy and,
+# of that, committing (the WAL write and its fsync); near 100 % busy, the
+# writes queue behind it whatever the CPU does elsewhere.
+for (name, _), run in zip(rows[1:], ("open", "rsvp")):
+    w = list(map(float, open("%s/writer-%s.txt" % (work, run)).read().split()))
+    groups, transactions, busy, commit = (w[4 + i] - w[i] for i in range(4))
+    if groups == groups and groups > 0:
+        print("  writer during %-18s busy %3.0f %% of the run, %3.0f %% of that in COMMIT; "
+              "%.1f transactions per group, %.2f ms per commit" % (
+                  name, 100 * busy / seconds, 100 * commit / busy if busy else 0,
+                  transactions / groups, 1e3 * commit / groups))
 with open("%s/rounds-%s.txt" % (work, label), "a") as rounds:  # For --rounds' medians.
     rounds.write("%f %f %f %f\n" % (rates[0], rates[1], rates[2], anchor))
 PY

@@ -16,6 +16,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "guestguard/sql/sql.h"
@@ -529,6 +530,52 @@ TEST_F(SqliteDriver, GroupedBodiesFailAndCommitIndependently) {
   ASSERT_OK_AND_ASSIGN(Rows bad,
                        Query(*db, "SELECT count(*) FROM t WHERE abs(i) % 4 <= 1 AND i >= 0"));
   EXPECT_EQ(bad.Int(0, 0).value(), 0);
+}
+
+// writer_stats() counts groups and the calls they carried, and the time the
+// writer was held and spent committing: five calls, four of which queued while
+// the first held the writer for 50 ms, are two groups.
+TEST_F(SqliteDriver, WriterStatsCountGroupsCallsAndTheWritersTime) {
+  ASSERT_OK_AND_ASSIGN(auto db, OpenSqlite(PathOf("t.db"), {}));
+  Database::WriterStats stats = db->writer_stats();
+  EXPECT_EQ(stats.groups, 0u);
+  EXPECT_EQ(stats.transactions, 0u);
+  ASSERT_OK(Exec(*db, "CREATE TABLE t (x INTEGER)"));
+  stats = db->writer_stats();
+  EXPECT_EQ(stats.groups, 1u);
+  EXPECT_EQ(stats.transactions, 1u);
+  EXPECT_GT(stats.committing, absl::ZeroDuration());
+  EXPECT_GE(stats.busy, stats.committing);
+
+  const Database::WriterStats before = stats;
+  absl::Notification first_holds_the_writer;
+  std::atomic<int> queued{0};
+  std::thread first([&] {
+    EXPECT_TRUE(db->Transact([&](Connection& c) -> absl::Status {
+                    first_holds_the_writer.Notify();
+                    while (queued.load() < 4) std::this_thread::yield();
+                    absl::SleepFor(absl::Milliseconds(50));  // The four reach the queue.
+                    return c.Exec("INSERT INTO t VALUES (0)").status();
+                  }).ok());
+  });
+  first_holds_the_writer.WaitForNotification();
+  std::vector<std::thread> others;
+  for (int i = 1; i <= 4; ++i) {
+    others.emplace_back([&, i] {
+      queued.fetch_add(1);
+      EXPECT_TRUE(db->Transact([&](Connection& c) {
+                      return c.Exec("INSERT INTO t VALUES (?)", {Int(i)}).status();
+                    }).ok());
+    });
+  }
+  first.join();
+  for (std::thread& t : others) t.join();
+  stats = db->writer_stats();
+  EXPECT_EQ(stats.transactions - before.transactions, 5u);
+  EXPECT_EQ(stats.groups - before.groups, 2u);
+  EXPECT_GE(stats.busy - before.busy, absl::Milliseconds(50));
+  EXPECT_GT(stats.committing, before.committing);
+  EXPECT_EQ(Count(*db, "t"), 5);
 }
 
 TEST_F(SqliteDriver, ExceptionFromABodyReachesItsOwnCallerOnly) {

@@ -89,6 +89,22 @@ Response ScrapeMetrics(AppState& app, const Request& request, const Params& /*pa
         "Database connections running a transaction or statement now (SQLite: 1 while a "
         "transaction group runs).",
         pool.in_use);
+  if (app.db && app.db->dialect() == sql::Dialect::kSqlite) {
+    const sql::Database::WriterStats writer = app.db->writer_stats();
+    Gauge(&out, "guestguard_database_write_groups_total", "counter",
+          "SQLite: write groups the one writer ran (one transaction and one commit each).",
+          static_cast<double>(writer.groups));
+    Gauge(&out, "guestguard_database_group_transactions_total", "counter",
+          "SQLite: transactions those groups carried (per group: the mean group size).",
+          static_cast<double>(writer.transactions));
+    Gauge(&out, "guestguard_database_writer_busy_seconds_total", "counter",
+          "SQLite: wall time the writer spent running groups (its rate is the writer's "
+          "utilisation; near 1, writes queue behind it).",
+          absl::ToDoubleSeconds(writer.busy));
+    Gauge(&out, "guestguard_database_writer_commit_seconds_total", "counter",
+          "SQLite: of that, time spent in COMMIT (the WAL write and its fsync).",
+          absl::ToDoubleSeconds(writer.committing));
+  }
   if (queues.ok()) {
     Gauge(&out, "guestguard_outbox_backlog", "gauge",
           "Outbox rows not yet published to the bus (counted up to 1000000).",

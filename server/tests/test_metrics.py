@@ -100,6 +100,10 @@ EXPECTED_TYPES = {
     "guestguard_database_pool_max_connections": "gauge",
     "guestguard_database_pool_open_connections": "gauge",
     "guestguard_database_pool_in_use": "gauge",
+    "guestguard_database_write_groups_total": "counter",
+    "guestguard_database_group_transactions_total": "counter",
+    "guestguard_database_writer_busy_seconds_total": "counter",
+    "guestguard_database_writer_commit_seconds_total": "counter",
     "guestguard_outbox_backlog": "gauge",
     "guestguard_outbox_lag_seconds": "gauge",
     "guestguard_outbox_published_total": "counter",
@@ -183,6 +187,12 @@ def test_scrape_has_every_family_with_bounded_labels_and_counters_move():
         readers = min(value(after, "guestguard_database_pool_max_connections"), 64)
         assert value(after, "guestguard_database_pool_open_connections") == 1 + readers
         assert value(after, "guestguard_database_pool_in_use") in (0, 1)
+        # The RSVP and the opens were written by the one writer, in groups.
+        assert moved("guestguard_database_group_transactions_total") >= 3
+        assert 1 <= moved("guestguard_database_write_groups_total") <= moved(
+            "guestguard_database_group_transactions_total")
+        assert 0 < moved("guestguard_database_writer_commit_seconds_total") <= moved(
+            "guestguard_database_writer_busy_seconds_total")
         assert value(after, "guestguard_http_open_connections") >= 1
         assert s.stop() == 0, s.stderr()
     finally:

@@ -4,6 +4,8 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <climits>
 #include <cstring>
 #include <exception>
@@ -250,6 +252,12 @@ class SqliteConnection final : public Connection {
   absl::flat_hash_map<std::string, StatementPtr> cache_;  // Looked up by string_view: no copy.
 };
 
+int64_t NanosecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() -
+                                                              start)
+      .count();
+}
+
 // One connection, one writer, with group commit: Transact calls that arrive
 // while a transaction is running wait, and the next transaction runs all of
 // them (up to kMaxGroup) back to back, then commits once — one fsync for the
@@ -322,6 +330,12 @@ class SqliteDatabase final : public Database {
     return connection_->Query("SELECT 1", {}).status();
   }
 
+  WriterStats writer_stats() override {
+    return {groups_.load(std::memory_order_relaxed), transactions_.load(std::memory_order_relaxed),
+            absl::Nanoseconds(busy_ns_.load(std::memory_order_relaxed)),
+            absl::Nanoseconds(commit_ns_.load(std::memory_order_relaxed))};
+  }
+
   PoolStats pool_stats() override {
     int readers_in_use = 0;
     {
@@ -369,8 +383,12 @@ class SqliteDatabase final : public Database {
     }
     {
       absl::MutexLock lock(&mu_);
+      const auto start = std::chrono::steady_clock::now();
       RunGroup(group);
+      busy_ns_.fetch_add(NanosecondsSince(start), std::memory_order_relaxed);
     }
+    groups_.fetch_add(1, std::memory_order_relaxed);
+    transactions_.fetch_add(group.size(), std::memory_order_relaxed);
     absl::MutexLock lock(&queue_mu_);
     if (queue_.empty()) {
       leading_ = false;
@@ -458,7 +476,9 @@ class SqliteDatabase final : public Database {
       }
       return false;
     }
+    const auto commit_start = std::chrono::steady_clock::now();
     absl::Status commit = connection_->Exec("COMMIT", {}).status();
+    commit_ns_.fetch_add(NanosecondsSince(commit_start), std::memory_order_relaxed);
     if (commit.ok()) return false;
     for (Member* m : group) {
       if (m->status.ok()) m->status = commit;
@@ -485,6 +505,12 @@ class SqliteDatabase final : public Database {
   absl::Mutex queue_mu_;
   std::vector<Member*> queue_ ABSL_GUARDED_BY(queue_mu_);
   bool leading_ ABSL_GUARDED_BY(queue_mu_) = false;
+
+  // writer_stats(): added to by each leader, read by anyone.
+  std::atomic<uint64_t> groups_{0};
+  std::atomic<uint64_t> transactions_{0};
+  std::atomic<int64_t> busy_ns_{0};
+  std::atomic<int64_t> commit_ns_{0};
 
   absl::Mutex mu_;  // The connection: held by the leader while it runs a group, and by Ping.
   std::unique_ptr<SqliteConnection> connection_ ABSL_GUARDED_BY(mu_);

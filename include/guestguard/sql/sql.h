@@ -161,6 +161,21 @@ class Database {
     int in_use = 0;
   };
   virtual PoolStats pool_stats() { return {}; }
+
+  // What the single writer has done since the database was opened, for
+  // metrics and load tests. SQLite: the write groups it ran (one transaction
+  // and one commit each), the Transact/Autocommit calls they carried, the
+  // wall time the groups held the writer and, within it, the time spent in
+  // COMMIT (the WAL write and, with sqlite_full_sync, its fsync). `busy` over
+  // elapsed time is the writer's utilisation: near 1, writes queue behind it.
+  // PostgreSQL has no single writer and, like test doubles, reports zeros.
+  struct WriterStats {
+    uint64_t groups = 0;
+    uint64_t transactions = 0;
+    absl::Duration busy;
+    absl::Duration committing;
+  };
+  virtual WriterStats writer_stats() { return {}; }
 };
 
 struct DatabaseOptions {
