@@ -534,7 +534,7 @@ TEST_F(SqliteDriver, GroupedBodiesFailAndCommitIndependently) {
 
 // writer_stats() counts groups and the calls they carried, and the time the
 // writer was held and spent committing: five calls, four of which queued while
-// the first held the writer for 50 ms, are two groups.
+// the first held the writer for 200 ms, are two groups.
 TEST_F(SqliteDriver, WriterStatsCountGroupsCallsAndTheWritersTime) {
   ASSERT_OK_AND_ASSIGN(auto db, OpenSqlite(PathOf("t.db"), {}));
   Database::WriterStats stats = db->writer_stats();
@@ -554,7 +554,7 @@ TEST_F(SqliteDriver, WriterStatsCountGroupsCallsAndTheWritersTime) {
     EXPECT_TRUE(db->Transact([&](Connection& c) -> absl::Status {
                     first_holds_the_writer.Notify();
                     while (queued.load() < 4) std::this_thread::yield();
-                    absl::SleepFor(absl::Milliseconds(50));  // The four reach the queue.
+                    absl::SleepFor(absl::Milliseconds(200));  // The four reach the queue.
                     return c.Exec("INSERT INTO t VALUES (0)").status();
                   }).ok());
   });
@@ -573,7 +573,7 @@ TEST_F(SqliteDriver, WriterStatsCountGroupsCallsAndTheWritersTime) {
   stats = db->writer_stats();
   EXPECT_EQ(stats.transactions - before.transactions, 5u);
   EXPECT_EQ(stats.groups - before.groups, 2u);
-  EXPECT_GE(stats.busy - before.busy, absl::Milliseconds(50));
+  EXPECT_GE(stats.busy - before.busy, absl::Milliseconds(200));
   EXPECT_GT(stats.committing, before.committing);
   EXPECT_EQ(Count(*db, "t"), 5);
 }
